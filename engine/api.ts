@@ -1,0 +1,121 @@
+/**
+ * What the engine offers its transports (the gRPC gateway, in-process callers).
+ * Keys are JavaScript numbers: Zeebe keys of partition 1 are 2^51 + n, well
+ * inside Number.MAX_SAFE_INTEGER. Durations are milliseconds. Variables are
+ * plain JSON objects; transports parse and validate documents before calling.
+ * Every method resolves only after its effect is committed to PostgreSQL.
+ * Failures are EngineError subclasses (engine/errors.ts).
+ */
+
+export type Variables = Record<string, unknown>;
+
+export interface DeployResourceInput {
+  readonly name: string;
+  readonly content: Buffer;
+}
+
+export interface DeployedProcess {
+  readonly bpmnProcessId: string;
+  readonly version: number;
+  readonly processDefinitionKey: number;
+  readonly resourceName: string;
+}
+
+export interface DeployResult {
+  readonly key: number;
+  readonly processes: readonly DeployedProcess[];
+}
+
+export interface CreateInstanceInput {
+  readonly bpmnProcessId?: string;
+  /** -1 or undefined: the latest version. */
+  readonly version?: number;
+  readonly processDefinitionKey?: number;
+  readonly variables: Variables;
+}
+
+export interface CreatedInstance {
+  readonly processDefinitionKey: number;
+  readonly bpmnProcessId: string;
+  readonly version: number;
+  readonly processInstanceKey: number;
+}
+
+export interface CompletedInstance extends CreatedInstance {
+  readonly variables: Variables;
+}
+
+export interface ActivateJobsInput {
+  readonly type: string;
+  readonly worker: string;
+  /** How long the job stays locked to this worker. */
+  readonly timeout: number;
+  readonly maxJobsToActivate: number;
+  /** Empty: all visible variables. */
+  readonly fetchVariable: readonly string[];
+  /** Long polling: 0 = the engine's default, negative = answer at once. */
+  readonly requestTimeout: number;
+}
+
+export interface ActivatedJob {
+  readonly key: number;
+  readonly type: string;
+  readonly processInstanceKey: number;
+  readonly bpmnProcessId: string;
+  readonly processDefinitionVersion: number;
+  readonly processDefinitionKey: number;
+  readonly elementId: string;
+  readonly elementInstanceKey: number;
+  readonly customHeaders: Readonly<Record<string, string>>;
+  readonly worker: string;
+  readonly retries: number;
+  /** Epoch milliseconds. */
+  readonly deadline: number;
+  readonly variables: Variables;
+}
+
+export interface JobStreamInput {
+  readonly type: string;
+  readonly worker: string;
+  readonly timeout: number;
+  readonly fetchVariable: readonly string[];
+}
+
+/** A push consumer of jobs (StreamActivatedJobs). */
+export interface JobStream {
+  close(): void;
+}
+
+export interface Topology {
+  readonly brokerVersion: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface EngineApi {
+  deployResources(resources: readonly DeployResourceInput[]): Promise<DeployResult>;
+  createProcessInstance(input: CreateInstanceInput): Promise<CreatedInstance>;
+  /** Resolves when the instance completes; DEADLINE_EXCEEDED after requestTimeout ms (0 = default). */
+  createProcessInstanceWithResult(
+    input: CreateInstanceInput,
+    fetchVariables: readonly string[],
+    requestTimeout: number,
+  ): Promise<CompletedInstance>;
+  cancelProcessInstance(processInstanceKey: number): Promise<void>;
+
+  /** Long polling: resolves with at least one job, or with none after the request timeout or abort. */
+  activateJobs(input: ActivateJobsInput, signal: AbortSignal): Promise<ActivatedJob[]>;
+  /** Pushes each job activated for this stream to `onJob` until closed. */
+  streamJobs(input: JobStreamInput, onJob: (job: ActivatedJob) => void): JobStream;
+  completeJob(jobKey: number, variables: Variables): Promise<void>;
+  failJob(jobKey: number, retries: number, errorMessage: string, retryBackOff: number, variables: Variables): Promise<void>;
+  throwError(jobKey: number, errorCode: string, errorMessage: string, variables: Variables): Promise<void>;
+  updateJobRetries(jobKey: number, retries: number): Promise<void>;
+  updateJobTimeout(jobKey: number, timeout: number): Promise<void>;
+
+  /** Returns the key of the variable document record. */
+  setVariables(elementInstanceKey: number, variables: Variables, local: boolean): Promise<number>;
+  resolveIncident(incidentKey: number): Promise<void>;
+
+  topology(): Topology;
+}
