@@ -1,0 +1,12 @@
+export { checkExpression } from './syntax';
+export { parseExpressionAttribute, expressionText, checkModelExpression } from './expression';
+export {
+  evaluate,
+  evaluateString,
+  evaluateNumber,
+  evaluateInteger,
+  evaluateBoolean,
+  type Variables,
+} from './evaluate';
+export { applyMappings, invalidMappingTarget, type ApplyMappingsOptions, type MappingDirection } from './mappings';
+export { clearExpressionCache } from './compiled';

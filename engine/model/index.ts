@@ -1,0 +1,3 @@
+export { compileBpmn } from './compile';
+export { checksum } from './checksum';
+export * from './types';
