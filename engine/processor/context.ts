@@ -1,0 +1,159 @@
+/**
+ * Everything processing one batch of commands touches: the state, the changes
+ * to commit, the records to append, and the effects to carry out once the
+ * batch is durable (answers, job deliveries, timers).
+ */
+import { BatchChanges } from '../state/changes';
+import type { Definition, EngineState } from '../state/engine-state';
+import type { ElementInstance, EngineRecord, Job, RecordType, ValueType, Variable } from '../state/types';
+
+export type DueKind = 'JOB_TIMEOUT' | 'JOB_BACKOFF';
+
+export interface DueEntry {
+  readonly due: number;
+  readonly kind: DueKind;
+  readonly key: number;
+}
+
+export interface BatchEffects {
+  /** Job types that gained activatable jobs in this batch. */
+  readonly typesWithNewJobs: Set<string>;
+  /** Root variables of process instances that completed, for callers awaiting a result. */
+  readonly completedInstances: Map<number, Record<string, unknown>>;
+  /** Process instances that ended without completing (cancelled, terminated from outside). */
+  readonly endedInstances: Set<number>;
+  readonly due: DueEntry[];
+}
+
+export class ProcessingContext {
+  readonly changes: BatchChanges;
+  readonly effects: BatchEffects = {
+    typesWithNewJobs: new Set(),
+    completedInstances: new Map(),
+    endedInstances: new Set(),
+    due: [],
+  };
+  private readonly steps: Array<() => void> = [];
+  private nextStep = 0;
+
+  constructor(
+    readonly state: EngineState,
+    readonly now: number,
+  ) {
+    this.changes = new BatchChanges(state.persisted);
+  }
+
+  /** Follow-up work runs after the current step, in order, like Zeebe's follow-up commands. */
+  defer(step: () => void): void {
+    this.steps.push(step);
+  }
+
+  drain(): void {
+    while (this.nextStep < this.steps.length) {
+      const step = this.steps[this.nextStep]!;
+      this.steps[this.nextStep++] = NOOP;
+      step();
+    }
+    this.steps.length = 0;
+    this.nextStep = 0;
+  }
+
+  nextKey(): number {
+    return ++this.state.lastKey;
+  }
+
+  append(
+    valueType: ValueType,
+    intent: string,
+    key: number,
+    value: Record<string, unknown>,
+    processInstanceKey: number | null = null,
+    elementId: string | null = null,
+    recordType: RecordType = 'EVENT',
+  ): void {
+    const record: EngineRecord = {
+      position: ++this.state.lastPosition,
+      key,
+      recordType,
+      valueType,
+      intent,
+      processInstanceKey,
+      elementId,
+      timestamp: this.now,
+      value,
+    };
+    this.changes.records.push(record);
+  }
+
+  elementRecord(instance: ElementInstance, intent: string): void {
+    this.append(
+      'PROCESS_INSTANCE',
+      intent,
+      instance.key,
+      {
+        bpmnElementType: instance.elementType,
+        elementId: instance.elementId,
+        flowScopeKey: instance.flowScopeKey,
+        bpmnProcessId: instance.bpmnProcessId,
+        version: instance.version,
+        processDefinitionKey: instance.processDefinitionKey,
+        processInstanceKey: instance.processInstanceKey,
+      },
+      instance.processInstanceKey,
+      instance.elementId,
+    );
+  }
+
+  saveElementInstance(instance: ElementInstance): void {
+    this.state.indexElementInstance(instance);
+    this.changes.elementInstances.put(instance.key, instance);
+  }
+
+  deleteElementInstance(instance: ElementInstance): void {
+    this.state.unindexElementInstance(instance);
+    this.changes.elementInstances.remove(instance.key);
+  }
+
+  saveJob(job: Job): void {
+    this.state.jobs.set(job.key, job);
+    this.changes.jobs.put(job.key, job);
+  }
+
+  deleteJob(job: Job): void {
+    this.state.unmarkActivatable(job);
+    this.state.jobs.delete(job.key);
+    this.changes.jobs.remove(job.key);
+  }
+
+  makeActivatable(job: Job): void {
+    job.state = 'ACTIVATABLE';
+    job.deadline = 0;
+    job.worker = '';
+    job.recurAt = 0;
+    this.state.markActivatable(job);
+    this.effects.typesWithNewJobs.add(job.type);
+    this.saveJob(job);
+  }
+
+  saveVariable(variable: Variable): void {
+    this.state.indexVariable(variable);
+    this.changes.variables.put(variable.key, variable);
+  }
+
+  schedule(entry: DueEntry): void {
+    this.effects.due.push(entry);
+  }
+
+  definitionOf(instance: ElementInstance): Definition {
+    const definition = this.state.definitions.get(instance.processDefinitionKey);
+    if (!definition) throw new Error(`process definition ${instance.processDefinitionKey} is not loaded`);
+    return definition;
+  }
+
+  settle(): void {
+    this.changes.lastKey = this.state.lastKey;
+    this.changes.lastPosition = this.state.lastPosition;
+  }
+}
+
+const NOOP = (): void => undefined;

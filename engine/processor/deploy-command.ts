@@ -1,0 +1,70 @@
+/**
+ * Deploy: resources arrive compiled (compiling is async and happens before the
+ * command is queued); here versions are assigned. A process whose resource is
+ * byte-identical to its latest version keeps that version.
+ */
+import type { DeployedProcess, DeployResult } from '../api';
+import { InvalidArgumentError } from '../errors';
+import type { ExecutableProcess } from '../model/types';
+import type { ProcessingContext } from './context';
+
+export interface CompiledResource {
+  readonly name: string;
+  readonly content: Buffer;
+  readonly checksum: string;
+  readonly processes: readonly ExecutableProcess[];
+}
+
+export function deployResources(ctx: ProcessingContext, resources: readonly CompiledResource[]): DeployResult {
+  const seen = new Map<string, string>();
+  for (const resource of resources) {
+    for (const process of resource.processes) {
+      const other = seen.get(process.bpmnProcessId);
+      if (other !== undefined) {
+        throw new InvalidArgumentError(
+          `Expected to deploy new resources, but encountered the following errors: duplicated process id '${process.bpmnProcessId}' in resources '${other}' and '${resource.name}'`,
+        );
+      }
+      seen.set(process.bpmnProcessId, resource.name);
+    }
+  }
+  const deploymentKey = ctx.nextKey();
+  const deployed: DeployedProcess[] = [];
+  for (const resource of resources) {
+    let resourceKey: number | undefined;
+    for (const process of resource.processes) {
+      const latest = ctx.state.latestDefinition.get(process.bpmnProcessId);
+      if (latest && latest.checksum === resource.checksum) {
+        deployed.push({ bpmnProcessId: latest.bpmnProcessId, version: latest.version, processDefinitionKey: latest.key, resourceName: latest.resourceName });
+        continue;
+      }
+      if (resourceKey === undefined) {
+        resourceKey = ctx.nextKey();
+        ctx.changes.resources.push({ key: resourceKey, deploymentKey, resourceName: resource.name, checksum: resource.checksum, content: resource.content });
+      }
+      const definition = {
+        key: ctx.nextKey(),
+        bpmnProcessId: process.bpmnProcessId,
+        version: (latest?.version ?? 0) + 1,
+        checksum: resource.checksum,
+        resourceName: resource.name,
+        process,
+      };
+      ctx.state.addDefinition(definition);
+      ctx.changes.definitions.push({ key: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, resourceKey, checksum: definition.checksum });
+      ctx.append('PROCESS', 'CREATED', definition.key, {
+        bpmnProcessId: definition.bpmnProcessId,
+        version: definition.version,
+        processDefinitionKey: definition.key,
+        resourceName: resource.name,
+        checksum: resource.checksum,
+      });
+      deployed.push({ bpmnProcessId: definition.bpmnProcessId, version: definition.version, processDefinitionKey: definition.key, resourceName: resource.name });
+    }
+  }
+  ctx.append('DEPLOYMENT', 'CREATED', deploymentKey, {
+    resources: resources.map((r) => r.name),
+    processesMetadata: deployed,
+  });
+  return { key: deploymentKey, processes: deployed };
+}

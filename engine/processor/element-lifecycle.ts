@@ -1,0 +1,401 @@
+/**
+ * How element instances move through their lifecycle: activate, complete,
+ * terminate, and the sequence flows between them. Each element type's
+ * behaviour sits in one exhaustive switch.
+ */
+import type { Variables } from '../api';
+import { ExpressionError } from '../errors';
+import { applyMappings, evaluate, evaluateBoolean, evaluateInteger, evaluateString } from '../feel';
+import type { BoundaryEvent, Expression, FlowElement, JobTask } from '../model/types';
+import { hasBoundaryEvents, isJobTask } from '../model/types';
+import type { ElementInstance, Job } from '../state/types';
+import type { ProcessingContext } from './context';
+import { clearIncident, raiseIncident } from './incidents';
+import { localVariables, mergeLocal, propagate, removeScopeVariables, setLocalVariable, visibleVariables } from './variables';
+
+export function elementOf(ctx: ProcessingContext, instance: ElementInstance): FlowElement | undefined {
+  if (instance.elementType === 'PROCESS') return undefined;
+  return ctx.definitionOf(instance).process.elements.get(instance.elementId);
+}
+
+export function createChild(ctx: ProcessingContext, flowScope: ElementInstance, element: FlowElement): ElementInstance {
+  const instance: ElementInstance = {
+    key: ctx.nextKey(),
+    elementId: element.id,
+    elementType: element.type,
+    flowScopeKey: flowScope.key,
+    processInstanceKey: flowScope.processInstanceKey,
+    processDefinitionKey: flowScope.processDefinitionKey,
+    bpmnProcessId: flowScope.bpmnProcessId,
+    version: flowScope.version,
+    state: 'ACTIVATING',
+  };
+  ctx.saveElementInstance(instance);
+  return instance;
+}
+
+export function activateElement(ctx: ProcessingContext, instance: ElementInstance): void {
+  instance.state = 'ACTIVATING';
+  ctx.saveElementInstance(instance);
+  ctx.elementRecord(instance, 'ELEMENT_ACTIVATING');
+  continueActivation(ctx, instance);
+}
+
+/** Runs again when an incident raised during activation is resolved. */
+export function continueActivation(ctx: ProcessingContext, instance: ElementInstance): void {
+  const element = elementOf(ctx, instance);
+  if (!element) {
+    markActivated(ctx, instance);
+    activateStartEvent(ctx, instance, ctx.definitionOf(instance).process.startEvent);
+    return;
+  }
+  if (element.inputs.length > 0) {
+    try {
+      mergeLocal(ctx, instance.key, applyMappings(element.inputs, visibleVariables(ctx.state, instance.flowScopeKey)));
+    } catch (error) {
+      if (error instanceof ExpressionError) return raiseIncident(ctx, instance, 'IO_MAPPING_ERROR', error.message);
+      throw error;
+    }
+  }
+  const variables = lazyVariables(ctx, instance.key);
+  try {
+    switch (element.type) {
+      case 'START_EVENT':
+      case 'PARALLEL_GATEWAY':
+      case 'BOUNDARY_EVENT':
+        markActivated(ctx, instance);
+        completeElement(ctx, instance);
+        return;
+      case 'END_EVENT':
+        if (element.eventType === 'ERROR') {
+          const code = evaluateString(element.errorCode!, variables());
+          if (!throwErrorEvent(ctx, instance, code, '', {})) {
+            raiseIncident(ctx, instance, 'UNHANDLED_ERROR_EVENT', unhandledErrorMessage(code, ''));
+          }
+          return;
+        }
+        markActivated(ctx, instance);
+        completeElement(ctx, instance);
+        return;
+      case 'SERVICE_TASK':
+      case 'SEND_TASK':
+      case 'BUSINESS_RULE_TASK':
+      case 'SCRIPT_TASK':
+        if (isJobTask(element)) {
+          createJob(ctx, instance, element, variables);
+          markActivated(ctx, instance);
+          return;
+        }
+        markActivated(ctx, instance);
+        setLocalVariable(ctx, instance.key, element.script.resultVariable, evaluate(element.script.expression, variables()));
+        completeElement(ctx, instance);
+        return;
+      case 'EXCLUSIVE_GATEWAY': {
+        const chosen = chooseFlow(ctx, instance, element.outgoing, element.defaultFlow, variables);
+        if (chosen === undefined) {
+          raiseIncident(
+            ctx,
+            instance,
+            'CONDITION_ERROR',
+            "Expected at least one condition to evaluate to true, or to have a default flow",
+          );
+          return;
+        }
+        instance.chosenFlowId = chosen;
+        markActivated(ctx, instance);
+        completeElement(ctx, instance);
+        return;
+      }
+      case 'SUB_PROCESS':
+        markActivated(ctx, instance);
+        activateStartEvent(ctx, instance, element.startEvent);
+        return;
+      default:
+        return assertNever(element);
+    }
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    const errorType = element.type === 'EXCLUSIVE_GATEWAY' ? 'CONDITION_ERROR' : 'EXTRACT_VALUE_ERROR';
+    raiseIncident(ctx, instance, errorType, error.message);
+  }
+}
+
+function markActivated(ctx: ProcessingContext, instance: ElementInstance): void {
+  instance.state = 'ACTIVATED';
+  ctx.saveElementInstance(instance);
+  ctx.elementRecord(instance, 'ELEMENT_ACTIVATED');
+}
+
+function activateStartEvent(ctx: ProcessingContext, scope: ElementInstance, startEventId: string): void {
+  const start = ctx.definitionOf(scope).process.elements.get(startEventId)!;
+  const child = createChild(ctx, scope, start);
+  ctx.defer(() => activateIfAlive(ctx, child));
+}
+
+function activateIfAlive(ctx: ProcessingContext, instance: ElementInstance): void {
+  if (ctx.state.elementInstances.get(instance.key) === instance) activateElement(ctx, instance);
+}
+
+function lazyVariables(ctx: ProcessingContext, scopeKey: number): () => Variables {
+  let cached: Variables | undefined;
+  return () => (cached ??= visibleVariables(ctx.state, scopeKey));
+}
+
+function valueOf(expression: Expression, variables: () => Variables): Variables {
+  return expression.kind === 'feel' ? variables() : EMPTY_VARIABLES;
+}
+
+function createJob(ctx: ProcessingContext, instance: ElementInstance, element: JobTask, variables: () => Variables): void {
+  const type = evaluateString(element.job.type, valueOf(element.job.type, variables));
+  const retries = evaluateInteger(element.job.retries, valueOf(element.job.retries, variables));
+  const job: Job = {
+    key: ctx.nextKey(),
+    type,
+    state: 'ACTIVATABLE',
+    retries,
+    worker: '',
+    deadline: 0,
+    recurAt: 0,
+    errorMessage: '',
+    customHeaders: { ...element.job.headers },
+    elementId: instance.elementId,
+    elementInstanceKey: instance.key,
+    processInstanceKey: instance.processInstanceKey,
+    bpmnProcessId: instance.bpmnProcessId,
+    processDefinitionKey: instance.processDefinitionKey,
+    processDefinitionVersion: instance.version,
+  };
+  ctx.makeActivatable(job);
+  ctx.append('JOB', 'CREATED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
+  instance.jobKey = job.key;
+}
+
+export function jobValue(job: Job): Record<string, unknown> {
+  return {
+    type: job.type,
+    retries: job.retries,
+    worker: job.worker,
+    deadline: job.deadline,
+    errorMessage: job.errorMessage,
+    customHeaders: job.customHeaders,
+    elementId: job.elementId,
+    elementInstanceKey: job.elementInstanceKey,
+    processInstanceKey: job.processInstanceKey,
+    bpmnProcessId: job.bpmnProcessId,
+    processDefinitionKey: job.processDefinitionKey,
+    processDefinitionVersion: job.processDefinitionVersion,
+  };
+}
+
+function chooseFlow(
+  ctx: ProcessingContext,
+  instance: ElementInstance,
+  outgoing: readonly string[],
+  defaultFlow: string | undefined,
+  variables: () => Variables,
+): string | undefined {
+  const flows = ctx.definitionOf(instance).process.flows;
+  for (const flowId of outgoing) {
+    if (flowId === defaultFlow) continue;
+    const condition = flows.get(flowId)!.condition;
+    if (!condition || evaluateBoolean(condition, variables())) return flowId;
+  }
+  return defaultFlow;
+}
+
+export function completeElement(ctx: ProcessingContext, instance: ElementInstance): void {
+  instance.state = 'COMPLETING';
+  ctx.saveElementInstance(instance);
+  ctx.elementRecord(instance, 'ELEMENT_COMPLETING');
+  continueCompletion(ctx, instance);
+}
+
+/** Runs again when an incident raised while completing is resolved. */
+export function continueCompletion(ctx: ProcessingContext, instance: ElementInstance): void {
+  const element = elementOf(ctx, instance);
+  if (element && element.outputs.length > 0) {
+    try {
+      const produced = applyMappings(element.outputs, visibleVariables(ctx.state, instance.key), {
+        direction: 'output',
+        scopeVariables: visibleVariables(ctx.state, instance.flowScopeKey),
+      });
+      propagate(ctx, instance.flowScopeKey, produced);
+    } catch (error) {
+      if (error instanceof ExpressionError) return raiseIncident(ctx, instance, 'IO_MAPPING_ERROR', error.message);
+      throw error;
+    }
+  } else if (element && isEvent(element)) {
+    // Events hand their own variables (e.g. an error's) to the enclosing scope.
+    const local = localVariables(ctx.state, instance.key);
+    if (Object.keys(local).length > 0) propagate(ctx, instance.flowScopeKey, local);
+  }
+  if (!element) ctx.effects.completedInstances.set(instance.processInstanceKey, localVariables(ctx.state, instance.key));
+  ctx.elementRecord(instance, 'ELEMENT_COMPLETED');
+  removeScopeVariables(ctx, instance.key);
+  ctx.deleteElementInstance(instance);
+  if (!element) return;
+
+  const flowScope = ctx.state.elementInstances.get(instance.flowScopeKey)!;
+  if (element.type === 'END_EVENT' && element.eventType === 'TERMINATE') {
+    for (const childKey of [...ctx.state.childrenOf(flowScope.key)]) {
+      terminateElement(ctx, ctx.state.elementInstances.get(childKey)!);
+    }
+    delete flowScope.joins;
+  }
+  const outgoing = element.type === 'EXCLUSIVE_GATEWAY' ? [instance.chosenFlowId!] : element.outgoing;
+  for (const flowId of outgoing) takeSequenceFlow(ctx, flowScope, flowId);
+  if (outgoing.length === 0) ctx.defer(() => completeScopeIfDone(ctx, flowScope.key));
+}
+
+function isEvent(element: FlowElement): boolean {
+  return element.type === 'BOUNDARY_EVENT' || element.type === 'START_EVENT' || element.type === 'END_EVENT';
+}
+
+function takeSequenceFlow(ctx: ProcessingContext, flowScope: ElementInstance, flowId: string): void {
+  const process = ctx.definitionOf(flowScope).process;
+  const flow = process.flows.get(flowId)!;
+  ctx.append(
+    'PROCESS_INSTANCE',
+    'SEQUENCE_FLOW_TAKEN',
+    ctx.nextKey(),
+    {
+      bpmnElementType: 'SEQUENCE_FLOW',
+      elementId: flowId,
+      flowScopeKey: flowScope.key,
+      bpmnProcessId: flowScope.bpmnProcessId,
+      version: flowScope.version,
+      processDefinitionKey: flowScope.processDefinitionKey,
+      processInstanceKey: flowScope.processInstanceKey,
+    },
+    flowScope.processInstanceKey,
+    flowId,
+  );
+  const target = process.elements.get(flow.targetId)!;
+  if (target.type === 'PARALLEL_GATEWAY' && target.incoming.length > 1) {
+    if (!arriveAtJoin(flowScope, target.id, flowId, target.incoming)) {
+      ctx.saveElementInstance(flowScope);
+      return;
+    }
+    ctx.saveElementInstance(flowScope);
+  }
+  const child = createChild(ctx, flowScope, target);
+  ctx.defer(() => activateIfAlive(ctx, child));
+}
+
+/** Counts a token at a parallel join; true when every incoming flow has one (and consumes them). */
+function arriveAtJoin(scope: ElementInstance, gatewayId: string, flowId: string, incoming: readonly string[]): boolean {
+  const joins = (scope.joins ??= {});
+  const arrived = (joins[gatewayId] ??= {});
+  arrived[flowId] = (arrived[flowId] ?? 0) + 1;
+  if (!incoming.every((id) => (arrived[id] ?? 0) > 0)) return false;
+  for (const id of incoming) {
+    if (--arrived[id]! === 0) delete arrived[id];
+  }
+  if (Object.keys(arrived).length === 0) delete joins[gatewayId];
+  if (Object.keys(joins).length === 0) delete scope.joins;
+  return true;
+}
+
+/** A scope completes once nothing is left inside it: no element instance, no token waiting at a join. */
+export function completeScopeIfDone(ctx: ProcessingContext, scopeKey: number): void {
+  const scope = ctx.state.elementInstances.get(scopeKey);
+  if (!scope || scope.state !== 'ACTIVATED') return;
+  if (ctx.state.childrenOf(scopeKey).size > 0 || scope.joins) return;
+  completeElement(ctx, scope);
+}
+
+/** Terminates an element instance and everything inside it, depth first. */
+export function terminateElement(ctx: ProcessingContext, instance: ElementInstance): void {
+  instance.state = 'TERMINATING';
+  ctx.saveElementInstance(instance);
+  ctx.elementRecord(instance, 'ELEMENT_TERMINATING');
+  for (const childKey of [...ctx.state.childrenOf(instance.key)]) {
+    terminateElement(ctx, ctx.state.elementInstances.get(childKey)!);
+  }
+  if (instance.incidentKey !== undefined) {
+    const incident = ctx.state.incidents.get(instance.incidentKey);
+    if (incident) clearIncident(ctx, incident);
+  }
+  if (instance.jobKey !== undefined) {
+    const job = ctx.state.jobs.get(instance.jobKey);
+    if (job) {
+      ctx.append('JOB', 'CANCELED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
+      ctx.deleteJob(job);
+    }
+  }
+  ctx.elementRecord(instance, 'ELEMENT_TERMINATED');
+  removeScopeVariables(ctx, instance.key);
+  ctx.deleteElementInstance(instance);
+  if (instance.elementType === 'PROCESS') ctx.effects.endedInstances.add(instance.processInstanceKey);
+}
+
+export interface ErrorCatch {
+  readonly host: ElementInstance;
+  readonly boundary: BoundaryEvent;
+}
+
+/**
+ * Finds the boundary event that catches an error thrown at `thrower`: a task's
+ * own boundary events first, then those of each enclosing subprocess. At each
+ * level a boundary event for the exact code wins over a catch-all.
+ */
+export function findErrorCatch(ctx: ProcessingContext, thrower: ElementInstance, errorCode: string): ErrorCatch | undefined {
+  const elements = ctx.definitionOf(thrower).process.elements;
+  let current: ElementInstance | undefined =
+    thrower.elementType === 'END_EVENT' ? ctx.state.elementInstances.get(thrower.flowScopeKey) : thrower;
+  while (current && current.elementType !== 'PROCESS') {
+    const element = elements.get(current.elementId);
+    if (element && hasBoundaryEvents(element)) {
+      let catchAll: BoundaryEvent | undefined;
+      for (const id of element.boundaryEvents) {
+        const boundary = elements.get(id) as BoundaryEvent;
+        if (boundary.errorCode === errorCode) return { host: current, boundary };
+        if (boundary.errorCode === undefined) catchAll ??= boundary;
+      }
+      if (catchAll) return { host: current, boundary: catchAll };
+    }
+    current = ctx.state.elementInstances.get(current.flowScopeKey);
+  }
+  return undefined;
+}
+
+/** Terminates the host and continues at the catching boundary event; false when nothing catches. */
+export function throwErrorEvent(
+  ctx: ProcessingContext,
+  thrower: ElementInstance,
+  errorCode: string,
+  errorMessage: string,
+  variables: Variables,
+): boolean {
+  const found = findErrorCatch(ctx, thrower, errorCode);
+  if (!found) return false;
+  ctx.append(
+    'ERROR',
+    'CREATED',
+    ctx.nextKey(),
+    { errorCode, errorMessage, elementId: thrower.elementId, catchElementId: found.boundary.id },
+    thrower.processInstanceKey,
+    thrower.elementId,
+  );
+  const flowScope = ctx.state.elementInstances.get(found.host.flowScopeKey)!;
+  terminateElement(ctx, found.host);
+  const event = createChild(ctx, flowScope, found.boundary);
+  activateWithVariables(ctx, event, variables);
+  return true;
+}
+
+function activateWithVariables(ctx: ProcessingContext, instance: ElementInstance, variables: Variables): void {
+  ctx.elementRecord(instance, 'ELEMENT_ACTIVATING');
+  mergeLocal(ctx, instance.key, variables);
+  continueActivation(ctx, instance);
+}
+
+export function unhandledErrorMessage(errorCode: string, errorMessage: string): string {
+  return `Expected to throw an error event with the code '${errorCode}' with message '${errorMessage}', but it was not caught. No error events are available in the scope.`;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled element type ${JSON.stringify(value)}`);
+}
+
+const EMPTY_VARIABLES: Variables = Object.freeze({}) as Variables;

@@ -1,0 +1,107 @@
+/** Commands on process instances: create, cancel, set variables, resolve an incident. */
+import type { CreateInstanceInput, CreatedInstance, Variables } from '../api';
+import { InvalidArgumentError, NotFoundError } from '../errors';
+import type { Definition } from '../state/engine-state';
+import type { ElementInstance } from '../state/types';
+import type { ProcessingContext } from './context';
+import { activateElement, continueActivation, continueCompletion, terminateElement } from './element-lifecycle';
+import { clearIncident, incidentToResolve } from './incidents';
+import { mergeLocal, propagate } from './variables';
+
+export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInput): Definition {
+  const { state } = ctx;
+  if (input.processDefinitionKey !== undefined && input.processDefinitionKey > 0) {
+    const definition = state.definitions.get(input.processDefinitionKey);
+    if (!definition) {
+      throw new NotFoundError(
+        `Expected to find process definition with key '${input.processDefinitionKey}', but none found`,
+      );
+    }
+    return definition;
+  }
+  if (!input.bpmnProcessId) {
+    throw new InvalidArgumentError('Expected either a bpmnProcessId or a processDefinitionKey, but neither was given');
+  }
+  const latest = state.latestDefinition.get(input.bpmnProcessId);
+  if (input.version === undefined || input.version < 0) {
+    if (!latest) throw new NotFoundError(`Expected to find process definition with process ID '${input.bpmnProcessId}', but none found`);
+    return latest;
+  }
+  for (const definition of state.definitions.values()) {
+    if (definition.bpmnProcessId === input.bpmnProcessId && definition.version === input.version) return definition;
+  }
+  throw new NotFoundError(
+    `Expected to find process definition with process ID '${input.bpmnProcessId}' and version '${input.version}', but none found`,
+  );
+}
+
+export function createProcessInstance(ctx: ProcessingContext, input: CreateInstanceInput): CreatedInstance {
+  const definition = findDefinition(ctx, input);
+  const key = ctx.nextKey();
+  const root: ElementInstance = {
+    key,
+    elementId: definition.bpmnProcessId,
+    elementType: 'PROCESS',
+    flowScopeKey: -1,
+    processInstanceKey: key,
+    processDefinitionKey: definition.key,
+    bpmnProcessId: definition.bpmnProcessId,
+    version: definition.version,
+    state: 'ACTIVATING',
+  };
+  ctx.saveElementInstance(root);
+  ctx.append(
+    'PROCESS_INSTANCE_CREATION',
+    'CREATED',
+    key,
+    { bpmnProcessId: definition.bpmnProcessId, version: definition.version, processDefinitionKey: definition.key, processInstanceKey: key },
+    key,
+  );
+  mergeLocal(ctx, key, input.variables);
+  activateElement(ctx, root);
+  return { processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, processInstanceKey: key };
+}
+
+export function cancelProcessInstance(ctx: ProcessingContext, processInstanceKey: number): void {
+  const root = ctx.state.elementInstances.get(processInstanceKey);
+  if (!root || root.elementType !== 'PROCESS') {
+    throw new NotFoundError(
+      `Expected to cancel a process instance with key '${processInstanceKey}', but no such process was found`,
+    );
+  }
+  terminateElement(ctx, root);
+}
+
+export function setVariables(ctx: ProcessingContext, elementInstanceKey: number, variables: Variables, local: boolean): number {
+  const instance = ctx.state.elementInstances.get(elementInstanceKey);
+  if (!instance) {
+    throw new NotFoundError(
+      `Expected to update variables for element with key '${elementInstanceKey}', but no such element was found`,
+    );
+  }
+  const key = ctx.nextKey();
+  ctx.append(
+    'VARIABLE_DOCUMENT',
+    'UPDATED',
+    key,
+    { scopeKey: elementInstanceKey, updateSemantics: local ? 'LOCAL' : 'PROPAGATE', variables },
+    instance.processInstanceKey,
+  );
+  if (local) mergeLocal(ctx, elementInstanceKey, variables);
+  else propagate(ctx, elementInstanceKey, variables);
+  return key;
+}
+
+export function resolveIncident(ctx: ProcessingContext, incidentKey: number): void {
+  const incident = incidentToResolve(ctx, incidentKey);
+  clearIncident(ctx, incident);
+  if (incident.jobKey !== undefined) {
+    const job = ctx.state.jobs.get(incident.jobKey);
+    if (job) ctx.makeActivatable(job);
+    return;
+  }
+  const instance = ctx.state.elementInstances.get(incident.elementInstanceKey);
+  if (!instance) return;
+  if (instance.state === 'ACTIVATING') continueActivation(ctx, instance);
+  else if (instance.state === 'COMPLETING') continueCompletion(ctx, instance);
+}

@@ -1,0 +1,56 @@
+import type { ActivatedJob } from '../api';
+import type { Job } from '../state/types';
+import type { ProcessingContext } from './context';
+import { visibleVariables } from './variables';
+
+export interface ActivationRequest {
+  readonly type: string;
+  readonly worker: string;
+  readonly timeout: number;
+  readonly fetchVariable: readonly string[];
+}
+
+/** Locks up to `max` activatable jobs of a type to a worker, oldest first. */
+export function activateJobs(ctx: ProcessingContext, request: ActivationRequest, max: number): ActivatedJob[] {
+  const queue = ctx.state.activatable.get(request.type);
+  if (!queue || queue.size === 0) return [];
+  const activated: ActivatedJob[] = [];
+  for (const key of queue) {
+    if (activated.length >= max) break;
+    queue.delete(key);
+    const job = ctx.state.jobs.get(key)!;
+    job.state = 'ACTIVATED';
+    job.worker = request.worker;
+    job.deadline = ctx.now + request.timeout;
+    ctx.saveJob(job);
+    ctx.schedule({ due: job.deadline, kind: 'JOB_TIMEOUT', key });
+    activated.push(toActivatedJob(job, visibleVariables(ctx.state, job.elementInstanceKey, request.fetchVariable)));
+  }
+  if (activated.length > 0) {
+    ctx.append('JOB_BATCH', 'ACTIVATED', ctx.nextKey(), {
+      type: request.type,
+      worker: request.worker,
+      timeout: request.timeout,
+      jobKeys: activated.map((j) => j.key),
+    });
+  }
+  return activated;
+}
+
+function toActivatedJob(job: Job, variables: Record<string, unknown>): ActivatedJob {
+  return {
+    key: job.key,
+    type: job.type,
+    processInstanceKey: job.processInstanceKey,
+    bpmnProcessId: job.bpmnProcessId,
+    processDefinitionVersion: job.processDefinitionVersion,
+    processDefinitionKey: job.processDefinitionKey,
+    elementId: job.elementId,
+    elementInstanceKey: job.elementInstanceKey,
+    customHeaders: job.customHeaders,
+    worker: job.worker,
+    retries: job.retries,
+    deadline: job.deadline,
+    variables,
+  };
+}

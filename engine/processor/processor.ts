@@ -1,0 +1,196 @@
+/**
+ * The single writer (Zeebe's partition). Commands queue up; each turn takes all
+ * that are waiting, applies them in order to the state, and commits what they
+ * changed in one transaction (group commit). Only then do their callers hear
+ * back. While a batch commits, the next one gathers.
+ */
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { EngineError, ResourceExhaustedError, UnavailableError } from '../errors';
+import { commitBatch } from '../state/commit-batch';
+import type { EngineState } from '../state/engine-state';
+import { ProcessingContext, type DueEntry } from './context';
+import { JobDispatch, type Delivery } from './job-dispatch';
+import { recurJobAfterBackOff, timeOutJob } from './job-commands';
+import { Scheduler } from './scheduler';
+
+/** Returned by a command that answers later (a parked long poll, a create awaiting its result). */
+export const ANSWER_LATER: unique symbol = Symbol('answer later');
+
+export type CommandRun<T> = (ctx: ProcessingContext) => T | typeof ANSWER_LATER;
+
+interface QueuedCommand {
+  readonly run: CommandRun<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface ProcessorOptions {
+  /** Commands waiting beyond this are refused with RESOURCE_EXHAUSTED. */
+  readonly maxQueuedCommands: number;
+  readonly maxBatchSize: number;
+}
+
+export interface BatchListener {
+  /** After a batch is durable: what it completed and ended, for callers awaiting results. */
+  onCommitted(ctx: ProcessingContext): void;
+}
+
+export interface ProcessorStats {
+  batches: number;
+  commands: number;
+  records: number;
+  commitMillis: number;
+}
+
+export class Processor {
+  readonly dispatch = new JobDispatch();
+  readonly scheduler: Scheduler;
+  readonly stats: ProcessorStats = { batches: 0, commands: 0, records: 0, commitMillis: 0 };
+  private queue: QueuedCommand[] = [];
+  private running = false;
+  private failure: Error | undefined;
+  private closing = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly pendingTypes = new Set<string>();
+
+  constructor(
+    readonly state: EngineState,
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+    private readonly listener: BatchListener,
+    private readonly options: ProcessorOptions,
+    private readonly onFatal: (error: Error) => void,
+  ) {
+    this.scheduler = new Scheduler((entries) => this.submitInternal((ctx) => runDue(ctx, entries)));
+  }
+
+  /** Queues a command from a client; refused under back-pressure or when stopped. */
+  submit<T>(run: CommandRun<T>): Promise<T> {
+    if (this.failure) return Promise.reject(new UnavailableError('The engine has stopped after a failure; restart it'));
+    if (this.closing) return Promise.reject(new UnavailableError('The engine is shutting down'));
+    if (this.queue.length >= this.options.maxQueuedCommands) {
+      return Promise.reject(
+        new ResourceExhaustedError(
+          `Expected to process the command, but the engine's queue is full (${this.queue.length} commands); retry with back-off`,
+        ),
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.kick();
+    });
+  }
+
+  /** Queues the engine's own follow-up work (scheduler, dispatch); never refused for back-pressure. */
+  submitInternal(run: (ctx: ProcessingContext) => void): void {
+    if (this.failure || this.closing) return;
+    this.queue.push({ run, resolve: IGNORE, reject: (error) => this.logger.error({ err: error }, 'internal command failed') });
+    this.kick();
+  }
+
+  /** Asks the dispatcher to look at a job type at the end of the next batch (a new stream or poll). */
+  requestServe(type: string): void {
+    this.pendingTypes.add(type);
+    this.submitInternal(() => undefined);
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Stops taking commands, lets the queue drain and the last batch commit. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.scheduler.stop();
+    if (this.running || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.dispatch.releaseAll();
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    setImmediate(() => void this.loop());
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0 && !this.failure) {
+      const commands = this.queue.length <= this.options.maxBatchSize ? this.queue : this.queue.slice(0, this.options.maxBatchSize);
+      this.queue = commands === this.queue ? [] : this.queue.slice(this.options.maxBatchSize);
+      await this.processBatch(commands);
+    }
+    this.running = false;
+    if (this.failure) this.rejectQueued(this.failure);
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async processBatch(commands: QueuedCommand[]): Promise<void> {
+    const ctx = new ProcessingContext(this.state, Date.now());
+    const answers: Delivery[] = [];
+    for (const command of commands) {
+      let result: unknown;
+      try {
+        result = command.run(ctx);
+        ctx.drain();
+      } catch (error) {
+        if (error instanceof EngineError) {
+          answers.push(() => command.reject(error));
+          continue;
+        }
+        return this.fail(error as Error, commands);
+      }
+      if (result !== ANSWER_LATER) answers.push(() => command.resolve(result));
+    }
+    for (const type of this.pendingTypes) ctx.effects.typesWithNewJobs.add(type);
+    this.pendingTypes.clear();
+    this.dispatch.serve(ctx, ctx.effects.typesWithNewJobs, answers);
+    ctx.settle();
+    const started = performance.now();
+    try {
+      await commitBatch(this.pool, ctx.changes);
+    } catch (error) {
+      return this.fail(error as Error, commands);
+    }
+    ctx.changes.settle();
+    this.stats.batches++;
+    this.stats.commands += commands.length;
+    this.stats.records += ctx.changes.records.length;
+    this.stats.commitMillis += performance.now() - started;
+    this.scheduler.add(ctx.effects.due);
+    for (const answer of answers) answer();
+    this.listener.onCommitted(ctx);
+  }
+
+  private fail(error: Error, inFlight: QueuedCommand[]): void {
+    this.failure = error;
+    this.logger.fatal({ err: error }, 'the engine failed while processing a batch; the state in memory may be ahead of PostgreSQL, so it stops');
+    const unavailable = new UnavailableError('The engine failed while processing the command; it was not applied');
+    for (const command of inFlight) command.reject(unavailable);
+    this.scheduler.stop();
+    this.onFatal(error);
+  }
+
+  private rejectQueued(cause: Error): void {
+    const error = new UnavailableError(`The engine has stopped after a failure: ${cause.message}`);
+    for (const command of this.queue.splice(0)) command.reject(error);
+  }
+}
+
+function runDue(ctx: ProcessingContext, entries: readonly DueEntry[]): void {
+  for (const entry of entries) {
+    switch (entry.kind) {
+      case 'JOB_TIMEOUT':
+        timeOutJob(ctx, entry.key);
+        break;
+      case 'JOB_BACKOFF':
+        recurJobAfterBackOff(ctx, entry.key);
+        break;
+      default: {
+        const unknown: never = entry.kind;
+        throw new Error(`unknown due entry ${String(unknown)}`);
+      }
+    }
+  }
+}
+
+const IGNORE = (): void => undefined;

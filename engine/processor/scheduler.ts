@@ -1,0 +1,83 @@
+/**
+ * Due work (job time-outs, retry back-offs): a min-heap by due time and one
+ * timer for the earliest entry. Entries are hints; the processor re-checks the
+ * state when one fires, so stale entries are harmless.
+ */
+import type { DueEntry } from './context';
+
+export class Scheduler {
+  private readonly heap: DueEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = Infinity;
+  private stopped = false;
+
+  constructor(private readonly onDue: (entries: DueEntry[]) => void) {}
+
+  add(entries: readonly DueEntry[]): void {
+    if (this.stopped) return;
+    for (const entry of entries) this.push(entry);
+    this.arm();
+  }
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    const next = this.heap[0];
+    if (!next || next.due >= this.timerDue) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = next.due;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, next.due - Date.now()));
+    this.timer.unref();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerDue = Infinity;
+    const now = Date.now();
+    const due: DueEntry[] = [];
+    while (this.heap.length > 0 && this.heap[0]!.due <= now) due.push(this.pop());
+    if (due.length > 0) this.onDue(due);
+    this.arm();
+  }
+
+  private push(entry: DueEntry): void {
+    const heap = this.heap;
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]!.due <= entry.due) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = entry;
+  }
+
+  private pop(): DueEntry {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= heap.length) break;
+        const right = left + 1;
+        const child = right < heap.length && heap[right]!.due < heap[left]!.due ? right : left;
+        if (heap[child]!.due >= last.due) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The embedded engine: loads its state from PostgreSQL, then serves commands
+ * through the single-writer processor. Implements EngineApi for the gateway.
+ */
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type {
+  ActivateJobsInput,
+  ActivatedJob,
+  CompletedInstance,
+  CreateInstanceInput,
+  CreatedInstance,
+  DeployResourceInput,
+  DeployResult,
+  EngineApi,
+  JobStream,
+  JobStreamInput,
+  Topology,
+  Variables,
+} from './api';
+import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, InvalidModelError, UnavailableError } from './errors';
+import { checksum, compileBpmn } from './model';
+import type { ExecutableProcess } from './model/types';
+import type { ProcessingContext } from './processor/context';
+import { deployResources, type CompiledResource } from './processor/deploy-command';
+import { activateJobs } from './processor/job-activation';
+import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout } from './processor/job-commands';
+import type { LongPoll, StreamConsumer } from './processor/job-dispatch';
+import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from './processor/instance-commands';
+import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/processor';
+import { loadState } from './state/load-state';
+import { ENGINE_VERSION } from './version';
+
+export interface EngineOptions {
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly maxQueuedCommands?: number;
+  readonly maxBatchSize?: number;
+  /** Long polling when a request names no timeout (Zeebe's gateway default). */
+  readonly defaultLongPollTimeout?: number;
+  /** CreateProcessInstanceWithResult when the request names no timeout. */
+  readonly defaultResultTimeout?: number;
+  /** Called when the engine stops after an unrecoverable failure; the service should exit and restart. */
+  readonly onFatal?: (error: Error) => void;
+}
+
+export interface Engine extends EngineApi {
+  readonly stats: ProcessorStats;
+  stop(): Promise<void>;
+}
+
+interface ResultWaiter {
+  readonly created: CreatedInstance;
+  readonly fetchVariables: readonly string[];
+  readonly resolve: (result: CompletedInstance) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const state = await loadState(options.pool, compileResource);
+  const engine = new EmbeddedEngine(options);
+  engine.attach(state);
+  options.logger.info(
+    { definitions: state.definitions.size, elementInstances: state.elementInstances.size, jobs: state.jobs.size, incidents: state.incidents.size },
+    'engine state loaded',
+  );
+  return engine;
+}
+
+async function compileResource(content: Buffer, resourceName: string): Promise<readonly ExecutableProcess[]> {
+  const lower = resourceName.toLowerCase();
+  if (lower.endsWith('.bpmn') || lower.endsWith('.xml')) return compileBpmn(content.toString('utf8'), resourceName);
+  throw new InvalidModelError(resourceName, undefined, 'resource type is not supported; supported resource types are .bpmn and .xml');
+}
+
+class EmbeddedEngine implements Engine {
+  private processor!: Processor;
+  private readonly resultWaiters = new Map<number, ResultWaiter>();
+
+  constructor(private readonly options: EngineOptions) {}
+
+  attach(state: Awaited<ReturnType<typeof loadState>>): void {
+    this.processor = new Processor(
+      state,
+      this.options.pool,
+      this.options.logger,
+      { onCommitted: (ctx) => this.answerResults(ctx) },
+      { maxQueuedCommands: this.options.maxQueuedCommands ?? 20_000, maxBatchSize: this.options.maxBatchSize ?? 2_000 },
+      (error) => {
+        this.rejectAllResults(new UnavailableError('The engine stopped after a failure'));
+        this.options.onFatal?.(error);
+      },
+    );
+    const due = [];
+    for (const job of state.jobs.values()) {
+      if (job.state === 'ACTIVATED') due.push({ due: job.deadline, kind: 'JOB_TIMEOUT' as const, key: job.key });
+      if (job.state === 'FAILED' && job.recurAt > 0) due.push({ due: job.recurAt, kind: 'JOB_BACKOFF' as const, key: job.key });
+    }
+    this.processor.scheduler.add(due);
+  }
+
+  get stats(): ProcessorStats {
+    return this.processor.stats;
+  }
+
+  async deployResources(resources: readonly DeployResourceInput[]): Promise<DeployResult> {
+    if (resources.length === 0) throw new InvalidArgumentError('Expected to deploy at least one resource, but none given');
+    const compiled: CompiledResource[] = [];
+    for (const resource of resources) {
+      compiled.push({
+        name: resource.name,
+        content: resource.content,
+        checksum: checksum(resource.content),
+        processes: await compileResource(resource.content, resource.name),
+      });
+    }
+    return this.processor.submit((ctx) => deployResources(ctx, compiled));
+  }
+
+  createProcessInstance(input: CreateInstanceInput): Promise<CreatedInstance> {
+    return this.processor.submit((ctx) => createProcessInstance(ctx, input));
+  }
+
+  createProcessInstanceWithResult(
+    input: CreateInstanceInput,
+    fetchVariables: readonly string[],
+    requestTimeout: number,
+  ): Promise<CompletedInstance> {
+    const timeout = requestTimeout > 0 ? requestTimeout : (this.options.defaultResultTimeout ?? 20_000);
+    return new Promise<CompletedInstance>((resolve, reject) => {
+      this.processor
+        .submit((ctx) => {
+          const created = createProcessInstance(ctx, input);
+          const key = created.processInstanceKey;
+          const timer = setTimeout(() => {
+            this.resultWaiters.delete(key);
+            reject(new DeadlineExceededError(`Expected the process instance '${key}' to complete within ${timeout} ms, but it did not`));
+          }, timeout);
+          this.resultWaiters.set(key, { created, fetchVariables, resolve, reject, timer });
+          return ANSWER_LATER;
+        })
+        .catch(reject);
+    });
+  }
+
+  private answerResults(ctx: ProcessingContext): void {
+    if (this.resultWaiters.size === 0) return;
+    for (const [key, variables] of ctx.effects.completedInstances) {
+      const waiter = this.takeWaiter(key);
+      if (waiter) waiter.resolve({ ...waiter.created, variables: pick(variables, waiter.fetchVariables) });
+    }
+    for (const key of ctx.effects.endedInstances) {
+      this.takeWaiter(key)?.reject(
+        new FailedPreconditionError(`Expected the process instance '${key}' to complete, but it was terminated`),
+      );
+    }
+  }
+
+  private takeWaiter(key: number): ResultWaiter | undefined {
+    const waiter = this.resultWaiters.get(key);
+    if (!waiter) return undefined;
+    clearTimeout(waiter.timer);
+    this.resultWaiters.delete(key);
+    return waiter;
+  }
+
+  private rejectAllResults(error: Error): void {
+    for (const key of [...this.resultWaiters.keys()]) this.takeWaiter(key)?.reject(error);
+  }
+
+  cancelProcessInstance(processInstanceKey: number): Promise<void> {
+    return this.processor.submit((ctx) => cancelProcessInstance(ctx, processInstanceKey));
+  }
+
+  activateJobs(input: ActivateJobsInput, signal: AbortSignal): Promise<ActivatedJob[]> {
+    validateActivation(input.timeout, input.maxJobsToActivate);
+    const request = { type: input.type, worker: input.worker, timeout: input.timeout, fetchVariable: input.fetchVariable };
+    const longPoll = input.requestTimeout >= 0;
+    const waitFor = input.requestTimeout > 0 ? input.requestTimeout : (this.options.defaultLongPollTimeout ?? 10_000);
+    return new Promise<ActivatedJob[]>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (jobs: ActivatedJob[]): void => {
+        if (timer) clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve(jobs);
+      };
+      const poll: LongPoll = { request, max: input.maxJobsToActivate, deliver: finish, done: false };
+      const onAbort = (): void => {
+        if (poll.done) return;
+        poll.done = true;
+        finish([]);
+      };
+      if (signal.aborted) return finish([]);
+      signal.addEventListener('abort', onAbort);
+      this.processor
+        .submit((ctx) => {
+          if (poll.done) return [];
+          const jobs = activateJobs(ctx, request, input.maxJobsToActivate);
+          if (jobs.length > 0 || !longPoll) {
+            poll.done = true;
+            return jobs;
+          }
+          this.processor.dispatch.park(poll);
+          timer = setTimeout(onAbort, waitFor);
+          return ANSWER_LATER;
+        })
+        .then((jobs) => {
+          if (jobs !== undefined) finish(jobs as ActivatedJob[]);
+        }, (error) => {
+          if (timer) clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        });
+    });
+  }
+
+  streamJobs(input: JobStreamInput, onJob: (job: ActivatedJob) => void): JobStream {
+    validateActivation(input.timeout, 1);
+    const consumer: StreamConsumer = {
+      request: { type: input.type, worker: input.worker, timeout: input.timeout, fetchVariable: input.fetchVariable },
+      onJob,
+      closed: false,
+    };
+    this.processor.dispatch.addStream(consumer);
+    this.processor.requestServe(input.type);
+    return { close: () => this.processor.dispatch.removeStream(consumer) };
+  }
+
+  completeJob(jobKey: number, variables: Variables): Promise<void> {
+    return this.processor.submit((ctx) => completeJob(ctx, jobKey, variables));
+  }
+
+  failJob(jobKey: number, retries: number, errorMessage: string, retryBackOff: number, variables: Variables): Promise<void> {
+    return this.processor.submit((ctx) => failJob(ctx, jobKey, retries, errorMessage, retryBackOff, variables));
+  }
+
+  throwError(jobKey: number, errorCode: string, errorMessage: string, variables: Variables): Promise<void> {
+    return this.processor.submit((ctx) => throwJobError(ctx, jobKey, errorCode, errorMessage, variables));
+  }
+
+  updateJobRetries(jobKey: number, retries: number): Promise<void> {
+    return this.processor.submit((ctx) => updateJobRetries(ctx, jobKey, retries));
+  }
+
+  updateJobTimeout(jobKey: number, timeout: number): Promise<void> {
+    return this.processor.submit((ctx) => updateJobTimeout(ctx, jobKey, timeout));
+  }
+
+  setVariables(elementInstanceKey: number, variables: Variables, local: boolean): Promise<number> {
+    return this.processor.submit((ctx) => setVariables(ctx, elementInstanceKey, variables, local));
+  }
+
+  resolveIncident(incidentKey: number): Promise<void> {
+    return this.processor.submit((ctx) => resolveIncident(ctx, incidentKey));
+  }
+
+  topology(): Topology {
+    return { brokerVersion: ENGINE_VERSION, host: '', port: 0 };
+  }
+
+  async stop(): Promise<void> {
+    await this.processor.close();
+    this.rejectAllResults(new UnavailableError('The engine is shutting down'));
+  }
+}
+
+function validateActivation(timeout: number, maxJobsToActivate: number): void {
+  if (maxJobsToActivate < 1) {
+    throw new InvalidArgumentError(`Expected to activate jobs with maxJobsToActivate greater than zero, but got ${maxJobsToActivate}`);
+  }
+  if (timeout < 1) throw new InvalidArgumentError(`Expected to activate jobs with a timeout greater than zero, but got ${timeout}`);
+}
+
+function pick(variables: Variables, names: readonly string[]): Variables {
+  if (names.length === 0) return variables;
+  const result: Variables = {};
+  for (const name of names) if (name in variables) result[name] = variables[name];
+  return result;
+}

@@ -1,0 +1,70 @@
+/**
+ * What one batch changed, per table. An entity created and removed inside the
+ * same batch never reaches PostgreSQL: short-lived element instances and jobs
+ * cost nothing but their records when batches are large.
+ */
+import type { DeployedResource, ElementInstance, EngineRecord, Incident, Job, ProcessDefinitionRow, Variable } from './types';
+
+export class TableChanges<T> {
+  readonly upserts = new Map<number, T>();
+  readonly deletes = new Set<number>();
+
+  constructor(private readonly persisted: Set<number>) {}
+
+  put(key: number, row: T): void {
+    this.upserts.set(key, row);
+    this.deletes.delete(key);
+  }
+
+  remove(key: number): void {
+    this.upserts.delete(key);
+    if (this.persisted.has(key)) this.deletes.add(key);
+  }
+
+  /** After a successful commit: remember which keys now have rows. */
+  settle(): void {
+    for (const key of this.upserts.keys()) this.persisted.add(key);
+    for (const key of this.deletes) this.persisted.delete(key);
+  }
+
+  get isEmpty(): boolean {
+    return this.upserts.size === 0 && this.deletes.size === 0;
+  }
+}
+
+export interface PersistedKeys {
+  readonly elementInstances: Set<number>;
+  readonly jobs: Set<number>;
+  readonly variables: Set<number>;
+  readonly incidents: Set<number>;
+}
+
+export function emptyPersistedKeys(): PersistedKeys {
+  return { elementInstances: new Set(), jobs: new Set(), variables: new Set(), incidents: new Set() };
+}
+
+export class BatchChanges {
+  readonly records: EngineRecord[] = [];
+  readonly elementInstances: TableChanges<ElementInstance>;
+  readonly jobs: TableChanges<Job>;
+  readonly variables: TableChanges<Variable>;
+  readonly incidents: TableChanges<Incident>;
+  readonly resources: DeployedResource[] = [];
+  readonly definitions: ProcessDefinitionRow[] = [];
+  lastKey = 0;
+  lastPosition = 0;
+
+  constructor(persisted: PersistedKeys) {
+    this.elementInstances = new TableChanges(persisted.elementInstances);
+    this.jobs = new TableChanges(persisted.jobs);
+    this.variables = new TableChanges(persisted.variables);
+    this.incidents = new TableChanges(persisted.incidents);
+  }
+
+  settle(): void {
+    this.elementInstances.settle();
+    this.jobs.settle();
+    this.variables.settle();
+    this.incidents.settle();
+  }
+}
