@@ -1,0 +1,115 @@
+import { ConfigError, loadConfig } from './config';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, '/srv/app');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults to an empty environment', () => {
+    expect(loadConfig({}, '/srv/app')).toEqual({
+      databaseUrl: undefined,
+      dataDir: '/srv/app/.data',
+      gatewayHost: '127.0.0.1',
+      gatewayPort: 26500,
+      zeebeAddress: undefined,
+      logLevel: 'info',
+      embeddedPgPort: 5433,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        DATABASE_URL: 'postgres://app:secret@db.internal:5432/grid',
+        DATA_DIR: '/var/lib/grid-dispatch',
+        GATEWAY_HOST: '0.0.0.0',
+        GATEWAY_PORT: '0',
+        ZEEBE_ADDRESS: 'zeebe:26500',
+        LOG_LEVEL: 'DEBUG',
+        EMBEDDED_PG_PORT: '15432',
+      },
+      '/srv/app',
+    );
+    expect(config).toEqual({
+      databaseUrl: 'postgres://app:secret@db.internal:5432/grid',
+      dataDir: '/var/lib/grid-dispatch',
+      gatewayHost: '0.0.0.0',
+      gatewayPort: 0,
+      zeebeAddress: 'zeebe:26500',
+      logLevel: 'debug',
+      embeddedPgPort: 15432,
+    });
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadConfig({}, '/srv/app'))).toBe(true);
+  });
+
+  it('resolves a relative DATA_DIR against the working directory', () => {
+    expect(loadConfig({ DATA_DIR: 'state/pg' }, '/srv/app').dataDir).toBe('/srv/app/state/pg');
+  });
+
+  it('treats empty values as unset', () => {
+    const config = loadConfig({ DATABASE_URL: '', GATEWAY_PORT: '', LOG_LEVEL: '', ZEEBE_ADDRESS: '' }, '/srv/app');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.gatewayPort).toBe(26500);
+    expect(config.logLevel).toBe('info');
+    expect(config.zeebeAddress).toBeUndefined();
+  });
+
+  it.each([
+    ['GATEWAY_PORT', 'abc', 'GATEWAY_PORT: expected an integer 0..65535, got "abc"'],
+    ['GATEWAY_PORT', '65536', 'GATEWAY_PORT: expected an integer 0..65535, got "65536"'],
+    ['GATEWAY_PORT', '-1', 'GATEWAY_PORT: expected an integer 0..65535, got "-1"'],
+    ['GATEWAY_PORT', '80.5', 'GATEWAY_PORT: expected an integer 0..65535, got "80.5"'],
+    ['GATEWAY_PORT', ' 80', 'GATEWAY_PORT: expected an integer 0..65535, got " 80"'],
+    ['EMBEDDED_PG_PORT', '0', 'EMBEDDED_PG_PORT: expected an integer 1..65535, got "0"'],
+    ['GATEWAY_HOST', 'http://localhost', 'GATEWAY_HOST: expected a host name or IP address, got "http://localhost"'],
+    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+  ])('rejects %s=%j', (variable, value, message) => {
+    const error = errorOf({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toBe(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it.each(['localhost:26500', '10.0.0.7:26500', '[::1]:26500', 'zeebe-gateway.camunda.svc:443'])(
+    'accepts ZEEBE_ADDRESS=%s',
+    (address) => {
+      expect(loadConfig({ ZEEBE_ADDRESS: address }, '/srv/app').zeebeAddress).toBe(address);
+    },
+  );
+
+  it.each(['zeebe', 'http://zeebe:26500', 'zeebe:0', 'zeebe:70000', '::1:26500', 'zeebe:26500/'])(
+    'rejects ZEEBE_ADDRESS=%s',
+    (address) => {
+      const error = errorOf({ ZEEBE_ADDRESS: address });
+      expect(error.variable).toBe('ZEEBE_ADDRESS');
+      expect(error.message).toMatch(/^ZEEBE_ADDRESS: expected host:port/);
+    },
+  );
+
+  it.each(['postgres://u:p@h/db', 'postgresql://u@h:6543/db?sslmode=require', 'postgres:///db?host=/run/postgresql'])(
+    'accepts DATABASE_URL=%s',
+    (url) => {
+      expect(loadConfig({ DATABASE_URL: url }, '/srv/app').databaseUrl).toBe(url);
+    },
+  );
+
+  it('rejects a DATABASE_URL without echoing its password', () => {
+    for (const url of ['not a url s3cret', 'mysql://u:s3cret@h/db', 'postgres://u:s3cret@h', 'postgres://u:s3cret@h/']) {
+      const error = errorOf({ DATABASE_URL: url });
+      expect(error.variable).toBe('DATABASE_URL');
+      expect(error.message).not.toContain('s3cret');
+    }
+    expect(errorOf({ DATABASE_URL: 'mysql://u:s3cret@h/db' }).message).toBe(
+      'DATABASE_URL: expected scheme postgres: or postgresql:, got "mysql:"',
+    );
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * The composition root. Starts, in order: configuration, logging, PostgreSQL
+ * (embedded unless DATABASE_URL), migrations, the connection pool, then —
+ * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine and its
+ * gRPC gateway. Stops them in reverse order on SIGINT/SIGTERM.
+ */
+import { constants } from 'node:os';
+import pg from 'pg';
+import { ConfigError, loadConfig, type Config } from './config/config';
+import { createLogger, type Logger } from './config/logger';
+import { startGateway } from './engine/gateway/server';
+import { startEngine } from './engine/start-engine';
+import { openDatabase } from './orm/database';
+import { migrate } from './orm/migrate';
+
+/** How long a fatal error's shutdown may take before the process exits regardless. */
+const FATAL_SHUTDOWN_MS = 30_000;
+
+interface Part {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+class StopRequested extends Error {}
+
+class Service {
+  /** In start order; stopped in reverse. */
+  private readonly parts: Part[] = [];
+  private startup: Promise<void> | undefined;
+  private stopping: Promise<number> | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): Promise<void> {
+    return (this.startup ??= this.startParts());
+  }
+
+  /** Stops whatever has started, newest first; resolves with the exit code. */
+  stop(): Promise<number> {
+    return (this.stopping ??= this.stopParts());
+  }
+
+  /** A failure the service cannot recover from: stop in order, exit 1 so a supervisor restarts it. */
+  fail(error: unknown): void {
+    if (this.stopping) {
+      this.logger.error({ err: error }, `while stopping: ${messageOf(error)}`);
+      return;
+    }
+    this.logger.fatal({ err: error }, `fatal: ${messageOf(error)}`);
+    setTimeout(() => process.exit(1), FATAL_SHUTDOWN_MS).unref();
+    void this.stop().then(() => process.exit(1));
+  }
+
+  private async startParts(): Promise<void> {
+    const { config, logger } = this;
+    const database = await openDatabase(config, logger, {
+      onUnexpectedExit: (reason) => this.fail(new Error(`embedded PostgreSQL ${reason}`)),
+    });
+    this.add('database', () => database.stop());
+
+    // Before anything else touches the database.
+    await migrate(database.url, logger);
+    this.checkpoint();
+
+    const pool = new pg.Pool({ connectionString: database.url });
+    // An idle client whose server went away emits 'error'; unhandled, that would crash the process.
+    pool.on('error', (error) => logger.warn({ err: error }, `idle database connection failed: ${error.message}`));
+    this.add('database pool', () => pool.end());
+
+    if (config.zeebeAddress !== undefined) {
+      logger.info(`ready; embedded engine not started, ZEEBE_ADDRESS is ${config.zeebeAddress}`);
+      return;
+    }
+
+    const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error) });
+    this.add('engine', () => engine.stop());
+
+    const gateway = await startGateway({ engine, host: config.gatewayHost, port: config.gatewayPort, logger });
+    this.add('gateway', () => gateway.stop());
+    logger.info({ port: gateway.port }, `gateway listening on ${hostPort(config.gatewayHost, gateway.port)}`);
+  }
+
+  /** Registers a started part, then ends the startup if a stop was requested meanwhile. */
+  private add(name: string, stop: () => Promise<void>): void {
+    this.parts.push({ name, stop });
+    this.checkpoint();
+  }
+
+  private checkpoint(): void {
+    if (this.stopping) throw new StopRequested();
+  }
+
+  private async stopParts(): Promise<number> {
+    await this.startup?.catch(() => undefined);
+    let code = 0;
+    for (const part of [...this.parts].reverse()) {
+      this.logger.debug(`stopping ${part.name}`);
+      try {
+        await part.stop();
+      } catch (error) {
+        code = 1;
+        this.logger.error({ err: error }, `stopping ${part.name} failed: ${messageOf(error)}`);
+      }
+    }
+    this.parts.length = 0;
+    this.logger.info('stopped');
+    return code;
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  const service = new Service(config, logger);
+
+  let signalled = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (signalled) {
+        logger.warn(`${signal} again: exiting without finishing the shutdown`);
+        process.exit(128 + constants.signals[signal]);
+      }
+      signalled = true;
+      logger.info(`${signal}: shutting down`);
+      void service.stop().then((code) => process.exit(code));
+    });
+  }
+  process.on('uncaughtException', (error) => service.fail(error));
+  process.on('unhandledRejection', (reason) => service.fail(reason));
+
+  try {
+    await service.start();
+  } catch (error) {
+    if (error instanceof StopRequested) return; // the signal handler finishes the shutdown
+    logger.fatal({ err: error }, `startup failed: ${messageOf(error)}`);
+    await service.stop();
+    process.exit(1);
+  }
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+void main();

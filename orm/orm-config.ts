@@ -1,0 +1,30 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import type { Logger } from '../config/logger';
+import { loadMigrations } from './migrations-list';
+
+/**
+ * MikroORM's configuration for one database. Entities are registered here as
+ * they are added; until then discovery must not complain about having none.
+ */
+export function ormConfig(connectionString: string, logger: Logger): Options {
+  return defineConfig({
+    clientUrl: connectionString,
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: loadMigrations(),
+      // One transaction for the whole batch: a failed migration leaves the schema as it was.
+      transactional: true,
+      allOrNothing: true,
+      // Snapshots serve generating migrations from entities; applying them must not write files.
+      snapshot: false,
+      silent: true,
+    },
+    // The database is created by the bootstrap (or exists externally) before MikroORM connects.
+    ensureDatabase: false,
+    colors: false,
+    logger: (message) => logger.debug({ component: 'mikro-orm' }, message),
+  });
+}
