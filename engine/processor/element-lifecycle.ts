@@ -11,7 +11,7 @@ import { hasBoundaryEvents, isJobTask } from '../model/types';
 import type { ElementInstance, Job } from '../state/types';
 import type { ProcessingContext } from './context';
 import { clearIncident, raiseIncident } from './incidents';
-import { localVariables, mergeLocal, propagate, removeScopeVariables, setLocalVariable, visibleVariables } from './variables';
+import { localVariables, mergeLocal, propagate, removeScopeVariables, visibleVariables } from './variables';
 
 export function elementOf(ctx: ProcessingContext, instance: ElementInstance): FlowElement | undefined {
   if (instance.elementType === 'PROCESS') return undefined;
@@ -87,7 +87,7 @@ export function continueActivation(ctx: ProcessingContext, instance: ElementInst
           return;
         }
         markActivated(ctx, instance);
-        setLocalVariable(ctx, instance.key, element.script.resultVariable, evaluate(element.script.expression, variables()));
+        setTaskResult(ctx, instance, element, { [element.script.resultVariable]: evaluate(element.script.expression, variables()) });
         completeElement(ctx, instance);
         return;
       case 'EXCLUSIVE_GATEWAY': {
@@ -118,6 +118,12 @@ export function continueActivation(ctx: ProcessingContext, instance: ElementInst
     const errorType = element.type === 'EXCLUSIVE_GATEWAY' ? 'CONDITION_ERROR' : 'EXTRACT_VALUE_ERROR';
     raiseIncident(ctx, instance, errorType, error.message);
   }
+}
+
+/** A task's result (a job's variables, a script's value): the task's own when output mappings read it, else propagated. */
+export function setTaskResult(ctx: ProcessingContext, instance: ElementInstance, element: FlowElement, result: Variables): void {
+  if (element.outputs.length > 0) mergeLocal(ctx, instance.key, result);
+  else propagate(ctx, instance.key, result);
 }
 
 function markActivated(ctx: ProcessingContext, instance: ElementInstance): void {

@@ -6,9 +6,9 @@ import type { Variables } from '../api';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Job } from '../state/types';
 import type { ProcessingContext } from './context';
-import { completeElement, elementOf, findErrorCatch, jobValue, throwErrorEvent, unhandledErrorMessage } from './element-lifecycle';
+import { completeElement, elementOf, findErrorCatch, jobValue, setTaskResult, throwErrorEvent, unhandledErrorMessage } from './element-lifecycle';
 import { raiseIncident } from './incidents';
-import { mergeLocal, propagate } from './variables';
+import { mergeLocal } from './variables';
 
 type JobAction = 'complete' | 'fail' | 'throw an error for' | 'update the timeout of';
 
@@ -35,9 +35,7 @@ export function completeJob(ctx: ProcessingContext, jobKey: number, variables: V
   ctx.append('JOB', 'COMPLETED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
   ctx.deleteJob(job);
   delete instance.jobKey;
-  // With output mappings the job's variables are the task's own, for the mappings to read.
-  if (elementOf(ctx, instance)!.outputs.length > 0) mergeLocal(ctx, instance.key, variables);
-  else propagate(ctx, instance.key, variables);
+  setTaskResult(ctx, instance, elementOf(ctx, instance)!, variables);
   completeElement(ctx, instance);
 }
 

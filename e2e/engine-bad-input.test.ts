@@ -1,0 +1,239 @@
+/**
+ * Bad input over gRPC: each request gets a clear status and message, and the
+ * engine's state is unchanged afterwards (no definition deployed, no record
+ * written). Driven by a plain @grpc/grpc-js client on the clients' proto so
+ * the requests can be exactly as malformed as a buggy client would send them.
+ */
+import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+
+import { GATEWAY_PROTO_PATH } from '../engine/gateway/proto';
+import { startTestEngine, type TestEngine } from '../test-support/engine';
+import { invalidFeelProcess, malformedBpmn, sequenceProcess, unsupportedElementProcess } from './fixtures/models';
+
+jest.setTimeout(60_000);
+
+type Unary = (request: object, callback: (error: ServiceError | null, response: unknown) => void) => void;
+type Streaming = (request: object) => NodeJS.EventEmitter;
+
+let te: TestEngine;
+let client: Client & Record<string, Unary & Streaming>;
+
+/** A key no entity has: keys start at 2^51 and this test never creates that many. */
+const UNKNOWN_KEY = '2251799813999999';
+const MiB = 1024 * 1024;
+
+function call<T = unknown>(method: string, request: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    client[method](request, (error, response) => (error ? reject(error) : resolve(response as T)));
+  });
+}
+
+async function rejection(method: string, request: object): Promise<ServiceError> {
+  try {
+    await call(method, request);
+  } catch (error) {
+    return error as ServiceError;
+  }
+  throw new Error(`expected ${method} to be rejected, but it succeeded`);
+}
+
+/** ActivateJobs is server-streaming: its rejection arrives as the stream's error. */
+function activateRejection(request: object): Promise<ServiceError> {
+  return new Promise((resolve, reject) => {
+    const stream = client.ActivateJobs({ worker: 'test', timeout: 1_000, maxJobsToActivate: 1, requestTimeout: -1, ...request });
+    stream.on('data', () => undefined);
+    stream.on('error', (error: ServiceError) => resolve(error));
+    stream.on('end', () => reject(new Error('expected ActivateJobs to be rejected, but it ended normally')));
+  });
+}
+
+interface Counts {
+  readonly records: number;
+  readonly definitions: number;
+  readonly resources: number;
+}
+
+async function counts(): Promise<Counts> {
+  const { rows } = await te.pool.query<Counts>(
+    `select (select count(*) from engine.record)::int as records,
+            (select count(*) from engine.process_definition)::int as definitions,
+            (select count(*) from engine.deployment_resource)::int as resources`,
+  );
+  return rows[0];
+}
+
+/** Runs the rejected request and checks that the engine wrote nothing because of it. */
+async function unchanged<T>(action: () => Promise<T>): Promise<T> {
+  const before = await counts();
+  const result = await action();
+  expect(await counts()).toEqual(before);
+  return result;
+}
+
+function deploy(name: string, xml: string) {
+  return call('DeployResource', { resources: [{ name, content: Buffer.from(xml) }] });
+}
+
+beforeAll(async () => {
+  te = await startTestEngine();
+  const definition = loadSync(GATEWAY_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+  const proto = loadPackageDefinition(definition) as unknown as {
+    gateway_protocol: { Gateway: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => typeof client };
+  };
+  client = new proto.gateway_protocol.Gateway(te.address, credentials.createInsecure());
+  await deploy('valid.bpmn', sequenceProcess('bad-input-valid', [{ id: 'task', type: 'bad-input-task' }]));
+}, 120_000);
+
+afterAll(async () => {
+  client?.close();
+  await te?.stop();
+});
+
+describe('models', () => {
+  test('malformed XML is INVALID_ARGUMENT naming the resource, and nothing is deployed', async () => {
+    const error = await unchanged(() => rejection('DeployResource', { resources: [{ name: 'broken.bpmn', content: Buffer.from(malformedBpmn('broken')) }] }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain('broken.bpmn');
+  });
+
+  test('an unsupported element is INVALID_ARGUMENT naming the element id', async () => {
+    const error = await unchanged(() => rejection('DeployResource', { resources: [{ name: 'complex.bpmn', content: Buffer.from(unsupportedElementProcess('complex', 'merge-complex')) }] }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain('merge-complex');
+  });
+
+  test('invalid FEEL in a condition is INVALID_ARGUMENT naming the sequence flow', async () => {
+    const error = await unchanged(() => rejection('DeployResource', { resources: [{ name: 'feel.bpmn', content: Buffer.from(invalidFeelProcess('bad-feel', 'amount-check')) }] }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain('amount-check');
+  });
+
+  test('one bad resource among good ones deploys none of them', async () => {
+    const error = await unchanged(() =>
+      rejection('DeployResource', {
+        resources: [
+          { name: 'fine.bpmn', content: Buffer.from(sequenceProcess('bad-input-fine', [{ id: 'a', type: 'x' }])) },
+          { name: 'complex.bpmn', content: Buffer.from(unsupportedElementProcess('complex-2', 'gateway-2')) },
+        ],
+      }),
+    );
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain('gateway-2');
+  });
+
+  test('a deployment without resources is INVALID_ARGUMENT, through both deploy methods', async () => {
+    for (const [method, request] of [['DeployResource', { resources: [] }], ['DeployProcess', { processes: [] }]] as const) {
+      const error = await unchanged(() => rejection(method, request));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details).toBe('Expected to deploy at least one resource, but none given');
+    }
+  });
+});
+
+describe('unknown keys and names are NOT_FOUND', () => {
+  test.each([
+    ['CompleteJob', { jobKey: UNKNOWN_KEY, variables: '{}' }],
+    ['FailJob', { jobKey: UNKNOWN_KEY, retries: 1, errorMessage: 'x' }],
+    ['ThrowError', { jobKey: UNKNOWN_KEY, errorCode: 'E' }],
+    ['UpdateJobRetries', { jobKey: UNKNOWN_KEY, retries: 3 }],
+    ['UpdateJobTimeout', { jobKey: UNKNOWN_KEY, timeout: 1_000 }],
+    ['CancelProcessInstance', { processInstanceKey: UNKNOWN_KEY }],
+    ['SetVariables', { elementInstanceKey: UNKNOWN_KEY, variables: '{"a":1}' }],
+    ['ResolveIncident', { incidentKey: UNKNOWN_KEY }],
+    ['CreateProcessInstance', { bpmnProcessId: 'no-such-process', version: -1 }],
+    ['CreateProcessInstance', { bpmnProcessId: 'bad-input-valid', version: 99 }],
+    ['CreateProcessInstance', { processDefinitionKey: UNKNOWN_KEY }],
+  ])('%s %j', async (method, request) => {
+    const error = await unchanged(() => rejection(method, request));
+    expect(error.code).toBe(status.NOT_FOUND);
+    expect(error.details.length).toBeGreaterThan(0);
+  });
+});
+
+describe('malformed keys are INVALID_ARGUMENT naming the field', () => {
+  test.each([
+    ['CompleteJob', 'jobKey', { jobKey: '-1' }],
+    ['CompleteJob', 'jobKey', { jobKey: '9223372036854775807' }],
+    ['CancelProcessInstance', 'processInstanceKey', { processInstanceKey: '-5' }],
+    ['ResolveIncident', 'incidentKey', { incidentKey: '18014398509481984' }],
+  ])('%s %s %j', async (method, field, request) => {
+    const error = await unchanged(() => rejection(method, request));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain(`'${field}'`);
+  });
+});
+
+describe('variables documents', () => {
+  test('over 4 MiB is INVALID_ARGUMENT naming the field and the size, and no instance is created', async () => {
+    const variables = JSON.stringify({ blob: 'x'.repeat(Math.ceil(4.5 * MiB)) });
+    const error = await unchanged(() => rejection('CreateProcessInstance', { bpmnProcessId: 'bad-input-valid', version: -1, variables }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain("'variables'");
+    expect(error.details).toContain(String(Buffer.byteLength(variables)));
+  });
+
+  test.each([
+    ['[1,2]', "Property 'variables' is invalid: Expected document to be a root level object, but was 'ARRAY'"],
+    ['"text"', "Property 'variables' is invalid: Expected document to be a root level object, but was 'STRING'"],
+    ['42', "Property 'variables' is invalid: Expected document to be a root level object, but was 'INTEGER'"],
+  ])('%s is not an object', async (variables, message) => {
+    const error = await unchanged(() => rejection('CreateProcessInstance', { bpmnProcessId: 'bad-input-valid', version: -1, variables }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toBe(message);
+  });
+
+  test('text that is not JSON is INVALID_ARGUMENT naming the field', async () => {
+    const error = await unchanged(() => rejection('SetVariables', { elementInstanceKey: UNKNOWN_KEY, variables: '{"open": ' }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain("Property 'variables' is invalid");
+  });
+
+  test('an empty document means no variables', async () => {
+    const created = await call<{ processInstanceKey: string }>('CreateProcessInstance', { bpmnProcessId: 'bad-input-valid', version: -1, variables: '' });
+    expect(created.processInstanceKey).toMatch(/^\d+$/);
+    await call('CancelProcessInstance', { processInstanceKey: created.processInstanceKey });
+  });
+});
+
+describe('negative and zero durations and counts', () => {
+  test.each([
+    [{ type: 'bad-input-task', timeout: -1 }, "Expected to activate job batch with timeout to be greater than zero, but it was '-1'"],
+    [{ type: 'bad-input-task', maxJobsToActivate: 0 }, "Expected to activate job batch with max jobs to activate to be greater than zero, but it was '0'"],
+    [{ type: '  ' }, 'Expected to activate job batch with type to be present, but it was blank'],
+  ])('ActivateJobs %j', async (request, message) => {
+    const error = await unchanged(() => activateRejection(request));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toBe(message);
+  });
+
+  test.each([
+    ['UpdateJobTimeout', { jobKey: UNKNOWN_KEY, timeout: -10 }, 'zero or more milliseconds'],
+    ['UpdateJobRetries', { jobKey: UNKNOWN_KEY, retries: -1 }, 'positive amount of retries'],
+    ['FailJob', { jobKey: UNKNOWN_KEY, retries: -2 }, 'zero or more retries'],
+    ['FailJob', { jobKey: UNKNOWN_KEY, retries: 1, retryBackOff: -100 }, 'retry back-off of zero or more'],
+    [
+      'CreateProcessInstanceWithResult',
+      { request: { bpmnProcessId: 'bad-input-valid', version: -1 }, requestTimeout: -1 },
+      'requestTimeout',
+    ],
+  ])('%s %j', async (method, request, message) => {
+    const error = await unchanged(() => rejection(method, request));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toContain(message);
+  });
+});
+
+test('a tenant other than the default is INVALID_ARGUMENT: multi-tenancy is off', async () => {
+  const error = await unchanged(() => rejection('CreateProcessInstance', { bpmnProcessId: 'bad-input-valid', version: -1, tenantId: 'city-b' }));
+  expect(error.code).toBe(status.INVALID_ARGUMENT);
+  expect(error.details).toContain('multi-tenancy is disabled');
+});
+
+test('methods the engine does not offer yet are UNIMPLEMENTED, saying so', async () => {
+  for (const method of ['PublishMessage', 'EvaluateDecision', 'DeleteResource', 'BroadcastSignal']) {
+    const error = await unchanged(() => rejection(method, {}));
+    expect(error.code).toBe(status.UNIMPLEMENTED);
+    expect(error.details).toMatch(new RegExp(`^${method}: .*not supported`));
+  }
+});

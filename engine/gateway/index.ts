@@ -1,0 +1,2 @@
+export { startGateway, type Gateway, type GatewayOptions } from './server';
+export { grpcStatusOf } from './status';

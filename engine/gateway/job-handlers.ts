@@ -1,0 +1,201 @@
+/**
+ * Job methods: long-polling activation, pushed job streams, and the commands
+ * a worker sends back about a job.
+ */
+import { status, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+
+import type { ActivatedJob, ActivateJobsInput, EngineApi, JobStream, JobStreamInput } from '../api';
+import { InvalidArgumentError, UnavailableError } from '../errors';
+import { failStream, type OpenStreams, serverStream, unary } from './calls';
+import { parseKey, parseLong, parseNames, parseVariables, requireDefaultTenant, toActivatedJob } from './convert';
+import type {
+  ActivatedJobMessage,
+  ActivateJobsRequest,
+  ActivateJobsResponse,
+  CompleteJobRequest,
+  Empty,
+  FailJobRequest,
+  StreamActivatedJobsRequest,
+  ThrowErrorRequest,
+  UpdateJobRetriesRequest,
+  UpdateJobTimeoutRequest,
+} from './messages';
+
+function requireType(action: string, type: string): string {
+  if (type.trim() === '') {
+    throw new InvalidArgumentError(`Expected to ${action} with type to be present, but it was blank`);
+  }
+  return type;
+}
+
+function requirePositive(action: string, field: string, value: number): number {
+  if (value < 1) {
+    throw new InvalidArgumentError(`Expected to ${action} with ${field} to be greater than zero, but it was '${value}'`);
+  }
+  return value;
+}
+
+function toActivateInput(request: ActivateJobsRequest): ActivateJobsInput {
+  requireDefaultTenant('ActivateJobs', request.tenantIds);
+  const action = 'activate job batch';
+  return {
+    type: requireType(action, request.type),
+    worker: request.worker,
+    maxJobsToActivate: requirePositive(action, 'max jobs to activate', request.maxJobsToActivate),
+    timeout: requirePositive(action, 'timeout', parseLong('timeout', request.timeout)),
+    fetchVariable: parseNames(request.fetchVariable),
+    requestTimeout: parseLong('requestTimeout', request.requestTimeout),
+  };
+}
+
+function toStreamInput(request: StreamActivatedJobsRequest): JobStreamInput {
+  requireDefaultTenant('StreamActivatedJobs', request.tenantIds);
+  const action = 'stream activated jobs';
+  return {
+    type: requireType(action, request.type),
+    worker: request.worker,
+    timeout: requirePositive(action, 'timeout', parseLong('timeout', request.timeout)),
+    fetchVariable: parseNames(request.fetchVariable),
+  };
+}
+
+function shuttingDown(): UnavailableError {
+  return new UnavailableError('The gateway is shutting down; retry against a running gateway');
+}
+
+export function jobHandlers(engine: EngineApi, logger: Logger, streams: OpenStreams): UntypedServiceImplementation {
+  /**
+   * A job activated for a client that is gone would stay locked until its
+   * timeout; failing it with its retries unchanged and no back-off hands it to
+   * the next worker at once (Zeebe's gateway does the same).
+   */
+  function yieldBack(jobs: readonly ActivatedJob[]): void {
+    for (const job of jobs) {
+      engine
+        .failJob(job.key, job.retries, 'The worker went away before it received the job', 0, {})
+        .catch((error: unknown) => logger.warn({ err: error, jobKey: job.key }, 'could not hand back an undelivered job'));
+    }
+  }
+
+  return {
+    ActivateJobs: serverStream<ActivateJobsRequest, ActivateJobsResponse>('ActivateJobs', logger, async (call) => {
+      const input = toActivateInput(call.request);
+      if (streams.isClosing) throw shuttingDown();
+      const abort = new AbortController();
+      const onCancelled = (): void => abort.abort();
+      call.on('cancelled', onCancelled);
+      // A client can give up before the handler runs; the event has then already fired.
+      if (call.cancelled) abort.abort();
+      // On shutdown the long poll ends early and the client gets what it has so far: nothing.
+      const unregister = streams.add(() => abort.abort());
+      try {
+        const jobs = await engine.activateJobs(input, abort.signal);
+        if (call.cancelled) {
+          yieldBack(jobs);
+          return;
+        }
+        if (jobs.length > 0) call.write({ jobs: jobs.map(toActivatedJob) });
+        call.end();
+      } finally {
+        unregister();
+        call.off('cancelled', onCancelled);
+      }
+    }),
+
+    StreamActivatedJobs: serverStream<StreamActivatedJobsRequest, ActivatedJobMessage>(
+      'StreamActivatedJobs',
+      logger,
+      async (call) => {
+        const input = toStreamInput(call.request);
+        if (streams.isClosing) throw shuttingDown();
+        let stream: JobStream | undefined;
+        let ended = false;
+        const end = (): boolean => {
+          if (ended) return false;
+          ended = true;
+          stream?.close();
+          unregister();
+          return true;
+        };
+        const unregister = streams.add(() => {
+          if (end()) failStream(call, { code: status.UNAVAILABLE, details: shuttingDown().message });
+        });
+        call.on('cancelled', end);
+        call.on('error', end);
+        if (call.cancelled) {
+          end();
+          return;
+        }
+        try {
+          stream = engine.streamJobs(input, (job) => {
+            if (ended || call.cancelled) {
+              yieldBack([job]);
+              return;
+            }
+            call.write(toActivatedJob(job));
+          });
+        } catch (error) {
+          end();
+          throw error;
+        }
+        // Cancelled while the engine was registering the stream: nothing closed it yet.
+        if (ended) stream.close();
+      },
+    ),
+
+    CompleteJob: unary<CompleteJobRequest, Empty>('CompleteJob', logger, async (request) => {
+      const jobKey = parseKey('jobKey', request.jobKey);
+      await engine.completeJob(jobKey, parseVariables('variables', request.variables));
+      return {};
+    }),
+
+    FailJob: unary<FailJobRequest, Empty>('FailJob', logger, async (request) => {
+      const jobKey = parseKey('jobKey', request.jobKey);
+      if (request.retries < 0) {
+        throw new InvalidArgumentError(
+          `Expected to fail job with key '${jobKey}' with zero or more retries, but the amount given was '${request.retries}'`,
+        );
+      }
+      const retryBackOff = parseLong('retryBackOff', request.retryBackOff);
+      if (retryBackOff < 0) {
+        throw new InvalidArgumentError(
+          `Expected to fail job with key '${jobKey}' with a retry back-off of zero or more, but it was '${retryBackOff}'`,
+        );
+      }
+      const variables = parseVariables('variables', request.variables);
+      await engine.failJob(jobKey, request.retries, request.errorMessage, retryBackOff, variables);
+      return {};
+    }),
+
+    ThrowError: unary<ThrowErrorRequest, Empty>('ThrowError', logger, async (request) => {
+      const jobKey = parseKey('jobKey', request.jobKey);
+      const variables = parseVariables('variables', request.variables);
+      await engine.throwError(jobKey, request.errorCode, request.errorMessage, variables);
+      return {};
+    }),
+
+    UpdateJobRetries: unary<UpdateJobRetriesRequest, Empty>('UpdateJobRetries', logger, async (request) => {
+      const jobKey = parseKey('jobKey', request.jobKey);
+      if (request.retries < 1) {
+        throw new InvalidArgumentError(
+          `Expected to update retries for job with key '${jobKey}' with a positive amount of retries, but the amount given was '${request.retries}'`,
+        );
+      }
+      await engine.updateJobRetries(jobKey, request.retries);
+      return {};
+    }),
+
+    UpdateJobTimeout: unary<UpdateJobTimeoutRequest, Empty>('UpdateJobTimeout', logger, async (request) => {
+      const jobKey = parseKey('jobKey', request.jobKey);
+      const timeout = parseLong('timeout', request.timeout);
+      if (timeout < 0) {
+        throw new InvalidArgumentError(
+          `Expected to update the timeout of job with key '${jobKey}' to zero or more milliseconds, but it was '${timeout}'`,
+        );
+      }
+      await engine.updateJobTimeout(jobKey, timeout);
+      return {};
+    }),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The gateway_protocol messages the gateway reads and writes, as
+ * @grpc/proto-loader hands them over with the options in proto.ts: field names
+ * as in the .proto (keepCase), int64 as decimal strings (longs: String), every
+ * scalar present with its default (defaults: true). Only the fields the
+ * gateway uses are declared.
+ */
+
+/** An int64 on the wire: a decimal string in requests; a string or a safe integer in responses. */
+export type Int64 = string;
+
+export interface ActivateJobsRequest {
+  readonly type: string;
+  readonly worker: string;
+  readonly timeout: Int64;
+  readonly maxJobsToActivate: number;
+  readonly fetchVariable: readonly string[];
+  readonly requestTimeout: Int64;
+  readonly tenantIds: readonly string[];
+}
+
+export interface StreamActivatedJobsRequest {
+  readonly type: string;
+  readonly worker: string;
+  readonly timeout: Int64;
+  readonly fetchVariable: readonly string[];
+  readonly tenantIds: readonly string[];
+}
+
+export interface ActivatedJobMessage {
+  readonly key: Int64;
+  readonly type: string;
+  readonly processInstanceKey: Int64;
+  readonly bpmnProcessId: string;
+  readonly processDefinitionVersion: number;
+  readonly processDefinitionKey: Int64;
+  readonly elementId: string;
+  readonly elementInstanceKey: Int64;
+  readonly customHeaders: string;
+  readonly worker: string;
+  readonly retries: number;
+  readonly deadline: Int64;
+  readonly variables: string;
+  readonly tenantId: string;
+}
+
+export interface ActivateJobsResponse {
+  readonly jobs: readonly ActivatedJobMessage[];
+}
+
+export interface CompleteJobRequest {
+  readonly jobKey: Int64;
+  readonly variables: string;
+}
+
+export interface FailJobRequest {
+  readonly jobKey: Int64;
+  readonly retries: number;
+  readonly errorMessage: string;
+  readonly retryBackOff: Int64;
+  readonly variables: string;
+}
+
+export interface ThrowErrorRequest {
+  readonly jobKey: Int64;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly variables: string;
+}
+
+export interface UpdateJobRetriesRequest {
+  readonly jobKey: Int64;
+  readonly retries: number;
+}
+
+export interface UpdateJobTimeoutRequest {
+  readonly jobKey: Int64;
+  readonly timeout: Int64;
+}
+
+export interface CreateProcessInstanceRequest {
+  readonly processDefinitionKey: Int64;
+  readonly bpmnProcessId: string;
+  readonly version: number;
+  readonly variables: string;
+  readonly startInstructions: readonly { readonly elementId: string }[];
+  readonly tenantId: string;
+}
+
+export interface CreateProcessInstanceResponse {
+  readonly processDefinitionKey: Int64;
+  readonly bpmnProcessId: string;
+  readonly version: number;
+  readonly processInstanceKey: Int64;
+  readonly tenantId: string;
+}
+
+export interface CreateProcessInstanceWithResultRequest {
+  /** A message field: null when the client left it out. */
+  readonly request: CreateProcessInstanceRequest | null;
+  readonly requestTimeout: Int64;
+  readonly fetchVariables: readonly string[];
+}
+
+export interface CreateProcessInstanceWithResultResponse extends CreateProcessInstanceResponse {
+  readonly variables: string;
+}
+
+export interface CancelProcessInstanceRequest {
+  readonly processInstanceKey: Int64;
+}
+
+export interface DeployResourceRequest {
+  readonly resources: readonly { readonly name: string; readonly content: Buffer }[];
+  readonly tenantId: string;
+}
+
+export interface DeployProcessRequest {
+  readonly processes: readonly { readonly name: string; readonly definition: Buffer }[];
+}
+
+export interface ProcessMetadata {
+  readonly bpmnProcessId: string;
+  readonly version: number;
+  readonly processDefinitionKey: Int64;
+  readonly resourceName: string;
+  readonly tenantId: string;
+}
+
+export interface DeployResourceResponse {
+  readonly key: Int64;
+  readonly deployments: readonly { readonly process: ProcessMetadata }[];
+  readonly tenantId: string;
+}
+
+export interface DeployProcessResponse {
+  readonly key: Int64;
+  readonly processes: readonly ProcessMetadata[];
+}
+
+export interface SetVariablesRequest {
+  readonly elementInstanceKey: Int64;
+  readonly variables: string;
+  readonly local: boolean;
+}
+
+export interface SetVariablesResponse {
+  readonly key: Int64;
+}
+
+export interface ResolveIncidentRequest {
+  readonly incidentKey: Int64;
+}
+
+export interface TopologyResponse {
+  readonly brokers: readonly {
+    readonly nodeId: number;
+    readonly host: string;
+    readonly port: number;
+    readonly version: string;
+    readonly partitions: readonly {
+      readonly partitionId: number;
+      readonly role: 'LEADER' | 'FOLLOWER' | 'INACTIVE';
+      readonly health: 'HEALTHY' | 'UNHEALTHY' | 'DEAD';
+    }[];
+  }[];
+  readonly clusterSize: number;
+  readonly partitionsCount: number;
+  readonly replicationFactor: number;
+  readonly gatewayVersion: string;
+}
+
+/** Responses without fields. */
+export type Empty = Record<string, never>;

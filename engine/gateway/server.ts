@@ -1,0 +1,134 @@
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type ServiceDefinition,
+  type UntypedHandleCall,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+
+import type { EngineApi } from '../api';
+import { OpenStreams } from './calls';
+import { jobHandlers } from './job-handlers';
+import { processHandlers } from './process-handlers';
+import { loadGatewayService } from './proto';
+
+export interface GatewayOptions {
+  readonly engine: EngineApi;
+  readonly host: string;
+  /** 0 binds an ephemeral port; the bound one is returned. */
+  readonly port: number;
+  readonly logger: Logger;
+  /** How long stop() lets calls in flight finish before cutting them off. */
+  readonly shutdownGraceMs?: number;
+}
+
+export interface Gateway {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Above Zeebe's 4 MiB so that documents between 4 and 8 MiB reach the
+ * gateway's own check, which names the field and the size, instead of
+ * grpc's anonymous RESOURCE_EXHAUSTED.
+ */
+const MAX_RECEIVE_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+
+/** What the engine does not offer yet; clients get a clear UNIMPLEMENTED instead of a generic one. */
+const NOT_YET_OFFERED: Readonly<Record<string, string>> = {
+  PublishMessage: 'Messages are not supported by this engine yet',
+  EvaluateDecision: 'Decision evaluation is not supported by this engine yet',
+  ModifyProcessInstance: 'Process instance modification is not supported by this engine yet',
+  MigrateProcessInstance: 'Process instance migration is not supported by this engine yet',
+  DeleteResource: 'Deleting resources is not supported by this engine yet',
+  BroadcastSignal: 'Signals are not supported by this engine yet',
+};
+
+function unimplemented(method: string, message: string, streaming: boolean): UntypedHandleCall {
+  const error = { code: status.UNIMPLEMENTED, details: `${method}: ${message}` };
+  if (streaming) {
+    const handler: handleServerStreamingCall<unknown, unknown> = (call) => call.emit('error', error);
+    return handler;
+  }
+  const handler: handleUnaryCall<unknown, unknown> = (_call, callback) => callback(error);
+  return handler;
+}
+
+/**
+ * The handlers for every method of the service. Methods of a newer proto that
+ * this gateway does not know yet answer UNIMPLEMENTED by name as well.
+ */
+function implementation(service: ServiceDefinition, offered: UntypedServiceImplementation): UntypedServiceImplementation {
+  const handlers: UntypedServiceImplementation = {};
+  for (const [method, definition] of Object.entries(service)) {
+    const handler = offered[method];
+    const message = NOT_YET_OFFERED[method] ?? 'This method is not supported by this engine';
+    handlers[method] = handler ?? unimplemented(method, message, definition.responseStream);
+  }
+  return handlers;
+}
+
+function bindAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function bind(server: Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
+  });
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { engine, host, logger } = options;
+  const log = logger.child({ component: 'gateway' });
+  const service = loadGatewayService();
+  const streams = new OpenStreams();
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES });
+
+  let boundPort = options.port;
+  const offered = {
+    ...processHandlers(engine, log, () => ({ host, port: boundPort })),
+    ...jobHandlers(engine, log, streams),
+  };
+  server.addService(service, implementation(service, offered));
+  boundPort = await bind(server, bindAddress(host, options.port));
+  log.info({ host, port: boundPort }, 'gateway listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= shutdown(server, streams, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, log);
+    return stopping;
+  };
+  return { port: boundPort, stop };
+}
+
+/**
+ * Refuses new calls, ends long polls and job streams (they would hold the
+ * shutdown for their whole duration), lets unary calls in flight finish
+ * within the grace period, then cuts off whatever is left.
+ */
+async function shutdown(server: Server, streams: OpenStreams, graceMs: number, log: Logger): Promise<void> {
+  streams.endAll();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      log.warn({ graceMs }, 'calls still in flight after the grace period; forcing the gateway down');
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown((error) => {
+      clearTimeout(timer);
+      if (error) {
+        log.warn({ err: error }, 'graceful gateway shutdown failed; forcing it');
+        server.forceShutdown();
+      }
+      resolve();
+    });
+  });
+  log.info('gateway stopped');
+}

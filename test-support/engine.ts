@@ -1,0 +1,149 @@
+/**
+ * A real engine for e2e tests: its own PostgreSQL database, the engine on it,
+ * and the gRPC gateway on an ephemeral loopback port.
+ */
+import { Pool } from 'pg';
+import pino from 'pino';
+
+import { startGateway, type Gateway } from '../engine/gateway';
+import { startEngine } from '../engine/start-engine';
+import { createTestDatabase } from './database';
+
+export type RunningEngine = Awaited<ReturnType<typeof startEngine>>;
+
+export interface IncidentRow {
+  readonly key: string;
+  readonly processInstanceKey: string;
+  readonly elementInstanceKey: string;
+  readonly jobKey: string | null;
+  readonly errorType: string;
+  readonly errorMessage: string;
+}
+
+export interface TestEngine {
+  /** `127.0.0.1:port`, for clients that take host and port together. */
+  readonly address: string;
+  readonly port: number;
+  /** The engine currently running; a new object after restart(). */
+  readonly engine: RunningEngine;
+  /** A pool on the test database, for assertions on the engine's tables. */
+  readonly pool: Pool;
+  readonly databaseUrl: string;
+  /** Open incidents of a process instance, oldest first. */
+  incidents(processInstanceKey: string | number): Promise<IncidentRow[]>;
+  /** Stops engine and gateway, then starts both again on the same database and port. */
+  restart(): Promise<void>;
+  /** Stops everything and drops the database. */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+interface Running {
+  readonly engine: RunningEngine;
+  readonly gateway: Gateway;
+  readonly pool: Pool;
+}
+
+async function startOn(databaseUrl: string, port: number): Promise<Running> {
+  const logger = pino({ level: 'warn' });
+  // A pool per start, as a restarted process would have: nothing cached survives.
+  const pool = new Pool({ connectionString: databaseUrl });
+  let engine: RunningEngine | undefined;
+  try {
+    engine = await startEngine({ pool, logger });
+    const gateway = await startGateway({ engine, host: HOST, port, logger });
+    return { engine, gateway, pool };
+  } catch (error) {
+    await engine?.stop().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function stopRunning(running: Running): Promise<void> {
+  // The gateway first: no command may reach an engine that is going away.
+  await running.gateway.stop();
+  await running.engine.stop();
+  await running.pool.end();
+}
+
+export async function startTestEngine(): Promise<TestEngine> {
+  const database = await createTestDatabase();
+  let running: Running;
+  try {
+    running = await startOn(database.url, 0);
+  } catch (error) {
+    await database.drop().catch(() => undefined);
+    throw error;
+  }
+  const port = running.gateway.port;
+  let stopped = false;
+
+  return {
+    address: `${HOST}:${port}`,
+    port,
+    databaseUrl: database.url,
+    get engine() {
+      return running.engine;
+    },
+    get pool() {
+      return running.pool;
+    },
+    async incidents(processInstanceKey) {
+      const { rows } = await running.pool.query<IncidentRow>(
+        `select key::text as "key",
+                process_instance_key::text as "processInstanceKey",
+                element_instance_key::text as "elementInstanceKey",
+                job_key::text as "jobKey",
+                error_type as "errorType",
+                error_message as "errorMessage"
+           from engine.incident
+          where process_instance_key = $1
+          order by key`,
+        [String(processInstanceKey)],
+      );
+      return rows;
+    },
+    async restart() {
+      await stopRunning(running);
+      running = await startOn(database.url, port);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        await stopRunning(running);
+      } finally {
+        await database.drop();
+      }
+    },
+  };
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined, or fails
+ * after `timeoutMs` with the last error or value seen. For facts that no
+ * client event announces (a row written, a job come back).
+ */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  { timeoutMs = 10_000, intervalMs = 50, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The service as its own process (`node dist/main.js`), for tests that kill it
+ * the way an operating system would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<void>;
+  output(): string;
+}
+
+const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
+
+export async function startServiceProcess(env: Record<string, string>, readyPattern = /gateway listening/): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = once(child, 'exit').then(() => undefined);
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (readyPattern.test(output)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => reject(new Error(`the service exited before it was ready:\n${output}`)));
+  });
+  await ready;
+  return { child, exited, output: () => output };
+}
