@@ -1,19 +1,23 @@
 /**
- * bench:engine — throughput and activation latency of the embedded engine.
+ * bench:engine — throughput and job activation latency of the embedded engine.
  *
  * One run, one PostgreSQL: first the ceiling (single-row INSERT commits per
  * second on one connection, each durable), then the engine as its own process
- * (`node dist/main.js`) with @camunda8/sdk workers over loopback, a process of
- * five sequential service tasks, once with polling workers and once with job
- * streams. Prints instances/s, completed jobs/s, activation latency p50/p99
- * (job created → in the worker's hands) and the ratio to the ceiling.
+ * (`node dist/main.js`, durable commits) with @camunda8/sdk workers in worker
+ * processes over loopback, on a process of five sequential service tasks:
+ *  - throughput, polling workers and then job streams: as many instances as
+ *    the system takes (BENCH_IN_FLIGHT creations in flight);
+ *  - latency, job streams at a steady BENCH_RATE instances/s, below
+ *    saturation, so the figure is the engine's and not a queue's.
+ * Activation latency: a job's CREATED record (the batch's clock) to the
+ * moment the worker's handler held it.
  *
- * BENCH_INSTANCES (default 3000) and BENCH_IN_FLIGHT (default 100) size it;
- * BENCH_ENGINE_NODE_ARGS passes extra Node options to the engine process
- * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
+ * BENCH_INSTANCES (3000), BENCH_IN_FLIGHT (100), BENCH_RATE (150),
+ * BENCH_WORKER_PROCESSES (2) size it; BENCH_ENGINE_NODE_ARGS passes Node
+ * options to the engine process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { Camunda8 } from '@camunda8/sdk';
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,16 +28,22 @@ import { ensureDatabase } from '../orm/database';
 import { startEmbeddedPostgres } from '../orm/embedded-postgres';
 import { migrate } from '../orm/migrate';
 import { freePort } from '../test-support/free-port';
+import type { ParentMessage, WorkerMessage } from './engine-workers';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 3000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 100);
+const RATE = Number(process.env.BENCH_RATE ?? 150);
+const WORKER_PROCESSES = Number(process.env.BENCH_WORKER_PROCESSES ?? 2);
 const TASKS = 5;
 const ROOT = path.resolve(__dirname, '..', '..');
+const FIXTURE = path.join(ROOT, 'engine', 'model', 'fixtures', 'bench-five-tasks.bpmn');
 
 type Zeebe = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
+type Mode = 'poll' | 'stream';
 
 interface PhaseResult {
-  readonly mode: string;
+  readonly name: string;
+  readonly instances: number;
   readonly seconds: number;
   readonly instancesPerSecond: number;
   readonly jobsPerSecond: number;
@@ -44,14 +54,8 @@ interface PhaseResult {
 async function main(): Promise<void> {
   const logger = createLogger('warn');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'grid-dispatch-bench-'));
-  const server = await startEmbeddedPostgres({
-    dataDir: path.join(dir, 'pg'),
-    port: await freePort(),
-    password: 'bench',
-    logger,
-    detached: true,
-  });
-  let engine: ReturnType<typeof spawn> | undefined;
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), password: 'bench', logger, detached: true });
+  let engine: ChildProcess | undefined;
   try {
     await ensureDatabase(server.url('postgres'), 'bench', logger);
     const url = server.url('bench');
@@ -64,24 +68,29 @@ async function main(): Promise<void> {
       env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await waitForLine(engine, /gateway listening/);
+    const engineOutput = captureOutput(engine);
+    await waitFor(engine, engineOutput, /gateway listening/);
 
     const zeebe = new Camunda8({
       ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,
       CAMUNDA_AUTH_STRATEGY: 'NONE',
-      CAMUNDA_SECURE_CONNECTION: false,
-      CAMUNDA_LOG_LEVEL: 'none',
+        CAMUNDA_LOG_LEVEL: 'none',
+      zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
     } as never).getZeebeGrpcApiClient();
-    const bpmn = await readFile(path.join(ROOT, 'engine', 'model', 'fixtures', 'bench-five-tasks.bpmn'));
-    await zeebe.deployResource({ name: 'bench-five-tasks.bpmn', process: bpmn } as never);
+    await zeebe.deployResource({ name: 'bench-five-tasks.bpmn', process: await readFile(FIXTURE) } as never);
 
     const pool = new pg.Pool({ connectionString: url, max: 2 });
-    await runPhase(zeebe, pool, 'warm-up', Math.min(300, INSTANCES));
-    const results = [await runPhase(zeebe, pool, 'poll', INSTANCES), await runPhase(zeebe, pool, 'stream', INSTANCES)];
+    await runPhase({ zeebe, pool, port, mode: 'poll', name: 'warm-up', instances: Math.min(500, INSTANCES) });
+    const results = [
+      await runPhase({ zeebe, pool, port, mode: 'poll', name: 'throughput, polling workers', instances: INSTANCES }),
+      await runPhase({ zeebe, pool, port, mode: 'stream', name: 'throughput, job streams', instances: INSTANCES }),
+      await runPhase({ zeebe, pool, port, mode: 'stream', name: `latency at ${RATE} instances/s, job streams`, instances: RATE * 10, rate: RATE }),
+    ];
     await pool.end();
     await zeebe.close();
-
-    report(ceiling, results);
+    engine.kill('SIGTERM');
+    await once(engine, 'exit');
+    report(ceiling, results, engineStats(engineOutput()));
   } finally {
     if (engine && engine.exitCode === null) {
       engine.kill('SIGTERM');
@@ -109,67 +118,105 @@ async function insertCommitsPerSecond(url: string, millis: number): Promise<numb
   return rate;
 }
 
-async function runPhase(zeebe: Zeebe, pool: pg.Pool, mode: string, instances: number): Promise<PhaseResult> {
-  const received = new Map<string, number>();
+interface Phase {
+  readonly zeebe: Zeebe;
+  readonly pool: pg.Pool;
+  readonly port: number;
+  readonly mode: Mode;
+  readonly name: string;
+  readonly instances: number;
+  /** Instances per second; unset = as fast as IN_FLIGHT creations allow. */
+  readonly rate?: number;
+}
+
+async function runPhase(phase: Phase): Promise<PhaseResult> {
+  const workers = await startWorkers(phase.port, phase.mode);
   let finished = 0;
   let onAllFinished: () => void = () => undefined;
   const allFinished = new Promise<void>((resolve) => (onAllFinished = resolve));
-  const handler = (task: number) => async (job: { key: string; complete: () => Promise<unknown> }) => {
-    received.set(job.key, Date.now());
-    const done = await job.complete();
-    if (task === TASKS && ++finished === instances) onAllFinished();
-    return done;
-  };
-  const stop: Array<() => unknown> = [];
-  for (let task = 1; task <= TASKS; task++) {
-    const taskType = `task-${task}`;
-    if (mode === 'stream') {
-      const stream = (await zeebe.streamJobs({
-        type: taskType,
-        worker: `bench-${task}`,
-        timeout: 60_000,
-        taskHandler: handler(task),
-      } as never)) as unknown as { close(): void };
-      stop.push(() => stream.close());
-    } else {
-      const worker = zeebe.createWorker({ taskType, taskHandler: handler(task), maxJobsToActivate: 200, timeout: 60_000, pollInterval: 1 } as never);
-      stop.push(() => worker.close());
-    }
+  for (const worker of workers) {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'finished' && (finished += message.count) >= phase.instances) onAllFinished();
+    });
   }
 
   const started = performance.now();
-  let next = 0;
-  const producers = Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < instances) {
-      next++;
-      await zeebe.createProcessInstance({ bpmnProcessId: 'bench-five-tasks', variables: { n: next } });
-    }
-  });
-  await Promise.all(producers);
+  if (phase.rate) await createAtRate(phase.zeebe, phase.instances, phase.rate);
+  else await createFlatOut(phase.zeebe, phase.instances);
   await allFinished;
   const seconds = (performance.now() - started) / 1000;
-  for (const close of stop) await close();
 
-  const latencies = await activationLatencies(pool, received);
+  const arrivals = new Map<string, number>();
+  await Promise.all(
+    workers.map(async (worker) => {
+      const reported = new Promise<void>((resolve) =>
+        worker.on('message', (message: WorkerMessage) => {
+          if (message.kind !== 'arrivals') return;
+          for (const [key, at] of message.arrivals) arrivals.set(key, at);
+          resolve();
+        }),
+      );
+      worker.send({ kind: 'stop' } satisfies ParentMessage);
+      await reported;
+      await once(worker, 'exit');
+    }),
+  );
+  const latencies = await activationLatencies(phase.pool, arrivals);
   return {
-    mode,
+    name: phase.name,
+    instances: phase.instances,
     seconds,
-    instancesPerSecond: instances / seconds,
-    jobsPerSecond: (instances * TASKS) / seconds,
+    instancesPerSecond: phase.instances / seconds,
+    jobsPerSecond: (phase.instances * TASKS) / seconds,
     activationP50: percentile(latencies, 0.5),
     activationP99: percentile(latencies, 0.99),
   };
 }
 
+async function startWorkers(port: number, mode: Mode): Promise<ChildProcess[]> {
+  const script = path.join(__dirname, 'engine-workers.js');
+  const workers = Array.from({ length: WORKER_PROCESSES }, (_, index) => {
+    const tasks = Array.from({ length: TASKS }, (_, i) => i + 1).filter((task) => (task - 1) % WORKER_PROCESSES === index);
+    return fork(script, [String(port), mode, tasks.join(','), String(TASKS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  });
+  await Promise.all(
+    workers.map((worker) => new Promise<void>((resolve) => worker.on('message', (m: WorkerMessage) => m.kind === 'ready' && resolve()))),
+  );
+  return workers;
+}
+
+async function createFlatOut(zeebe: Zeebe, instances: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < instances) {
+        next++;
+        await zeebe.createProcessInstance({ bpmnProcessId: 'bench-five-tasks', variables: { n: next } });
+      }
+    }),
+  );
+}
+
+async function createAtRate(zeebe: Zeebe, instances: number, rate: number): Promise<void> {
+  const started = performance.now();
+  const pending: Promise<unknown>[] = [];
+  for (let n = 0; n < instances; n++) {
+    const due = started + (n * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(zeebe.createProcessInstance({ bpmnProcessId: 'bench-five-tasks', variables: { n } }));
+  }
+  await Promise.all(pending);
+}
+
 /** Milliseconds from each job's CREATED record to the moment a worker held it. */
-async function activationLatencies(pool: pg.Pool, received: Map<string, number>): Promise<number[]> {
-  const keys = [...received.keys()];
+async function activationLatencies(pool: pg.Pool, arrivals: Map<string, number>): Promise<number[]> {
   const { rows } = await pool.query<{ key: string; created: number }>(
     `select key::text, extract(epoch from created_at) * 1000 as created
        from engine.record where value_type = 'JOB' and intent = 'CREATED' and key = any($1::bigint[])`,
-    [keys],
+    [[...arrivals.keys()]],
   );
-  return rows.map((row) => received.get(row.key)! - Number(row.created)).sort((a, b) => a - b);
+  return rows.map((row) => arrivals.get(row.key)! - Number(row.created)).sort((a, b) => a - b);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -177,30 +224,40 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-async function waitForLine(child: ReturnType<typeof spawn>, pattern: RegExp): Promise<void> {
+function captureOutput(child: ChildProcess): () => string {
   let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (pattern.test(output)) resolve();
-    });
-    child.once('exit', () => reject(new Error(`engine exited before it was ready:\n${output}`)));
-  });
-  child.stdout!.resume();
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return () => output;
 }
 
-function report(ceiling: number, results: readonly PhaseResult[]): void {
+async function waitFor(child: ChildProcess, output: () => string, pattern: RegExp): Promise<void> {
+  while (!pattern.test(output())) {
+    if (child.exitCode !== null) throw new Error(`the engine exited before it was ready:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The processor's own counters, from the line the engine logs when it stops. */
+function engineStats(output: string): string {
+  const line = output.split('\n').find((l) => l.includes('"engine stopped"'));
+  if (!line) return 'engine: no statistics logged';
+  const s = JSON.parse(line) as { batches: number; commands: number; commandsPerBatch: number; commitMillisPerBatch: number };
+  return `engine: ${s.commands} commands in ${s.batches} batches, ${s.commandsPerBatch} commands per batch, ${s.commitMillisPerBatch} ms per commit`;
+}
+
+function report(ceiling: number, results: readonly PhaseResult[], engine: string): void {
   const cpus = os.cpus();
-  console.log(`bench:engine — ${INSTANCES} instances × ${TASKS} service tasks, ${IN_FLIGHT} creations in flight`);
+  console.log(`bench:engine — process of ${TASKS} sequential service tasks, @camunda8/sdk workers in ${WORKER_PROCESSES} processes, durable commits`);
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(`ceiling: single-row durable INSERT commits on one connection: ${ceiling.toFixed(0)}/s`);
+  console.log(`ceiling: single-row durable INSERT commits, one connection: ${ceiling.toFixed(0)}/s`);
   for (const r of results) {
     console.log(
-      `${r.mode.padEnd(6)}: ${r.instancesPerSecond.toFixed(0)} instances/s, ${r.jobsPerSecond.toFixed(0)} completed jobs/s ` +
-        `(${(r.jobsPerSecond / ceiling).toFixed(2)}× the INSERT-commit ceiling), ` +
-        `activation latency p50 ${r.activationP50.toFixed(1)} ms, p99 ${r.activationP99.toFixed(1)} ms, ${r.seconds.toFixed(1)} s`,
+      `${r.name}: ${r.instances} instances in ${r.seconds.toFixed(1)} s — ${r.instancesPerSecond.toFixed(0)} instances/s, ` +
+        `${r.jobsPerSecond.toFixed(0)} completed jobs/s (${(r.jobsPerSecond / ceiling).toFixed(2)}× the ceiling); ` +
+        `activation latency p50 ${r.activationP50.toFixed(1)} ms, p99 ${r.activationP99.toFixed(1)} ms`,
     );
   }
+  console.log(engine);
 }
 
 main().catch((error) => {

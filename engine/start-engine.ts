@@ -262,6 +262,17 @@ class EmbeddedEngine implements Engine {
   async stop(): Promise<void> {
     await this.processor.close();
     this.rejectAllResults(new UnavailableError('The engine is shutting down'));
+    const { batches, commands, records, commitMillis } = this.processor.stats;
+    this.options.logger.info(
+      {
+        batches,
+        commands,
+        records,
+        commandsPerBatch: batches ? +(commands / batches).toFixed(1) : 0,
+        commitMillisPerBatch: batches ? +(commitMillis / batches).toFixed(2) : 0,
+      },
+      'engine stopped',
+    );
   }
 }
 

@@ -7,7 +7,8 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { EngineError, ResourceExhaustedError, UnavailableError } from '../errors';
-import { commitBatch } from '../state/commit-batch';
+import { commitBatch, type PreparedBatch } from '../state/commit-batch';
+import { batchParameters } from '../state/sql/write-batch';
 import type { EngineState } from '../state/engine-state';
 import { ProcessingContext, type DueEntry } from './context';
 import { JobDispatch, type Delivery } from './job-dispatch';
@@ -23,6 +24,13 @@ interface QueuedCommand {
   readonly run: CommandRun<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+}
+
+interface ProcessedBatch {
+  readonly ctx: ProcessingContext;
+  readonly commands: readonly QueuedCommand[];
+  readonly answers: readonly Delivery[];
+  readonly prepared: PreparedBatch;
 }
 
 export interface ProcessorOptions {
@@ -113,18 +121,42 @@ export class Processor {
     setImmediate(() => void this.loop());
   }
 
+  /**
+   * Pipelined: while one batch commits, the next is processed in memory. Commits
+   * stay in order (each waits for the one before), and a failed commit stops
+   * the engine before any later batch is answered, so nobody hears "ok" for
+   * something that is not durable.
+   */
   private async loop(): Promise<void> {
-    while (this.queue.length > 0 && !this.failure) {
+    let committing: Promise<void> | undefined;
+    while (!this.failure) {
+      if (this.queue.length === 0) {
+        if (!committing) break;
+        await committing;
+        committing = undefined;
+        continue;
+      }
       const commands = this.queue.length <= this.options.maxBatchSize ? this.queue : this.queue.slice(0, this.options.maxBatchSize);
       this.queue = commands === this.queue ? [] : this.queue.slice(this.options.maxBatchSize);
-      await this.processBatch(commands);
+      const batch = this.processBatch(commands);
+      if (!batch) break;
+      const previous = committing;
+      committing = (async () => {
+        if (previous) await previous;
+        if (this.failure) this.rejectCommands(batch.commands, this.failure);
+        else await this.commit(batch);
+      })();
+      // At most one batch waits behind the one committing.
+      if (previous) await previous;
     }
+    if (committing) await committing;
     this.running = false;
     if (this.failure) this.rejectQueued(this.failure);
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.queue.length > 0 && !this.failure) this.kick();
   }
 
-  private async processBatch(commands: QueuedCommand[]): Promise<void> {
+  private processBatch(commands: QueuedCommand[]): ProcessedBatch | undefined {
     const ctx = new ProcessingContext(this.state, Date.now());
     const answers: Delivery[] = [];
     for (const command of commands) {
@@ -137,7 +169,8 @@ export class Processor {
           answers.push(() => command.reject(error));
           continue;
         }
-        return this.fail(error as Error, commands);
+        this.fail(error as Error, commands);
+        return undefined;
       }
       if (result !== ANSWER_LATER) answers.push(() => command.resolve(result));
     }
@@ -145,23 +178,33 @@ export class Processor {
     this.pendingTypes.clear();
     this.dispatch.serve(ctx, ctx.effects.typesWithNewJobs, answers);
     ctx.settle();
-    const started = performance.now();
-    try {
-      await commitBatch(this.pool, ctx.changes);
-    } catch (error) {
-      return this.fail(error as Error, commands);
-    }
+    // From here on the batch counts as written: commits are ordered and a failed one stops the engine.
     ctx.changes.settle();
-    this.stats.batches++;
-    this.stats.commands += commands.length;
-    this.stats.records += ctx.changes.records.length;
-    this.stats.commitMillis += performance.now() - started;
-    this.scheduler.add(ctx.effects.due);
-    for (const answer of answers) answer();
-    this.listener.onCommitted(ctx);
+    const prepared: PreparedBatch = {
+      parameters: batchParameters(ctx.changes),
+      resources: ctx.changes.resources,
+      definitions: ctx.changes.definitions,
+    };
+    return { ctx, commands, answers, prepared };
   }
 
-  private fail(error: Error, inFlight: QueuedCommand[]): void {
+  private async commit(batch: ProcessedBatch): Promise<void> {
+    const started = performance.now();
+    try {
+      await commitBatch(this.pool, batch.prepared);
+    } catch (error) {
+      return this.fail(error as Error, batch.commands);
+    }
+    this.stats.batches++;
+    this.stats.commands += batch.commands.length;
+    this.stats.records += batch.ctx.changes.records.length;
+    this.stats.commitMillis += performance.now() - started;
+    this.scheduler.add(batch.ctx.effects.due);
+    for (const answer of batch.answers) answer();
+    this.listener.onCommitted(batch.ctx);
+  }
+
+  private fail(error: Error, inFlight: readonly QueuedCommand[]): void {
     this.failure = error;
     this.logger.fatal({ err: error }, 'the engine failed while processing a batch; the state in memory may be ahead of PostgreSQL, so it stops');
     const unavailable = new UnavailableError('The engine failed while processing the command; it was not applied');
@@ -171,8 +214,12 @@ export class Processor {
   }
 
   private rejectQueued(cause: Error): void {
+    this.rejectCommands(this.queue.splice(0), cause);
+  }
+
+  private rejectCommands(commands: readonly QueuedCommand[], cause: Error): void {
     const error = new UnavailableError(`The engine has stopped after a failure: ${cause.message}`);
-    for (const command of this.queue.splice(0)) command.reject(error);
+    for (const command of commands) command.reject(error);
   }
 }
 
