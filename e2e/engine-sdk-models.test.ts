@@ -8,55 +8,31 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { startTestEngine, type TestEngine } from '../test-support/engine';
-import { connectSdk, silenceClientCancellations, type Worker, type ZeebeClient } from './fixtures/sdk';
+import { useSdkEngine } from './fixtures/sdk-engine';
 
 jest.setTimeout(60_000);
 
-let te: TestEngine;
-let zbc: ZeebeClient;
-let consoleError: jest.SpyInstance | undefined;
-const workers: Worker[] = [];
+const sdk = useSdkEngine();
 
-function worker(...args: Parameters<ZeebeClient['createWorker']>): Worker {
-  const created = zbc.createWorker(...args);
-  workers.push(created);
-  return created;
-}
 
-beforeAll(async () => {
-  consoleError = silenceClientCancellations();
-  te = await startTestEngine();
-  zbc = connectSdk(te.port);
-}, 120_000);
-
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-});
-
-afterAll(async () => {
-  await zbc?.close();
-  await te?.stop();
-  consoleError?.mockRestore();
-});
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'engine', 'model', 'fixtures', name));
 
 test('five sequential service tasks run to the end, each worker adding its variable', async () => {
-  await zbc.deployResource({ name: 'bench-five-tasks.bpmn', process: fixture('bench-five-tasks.bpmn') });
+  await sdk.zbc.deployResource({ name: 'bench-five-tasks.bpmn', process: fixture('bench-five-tasks.bpmn') });
   for (const n of [1, 2, 3, 4, 5]) {
-    worker({ taskType: `task-${n}`, taskHandler: (job) => job.complete({ [`step${n}`]: Object.keys(job.variables).length }) });
+    sdk.worker({ taskType: `task-${n}`, taskHandler: (job) => job.complete({ [`step${n}`]: Object.keys(job.variables).length }) });
   }
-  const outcome = await zbc.createProcessInstanceWithResult({ bpmnProcessId: 'bench-five-tasks', variables: {}, requestTimeout: 20_000 });
+  const outcome = await sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'bench-five-tasks', variables: {}, requestTimeout: 20_000 });
   expect(outcome.variables).toEqual({ step1: 0, step2: 1, step3: 2, step4: 3, step5: 4 });
 });
 
 const order = { id: 'o-1', total: 12.5, items: ['soap', 'rope'] };
 
 test('order process, happy path: input mappings, parallel branches in a subprocess, headers, output mappings', async () => {
-  await zbc.deployResource({ name: 'order-process.bpmn', process: fixture('order-process.bpmn') });
+  await sdk.zbc.deployResource({ name: 'order-process.bpmn', process: fixture('order-process.bpmn') });
   const seen: Record<string, unknown> = {};
-  worker({
+  sdk.worker({
     taskType: 'validate-order',
     taskHandler: (job) => {
       const { orderId, total } = job.variables as { orderId: string; total: number };
@@ -64,57 +40,57 @@ test('order process, happy path: input mappings, parallel branches in a subproce
       return job.complete({ valid: true });
     },
   });
-  worker({
+  sdk.worker({
     taskType: 'charge-payment',
     taskHandler: (job) => {
       seen.paymentHeaders = { ...(job.customHeaders as Record<string, string>) };
       return job.complete({ paymentId: 'pay-1' });
     },
   });
-  worker({ taskType: 'pack-items', taskHandler: (job) => job.complete({ packed: (job.variables as { items: string[] }).items.length }) });
-  worker({ taskType: 'confirm-order', taskHandler: (job) => job.complete({ confirmed: true }) });
-  const outcome = await zbc.createProcessInstanceWithResult({ bpmnProcessId: 'order-process', variables: { order }, requestTimeout: 20_000 });
+  sdk.worker({ taskType: 'pack-items', taskHandler: (job) => job.complete({ packed: (job.variables as { items: string[] }).items.length }) });
+  sdk.worker({ taskType: 'confirm-order', taskHandler: (job) => job.complete({ confirmed: true }) });
+  const outcome = await sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'order-process', variables: { order }, requestTimeout: 20_000 });
   expect(seen.validate).toEqual({ orderId: 'o-1', total: 12.5 });
   expect(seen.paymentHeaders).toEqual({ method: 'card', currency: 'CNY' });
   expect(outcome.variables).toMatchObject({ order, orderValid: true, payment: { id: 'pay-1' }, confirmed: true });
 });
 
 test('order process, payment declined: the error end event is caught by the catch-all boundary of the subprocess', async () => {
-  await zbc.deployResource({ name: 'order-process.bpmn', process: fixture('order-process.bpmn') });
+  await sdk.zbc.deployResource({ name: 'order-process.bpmn', process: fixture('order-process.bpmn') });
   const ran: string[] = [];
-  const record = (type: string) => worker({ taskType: type, taskHandler: (job) => (ran.push(type), job.complete()) });
-  worker({ taskType: 'validate-order', taskHandler: (job) => job.complete({ valid: true }) });
-  worker({ taskType: 'charge-payment', taskHandler: (job) => job.error('PAYMENT_DECLINED', 'card declined') });
+  const record = (type: string) => sdk.worker({ taskType: type, taskHandler: (job) => (ran.push(type), job.complete()) });
+  sdk.worker({ taskType: 'validate-order', taskHandler: (job) => job.complete({ valid: true }) });
+  sdk.worker({ taskType: 'charge-payment', taskHandler: (job) => job.error('PAYMENT_DECLINED', 'card declined') });
   record('pack-items');
   record('notify-failure');
   record('confirm-order');
-  await zbc.createProcessInstanceWithResult({ bpmnProcessId: 'order-process', variables: { order }, requestTimeout: 20_000 });
+  await sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'order-process', variables: { order }, requestTimeout: 20_000 });
   expect(ran).toContain('notify-failure');
   expect(ran).not.toContain('confirm-order');
 });
 
 test('order process, invalid order: the exclusive gateway ends it without fulfilment', async () => {
-  await zbc.deployResource({ name: 'order-process.bpmn', process: fixture('order-process.bpmn') });
+  await sdk.zbc.deployResource({ name: 'order-process.bpmn', process: fixture('order-process.bpmn') });
   const ran: string[] = [];
-  worker({ taskType: 'validate-order', taskHandler: (job) => job.complete({ valid: false }) });
+  sdk.worker({ taskType: 'validate-order', taskHandler: (job) => job.complete({ valid: false }) });
   for (const type of ['charge-payment', 'pack-items', 'confirm-order', 'notify-failure']) {
-    worker({ taskType: type, taskHandler: (job) => (ran.push(type), job.complete()) });
+    sdk.worker({ taskType: type, taskHandler: (job) => (ran.push(type), job.complete()) });
   }
-  const outcome = await zbc.createProcessInstanceWithResult({ bpmnProcessId: 'order-process', variables: { order }, requestTimeout: 20_000 });
+  const outcome = await sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'order-process', variables: { order }, requestTimeout: 20_000 });
   expect(outcome.variables).toMatchObject({ orderValid: false });
   expect(ran).toEqual([]);
 });
 
 describe('score and notify', () => {
   beforeAll(async () => {
-    await zbc.deployResource({ name: 'score-and-notify.bpmn', process: fixture('score-and-notify.bpmn') });
+    await sdk.zbc.deployResource({ name: 'score-and-notify.bpmn', process: fixture('score-and-notify.bpmn') });
   });
 
   test('a low score: the script computes it, the job type comes from FEEL, the send task notifies', async () => {
     const retries: number[] = [];
-    worker({ taskType: 'classify-noise', taskHandler: (job) => (retries.push(job.retries), job.complete({ category: 'noise' })) });
-    worker({ taskType: 'notify-reporter', taskHandler: (job) => job.complete({ notified: true }) });
-    const outcome = await zbc.createProcessInstanceWithResult({
+    sdk.worker({ taskType: 'classify-noise', taskHandler: (job) => (retries.push(job.retries), job.complete({ category: 'noise' })) });
+    sdk.worker({ taskType: 'notify-reporter', taskHandler: (job) => job.complete({ notified: true }) });
+    const outcome = await sdk.zbc.createProcessInstanceWithResult({
       bpmnProcessId: 'score-and-notify',
       variables: { severity: 1, kind: 'noise' },
       requestTimeout: 10_000,
@@ -124,7 +100,7 @@ describe('score and notify', () => {
   });
 
   test('a high score ends the instance at the terminate end event, with no job', async () => {
-    const outcome = await zbc.createProcessInstanceWithResult({
+    const outcome = await sdk.zbc.createProcessInstanceWithResult({
       bpmnProcessId: 'score-and-notify',
       variables: { severity: 4, kind: 'fire' },
       requestTimeout: 10_000,

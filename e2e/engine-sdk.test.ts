@@ -5,58 +5,26 @@
  */
 import { status } from '@grpc/grpc-js';
 
-import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
+import { eventually } from '../test-support/engine';
 import { errorBoundaryProcess, malformedBpmn, sequenceProcess } from './fixtures/models';
-import { connectSdk, failure, silenceClientCancellations, type Worker, type ZeebeClient } from './fixtures/sdk';
+import { failure } from './fixtures/sdk';
+import { useSdkEngine } from './fixtures/sdk-engine';
 
 jest.setTimeout(60_000);
 
-let te: TestEngine;
-let zbc: ZeebeClient;
-const workers: Worker[] = [];
+const sdk = useSdkEngine();
 
 async function deploy(xml: string, name = 'process.bpmn') {
-  const result = await zbc.deployResource({ name, process: Buffer.from(xml) });
+  const result = await sdk.zbc.deployResource({ name, process: Buffer.from(xml) });
   return result.deployments[0].process;
 }
 
-function worker(...args: Parameters<ZeebeClient['createWorker']>): Worker {
-  const created = zbc.createWorker(...args);
-  workers.push(created);
-  return created;
-}
 
-/** Whether the instance's process element completed, per the engine's record log. */
-async function completed(processInstanceKey: string): Promise<boolean> {
-  const { rows } = await te.pool.query(
-    `select 1 from engine.record
-      where process_instance_key = $1 and value_type = 'PROCESS_INSTANCE'
-        and intent = 'ELEMENT_COMPLETED' and value->>'bpmnElementType' = 'PROCESS'`,
-    [processInstanceKey],
-  );
-  return rows.length > 0;
-}
 
-let consoleError: jest.SpyInstance | undefined;
 
-beforeAll(async () => {
-  consoleError = silenceClientCancellations();
-  te = await startTestEngine();
-  zbc = connectSdk(te.port);
-}, 120_000);
-
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.close()));
-});
-
-afterAll(async () => {
-  await zbc?.close();
-  await te?.stop();
-  consoleError?.mockRestore();
-});
 
 test('topology: one broker, one healthy leader partition, at the gateway address', async () => {
-  const topology = await zbc.topology();
+  const topology = await sdk.zbc.topology();
   expect(topology.clusterSize).toBe(1);
   expect(topology.partitionsCount).toBe(1);
   expect(topology.replicationFactor).toBe(1);
@@ -65,7 +33,7 @@ test('topology: one broker, one healthy leader partition, at the gateway address
   const [broker] = topology.brokers;
   expect(broker.nodeId).toBe(0);
   expect(broker.host).toBe('127.0.0.1');
-  expect(broker.port).toBe(te.port);
+  expect(broker.port).toBe(sdk.te.port);
   expect(broker).toMatchObject({ version: topology.gatewayVersion });
   expect(broker.partitions).toEqual([{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }]);
 });
@@ -86,7 +54,7 @@ describe('deploy', () => {
   });
 
   test('several resources in one deployment are all deployed', async () => {
-    const result = await zbc.deployResources([
+    const result = await sdk.zbc.deployResources([
       { name: 'one.bpmn', process: Buffer.from(sequenceProcess('sdk-multi-1', [{ id: 'a', type: 'sdk-multi' }])) },
       { name: 'two.bpmn', process: Buffer.from(sequenceProcess('sdk-multi-2', [{ id: 'a', type: 'sdk-multi' }])) },
     ]);
@@ -99,18 +67,18 @@ describe('deploy', () => {
 
   test('a deployment with one broken resource deploys nothing', async () => {
     const error = await failure(
-      zbc.deployResources([
+      sdk.zbc.deployResources([
         { name: 'good.bpmn', process: Buffer.from(sequenceProcess('sdk-atomic-good', [{ id: 'a', type: 'sdk-atomic' }])) },
         { name: 'bad.bpmn', process: Buffer.from(malformedBpmn('sdk-atomic-bad')) },
       ]),
     );
     expect(error.code).toBe(status.INVALID_ARGUMENT);
     expect(error.details).toContain('bad.bpmn');
-    const { rows } = await te.pool.query(
+    const { rows } = await sdk.te.pool.query(
       `select 1 from engine.process_definition where bpmn_process_id in ('sdk-atomic-good', 'sdk-atomic-bad')`,
     );
     expect(rows).toEqual([]);
-    const create = await failure(zbc.createProcessInstance({ bpmnProcessId: 'sdk-atomic-good', variables: {} }));
+    const create = await failure(sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-atomic-good', variables: {} }));
     expect(create.code).toBe(status.NOT_FOUND);
   });
 });
@@ -118,22 +86,22 @@ describe('deploy', () => {
 test('create an instance: the latest version by default, or the one asked for', async () => {
   await deploy(sequenceProcess('sdk-create', [{ id: 'a', type: 'sdk-create-1' }]));
   await deploy(sequenceProcess('sdk-create', [{ id: 'a', type: 'sdk-create-2' }]));
-  const latest = await zbc.createProcessInstance({ bpmnProcessId: 'sdk-create', variables: { orderId: 'o-1' } });
+  const latest = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-create', variables: { orderId: 'o-1' } });
   expect(latest).toMatchObject({ bpmnProcessId: 'sdk-create', version: 2, tenantId: '<default>' });
   expect(latest.processInstanceKey).toMatch(/^\d+$/);
-  const first = await zbc.createProcessInstance({ bpmnProcessId: 'sdk-create', version: 1, variables: {} });
+  const first = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-create', version: 1, variables: {} });
   expect(first.version).toBe(1);
   expect(first.processInstanceKey).not.toBe(latest.processInstanceKey);
 
-  const [job] = await zbc.activateJobs({ type: 'sdk-create-2', worker: 'test', maxJobsToActivate: 5, timeout: 30_000, requestTimeout: 5_000 });
+  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-create-2', worker: 'test', maxJobsToActivate: 5, timeout: 30_000, requestTimeout: 5_000 });
   expect(job.processInstanceKey).toBe(latest.processInstanceKey);
   expect(job.variables).toEqual({ orderId: 'o-1' });
 });
 
 test('createProcessInstanceWithResult returns the fetched variables once the instance completes', async () => {
   await deploy(sequenceProcess('sdk-result', [{ id: 'compute', type: 'sdk-result' }]));
-  worker({ taskType: 'sdk-result', taskHandler: (job) => job.complete({ result: 42, noise: 'dropped' }) });
-  const outcome = await zbc.createProcessInstanceWithResult({
+  sdk.worker({ taskType: 'sdk-result', taskHandler: (job) => job.complete({ result: 42, noise: 'dropped' }) });
+  const outcome = await sdk.zbc.createProcessInstanceWithResult({
     bpmnProcessId: 'sdk-result',
     variables: { input: 7 },
     fetchVariables: ['result', 'input'],
@@ -151,7 +119,7 @@ test('workers complete jobs in order; variables and task headers reach the next 
     ]),
   );
   const seen: { headers?: unknown; variables?: unknown } = {};
-  worker({
+  sdk.worker({
     taskType: 'sdk-route',
     taskHandler: (job) => {
       const headers = job.customHeaders as Record<string, string>;
@@ -159,14 +127,14 @@ test('workers complete jobs in order; variables and task headers reach the next 
       return job.complete({ routedTo: headers.department });
     },
   });
-  worker({
+  sdk.worker({
     taskType: 'sdk-handle',
     taskHandler: (job) => {
       seen.variables = { ...job.variables };
       return job.complete({ handled: true });
     },
   });
-  const outcome = await zbc.createProcessInstanceWithResult({
+  const outcome = await sdk.zbc.createProcessInstanceWithResult({
     bpmnProcessId: 'sdk-pipeline',
     variables: { eventId: 'e-1' },
     requestTimeout: 20_000,
@@ -179,11 +147,11 @@ test('workers complete jobs in order; variables and task headers reach the next 
 test('a failed job comes back after its retry back-off, not before, with the retries the worker gave', async () => {
   const backOff = 1_500;
   await deploy(sequenceProcess('sdk-backoff', [{ id: 'call', type: 'sdk-backoff', retries: 3 }]));
-  const { processInstanceKey } = await zbc.createProcessInstance({ bpmnProcessId: 'sdk-backoff', variables: {} });
+  const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-backoff', variables: {} });
   const attempts: { retries: number; at: number }[] = [];
   let failedAt = 0;
   await new Promise<void>((resolve) => {
-    worker({
+    sdk.worker({
       taskType: 'sdk-backoff',
       taskHandler: async (job) => {
         attempts.push({ retries: job.retries, at: Date.now() });
@@ -199,30 +167,30 @@ test('a failed job comes back after its retry back-off, not before, with the ret
   });
   expect(attempts.map((a) => a.retries)).toEqual([3, 2]);
   expect(attempts[1].at - failedAt).toBeGreaterThanOrEqual(backOff);
-  await eventually(async () => ((await completed(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
+  await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
 });
 
 test('a job failed to zero retries raises an incident; new retries and resolving it let the job run again', async () => {
   await deploy(sequenceProcess('sdk-incident', [{ id: 'call', type: 'sdk-incident' }]));
-  const { processInstanceKey } = await zbc.createProcessInstance({ bpmnProcessId: 'sdk-incident', variables: {} });
-  const [job] = await zbc.activateJobs({ type: 'sdk-incident', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-  await zbc.failJob({ jobKey: job.key, retries: 0, errorMessage: 'department API is down', retryBackOff: 0 });
+  const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-incident', variables: {} });
+  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-incident', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
+  await sdk.zbc.failJob({ jobKey: job.key, retries: 0, errorMessage: 'department API is down', retryBackOff: 0 });
 
   const [incident] = await eventually(async () => {
-    const rows = await te.incidents(processInstanceKey);
+    const rows = await sdk.te.incidents(processInstanceKey);
     return rows.length > 0 ? rows : undefined;
   }, { what: 'an incident' });
   expect(incident).toMatchObject({ jobKey: job.key, errorType: 'JOB_NO_RETRIES', errorMessage: 'department API is down' });
-  const none = await zbc.activateJobs({ type: 'sdk-incident', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: -1 });
+  const none = await sdk.zbc.activateJobs({ type: 'sdk-incident', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: -1 });
   expect(none).toEqual([]);
 
-  await zbc.updateJobRetries({ jobKey: job.key, retries: 1 });
-  await zbc.resolveIncident({ incidentKey: incident.key });
-  const [again] = await zbc.activateJobs({ type: 'sdk-incident', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
+  await sdk.zbc.updateJobRetries({ jobKey: job.key, retries: 1 });
+  await sdk.zbc.resolveIncident({ incidentKey: incident.key });
+  const [again] = await sdk.zbc.activateJobs({ type: 'sdk-incident', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
   expect(again).toMatchObject({ key: job.key, retries: 1 });
-  await zbc.completeJob({ jobKey: again.key, variables: {} });
-  expect(await te.incidents(processInstanceKey)).toEqual([]);
-  await eventually(async () => ((await completed(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
+  await sdk.zbc.completeJob({ jobKey: again.key, variables: {} });
+  expect(await sdk.te.incidents(processInstanceKey)).toEqual([]);
+  await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
 });
 
 test('a BPMN error thrown by a worker is caught by the boundary event, with its variables', async () => {
@@ -234,23 +202,23 @@ test('a BPMN error thrown by a worker is caught by the boundary event, with its 
       boundaryOutputs: { '=reason': 'returnReason' },
     }),
   );
-  worker({
+  sdk.worker({
     taskType: 'sdk-caught-work',
     taskHandler: (job) =>
       job.error({ errorCode: 'NOT_OUR_DEPARTMENT', errorMessage: 'belongs to roads', variables: { reason: 'roads' } }),
   });
-  worker({ taskType: 'sdk-caught-handle', taskHandler: (job) => job.complete({ errorCaught: true }) });
-  const outcome = await zbc.createProcessInstanceWithResult({ bpmnProcessId: 'sdk-caught', variables: {}, requestTimeout: 20_000 });
+  sdk.worker({ taskType: 'sdk-caught-handle', taskHandler: (job) => job.complete({ errorCaught: true }) });
+  const outcome = await sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'sdk-caught', variables: {}, requestTimeout: 20_000 });
   expect(outcome.variables).toMatchObject({ errorCaught: true, returnReason: 'roads' });
 });
 
 test('a BPMN error nobody catches raises an incident', async () => {
   await deploy(sequenceProcess('sdk-uncaught', [{ id: 'call', type: 'sdk-uncaught' }]));
-  const { processInstanceKey } = await zbc.createProcessInstance({ bpmnProcessId: 'sdk-uncaught', variables: {} });
-  const [job] = await zbc.activateJobs({ type: 'sdk-uncaught', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-  await zbc.throwError({ jobKey: job.key, errorCode: 'NOBODY_CATCHES_THIS', errorMessage: 'no handler' });
+  const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-uncaught', variables: {} });
+  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-uncaught', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
+  await sdk.zbc.throwError({ jobKey: job.key, errorCode: 'NOBODY_CATCHES_THIS', errorMessage: 'no handler' });
   const [incident] = await eventually(async () => {
-    const rows = await te.incidents(processInstanceKey);
+    const rows = await sdk.te.incidents(processInstanceKey);
     return rows.length > 0 ? rows : undefined;
   }, { what: 'an incident' });
   expect(incident.errorType).toBe('UNHANDLED_ERROR_EVENT');
@@ -260,37 +228,37 @@ test('a BPMN error nobody catches raises an incident', async () => {
 test('a job whose deadline passes is activated again, retries unchanged', async () => {
   const timeout = 500;
   await deploy(sequenceProcess('sdk-timeout', [{ id: 'slow', type: 'sdk-timeout', retries: 3 }]));
-  await zbc.createProcessInstance({ bpmnProcessId: 'sdk-timeout', variables: {} });
+  await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-timeout', variables: {} });
   const before = Date.now();
-  const [first] = await zbc.activateJobs({ type: 'sdk-timeout', worker: 'slow', maxJobsToActivate: 1, timeout, requestTimeout: 5_000 });
+  const [first] = await sdk.zbc.activateJobs({ type: 'sdk-timeout', worker: 'slow', maxJobsToActivate: 1, timeout, requestTimeout: 5_000 });
   const deadline = Number(first.deadline);
   expect(deadline).toBeGreaterThanOrEqual(before + timeout);
   expect(deadline).toBeLessThanOrEqual(Date.now() + timeout);
 
-  const [second] = await zbc.activateJobs({ type: 'sdk-timeout', worker: 'fast', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 15_000 });
+  const [second] = await sdk.zbc.activateJobs({ type: 'sdk-timeout', worker: 'fast', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 15_000 });
   expect(second).toBeDefined();
   expect(Date.now()).toBeGreaterThanOrEqual(deadline);
   expect(second).toMatchObject({ key: first.key, retries: 3, worker: 'fast' });
-  await zbc.completeJob({ jobKey: second.key, variables: {} });
+  await sdk.zbc.completeJob({ jobKey: second.key, variables: {} });
   // The job is done: the first worker, reporting late, finds nothing to complete.
-  expect((await failure(zbc.completeJob({ jobKey: first.key, variables: {} }))).code).toBe(status.NOT_FOUND);
+  expect((await failure(sdk.zbc.completeJob({ jobKey: first.key, variables: {} }))).code).toBe(status.NOT_FOUND);
 });
 
 test('updateJobTimeout moves the deadline: the job is not handed out again when the first timeout passes', async () => {
   await deploy(sequenceProcess('sdk-extend', [{ id: 'long', type: 'sdk-extend' }]));
-  await zbc.createProcessInstance({ bpmnProcessId: 'sdk-extend', variables: {} });
-  const [job] = await zbc.activateJobs({ type: 'sdk-extend', worker: 'slow', maxJobsToActivate: 1, timeout: 300, requestTimeout: 5_000 });
-  await zbc.updateJobTimeout({ jobKey: job.key, timeout: 60_000 });
+  await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-extend', variables: {} });
+  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-extend', worker: 'slow', maxJobsToActivate: 1, timeout: 300, requestTimeout: 5_000 });
+  await sdk.zbc.updateJobTimeout({ jobKey: job.key, timeout: 60_000 });
   // Long enough for the original 300 ms deadline to pass several times over.
-  const meanwhile = await zbc.activateJobs({ type: 'sdk-extend', worker: 'other', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 1_500 });
+  const meanwhile = await sdk.zbc.activateJobs({ type: 'sdk-extend', worker: 'other', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 1_500 });
   expect(meanwhile).toEqual([]);
-  await zbc.completeJob({ jobKey: job.key, variables: {} });
+  await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
 });
 
 test('activateJobs with fetchVariable hands out only the variables asked for', async () => {
   await deploy(sequenceProcess('sdk-fetch', [{ id: 'read', type: 'sdk-fetch' }]));
-  await zbc.createProcessInstance({ bpmnProcessId: 'sdk-fetch', variables: { wanted: 1, other: 2, big: 'x'.repeat(1_000) } });
-  const [job] = await zbc.activateJobs({
+  await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-fetch', variables: { wanted: 1, other: 2, big: 'x'.repeat(1_000) } });
+  const [job] = await sdk.zbc.activateJobs({
     type: 'sdk-fetch',
     worker: 'test',
     maxJobsToActivate: 1,
@@ -299,49 +267,49 @@ test('activateJobs with fetchVariable hands out only the variables asked for', a
     fetchVariable: ['wanted', 'missing'],
   });
   expect(job.variables).toEqual({ wanted: 1 });
-  await zbc.completeJob({ jobKey: job.key, variables: {} });
+  await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
 });
 
 test('createProcessInstanceWithResult is DEADLINE_EXCEEDED when the instance does not finish in time', async () => {
   await deploy(sequenceProcess('sdk-never', [{ id: 'stuck', type: 'sdk-never' }]));
-  const error = await failure(zbc.createProcessInstanceWithResult({ bpmnProcessId: 'sdk-never', variables: {}, requestTimeout: 300 }));
+  const error = await failure(sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'sdk-never', variables: {}, requestTimeout: 300 }));
   expect(error.code).toBe(status.DEADLINE_EXCEEDED);
 });
 
 test('cancel an instance: its job is gone, and a second cancel is NOT_FOUND', async () => {
   await deploy(sequenceProcess('sdk-cancel', [{ id: 'wait', type: 'sdk-cancel' }]));
-  const { processInstanceKey } = await zbc.createProcessInstance({ bpmnProcessId: 'sdk-cancel', variables: {} });
-  const [job] = await zbc.activateJobs({ type: 'sdk-cancel', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-  await zbc.cancelProcessInstance(processInstanceKey);
-  expect((await failure(zbc.completeJob({ jobKey: job.key, variables: {} }))).code).toBe(status.NOT_FOUND);
-  expect((await failure(zbc.cancelProcessInstance(processInstanceKey))).code).toBe(status.NOT_FOUND);
+  const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-cancel', variables: {} });
+  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-cancel', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
+  await sdk.zbc.cancelProcessInstance(processInstanceKey);
+  expect((await failure(sdk.zbc.completeJob({ jobKey: job.key, variables: {} }))).code).toBe(status.NOT_FOUND);
+  expect((await failure(sdk.zbc.cancelProcessInstance(processInstanceKey))).code).toBe(status.NOT_FOUND);
 });
 
 test('setVariables changes what the next job sees; an unknown scope is NOT_FOUND', async () => {
   await deploy(sequenceProcess('sdk-set', [{ id: 'read', type: 'sdk-set' }]));
-  const { processInstanceKey } = await zbc.createProcessInstance({ bpmnProcessId: 'sdk-set', variables: { priority: 1 } });
+  const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-set', variables: { priority: 1 } });
   // The SDK's types say void; the response carries the key of the variable document.
-  const response = (await zbc.setVariables({
+  const response = (await sdk.zbc.setVariables({
     elementInstanceKey: processInstanceKey,
     variables: { priority: 3, escalated: true },
     local: false,
   })) as unknown as { key: string };
   expect(response.key).toMatch(/^\d+$/);
-  const [job] = await zbc.activateJobs({ type: 'sdk-set', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
+  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-set', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
   expect(job.variables).toEqual({ priority: 3, escalated: true });
-  await zbc.completeJob({ jobKey: job.key, variables: {} });
+  await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
 
-  const error = await failure(zbc.setVariables({ elementInstanceKey: '2251799813000001', variables: { a: 1 }, local: false }));
+  const error = await failure(sdk.zbc.setVariables({ elementInstanceKey: '2251799813000001', variables: { a: 1 }, local: false }));
   expect(error.code).toBe(status.NOT_FOUND);
 });
 
 test('streamJobs pushes jobs created after the stream opened', async () => {
   await deploy(sequenceProcess('sdk-stream', [{ id: 'push', type: 'sdk-stream' }]));
   // One job before the stream opens: the SDK's first poll picks it up, which also shows the stream is registered.
-  await zbc.createProcessInstance({ bpmnProcessId: 'sdk-stream', variables: { n: 0 } });
+  await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-stream', variables: { n: 0 } });
   const handled: number[] = [];
   let announce: (() => void) | undefined;
-  const stream = zbc.streamJobs({
+  const stream = sdk.zbc.streamJobs({
     type: 'sdk-stream',
     worker: 'streamer',
     tenantIds: ['<default>'],
@@ -361,8 +329,8 @@ test('streamJobs pushes jobs created after the stream opened', async () => {
         announce();
       });
     await until(1);
-    await zbc.createProcessInstance({ bpmnProcessId: 'sdk-stream', variables: { n: 1 } });
-    await zbc.createProcessInstance({ bpmnProcessId: 'sdk-stream', variables: { n: 2 } });
+    await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-stream', variables: { n: 1 } });
+    await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-stream', variables: { n: 2 } });
     await until(3);
     expect([...handled].sort()).toEqual([0, 1, 2]);
   } finally {
@@ -372,10 +340,10 @@ test('streamJobs pushes jobs created after the stream opened', async () => {
 
 test('what the engine acknowledged survives a restart on the same database and port', async () => {
   await deploy(sequenceProcess('sdk-durable', [{ id: 'later', type: 'sdk-durable' }]));
-  const { processInstanceKey } = await zbc.createProcessInstance({ bpmnProcessId: 'sdk-durable', variables: { kept: 'yes' } });
-  await te.restart();
-  const [job] = await zbc.activateJobs({ type: 'sdk-durable', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
+  const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-durable', variables: { kept: 'yes' } });
+  await sdk.te.restart();
+  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-durable', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
   expect(job).toMatchObject({ processInstanceKey, variables: { kept: 'yes' } });
-  await zbc.completeJob({ jobKey: job.key, variables: {} });
-  await eventually(async () => ((await completed(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
+  await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
+  await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
 });
