@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 
 import { startGateway, type Gateway } from '../engine/gateway';
-import { startEngine } from '../engine/start-engine';
+import { startEngine, type EngineOptions } from '../engine/start-engine';
 import { createTestDatabase } from './database';
 
 export type RunningEngine = Awaited<ReturnType<typeof startEngine>>;
@@ -45,13 +45,13 @@ interface Running {
   readonly pool: Pool;
 }
 
-async function startOn(databaseUrl: string, port: number): Promise<Running> {
+async function startOn(databaseUrl: string, port: number, options: TestEngineOptions): Promise<Running> {
   const logger = pino({ level: 'warn' });
   // A pool per start, as a restarted process would have: nothing cached survives.
   const pool = new Pool({ connectionString: databaseUrl });
   let engine: RunningEngine | undefined;
   try {
-    engine = await startEngine({ pool, logger });
+    engine = await startEngine({ pool, logger, ...options });
     const gateway = await startGateway({ engine, host: HOST, port, logger });
     return { engine, gateway, pool };
   } catch (error) {
@@ -68,11 +68,14 @@ async function stopRunning(running: Running): Promise<void> {
   await running.pool.end();
 }
 
-export async function startTestEngine(): Promise<TestEngine> {
+/** Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure. */
+export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize'>>;
+
+export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const database = await createTestDatabase();
   let running: Running;
   try {
-    running = await startOn(database.url, 0);
+    running = await startOn(database.url, 0, options);
   } catch (error) {
     await database.drop().catch(() => undefined);
     throw error;
@@ -107,7 +110,7 @@ export async function startTestEngine(): Promise<TestEngine> {
     },
     async restart() {
       await stopRunning(running);
-      running = await startOn(database.url, port);
+      running = await startOn(database.url, port, options);
     },
     async stop() {
       if (stopped) return;
