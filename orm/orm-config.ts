@@ -1,17 +1,18 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
+import { ENTITIES } from './entities';
 import { loadMigrations } from './migrations-list';
 
 /**
- * MikroORM's configuration for one database. Entities are registered here as
- * they are added; until then discovery must not complain about having none.
+ * MikroORM's configuration for one database. Entities are defined with
+ * `defineEntity` (orm/entities/), so discovery needs neither decorators nor
+ * reflect-metadata.
  */
 export function ormConfig(connectionString: string, logger: Logger): Options {
   return defineConfig({
     clientUrl: connectionString,
-    entities: [],
-    discovery: { warnWhenNoEntities: false },
+    entities: [...ENTITIES],
     extensions: [Migrator],
     migrations: {
       migrationsList: loadMigrations(),

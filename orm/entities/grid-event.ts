@@ -1,0 +1,38 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { Grid } from './grid';
+import { GridEventTransition } from './grid-event-transition';
+import { Person } from './person';
+import { EVENT_SOURCES, EVENT_STATUSES, SEVERITIES } from './vocabulary';
+
+const GridEventSchema = defineEntity({
+  name: 'GridEvent',
+  tableName: 'grid_event',
+  properties: {
+    id: p.bigint('number').primary().autoincrement(),
+    source: p.enum(EVENT_SOURCES).columnType('text'),
+    category: p.text(),
+    description: p.text(),
+    severity: p.enum(SEVERITIES).columnType('text'),
+    lon: p.double(),
+    lat: p.double(),
+    address: p.text().nullable(),
+    /** None for reports from intake systems that do not name a registered person. */
+    reporter: () => p.manyToOne(Person).nullable().fieldName('reporter_id'),
+    /** None only while the report is not yet placed (or was rejected for lying outside every grid). */
+    grid: () => p.manyToOne(Grid).nullable().fieldName('grid_code'),
+    status: p.enum(EVENT_STATUSES).columnType('text'),
+    escalated: p.boolean().default(false),
+    slaDueAt: p.datetime().nullable(),
+    /** Zeebe keys are int64; strings, as Zeebe clients hand them out. */
+    processInstanceKey: p.bigint('string').nullable().unique(),
+    /** Set when this report was merged into an open event (status MERGED). */
+    duplicateOf: () => p.manyToOne(GridEvent).nullable().fieldName('duplicate_of_id'),
+    reportedAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    timeline: () => p.oneToMany(GridEventTransition).mappedBy('event').orderBy({ at: 'asc', id: 'asc' }),
+  },
+});
+
+/** One reported event and where it stands. Every status change is kept in `timeline`. */
+export class GridEvent extends GridEventSchema.class {}
+GridEventSchema.setClass(GridEvent);

@@ -1,0 +1,18 @@
+import type pg from 'pg';
+import type { PolygonCoordinates } from '../entities/grid';
+import { GridIndex } from './grid-index';
+
+/** Anything that runs a query: a pg.Pool, a pg.Client. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow>(sql: string): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * Builds the grid index from the grids table, once at start: grids change
+ * only when the city is re-seeded or re-surveyed, and then the index is
+ * rebuilt (a fifth of a second at most for the reference city).
+ */
+export async function loadGridIndex(db: Queryable): Promise<GridIndex> {
+  const { rows } = await db.query<{ code: string; polygon: PolygonCoordinates }>(`select code, polygon from public.grid order by code`);
+  return new GridIndex(rows);
+}

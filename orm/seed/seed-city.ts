@@ -1,0 +1,93 @@
+import type pg from 'pg';
+import { DEPARTMENTS } from './catalogue';
+import { planCity } from './city-plan';
+import { planPeople } from './people-plan';
+
+export interface SeedCounts {
+  readonly departments: number;
+  readonly grids: number;
+  readonly people: number;
+}
+
+/**
+ * Writes the reference city: departments, grids, people. Idempotent: every
+ * row is upserted by its natural code, so a second run changes nothing (and
+ * a run after the plan changed brings the rows to the new plan). One statement
+ * per table, rows passed as arrays and expanded by unnest: a few seconds for
+ * the whole city instead of one round trip per row.
+ */
+export async function seedCity(client: pg.ClientBase): Promise<SeedCounts> {
+  const city = planCity();
+  const people = planPeople(city.grids, DEPARTMENTS);
+
+  await client.query('begin');
+  try {
+    await client.query(
+      `insert into public.department (code, name, categories, api_endpoint, credentials_ref)
+       select code, name, array(select jsonb_array_elements_text(categories)), api_endpoint, credentials_ref
+         from unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[])
+           as t(code, name, categories, api_endpoint, credentials_ref)
+       on conflict (code) do update set name = excluded.name, categories = excluded.categories,
+         api_endpoint = excluded.api_endpoint, credentials_ref = excluded.credentials_ref`,
+      [
+        DEPARTMENTS.map((d) => d.code),
+        DEPARTMENTS.map((d) => d.name),
+        DEPARTMENTS.map((d) => JSON.stringify(d.categories)),
+        // Placeholders for the departments' systems: deployments configure the real ones.
+        DEPARTMENTS.map((d) => (d.hasApi ? `http://127.0.0.1:0/departments/${d.code}` : null)),
+        DEPARTMENTS.map((d) => (d.hasApi ? `department-api/${d.code}` : null)),
+      ],
+    );
+
+    const g = city.grids;
+    await client.query(
+      `insert into public.grid (code, name, district_code, district_name, street_code, street_name,
+         community_code, community_name, polygon, min_lon, min_lat, max_lon, max_lat)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::jsonb[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])
+       on conflict (code) do update set name = excluded.name,
+         district_code = excluded.district_code, district_name = excluded.district_name,
+         street_code = excluded.street_code, street_name = excluded.street_name,
+         community_code = excluded.community_code, community_name = excluded.community_name,
+         polygon = excluded.polygon, min_lon = excluded.min_lon, min_lat = excluded.min_lat,
+         max_lon = excluded.max_lon, max_lat = excluded.max_lat`,
+      [
+        g.map((x) => x.code),
+        g.map((x) => x.name),
+        g.map((x) => x.districtCode),
+        g.map((x) => x.districtName),
+        g.map((x) => x.streetCode),
+        g.map((x) => x.streetName),
+        g.map((x) => x.communityCode),
+        g.map((x) => x.communityName),
+        g.map((x) => JSON.stringify(x.polygon)),
+        g.map((x) => x.minLon),
+        g.map((x) => x.minLat),
+        g.map((x) => x.maxLon),
+        g.map((x) => x.maxLat),
+      ],
+    );
+
+    await client.query(
+      `insert into public.person (code, name, role, phone, department_code, grid_code)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       on conflict (code) do update set name = excluded.name, role = excluded.role, phone = excluded.phone,
+         department_code = excluded.department_code, grid_code = excluded.grid_code
+       where (person.name, person.role, person.phone, person.department_code, person.grid_code)
+         is distinct from (excluded.name, excluded.role, excluded.phone, excluded.department_code, excluded.grid_code)`,
+      [
+        people.map((x) => x.code),
+        people.map((x) => x.name),
+        people.map((x) => x.role),
+        people.map((x) => x.phone),
+        people.map((x) => x.departmentCode),
+        people.map((x) => x.gridCode),
+      ],
+    );
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  }
+  return { departments: DEPARTMENTS.length, grids: city.grids.length, people: people.length };
+}
