@@ -12,8 +12,12 @@
  * Activation latency: a job's CREATED record (the batch's clock) to the
  * moment the worker's handler held it.
  *
+ * Then the event cases: BENCH_TIMERS instances each waiting on a timer, all
+ * due at the same moment (lag = TRIGGERED record minus due time), and
+ * BENCH_MESSAGES instances each correlated by one published message.
+ *
  * BENCH_INSTANCES (3000), BENCH_IN_FLIGHT (100), BENCH_RATE (150),
- * BENCH_WORKER_PROCESSES (2) size it; BENCH_ENGINE_NODE_ARGS passes Node
+ * BENCH_WORKER_PROCESSES (2), BENCH_TIMERS (10000), BENCH_MESSAGES (5000) size it; BENCH_ENGINE_NODE_ARGS passes Node
  * options to the engine process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { Camunda8 } from '@camunda8/sdk';
@@ -28,12 +32,15 @@ import { ensureDatabase } from '../orm/database';
 import { startEmbeddedPostgres } from '../orm/embedded-postgres';
 import { migrate } from '../orm/migrate';
 import { freePort } from '../test-support/free-port';
+import { runMessageCase, runTimerCase, type MessageFigures, type TimerFigures } from './engine-events';
 import type { ParentMessage, WorkerMessage } from './engine-workers';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 3000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 150);
 const WORKER_PROCESSES = Number(process.env.BENCH_WORKER_PROCESSES ?? 2);
+const TIMERS = Number(process.env.BENCH_TIMERS ?? 10_000);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5_000);
 const TASKS = 5;
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURE = path.join(ROOT, 'engine', 'model', 'fixtures', 'bench-five-tasks.bpmn');
@@ -86,11 +93,14 @@ async function main(): Promise<void> {
       await runPhase({ zeebe, pool, port, mode: 'stream', name: 'throughput, job streams', instances: INSTANCES }),
       await runPhase({ zeebe, pool, port, mode: 'stream', name: `latency at ${RATE} instances/s, job streams`, instances: RATE * 10, rate: RATE }),
     ];
+    const timers = await runTimerCase(zeebe, pool, TIMERS, IN_FLIGHT);
+    const messages = await runMessageCase(zeebe, pool, MESSAGES, IN_FLIGHT);
     await pool.end();
     await zeebe.close();
     engine.kill('SIGTERM');
     await once(engine, 'exit');
     report(ceiling, results, engineStats(engineOutput()));
+    reportEvents(timers, messages);
   } finally {
     if (engine && engine.exitCode === null) {
       engine.kill('SIGTERM');
@@ -258,6 +268,18 @@ function report(ceiling: number, results: readonly PhaseResult[], engine: string
     );
   }
   console.log(engine);
+}
+
+function reportEvents(timers: TimerFigures, messages: MessageFigures): void {
+  console.log(
+    `timers: ${timers.timers} instances waiting on timers due at one moment (created in ${timers.createSeconds.toFixed(1)} s); ` +
+      `all fired and completed ${timers.drainSeconds.toFixed(1)} s after the due time; ` +
+      `lag p50 ${timers.lagP50.toFixed(0)} ms, p99 ${timers.lagP99.toFixed(0)} ms; fired early: ${timers.early}`,
+  );
+  console.log(
+    `messages: ${messages.messages} published at ${messages.publishPerSecond.toFixed(0)}/s, ` +
+      `${messages.correlatedPerSecond.toFixed(0)} instances/s correlated and completed`,
+  );
 }
 
 main().catch((error) => {

@@ -208,6 +208,8 @@ test('errors come back as gRPC statuses zbctl prints', async () => {
   expect(badRetries.stderr).toContain('code = InvalidArgument');
   expect(badRetries.stderr).toContain('positive amount of retries');
 
-  const noMessages = await zbctl('publish', 'message', 'citizen-feedback', '--correlationKey', 'e-1');
-  expect(noMessages.stderr).toContain('code = Unimplemented');
+  const duplicate = ['publish', 'message', 'citizen-feedback', '--correlationKey', 'e-1', '--messageId', 'm-1', '--ttl', '1m'];
+  await ok(...duplicate);
+  const again = await zbctl(...duplicate);
+  expect(again.stderr).toContain('code = AlreadyExists');
 });

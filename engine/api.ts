@@ -21,9 +21,69 @@ export interface DeployedProcess {
   readonly resourceName: string;
 }
 
+export interface DeployedDecision {
+  readonly decisionId: string;
+  readonly name: string;
+  readonly version: number;
+  readonly decisionKey: number;
+  readonly decisionRequirementsId: string;
+  readonly decisionRequirementsKey: number;
+}
+
+/** A DMN resource's decision requirements graph (DRG). */
+export interface DeployedDecisionRequirements {
+  readonly decisionRequirementsId: string;
+  readonly name: string;
+  readonly version: number;
+  readonly decisionRequirementsKey: number;
+  readonly resourceName: string;
+}
+
 export interface DeployResult {
   readonly key: number;
   readonly processes: readonly DeployedProcess[];
+  readonly decisions: readonly DeployedDecision[];
+  readonly decisionRequirements: readonly DeployedDecisionRequirements[];
+}
+
+export interface EvaluateDecisionInput {
+  /** Takes precedence when set (> 0). */
+  readonly decisionKey?: number;
+  /** Without a key: the latest version of this decision. */
+  readonly decisionId?: string;
+  readonly variables: Variables;
+}
+
+export interface EvaluatedDecisionResult {
+  readonly decisionKey: number;
+  readonly decisionId: string;
+  readonly decisionName: string;
+  readonly decisionVersion: number;
+  readonly decisionType: string;
+  readonly decisionOutput: unknown;
+  readonly matchedRules: readonly {
+    readonly ruleId: string;
+    readonly ruleIndex: number;
+    readonly evaluatedOutputs: readonly { readonly outputId: string; readonly outputName: string; readonly outputValue: unknown }[];
+  }[];
+  readonly evaluatedInputs: readonly { readonly inputId: string; readonly inputName: string; readonly inputValue: unknown }[];
+}
+
+/** As in Zeebe, a decision that fails to evaluate is an answer with failure fields, not an error. */
+export interface DecisionEvaluationResult {
+  readonly decisionKey: number;
+  readonly decisionId: string;
+  readonly decisionName: string;
+  readonly decisionVersion: number;
+  readonly decisionRequirementsId: string;
+  readonly decisionRequirementsKey: number;
+  readonly decisionInstanceKey: number;
+  /** null when the evaluation failed. */
+  readonly decisionOutput: unknown;
+  readonly evaluatedDecisions: readonly EvaluatedDecisionResult[];
+  /** Empty unless the evaluation failed: the decision that failed (maybe a required one) and why. */
+  readonly failedDecisionId: string;
+  readonly failureMessage: string;
 }
 
 export interface CreateInstanceInput {
@@ -86,6 +146,17 @@ export interface JobStream {
   close(): void;
 }
 
+export interface PublishMessageInput {
+  readonly name: string;
+  /** Empty: matches subscriptions whose correlation key is empty, and message start events. */
+  readonly correlationKey: string;
+  /** How long (ms) the message stays buffered for subscriptions that open later; 0: not at all. */
+  readonly timeToLive: number;
+  /** Empty: none. While a message with this id (same name and key) is buffered, another one is ALREADY_EXISTS. */
+  readonly messageId: string;
+  readonly variables: Variables;
+}
+
 export interface Topology {
   readonly brokerVersion: string;
   readonly host: string;
@@ -116,6 +187,12 @@ export interface EngineApi {
   /** Returns the key of the variable document record. */
   setVariables(elementInstanceKey: number, variables: Variables, local: boolean): Promise<number>;
   resolveIncident(incidentKey: number): Promise<void>;
+
+  /** NOT_FOUND for an unknown decision; an evaluation failure is reported in the result. */
+  evaluateDecision(input: EvaluateDecisionInput): Promise<DecisionEvaluationResult>;
+
+  /** Returns the message's key. */
+  publishMessage(input: PublishMessageInput): Promise<number>;
 
   topology(): Topology;
 }

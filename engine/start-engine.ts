@@ -11,22 +11,29 @@ import type {
   CreateInstanceInput,
   CreatedInstance,
   DeployResourceInput,
+  DecisionEvaluationResult,
   DeployResult,
   EngineApi,
+  EvaluateDecisionInput,
   JobStream,
   JobStreamInput,
+  PublishMessageInput,
   Topology,
   Variables,
 } from './api';
 import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, InvalidModelError, UnavailableError } from './errors';
+import { compileDmn } from './dmn';
 import { checksum, compileBpmn } from './model';
 import type { ExecutableProcess } from './model/types';
 import type { ProcessingContext } from './processor/context';
 import { deployResources, type CompiledResource } from './processor/deploy-command';
+import { evaluateDecisionCommand } from './processor/decision-evaluation';
 import { activateJobs } from './processor/job-activation';
 import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout } from './processor/job-commands';
 import type { LongPoll, StreamConsumer } from './processor/job-dispatch';
 import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from './processor/instance-commands';
+import { publishMessage } from './processor/message-commands';
+import { dueEventsOnLoad } from './processor/event-due';
 import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/processor';
 import { loadState } from './state/load-state';
 import { ENGINE_VERSION } from './version';
@@ -71,7 +78,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 async function compileResource(content: Buffer, resourceName: string): Promise<readonly ExecutableProcess[]> {
   const lower = resourceName.toLowerCase();
   if (lower.endsWith('.bpmn') || lower.endsWith('.xml')) return compileBpmn(content.toString('utf8'), resourceName);
-  throw new InvalidModelError(resourceName, undefined, 'resource type is not supported; supported resource types are .bpmn and .xml');
+  // DMN resources define decisions, no processes (see compileDecisions)
+  if (isDmnResource(resourceName)) return [];
+  throw new InvalidModelError(resourceName, undefined, 'resource type is not supported; supported resource types are .bpmn, .xml and .dmn');
+}
+
+function isDmnResource(resourceName: string): boolean {
+  return resourceName.toLowerCase().endsWith('.dmn');
+}
+
+async function compileDecisions(content: Buffer, resourceName: string): Promise<Pick<CompiledResource, 'decisionRequirements'>> {
+  if (!isDmnResource(resourceName)) return {};
+  return { decisionRequirements: await compileDmn(content.toString('utf8'), resourceName) };
 }
 
 class EmbeddedEngine implements Engine {
@@ -97,7 +115,7 @@ class EmbeddedEngine implements Engine {
       if (job.state === 'ACTIVATED') due.push({ due: job.deadline, kind: 'JOB_TIMEOUT' as const, key: job.key });
       if (job.state === 'FAILED' && job.recurAt > 0) due.push({ due: job.recurAt, kind: 'JOB_BACKOFF' as const, key: job.key });
     }
-    this.processor.scheduler.add(due);
+    this.processor.scheduler.add([...due, ...dueEventsOnLoad(state)]);
   }
 
   get stats(): ProcessorStats {
@@ -113,6 +131,7 @@ class EmbeddedEngine implements Engine {
         content: resource.content,
         checksum: checksum(resource.content),
         processes: await compileResource(resource.content, resource.name),
+        ...(await compileDecisions(resource.content, resource.name)),
       });
     }
     return this.processor.submit((ctx) => deployResources(ctx, compiled));
@@ -253,6 +272,14 @@ class EmbeddedEngine implements Engine {
 
   resolveIncident(incidentKey: number): Promise<void> {
     return this.processor.submit((ctx) => resolveIncident(ctx, incidentKey));
+  }
+
+  evaluateDecision(input: EvaluateDecisionInput): Promise<DecisionEvaluationResult> {
+    return this.processor.submit((ctx) => evaluateDecisionCommand(ctx, input));
+  }
+
+  publishMessage(input: PublishMessageInput): Promise<number> {
+    return this.processor.submit((ctx) => publishMessage(ctx, input));
   }
 
   topology(): Topology {

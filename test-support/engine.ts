@@ -31,8 +31,8 @@ export interface TestEngine {
   readonly databaseUrl: string;
   /** Open incidents of a process instance, oldest first. */
   incidents(processInstanceKey: string | number): Promise<IncidentRow[]>;
-  /** Stops engine and gateway, then starts both again on the same database and port. */
-  restart(): Promise<void>;
+  /** Stops engine and gateway, then (after `downtimeMs`, default 0) starts both again on the same database and port. */
+  restart(downtimeMs?: number): Promise<void>;
   /** Stops everything and drops the database. */
   stop(): Promise<void>;
 }
@@ -108,8 +108,9 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
       );
       return rows;
     },
-    async restart() {
+    async restart(downtimeMs = 0) {
       await stopRunning(running);
+      if (downtimeMs > 0) await new Promise((resolve) => setTimeout(resolve, downtimeMs));
       running = await startOn(database.url, port, options);
     },
     async stop() {

@@ -5,6 +5,7 @@
  * scalar present with its default (defaults: true). Only the fields the
  * gateway uses are declared.
  */
+import type { DecisionMetadata, DecisionRequirementsMetadata } from './decision-messages';
 
 /** An int64 on the wire: a decimal string in requests; a string or a safe integer in responses. */
 export type Int64 = string;
@@ -129,7 +130,12 @@ export interface ProcessMetadata {
 
 export interface DeployResourceResponse {
   readonly key: Int64;
-  readonly deployments: readonly { readonly process: ProcessMetadata }[];
+  /** One metadata per entry: processes, then decisions, then decision requirements (Zeebe's order). */
+  readonly deployments: readonly (
+    | { readonly process: ProcessMetadata }
+    | { readonly decision: DecisionMetadata }
+    | { readonly decisionRequirements: DecisionRequirementsMetadata }
+  )[];
   readonly tenantId: string;
 }
 

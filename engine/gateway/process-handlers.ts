@@ -36,6 +36,7 @@ import type {
   SetVariablesResponse,
   TopologyResponse,
 } from './messages';
+import { toDecisionMetadata, toDecisionRequirementsMetadata } from './decision-messages';
 import { UnsupportedError } from './status';
 
 export interface GatewayAddress {
@@ -105,7 +106,11 @@ export function processHandlers(
       const result = await engine.deployResources(resources);
       return {
         key: int64(result.key),
-        deployments: result.processes.map((process) => ({ process: toProcessMetadata(process) })),
+        deployments: [
+          ...result.processes.map((process) => ({ process: toProcessMetadata(process) })),
+          ...result.decisions.map((decision) => ({ decision: toDecisionMetadata(decision) })),
+          ...result.decisionRequirements.map((requirements) => ({ decisionRequirements: toDecisionRequirementsMetadata(requirements) })),
+        ],
         tenantId: DEFAULT_TENANT,
       };
     }),

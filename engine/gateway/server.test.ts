@@ -52,6 +52,8 @@ function stubEngine(overrides: Partial<EngineApi>): EngineApi {
     updateJobTimeout: unexpected,
     setVariables: unexpected,
     resolveIncident: unexpected,
+    publishMessage: unexpected,
+    evaluateDecision: unexpected,
     topology: () => ({ brokerVersion: '8.6.0', host: '', port: 0 }),
     ...overrides,
   };

@@ -12,7 +12,9 @@ import type { Logger } from 'pino';
 
 import type { EngineApi } from '../api';
 import { OpenStreams } from './calls';
+import { decisionHandlers } from './decision-handlers';
 import { jobHandlers } from './job-handlers';
+import { messageHandlers } from './message-handlers';
 import { processHandlers } from './process-handlers';
 import { loadGatewayService } from './proto';
 
@@ -42,8 +44,6 @@ const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 /** What the engine does not offer yet; clients get a clear UNIMPLEMENTED instead of a generic one. */
 const NOT_YET_OFFERED: Readonly<Record<string, string>> = {
-  PublishMessage: 'Messages are not supported by this engine yet',
-  EvaluateDecision: 'Decision evaluation is not supported by this engine yet',
   ModifyProcessInstance: 'Process instance modification is not supported by this engine yet',
   MigrateProcessInstance: 'Process instance migration is not supported by this engine yet',
   DeleteResource: 'Deleting resources is not supported by this engine yet',
@@ -95,6 +95,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const offered = {
     ...processHandlers(engine, log, () => ({ host, port: boundPort })),
     ...jobHandlers(engine, log, streams),
+    ...messageHandlers(engine, log),
+    ...decisionHandlers(engine, log),
   };
   server.addService(service, implementation(service, offered));
   boundPort = await bind(server, bindAddress(host, options.port));

@@ -2,6 +2,7 @@ import { InvalidModelError } from '../errors';
 import { eventKind, translateNode } from './elements';
 import { zeebeExtensions, type Reject } from './extensions';
 import { readDefinitions, type BpmnElement } from './moddle';
+import { checkEventBasedGateway } from './event-elements';
 import { buildGraph, type ProcessGraph } from './scopes';
 import type { BoundaryEvent, ExecutableProcess, FlowElement } from './types';
 
@@ -50,10 +51,13 @@ function compileProcess(process: BpmnElement, reject: Reject): ExecutableProcess
   }
 
   const children = graph.childrenByScope.get(process.id) ?? [];
-  const startEvent = noneStartEventOf(process.id, children, graph, reject);
+  const { startEvent, eventStartEvents } = processStartEvents(process.id, children, graph, reject);
   for (const element of elements.values()) {
     checkIncoming(element, reject);
-    if (element.type === 'EXCLUSIVE_GATEWAY') checkGatewayConditions(element.id, element.defaultFlow, graph, reject);
+    if (element.type === 'EVENT_BASED_GATEWAY') checkEventBasedGateway(element, elements, graph.flows, reject);
+    if (element.type === 'EXCLUSIVE_GATEWAY' || element.type === 'INCLUSIVE_GATEWAY') {
+      checkGatewayConditions(element.id, element.defaultFlow, graph, reject, element.type === 'EXCLUSIVE_GATEWAY' ? 'exclusive' : 'inclusive');
+    }
     if ('boundaryEvents' in element) checkErrorCatchesAreDistinct(element.id, element.boundaryEvents, elements, reject);
   }
 
@@ -61,10 +65,29 @@ function compileProcess(process: BpmnElement, reject: Reject): ExecutableProcess
     bpmnProcessId: process.id,
     ...(process.name !== undefined ? { name: process.name } : {}),
     startEvent,
+    ...(eventStartEvents.length > 0 ? { eventStartEvents: Object.freeze(eventStartEvents) } : {}),
     children: Object.freeze(children),
     elements,
     flows: graph.flows,
   });
+}
+
+/**
+ * A process starts at its none start event (at most one), or at timer and message start
+ * events, as many as it likes; it needs at least one of either.
+ */
+function processStartEvents(
+  processId: string,
+  children: readonly string[],
+  graph: ProcessGraph,
+  reject: Reject,
+): { startEvent: string; eventStartEvents: string[] } {
+  const starts = children.filter((id) => graph.nodes.get(id)!.node.$type === 'bpmn:StartEvent');
+  const none = starts.filter((id) => (graph.nodes.get(id)!.node.eventDefinitions ?? []).length === 0);
+  const triggered = starts.filter((id) => !none.includes(id));
+  if (none.length > 1) reject(processId, `must have at most one none start event, found ${none.length} (${none.map((id) => `'${id}'`).join(', ')})`);
+  if (starts.length === 0) reject(processId, 'must have a start event: a none, timer or message start event');
+  return { startEvent: none[0] ?? triggered[0]!, eventStartEvents: triggered };
 }
 
 function noneStartEventOf(scopeId: string, children: readonly string[], graph: ProcessGraph, reject: Reject): string {
@@ -89,16 +112,22 @@ function checkIncoming(element: FlowElement, reject: Reject): void {
   }
 }
 
-function checkGatewayConditions(gatewayId: string, defaultFlow: string | undefined, graph: ProcessGraph, reject: Reject): void {
+function checkGatewayConditions(
+  gatewayId: string,
+  defaultFlow: string | undefined,
+  graph: ProcessGraph,
+  reject: Reject,
+  kind: 'exclusive' | 'inclusive',
+): void {
   const outgoing = graph.outgoing.get(gatewayId) ?? [];
   for (const flowId of outgoing) {
     const flow = graph.flows.get(flowId)!;
     if (flowId === defaultFlow) {
-      if (flow.condition) reject(flowId, `the default flow of exclusive gateway '${gatewayId}' must not have a condition`);
+      if (flow.condition) reject(flowId, `the default flow of ${kind} gateway '${gatewayId}' must not have a condition`);
     } else if (!flow.condition && outgoing.length > 1) {
       reject(
         flowId,
-        `the sequence flow leaves exclusive gateway '${gatewayId}' without a condition; ` +
+        `the sequence flow leaves ${kind} gateway '${gatewayId}' without a condition; ` +
           'when a gateway has several outgoing flows, every one but the default flow needs a condition',
       );
     }
@@ -114,7 +143,8 @@ function checkErrorCatchesAreDistinct(
 ): void {
   const seen = new Set<string | undefined>();
   for (const id of boundaryEventIds) {
-    const { errorCode } = elements.get(id) as BoundaryEvent;
+    const { errorCode, eventType } = elements.get(id) as BoundaryEvent;
+    if (eventType !== 'ERROR') continue;
     if (seen.has(errorCode)) {
       const what = errorCode === undefined ? 'errors without a code (catch-all)' : `error code '${errorCode}'`;
       reject(id, `activity '${hostId}' already has an error boundary event for ${what}`);

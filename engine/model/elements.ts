@@ -9,11 +9,21 @@ import {
   type Reject,
 } from './extensions';
 import type { BpmnElement } from './moddle';
+import { readReceiveTaskMessage, readTrigger, TRIGGER_DEFINITIONS } from './event-elements';
+import { callActivity } from './call-activity';
+import { decisionTask } from './decision-task';
+import { readMultiInstance } from './multi-instance';
+import { hasBoundaryEvents } from './types';
+import { USER_TASK_EXTENSIONS, userTask } from './user-task';
 import type {
   BoundaryEvent,
+  DecisionTask,
+  IntermediateCatchEvent,
+  ReceiveTask,
   ElementBase,
   EndEvent,
   ExclusiveGateway,
+  InclusiveGateway,
   FlowElement,
   JobTask,
   ParallelGateway,
@@ -45,6 +55,12 @@ export const FLOW_NODE_TYPES = new Set([
   'bpmn:ParallelGateway',
   'bpmn:SubProcess',
   'bpmn:BoundaryEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:ReceiveTask',
+  'bpmn:EventBasedGateway',
+  'bpmn:UserTask',
+  'bpmn:CallActivity',
+  'bpmn:InclusiveGateway',
 ]);
 
 const JOB_TASK_TYPES = {
@@ -69,6 +85,14 @@ const EVENT_KINDS: Readonly<Record<string, string>> = {
 
 export function translateNode(node: BpmnElement, context: NodeContext, reject: Reject): FlowElement {
   rejectUnsupportedMarkers(node, reject);
+  const multiInstance = readMultiInstance(node, reject);
+  const element = translateElement(node, context, reject);
+  if (!multiInstance) return element;
+  if (!hasBoundaryEvents(element)) return reject(node.id, `a ${node.$type} cannot be multi-instance`);
+  return Object.freeze({ ...element, multiInstance });
+}
+
+function translateElement(node: BpmnElement, context: NodeContext, reject: Reject): FlowElement {
   switch (node.$type) {
     case 'bpmn:StartEvent':
       return startEvent(node, context, reject);
@@ -87,17 +111,29 @@ export function translateNode(node: BpmnElement, context: NodeContext, reject: R
       return subProcess(node, context, reject);
     case 'bpmn:BoundaryEvent':
       return boundaryEvent(node, context, reject);
+    case 'bpmn:IntermediateCatchEvent':
+      return intermediateCatchEvent(node, context, reject);
+    case 'bpmn:ReceiveTask':
+      return receiveTask(node, context, reject);
+    case 'bpmn:EventBasedGateway':
+      mappingsOf(node, { inputs: false, outputs: false }, [], reject);
+      return Object.freeze({ ...base(node, context), type: 'EVENT_BASED_GATEWAY' });
+    case 'bpmn:UserTask': {
+      const { mappings, extensions } = mappingsOf(node, { inputs: true, outputs: true }, USER_TASK_EXTENSIONS, reject);
+      return userTask(node, { ...base(node, context, mappings), boundaryEvents: context.boundaryEvents }, extensions, reject);
+    }
+    case 'bpmn:CallActivity': {
+      const { mappings, extensions } = mappingsOf(node, { inputs: true, outputs: true }, ['zeebe:CalledElement'], reject);
+      return callActivity(node, { ...base(node, context, mappings), boundaryEvents: context.boundaryEvents }, extensions, reject);
+    }
+    case 'bpmn:InclusiveGateway':
+      return inclusiveGateway(node, context, reject);
     default:
       return reject(node.id, `element type '${node.$type}' is not supported yet`);
   }
 }
 
 function rejectUnsupportedMarkers(node: BpmnElement, reject: Reject): void {
-  const loop = node.loopCharacteristics;
-  if (loop) {
-    const kind = loop.$type === 'bpmn:MultiInstanceLoopCharacteristics' ? 'multi-instance' : 'loop';
-    reject(node.id, `${kind} characteristics (${loop.$type}) are not supported yet`);
-  }
   if (node.isForCompensation) reject(node.id, 'compensation handlers are not supported yet');
 }
 
@@ -135,9 +171,10 @@ export function eventKind(definition: BpmnElement): string {
 
 function startEvent(node: BpmnElement, context: NodeContext, reject: Reject): StartEvent {
   const definition = singleEventDefinition(node, reject);
-  if (definition) reject(node.id, `${eventKind(definition)} start events are not supported yet`);
+  if (definition && !TRIGGER_DEFINITIONS.has(definition.$type)) reject(node.id, `${eventKind(definition)} start events are not supported yet`);
   const { mappings } = mappingsOf(node, { inputs: false, outputs: true }, [], reject);
-  return Object.freeze({ ...base(node, context, mappings), type: 'START_EVENT' });
+  const trigger = definition ? readTrigger(node, definition, false, reject) : undefined;
+  return Object.freeze({ ...base(node, context, mappings), type: 'START_EVENT', ...(trigger ? { trigger } : {}) });
 }
 
 function endEvent(node: BpmnElement, context: NodeContext, reject: Reject): EndEvent {
@@ -156,21 +193,20 @@ function endEvent(node: BpmnElement, context: NodeContext, reject: Reject): EndE
   return Object.freeze({ ...common, eventType: 'ERROR', errorCode });
 }
 
-function task(node: BpmnElement, context: NodeContext, reject: Reject): JobTask | ScriptTask {
+function task(node: BpmnElement, context: NodeContext, reject: Reject): JobTask | ScriptTask | DecisionTask {
   const { mappings, extensions } = mappingsOf(
     node,
     { inputs: true, outputs: true },
     ['zeebe:TaskDefinition', 'zeebe:TaskHeaders', 'zeebe:Script', 'zeebe:CalledDecision'],
     reject,
   );
-  if (extensions.has('zeebe:CalledDecision')) {
-    reject(node.id, 'business rule tasks that call a DMN decision (zeebe:calledDecision) are not supported yet');
-  }
   const script = extensions.get('zeebe:Script');
   const taskDefinition = extensions.get('zeebe:TaskDefinition');
   if (script && node.$type !== 'bpmn:ScriptTask') reject(node.id, `zeebe:script is only supported on a bpmn:ScriptTask`);
   if (script && taskDefinition) reject(node.id, 'a script task must have either zeebe:script or zeebe:taskDefinition, not both');
   const common = { ...base(node, context, mappings), boundaryEvents: context.boundaryEvents };
+  const calledDecision = extensions.get('zeebe:CalledDecision');
+  if (calledDecision) return decisionTask(node, common, calledDecision, extensions, reject);
   if (script) {
     if (extensions.has('zeebe:TaskHeaders')) reject(node.id, 'task headers need a zeebe:taskDefinition (there is no job)');
     const rawExpression = attribute(script, 'expression');
@@ -185,6 +221,27 @@ function task(node: BpmnElement, context: NodeContext, reject: Reject): JobTask 
   const headers = Object.freeze(readHeaders(node, extensions.get('zeebe:TaskHeaders'), reject));
   const type = JOB_TASK_TYPES[node.$type as keyof typeof JOB_TASK_TYPES];
   return Object.freeze({ ...common, type, job: Object.freeze({ ...job, headers }) });
+}
+
+function intermediateCatchEvent(node: BpmnElement, context: NodeContext, reject: Reject): IntermediateCatchEvent {
+  const definition = singleEventDefinition(node, reject);
+  if (!definition || !TRIGGER_DEFINITIONS.has(definition.$type)) {
+    reject(node.id, `${definition ? eventKind(definition) : 'none'} intermediate catch events are not supported yet`);
+  }
+  const { mappings } = mappingsOf(node, { inputs: false, outputs: true }, [], reject);
+  return Object.freeze({ ...base(node, context, mappings), type: 'INTERMEDIATE_CATCH_EVENT', trigger: readTrigger(node, definition, true, reject) });
+}
+
+function receiveTask(node: BpmnElement, context: NodeContext, reject: Reject): ReceiveTask {
+  const { mappings } = mappingsOf(node, { inputs: true, outputs: true }, [], reject);
+  const trigger = readReceiveTaskMessage(node, reject);
+  return Object.freeze({ ...base(node, context, mappings), type: 'RECEIVE_TASK', trigger, boundaryEvents: context.boundaryEvents });
+}
+
+/** Like an exclusive gateway's: conditions on the outgoing flows, an optional default flow. */
+function inclusiveGateway(node: BpmnElement, context: NodeContext, reject: Reject): InclusiveGateway {
+  const { defaultFlow } = exclusiveGateway(node, context, reject);
+  return Object.freeze({ ...base(node, context), type: 'INCLUSIVE_GATEWAY', ...(defaultFlow !== undefined ? { defaultFlow } : {}) });
 }
 
 function exclusiveGateway(node: BpmnElement, context: NodeContext, reject: Reject): ExclusiveGateway {
@@ -214,7 +271,19 @@ function subProcess(node: BpmnElement, context: NodeContext, reject: Reject): Su
 
 function boundaryEvent(node: BpmnElement, context: NodeContext, reject: Reject): BoundaryEvent {
   const definition = singleEventDefinition(node, reject);
-  if (!definition) reject(node.id, 'a boundary event needs an event definition (only error boundary events are supported)');
+  if (!definition) reject(node.id, 'a boundary event needs an event definition (error, timer or message)');
+  if (TRIGGER_DEFINITIONS.has(definition.$type)) {
+    const { mappings } = mappingsOf(node, { inputs: false, outputs: true }, [], reject);
+    const trigger = readTrigger(node, definition, true, reject);
+    return Object.freeze({
+      ...base(node, context, mappings),
+      type: 'BOUNDARY_EVENT',
+      attachedTo: node.attachedToRef!.id!,
+      interrupting: node.cancelActivity !== false,
+      eventType: trigger.kind,
+      trigger,
+    });
+  }
   if (definition.$type !== 'bpmn:ErrorEventDefinition') {
     reject(node.id, `${eventKind(definition)} boundary events are not supported yet`);
   }

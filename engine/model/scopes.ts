@@ -100,8 +100,8 @@ function readFlow(flow: BpmnElement, scopeId: string, nodes: ReadonlyMap<string,
   if (body === undefined || body === '') {
     return Object.freeze({ id, sourceId: source.id, targetId: target.id });
   }
-  if (source.node.$type !== 'bpmn:ExclusiveGateway') {
-    reject(id, `conditions are only supported on sequence flows leaving an exclusive gateway, not a ${source.node.$type}`);
+  if (source.node.$type !== 'bpmn:ExclusiveGateway' && source.node.$type !== 'bpmn:InclusiveGateway') {
+    reject(id, `conditions are only supported on sequence flows leaving an exclusive or inclusive gateway, not a ${source.node.$type}`);
   }
   if (!body.startsWith('=')) reject(id, `the condition '${body}' must be a FEEL expression starting with '='`);
   const condition = modelExpression(body, id, 'the condition', reject);
@@ -109,7 +109,7 @@ function readFlow(flow: BpmnElement, scopeId: string, nodes: ReadonlyMap<string,
 }
 
 function isActivity(node: BpmnElement): boolean {
-  return node.$type.endsWith('Task') || node.$type === 'bpmn:SubProcess';
+  return node.$type.endsWith('Task') || node.$type === 'bpmn:SubProcess' || node.$type === 'bpmn:CallActivity';
 }
 
 function listFor(map: Map<string, string[]>, key: string): string[] {

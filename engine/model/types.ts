@@ -26,7 +26,15 @@ export type BpmnElementType =
   | 'EXCLUSIVE_GATEWAY'
   | 'PARALLEL_GATEWAY'
   | 'SUB_PROCESS'
-  | 'BOUNDARY_EVENT';
+  | 'BOUNDARY_EVENT'
+  | 'INTERMEDIATE_CATCH_EVENT'
+  | 'RECEIVE_TASK'
+  | 'EVENT_BASED_GATEWAY'
+  | 'USER_TASK'
+  | 'CALL_ACTIVITY'
+  | 'INCLUSIVE_GATEWAY'
+  /** Instances only: the container of a multi-instance activity's inner instances. */
+  | 'MULTI_INSTANCE_BODY';
 
 export interface ElementBase {
   readonly id: string;
@@ -46,8 +54,89 @@ export interface JobDefinition {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+/** zeebe timers: one of timeDuration, timeDate, timeCycle (ISO 8601, static or FEEL). */
+export interface TimerDefinition {
+  readonly kind: 'DURATION' | 'DATE' | 'CYCLE';
+  readonly value: Expression;
+}
+
+/** A message catch: its name, and (except on start events) the correlation key from zeebe:subscription. */
+export interface MessageDefinition {
+  readonly name: Expression;
+  readonly correlationKey?: Expression;
+}
+
+/** What a catching event waits for. */
+export type EventTrigger =
+  | { readonly kind: 'TIMER'; readonly timer: TimerDefinition }
+  | { readonly kind: 'MESSAGE'; readonly message: MessageDefinition };
+
+/** zeebe:loopCharacteristics of a multi-instance activity. */
+export interface MultiInstance {
+  readonly sequential: boolean;
+  /** FEEL; must yield a list. */
+  readonly inputCollection: Expression;
+  readonly inputElement?: string;
+  readonly outputCollection?: string;
+  readonly outputElement?: Expression;
+  /** FEEL, evaluated after each inner instance completes. */
+  readonly completionCondition?: Expression;
+}
+
+/** Job-based user task properties that become io.camunda.zeebe:* headers (static or FEEL). */
+export interface UserTaskProperties {
+  readonly assignee?: Expression;
+  /** Static lists are already JSON array strings; FEEL must yield a list of strings. */
+  readonly candidateGroups?: Expression;
+  readonly candidateUsers?: Expression;
+  readonly dueDate?: Expression;
+  readonly followUpDate?: Expression;
+  readonly priority?: Expression;
+}
+
+export interface UserTask extends ElementBase {
+  readonly type: 'USER_TASK';
+  /** Type io.camunda.zeebe:userTask; static headers (zeebe:taskHeaders, the form key). */
+  readonly job: JobDefinition;
+  readonly userTask: UserTaskProperties;
+  readonly boundaryEvents: readonly string[];
+  readonly multiInstance?: MultiInstance;
+}
+
+export interface CallActivity extends ElementBase {
+  readonly type: 'CALL_ACTIVITY';
+  readonly processId: Expression;
+  readonly propagateAllChildVariables: boolean;
+  readonly propagateAllParentVariables: boolean;
+  readonly boundaryEvents: readonly string[];
+  readonly multiInstance?: MultiInstance;
+}
+
+export interface InclusiveGateway extends ElementBase {
+  readonly type: 'INCLUSIVE_GATEWAY';
+  readonly defaultFlow?: string;
+}
+
 export interface StartEvent extends ElementBase {
   readonly type: 'START_EVENT';
+  /** Timer and message start events (process level only); none start events have none. */
+  readonly trigger?: EventTrigger;
+}
+
+export interface IntermediateCatchEvent extends ElementBase {
+  readonly type: 'INTERMEDIATE_CATCH_EVENT';
+  readonly trigger: EventTrigger;
+}
+
+export interface ReceiveTask extends ElementBase {
+  readonly type: 'RECEIVE_TASK';
+  readonly trigger: { readonly kind: 'MESSAGE'; readonly message: MessageDefinition };
+  readonly boundaryEvents: readonly string[];
+}
+
+/** Waits for the first of the catch events its outgoing flows lead to. */
+export interface EventBasedGateway extends ElementBase {
+  readonly type: 'EVENT_BASED_GATEWAY';
 }
 
 export interface EndEvent extends ElementBase {
@@ -61,6 +150,7 @@ export interface JobTask extends ElementBase {
   readonly type: 'SERVICE_TASK' | 'SEND_TASK' | 'BUSINESS_RULE_TASK' | 'SCRIPT_TASK';
   readonly job: JobDefinition;
   readonly boundaryEvents: readonly string[];
+  readonly multiInstance?: MultiInstance;
 }
 
 /** A script task with zeebe:script: evaluated by the engine itself, no job. */
@@ -68,6 +158,15 @@ export interface ScriptTask extends ElementBase {
   readonly type: 'SCRIPT_TASK';
   readonly script: { readonly expression: Expression; readonly resultVariable: string };
   readonly boundaryEvents: readonly string[];
+  readonly multiInstance?: MultiInstance;
+}
+
+/** A business rule task with zeebe:calledDecision: the engine evaluates the latest version of the decision, no job. */
+export interface DecisionTask extends ElementBase {
+  readonly type: 'BUSINESS_RULE_TASK';
+  readonly decision: { readonly decisionId: Expression; readonly resultVariable: string };
+  readonly boundaryEvents: readonly string[];
+  readonly multiInstance?: MultiInstance;
 }
 
 export interface ExclusiveGateway extends ElementBase {
@@ -86,15 +185,18 @@ export interface SubProcess extends ElementBase {
   /** Ids of the flow nodes directly inside. */
   readonly children: readonly string[];
   readonly boundaryEvents: readonly string[];
+  readonly multiInstance?: MultiInstance;
 }
 
 export interface BoundaryEvent extends ElementBase {
   readonly type: 'BOUNDARY_EVENT';
   readonly attachedTo: string;
   readonly interrupting: boolean;
-  readonly eventType: 'ERROR';
-  /** The error code caught; undefined catches every error. */
+  readonly eventType: 'ERROR' | 'TIMER' | 'MESSAGE';
+  /** ERROR: the error code caught; undefined catches every error. */
   readonly errorCode?: string;
+  /** TIMER and MESSAGE: what triggers it. */
+  readonly trigger?: EventTrigger;
 }
 
 export type FlowElement =
@@ -102,10 +204,17 @@ export type FlowElement =
   | EndEvent
   | JobTask
   | ScriptTask
+  | DecisionTask
   | ExclusiveGateway
   | ParallelGateway
   | SubProcess
-  | BoundaryEvent;
+  | BoundaryEvent
+  | IntermediateCatchEvent
+  | ReceiveTask
+  | EventBasedGateway
+  | UserTask
+  | CallActivity
+  | InclusiveGateway;
 
 export interface SequenceFlow {
   readonly id: string;
@@ -118,18 +227,31 @@ export interface SequenceFlow {
 export interface ExecutableProcess {
   readonly bpmnProcessId: string;
   readonly name?: string;
-  /** The process's none start event. */
+  /**
+   * The process's none start event. A process with only timer or message start
+   * events has none: then this names its first start event, which has a trigger.
+   */
   readonly startEvent: string;
+  /** Ids of the process's timer and message start events. */
+  readonly eventStartEvents?: readonly string[];
   /** Ids of the top-level flow nodes. */
   readonly children: readonly string[];
   readonly elements: ReadonlyMap<string, FlowElement>;
   readonly flows: ReadonlyMap<string, SequenceFlow>;
 }
 
-export function isJobTask(element: FlowElement): element is JobTask {
+export function isJobTask(element: FlowElement): element is JobTask | UserTask {
   return 'job' in element;
 }
 
-export function hasBoundaryEvents(element: FlowElement): element is JobTask | ScriptTask | SubProcess {
+export function hasBoundaryEvents(element: FlowElement): element is JobTask | ScriptTask | DecisionTask | SubProcess | ReceiveTask | UserTask | CallActivity {
   return 'boundaryEvents' in element;
+}
+
+export function multiInstanceOf(element: FlowElement): MultiInstance | undefined {
+  return 'multiInstance' in element ? element.multiInstance : undefined;
+}
+
+export function isDecisionTask(element: FlowElement): element is DecisionTask {
+  return 'decision' in element;
 }

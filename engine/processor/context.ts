@@ -7,7 +7,8 @@ import { BatchChanges } from '../state/changes';
 import type { Definition, EngineState } from '../state/engine-state';
 import type { ElementInstance, EngineRecord, Job, RecordType, ValueType, Variable } from '../state/types';
 
-export type DueKind = 'JOB_TIMEOUT' | 'JOB_BACKOFF';
+/** TIMER: a timer falls due (key: the timer); MESSAGE_TTL: a buffered message expires (key: the message). */
+export type DueKind = 'JOB_TIMEOUT' | 'JOB_BACKOFF' | 'TIMER' | 'MESSAGE_TTL';
 
 export interface DueEntry {
   readonly due: number;
@@ -86,6 +87,8 @@ export class ProcessingContext {
   }
 
   elementRecord(instance: ElementInstance, intent: string): void {
+    // every record of an instance a call activity started names its caller, as in Zeebe
+    const root = instance.elementType === 'PROCESS' ? instance : this.state.elementInstances.get(instance.processInstanceKey);
     this.append(
       'PROCESS_INSTANCE',
       intent,
@@ -98,6 +101,8 @@ export class ProcessingContext {
         version: instance.version,
         processDefinitionKey: instance.processDefinitionKey,
         processInstanceKey: instance.processInstanceKey,
+        parentProcessInstanceKey: root?.parentProcessInstanceKey ?? -1,
+        parentElementInstanceKey: root?.parentElementInstanceKey ?? -1,
       },
       instance.processInstanceKey,
       instance.elementId,

@@ -3,16 +3,21 @@
  * command is queued); here versions are assigned. A process whose resource is
  * byte-identical to its latest version keeps that version.
  */
-import type { DeployedProcess, DeployResult } from '../api';
+import type { DeployedDecision, DeployedDecisionRequirements, DeployedProcess, DeployResult } from '../api';
+import type { DecisionRequirements } from '../dmn/types';
 import { InvalidArgumentError } from '../errors';
 import type { ExecutableProcess } from '../model/types';
 import type { ProcessingContext } from './context';
+import { checkDecisionResources, deployDecisionResource } from './deploy-decisions';
+import { replaceStartTimers } from './timer-events';
 
 export interface CompiledResource {
   readonly name: string;
   readonly content: Buffer;
   readonly checksum: string;
   readonly processes: readonly ExecutableProcess[];
+  /** A DMN resource's decision requirements graph. */
+  readonly decisionRequirements?: DecisionRequirements;
 }
 
 export function deployResources(ctx: ProcessingContext, resources: readonly CompiledResource[]): DeployResult {
@@ -28,9 +33,17 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
       seen.set(process.bpmnProcessId, resource.name);
     }
   }
+  checkDecisionResources(ctx, resources);
   const deploymentKey = ctx.nextKey();
   const deployed: DeployedProcess[] = [];
+  const decisions: DeployedDecision[] = [];
+  const decisionRequirements: DeployedDecisionRequirements[] = [];
   for (const resource of resources) {
+    if (resource.decisionRequirements) {
+      const result = deployDecisionResource(ctx, deploymentKey, { ...resource, decisionRequirements: resource.decisionRequirements });
+      decisionRequirements.push(result.decisionRequirements);
+      decisions.push(...result.decisions);
+    }
     let resourceKey: number | undefined;
     for (const process of resource.processes) {
       const latest = ctx.state.latestDefinition.get(process.bpmnProcessId);
@@ -51,6 +64,7 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
         process,
       };
       ctx.state.addDefinition(definition);
+      replaceStartTimers(ctx, definition);
       ctx.changes.definitions.push({ key: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, resourceKey, checksum: definition.checksum });
       ctx.append('PROCESS', 'CREATED', definition.key, {
         bpmnProcessId: definition.bpmnProcessId,
@@ -65,6 +79,7 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
   ctx.append('DEPLOYMENT', 'CREATED', deploymentKey, {
     resources: resources.map((r) => r.name),
     processesMetadata: deployed,
+    ...(decisions.length > 0 ? { decisionsMetadata: decisions, decisionRequirementsMetadata: decisionRequirements } : {}),
   });
-  return { key: deploymentKey, processes: deployed };
+  return { key: deploymentKey, processes: deployed, decisions, decisionRequirements };
 }

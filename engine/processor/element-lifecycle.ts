@@ -6,11 +6,18 @@
 import type { Variables } from '../api';
 import { ExpressionError } from '../errors';
 import { applyMappings, evaluate, evaluateBoolean, evaluateInteger, evaluateString } from '../feel';
-import type { BoundaryEvent, Expression, FlowElement, JobTask } from '../model/types';
-import { hasBoundaryEvents, isJobTask } from '../model/types';
+import type { BoundaryEvent, BpmnElementType, Expression, FlowElement, JobTask, UserTask } from '../model/types';
+import { hasBoundaryEvents, isDecisionTask, isJobTask, multiInstanceOf } from '../model/types';
 import type { ElementInstance, Job } from '../state/types';
 import type { ProcessingContext } from './context';
+import { evaluateCalledDecision } from './decision-task';
+import { activateWaitingElement, closeEventSubscriptions, openBoundaryEvents } from './event-subscriptions';
+import { activateCallActivity, calledInstanceCompleted } from './call-activity';
+import { activateInclusiveGateway, activateReadyInclusiveJoins, arriveAtInclusiveJoin } from './inclusive-gateway';
 import { clearIncident, raiseIncident } from './incidents';
+import { startNextBufferedInstance } from './message-commands';
+import { activateBody, afterInnerCompleted, beforeInnerCompleted, isInnerInstance, propagateOutputCollection, type InnerOutcome } from './multi-instance';
+import { userTaskHeaders } from './user-task';
 import { localVariables, mergeLocal, propagate, removeScopeVariables, visibleVariables } from './variables';
 
 export function elementOf(ctx: ProcessingContext, instance: ElementInstance): FlowElement | undefined {
@@ -18,11 +25,17 @@ export function elementOf(ctx: ProcessingContext, instance: ElementInstance): Fl
   return ctx.definitionOf(instance).process.elements.get(instance.elementId);
 }
 
-export function createChild(ctx: ProcessingContext, flowScope: ElementInstance, element: FlowElement): ElementInstance {
+/** A multi-instance activity is entered through its body; the body creates the inner instances with the element's own type. */
+export function createChild(
+  ctx: ProcessingContext,
+  flowScope: ElementInstance,
+  element: FlowElement,
+  elementType: BpmnElementType = multiInstanceOf(element) ? 'MULTI_INSTANCE_BODY' : element.type,
+): ElementInstance {
   const instance: ElementInstance = {
     key: ctx.nextKey(),
     elementId: element.id,
-    elementType: element.type,
+    elementType,
     flowScopeKey: flowScope.key,
     processInstanceKey: flowScope.processInstanceKey,
     processDefinitionKey: flowScope.processDefinitionKey,
@@ -46,12 +59,14 @@ export function continueActivation(ctx: ProcessingContext, instance: ElementInst
   const element = elementOf(ctx, instance);
   if (!element) {
     markActivated(ctx, instance);
-    activateStartEvent(ctx, instance, ctx.definitionOf(instance).process.startEvent);
+    activateStartEvent(ctx, instance, instance.startEventId ?? ctx.definitionOf(instance).process.startEvent);
     return;
   }
-  if (element.inputs.length > 0) {
+  const isBody = instance.elementType === 'MULTI_INSTANCE_BODY';
+  // the activity's mappings apply to each inner instance, which already holds its input element
+  if (!isBody && element.inputs.length > 0) {
     try {
-      mergeLocal(ctx, instance.key, applyMappings(element.inputs, visibleVariables(ctx.state, instance.flowScopeKey)));
+      mergeLocal(ctx, instance.key, applyMappings(element.inputs, visibleVariables(ctx.state, instance.key)));
     } catch (error) {
       if (error instanceof ExpressionError) return raiseIncident(ctx, instance, 'IO_MAPPING_ERROR', error.message);
       throw error;
@@ -59,6 +74,8 @@ export function continueActivation(ctx: ProcessingContext, instance: ElementInst
   }
   const variables = lazyVariables(ctx, instance.key);
   try {
+    if (!isInnerInstance(ctx, instance)) openBoundaryEvents(ctx, instance, element, variables);
+    if (isBody) return activateBody(ctx, instance, element);
     switch (element.type) {
       case 'START_EVENT':
       case 'PARALLEL_GATEWAY':
@@ -86,6 +103,14 @@ export function continueActivation(ctx: ProcessingContext, instance: ElementInst
           markActivated(ctx, instance);
           return;
         }
+        if (isDecisionTask(element)) {
+          const result = evaluateCalledDecision(ctx, instance, element, variables);
+          if (!result) return;
+          markActivated(ctx, instance);
+          setTaskResult(ctx, instance, element, result);
+          completeElement(ctx, instance);
+          return;
+        }
         markActivated(ctx, instance);
         setTaskResult(ctx, instance, element, { [element.script.resultVariable]: evaluate(element.script.expression, variables()) });
         completeElement(ctx, instance);
@@ -110,12 +135,27 @@ export function continueActivation(ctx: ProcessingContext, instance: ElementInst
         markActivated(ctx, instance);
         activateStartEvent(ctx, instance, element.startEvent);
         return;
+      case 'INTERMEDIATE_CATCH_EVENT':
+      case 'RECEIVE_TASK':
+      case 'EVENT_BASED_GATEWAY':
+        activateWaitingElement(ctx, instance, element, variables);
+        return;
+      case 'USER_TASK':
+        createJob(ctx, instance, element, variables, userTaskHeaders(element, variables));
+        markActivated(ctx, instance);
+        return;
+      case 'CALL_ACTIVITY':
+        activateCallActivity(ctx, instance, element, variables);
+        return;
+      case 'INCLUSIVE_GATEWAY':
+        activateInclusiveGateway(ctx, instance, element, variables);
+        return;
       default:
         return assertNever(element);
     }
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
-    const errorType = element.type === 'EXCLUSIVE_GATEWAY' ? 'CONDITION_ERROR' : 'EXTRACT_VALUE_ERROR';
+    const errorType = element.type === 'EXCLUSIVE_GATEWAY' || element.type === 'INCLUSIVE_GATEWAY' ? 'CONDITION_ERROR' : 'EXTRACT_VALUE_ERROR';
     raiseIncident(ctx, instance, errorType, error.message);
   }
 }
@@ -126,7 +166,7 @@ export function setTaskResult(ctx: ProcessingContext, instance: ElementInstance,
   else propagate(ctx, instance.key, result);
 }
 
-function markActivated(ctx: ProcessingContext, instance: ElementInstance): void {
+export function markActivated(ctx: ProcessingContext, instance: ElementInstance): void {
   instance.state = 'ACTIVATED';
   ctx.saveElementInstance(instance);
   ctx.elementRecord(instance, 'ELEMENT_ACTIVATED');
@@ -151,7 +191,13 @@ function valueOf(expression: Expression, variables: () => Variables): Variables 
   return expression.kind === 'feel' ? variables() : EMPTY_VARIABLES;
 }
 
-function createJob(ctx: ProcessingContext, instance: ElementInstance, element: JobTask, variables: () => Variables): void {
+function createJob(
+  ctx: ProcessingContext,
+  instance: ElementInstance,
+  element: JobTask | UserTask,
+  variables: () => Variables,
+  extraHeaders: Readonly<Record<string, string>> = EMPTY_HEADERS,
+): void {
   const type = evaluateString(element.job.type, valueOf(element.job.type, variables));
   const retries = evaluateInteger(element.job.retries, valueOf(element.job.retries, variables));
   const job: Job = {
@@ -163,7 +209,7 @@ function createJob(ctx: ProcessingContext, instance: ElementInstance, element: J
     deadline: 0,
     recurAt: 0,
     errorMessage: '',
-    customHeaders: { ...element.job.headers },
+    customHeaders: { ...element.job.headers, ...extraHeaders },
     elementId: instance.elementId,
     elementInstanceKey: instance.key,
     processInstanceKey: instance.processInstanceKey,
@@ -219,7 +265,9 @@ export function completeElement(ctx: ProcessingContext, instance: ElementInstanc
 /** Runs again when an incident raised while completing is resolved. */
 export function continueCompletion(ctx: ProcessingContext, instance: ElementInstance): void {
   const element = elementOf(ctx, instance);
-  if (element && element.outputs.length > 0) {
+  if (instance.elementType === 'MULTI_INSTANCE_BODY') {
+    propagateOutputCollection(ctx, instance, element!);
+  } else if (element && element.outputs.length > 0) {
     try {
       const produced = applyMappings(element.outputs, visibleVariables(ctx.state, instance.key), {
         direction: 'output',
@@ -235,11 +283,21 @@ export function continueCompletion(ctx: ProcessingContext, instance: ElementInst
     const local = localVariables(ctx.state, instance.key);
     if (Object.keys(local).length > 0) propagate(ctx, instance.flowScopeKey, local);
   }
-  if (!element) ctx.effects.completedInstances.set(instance.processInstanceKey, localVariables(ctx.state, instance.key));
+  const body = element && isInnerInstance(ctx, instance) ? ctx.state.elementInstances.get(instance.flowScopeKey)! : undefined;
+  let innerOutcome: InnerOutcome | undefined;
+  if (body && !(innerOutcome = beforeInnerCompleted(ctx, body, instance, element!))) return;
+  const rootVariables = element ? undefined : localVariables(ctx.state, instance.key);
+  if (rootVariables) ctx.effects.completedInstances.set(instance.processInstanceKey, rootVariables);
+  closeEventSubscriptions(ctx, instance);
+  if (instance.startedByCorrelationKey !== undefined) ctx.defer(() => startNextBufferedInstance(ctx, instance));
   ctx.elementRecord(instance, 'ELEMENT_COMPLETED');
   removeScopeVariables(ctx, instance.key);
   ctx.deleteElementInstance(instance);
-  if (!element) return;
+  if (!element) {
+    if (instance.parentElementInstanceKey !== undefined) calledInstanceCompleted(ctx, instance, rootVariables!);
+    return;
+  }
+  if (body) return afterInnerCompleted(ctx, body, element, innerOutcome!);
 
   const flowScope = ctx.state.elementInstances.get(instance.flowScopeKey)!;
   if (element.type === 'END_EVENT' && element.eventType === 'TERMINATE') {
@@ -248,13 +306,20 @@ export function continueCompletion(ctx: ProcessingContext, instance: ElementInst
     }
     delete flowScope.joins;
   }
-  const outgoing = element.type === 'EXCLUSIVE_GATEWAY' ? [instance.chosenFlowId!] : element.outgoing;
+  const choosesOne = element.type === 'EXCLUSIVE_GATEWAY' || element.type === 'EVENT_BASED_GATEWAY';
+  const choosesSome = element.type === 'INCLUSIVE_GATEWAY' && instance.elementType !== 'MULTI_INSTANCE_BODY';
+  const outgoing = choosesOne ? [instance.chosenFlowId!] : choosesSome ? instance.chosenFlowIds! : element.outgoing;
   for (const flowId of outgoing) takeSequenceFlow(ctx, flowScope, flowId);
   if (outgoing.length === 0) ctx.defer(() => completeScopeIfDone(ctx, flowScope.key));
 }
 
 function isEvent(element: FlowElement): boolean {
-  return element.type === 'BOUNDARY_EVENT' || element.type === 'START_EVENT' || element.type === 'END_EVENT';
+  return (
+    element.type === 'BOUNDARY_EVENT' ||
+    element.type === 'START_EVENT' ||
+    element.type === 'END_EVENT' ||
+    element.type === 'INTERMEDIATE_CATCH_EVENT'
+  );
 }
 
 function takeSequenceFlow(ctx: ProcessingContext, flowScope: ElementInstance, flowId: string): void {
@@ -284,6 +349,7 @@ function takeSequenceFlow(ctx: ProcessingContext, flowScope: ElementInstance, fl
     }
     ctx.saveElementInstance(flowScope);
   }
+  if (target.type === 'INCLUSIVE_GATEWAY' && target.incoming.length > 1) return arriveAtInclusiveJoin(ctx, flowScope, target, flowId);
   const child = createChild(ctx, flowScope, target);
   ctx.defer(() => activateIfAlive(ctx, child));
 }
@@ -306,6 +372,8 @@ function arriveAtJoin(scope: ElementInstance, gatewayId: string, flowId: string,
 export function completeScopeIfDone(ctx: ProcessingContext, scopeKey: number): void {
   const scope = ctx.state.elementInstances.get(scopeKey);
   if (!scope || scope.state !== 'ACTIVATED') return;
+  // a path that ended may be the one an inclusive join was waiting for
+  if (scope.joins && activateReadyInclusiveJoins(ctx, scope)) return;
   if (ctx.state.childrenOf(scopeKey).size > 0 || scope.joins) return;
   completeElement(ctx, scope);
 }
@@ -318,10 +386,13 @@ export function terminateElement(ctx: ProcessingContext, instance: ElementInstan
   for (const childKey of [...ctx.state.childrenOf(instance.key)]) {
     terminateElement(ctx, ctx.state.elementInstances.get(childKey)!);
   }
+  const called = instance.calledChildInstanceKey === undefined ? undefined : ctx.state.elementInstances.get(instance.calledChildInstanceKey);
+  if (called) terminateElement(ctx, called);
   if (instance.incidentKey !== undefined) {
     const incident = ctx.state.incidents.get(instance.incidentKey);
     if (incident) clearIncident(ctx, incident);
   }
+  closeEventSubscriptions(ctx, instance);
   if (instance.jobKey !== undefined) {
     const job = ctx.state.jobs.get(instance.jobKey);
     if (job) {
@@ -333,6 +404,7 @@ export function terminateElement(ctx: ProcessingContext, instance: ElementInstan
   removeScopeVariables(ctx, instance.key);
   ctx.deleteElementInstance(instance);
   if (instance.elementType === 'PROCESS') ctx.effects.endedInstances.add(instance.processInstanceKey);
+  if (instance.startedByCorrelationKey !== undefined) ctx.defer(() => startNextBufferedInstance(ctx, instance));
 }
 
 export interface ErrorCatch {
@@ -346,15 +418,22 @@ export interface ErrorCatch {
  * level a boundary event for the exact code wins over a catch-all.
  */
 export function findErrorCatch(ctx: ProcessingContext, thrower: ElementInstance, errorCode: string): ErrorCatch | undefined {
-  const elements = ctx.definitionOf(thrower).process.elements;
   let current: ElementInstance | undefined =
     thrower.elementType === 'END_EVENT' ? ctx.state.elementInstances.get(thrower.flowScopeKey) : thrower;
-  while (current && current.elementType !== 'PROCESS') {
+  while (current) {
+    if (current.elementType === 'PROCESS') {
+      // an error the called process does not catch crosses over to its call activity
+      current = current.parentElementInstanceKey === undefined ? undefined : ctx.state.elementInstances.get(current.parentElementInstanceKey);
+      continue;
+    }
+    const elements = ctx.definitionOf(current).process.elements;
     const element = elements.get(current.elementId);
-    if (element && hasBoundaryEvents(element)) {
+    // a multi-instance activity's boundary events belong to its body, not to each inner instance
+    if (element && hasBoundaryEvents(element) && !isInnerInstance(ctx, current)) {
       let catchAll: BoundaryEvent | undefined;
       for (const id of element.boundaryEvents) {
         const boundary = elements.get(id) as BoundaryEvent;
+        if (boundary.eventType !== 'ERROR') continue;
         if (boundary.errorCode === errorCode) return { host: current, boundary };
         if (boundary.errorCode === undefined) catchAll ??= boundary;
       }
@@ -390,7 +469,7 @@ export function throwErrorEvent(
   return true;
 }
 
-function activateWithVariables(ctx: ProcessingContext, instance: ElementInstance, variables: Variables): void {
+export function activateWithVariables(ctx: ProcessingContext, instance: ElementInstance, variables: Variables): void {
   ctx.elementRecord(instance, 'ELEMENT_ACTIVATING');
   mergeLocal(ctx, instance.key, variables);
   continueActivation(ctx, instance);
@@ -405,3 +484,4 @@ function assertNever(value: never): never {
 }
 
 const EMPTY_VARIABLES: Variables = Object.freeze({}) as Variables;
+const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});

@@ -1,10 +1,11 @@
 /** Commands on process instances: create, cancel, set variables, resolve an incident. */
 import type { CreateInstanceInput, CreatedInstance, Variables } from '../api';
-import { InvalidArgumentError, NotFoundError } from '../errors';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Definition } from '../state/engine-state';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
 import { activateElement, continueActivation, continueCompletion, terminateElement } from './element-lifecycle';
+import { refuseCancelOfCalledInstance } from './call-activity';
 import { clearIncident, incidentToResolve } from './incidents';
 import { mergeLocal, propagate } from './variables';
 
@@ -37,6 +38,11 @@ export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInpu
 
 export function createProcessInstance(ctx: ProcessingContext, input: CreateInstanceInput): CreatedInstance {
   const definition = findDefinition(ctx, input);
+  if (hasNoNoneStart(definition)) {
+    throw new FailedPreconditionError(
+      `Expected to create an instance of process '${definition.bpmnProcessId}' at its none start event, but it has only timer or message start events`,
+    );
+  }
   const key = ctx.nextKey();
   const root: ElementInstance = {
     key,
@@ -62,6 +68,11 @@ export function createProcessInstance(ctx: ProcessingContext, input: CreateInsta
   return { processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, processInstanceKey: key };
 }
 
+function hasNoNoneStart(definition: Definition): boolean {
+  const start = definition.process.elements.get(definition.process.startEvent);
+  return start?.type === 'START_EVENT' && start.trigger !== undefined;
+}
+
 export function cancelProcessInstance(ctx: ProcessingContext, processInstanceKey: number): void {
   const root = ctx.state.elementInstances.get(processInstanceKey);
   if (!root || root.elementType !== 'PROCESS') {
@@ -69,6 +80,7 @@ export function cancelProcessInstance(ctx: ProcessingContext, processInstanceKey
       `Expected to cancel a process instance with key '${processInstanceKey}', but no such process was found`,
     );
   }
+  refuseCancelOfCalledInstance(ctx, root);
   terminateElement(ctx, root);
 }
 

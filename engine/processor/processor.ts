@@ -14,6 +14,8 @@ import { ProcessingContext, type DueEntry } from './context';
 import { JobDispatch, type Delivery } from './job-dispatch';
 import { recurJobAfterBackOff, timeOutJob } from './job-commands';
 import { Scheduler } from './scheduler';
+import { expireMessage } from './message-commands';
+import { triggerTimer } from './timer-events';
 
 /** Returned by a command that answers later (a parked long poll, a create awaiting its result). */
 export const ANSWER_LATER: unique symbol = Symbol('answer later');
@@ -184,6 +186,8 @@ export class Processor {
       parameters: batchParameters(ctx.changes),
       resources: ctx.changes.resources,
       definitions: ctx.changes.definitions,
+      decisionRequirements: ctx.changes.decisionRequirements,
+      decisions: ctx.changes.decisions,
     };
     return { ctx, commands, answers, prepared };
   }
@@ -231,6 +235,12 @@ function runDue(ctx: ProcessingContext, entries: readonly DueEntry[]): void {
         break;
       case 'JOB_BACKOFF':
         recurJobAfterBackOff(ctx, entry.key);
+        break;
+      case 'TIMER':
+        triggerTimer(ctx, entry.key);
+        break;
+      case 'MESSAGE_TTL':
+        expireMessage(ctx, entry.key);
         break;
       default: {
         const unknown: never = entry.kind;

@@ -3,6 +3,8 @@
  * same batch never reaches PostgreSQL: short-lived element instances and jobs
  * cost nothing but their records when batches are large.
  */
+import type { DecisionRequirementsRow, DecisionRow } from './decision-state';
+import type { BufferedMessage, MessageSubscription, Timer } from './event-types';
 import type { DeployedResource, ElementInstance, EngineRecord, Incident, Job, ProcessDefinitionRow, Variable } from './types';
 
 export class TableChanges<T> {
@@ -37,10 +39,21 @@ export interface PersistedKeys {
   readonly jobs: Set<number>;
   readonly variables: Set<number>;
   readonly incidents: Set<number>;
+  readonly timers: Set<number>;
+  readonly messageSubscriptions: Set<number>;
+  readonly messages: Set<number>;
 }
 
 export function emptyPersistedKeys(): PersistedKeys {
-  return { elementInstances: new Set(), jobs: new Set(), variables: new Set(), incidents: new Set() };
+  return {
+    elementInstances: new Set(),
+    jobs: new Set(),
+    variables: new Set(),
+    incidents: new Set(),
+    timers: new Set(),
+    messageSubscriptions: new Set(),
+    messages: new Set(),
+  };
 }
 
 export class BatchChanges {
@@ -49,8 +62,13 @@ export class BatchChanges {
   readonly jobs: TableChanges<Job>;
   readonly variables: TableChanges<Variable>;
   readonly incidents: TableChanges<Incident>;
+  readonly timers: TableChanges<Timer>;
+  readonly messageSubscriptions: TableChanges<MessageSubscription>;
+  readonly messages: TableChanges<BufferedMessage>;
   readonly resources: DeployedResource[] = [];
   readonly definitions: ProcessDefinitionRow[] = [];
+  readonly decisionRequirements: DecisionRequirementsRow[] = [];
+  readonly decisions: DecisionRow[] = [];
   lastKey = 0;
   lastPosition = 0;
 
@@ -59,6 +77,9 @@ export class BatchChanges {
     this.jobs = new TableChanges(persisted.jobs);
     this.variables = new TableChanges(persisted.variables);
     this.incidents = new TableChanges(persisted.incidents);
+    this.timers = new TableChanges(persisted.timers);
+    this.messageSubscriptions = new TableChanges(persisted.messageSubscriptions);
+    this.messages = new TableChanges(persisted.messages);
   }
 
   settle(): void {
@@ -66,5 +87,8 @@ export class BatchChanges {
     this.jobs.settle();
     this.variables.settle();
     this.incidents.settle();
+    this.timers.settle();
+    this.messageSubscriptions.settle();
+    this.messages.settle();
   }
 }

@@ -3,7 +3,9 @@
  * atomically, before any client of that batch hears "ok".
  */
 import type { Pool } from 'pg';
+import type { DecisionRequirementsRow, DecisionRow } from './decision-state';
 import type { DeployedResource, ProcessDefinitionRow } from './types';
+import { insertDecisions } from './sql/insert-decisions';
 import { insertDeployment } from './sql/insert-deployment';
 import { writeBatch, type BatchParameters } from './sql/write-batch';
 
@@ -11,6 +13,9 @@ export interface PreparedBatch {
   readonly parameters: BatchParameters;
   readonly resources: readonly DeployedResource[];
   readonly definitions: readonly ProcessDefinitionRow[];
+  /** DMN deployments; each comes with its resource row, so `resources` is never empty then. */
+  readonly decisionRequirements?: readonly DecisionRequirementsRow[];
+  readonly decisions?: readonly DecisionRow[];
 }
 
 export async function commitBatch(pool: Pool, batch: PreparedBatch): Promise<void> {
@@ -24,6 +29,7 @@ export async function commitBatch(pool: Pool, batch: PreparedBatch): Promise<voi
     await client.query('begin');
     try {
       await insertDeployment(client, batch.resources, batch.definitions);
+      await insertDecisions(client, batch.decisionRequirements ?? [], batch.decisions ?? []);
       await writeBatch(client, batch.parameters);
       await client.query('commit');
     } catch (error) {

@@ -5,6 +5,8 @@
  */
 import type { ExecutableProcess } from '../model/types';
 import { emptyPersistedKeys, type PersistedKeys } from './changes';
+import { DecisionState } from './decision-state';
+import { EventState } from './event-state';
 import type { ElementInstance, Incident, Job, Variable } from './types';
 
 /** Zeebe encodes the partition in a key's upper bits; partition 1 starts here. */
@@ -31,6 +33,10 @@ export class EngineState {
   /** Job type → keys of activatable jobs, oldest first. */
   readonly activatable = new Map<string, Set<number>>();
   readonly incidents = new Map<number, Incident>();
+  /** Timers, message subscriptions, buffered messages. */
+  readonly events = new EventState();
+  /** Deployed decision requirements graphs and decisions. */
+  readonly decisions = new DecisionState();
   readonly persisted: PersistedKeys = emptyPersistedKeys();
   lastKey = PARTITION_ONE_KEY_BASE;
   lastPosition = 0;

@@ -5,6 +5,8 @@
 import type { Pool } from 'pg';
 import type { ExecutableProcess } from '../model/types';
 import { EngineState } from './engine-state';
+import { loadDecisions } from './load-decisions';
+import { loadEvents } from './load-events';
 import type { ElementInstance, Incident, Job } from './types';
 
 export type CompileResource = (content: Buffer, resourceName: string) => Promise<readonly ExecutableProcess[]>;
@@ -75,5 +77,7 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
     state.incidents.set(data.key, data);
     state.persisted.incidents.add(data.key);
   }
+  await loadEvents(pool, state);
+  await loadDecisions(pool, state);
   return state;
 }

@@ -24,7 +24,22 @@ export interface ElementInstance {
   jobKey?: number;
   /** The flow an exclusive gateway chose on activation. */
   chosenFlowId?: string;
+  /** The flows an inclusive gateway chose on activation. */
+  chosenFlowIds?: string[];
+  /** Inner instance of a multi-instance body: its 1-based position in the input collection. */
+  loopCounter?: number;
+  /** Multi-instance body: inner instances created, completed and terminated so far. */
+  loop?: { created: number; completed: number; terminated: number };
+  /** A process instance started by a call activity: the caller's process instance and call activity instance. */
+  parentProcessInstanceKey?: number;
+  parentElementInstanceKey?: number;
+  /** Call activity: the process instance it started. */
+  calledChildInstanceKey?: number;
   incidentKey?: number;
+  /** A process instance started by a message with a correlation key: that key (no second such instance while this one runs). */
+  startedByCorrelationKey?: string;
+  /** An instance started at a timer or message start event: that event (otherwise the none start event). */
+  startEventId?: string;
 }
 
 export type JobState = 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED' | 'ERROR_THROWN';
@@ -54,7 +69,10 @@ export type IncidentErrorType =
   | 'IO_MAPPING_ERROR'
   | 'EXTRACT_VALUE_ERROR'
   | 'CONDITION_ERROR'
-  | 'UNHANDLED_ERROR_EVENT';
+  | 'UNHANDLED_ERROR_EVENT'
+  | 'CALLED_ELEMENT_ERROR'
+  | 'CALLED_DECISION_ERROR'
+  | 'DECISION_EVALUATION_ERROR';
 
 export interface Incident {
   key: number;
@@ -90,7 +108,14 @@ export type ValueType =
   | 'VARIABLE'
   | 'VARIABLE_DOCUMENT'
   | 'INCIDENT'
-  | 'ERROR';
+  | 'ERROR'
+  | 'TIMER'
+  | 'MESSAGE'
+  | 'PROCESS_MESSAGE_SUBSCRIPTION'
+  | 'MESSAGE_START_EVENT_SUBSCRIPTION'
+  | 'DECISION_REQUIREMENTS'
+  | 'DECISION'
+  | 'DECISION_EVALUATION';
 
 /** One entry of the append-only record log (Zeebe's exporter records). */
 export interface EngineRecord {

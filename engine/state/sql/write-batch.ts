@@ -40,7 +40,25 @@ with
     select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint, r->>4, r->>5, to_timestamp((r->>6)::float8 / 1000), r->7
       from jsonb_array_elements($8::jsonb) r
     on conflict (key) do update set data = excluded.data),
-  removed_incidents as (delete from engine.incident where key = any($9::bigint[]))
+  removed_incidents as (delete from engine.incident where key = any($9::bigint[])),
+  timers as (
+    insert into engine.timer (key, element_instance_key, process_instance_key, process_definition_key, target_element_id, due_at, data)
+    select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint, r->>4, to_timestamp((r->>5)::float8 / 1000), r->6
+      from jsonb_array_elements($12::jsonb) r
+    on conflict (key) do update set due_at = excluded.due_at, data = excluded.data),
+  removed_timers as (delete from engine.timer where key = any($13::bigint[])),
+  message_subscriptions as (
+    insert into engine.message_subscription (key, element_instance_key, process_instance_key, message_name, correlation_key, data)
+    select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->>4, r->5
+      from jsonb_array_elements($14::jsonb) r
+    on conflict (key) do update set data = excluded.data),
+  removed_message_subscriptions as (delete from engine.message_subscription where key = any($15::bigint[])),
+  messages as (
+    insert into engine.message (key, name, correlation_key, message_id, expires_at, data)
+    select (r->>0)::bigint, r->>1, r->>2, r->>3, to_timestamp((r->>4)::float8 / 1000), r->5
+      from jsonb_array_elements($16::jsonb) r
+    on conflict (key) do update set data = excluded.data),
+  removed_messages as (delete from engine.message where key = any($17::bigint[]))
 update engine.meta set last_key = $10, last_position = $11 where id = 1`;
 
 /** The statement's parameters; built synchronously, before the next batch touches the same objects. */
@@ -101,6 +119,37 @@ export function batchParameters(changes: BatchChanges): BatchParameters {
     [...changes.incidents.deletes],
     changes.lastKey,
     changes.lastPosition,
+    ...eventParameters(changes),
+  ];
+}
+
+/** $12-$17: timers, message subscriptions, buffered messages. */
+function eventParameters(changes: BatchChanges): unknown[] {
+  const timers = [...changes.timers.upserts.values()].map((t) => [
+    t.key,
+    t.elementInstanceKey,
+    t.processInstanceKey,
+    t.processDefinitionKey,
+    t.targetElementId,
+    t.dueDate,
+    t,
+  ]);
+  const subscriptions = [...changes.messageSubscriptions.upserts.values()].map((s) => [
+    s.key,
+    s.elementInstanceKey,
+    s.processInstanceKey,
+    s.messageName,
+    s.correlationKey,
+    s,
+  ]);
+  const messages = [...changes.messages.upserts.values()].map((m) => [m.key, m.name, m.correlationKey, m.messageId, m.deadline, m]);
+  return [
+    JSON.stringify(timers),
+    [...changes.timers.deletes],
+    JSON.stringify(subscriptions),
+    [...changes.messageSubscriptions.deletes],
+    JSON.stringify(messages),
+    [...changes.messages.deletes],
   ];
 }
 

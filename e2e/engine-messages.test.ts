@@ -1,0 +1,298 @@
+/**
+ * Message events through @camunda8/sdk: PublishMessage (correlation, time to
+ * live, first-in first-out buffering, messageId uniqueness), message catch
+ * events, receive tasks, message boundary events interrupting and not, message
+ * start events (one running instance per correlation key), and event-based
+ * gateways won by a message or by a timer.
+ */
+import { status } from '@grpc/grpc-js';
+
+import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
+import {
+  end,
+  eventGateway,
+  eventProcess,
+  messageBoundary,
+  messageCatch,
+  messageStart,
+  receiveTask,
+  serviceTask,
+  start,
+  timerCatch,
+  type MessageSpec,
+} from './fixtures/event-models';
+import { completions, instancesOf, isCompleted, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
+import { connectSdk, failure, silenceClientCancellations, type ZeebeClient } from './fixtures/sdk';
+
+jest.setTimeout(60_000);
+
+let te: TestEngine;
+let zbc: ZeebeClient;
+let consoleError: jest.SpyInstance | undefined;
+
+async function deploy(xml: string, name = 'messages.bpmn') {
+  const result = await zbc.deployResource({ name, process: Buffer.from(xml) });
+  return result.deployments[0].process;
+}
+
+async function create(bpmnProcessId: string, variables: Record<string, string | number> = {}): Promise<string> {
+  return (await zbc.createProcessInstance({ bpmnProcessId, variables })).processInstanceKey;
+}
+
+function completes(key: string, bpmnProcessId: string): Promise<boolean> {
+  return eventually(async () => ((await isCompleted(te, key, bpmnProcessId)) ? true : undefined), { what: `${bpmnProcessId} to complete` });
+}
+
+/** start → catch (message `name`, correlated by `=orderId`) → end */
+function catchProcess(processId: string, name: string, outputs: Readonly<Record<string, string>> = {}): string {
+  const message: MessageSpec = { id: 'msg', name, correlationKey: '=orderId' };
+  return eventProcess(processId, [start(), messageCatch('wait', 'msg', outputs), end()], ['start->wait', 'wait->end'], [message]);
+}
+
+beforeAll(async () => {
+  consoleError = silenceClientCancellations();
+  te = await startTestEngine();
+  zbc = connectSdk(te.port);
+}, 120_000);
+
+afterAll(async () => {
+  await zbc?.close();
+  await te?.stop();
+  consoleError?.mockRestore();
+});
+
+describe('message catch event', () => {
+  test('a published message correlates by name and key; its variables reach the process', async () => {
+    await deploy(catchProcess('msg-catch', 'paid'));
+    const key = await create('msg-catch', { orderId: 'o-1' });
+    const other = await create('msg-catch', { orderId: 'o-2' });
+    expect(await tableCount(te, 'message_subscription', key)).toBe(1);
+    const published = await zbc.publishMessage({ name: 'paid', correlationKey: 'o-1', variables: { amount: 42 } });
+    expect(published.key).toMatch(/^\d+$/);
+    await completes(key, 'msg-catch');
+    expect(await variableValue(te, key, 'amount')).toBe(42);
+    expect(await isCompleted(te, other, 'msg-catch')).toBe(false);
+    expect(await tableCount(te, 'message_subscription', key)).toBe(0);
+    await zbc.cancelProcessInstance(other);
+    expect(await tableCount(te, 'message_subscription', other)).toBe(0);
+  });
+
+  test('output mappings read the message variables', async () => {
+    await deploy(catchProcess('msg-catch-out', 'rated', { '=score * 2': 'doubled' }));
+    const key = await create('msg-catch-out', { orderId: 'o-3' });
+    await zbc.publishMessage({ name: 'rated', correlationKey: 'o-3', variables: { score: 4 } });
+    await completes(key, 'msg-catch-out');
+    expect(await variableValue(te, key, 'doubled')).toBe(8);
+    expect(await variableValue(te, key, 'score')).toBeUndefined();
+  });
+
+  test('a numeric correlation key is matched as text', async () => {
+    await deploy(catchProcess('msg-catch-number', 'numbered'));
+    const key = await create('msg-catch-number', { orderId: 1234 });
+    await zbc.publishMessage({ name: 'numbered', correlationKey: '1234', variables: {} });
+    await completes(key, 'msg-catch-number');
+  });
+
+  test('one message correlates to every waiting instance', async () => {
+    await deploy(catchProcess('msg-broadcast', 'shared'));
+    const keys = [await create('msg-broadcast', { orderId: 'same' }), await create('msg-broadcast', { orderId: 'same' })];
+    await zbc.publishMessage({ name: 'shared', correlationKey: 'same', variables: {} });
+    for (const key of keys) await completes(key, 'msg-broadcast');
+  });
+});
+
+test('receive task: waits for its message', async () => {
+  await deploy(
+    eventProcess('msg-receive', [start(), receiveTask('receive', 'msg'), end()], ['start->receive', 'receive->end'], [
+      { id: 'msg', name: 'delivered', correlationKey: '=parcel' },
+    ]),
+  );
+  const key = await create('msg-receive', { parcel: 'p-9' });
+  await sleep(100);
+  expect(await isCompleted(te, key, 'msg-receive')).toBe(false);
+  await zbc.publishMessage({ name: 'delivered', correlationKey: 'p-9', variables: { signedBy: 'li' } });
+  await completes(key, 'msg-receive');
+  expect(await variableValue(te, key, 'signedBy')).toBe('li');
+});
+
+describe('buffering', () => {
+  test('a message published before the subscription opens is correlated within its time to live, first in first out, once per instance', async () => {
+    await deploy(
+      eventProcess('msg-fifo', [start(), messageCatch('first', 'msg'), messageCatch('second', 'msg'), end()], ['start->first', 'first->second', 'second->end'], [
+        { id: 'msg', name: 'fifo', correlationKey: '=orderId' },
+      ]),
+    );
+    await zbc.publishMessage({ name: 'fifo', correlationKey: 'o-f', timeToLive: 30_000, variables: { n: 1 } });
+    await zbc.publishMessage({ name: 'fifo', correlationKey: 'o-f', timeToLive: 30_000, variables: { n: 2 } });
+    const key = await create('msg-fifo', { orderId: 'o-f' });
+    await completes(key, 'msg-fifo');
+    const updates = await records(te, { valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED', processInstanceKey: key });
+    expect(updates.map((r) => [r.elementId, (r.value['variables'] as { n: number }).n])).toEqual([
+      ['first', 1],
+      ['second', 2],
+    ]);
+    // both messages are still buffered, but this instance had them already; another instance gets the first one
+    const next = await create('msg-fifo', { orderId: 'o-f' });
+    await completes(next, 'msg-fifo');
+  });
+
+  test('a message without time to live is not buffered; an expired one is not correlated', async () => {
+    await deploy(catchProcess('msg-ttl', 'short'));
+    await zbc.publishMessage({ name: 'short', correlationKey: 'o-t', variables: {} });
+    await zbc.publishMessage({ name: 'short', correlationKey: 'o-t', timeToLive: 300, variables: {} });
+    expect(await tableCount(te, 'message')).toBeGreaterThan(0);
+    await sleep(700);
+    const key = await create('msg-ttl', { orderId: 'o-t' });
+    await sleep(300);
+    expect(await isCompleted(te, key, 'msg-ttl')).toBe(false);
+    const expired = await records(te, { valueType: 'MESSAGE', intent: 'EXPIRED' });
+    expect(expired.filter((r) => r.value['name'] === 'short')).toHaveLength(2);
+    await zbc.cancelProcessInstance(key);
+  });
+
+  test('a messageId is unique while its message is buffered: ALREADY_EXISTS', async () => {
+    await zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-1', timeToLive: 30_000, variables: {} });
+    const error = await failure(zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-1', timeToLive: 30_000, variables: {} }));
+    expect(error.code).toBe(status.ALREADY_EXISTS);
+    expect(error.details).toContain('id-1');
+    await zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-2', timeToLive: 30_000, variables: {} });
+  });
+
+  test('buffered messages survive a restart', async () => {
+    await deploy(catchProcess('msg-restart', 'kept'));
+    await zbc.publishMessage({ name: 'kept', correlationKey: 'o-r', timeToLive: 60_000, variables: { kept: true } });
+    await te.restart();
+    const key = await create('msg-restart', { orderId: 'o-r' });
+    await completes(key, 'msg-restart');
+    expect(await variableValue(te, key, 'kept')).toBe(true);
+  });
+});
+
+describe('message boundary events', () => {
+  function boundaryProcess(processId: string, name: string, interrupting: boolean): string {
+    return eventProcess(
+      processId,
+      [start(), serviceTask('work', `${processId}-work`), messageBoundary('cancelled', 'work', interrupting, 'msg'), end('done'), end('after-message')],
+      ['start->work', 'work->done', 'cancelled->after-message'],
+      [{ id: 'msg', name, correlationKey: '=caseId' }],
+    );
+  }
+
+  test('interrupting: terminates the task and takes the boundary path with the message variables', async () => {
+    await deploy(boundaryProcess('msg-boundary-int', 'withdrawn', true));
+    const key = await create('msg-boundary-int', { caseId: 'c-1' });
+    await zbc.publishMessage({ name: 'withdrawn', correlationKey: 'c-1', variables: { reason: 'duplicate' } });
+    await completes(key, 'msg-boundary-int');
+    expect(await isTerminated(te, key, 'work')).toBe(true);
+    expect(await completions(te, key, 'after-message')).toBe(1);
+    expect(await variableValue(te, key, 'reason')).toBe('duplicate');
+  });
+
+  test('non-interrupting: every message starts the boundary path, the task goes on', async () => {
+    await deploy(boundaryProcess('msg-boundary-non', 'nudged', false));
+    const key = await create('msg-boundary-non', { caseId: 'c-2' });
+    await zbc.publishMessage({ name: 'nudged', correlationKey: 'c-2', variables: {} });
+    await zbc.publishMessage({ name: 'nudged', correlationKey: 'c-2', variables: {} });
+    await eventually(async () => ((await completions(te, key, 'after-message')) === 2 ? true : undefined), { what: 'two boundary paths' });
+    expect(await isTerminated(te, key, 'work')).toBe(false);
+    const [job] = await zbc.activateJobs({ type: 'msg-boundary-non-work', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
+    await zbc.completeJob({ jobKey: job!.key, variables: {} });
+    await completes(key, 'msg-boundary-non');
+    expect(await tableCount(te, 'message_subscription', key)).toBe(0);
+  });
+});
+
+describe('message start events', () => {
+  function startProcess(processId: string, name: string): string {
+    return eventProcess(
+      processId,
+      [messageStart('reported', 'start-msg'), receiveTask('wait-close', 'close-msg'), end()],
+      ['reported->wait-close', 'wait-close->end'],
+      [
+        { id: 'start-msg', name },
+        { id: 'close-msg', name: `${name}-closed`, correlationKey: '=eventId' },
+      ],
+    );
+  }
+
+  test('each message starts an instance with its variables', async () => {
+    await deploy(startProcess('msg-start', 'citizen-report'));
+    await zbc.publishMessage({ name: 'citizen-report', correlationKey: '', variables: { eventId: 'e-1' } });
+    await zbc.publishMessage({ name: 'citizen-report', correlationKey: '', variables: { eventId: 'e-2' } });
+    const instances = await eventually(async () => {
+      const found = await instancesOf(te, 'msg-start');
+      return found.length === 2 ? found : undefined;
+    }, { what: 'two instances' });
+    expect(await variableValue(te, instances[0]!, 'eventId')).toBe('e-1');
+    expect(await variableValue(te, instances[1]!, 'eventId')).toBe('e-2');
+  });
+
+  test('no second instance for a correlation key while the one it started is active; a buffered one starts the next', async () => {
+    await deploy(startProcess('msg-start-unique', 'hotline-call'));
+    await zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', variables: { eventId: 'h-1' } });
+    await zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', variables: { eventId: 'h-dropped' } });
+    await zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', timeToLive: 30_000, variables: { eventId: 'h-3' } });
+    await zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-2', variables: { eventId: 'h-2' } });
+    await sleep(200);
+    const instances = await instancesOf(te, 'msg-start-unique');
+    expect(instances).toHaveLength(2);
+    await zbc.publishMessage({ name: 'hotline-call-closed', correlationKey: 'h-1', variables: {} });
+    await completes(instances[0]!, 'msg-start-unique');
+    const third = await eventually(async () => (await instancesOf(te, 'msg-start-unique'))[2], { what: 'a third instance' });
+    expect(await variableValue(te, third, 'eventId')).toBe('h-3');
+    await sleep(200);
+    expect(await instancesOf(te, 'msg-start-unique')).toHaveLength(3);
+  });
+});
+
+describe('event-based gateway', () => {
+  function gatewayProcess(processId: string, name: string, timeout: string): string {
+    return eventProcess(
+      processId,
+      [start(), eventGateway('wait'), messageCatch('feedback', 'msg'), timerCatch('no-answer', 'timeDuration', timeout), end('answered'), end('timed-out')],
+      ['start->wait', 'wait->feedback', 'wait->no-answer', 'feedback->answered', 'no-answer->timed-out'],
+      [{ id: 'msg', name, correlationKey: '=eventId' }],
+    );
+  }
+
+  test('the message wins: the timer is cancelled', async () => {
+    await deploy(gatewayProcess('gw-message', 'citizen-feedback', 'PT30S'));
+    const key = await create('gw-message', { eventId: 'g-1' });
+    expect(await tableCount(te, 'timer', key)).toBe(1);
+    await zbc.publishMessage({ name: 'citizen-feedback', correlationKey: 'g-1', variables: { satisfied: true } });
+    await completes(key, 'gw-message');
+    expect(await completions(te, key, 'answered')).toBe(1);
+    expect(await completions(te, key, 'timed-out')).toBe(0);
+    expect(await variableValue(te, key, 'satisfied')).toBe(true);
+    expect(await tableCount(te, 'timer', key)).toBe(0);
+    expect(await records(te, { valueType: 'TIMER', intent: 'CANCELED', processInstanceKey: key })).toHaveLength(1);
+  });
+
+  test('the timer wins: the subscription is closed and a later message finds nothing', async () => {
+    await deploy(gatewayProcess('gw-timer', 'late-feedback', 'PT0.3S'));
+    const key = await create('gw-timer', { eventId: 'g-2' });
+    await completes(key, 'gw-timer');
+    expect(await completions(te, key, 'timed-out')).toBe(1);
+    expect(await completions(te, key, 'answered')).toBe(0);
+    expect(await tableCount(te, 'message_subscription', key)).toBe(0);
+    await zbc.publishMessage({ name: 'late-feedback', correlationKey: 'g-2', variables: {} });
+    expect(await records(te, { valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED', processInstanceKey: key })).toHaveLength(0);
+  });
+
+  test('a buffered message wins at once', async () => {
+    await deploy(gatewayProcess('gw-buffered', 'early-feedback', 'PT30S'));
+    await zbc.publishMessage({ name: 'early-feedback', correlationKey: 'g-3', timeToLive: 10_000, variables: {} });
+    const key = await create('gw-buffered', { eventId: 'g-3' });
+    await completes(key, 'gw-buffered');
+    expect(await completions(te, key, 'answered')).toBe(1);
+  });
+});
+
+test('a message catch without a correlation key is rejected at deploy', async () => {
+  const error = await failure(
+    deploy(eventProcess('msg-no-key', [start(), messageCatch('wait-nokey', 'msg'), end()], ['start->wait-nokey', 'wait-nokey->end'], [{ id: 'msg', name: 'x' }])),
+  );
+  expect(error.code).toBe(status.INVALID_ARGUMENT);
+  expect(error.details).toContain("'wait-nokey'");
+  expect(error.details).toContain('correlation key');
+});

@@ -1,0 +1,47 @@
+import { parseUnaryTests, unaryTest } from 'feelin';
+import { ExpressionError } from '../errors';
+
+/**
+ * FEEL unary tests (decision table input entries) on feelin. The input value is
+ * bound to `?`, the variables are visible as in the input expressions.
+ */
+
+/** `-` and an empty cell match any input. */
+export function isAnyInput(text: string | undefined): boolean {
+  const trimmed = text?.trim() ?? '';
+  return trimmed === '' || trimmed === '-';
+}
+
+const MAX_CHECKED = 10_000;
+const checked = new Set<string>();
+
+/** Deploy-time syntax check; throws ExpressionError naming the position and the offending text. */
+export function checkUnaryTests(source: string): void {
+  if (checked.has(source)) return;
+  const tree = parseUnaryTests(source, {}, undefined);
+  let problem: string | undefined;
+  tree.iterate({
+    enter(node) {
+      if (problem !== undefined) return false;
+      if (node.type.isError) {
+        const rest = source.slice(node.from).trim();
+        problem = rest === '' ? 'syntax error: the unary test ends unexpectedly' : `syntax error: unexpected '${rest.split(/\s+/)[0]}' at position ${node.from + 1}`;
+        return false;
+      }
+      return undefined;
+    },
+  });
+  if (problem !== undefined) throw new ExpressionError(source, problem);
+  // Sources come from deployed models; the bound only guards against many redeployed versions.
+  if (checked.size >= MAX_CHECKED) checked.clear();
+  checked.add(source);
+}
+
+/** True when the input value satisfies the tests; null (e.g. incomparable types) counts as no match. */
+export function matchesUnaryTests(source: string, inputValue: unknown, variables: Readonly<Record<string, unknown>>): boolean {
+  try {
+    return unaryTest(source, { ...variables, '?': inputValue }).value === true;
+  } catch (error) {
+    throw new ExpressionError(source, error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * What happens when a timer fires or a message correlates: the waiting element
+ * (catch event, receive task) completes with the message's variables; an
+ * event-based gateway completes towards the event that triggered; a boundary
+ * event starts, interrupting its host or not.
+ */
+import type { Variables } from '../api';
+import type { BoundaryEvent, FlowElement } from '../model/types';
+import type { ElementInstance } from '../state/types';
+import type { ProcessingContext } from './context';
+import { activateWithVariables, completeElement, createChild, elementOf, markActivated, setTaskResult, terminateElement } from './element-lifecycle';
+import { closeEventSubscriptions } from './event-subscriptions';
+
+/**
+ * Events chosen at an event-based gateway, waiting for their element instance to
+ * activate (in the same command): flow scope key + element id → the variables.
+ */
+const chosenAtGateway = new WeakMap<ProcessingContext, Map<string, Variables>>();
+
+/** Triggers `targetElementId` for `owner`; true when the owner still waits afterwards (non-interrupting). */
+export function triggerCatch(ctx: ProcessingContext, owner: ElementInstance, targetElementId: string, variables: Variables): boolean {
+  const element = elementOf(ctx, owner);
+  if (!element) return false;
+  if (element.type === 'EVENT_BASED_GATEWAY') {
+    const flowId = element.outgoing.find((id) => ctx.definitionOf(owner).process.flows.get(id)!.targetId === targetElementId);
+    if (flowId === undefined) return false;
+    closeEventSubscriptions(ctx, owner);
+    let chosen = chosenAtGateway.get(ctx);
+    if (!chosen) chosenAtGateway.set(ctx, (chosen = new Map()));
+    chosen.set(`${owner.flowScopeKey}/${targetElementId}`, variables);
+    owner.chosenFlowId = flowId;
+    completeElement(ctx, owner);
+    return false;
+  }
+  if (targetElementId === element.id) {
+    closeEventSubscriptions(ctx, owner);
+    setTaskResult(ctx, owner, element, variables);
+    completeElement(ctx, owner);
+    return false;
+  }
+  const boundary = ctx.definitionOf(owner).process.elements.get(targetElementId);
+  if (boundary?.type !== 'BOUNDARY_EVENT') return false;
+  return triggerBoundary(ctx, owner, boundary, variables);
+}
+
+function triggerBoundary(ctx: ProcessingContext, host: ElementInstance, boundary: BoundaryEvent, variables: Variables): boolean {
+  const flowScope = ctx.state.elementInstances.get(host.flowScopeKey);
+  if (!flowScope) return false;
+  if (boundary.interrupting) terminateElement(ctx, host);
+  const event = createChild(ctx, flowScope, boundary);
+  activateWithVariables(ctx, event, variables);
+  return !boundary.interrupting;
+}
+
+/**
+ * Activation of a catch event after an event-based gateway chose it: it does not
+ * wait, it completes at once with the trigger's variables. False when it was not chosen.
+ */
+export function completeChosenEvent(ctx: ProcessingContext, instance: ElementInstance, element: FlowElement): boolean {
+  const chosen = chosenAtGateway.get(ctx);
+  const id = `${instance.flowScopeKey}/${instance.elementId}`;
+  const variables = chosen?.get(id);
+  if (!variables) return false;
+  chosen!.delete(id);
+  markActivated(ctx, instance);
+  setTaskResult(ctx, instance, element, variables);
+  completeElement(ctx, instance);
+  return true;
+}
