@@ -5,16 +5,18 @@
  */
 import type { Variables } from '../api';
 import { ExpressionError } from '../errors';
-import { applyMappings, evaluate, evaluateBoolean, evaluateInteger, evaluateString } from '../feel';
-import type { BoundaryEvent, BpmnElementType, Expression, FlowElement, JobTask, UserTask } from '../model/types';
-import { hasBoundaryEvents, isDecisionTask, isJobTask, multiInstanceOf } from '../model/types';
-import type { ElementInstance, Job } from '../state/types';
+import { applyMappings, evaluate, evaluateBoolean, evaluateString } from '../feel';
+import type { BpmnElementType, FlowElement } from '../model/types';
+import { isDecisionTask, isJobTask, multiInstanceOf } from '../model/types';
+import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
 import { evaluateCalledDecision } from './decision-task';
+import { throwErrorEvent, unhandledErrorMessage } from './error-events';
 import { activateWaitingElement, closeEventSubscriptions, openBoundaryEvents } from './event-subscriptions';
 import { activateCallActivity, calledInstanceCompleted } from './call-activity';
 import { activateInclusiveGateway, activateReadyInclusiveJoins, arriveAtInclusiveJoin } from './inclusive-gateway';
 import { clearIncident, raiseIncident } from './incidents';
+import { createJob, jobValue } from './job-creation';
 import { startNextBufferedInstance } from './message-commands';
 import { activateBody, afterInnerCompleted, beforeInnerCompleted, isInnerInstance, propagateOutputCollection, type InnerOutcome } from './multi-instance';
 import { userTaskHeaders } from './user-task';
@@ -187,58 +189,6 @@ function lazyVariables(ctx: ProcessingContext, scopeKey: number): () => Variable
   return () => (cached ??= visibleVariables(ctx.state, scopeKey));
 }
 
-function valueOf(expression: Expression, variables: () => Variables): Variables {
-  return expression.kind === 'feel' ? variables() : EMPTY_VARIABLES;
-}
-
-function createJob(
-  ctx: ProcessingContext,
-  instance: ElementInstance,
-  element: JobTask | UserTask,
-  variables: () => Variables,
-  extraHeaders: Readonly<Record<string, string>> = EMPTY_HEADERS,
-): void {
-  const type = evaluateString(element.job.type, valueOf(element.job.type, variables));
-  const retries = evaluateInteger(element.job.retries, valueOf(element.job.retries, variables));
-  const job: Job = {
-    key: ctx.nextKey(),
-    type,
-    state: 'ACTIVATABLE',
-    retries,
-    worker: '',
-    deadline: 0,
-    recurAt: 0,
-    errorMessage: '',
-    customHeaders: { ...element.job.headers, ...extraHeaders },
-    elementId: instance.elementId,
-    elementInstanceKey: instance.key,
-    processInstanceKey: instance.processInstanceKey,
-    bpmnProcessId: instance.bpmnProcessId,
-    processDefinitionKey: instance.processDefinitionKey,
-    processDefinitionVersion: instance.version,
-  };
-  ctx.makeActivatable(job);
-  ctx.append('JOB', 'CREATED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
-  instance.jobKey = job.key;
-}
-
-export function jobValue(job: Job): Record<string, unknown> {
-  return {
-    type: job.type,
-    retries: job.retries,
-    worker: job.worker,
-    deadline: job.deadline,
-    errorMessage: job.errorMessage,
-    customHeaders: job.customHeaders,
-    elementId: job.elementId,
-    elementInstanceKey: job.elementInstanceKey,
-    processInstanceKey: job.processInstanceKey,
-    bpmnProcessId: job.bpmnProcessId,
-    processDefinitionKey: job.processDefinitionKey,
-    processDefinitionVersion: job.processDefinitionVersion,
-  };
-}
-
 function chooseFlow(
   ctx: ProcessingContext,
   instance: ElementInstance,
@@ -407,81 +357,13 @@ export function terminateElement(ctx: ProcessingContext, instance: ElementInstan
   if (instance.startedByCorrelationKey !== undefined) ctx.defer(() => startNextBufferedInstance(ctx, instance));
 }
 
-export interface ErrorCatch {
-  readonly host: ElementInstance;
-  readonly boundary: BoundaryEvent;
-}
-
-/**
- * Finds the boundary event that catches an error thrown at `thrower`: a task's
- * own boundary events first, then those of each enclosing subprocess. At each
- * level a boundary event for the exact code wins over a catch-all.
- */
-export function findErrorCatch(ctx: ProcessingContext, thrower: ElementInstance, errorCode: string): ErrorCatch | undefined {
-  let current: ElementInstance | undefined =
-    thrower.elementType === 'END_EVENT' ? ctx.state.elementInstances.get(thrower.flowScopeKey) : thrower;
-  while (current) {
-    if (current.elementType === 'PROCESS') {
-      // an error the called process does not catch crosses over to its call activity
-      current = current.parentElementInstanceKey === undefined ? undefined : ctx.state.elementInstances.get(current.parentElementInstanceKey);
-      continue;
-    }
-    const elements = ctx.definitionOf(current).process.elements;
-    const element = elements.get(current.elementId);
-    // a multi-instance activity's boundary events belong to its body, not to each inner instance
-    if (element && hasBoundaryEvents(element) && !isInnerInstance(ctx, current)) {
-      let catchAll: BoundaryEvent | undefined;
-      for (const id of element.boundaryEvents) {
-        const boundary = elements.get(id) as BoundaryEvent;
-        if (boundary.eventType !== 'ERROR') continue;
-        if (boundary.errorCode === errorCode) return { host: current, boundary };
-        if (boundary.errorCode === undefined) catchAll ??= boundary;
-      }
-      if (catchAll) return { host: current, boundary: catchAll };
-    }
-    current = ctx.state.elementInstances.get(current.flowScopeKey);
-  }
-  return undefined;
-}
-
-/** Terminates the host and continues at the catching boundary event; false when nothing catches. */
-export function throwErrorEvent(
-  ctx: ProcessingContext,
-  thrower: ElementInstance,
-  errorCode: string,
-  errorMessage: string,
-  variables: Variables,
-): boolean {
-  const found = findErrorCatch(ctx, thrower, errorCode);
-  if (!found) return false;
-  ctx.append(
-    'ERROR',
-    'CREATED',
-    ctx.nextKey(),
-    { errorCode, errorMessage, elementId: thrower.elementId, catchElementId: found.boundary.id },
-    thrower.processInstanceKey,
-    thrower.elementId,
-  );
-  const flowScope = ctx.state.elementInstances.get(found.host.flowScopeKey)!;
-  terminateElement(ctx, found.host);
-  const event = createChild(ctx, flowScope, found.boundary);
-  activateWithVariables(ctx, event, variables);
-  return true;
-}
-
 export function activateWithVariables(ctx: ProcessingContext, instance: ElementInstance, variables: Variables): void {
   ctx.elementRecord(instance, 'ELEMENT_ACTIVATING');
   mergeLocal(ctx, instance.key, variables);
   continueActivation(ctx, instance);
 }
 
-export function unhandledErrorMessage(errorCode: string, errorMessage: string): string {
-  return `Expected to throw an error event with the code '${errorCode}' with message '${errorMessage}', but it was not caught. No error events are available in the scope.`;
-}
-
 function assertNever(value: never): never {
   throw new Error(`unhandled element type ${JSON.stringify(value)}`);
 }
 
-const EMPTY_VARIABLES: Variables = Object.freeze({}) as Variables;
-const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});

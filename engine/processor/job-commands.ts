@@ -6,7 +6,9 @@ import type { Variables } from '../api';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Job } from '../state/types';
 import type { ProcessingContext } from './context';
-import { completeElement, elementOf, findErrorCatch, jobValue, setTaskResult, throwErrorEvent, unhandledErrorMessage } from './element-lifecycle';
+import { completeElement, elementOf, setTaskResult } from './element-lifecycle';
+import { findErrorCatch, throwErrorEvent, unhandledErrorMessage } from './error-events';
+import { jobValue } from './job-creation';
 import { raiseIncident } from './incidents';
 import { mergeLocal } from './variables';
 

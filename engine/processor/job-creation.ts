@@ -1,0 +1,62 @@
+/** A job for a task that activates: its type, retries and headers, evaluated once. */
+import type { Variables } from '../api';
+import { evaluateInteger, evaluateString } from '../feel';
+import type { Expression, JobTask, UserTask } from '../model/types';
+import type { ElementInstance, Job } from '../state/types';
+import type { ProcessingContext } from './context';
+
+export function createJob(
+  ctx: ProcessingContext,
+  instance: ElementInstance,
+  element: JobTask | UserTask,
+  variables: () => Variables,
+  extraHeaders: Readonly<Record<string, string>> = EMPTY_HEADERS,
+): void {
+  const type = evaluateString(element.job.type, valueOf(element.job.type, variables));
+  const retries = evaluateInteger(element.job.retries, valueOf(element.job.retries, variables));
+  const job: Job = {
+    key: ctx.nextKey(),
+    type,
+    state: 'ACTIVATABLE',
+    retries,
+    worker: '',
+    deadline: 0,
+    recurAt: 0,
+    errorMessage: '',
+    customHeaders: { ...element.job.headers, ...extraHeaders },
+    elementId: instance.elementId,
+    elementInstanceKey: instance.key,
+    processInstanceKey: instance.processInstanceKey,
+    bpmnProcessId: instance.bpmnProcessId,
+    processDefinitionKey: instance.processDefinitionKey,
+    processDefinitionVersion: instance.version,
+  };
+  ctx.makeActivatable(job);
+  ctx.append('JOB', 'CREATED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
+  instance.jobKey = job.key;
+}
+
+export function jobValue(job: Job): Record<string, unknown> {
+  return {
+    type: job.type,
+    retries: job.retries,
+    worker: job.worker,
+    deadline: job.deadline,
+    errorMessage: job.errorMessage,
+    customHeaders: job.customHeaders,
+    elementId: job.elementId,
+    elementInstanceKey: job.elementInstanceKey,
+    processInstanceKey: job.processInstanceKey,
+    bpmnProcessId: job.bpmnProcessId,
+    processDefinitionKey: job.processDefinitionKey,
+    processDefinitionVersion: job.processDefinitionVersion,
+  };
+}
+
+/** Static attributes need no variables; only FEEL reads them. */
+function valueOf(expression: Expression, variables: () => Variables): Variables {
+  return expression.kind === 'feel' ? variables() : EMPTY_VARIABLES;
+}
+
+const EMPTY_VARIABLES: Variables = Object.freeze({}) as Variables;
+const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
