@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileBpmn } from '../engine/model';
+import type { DecisionTask, ExecutableProcess, FlowElement } from '../engine/model';
+
+/**
+ * The engine's BPMN compiler deploys grid-event.bpmn, and the model's job types are the ones
+ * processes/README.md documents for the workers.
+ */
+const compile = async (): Promise<ExecutableProcess> => {
+  const processes = await compileBpmn(readFileSync(join(__dirname, 'grid-event.bpmn'), 'utf8'), 'grid-event.bpmn');
+  expect(processes.map((process) => process.bpmnProcessId)).toEqual(['grid-event']);
+  return processes[0]!;
+};
+
+const jobTypeOf = (element: FlowElement): string | undefined => {
+  if (!('job' in element)) return undefined;
+  const { type } = element.job;
+  return type.kind === 'static' ? type.value : `=${type.source}`;
+};
+
+describe('grid-event.bpmn on the engine', () => {
+  it('compiles', async () => {
+    await compile();
+  });
+
+  it('has exactly the job types processes/README.md documents', async () => {
+    const process = await compile();
+    const jobTypes = new Set([...process.elements.values()].map(jobTypeOf).filter((type) => type !== undefined));
+    expect([...jobTypes].sort()).toEqual(
+      [
+        'assign-event',
+        'close-event',
+        'collect-event',
+        'escalate-event',
+        'io.camunda.zeebe:userTask',
+        'notify-department',
+        'record-feedback',
+        'record-return',
+        'reopen-event',
+        'warn-sla',
+      ].sort(),
+    );
+  });
+
+  it('routes with the route-event decision into the variable route', async () => {
+    const route = (await compile()).elements.get('Task_Route') as DecisionTask;
+    expect(route.decision).toEqual({ decisionId: { kind: 'static', value: 'route-event' }, resultVariable: 'route' });
+  });
+});
