@@ -141,6 +141,8 @@ describe('unknown keys and names are NOT_FOUND', () => {
     ['CancelProcessInstance', { processInstanceKey: UNKNOWN_KEY }],
     ['SetVariables', { elementInstanceKey: UNKNOWN_KEY, variables: '{"a":1}' }],
     ['ResolveIncident', { incidentKey: UNKNOWN_KEY }],
+    ['ModifyProcessInstance', { processInstanceKey: UNKNOWN_KEY }],
+    ['DeleteResource', { resourceKey: UNKNOWN_KEY }],
     ['CreateProcessInstance', { bpmnProcessId: 'no-such-process', version: -1 }],
     ['CreateProcessInstance', { bpmnProcessId: 'bad-input-valid', version: 99 }],
     ['CreateProcessInstance', { processDefinitionKey: UNKNOWN_KEY }],
@@ -231,9 +233,17 @@ test('a tenant other than the default is INVALID_ARGUMENT: multi-tenancy is off'
 });
 
 test('methods the engine does not offer yet are UNIMPLEMENTED, saying so', async () => {
-  for (const method of ['DeleteResource', 'BroadcastSignal']) {
+  for (const method of ['MigrateProcessInstance']) {
     const error = await unchanged(() => rejection(method, {}));
     expect(error.code).toBe(status.UNIMPLEMENTED);
     expect(error.details).toMatch(new RegExp(`^${method}: .*not supported`));
   }
+});
+
+test('BroadcastSignal without a signal name, or with variables that are not an object, is INVALID_ARGUMENT', async () => {
+  const unnamed = await unchanged(() => rejection('BroadcastSignal', { signalName: ' ', variables: '{}' }));
+  expect(unnamed.code).toBe(status.INVALID_ARGUMENT);
+  expect(unnamed.details).toContain("'signalName' is empty");
+  const notObject = await unchanged(() => rejection('BroadcastSignal', { signalName: 'alarm', variables: '[1]' }));
+  expect(notObject.code).toBe(status.INVALID_ARGUMENT);
 });

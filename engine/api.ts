@@ -157,6 +157,31 @@ export interface PublishMessageInput {
   readonly variables: Variables;
 }
 
+/** ModifyProcessInstance: variables for the scope named by `scopeId` (empty: the process instance). */
+export interface ModifyVariableInstruction {
+  readonly scopeId: string;
+  readonly variables: Variables;
+}
+
+export interface ModifyActivateInstruction {
+  readonly elementId: string;
+  /** 0 or less: the engine chooses (the one active instance of the flow scope, or new flow scopes). */
+  readonly ancestorElementInstanceKey: number;
+  readonly variableInstructions: readonly ModifyVariableInstruction[];
+}
+
+export interface ModifyProcessInstanceInput {
+  readonly processInstanceKey: number;
+  readonly activateInstructions: readonly ModifyActivateInstruction[];
+  /** Keys of element instances to terminate. */
+  readonly terminateInstructions: readonly number[];
+}
+
+export interface BroadcastSignalInput {
+  readonly signalName: string;
+  readonly variables: Variables;
+}
+
 export interface Topology {
   readonly brokerVersion: string;
   readonly host: string;
@@ -173,6 +198,10 @@ export interface EngineApi {
     requestTimeout: number,
   ): Promise<CompletedInstance>;
   cancelProcessInstance(processInstanceKey: number): Promise<void>;
+  /** All instructions are checked first; one that fails rejects the command and nothing is applied. */
+  modifyProcessInstance(input: ModifyProcessInstanceInput): Promise<void>;
+  /** A process definition key or a decision requirements key; NOT_FOUND for any other. */
+  deleteResource(resourceKey: number): Promise<void>;
 
   /** Long polling: resolves with at least one job, or with none after the request timeout or abort. */
   activateJobs(input: ActivateJobsInput, signal: AbortSignal): Promise<ActivatedJob[]>;
@@ -193,6 +222,9 @@ export interface EngineApi {
 
   /** Returns the message's key. */
   publishMessage(input: PublishMessageInput): Promise<number>;
+
+  /** Triggers every signal subscription and signal start event with the name; returns the signal's key. */
+  broadcastSignal(input: BroadcastSignalInput): Promise<number>;
 
   topology(): Topology;
 }

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type {
   ActivateJobsInput,
+  BroadcastSignalInput,
   ActivatedJob,
   CompletedInstance,
   CreateInstanceInput,
@@ -17,6 +18,7 @@ import type {
   EvaluateDecisionInput,
   JobStream,
   JobStreamInput,
+  ModifyProcessInstanceInput,
   PublishMessageInput,
   Topology,
   Variables,
@@ -27,12 +29,15 @@ import { checksum, compileBpmn } from './model';
 import type { ExecutableProcess } from './model/types';
 import type { ProcessingContext } from './processor/context';
 import { deployResources, type CompiledResource } from './processor/deploy-command';
+import { deleteResource } from './processor/delete-resource';
+import { modifyProcessInstance } from './processor/modify-instance';
 import { evaluateDecisionCommand } from './processor/decision-evaluation';
 import { activateJobs } from './processor/job-activation';
 import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout } from './processor/job-commands';
 import type { LongPoll, StreamConsumer } from './processor/job-dispatch';
 import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from './processor/instance-commands';
 import { publishMessage } from './processor/message-commands';
+import { broadcastSignal } from './processor/signal-subscriptions';
 import { dueEventsOnLoad } from './processor/event-due';
 import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/processor';
 import { loadState } from './state/load-state';
@@ -192,6 +197,14 @@ class EmbeddedEngine implements Engine {
     return this.processor.submit((ctx) => cancelProcessInstance(ctx, processInstanceKey));
   }
 
+  modifyProcessInstance(input: ModifyProcessInstanceInput): Promise<void> {
+    return this.processor.submit((ctx) => modifyProcessInstance(ctx, input));
+  }
+
+  deleteResource(resourceKey: number): Promise<void> {
+    return this.processor.submit((ctx) => deleteResource(ctx, resourceKey));
+  }
+
   activateJobs(input: ActivateJobsInput, signal: AbortSignal): Promise<ActivatedJob[]> {
     validateActivation(input.timeout, input.maxJobsToActivate);
     const request = { type: input.type, worker: input.worker, timeout: input.timeout, fetchVariable: input.fetchVariable };
@@ -280,6 +293,10 @@ class EmbeddedEngine implements Engine {
 
   publishMessage(input: PublishMessageInput): Promise<number> {
     return this.processor.submit((ctx) => publishMessage(ctx, input));
+  }
+
+  broadcastSignal(input: BroadcastSignalInput): Promise<number> {
+    return this.processor.submit((ctx) => broadcastSignal(ctx, input));
   }
 
   topology(): Topology {

@@ -1,4 +1,4 @@
-/** PublishMessage: a message for the engine to correlate, or to buffer for its time to live. */
+/** PublishMessage: a message for the engine to correlate, or to buffer for its time to live. BroadcastSignal: a signal for every subscriber. */
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 
@@ -14,6 +14,17 @@ interface PublishMessageRequest {
   readonly timeToLive: Int64;
   readonly messageId: string;
   readonly variables: string;
+  readonly tenantId: string;
+}
+
+interface BroadcastSignalRequest {
+  readonly signalName: string;
+  readonly variables: string;
+  readonly tenantId: string;
+}
+
+interface BroadcastSignalResponse {
+  readonly key: Int64;
   readonly tenantId: string;
 }
 
@@ -38,6 +49,14 @@ export function messageHandlers(engine: EngineApi, logger: Logger): UntypedServi
         messageId: request.messageId,
         variables: parseVariables('variables', request.variables),
       });
+      return { key: int64(key), tenantId: DEFAULT_TENANT };
+    }),
+    BroadcastSignal: unary<BroadcastSignalRequest, BroadcastSignalResponse>('BroadcastSignal', logger, async (request) => {
+      requireDefaultTenant('BroadcastSignal', [request.tenantId]);
+      if (request.signalName.trim() === '') {
+        throw new InvalidArgumentError("Expected to broadcast a signal with a name, but property 'signalName' is empty");
+      }
+      const key = await engine.broadcastSignal({ signalName: request.signalName, variables: parseVariables('variables', request.variables) });
       return { key: int64(key), tenantId: DEFAULT_TENANT };
     }),
   };

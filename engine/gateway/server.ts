@@ -16,6 +16,7 @@ import { decisionHandlers } from './decision-handlers';
 import { jobHandlers } from './job-handlers';
 import { messageHandlers } from './message-handlers';
 import { processHandlers } from './process-handlers';
+import { repairHandlers } from './repair-handlers';
 import { loadGatewayService } from './proto';
 
 export interface GatewayOptions {
@@ -44,10 +45,7 @@ const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 /** What the engine does not offer yet; clients get a clear UNIMPLEMENTED instead of a generic one. */
 const NOT_YET_OFFERED: Readonly<Record<string, string>> = {
-  ModifyProcessInstance: 'Process instance modification is not supported by this engine yet',
   MigrateProcessInstance: 'Process instance migration is not supported by this engine yet',
-  DeleteResource: 'Deleting resources is not supported by this engine yet',
-  BroadcastSignal: 'Signals are not supported by this engine yet',
 };
 
 function unimplemented(method: string, message: string, streaming: boolean): UntypedHandleCall {
@@ -97,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ...jobHandlers(engine, log, streams),
     ...messageHandlers(engine, log),
     ...decisionHandlers(engine, log),
+    ...repairHandlers(engine, log),
   };
   server.addService(service, implementation(service, offered));
   boundPort = await bind(server, bindAddress(host, options.port));

@@ -110,6 +110,6 @@ describe('compileBpmn: timer and message events', () => {
     expect(compiled.elements.get('x')!.type).toBe('EVENT_BASED_GATEWAY');
     const error = await rejection(startThen(`<bpmn:eventBasedGateway id="x" />${catchEvents}${task.replace('id="x"', 'id="t"')}${flow('f1', 'x', 'c1')}${flow('f2', 'x', 't')}`));
     expect(error.elementId).toBe('x');
-    expect(error.reason).toContain('may only lead to timer or message intermediate catch events');
+    expect(error.reason).toContain('may only lead to timer, message or signal intermediate catch events');
   });
 });

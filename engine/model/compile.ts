@@ -33,6 +33,7 @@ function compileProcess(process: BpmnElement, reject: Reject): ExecutableProcess
   const elements = new Map<string, FlowElement>();
   for (const { node, id, scopeId } of graph.nodes.values()) {
     const children = graph.childrenByScope.get(id) ?? [];
+    const isSubProcess = node.$type === 'bpmn:SubProcess';
     elements.set(
       id,
       translateNode(
@@ -42,8 +43,10 @@ function compileProcess(process: BpmnElement, reject: Reject): ExecutableProcess
           incoming: Object.freeze(graph.incoming.get(id) ?? []),
           outgoing: Object.freeze(graph.outgoing.get(id) ?? []),
           children: Object.freeze(children),
-          startEvent: node.$type === 'bpmn:SubProcess' ? noneStartEventOf(id, children, graph, reject) : undefined,
+          startEvent: !isSubProcess ? undefined : node.triggeredByEvent ? eventStartOf(id, children, graph, reject) : noneStartEventOf(id, children, graph, reject),
           boundaryEvents: Object.freeze(graph.boundaryEventsByHost.get(id) ?? []),
+          eventSubProcesses: isSubProcess ? eventSubProcessesOf(children, graph) : [],
+          inEventSubProcess: graph.nodes.get(scopeId)?.node.triggeredByEvent === true,
         },
         reject,
       ),
@@ -52,6 +55,8 @@ function compileProcess(process: BpmnElement, reject: Reject): ExecutableProcess
 
   const children = graph.childrenByScope.get(process.id) ?? [];
   const { startEvent, eventStartEvents } = processStartEvents(process.id, children, graph, reject);
+  checkEventSubProcesses(elements, reject);
+  const eventSubProcesses = eventSubProcessesOf(children, graph);
   for (const element of elements.values()) {
     checkIncoming(element, reject);
     if (element.type === 'EVENT_BASED_GATEWAY') checkEventBasedGateway(element, elements, graph.flows, reject);
@@ -67,6 +72,7 @@ function compileProcess(process: BpmnElement, reject: Reject): ExecutableProcess
     startEvent,
     ...(eventStartEvents.length > 0 ? { eventStartEvents: Object.freeze(eventStartEvents) } : {}),
     children: Object.freeze(children),
+    ...(eventSubProcesses.length > 0 ? { eventSubProcesses } : {}),
     elements,
     flows: graph.flows,
   });
@@ -90,6 +96,49 @@ function processStartEvents(
   return { startEvent: none[0] ?? triggered[0]!, eventStartEvents: triggered };
 }
 
+function eventSubProcessesOf(children: readonly string[], graph: ProcessGraph): readonly string[] {
+  return Object.freeze(children.filter((id) => graph.nodes.get(id)!.node.triggeredByEvent === true));
+}
+
+/** An event subprocess starts at exactly one start event with a timer, message, signal, error or escalation definition. */
+function eventStartOf(scopeId: string, children: readonly string[], graph: ProcessGraph, reject: Reject): string {
+  const starts = children.filter((id) => graph.nodes.get(id)!.node.$type === 'bpmn:StartEvent');
+  if (starts.length !== 1) reject(scopeId, `an event subprocess must have exactly one start event, found ${starts.length}`);
+  if ((graph.nodes.get(starts[0]!)!.node.eventDefinitions ?? []).length === 0) {
+    reject(starts[0], 'the start event of an event subprocess needs a timer, message, signal, error or escalation definition');
+  }
+  return starts[0]!;
+}
+
+/**
+ * Errors and escalations are caught by start events of event subprocesses only, and
+ * an error start event always interrupts (Zeebe's rule); at process level, every start
+ * event starts a new instance, so interrupting has no meaning there.
+ */
+function checkEventSubProcesses(elements: ReadonlyMap<string, FlowElement>, reject: Reject): void {
+  // which of two event subprocesses of one scope catching the same code would win is undefined
+  const caughtPerScope = new Set<string>();
+  for (const element of elements.values()) {
+    if (element.type !== 'START_EVENT') continue;
+    const eventSubProcess = elements.get(element.scopeId);
+    const inEventSubProcess = eventSubProcess?.type === 'EVENT_SUB_PROCESS';
+    if (element.caught && inEventSubProcess) {
+      const caught = `${eventSubProcess.scopeId}\u0000${element.caught.kind}\u0000${element.caught.code ?? ''}`;
+      if (caughtPerScope.has(caught)) {
+        const what = element.caught.code === undefined ? 'catch-all' : `code '${element.caught.code}'`;
+        reject(element.id, `'${eventSubProcess.scopeId}' already has an ${element.caught.kind.toLowerCase()} event subprocess for ${what}`);
+      }
+      caughtPerScope.add(caught);
+    }
+    if (element.caught && !inEventSubProcess) {
+      reject(element.id, `${element.caught.kind.toLowerCase()} start events are only supported in event subprocesses`);
+    }
+    if (inEventSubProcess && element.caught?.kind === 'ERROR' && !element.interrupting) {
+      reject(element.id, 'an error start event must be interrupting');
+    }
+  }
+}
+
 function noneStartEventOf(scopeId: string, children: readonly string[], graph: ProcessGraph, reject: Reject): string {
   const starts = children.filter((id) => graph.nodes.get(id)!.node.$type === 'bpmn:StartEvent');
   for (const id of starts) {
@@ -105,6 +154,10 @@ function noneStartEventOf(scopeId: string, children: readonly string[], graph: P
 
 function checkIncoming(element: FlowElement, reject: Reject): void {
   const hasIncoming = element.incoming.length > 0;
+  if (element.type === 'EVENT_SUB_PROCESS') {
+    if (hasIncoming || element.outgoing.length > 0) reject(element.id, 'an event subprocess cannot have incoming or outgoing sequence flows');
+    return;
+  }
   if (element.type === 'START_EVENT' && hasIncoming) reject(element.id, 'a start event cannot have incoming sequence flows');
   if (element.type === 'BOUNDARY_EVENT' && hasIncoming) reject(element.id, 'a boundary event cannot have incoming sequence flows');
   if (element.type !== 'START_EVENT' && element.type !== 'BOUNDARY_EVENT' && !hasIncoming) {
@@ -134,7 +187,7 @@ function checkGatewayConditions(
   }
 }
 
-/** Zeebe refuses two error catches for the same code on one activity: which one would win is undefined. */
+/** Zeebe refuses two error (or escalation) catches for the same code on one activity: which one would win is undefined. */
 function checkErrorCatchesAreDistinct(
   hostId: string,
   boundaryEventIds: readonly string[],
@@ -142,8 +195,16 @@ function checkErrorCatchesAreDistinct(
   reject: Reject,
 ): void {
   const seen = new Set<string | undefined>();
+  const seenEscalations = new Set<string | undefined>();
   for (const id of boundaryEventIds) {
-    const { errorCode, eventType } = elements.get(id) as BoundaryEvent;
+    const { errorCode, escalationCode, eventType } = elements.get(id) as BoundaryEvent;
+    if (eventType === 'ESCALATION') {
+      if (seenEscalations.has(escalationCode)) {
+        const what = escalationCode === undefined ? 'escalations without a code (catch-all)' : `escalation code '${escalationCode}'`;
+        reject(id, `activity '${hostId}' already has an escalation boundary event for ${what}`);
+      }
+      seenEscalations.add(escalationCode);
+    }
     if (eventType !== 'ERROR') continue;
     if (seen.has(errorCode)) {
       const what = errorCode === undefined ? 'errors without a code (catch-all)' : `error code '${errorCode}'`;

@@ -15,6 +15,7 @@ import { decisionTask } from './decision-task';
 import { readMultiInstance } from './multi-instance';
 import { hasBoundaryEvents } from './types';
 import { USER_TASK_EXTENSIONS, userTask } from './user-task';
+import { CAUGHT_DEFINITIONS, intermediateThrowEvent, readCaught, readThrown, THROW_DEFINITIONS } from './throw-events';
 import type {
   BoundaryEvent,
   DecisionTask,
@@ -22,6 +23,7 @@ import type {
   ReceiveTask,
   ElementBase,
   EndEvent,
+  EventSubProcess,
   ExclusiveGateway,
   InclusiveGateway,
   FlowElement,
@@ -42,6 +44,10 @@ export interface NodeContext {
   readonly startEvent?: string;
   /** Tasks and subprocesses: ids of the boundary events attached. */
   readonly boundaryEvents: readonly string[];
+  /** Subprocesses and event subprocesses: ids of the event subprocesses directly inside. */
+  readonly eventSubProcesses?: readonly string[];
+  /** Start events: whether they start an event subprocess. */
+  readonly inEventSubProcess?: boolean;
 }
 
 export const FLOW_NODE_TYPES = new Set([
@@ -61,6 +67,7 @@ export const FLOW_NODE_TYPES = new Set([
   'bpmn:UserTask',
   'bpmn:CallActivity',
   'bpmn:InclusiveGateway',
+  'bpmn:IntermediateThrowEvent',
 ]);
 
 const JOB_TASK_TYPES = {
@@ -108,7 +115,12 @@ function translateElement(node: BpmnElement, context: NodeContext, reject: Rejec
     case 'bpmn:ParallelGateway':
       return parallelGateway(node, context, reject);
     case 'bpmn:SubProcess':
-      return subProcess(node, context, reject);
+      return node.triggeredByEvent ? eventSubProcess(node, context, reject) : subProcess(node, context, reject);
+    case 'bpmn:IntermediateThrowEvent': {
+      const definition = singleEventDefinition(node, reject);
+      const { mappings } = mappingsOf(node, { inputs: true, outputs: true }, [], reject);
+      return intermediateThrowEvent(node, base(node, context, mappings), definition, reject);
+    }
     case 'bpmn:BoundaryEvent':
       return boundaryEvent(node, context, reject);
     case 'bpmn:IntermediateCatchEvent':
@@ -169,22 +181,30 @@ export function eventKind(definition: BpmnElement): string {
   return EVENT_KINDS[definition.$type] ?? definition.$type;
 }
 
+/** Where a start event may catch errors and escalations, and be non-interrupting, is checked by the compiler (event subprocesses only). */
 function startEvent(node: BpmnElement, context: NodeContext, reject: Reject): StartEvent {
   const definition = singleEventDefinition(node, reject);
-  if (definition && !TRIGGER_DEFINITIONS.has(definition.$type)) reject(node.id, `${eventKind(definition)} start events are not supported yet`);
+  if (definition && !TRIGGER_DEFINITIONS.has(definition.$type) && !CAUGHT_DEFINITIONS.has(definition.$type)) {
+    reject(node.id, `${eventKind(definition)} start events are not supported yet`);
+  }
   const { mappings } = mappingsOf(node, { inputs: false, outputs: true }, [], reject);
-  const trigger = definition ? readTrigger(node, definition, false, reject) : undefined;
-  return Object.freeze({ ...base(node, context, mappings), type: 'START_EVENT', ...(trigger ? { trigger } : {}) });
+  const interrupting = context.inEventSubProcess ? { interrupting: node.isInterrupting !== false } : {};
+  const common = { ...base(node, context, mappings), type: 'START_EVENT', ...interrupting } as const;
+  if (!definition) return Object.freeze(common);
+  if (CAUGHT_DEFINITIONS.has(definition.$type)) return Object.freeze({ ...common, caught: readCaught(node, definition, reject) });
+  // a message start event of an event subprocess correlates like a catch event: it needs a correlation key
+  return Object.freeze({ ...common, trigger: readTrigger(node, definition, context.inEventSubProcess === true, reject) });
 }
 
 function endEvent(node: BpmnElement, context: NodeContext, reject: Reject): EndEvent {
   const definition = singleEventDefinition(node, reject);
-  const supported = ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition'];
+  const supported = ['bpmn:TerminateEventDefinition', 'bpmn:ErrorEventDefinition', ...THROW_DEFINITIONS];
   if (definition && !supported.includes(definition.$type)) reject(node.id, `${eventKind(definition)} end events are not supported yet`);
   const { mappings } = mappingsOf(node, { inputs: true, outputs: false }, [], reject);
   const common = { ...base(node, context, mappings), type: 'END_EVENT' } as const;
   if (!definition) return Object.freeze({ ...common, eventType: 'NONE' });
   if (definition.$type === 'bpmn:TerminateEventDefinition') return Object.freeze({ ...common, eventType: 'TERMINATE' });
+  if (THROW_DEFINITIONS.has(definition.$type)) return Object.freeze({ ...common, ...readThrown(node, definition, reject) });
   const error = definition.errorRef;
   if (!error) reject(node.id, 'an error end event must reference an error (errorRef)');
   const code = error.errorCode?.trim();
@@ -266,6 +286,19 @@ function subProcess(node: BpmnElement, context: NodeContext, reject: Reject): Su
     startEvent: context.startEvent!,
     children: context.children,
     boundaryEvents: context.boundaryEvents,
+    ...(context.eventSubProcesses?.length ? { eventSubProcesses: context.eventSubProcesses } : {}),
+  });
+}
+
+function eventSubProcess(node: BpmnElement, context: NodeContext, reject: Reject): EventSubProcess {
+  mappingsOf(node, { inputs: false, outputs: false }, [], reject);
+  if (context.boundaryEvents.length > 0) reject(node.id, 'an event subprocess cannot have boundary events');
+  return Object.freeze({
+    ...base(node, context),
+    type: 'EVENT_SUB_PROCESS',
+    startEvent: context.startEvent!,
+    children: context.children,
+    ...(context.eventSubProcesses?.length ? { eventSubProcesses: context.eventSubProcesses } : {}),
   });
 }
 
@@ -282,6 +315,18 @@ function boundaryEvent(node: BpmnElement, context: NodeContext, reject: Reject):
       interrupting: node.cancelActivity !== false,
       eventType: trigger.kind,
       trigger,
+    });
+  }
+  if (definition.$type === 'bpmn:EscalationEventDefinition') {
+    const { mappings } = mappingsOf(node, { inputs: false, outputs: true }, [], reject);
+    const { code } = readCaught(node, definition, reject);
+    return Object.freeze({
+      ...base(node, context, mappings),
+      type: 'BOUNDARY_EVENT',
+      attachedTo: node.attachedToRef!.id!,
+      interrupting: node.cancelActivity !== false,
+      eventType: 'ESCALATION',
+      ...(code ? { escalationCode: code } : {}),
     });
   }
   if (definition.$type !== 'bpmn:ErrorEventDefinition') {

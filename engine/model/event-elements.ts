@@ -1,12 +1,12 @@
 /**
- * Timer and message events, receive tasks and event-based gateways: how their
+ * Timer, message and signal events, receive tasks and event-based gateways: how their
  * event definitions compile into `EventTrigger`s. Static timer values are
  * checked at deploy; FEEL ones when the timer is created.
  */
 import { attribute, modelExpression, zeebeExtensions, type Reject } from './extensions';
 import type { BpmnElement } from './moddle';
 import { invalidTimerValue } from './timer-values';
-import type { EventTrigger, FlowElement, MessageDefinition, SequenceFlow, TimerDefinition } from './types';
+import type { EventTrigger, FlowElement, MessageDefinition, SequenceFlow, SignalDefinition, TimerDefinition } from './types';
 
 /** The parts of timer and message definitions moddle hands over. */
 interface EventDefinitionNode extends BpmnElement {
@@ -16,7 +16,7 @@ interface EventDefinitionNode extends BpmnElement {
   readonly messageRef?: BpmnElement;
 }
 
-export const TRIGGER_DEFINITIONS = new Set(['bpmn:TimerEventDefinition', 'bpmn:MessageEventDefinition']);
+export const TRIGGER_DEFINITIONS = new Set(['bpmn:TimerEventDefinition', 'bpmn:MessageEventDefinition', 'bpmn:SignalEventDefinition']);
 
 /**
  * Reads a timer or message definition. `withCorrelationKey`: every message catch but a
@@ -33,12 +33,22 @@ export function readTrigger(
   if (definition.$type === 'bpmn:MessageEventDefinition') {
     return { kind: 'MESSAGE', message: readMessage(node, event.messageRef, withCorrelationKey, reject) };
   }
+  if (definition.$type === 'bpmn:SignalEventDefinition') return { kind: 'SIGNAL', signal: readSignal(node, definition, reject) };
   return reject(node.id, `unsupported event definition ${definition.$type}`);
 }
 
 /** A receive task names its message itself (`messageRef` on the task), with a correlation key. */
 export function readReceiveTaskMessage(node: BpmnElement, reject: Reject): { readonly kind: 'MESSAGE'; readonly message: MessageDefinition } {
   return { kind: 'MESSAGE', message: readMessage(node, (node as EventDefinitionNode).messageRef, true, reject) };
+}
+
+/** A signal event's signal: `signalRef` to a `bpmn:signal` with a name (static or FEEL). */
+export function readSignal(node: BpmnElement, definition: BpmnElement, reject: Reject): SignalDefinition {
+  const signal = definition.signalRef;
+  if (!signal) reject(node.id, 'a signal event must reference a signal (signalRef)');
+  const rawName = signal.name?.trim();
+  if (!rawName || rawName === '=') reject(node.id, `the signal '${signal.id}' has no name`);
+  return Object.freeze({ name: modelExpression(rawName, node.id, 'the signal name', reject) });
 }
 
 function readTimer(node: BpmnElement, event: EventDefinitionNode, reject: Reject): TimerDefinition {
@@ -98,7 +108,7 @@ export function checkEventBasedGateway(
     if (target.type !== 'INTERMEDIATE_CATCH_EVENT') {
       reject(
         gateway.id,
-        `an event-based gateway may only lead to timer or message intermediate catch events, but '${target.id}' is a ${target.type}`,
+        `an event-based gateway may only lead to timer, message or signal intermediate catch events, but '${target.id}' is a ${target.type}`,
       );
     }
     if (target.incoming.length > 1) {

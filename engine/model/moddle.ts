@@ -26,6 +26,10 @@ export interface BpmnElement {
   readonly isForCompensation?: boolean;
   readonly errorRef?: BpmnElement;
   readonly errorCode?: string;
+  readonly isInterrupting?: boolean;
+  readonly escalationRef?: BpmnElement;
+  readonly escalationCode?: string;
+  readonly signalRef?: BpmnElement;
 }
 
 /** A zeebe:* (or foreign) extension element; its attributes depend on the type. */

@@ -41,9 +41,6 @@ export function buildGraph(process: BpmnElement, reject: Reject): ProcessGraph {
         continue;
       }
       if (!FLOW_NODE_TYPES.has(element.$type)) reject(element.id, `element type '${element.$type}' is not supported yet`);
-      if (element.$type === 'bpmn:SubProcess' && element.triggeredByEvent) {
-        reject(element.id, 'event subprocesses are not supported yet');
-      }
       nodes.set(element.id, { node: element, id: element.id, scopeId });
       children.push(element.id);
       if (element.$type === 'bpmn:SubProcess') collect(element, element.id);

@@ -33,6 +33,8 @@ export type BpmnElementType =
   | 'USER_TASK'
   | 'CALL_ACTIVITY'
   | 'INCLUSIVE_GATEWAY'
+  | 'EVENT_SUB_PROCESS'
+  | 'INTERMEDIATE_THROW_EVENT'
   /** Instances only: the container of a multi-instance activity's inner instances. */
   | 'MULTI_INSTANCE_BODY';
 
@@ -66,10 +68,22 @@ export interface MessageDefinition {
   readonly correlationKey?: Expression;
 }
 
+/** A signal by name (static or FEEL); a signal is broadcast to every subscription with its name. */
+export interface SignalDefinition {
+  readonly name: Expression;
+}
+
 /** What a catching event waits for. */
 export type EventTrigger =
   | { readonly kind: 'TIMER'; readonly timer: TimerDefinition }
-  | { readonly kind: 'MESSAGE'; readonly message: MessageDefinition };
+  | { readonly kind: 'MESSAGE'; readonly message: MessageDefinition }
+  | { readonly kind: 'SIGNAL'; readonly signal: SignalDefinition };
+
+/** An error or escalation a start event of an event subprocess catches; no code catches every one. */
+export interface CaughtThrow {
+  readonly kind: 'ERROR' | 'ESCALATION';
+  readonly code?: string;
+}
 
 /** zeebe:loopCharacteristics of a multi-instance activity. */
 export interface MultiInstance {
@@ -119,8 +133,12 @@ export interface InclusiveGateway extends ElementBase {
 
 export interface StartEvent extends ElementBase {
   readonly type: 'START_EVENT';
-  /** Timer and message start events (process level only); none start events have none. */
+  /** Timer, message and signal start events; none start events have none. */
   readonly trigger?: EventTrigger;
+  /** Start events of event subprocesses only: the error or escalation caught. */
+  readonly caught?: CaughtThrow;
+  /** Start events of event subprocesses: whether triggering it terminates the rest of the scope. */
+  readonly interrupting?: boolean;
 }
 
 export interface IntermediateCatchEvent extends ElementBase {
@@ -141,9 +159,21 @@ export interface EventBasedGateway extends ElementBase {
 
 export interface EndEvent extends ElementBase {
   readonly type: 'END_EVENT';
-  readonly eventType: 'NONE' | 'TERMINATE' | 'ERROR';
+  readonly eventType: 'NONE' | 'TERMINATE' | 'ERROR' | 'ESCALATION' | 'SIGNAL';
   /** For ERROR: the code thrown (static or FEEL). */
   readonly errorCode?: Expression;
+  /** For ESCALATION: the code thrown (static or FEEL). */
+  readonly escalationCode?: Expression;
+  /** For SIGNAL: the signal broadcast. */
+  readonly signal?: SignalDefinition;
+}
+
+/** Throws an escalation or broadcasts a signal, then goes on; a none throw event just passes. */
+export interface IntermediateThrowEvent extends ElementBase {
+  readonly type: 'INTERMEDIATE_THROW_EVENT';
+  readonly eventType: 'NONE' | 'ESCALATION' | 'SIGNAL';
+  readonly escalationCode?: Expression;
+  readonly signal?: SignalDefinition;
 }
 
 export interface JobTask extends ElementBase {
@@ -186,16 +216,29 @@ export interface SubProcess extends ElementBase {
   readonly children: readonly string[];
   readonly boundaryEvents: readonly string[];
   readonly multiInstance?: MultiInstance;
+  /** Ids of the event subprocesses directly inside. */
+  readonly eventSubProcesses?: readonly string[];
+}
+
+/** bpmn:subProcess triggeredByEvent="true": started by its one start event while its enclosing scope is active. */
+export interface EventSubProcess extends ElementBase {
+  readonly type: 'EVENT_SUB_PROCESS';
+  readonly startEvent: string;
+  readonly children: readonly string[];
+  /** Ids of the event subprocesses directly inside. */
+  readonly eventSubProcesses?: readonly string[];
 }
 
 export interface BoundaryEvent extends ElementBase {
   readonly type: 'BOUNDARY_EVENT';
   readonly attachedTo: string;
   readonly interrupting: boolean;
-  readonly eventType: 'ERROR' | 'TIMER' | 'MESSAGE';
+  readonly eventType: 'ERROR' | 'ESCALATION' | 'TIMER' | 'MESSAGE' | 'SIGNAL';
   /** ERROR: the error code caught; undefined catches every error. */
   readonly errorCode?: string;
-  /** TIMER and MESSAGE: what triggers it. */
+  /** ESCALATION: the escalation code caught; undefined catches every escalation. */
+  readonly escalationCode?: string;
+  /** TIMER, MESSAGE and SIGNAL: what triggers it. */
   readonly trigger?: EventTrigger;
 }
 
@@ -214,7 +257,9 @@ export type FlowElement =
   | EventBasedGateway
   | UserTask
   | CallActivity
-  | InclusiveGateway;
+  | InclusiveGateway
+  | EventSubProcess
+  | IntermediateThrowEvent;
 
 export interface SequenceFlow {
   readonly id: string;
@@ -236,6 +281,8 @@ export interface ExecutableProcess {
   readonly eventStartEvents?: readonly string[];
   /** Ids of the top-level flow nodes. */
   readonly children: readonly string[];
+  /** Ids of the top-level event subprocesses. */
+  readonly eventSubProcesses?: readonly string[];
   readonly elements: ReadonlyMap<string, FlowElement>;
   readonly flows: ReadonlyMap<string, SequenceFlow>;
 }

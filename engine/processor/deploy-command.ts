@@ -6,6 +6,7 @@
 import type { DeployedDecision, DeployedDecisionRequirements, DeployedProcess, DeployResult } from '../api';
 import type { DecisionRequirements } from '../dmn/types';
 import { InvalidArgumentError } from '../errors';
+import { nextVersion } from '../state/deleted-versions';
 import type { ExecutableProcess } from '../model/types';
 import type { ProcessingContext } from './context';
 import { checkDecisionResources, deployDecisionResource } from './deploy-decisions';
@@ -58,7 +59,7 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
       const definition = {
         key: ctx.nextKey(),
         bpmnProcessId: process.bpmnProcessId,
-        version: (latest?.version ?? 0) + 1,
+        version: nextVersion(ctx.state.deletedVersions, 'PROCESS', process.bpmnProcessId, latest?.version),
         checksum: resource.checksum,
         resourceName: resource.name,
         process,

@@ -7,6 +7,7 @@
 import type { DeployedDecision, DeployedDecisionRequirements } from '../api';
 import type { DecisionRequirements } from '../dmn/types';
 import { InvalidArgumentError } from '../errors';
+import { nextVersion } from '../state/deleted-versions';
 import type { DecisionRequirementsDefinition } from '../state/decision-state';
 import type { ProcessingContext } from './context';
 
@@ -69,7 +70,7 @@ export function deployDecisionResource(
     key: ctx.nextKey(),
     id: drg.id,
     name: drg.name,
-    version: (latest?.version ?? 0) + 1,
+    version: nextVersion(ctx.state.deletedVersions, 'DECISION_REQUIREMENTS', drg.id, latest?.version),
     checksum: resource.checksum,
     resourceKey,
     resourceName: resource.name,
@@ -101,7 +102,7 @@ export function deployDecisionResource(
       key: ctx.nextKey(),
       decisionId: decision.id,
       name: decision.name,
-      version: (ctx.state.decisions.latestDecision.get(decision.id)?.version ?? 0) + 1,
+      version: nextVersion(ctx.state.deletedVersions, 'DECISION', decision.id, ctx.state.decisions.latestDecision.get(decision.id)?.version),
       requirements,
     };
     ctx.state.decisions.addDecision(definition);

@@ -13,6 +13,8 @@ import type { ProcessingContext } from './context';
 import { evaluateCalledDecision } from './decision-task';
 import { throwErrorEvent, unhandledErrorMessage } from './error-events';
 import { activateWaitingElement, closeEventSubscriptions, openBoundaryEvents } from './event-subscriptions';
+import { openEventSubProcesses } from './event-subprocesses';
+import { activateThrowEvent } from './throw-events';
 import { activateCallActivity, calledInstanceCompleted } from './call-activity';
 import { activateInclusiveGateway, activateReadyInclusiveJoins, arriveAtInclusiveJoin } from './inclusive-gateway';
 import { clearIncident, raiseIncident } from './incidents';
@@ -60,6 +62,7 @@ export function activateElement(ctx: ProcessingContext, instance: ElementInstanc
 export function continueActivation(ctx: ProcessingContext, instance: ElementInstance): void {
   const element = elementOf(ctx, instance);
   if (!element) {
+    if (!openEventSubProcesses(ctx, instance)) return;
     markActivated(ctx, instance);
     activateStartEvent(ctx, instance, instance.startEventId ?? ctx.definitionOf(instance).process.startEvent);
     return;
@@ -93,8 +96,10 @@ export function continueActivation(ctx: ProcessingContext, instance: ElementInst
           }
           return;
         }
-        markActivated(ctx, instance);
-        completeElement(ctx, instance);
+        activateThrowEvent(ctx, instance, element, variables);
+        return;
+      case 'INTERMEDIATE_THROW_EVENT':
+        activateThrowEvent(ctx, instance, element, variables);
         return;
       case 'SERVICE_TASK':
       case 'SEND_TASK':
@@ -134,8 +139,14 @@ export function continueActivation(ctx: ProcessingContext, instance: ElementInst
         return;
       }
       case 'SUB_PROCESS':
+        if (!openEventSubProcesses(ctx, instance)) return;
         markActivated(ctx, instance);
         activateStartEvent(ctx, instance, element.startEvent);
+        return;
+      case 'EVENT_SUB_PROCESS':
+        // entered only through its start event (event-subprocesses.ts), which creates that start event itself
+        if (!openEventSubProcesses(ctx, instance)) return;
+        markActivated(ctx, instance);
         return;
       case 'INTERMEDIATE_CATCH_EVENT':
       case 'RECEIVE_TASK':

@@ -1,6 +1,6 @@
 /**
- * Opening and closing what an element instance waits for: timers and message
- * subscriptions of catch events, receive tasks, event-based gateways (one per
+ * Opening and closing what an element instance waits for: timers, message and
+ * signal subscriptions of catch events, receive tasks, event-based gateways (one per
  * event after the gateway) and boundary events (owned by their host). Closed
  * when the element instance completes or terminates.
  */
@@ -14,9 +14,10 @@ import type { ProcessingContext } from './context';
 import { markActivated } from './element-lifecycle';
 import { completeChosenEvent } from './event-trigger';
 import { correlateBufferedMessage, openSubscription, closeSubscription } from './message-subscriptions';
+import { closeSignalSubscription, openSignalSubscription } from './signal-subscriptions';
 import { cancelTimer, createTimer, timerSchedule } from './timer-events';
 
-interface PlannedCatch {
+export interface PlannedCatch {
   readonly targetElementId: string;
   readonly trigger: EventTrigger;
   readonly interrupting: boolean;
@@ -57,20 +58,32 @@ export function activateWaitingElement(ctx: ProcessingContext, instance: Element
 }
 
 /** Evaluates everything first, so that a failing expression (an incident) leaves nothing half open. */
-function open(ctx: ProcessingContext, instance: ElementInstance, planned: readonly PlannedCatch[], variables: () => Variables): void {
+export function open(ctx: ProcessingContext, instance: ElementInstance, planned: readonly PlannedCatch[], variables: () => Variables): void {
   const prepared = planned.map((catchEvent) => {
     const { trigger } = catchEvent;
-    if (trigger.kind === 'TIMER') return { catchEvent, timer: timerSchedule(ctx.now, trigger.timer, variables) };
-    const name = evaluateString(trigger.message.name, trigger.message.name.kind === 'feel' ? variables() : {});
-    return { catchEvent, message: { name, correlationKey: correlationKeyOf(trigger.message.correlationKey!, variables) } };
+    switch (trigger.kind) {
+      case 'TIMER':
+        return { catchEvent, timer: timerSchedule(ctx.now, trigger.timer, variables) };
+      case 'MESSAGE': {
+        const name = evaluateString(trigger.message.name, trigger.message.name.kind === 'feel' ? variables() : {});
+        return { catchEvent, message: { name, correlationKey: correlationKeyOf(trigger.message.correlationKey!, variables) } };
+      }
+      case 'SIGNAL':
+        return { catchEvent, signalName: evaluateString(trigger.signal.name, trigger.signal.name.kind === 'feel' ? variables() : {}) };
+      default: {
+        const unknown: never = trigger;
+        throw new Error(`unknown trigger ${JSON.stringify(unknown)}`);
+      }
+    }
   });
   const owner = {
     elementInstanceKey: instance.key,
     processInstanceKey: instance.processInstanceKey,
     processDefinitionKey: instance.processDefinitionKey,
   };
-  for (const { catchEvent, timer, message } of prepared) {
+  for (const { catchEvent, timer, message, signalName } of prepared) {
     if (timer) createTimer(ctx, owner, catchEvent.targetElementId, timer);
+    if (signalName !== undefined) openSignalSubscription(ctx, instance, catchEvent.targetElementId, signalName, catchEvent.interrupting);
     if (message) {
       const subscription = openSubscription(ctx, instance, catchEvent.targetElementId, message.name, message.correlationKey, catchEvent.interrupting);
       // after the element is activated: a buffered message then triggers it like a new one would
@@ -92,7 +105,8 @@ function correlationKeyOf(expression: Expression, variables: () => Variables): s
 }
 
 function hasOpenEvents(ctx: ProcessingContext, instance: ElementInstance): boolean {
-  return ctx.state.events.timersOf(instance.key).length > 0 || ctx.state.events.subscriptionsOf(instance.key).length > 0;
+  const { events } = ctx.state;
+  return events.timersOf(instance.key).length > 0 || events.subscriptionsOf(instance.key).length > 0 || events.signalSubscriptionsOf(instance.key).length > 0;
 }
 
 /** A receive task re-activated after an incident already has its own subscription. */
@@ -101,12 +115,19 @@ function hasOpenEventsBesidesBoundaries(ctx: ProcessingContext, instance: Elemen
   const own = (target: string): boolean => !boundaries.has(target);
   return (
     ctx.state.events.timersOf(instance.key).some((t) => own(t.targetElementId)) ||
-    ctx.state.events.subscriptionsOf(instance.key).some((s) => own(s.targetElementId))
+    ctx.state.events.subscriptionsOf(instance.key).some((s) => own(s.targetElementId)) ||
+    ctx.state.events.signalSubscriptionsOf(instance.key).some((s) => own(s.targetElementId))
   );
 }
 
-/** Removes every timer and message subscription an element instance owns. */
-export function closeEventSubscriptions(ctx: ProcessingContext, instance: ElementInstance): void {
-  for (const timer of ctx.state.events.timersOf(instance.key)) cancelTimer(ctx, timer);
-  for (const subscription of ctx.state.events.subscriptionsOf(instance.key)) closeSubscription(ctx, subscription);
+/** Removes every timer, message and signal subscription an element instance owns (only those for `targets`, when given). */
+export function closeEventSubscriptions(ctx: ProcessingContext, instance: ElementInstance, targets?: ReadonlySet<string>): void {
+  const closing = (target: string): boolean => !targets || targets.has(target);
+  for (const timer of ctx.state.events.timersOf(instance.key)) if (closing(timer.targetElementId)) cancelTimer(ctx, timer);
+  for (const subscription of ctx.state.events.subscriptionsOf(instance.key)) {
+    if (closing(subscription.targetElementId)) closeSubscription(ctx, subscription);
+  }
+  for (const subscription of ctx.state.events.signalSubscriptionsOf(instance.key)) {
+    if (closing(subscription.targetElementId)) closeSignalSubscription(ctx, subscription);
+  }
 }

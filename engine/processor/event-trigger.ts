@@ -2,7 +2,7 @@
  * What happens when a timer fires or a message correlates: the waiting element
  * (catch event, receive task) completes with the message's variables; an
  * event-based gateway completes towards the event that triggered; a boundary
- * event starts, interrupting its host or not.
+ * event starts, interrupting its host or not; an event subprocess starts in its scope.
  */
 import type { Variables } from '../api';
 import type { BoundaryEvent, FlowElement } from '../model/types';
@@ -10,6 +10,7 @@ import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
 import { activateWithVariables, completeElement, createChild, elementOf, markActivated, setTaskResult, terminateElement } from './element-lifecycle';
 import { closeEventSubscriptions } from './event-subscriptions';
+import { triggerEventSubProcess } from './event-subprocesses';
 
 /**
  * Events chosen at an event-based gateway, waiting for their element instance to
@@ -19,6 +20,9 @@ const chosenAtGateway = new WeakMap<ProcessingContext, Map<string, Variables>>()
 
 /** Triggers `targetElementId` for `owner`; true when the owner still waits afterwards (non-interrupting). */
 export function triggerCatch(ctx: ProcessingContext, owner: ElementInstance, targetElementId: string, variables: Variables): boolean {
+  const target = ctx.definitionOf(owner).process.elements.get(targetElementId);
+  // the start event of an event subprocess: the owner is the scope it starts in
+  if (target?.type === 'START_EVENT') return triggerEventSubProcess(ctx, owner, target, variables);
   const element = elementOf(ctx, owner);
   if (!element) return false;
   if (element.type === 'EVENT_BASED_GATEWAY') {

@@ -13,7 +13,7 @@ export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInpu
   const { state } = ctx;
   if (input.processDefinitionKey !== undefined && input.processDefinitionKey > 0) {
     const definition = state.definitions.get(input.processDefinitionKey);
-    if (!definition) {
+    if (!definition || state.deletedDefinitions.has(definition.key)) {
       throw new NotFoundError(
         `Expected to find process definition with key '${input.processDefinitionKey}', but none found`,
       );
@@ -29,7 +29,9 @@ export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInpu
     return latest;
   }
   for (const definition of state.definitions.values()) {
-    if (definition.bpmnProcessId === input.bpmnProcessId && definition.version === input.version) return definition;
+    if (definition.bpmnProcessId === input.bpmnProcessId && definition.version === input.version && !state.deletedDefinitions.has(definition.key)) {
+      return definition;
+    }
   }
   throw new NotFoundError(
     `Expected to find process definition with process ID '${input.bpmnProcessId}' and version '${input.version}', but none found`,

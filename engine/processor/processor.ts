@@ -188,6 +188,7 @@ export class Processor {
       definitions: ctx.changes.definitions,
       decisionRequirements: ctx.changes.decisionRequirements,
       decisions: ctx.changes.decisions,
+      deletions: ctx.changes.deletions,
     };
     return { ctx, commands, answers, prepared };
   }

@@ -4,7 +4,8 @@
  * cost nothing but their records when batches are large.
  */
 import type { DecisionRequirementsRow, DecisionRow } from './decision-state';
-import type { BufferedMessage, MessageSubscription, Timer } from './event-types';
+import type { BufferedMessage, MessageSubscription, SignalSubscription, Timer } from './event-types';
+import type { ResourceDeletion } from './sql/delete-resources';
 import type { DeployedResource, ElementInstance, EngineRecord, Incident, Job, ProcessDefinitionRow, Variable } from './types';
 
 export class TableChanges<T> {
@@ -42,6 +43,7 @@ export interface PersistedKeys {
   readonly timers: Set<number>;
   readonly messageSubscriptions: Set<number>;
   readonly messages: Set<number>;
+  readonly signalSubscriptions: Set<number>;
 }
 
 export function emptyPersistedKeys(): PersistedKeys {
@@ -53,6 +55,7 @@ export function emptyPersistedKeys(): PersistedKeys {
     timers: new Set(),
     messageSubscriptions: new Set(),
     messages: new Set(),
+    signalSubscriptions: new Set(),
   };
 }
 
@@ -65,10 +68,12 @@ export class BatchChanges {
   readonly timers: TableChanges<Timer>;
   readonly messageSubscriptions: TableChanges<MessageSubscription>;
   readonly messages: TableChanges<BufferedMessage>;
+  readonly signalSubscriptions: TableChanges<SignalSubscription>;
   readonly resources: DeployedResource[] = [];
   readonly definitions: ProcessDefinitionRow[] = [];
   readonly decisionRequirements: DecisionRequirementsRow[] = [];
   readonly decisions: DecisionRow[] = [];
+  readonly deletions: ResourceDeletion[] = [];
   lastKey = 0;
   lastPosition = 0;
 
@@ -80,6 +85,7 @@ export class BatchChanges {
     this.timers = new TableChanges(persisted.timers);
     this.messageSubscriptions = new TableChanges(persisted.messageSubscriptions);
     this.messages = new TableChanges(persisted.messages);
+    this.signalSubscriptions = new TableChanges(persisted.signalSubscriptions);
   }
 
   settle(): void {
@@ -90,5 +96,6 @@ export class BatchChanges {
     this.timers.settle();
     this.messageSubscriptions.settle();
     this.messages.settle();
+    this.signalSubscriptions.settle();
   }
 }

@@ -5,6 +5,7 @@
 import type { Pool } from 'pg';
 import type { DecisionRequirementsRow, DecisionRow } from './decision-state';
 import type { DeployedResource, ProcessDefinitionRow } from './types';
+import { deleteResources, type ResourceDeletion } from './sql/delete-resources';
 import { insertDecisions } from './sql/insert-decisions';
 import { insertDeployment } from './sql/insert-deployment';
 import { writeBatch, type BatchParameters } from './sql/write-batch';
@@ -16,12 +17,14 @@ export interface PreparedBatch {
   /** DMN deployments; each comes with its resource row, so `resources` is never empty then. */
   readonly decisionRequirements?: readonly DecisionRequirementsRow[];
   readonly decisions?: readonly DecisionRow[];
+  /** DeleteResource: as rare as deployments, and in the same kind of transaction. */
+  readonly deletions?: readonly ResourceDeletion[];
 }
 
 export async function commitBatch(pool: Pool, batch: PreparedBatch): Promise<void> {
   const client = await pool.connect();
   try {
-    if (batch.resources.length === 0 && batch.definitions.length === 0) {
+    if (batch.resources.length === 0 && batch.definitions.length === 0 && (batch.deletions ?? []).length === 0) {
       await writeBatch(client, batch.parameters);
       return;
     }
@@ -30,6 +33,7 @@ export async function commitBatch(pool: Pool, batch: PreparedBatch): Promise<voi
     try {
       await insertDeployment(client, batch.resources, batch.definitions);
       await insertDecisions(client, batch.decisionRequirements ?? [], batch.decisions ?? []);
+      await deleteResources(client, batch.deletions ?? []);
       await writeBatch(client, batch.parameters);
       await client.query('commit');
     } catch (error) {

@@ -63,4 +63,21 @@ export class DecisionState {
     const latest = this.latestDecision.get(definition.decisionId);
     if (!latest || latest.version < definition.version) this.latestDecision.set(definition.decisionId, definition);
   }
+
+  /** DeleteResource: the DRG and its decisions go; the latest versions left take over. */
+  removeRequirements(definition: DecisionRequirementsDefinition): void {
+    this.requirements.delete(definition.key);
+    const decisions = this.decisionsOfRequirements.get(definition.key);
+    this.decisionsOfRequirements.delete(definition.key);
+    if (this.latestRequirements.get(definition.id) === definition) {
+      this.latestRequirements.delete(definition.id);
+      for (const other of this.requirements.values()) if (other.id === definition.id) this.addRequirements(other);
+    }
+    for (const decision of decisions?.values() ?? []) {
+      this.decisions.delete(decision.key);
+      if (this.latestDecision.get(decision.decisionId) !== decision) continue;
+      this.latestDecision.delete(decision.decisionId);
+      for (const other of this.decisions.values()) if (other.decisionId === decision.decisionId) this.addDecision(other);
+    }
+  }
 }

@@ -6,6 +6,7 @@
 import type { ExecutableProcess } from '../model/types';
 import { emptyPersistedKeys, type PersistedKeys } from './changes';
 import { DecisionState } from './decision-state';
+import type { DeletedVersions } from './deleted-versions';
 import { EventState } from './event-state';
 import type { ElementInstance, Incident, Job, Variable } from './types';
 
@@ -41,10 +42,25 @@ export class EngineState {
   lastKey = PARTITION_ONE_KEY_BASE;
   lastPosition = 0;
 
+  /** Deleted definitions that running instances still use (draining): never started again. */
+  readonly deletedDefinitions = new Set<number>();
+  readonly deletedVersions: DeletedVersions = new Map();
+
   addDefinition(definition: Definition): void {
     this.definitions.set(definition.key, definition);
     const latest = this.latestDefinition.get(definition.bpmnProcessId);
     if (!latest || latest.version < definition.version) this.latestDefinition.set(definition.bpmnProcessId, definition);
+  }
+
+  /** DeleteResource: kept for its running instances when draining; the latest version left takes over. */
+  deleteDefinition(definition: Definition, draining: boolean): void {
+    if (draining) this.deletedDefinitions.add(definition.key);
+    else this.definitions.delete(definition.key);
+    if (this.latestDefinition.get(definition.bpmnProcessId) !== definition) return;
+    this.latestDefinition.delete(definition.bpmnProcessId);
+    for (const other of this.definitions.values()) {
+      if (other.bpmnProcessId === definition.bpmnProcessId && !this.deletedDefinitions.has(other.key)) this.addDefinition(other);
+    }
   }
 
   childrenOf(scopeKey: number): ReadonlySet<number> {

@@ -1,9 +1,9 @@
 /**
- * Timers, message subscriptions and buffered messages in memory, with the
+ * Timers, message and signal subscriptions and buffered messages in memory, with the
  * indexes the processor looks them up by: the element instance that owns them,
  * and a message's name and correlation key.
  */
-import type { BufferedMessage, MessageSubscription, Timer } from './event-types';
+import type { BufferedMessage, MessageSubscription, SignalSubscription, Timer } from './event-types';
 
 export function messageAddress(name: string, correlationKey: string): string {
   return `${name}\u0000${correlationKey}`;
@@ -12,6 +12,7 @@ export function messageAddress(name: string, correlationKey: string): string {
 export class EventState {
   readonly timers = new Map<number, Timer>();
   readonly subscriptions = new Map<number, MessageSubscription>();
+  readonly signalSubscriptions = new Map<number, SignalSubscription>();
   /** Buffered messages; insertion order is publication order. */
   readonly messages = new Map<number, BufferedMessage>();
   /** bpmnProcessId + correlation key → the process instance a message with that key started. */
@@ -21,6 +22,32 @@ export class EventState {
   private readonly subscriptionsByAddress = new Map<string, Set<number>>();
   private readonly messagesByAddress = new Map<string, Set<number>>();
   private readonly messageIds = new Map<string, number>();
+  private readonly signalSubscriptionsByOwner = new Map<number, Set<number>>();
+  private readonly signalSubscriptionsByName = new Map<string, Set<number>>();
+
+  addSignalSubscription(subscription: SignalSubscription): void {
+    this.signalSubscriptions.set(subscription.key, subscription);
+    add(this.signalSubscriptionsByOwner, subscription.elementInstanceKey, subscription.key);
+    add(this.signalSubscriptionsByName, subscription.signalName, subscription.key);
+  }
+
+  removeSignalSubscription(subscription: SignalSubscription): void {
+    this.signalSubscriptions.delete(subscription.key);
+    remove(this.signalSubscriptionsByOwner, subscription.elementInstanceKey, subscription.key);
+    remove(this.signalSubscriptionsByName, subscription.signalName, subscription.key);
+  }
+
+  signalSubscriptionsOf(elementInstanceKey: number): readonly SignalSubscription[] {
+    const keys = this.signalSubscriptionsByOwner.get(elementInstanceKey);
+    if (!keys) return NONE;
+    return [...keys].map((key) => this.signalSubscriptions.get(key)!);
+  }
+
+  /** Open subscriptions for a signal name, oldest first. */
+  signalSubscriptionsFor(name: string): SignalSubscription[] {
+    const keys = [...(this.signalSubscriptionsByName.get(name) ?? [])].sort((a, b) => a - b);
+    return keys.map((key) => this.signalSubscriptions.get(key)!);
+  }
 
   addTimer(timer: Timer): void {
     this.timers.set(timer.key, timer);

@@ -33,6 +33,19 @@ export interface MessageSubscription {
   interrupting: boolean;
 }
 
+/** An element instance waiting for a signal (catch event, boundary host, event subprocess scope); row in `engine.signal_subscription`. */
+export interface SignalSubscription {
+  key: number;
+  elementInstanceKey: number;
+  processInstanceKey: number;
+  processDefinitionKey: number;
+  bpmnProcessId: string;
+  /** The event the signal triggers. */
+  targetElementId: string;
+  signalName: string;
+  interrupting: boolean;
+}
+
 export interface BufferedMessage {
   key: number;
   name: string;

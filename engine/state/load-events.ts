@@ -1,7 +1,7 @@
-/** Reads timers, message subscriptions and buffered messages back at start (see load-state.ts). */
+/** Reads timers, message and signal subscriptions and buffered messages back at start (see load-state.ts). */
 import type { Pool } from 'pg';
 import type { EngineState } from './engine-state';
-import type { BufferedMessage, MessageSubscription, Timer } from './event-types';
+import type { BufferedMessage, MessageSubscription, SignalSubscription, Timer } from './event-types';
 
 export async function loadEvents(pool: Pool, state: EngineState): Promise<void> {
   const { events, persisted } = state;
@@ -19,6 +19,11 @@ export async function loadEvents(pool: Pool, state: EngineState): Promise<void> 
   for (const { data } of messages.rows) {
     events.addMessage(data);
     persisted.messages.add(data.key);
+  }
+  const signalSubscriptions = await pool.query<{ data: SignalSubscription }>('select data from engine.signal_subscription order by key');
+  for (const { data } of signalSubscriptions.rows) {
+    events.addSignalSubscription(data);
+    persisted.signalSubscriptions.add(data.key);
   }
   for (const instance of state.elementInstances.values()) {
     if (instance.startedByCorrelationKey !== undefined) {

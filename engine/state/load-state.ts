@@ -6,7 +6,9 @@ import type { Pool } from 'pg';
 import type { ExecutableProcess } from '../model/types';
 import { EngineState } from './engine-state';
 import { loadDecisions } from './load-decisions';
+import { loadDeletedVersions } from './deleted-versions';
 import { loadEvents } from './load-events';
+import { removeDrainedDefinitions } from './sql/delete-resources';
 import type { ElementInstance, Incident, Job } from './types';
 
 export type CompileResource = (content: Buffer, resourceName: string) => Promise<readonly ExecutableProcess[]>;
@@ -21,6 +23,7 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
   state.lastKey = Number(row.last_key);
   state.lastPosition = Number(row.last_position);
 
+  await removeDrainedDefinitions(pool);
   const definitions = await pool.query<{
     key: string;
     bpmn_process_id: string;
@@ -29,8 +32,9 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
     resource_key: string;
     resource_name: string;
     content: Buffer;
+    deleted: boolean;
   }>(
-    `select d.key, d.bpmn_process_id, d.version, d.checksum, r.key as resource_key, r.resource_name, r.content
+    `select d.key, d.bpmn_process_id, d.version, d.checksum, d.deleted, r.key as resource_key, r.resource_name, r.content
        from engine.process_definition d join engine.deployment_resource r on r.key = d.resource_key
       order by d.key`,
   );
@@ -40,14 +44,21 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
     if (!processes) compiled.set(d.resource_key, (processes = await compile(d.content, d.resource_name)));
     const process = processes.find((p) => p.bpmnProcessId === d.bpmn_process_id);
     if (!process) throw new Error(`resource ${d.resource_name} no longer defines process ${d.bpmn_process_id}`);
-    state.addDefinition({
+    const definition = {
       key: Number(d.key),
       bpmnProcessId: d.bpmn_process_id,
       version: d.version,
       checksum: d.checksum,
       resourceName: d.resource_name,
       process,
-    });
+    };
+    // a deleted one still draining serves its running instances only
+    if (d.deleted) {
+      state.definitions.set(definition.key, definition);
+      state.deletedDefinitions.add(definition.key);
+    } else {
+      state.addDefinition(definition);
+    }
   }
 
   const instances = await pool.query<{ data: ElementInstance }>('select data from engine.element_instance order by key');
@@ -79,5 +90,6 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
   }
   await loadEvents(pool, state);
   await loadDecisions(pool, state);
+  await loadDeletedVersions(pool, state.deletedVersions);
   return state;
 }

@@ -115,7 +115,12 @@ export type ValueType =
   | 'MESSAGE_START_EVENT_SUBSCRIPTION'
   | 'DECISION_REQUIREMENTS'
   | 'DECISION'
-  | 'DECISION_EVALUATION';
+  | 'DECISION_EVALUATION'
+  | 'SIGNAL'
+  | 'SIGNAL_SUBSCRIPTION'
+  | 'ESCALATION'
+  | 'PROCESS_INSTANCE_MODIFICATION'
+  | 'RESOURCE_DELETION';
 
 /** One entry of the append-only record log (Zeebe's exporter records). */
 export interface EngineRecord {

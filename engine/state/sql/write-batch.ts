@@ -58,7 +58,13 @@ with
     select (r->>0)::bigint, r->>1, r->>2, r->>3, to_timestamp((r->>4)::float8 / 1000), r->5
       from jsonb_array_elements($16::jsonb) r
     on conflict (key) do update set data = excluded.data),
-  removed_messages as (delete from engine.message where key = any($17::bigint[]))
+  removed_messages as (delete from engine.message where key = any($17::bigint[])),
+  signal_subscriptions as (
+    insert into engine.signal_subscription (key, element_instance_key, process_instance_key, signal_name, data)
+    select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->4
+      from jsonb_array_elements($18::jsonb) r
+    on conflict (key) do update set data = excluded.data),
+  removed_signal_subscriptions as (delete from engine.signal_subscription where key = any($19::bigint[]))
 update engine.meta set last_key = $10, last_position = $11 where id = 1`;
 
 /** The statement's parameters; built synchronously, before the next batch touches the same objects. */
@@ -123,7 +129,7 @@ export function batchParameters(changes: BatchChanges): BatchParameters {
   ];
 }
 
-/** $12-$17: timers, message subscriptions, buffered messages. */
+/** $12-$19: timers, message subscriptions, buffered messages, signal subscriptions. */
 function eventParameters(changes: BatchChanges): unknown[] {
   const timers = [...changes.timers.upserts.values()].map((t) => [
     t.key,
@@ -143,6 +149,13 @@ function eventParameters(changes: BatchChanges): unknown[] {
     s,
   ]);
   const messages = [...changes.messages.upserts.values()].map((m) => [m.key, m.name, m.correlationKey, m.messageId, m.deadline, m]);
+  const signalSubscriptions = [...changes.signalSubscriptions.upserts.values()].map((s) => [
+    s.key,
+    s.elementInstanceKey,
+    s.processInstanceKey,
+    s.signalName,
+    s,
+  ]);
   return [
     JSON.stringify(timers),
     [...changes.timers.deletes],
@@ -150,6 +163,8 @@ function eventParameters(changes: BatchChanges): unknown[] {
     [...changes.messageSubscriptions.deletes],
     JSON.stringify(messages),
     [...changes.messages.deletes],
+    JSON.stringify(signalSubscriptions),
+    [...changes.signalSubscriptions.deletes],
   ];
 }
 

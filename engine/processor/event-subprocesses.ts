@@ -1,0 +1,108 @@
+/**
+ * Event subprocesses. Their timer, message and signal start events wait while
+ * the enclosing scope (process, subprocess, event subprocess) is active: the
+ * scope instance owns those subscriptions, so they close when it ends. Error
+ * and escalation start events are found when something throws (catch-scopes.ts).
+ *
+ * Triggered, an interrupting one terminates everything else in the scope and
+ * closes the scope's other event subprocess subscriptions; a non-interrupting
+ * one runs beside the rest, and its subscription stays open (timer cycles
+ * repeat). Either way the scope completes only when nothing is left in it, the
+ * event subprocess included.
+ */
+import type { Variables } from '../api';
+import { ExpressionError } from '../errors';
+import type { EventSubProcess, StartEvent } from '../model/types';
+import type { ElementInstance } from '../state/types';
+import type { ProcessingContext } from './context';
+import { activateElement, activateWithVariables, createChild, elementOf, terminateElement } from './element-lifecycle';
+import { closeEventSubscriptions, open, type PlannedCatch } from './event-subscriptions';
+import { raiseIncident } from './incidents';
+import { visibleVariables } from './variables';
+
+/** The event subprocesses directly inside a scope instance; none for a multi-instance body (each inner instance has its own). */
+export function eventSubProcessesOf(ctx: ProcessingContext, scope: ElementInstance): readonly EventSubProcess[] {
+  if (scope.elementType === 'MULTI_INSTANCE_BODY') return [];
+  const { process } = ctx.definitionOf(scope);
+  const element = elementOf(ctx, scope);
+  const ids = !element
+    ? process.eventSubProcesses
+    : element.type === 'SUB_PROCESS' || element.type === 'EVENT_SUB_PROCESS'
+      ? element.eventSubProcesses
+      : undefined;
+  return (ids ?? []).map((id) => process.elements.get(id) as EventSubProcess);
+}
+
+export function startEventOf(ctx: ProcessingContext, scope: ElementInstance, eventSubProcess: EventSubProcess): StartEvent {
+  return ctx.definitionOf(scope).process.elements.get(eventSubProcess.startEvent) as StartEvent;
+}
+
+/** Whether an interrupting event subprocess runs in the scope: then no other one may start there. */
+export function isInterrupted(ctx: ProcessingContext, scope: ElementInstance): boolean {
+  for (const key of ctx.state.childrenOf(scope.key)) {
+    const child = ctx.state.elementInstances.get(key)!;
+    if (child.elementType !== 'EVENT_SUB_PROCESS') continue;
+    const start = ctx.definitionOf(child).process.elements.get((elementOf(ctx, child) as EventSubProcess).startEvent) as StartEvent;
+    if (start.interrupting !== false) return true;
+  }
+  return false;
+}
+
+/**
+ * Opens the timers, message and signal subscriptions of the scope's event
+ * subprocesses as the scope activates. False when an expression failed: an
+ * incident on the scope, and nothing opened (resolving it tries again).
+ */
+export function openEventSubProcesses(ctx: ProcessingContext, scope: ElementInstance): boolean {
+  const planned: PlannedCatch[] = [];
+  for (const eventSubProcess of eventSubProcessesOf(ctx, scope)) {
+    const start = startEventOf(ctx, scope, eventSubProcess);
+    if (start.trigger) planned.push({ targetElementId: start.id, trigger: start.trigger, interrupting: start.interrupting !== false });
+  }
+  if (planned.length === 0 || isOpen(ctx, scope, new Set(planned.map((p) => p.targetElementId)))) return true;
+  try {
+    open(ctx, scope, planned, () => visibleVariables(ctx.state, scope.key));
+    return true;
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    raiseIncident(ctx, scope, 'EXTRACT_VALUE_ERROR', error.message);
+    return false;
+  }
+}
+
+function isOpen(ctx: ProcessingContext, scope: ElementInstance, targets: ReadonlySet<string>): boolean {
+  const { events } = ctx.state;
+  return (
+    events.timersOf(scope.key).some((t) => targets.has(t.targetElementId)) ||
+    events.subscriptionsOf(scope.key).some((s) => targets.has(s.targetElementId)) ||
+    events.signalSubscriptionsOf(scope.key).some((s) => targets.has(s.targetElementId))
+  );
+}
+
+/**
+ * Starts the event subprocess of `start` in `scope`, the trigger's variables on
+ * its start event. True when the scope still waits for the event afterwards
+ * (non-interrupting).
+ */
+export function triggerEventSubProcess(ctx: ProcessingContext, scope: ElementInstance, start: StartEvent, variables: Variables): boolean {
+  if (scope.state !== 'ACTIVATED') return false;
+  const eventSubProcess = ctx.definitionOf(scope).process.elements.get(start.scopeId) as EventSubProcess;
+  const interrupting = start.interrupting !== false;
+  if (interrupting) {
+    const starts = new Set(eventSubProcessesOf(ctx, scope).map((e) => e.startEvent));
+    closeEventSubscriptions(ctx, scope, starts);
+    for (const childKey of [...ctx.state.childrenOf(scope.key)]) {
+      terminateElement(ctx, ctx.state.elementInstances.get(childKey)!);
+    }
+    if (scope.joins) {
+      delete scope.joins;
+      ctx.saveElementInstance(scope);
+    }
+  }
+  const instance = createChild(ctx, scope, eventSubProcess);
+  activateElement(ctx, instance);
+  if (instance.state !== 'ACTIVATED') return !interrupting;
+  const startInstance = createChild(ctx, instance, start);
+  activateWithVariables(ctx, startInstance, variables);
+  return !interrupting;
+}
