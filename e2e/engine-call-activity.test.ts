@@ -8,25 +8,13 @@ import { status } from '@grpc/grpc-js';
 
 import { eventually } from '../test-support/engine';
 import { calledProcess, callingProcess } from './fixtures/activity-models';
-import { failure, type ZeebeClient } from './fixtures/sdk';
+import { failure } from './fixtures/sdk';
 import { useSdkEngine } from './fixtures/sdk-engine';
 
 jest.setTimeout(60_000);
 
 const sdk = useSdkEngine();
 
-type Job = Omit<Awaited<ReturnType<ZeebeClient['activateJobs']>>[number], 'variables'> & { readonly variables: Record<string, unknown> };
-
-async function deploy(xml: string, name: string): Promise<void> {
-  await sdk.zbc.deployResource({ name, process: Buffer.from(xml) });
-}
-
-async function job(type: string): Promise<Job> {
-  return eventually(async () => {
-    const [found] = await sdk.zbc.activateJobs({ type, worker: 'call', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 500 });
-    return found as Job | undefined;
-  }, { what: `a job of ${type}` });
-}
 
 async function incidentOf(processInstanceKey: string) {
   const [incident] = await eventually(async () => {
@@ -46,14 +34,14 @@ async function processRecords(processInstanceKey: string, intent: string) {
 }
 
 test('by default the child sees every variable of the caller, and the caller gets every variable of the child', async () => {
-  await deploy(calledProcess('ca-child-all', 'ca-child-all'), 'child.bpmn');
-  await deploy(callingProcess('ca-parent-all', { calledProcessId: 'ca-child-all' }), 'parent.bpmn');
+  await sdk.deploy(calledProcess('ca-child-all', 'ca-child-all'), 'child.bpmn');
+  await sdk.deploy(callingProcess('ca-parent-all', { calledProcessId: 'ca-child-all' }), 'parent.bpmn');
   const result = sdk.zbc.createProcessInstanceWithResult({
     bpmnProcessId: 'ca-parent-all',
     variables: { eventId: 'e-1', category: 'water' },
     requestTimeout: 20_000,
   });
-  const childJob = await job('ca-child-all');
+  const childJob = await sdk.nextJob('ca-child-all');
   expect(childJob.bpmnProcessId).toBe('ca-child-all');
   expect(childJob.variables).toEqual({ eventId: 'e-1', category: 'water' });
   await sdk.zbc.completeJob({ jobKey: childJob.key, variables: { fixed: true } });
@@ -74,8 +62,8 @@ test('by default the child sees every variable of the caller, and the caller get
 });
 
 test('propagateAllParentVariables="false": the child gets only the input mappings; output mappings choose what comes back', async () => {
-  await deploy(calledProcess('ca-child-mapped', 'ca-child-mapped'), 'child.bpmn');
-  await deploy(
+  await sdk.deploy(calledProcess('ca-child-mapped', 'ca-child-mapped'), 'child.bpmn');
+  await sdk.deploy(
     callingProcess('ca-parent-mapped', {
       calledProcessId: 'ca-child-mapped',
       propagateAllParentVariables: false,
@@ -89,32 +77,32 @@ test('propagateAllParentVariables="false": the child gets only the input mapping
     variables: { event: { id: 'e-2' }, secret: 'not for the child' },
     requestTimeout: 20_000,
   });
-  const childJob = await job('ca-child-mapped');
+  const childJob = await sdk.nextJob('ca-child-mapped');
   expect(childJob.variables).toEqual({ caseId: 'e-2' });
   await sdk.zbc.completeJob({ jobKey: childJob.key, variables: { verdict: 'ok', scratch: 1 } });
   expect((await result).variables).toEqual({ event: { id: 'e-2' }, secret: 'not for the child', childVerdict: 'ok' });
 });
 
 test('propagateAllChildVariables="false" without output mappings: nothing of the child comes back', async () => {
-  await deploy(calledProcess('ca-child-none', 'ca-child-none'), 'child.bpmn');
-  await deploy(callingProcess('ca-parent-none', { calledProcessId: 'ca-child-none', propagateAllChildVariables: false }), 'parent.bpmn');
+  await sdk.deploy(calledProcess('ca-child-none', 'ca-child-none'), 'child.bpmn');
+  await sdk.deploy(callingProcess('ca-parent-none', { calledProcessId: 'ca-child-none', propagateAllChildVariables: false }), 'parent.bpmn');
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'ca-parent-none', variables: { a: 1 }, requestTimeout: 20_000 });
-  const childJob = await job('ca-child-none');
+  const childJob = await sdk.nextJob('ca-child-none');
   await sdk.zbc.completeJob({ jobKey: childJob.key, variables: { b: 2 } });
   expect((await result).variables).toEqual({ a: 1 });
 });
 
 test('the called process id may be FEEL, evaluated when the call activity activates', async () => {
-  await deploy(calledProcess('ca-child-water', 'ca-child-water'), 'child.bpmn');
-  await deploy(callingProcess('ca-parent-feel', { calledProcessId: '="ca-child-" + department' }), 'parent.bpmn');
+  await sdk.deploy(calledProcess('ca-child-water', 'ca-child-water'), 'child.bpmn');
+  await sdk.deploy(callingProcess('ca-parent-feel', { calledProcessId: '="ca-child-" + department' }), 'parent.bpmn');
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'ca-parent-feel', variables: { department: 'water' }, requestTimeout: 20_000 });
-  await sdk.zbc.completeJob({ jobKey: (await job('ca-child-water')).key, variables: {} });
+  await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('ca-child-water')).key, variables: {} });
   await result;
 });
 
 test("an error the child does not catch crosses to the call activity's boundary event; the child is terminated", async () => {
-  await deploy(calledProcess('ca-child-error', 'ca-child-error'), 'child.bpmn');
-  await deploy(
+  await sdk.deploy(calledProcess('ca-child-error', 'ca-child-error'), 'child.bpmn');
+  await sdk.deploy(
     callingProcess('ca-parent-error', {
       calledProcessId: 'ca-child-error',
       errorBoundary: { errorCode: 'NOT_OURS', caughtTaskType: 'ca-parent-error-handle' },
@@ -122,9 +110,9 @@ test("an error the child does not catch crosses to the call activity's boundary 
     'parent.bpmn',
   );
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'ca-parent-error', variables: {}, requestTimeout: 20_000 });
-  const childJob = await job('ca-child-error');
+  const childJob = await sdk.nextJob('ca-child-error');
   await sdk.zbc.throwError({ jobKey: childJob.key, errorCode: 'NOT_OURS', errorMessage: 'belongs to roads', variables: { reason: 'roads' } });
-  const handle = await job('ca-parent-error-handle');
+  const handle = await sdk.nextJob('ca-parent-error-handle');
   expect(handle.variables).toMatchObject({ reason: 'roads' });
   await sdk.zbc.completeJob({ jobKey: handle.key, variables: {} });
   await result;
@@ -132,10 +120,10 @@ test("an error the child does not catch crosses to the call activity's boundary 
 });
 
 test('cancelling the caller cancels the child; the child itself cannot be cancelled on its own', async () => {
-  await deploy(calledProcess('ca-child-cancel', 'ca-child-cancel'), 'child.bpmn');
-  await deploy(callingProcess('ca-parent-cancel', { calledProcessId: 'ca-child-cancel' }), 'parent.bpmn');
+  await sdk.deploy(calledProcess('ca-child-cancel', 'ca-child-cancel'), 'child.bpmn');
+  await sdk.deploy(callingProcess('ca-parent-cancel', { calledProcessId: 'ca-child-cancel' }), 'parent.bpmn');
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'ca-parent-cancel', variables: {} });
-  const childJob = await job('ca-child-cancel');
+  const childJob = await sdk.nextJob('ca-child-cancel');
 
   const refused = await failure(sdk.zbc.cancelProcessInstance(childJob.processInstanceKey));
   expect(refused.code).toBe(status.FAILED_PRECONDITION);
@@ -147,22 +135,22 @@ test('cancelling the caller cancels the child; the child itself cannot be cancel
 });
 
 test('a called process that is not deployed raises CALLED_ELEMENT_ERROR; deployed and resolved, the call goes on', async () => {
-  await deploy(callingProcess('ca-parent-missing', { calledProcessId: 'ca-child-later' }), 'parent.bpmn');
+  await sdk.deploy(callingProcess('ca-parent-missing', { calledProcessId: 'ca-child-later' }), 'parent.bpmn');
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'ca-parent-missing', variables: {} });
   const incident = await incidentOf(processInstanceKey);
   expect(incident).toMatchObject({
     errorType: 'CALLED_ELEMENT_ERROR',
     errorMessage: "Expected process with BPMN process id 'ca-child-later' to be deployed, but not found.",
   });
-  await deploy(calledProcess('ca-child-later', 'ca-child-later'), 'child.bpmn');
+  await sdk.deploy(calledProcess('ca-child-later', 'ca-child-later'), 'child.bpmn');
   await sdk.zbc.resolveIncident({ incidentKey: incident.key });
-  await sdk.zbc.completeJob({ jobKey: (await job('ca-child-later')).key, variables: {} });
+  await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('ca-child-later')).key, variables: {} });
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the caller to complete' });
 });
 
 test('a multi-instance call activity starts one child per item', async () => {
-  await deploy(calledProcess('ca-child-each', 'ca-child-each'), 'child.bpmn');
-  await deploy(
+  await sdk.deploy(calledProcess('ca-child-each', 'ca-child-each'), 'child.bpmn');
+  await sdk.deploy(
     callingProcess('ca-parent-each', {
       calledProcessId: 'ca-child-each',
       propagateAllChildVariables: false,
@@ -172,8 +160,8 @@ test('a multi-instance call activity starts one child per item', async () => {
     'parent.bpmn',
   );
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'ca-parent-each', variables: { departments: ['water', 'roads'] }, requestTimeout: 20_000 });
-  const first = await job('ca-child-each');
-  const second = await job('ca-child-each');
+  const first = await sdk.nextJob('ca-child-each');
+  const second = await sdk.nextJob('ca-child-each');
   for (const child of [second, first]) {
     await sdk.zbc.completeJob({ jobKey: child.key, variables: { answer: `${String(child.variables.department)}: ok` } });
   }
@@ -181,8 +169,8 @@ test('a multi-instance call activity starts one child per item', async () => {
 });
 
 test('a sequential multi-instance call activity carries on after an engine restart', async () => {
-  await deploy(calledProcess('ca-child-restart', 'ca-child-restart'), 'child.bpmn');
-  await deploy(
+  await sdk.deploy(calledProcess('ca-child-restart', 'ca-child-restart'), 'child.bpmn');
+  await sdk.deploy(
     callingProcess('ca-parent-restart', {
       calledProcessId: 'ca-child-restart',
       loop: { sequential: true, inputCollection: '=[1, 2]', inputElement: 'n', outputCollection: 'doubled', outputElement: '=double' },
@@ -190,9 +178,9 @@ test('a sequential multi-instance call activity carries on after an engine resta
     'parent.bpmn',
   );
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'ca-parent-restart', variables: {} });
-  const first = await job('ca-child-restart');
+  const first = await sdk.nextJob('ca-child-restart');
   await sdk.zbc.completeJob({ jobKey: first.key, variables: { double: Number(first.variables.n) * 2 } });
-  const second = await job('ca-child-restart');
+  const second = await sdk.nextJob('ca-child-restart');
   await sdk.te.restart();
   await sdk.zbc.completeJob({ jobKey: second.key, variables: { double: Number(second.variables.n) * 2 } });
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the caller to complete' });

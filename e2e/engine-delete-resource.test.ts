@@ -9,14 +9,13 @@ import { status } from '@grpc/grpc-js';
 import { dmn, literalDecision } from '../engine/dmn/fixtures/tables';
 import { eventually } from '../test-support/engine';
 import { end, eventProcess, serviceTask, start, timerStart } from './fixtures/event-models';
-import { failure, type ZeebeClient } from './fixtures/sdk';
+import { failure } from './fixtures/sdk';
 import { useSdkEngine } from './fixtures/sdk-engine';
 
 jest.setTimeout(60_000);
 
 const sdk = useSdkEngine();
 
-type Job = Awaited<ReturnType<ZeebeClient['activateJobs']>>[number];
 
 /** start → one task of this type → end. */
 function taskProcess(processId: string, type: string): string {
@@ -27,13 +26,6 @@ async function deployProcess(processId: string, type: string): Promise<{ key: st
   const result = await sdk.zbc.deployResource({ name: `${processId}.bpmn`, process: Buffer.from(taskProcess(processId, type)) });
   const process = result.deployments[0]!.process!;
   return { key: process.processDefinitionKey, version: process.version };
-}
-
-async function job(type: string): Promise<Job> {
-  return eventually(async () => {
-    const [found] = await sdk.zbc.activateJobs({ type, worker: 'delete', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 500 });
-    return found;
-  }, { what: `a job of ${type}` });
 }
 
 async function definitionRow(key: string): Promise<{ deleted: boolean; resources: number } | undefined> {
@@ -55,7 +47,7 @@ test('deleting the latest version: its running instance goes on, new instances u
   const v2 = await deployProcess('del-latest', 'del-latest-v2');
   expect(v2.version).toBe(2);
   const running = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'del-latest', variables: {} });
-  const runningJob = await job('del-latest-v2');
+  const runningJob = await sdk.nextJob('del-latest-v2');
 
   await sdk.zbc.deleteResource({ resourceKey: v2.key });
 
@@ -93,7 +85,7 @@ test('deletions hold across restarts; a draining version serves its instance, th
   const v1 = await deployProcess('del-restart', 'del-restart-v1');
   const v2 = await deployProcess('del-restart', 'del-restart-v2');
   const running = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'del-restart', variables: {} });
-  const runningJob = await job('del-restart-v2');
+  const runningJob = await sdk.nextJob('del-restart-v2');
 
   await sdk.zbc.deleteResource({ resourceKey: v1.key });
   expect(await definitionRow(v1.key)).toBeUndefined();

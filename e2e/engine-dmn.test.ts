@@ -46,10 +46,6 @@ async function incidentsOf(processInstanceKey: string) {
   }, { what: 'an incident' });
 }
 
-async function completed(processInstanceKey: string): Promise<void> {
-  await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
-}
-
 describe('deploy', () => {
   test('a .dmn deploys its decision requirements and decisions; identical content keeps the versions', async () => {
     const first = await deployDecision('route-event.dmn', ROUTE_EVENT_DMN);
@@ -228,7 +224,7 @@ describe('business rule tasks', () => {
 
     await sdk.zbc.setVariables({ elementInstanceKey: processInstanceKey, variables: { amount: 50 }, local: false });
     await sdk.zbc.resolveIncident({ incidentKey: incident!.key });
-    await completed(processInstanceKey);
+    await sdk.untilCompleted(processInstanceKey);
     expect(await sdk.te.incidents(processInstanceKey)).toEqual([]);
     const { rows } = await sdk.te.pool.query(
       `select intent from engine.record where process_instance_key = $1 and value_type = 'DECISION_EVALUATION' order by position`,
@@ -245,7 +241,7 @@ describe('business rule tasks', () => {
 
     await deployDecision('later.dmn', dmn('later-drg', literalDecision({ id: 'later-answer', expression: '42' })));
     await sdk.zbc.resolveIncident({ incidentKey: incident!.key });
-    await completed(processInstanceKey);
+    await sdk.untilCompleted(processInstanceKey);
   });
 });
 

@@ -10,7 +10,6 @@
  */
 import { eventually } from '../test-support/engine';
 import { completions, instancesOf, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
-import type { ZeebeClient } from './fixtures/sdk';
 import { useSdkEngine } from './fixtures/sdk-engine';
 import {
   boundary,
@@ -33,26 +32,6 @@ jest.setTimeout(60_000);
 
 const sdk = useSdkEngine();
 
-type Job = Awaited<ReturnType<ZeebeClient['activateJobs']>>[number];
-
-async function deploy(xml: string): Promise<void> {
-  await sdk.zbc.deployResource({ name: 'escalation-signals.bpmn', process: Buffer.from(xml) });
-}
-
-async function create(bpmnProcessId: string, variables: Record<string, string | number> = {}): Promise<string> {
-  return (await sdk.zbc.createProcessInstance({ bpmnProcessId, variables })).processInstanceKey;
-}
-
-async function job(type: string): Promise<Job> {
-  return eventually(async () => {
-    const [found] = await sdk.zbc.activateJobs({ type, worker: 'esc-sig', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: -1 });
-    return found;
-  }, { what: `a job of ${type}` });
-}
-
-async function completed(key: string): Promise<void> {
-  await eventually(async () => ((await sdk.processCompleted(key)) ? true : undefined), { what: `instance ${key} to complete` });
-}
 
 /** An instance of `bpmnProcessId` waiting in `elementId` (its signal subscription open). */
 async function waitingAt(key: string, elementId: string): Promise<void> {
@@ -64,7 +43,7 @@ async function waitingAt(key: string, elementId: string): Promise<void> {
 
 describe('escalation events', () => {
   test('an intermediate throw caught by a non-interrupting boundary event: both paths go on', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esc-non',
         [
@@ -78,18 +57,18 @@ describe('escalation events', () => {
         [escalation('X1', 'LATE')],
       ),
     );
-    const key = await create('esc-non');
-    const after = await job('esc-non-after');
+    const key = await sdk.create('esc-non');
+    const after = await sdk.nextJob('esc-non-after');
     expect(await completions(sdk.te, key, 'noted-end')).toBe(1);
     const [escalated] = await records(sdk.te, { valueType: 'ESCALATION', processInstanceKey: key });
     expect(escalated).toMatchObject({ intent: 'ESCALATED', value: { escalationCode: 'LATE', throwElementId: 'raise', catchElementId: 'noted' } });
     await sdk.zbc.completeJob({ jobKey: after.key, variables: {} });
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'end')).toBe(1);
   });
 
   test('an end event caught by an interrupting catch-all boundary event: the subprocess is terminated', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esc-int',
         [
@@ -107,8 +86,8 @@ describe('escalation events', () => {
         [escalation('X2', 'ANY_CODE')],
       ),
     );
-    const key = await create('esc-int');
-    await completed(key);
+    const key = await sdk.create('esc-int');
+    await sdk.untilCompleted(key);
     expect(await isTerminated(sdk.te, key, 'sub')).toBe(true);
     expect(await isTerminated(sdk.te, key, 'up')).toBe(true);
     expect(await completions(sdk.te, key, 'caught-end')).toBe(1);
@@ -116,7 +95,7 @@ describe('escalation events', () => {
   });
 
   test('caught by a non-interrupting escalation event subprocess of the process, thrown from inside a subprocess', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esc-esp',
         [
@@ -129,18 +108,18 @@ describe('escalation events', () => {
         [escalation('X3', 'SLA')],
       ),
     );
-    const key = await create('esc-esp');
-    const notify = await job('esc-esp-notify');
+    const key = await sdk.create('esc-esp');
+    const notify = await sdk.nextJob('esc-esp-notify');
     expect(await completions(sdk.te, key, 'sub')).toBe(1);
     expect(await sdk.processCompleted(key)).toBe(false);
     await sdk.zbc.completeJob({ jobKey: notify.key, variables: {} });
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'end')).toBe(1);
   });
 
   test('an escalation a called process does not catch reaches the boundary events of its call activity', async () => {
-    await deploy(model('esc-child', [start(), end('up', escalationDef('X5'))], ['start->up'], [escalation('X5', 'NEEDS_MANAGER')]));
-    await deploy(
+    await sdk.deploy(model('esc-child', [start(), end('up', escalationDef('X5'))], ['start->up'], [escalation('X5', 'NEEDS_MANAGER')]));
+    await sdk.deploy(
       model(
         'esc-parent',
         [
@@ -154,14 +133,14 @@ describe('escalation events', () => {
         [escalation('X5', 'NEEDS_MANAGER')],
       ),
     );
-    const key = await create('esc-parent');
-    await completed(key);
+    const key = await sdk.create('esc-parent');
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'manager-end')).toBe(1);
     expect(await completions(sdk.te, key, 'end')).toBe(1);
   });
 
   test('an escalation nobody catches is no incident: the throw and end events just complete', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esc-uncaught',
         [start(), throwEvent('raise', escalationDef('X4')), end('up', escalationDef('X4'))],
@@ -169,8 +148,8 @@ describe('escalation events', () => {
         [escalation('X4', 'NOBODY')],
       ),
     );
-    const key = await create('esc-uncaught');
-    await completed(key);
+    const key = await sdk.create('esc-uncaught');
+    await sdk.untilCompleted(key);
     expect(await sdk.te.incidents(key)).toHaveLength(0);
     const escalations = await records(sdk.te, { valueType: 'ESCALATION', processInstanceKey: key });
     expect(escalations.map((r) => r.intent)).toEqual(['NOT_ESCALATED', 'NOT_ESCALATED']);
@@ -179,48 +158,48 @@ describe('escalation events', () => {
 
 describe('signal events', () => {
   test('BroadcastSignal starts an instance at a signal start event, with its variables, and answers its key', async () => {
-    await deploy(model('sig-start', [start('start', signalDef('S1')), end()], ['start->end'], [signal('S1', 'sig-start-now')]));
+    await sdk.deploy(model('sig-start', [start('start', signalDef('S1')), end()], ['start->end'], [signal('S1', 'sig-start-now')]));
     const answer = await sdk.zbc.broadcastSignal({ signalName: 'sig-start-now', variables: { district: 'east' } });
     expect(Number(answer.key)).toBeGreaterThan(2 ** 51);
     const [key] = await eventually(async () => {
       const keys = await instancesOf(sdk.te, 'sig-start');
       return keys.length > 0 ? keys : undefined;
     }, { what: 'an instance' });
-    await completed(key!);
+    await sdk.untilCompleted(key!);
     expect(await variableValue(sdk.te, key!, 'district')).toBe('east');
     const [broadcast] = await records(sdk.te, { valueType: 'SIGNAL', intent: 'BROADCASTED' });
     expect(broadcast!.key).toBe(answer.key);
   });
 
   test('only the latest version of a process starts at its signal start event', async () => {
-    await deploy(model('sig-versions', [start('start', signalDef('S10')), end()], ['start->end'], [signal('S10', 'sig-versions-go')]));
-    await deploy(model('sig-versions', [start('start', signalDef('S10')), end('end-v2')], ['start->end-v2'], [signal('S10', 'sig-versions-go')]));
+    await sdk.deploy(model('sig-versions', [start('start', signalDef('S10')), end()], ['start->end'], [signal('S10', 'sig-versions-go')]));
+    await sdk.deploy(model('sig-versions', [start('start', signalDef('S10')), end('end-v2')], ['start->end-v2'], [signal('S10', 'sig-versions-go')]));
     await sdk.zbc.broadcastSignal({ signalName: 'sig-versions-go' });
     const [key] = await eventually(async () => {
       const keys = await instancesOf(sdk.te, 'sig-versions');
       return keys.length > 0 ? keys : undefined;
     }, { what: 'an instance' });
-    await completed(key!);
+    await sdk.untilCompleted(key!);
     expect(await completions(sdk.te, key!, 'end-v2')).toBe(1);
     expect(await instancesOf(sdk.te, 'sig-versions')).toHaveLength(1);
   });
 
   test('one broadcast completes every instance waiting at a signal catch event', async () => {
-    await deploy(model('sig-catch', [start(), catchEvent('wait', signalDef('S2')), end()], ['start->wait', 'wait->end'], [signal('S2', 'sig-all-clear')]));
-    const first = await create('sig-catch');
-    const second = await create('sig-catch');
+    await sdk.deploy(model('sig-catch', [start(), catchEvent('wait', signalDef('S2')), end()], ['start->wait', 'wait->end'], [signal('S2', 'sig-all-clear')]));
+    const first = await sdk.create('sig-catch');
+    const second = await sdk.create('sig-catch');
     await waitingAt(first, 'wait');
     await waitingAt(second, 'wait');
     expect(await tableCount(sdk.te, 'signal_subscription', first)).toBe(1);
     await sdk.zbc.broadcastSignal({ signalName: 'sig-all-clear', variables: { clear: true } });
-    await completed(first);
-    await completed(second);
+    await sdk.untilCompleted(first);
+    await sdk.untilCompleted(second);
     expect(await variableValue(sdk.te, first, 'clear')).toBe(true);
     expect(await tableCount(sdk.te, 'signal_subscription', first)).toBe(0);
   });
 
   test('boundary events: a non-interrupting one fires on every broadcast, an interrupting one ends the task', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'sig-boundary',
         [start(), serviceTask('work', 'sig-boundary-work'), boundary('noted', 'work', false, signalDef('S3')), boundary('stopped', 'work', true, signalDef('S4')), end(), end('noted-end'), end('stopped-end')],
@@ -228,14 +207,14 @@ describe('signal events', () => {
         [signal('S3', 'sig-note'), signal('S4', 'sig-stop')],
       ),
     );
-    const key = await create('sig-boundary');
+    const key = await sdk.create('sig-boundary');
     await waitingAt(key, 'stopped');
     await sdk.zbc.broadcastSignal({ signalName: 'sig-note' });
     await sdk.zbc.broadcastSignal({ signalName: 'sig-note' });
     await eventually(async () => ((await completions(sdk.te, key, 'noted-end')) === 2 ? true : undefined), { what: 'two notes' });
     expect(await sdk.processCompleted(key)).toBe(false);
     await sdk.zbc.broadcastSignal({ signalName: 'sig-stop' });
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await isTerminated(sdk.te, key, 'work')).toBe(true);
     expect(await completions(sdk.te, key, 'stopped-end')).toBe(1);
     expect(await records(sdk.te, { valueType: 'JOB', intent: 'CANCELED', processInstanceKey: key })).toHaveLength(1);
@@ -243,9 +222,9 @@ describe('signal events', () => {
 
   test('intermediate throw and end events broadcast from inside a process, with the throw event input mappings as variables', async () => {
     // signals are not buffered: each listener waits before the thrower runs
-    await deploy(model('sig-listener', [start(), catchEvent('wait', signalDef('S5')), end()], ['start->wait', 'wait->end'], [signal('S5', 'sig-thrown')]));
-    await deploy(model('sig-end-listener', [start(), catchEvent('wait', signalDef('S6')), end()], ['start->wait', 'wait->end'], [signal('S6', 'sig-ended')]));
-    await deploy(
+    await sdk.deploy(model('sig-listener', [start(), catchEvent('wait', signalDef('S5')), end()], ['start->wait', 'wait->end'], [signal('S5', 'sig-thrown')]));
+    await sdk.deploy(model('sig-end-listener', [start(), catchEvent('wait', signalDef('S6')), end()], ['start->wait', 'wait->end'], [signal('S6', 'sig-ended')]));
+    await sdk.deploy(
       model(
         'sig-thrower',
         [start(), throwEvent('tell', signalDef('S5'), { '=eventId': 'thrownFor' }), end('end', signalDef('S6'))],
@@ -253,20 +232,20 @@ describe('signal events', () => {
         [signal('S5', 'sig-thrown'), signal('S6', 'sig-ended')],
       ),
     );
-    const listener = await create('sig-listener');
-    const endListener = await create('sig-end-listener');
+    const listener = await sdk.create('sig-listener');
+    const endListener = await sdk.create('sig-end-listener');
     await waitingAt(listener, 'wait');
     await waitingAt(endListener, 'wait');
-    const thrower = await create('sig-thrower', { eventId: 'ev-7' });
-    await completed(thrower);
-    await completed(listener);
-    await completed(endListener);
+    const thrower = await sdk.create('sig-thrower', { eventId: 'ev-7' });
+    await sdk.untilCompleted(thrower);
+    await sdk.untilCompleted(listener);
+    await sdk.untilCompleted(endListener);
     expect(await variableValue(sdk.te, thrower, 'thrownFor')).toBeUndefined();
     expect(await variableValue(sdk.te, listener, 'thrownFor')).toBe('ev-7');
   });
 
   test('after an event-based gateway, a signal catch event competes with a timer', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'sig-gateway',
         [start(), '<bpmn:eventBasedGateway id="gw" />', catchEvent('signalled', signalDef('S9')), catchEvent('timeout', timerDef('timeDuration', 'PT1H')), end('by-signal'), end('by-timer')],
@@ -274,16 +253,16 @@ describe('signal events', () => {
         [signal('S9', 'sig-gateway-go')],
       ),
     );
-    const key = await create('sig-gateway');
+    const key = await sdk.create('sig-gateway');
     await waitingAt(key, 'signalled');
     await sdk.zbc.broadcastSignal({ signalName: 'sig-gateway-go' });
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'by-signal')).toBe(1);
     expect(await tableCount(sdk.te, 'timer', key)).toBe(0);
   });
 
   test('a non-interrupting signal event subprocess runs beside the process', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'sig-esp',
         [start(), serviceTask('work', 'sig-esp-work'), end(), eventSubProcess('alarmed', signalDef('S7'), false, [end('a-end')], ['alarmed-start->a-end'])],
@@ -291,22 +270,22 @@ describe('signal events', () => {
         [signal('S7', 'sig-alarm')],
       ),
     );
-    const key = await create('sig-esp');
+    const key = await sdk.create('sig-esp');
     await waitingAt(key, 'alarmed-start');
     await sdk.zbc.broadcastSignal({ signalName: 'sig-alarm' });
     await eventually(async () => ((await completions(sdk.te, key, 'a-end')) === 1 ? true : undefined), { what: 'the event subprocess' });
-    await sdk.zbc.completeJob({ jobKey: (await job('sig-esp-work')).key, variables: {} });
-    await completed(key);
+    await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('sig-esp-work')).key, variables: {} });
+    await sdk.untilCompleted(key);
     expect(await tableCount(sdk.te, 'signal_subscription', key)).toBe(0);
   });
 
   test('signal subscriptions survive a restart', async () => {
-    await deploy(model('sig-restart', [start(), catchEvent('wait', signalDef('S8')), end()], ['start->wait', 'wait->end'], [signal('S8', 'sig-after-restart')]));
-    const key = await create('sig-restart');
+    await sdk.deploy(model('sig-restart', [start(), catchEvent('wait', signalDef('S8')), end()], ['start->wait', 'wait->end'], [signal('S8', 'sig-after-restart')]));
+    const key = await sdk.create('sig-restart');
     await waitingAt(key, 'wait');
     await sdk.te.restart();
     await sleep(100);
     await sdk.zbc.broadcastSignal({ signalName: 'sig-after-restart' });
-    await completed(key);
+    await sdk.untilCompleted(key);
   });
 });

@@ -8,7 +8,6 @@
  */
 import { eventually } from '../test-support/engine';
 import { completions, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
-import type { ZeebeClient } from './fixtures/sdk';
 import { useSdkEngine } from './fixtures/sdk-engine';
 import {
   boundary,
@@ -29,38 +28,18 @@ jest.setTimeout(60_000);
 
 const sdk = useSdkEngine();
 
-type Job = Awaited<ReturnType<ZeebeClient['activateJobs']>>[number];
-
-async function deploy(xml: string): Promise<void> {
-  await sdk.zbc.deployResource({ name: 'event-subprocesses.bpmn', process: Buffer.from(xml) });
-}
-
-async function create(bpmnProcessId: string, variables: Record<string, string | number> = {}): Promise<string> {
-  return (await sdk.zbc.createProcessInstance({ bpmnProcessId, variables })).processInstanceKey;
-}
-
-async function job(type: string): Promise<Job> {
-  return eventually(async () => {
-    const [found] = await sdk.zbc.activateJobs({ type, worker: 'esp', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: -1 });
-    return found;
-  }, { what: `a job of ${type}` });
-}
-
-async function completed(key: string): Promise<void> {
-  await eventually(async () => ((await sdk.processCompleted(key)) ? true : undefined), { what: `instance ${key} to complete` });
-}
 
 describe('timer start events', () => {
   test('interrupting: the rest of the process is terminated, the event subprocess runs, then the process completes', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-timer-int',
         [start(), serviceTask('work', 'esp-timer-int-work'), end(), eventSubProcess('late', timerDef('timeDuration', 'PT0.3S'), true, [end('late-end')], ['late-start->late-end'])],
         ['start->work', 'work->end'],
       ),
     );
-    const key = await create('esp-timer-int');
-    await completed(key);
+    const key = await sdk.create('esp-timer-int');
+    await sdk.untilCompleted(key);
     expect(await isTerminated(sdk.te, key, 'work')).toBe(true);
     expect(await completions(sdk.te, key, 'late-end')).toBe(1);
     expect(await completions(sdk.te, key, 'late')).toBe(1);
@@ -73,25 +52,25 @@ describe('timer start events', () => {
   });
 
   test('non-interrupting cycle: runs beside the process each time; the process completes when its work is done', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-timer-cycle',
         [start(), serviceTask('work', 'esp-cycle-work'), end(), eventSubProcess('remind', timerDef('timeCycle', 'R2/PT0.2S'), false, [end('remind-end')], ['remind-start->remind-end'])],
         ['start->work', 'work->end'],
       ),
     );
-    const key = await create('esp-timer-cycle');
+    const key = await sdk.create('esp-timer-cycle');
     await eventually(async () => ((await completions(sdk.te, key, 'remind')) === 2 ? true : undefined), { what: 'two reminders' });
     await sleep(400);
     expect(await completions(sdk.te, key, 'remind')).toBe(2);
     expect(await sdk.processCompleted(key)).toBe(false);
-    await sdk.zbc.completeJob({ jobKey: (await job('esp-cycle-work')).key, variables: {} });
-    await completed(key);
+    await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('esp-cycle-work')).key, variables: {} });
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'end')).toBe(1);
   });
 
   test('in an embedded subprocess: opened when it activates, closed when it completes', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-timer-sub',
         [
@@ -102,28 +81,28 @@ describe('timer start events', () => {
         ['start->sub', 'sub->end'],
       ),
     );
-    const key = await create('esp-timer-sub');
-    const inner = await job('esp-sub-inner');
+    const key = await sdk.create('esp-timer-sub');
+    const inner = await sdk.nextJob('esp-sub-inner');
     const [created] = await records(sdk.te, { valueType: 'TIMER', intent: 'CREATED', processInstanceKey: key });
     expect(created!.elementId).toBe('sub-late-start');
     expect(await tableCount(sdk.te, 'timer', key)).toBe(1);
     await sdk.zbc.completeJob({ jobKey: inner.key, variables: {} });
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await tableCount(sdk.te, 'timer', key)).toBe(0);
     expect(await records(sdk.te, { valueType: 'TIMER', intent: 'CANCELED', processInstanceKey: key })).toHaveLength(1);
   });
 
   test('a timer that falls due while the engine is down fires after the restart', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-timer-restart',
         [start(), serviceTask('work', 'esp-restart-work'), end(), eventSubProcess('late', timerDef('timeDuration', 'PT1S'), true, [end('late-end')], ['late-start->late-end'])],
         ['start->work', 'work->end'],
       ),
     );
-    const key = await create('esp-timer-restart');
+    const key = await sdk.create('esp-timer-restart');
     await sdk.te.restart(1_500);
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'late-end')).toBe(1);
     expect(await isTerminated(sdk.te, key, 'work')).toBe(true);
   });
@@ -131,7 +110,7 @@ describe('timer start events', () => {
 
 describe('message start events', () => {
   test('interrupting, in a subprocess: the subprocess ends through the event subprocess and the process goes on', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-msg-int',
         [
@@ -147,10 +126,10 @@ describe('message start events', () => {
         [message('M1', 'esp-cancel', '=orderId')],
       ),
     );
-    const key = await create('esp-msg-int', { orderId: 'o-1' });
-    await job('esp-msg-inner');
+    const key = await sdk.create('esp-msg-int', { orderId: 'o-1' });
+    await sdk.nextJob('esp-msg-inner');
     await sdk.zbc.publishMessage({ name: 'esp-cancel', correlationKey: 'o-1', variables: { reason: 'duplicate' } });
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await isTerminated(sdk.te, key, 'inner')).toBe(true);
     expect(await completions(sdk.te, key, 'c-end')).toBe(1);
     expect(await completions(sdk.te, key, 'end')).toBe(1);
@@ -159,7 +138,7 @@ describe('message start events', () => {
   });
 
   test('non-interrupting: the event subprocess works beside the process, which waits for it', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-msg-non',
         [start(), serviceTask('work', 'esp-non-work'), end(), eventSubProcess('notified', messageDef('M2'), false, [serviceTask('notify', 'esp-non-notify'), end('n-end')], ['notified-start->notify', 'notify->n-end'])],
@@ -167,16 +146,16 @@ describe('message start events', () => {
         [message('M2', 'esp-note', '=orderId')],
       ),
     );
-    const key = await create('esp-msg-non', { orderId: 'o-2' });
-    const work = await job('esp-non-work');
+    const key = await sdk.create('esp-msg-non', { orderId: 'o-2' });
+    const work = await sdk.nextJob('esp-non-work');
     await sdk.zbc.publishMessage({ name: 'esp-note', correlationKey: 'o-2', variables: { note: 'call back' } });
-    const notify = await job('esp-non-notify');
+    const notify = await sdk.nextJob('esp-non-notify');
     expect(notify.variables).toMatchObject({ note: 'call back' });
     await sdk.zbc.completeJob({ jobKey: work.key, variables: {} });
     await sleep(300);
     expect(await sdk.processCompleted(key)).toBe(false);
     await sdk.zbc.completeJob({ jobKey: notify.key, variables: {} });
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'end')).toBe(1);
     expect(await completions(sdk.te, key, 'n-end')).toBe(1);
   });
@@ -184,7 +163,7 @@ describe('message start events', () => {
 
 describe('error start events', () => {
   test('an error a job throws is caught by the process-level error event subprocess for its code, with its variables', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-error',
         [start(), serviceTask('work', 'esp-error-work'), end(), eventSubProcess('failed', errorDef('E1'), true, [end('f-end')], ['failed-start->f-end'])],
@@ -192,10 +171,10 @@ describe('error start events', () => {
         [error('E1', 'NOT_OURS')],
       ),
     );
-    const key = await create('esp-error');
-    const work = await job('esp-error-work');
+    const key = await sdk.create('esp-error');
+    const work = await sdk.nextJob('esp-error-work');
     await sdk.zbc.throwError({ jobKey: work.key, errorCode: 'NOT_OURS', errorMessage: 'wrong department', variables: { department: 'water' } });
-    await completed(key);
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'f-end')).toBe(1);
     expect(await variableValue(sdk.te, key, 'department')).toBe('water');
     const [created] = await records(sdk.te, { valueType: 'ERROR', intent: 'CREATED', processInstanceKey: key });
@@ -204,7 +183,7 @@ describe('error start events', () => {
   });
 
   test('inside a subprocess, its error event subprocess catches before the boundary event on it; a catch-all catches any code', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-error-precedence',
         [
@@ -222,16 +201,16 @@ describe('error start events', () => {
         [error('E2', 'ANY')],
       ),
     );
-    const key = await create('esp-error-precedence');
-    await sdk.zbc.throwError({ jobKey: (await job('esp-prec-inner')).key, errorCode: 'ANY', errorMessage: '' });
-    await completed(key);
+    const key = await sdk.create('esp-error-precedence');
+    await sdk.zbc.throwError({ jobKey: (await sdk.nextJob('esp-prec-inner')).key, errorCode: 'ANY', errorMessage: '' });
+    await sdk.untilCompleted(key);
     expect(await completions(sdk.te, key, 'sf-end')).toBe(1);
     expect(await completions(sdk.te, key, 'end')).toBe(1);
     expect(await completions(sdk.te, key, 'boundary-end')).toBe(0);
   });
 
   test('an error nothing catches still raises an incident', async () => {
-    await deploy(
+    await sdk.deploy(
       model(
         'esp-error-uncaught',
         [start(), serviceTask('work', 'esp-uncaught-work'), end(), eventSubProcess('failed', errorDef('E3'), true, [end('f-end')], ['failed-start->f-end'])],
@@ -239,8 +218,8 @@ describe('error start events', () => {
         [error('E3', 'SPECIFIC')],
       ),
     );
-    const key = await create('esp-error-uncaught');
-    await sdk.zbc.throwError({ jobKey: (await job('esp-uncaught-work')).key, errorCode: 'OTHER', errorMessage: '' });
+    const key = await sdk.create('esp-error-uncaught');
+    await sdk.zbc.throwError({ jobKey: (await sdk.nextJob('esp-uncaught-work')).key, errorCode: 'OTHER', errorMessage: '' });
     const [incident] = await eventually(async () => {
       const found = await sdk.te.incidents(key);
       return found.length > 0 ? found : undefined;

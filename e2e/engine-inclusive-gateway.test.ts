@@ -14,10 +14,6 @@ const sdk = useSdkEngine();
 
 type Job = Awaited<ReturnType<ZeebeClient['activateJobs']>>[number];
 
-async function deploy(xml: string): Promise<void> {
-  await sdk.zbc.deployResource({ name: 'inclusive.bpmn', process: Buffer.from(xml) });
-}
-
 async function take(type: string, wait = 500): Promise<Job[]> {
   return sdk.zbc.activateJobs({ type, worker: 'or', maxJobsToActivate: 10, timeout: 30_000, requestTimeout: wait });
 }
@@ -26,12 +22,8 @@ async function one(type: string): Promise<Job> {
   return eventually(async () => (await take(type))[0], { what: `a job of ${type}` });
 }
 
-async function completed(processInstanceKey: string): Promise<void> {
-  await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
-}
-
 test('the fork takes every flow whose condition holds; the join waits for both before going on, once', async () => {
-  await deploy(inclusiveProcess('or-two', 'or-two', false));
+  await sdk.deploy(inclusiveProcess('or-two', 'or-two', false));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'or-two', variables: { a: true, b: true, c: false } });
   const a = await one('or-two-a');
   const b = await one('or-two-b');
@@ -41,21 +33,21 @@ test('the fork takes every flow whose condition holds; the join waits for both b
   await sdk.zbc.completeJob({ jobKey: b.key, variables: {} });
   const after = await one('or-two-after');
   await sdk.zbc.completeJob({ jobKey: after.key, variables: {} });
-  await completed(processInstanceKey);
+  await sdk.untilCompleted(processInstanceKey);
   expect(await take('or-two-after', -1)).toEqual([]);
 });
 
 test('no condition holds: the default flow is taken, and the join passes its single token on', async () => {
-  await deploy(inclusiveProcess('or-default', 'or-default', true));
+  await sdk.deploy(inclusiveProcess('or-default', 'or-default', true));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'or-default', variables: { a: false, b: false } });
   await sdk.zbc.completeJob({ jobKey: (await one('or-default-c')).key, variables: {} });
   expect(await take('or-default-a', -1)).toEqual([]);
   await sdk.zbc.completeJob({ jobKey: (await one('or-default-after')).key, variables: {} });
-  await completed(processInstanceKey);
+  await sdk.untilCompleted(processInstanceKey);
 });
 
 test('no condition holds and there is no default flow: a CONDITION_ERROR incident', async () => {
-  await deploy(inclusiveProcess('or-none', 'or-none', false));
+  await sdk.deploy(inclusiveProcess('or-none', 'or-none', false));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'or-none', variables: { a: false, b: false, c: false } });
   const [incident] = await eventually(async () => {
     const rows = await sdk.te.incidents(processInstanceKey);
@@ -95,7 +87,7 @@ test('a token that turns away from the join is not waited for', async () => {
   ${flow('to-end', 'after', 'end')}
 </bpmn:process>
 </bpmn:definitions>`;
-  await deploy(xml);
+  await sdk.deploy(xml);
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'or-away', variables: {} });
   const a = await one('or-away-a');
   await sdk.zbc.completeJob({ jobKey: (await one('or-away-b')).key, variables: {} });
@@ -103,5 +95,5 @@ test('a token that turns away from the join is not waited for', async () => {
   expect(await take('or-away-after', 300)).toEqual([]);
   await sdk.zbc.completeJob({ jobKey: a.key, variables: { toJoin: false } });
   await sdk.zbc.completeJob({ jobKey: (await one('or-away-after')).key, variables: {} });
-  await completed(processInstanceKey);
+  await sdk.untilCompleted(processInstanceKey);
 });

@@ -7,7 +7,7 @@
  */
 import { status } from '@grpc/grpc-js';
 
-import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
+import { eventually } from '../test-support/engine';
 import {
   end,
   eventGateway,
@@ -22,25 +22,15 @@ import {
   type MessageSpec,
 } from './fixtures/event-models';
 import { completions, instancesOf, isCompleted, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
-import { connectSdk, failure, silenceClientCancellations, type ZeebeClient } from './fixtures/sdk';
+import { failure } from './fixtures/sdk';
+import { useSdkEngine } from './fixtures/sdk-engine';
 
 jest.setTimeout(60_000);
 
-let te: TestEngine;
-let zbc: ZeebeClient;
-let consoleError: jest.SpyInstance | undefined;
-
-async function deploy(xml: string, name = 'messages.bpmn') {
-  const result = await zbc.deployResource({ name, process: Buffer.from(xml) });
-  return result.deployments[0].process;
-}
-
-async function create(bpmnProcessId: string, variables: Record<string, string | number> = {}): Promise<string> {
-  return (await zbc.createProcessInstance({ bpmnProcessId, variables })).processInstanceKey;
-}
+const sdk = useSdkEngine();
 
 function completes(key: string, bpmnProcessId: string): Promise<boolean> {
-  return eventually(async () => ((await isCompleted(te, key, bpmnProcessId)) ? true : undefined), { what: `${bpmnProcessId} to complete` });
+  return eventually(async () => ((await isCompleted(sdk.te, key, bpmnProcessId)) ? true : undefined), { what: `${bpmnProcessId} to complete` });
 }
 
 /** start → catch (message `name`, correlated by `=orderId`) → end */
@@ -49,122 +39,110 @@ function catchProcess(processId: string, name: string, outputs: Readonly<Record<
   return eventProcess(processId, [start(), messageCatch('wait', 'msg', outputs), end()], ['start->wait', 'wait->end'], [message]);
 }
 
-beforeAll(async () => {
-  consoleError = silenceClientCancellations();
-  te = await startTestEngine();
-  zbc = connectSdk(te.port);
-}, 120_000);
-
-afterAll(async () => {
-  await zbc?.close();
-  await te?.stop();
-  consoleError?.mockRestore();
-});
-
 describe('message catch event', () => {
   test('a published message correlates by name and key; its variables reach the process', async () => {
-    await deploy(catchProcess('msg-catch', 'paid'));
-    const key = await create('msg-catch', { orderId: 'o-1' });
-    const other = await create('msg-catch', { orderId: 'o-2' });
-    expect(await tableCount(te, 'message_subscription', key)).toBe(1);
-    const published = await zbc.publishMessage({ name: 'paid', correlationKey: 'o-1', variables: { amount: 42 } });
+    await sdk.deploy(catchProcess('msg-catch', 'paid'));
+    const key = await sdk.create('msg-catch', { orderId: 'o-1' });
+    const other = await sdk.create('msg-catch', { orderId: 'o-2' });
+    expect(await tableCount(sdk.te, 'message_subscription', key)).toBe(1);
+    const published = await sdk.zbc.publishMessage({ name: 'paid', correlationKey: 'o-1', variables: { amount: 42 } });
     expect(published.key).toMatch(/^\d+$/);
     await completes(key, 'msg-catch');
-    expect(await variableValue(te, key, 'amount')).toBe(42);
-    expect(await isCompleted(te, other, 'msg-catch')).toBe(false);
-    expect(await tableCount(te, 'message_subscription', key)).toBe(0);
-    await zbc.cancelProcessInstance(other);
-    expect(await tableCount(te, 'message_subscription', other)).toBe(0);
+    expect(await variableValue(sdk.te, key, 'amount')).toBe(42);
+    expect(await isCompleted(sdk.te, other, 'msg-catch')).toBe(false);
+    expect(await tableCount(sdk.te, 'message_subscription', key)).toBe(0);
+    await sdk.zbc.cancelProcessInstance(other);
+    expect(await tableCount(sdk.te, 'message_subscription', other)).toBe(0);
   });
 
   test('output mappings read the message variables', async () => {
-    await deploy(catchProcess('msg-catch-out', 'rated', { '=score * 2': 'doubled' }));
-    const key = await create('msg-catch-out', { orderId: 'o-3' });
-    await zbc.publishMessage({ name: 'rated', correlationKey: 'o-3', variables: { score: 4 } });
+    await sdk.deploy(catchProcess('msg-catch-out', 'rated', { '=score * 2': 'doubled' }));
+    const key = await sdk.create('msg-catch-out', { orderId: 'o-3' });
+    await sdk.zbc.publishMessage({ name: 'rated', correlationKey: 'o-3', variables: { score: 4 } });
     await completes(key, 'msg-catch-out');
-    expect(await variableValue(te, key, 'doubled')).toBe(8);
-    expect(await variableValue(te, key, 'score')).toBeUndefined();
+    expect(await variableValue(sdk.te, key, 'doubled')).toBe(8);
+    expect(await variableValue(sdk.te, key, 'score')).toBeUndefined();
   });
 
   test('a numeric correlation key is matched as text', async () => {
-    await deploy(catchProcess('msg-catch-number', 'numbered'));
-    const key = await create('msg-catch-number', { orderId: 1234 });
-    await zbc.publishMessage({ name: 'numbered', correlationKey: '1234', variables: {} });
+    await sdk.deploy(catchProcess('msg-catch-number', 'numbered'));
+    const key = await sdk.create('msg-catch-number', { orderId: 1234 });
+    await sdk.zbc.publishMessage({ name: 'numbered', correlationKey: '1234', variables: {} });
     await completes(key, 'msg-catch-number');
   });
 
   test('one message correlates to every waiting instance', async () => {
-    await deploy(catchProcess('msg-broadcast', 'shared'));
-    const keys = [await create('msg-broadcast', { orderId: 'same' }), await create('msg-broadcast', { orderId: 'same' })];
-    await zbc.publishMessage({ name: 'shared', correlationKey: 'same', variables: {} });
+    await sdk.deploy(catchProcess('msg-broadcast', 'shared'));
+    const keys = [await sdk.create('msg-broadcast', { orderId: 'same' }), await sdk.create('msg-broadcast', { orderId: 'same' })];
+    await sdk.zbc.publishMessage({ name: 'shared', correlationKey: 'same', variables: {} });
     for (const key of keys) await completes(key, 'msg-broadcast');
   });
 });
 
 test('receive task: waits for its message', async () => {
-  await deploy(
+  await sdk.deploy(
     eventProcess('msg-receive', [start(), receiveTask('receive', 'msg'), end()], ['start->receive', 'receive->end'], [
       { id: 'msg', name: 'delivered', correlationKey: '=parcel' },
     ]),
   );
-  const key = await create('msg-receive', { parcel: 'p-9' });
+  const key = await sdk.create('msg-receive', { parcel: 'p-9' });
   await sleep(100);
-  expect(await isCompleted(te, key, 'msg-receive')).toBe(false);
-  await zbc.publishMessage({ name: 'delivered', correlationKey: 'p-9', variables: { signedBy: 'li' } });
+  expect(await isCompleted(sdk.te, key, 'msg-receive')).toBe(false);
+  await sdk.zbc.publishMessage({ name: 'delivered', correlationKey: 'p-9', variables: { signedBy: 'li' } });
   await completes(key, 'msg-receive');
-  expect(await variableValue(te, key, 'signedBy')).toBe('li');
+  expect(await variableValue(sdk.te, key, 'signedBy')).toBe('li');
 });
 
 describe('buffering', () => {
   test('a message published before the subscription opens is correlated within its time to live, first in first out, once per instance', async () => {
-    await deploy(
+    await sdk.deploy(
       eventProcess('msg-fifo', [start(), messageCatch('first', 'msg'), messageCatch('second', 'msg'), end()], ['start->first', 'first->second', 'second->end'], [
         { id: 'msg', name: 'fifo', correlationKey: '=orderId' },
       ]),
     );
-    await zbc.publishMessage({ name: 'fifo', correlationKey: 'o-f', timeToLive: 30_000, variables: { n: 1 } });
-    await zbc.publishMessage({ name: 'fifo', correlationKey: 'o-f', timeToLive: 30_000, variables: { n: 2 } });
-    const key = await create('msg-fifo', { orderId: 'o-f' });
+    await sdk.zbc.publishMessage({ name: 'fifo', correlationKey: 'o-f', timeToLive: 30_000, variables: { n: 1 } });
+    await sdk.zbc.publishMessage({ name: 'fifo', correlationKey: 'o-f', timeToLive: 30_000, variables: { n: 2 } });
+    const key = await sdk.create('msg-fifo', { orderId: 'o-f' });
     await completes(key, 'msg-fifo');
-    const updates = await records(te, { valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED', processInstanceKey: key });
+    const updates = await records(sdk.te, { valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED', processInstanceKey: key });
     expect(updates.map((r) => [r.elementId, (r.value['variables'] as { n: number }).n])).toEqual([
       ['first', 1],
       ['second', 2],
     ]);
     // both messages are still buffered, but this instance had them already; another instance gets the first one
-    const next = await create('msg-fifo', { orderId: 'o-f' });
+    const next = await sdk.create('msg-fifo', { orderId: 'o-f' });
     await completes(next, 'msg-fifo');
   });
 
   test('a message without time to live is not buffered; an expired one is not correlated', async () => {
-    await deploy(catchProcess('msg-ttl', 'short'));
-    await zbc.publishMessage({ name: 'short', correlationKey: 'o-t', variables: {} });
-    await zbc.publishMessage({ name: 'short', correlationKey: 'o-t', timeToLive: 300, variables: {} });
-    expect(await tableCount(te, 'message')).toBeGreaterThan(0);
+    await sdk.deploy(catchProcess('msg-ttl', 'short'));
+    await sdk.zbc.publishMessage({ name: 'short', correlationKey: 'o-t', variables: {} });
+    await sdk.zbc.publishMessage({ name: 'short', correlationKey: 'o-t', timeToLive: 300, variables: {} });
+    expect(await tableCount(sdk.te, 'message')).toBeGreaterThan(0);
     await sleep(700);
-    const key = await create('msg-ttl', { orderId: 'o-t' });
+    const key = await sdk.create('msg-ttl', { orderId: 'o-t' });
     await sleep(300);
-    expect(await isCompleted(te, key, 'msg-ttl')).toBe(false);
-    const expired = await records(te, { valueType: 'MESSAGE', intent: 'EXPIRED' });
+    expect(await isCompleted(sdk.te, key, 'msg-ttl')).toBe(false);
+    const expired = await records(sdk.te, { valueType: 'MESSAGE', intent: 'EXPIRED' });
     expect(expired.filter((r) => r.value['name'] === 'short')).toHaveLength(2);
-    await zbc.cancelProcessInstance(key);
+    await sdk.zbc.cancelProcessInstance(key);
   });
 
   test('a messageId is unique while its message is buffered: ALREADY_EXISTS', async () => {
-    await zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-1', timeToLive: 30_000, variables: {} });
-    const error = await failure(zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-1', timeToLive: 30_000, variables: {} }));
+    await sdk.zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-1', timeToLive: 30_000, variables: {} });
+    const error = await failure(sdk.zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-1', timeToLive: 30_000, variables: {} }));
     expect(error.code).toBe(status.ALREADY_EXISTS);
     expect(error.details).toContain('id-1');
-    await zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-2', timeToLive: 30_000, variables: {} });
+    await sdk.zbc.publishMessage({ name: 'once', correlationKey: 'k', messageId: 'id-2', timeToLive: 30_000, variables: {} });
   });
 
   test('buffered messages survive a restart', async () => {
-    await deploy(catchProcess('msg-restart', 'kept'));
-    await zbc.publishMessage({ name: 'kept', correlationKey: 'o-r', timeToLive: 60_000, variables: { kept: true } });
-    await te.restart();
-    const key = await create('msg-restart', { orderId: 'o-r' });
+    await sdk.deploy(catchProcess('msg-restart', 'kept'));
+    await sdk.zbc.publishMessage({ name: 'kept', correlationKey: 'o-r', timeToLive: 60_000, variables: { kept: true } });
+    await sdk.te.restart();
+    const key = await sdk.create('msg-restart', { orderId: 'o-r' });
     await completes(key, 'msg-restart');
-    expect(await variableValue(te, key, 'kept')).toBe(true);
+    expect(await variableValue(sdk.te, key, 'kept')).toBe(true);
   });
 });
 
@@ -179,26 +157,26 @@ describe('message boundary events', () => {
   }
 
   test('interrupting: terminates the task and takes the boundary path with the message variables', async () => {
-    await deploy(boundaryProcess('msg-boundary-int', 'withdrawn', true));
-    const key = await create('msg-boundary-int', { caseId: 'c-1' });
-    await zbc.publishMessage({ name: 'withdrawn', correlationKey: 'c-1', variables: { reason: 'duplicate' } });
+    await sdk.deploy(boundaryProcess('msg-boundary-int', 'withdrawn', true));
+    const key = await sdk.create('msg-boundary-int', { caseId: 'c-1' });
+    await sdk.zbc.publishMessage({ name: 'withdrawn', correlationKey: 'c-1', variables: { reason: 'duplicate' } });
     await completes(key, 'msg-boundary-int');
-    expect(await isTerminated(te, key, 'work')).toBe(true);
-    expect(await completions(te, key, 'after-message')).toBe(1);
-    expect(await variableValue(te, key, 'reason')).toBe('duplicate');
+    expect(await isTerminated(sdk.te, key, 'work')).toBe(true);
+    expect(await completions(sdk.te, key, 'after-message')).toBe(1);
+    expect(await variableValue(sdk.te, key, 'reason')).toBe('duplicate');
   });
 
   test('non-interrupting: every message starts the boundary path, the task goes on', async () => {
-    await deploy(boundaryProcess('msg-boundary-non', 'nudged', false));
-    const key = await create('msg-boundary-non', { caseId: 'c-2' });
-    await zbc.publishMessage({ name: 'nudged', correlationKey: 'c-2', variables: {} });
-    await zbc.publishMessage({ name: 'nudged', correlationKey: 'c-2', variables: {} });
-    await eventually(async () => ((await completions(te, key, 'after-message')) === 2 ? true : undefined), { what: 'two boundary paths' });
-    expect(await isTerminated(te, key, 'work')).toBe(false);
-    const [job] = await zbc.activateJobs({ type: 'msg-boundary-non-work', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-    await zbc.completeJob({ jobKey: job!.key, variables: {} });
+    await sdk.deploy(boundaryProcess('msg-boundary-non', 'nudged', false));
+    const key = await sdk.create('msg-boundary-non', { caseId: 'c-2' });
+    await sdk.zbc.publishMessage({ name: 'nudged', correlationKey: 'c-2', variables: {} });
+    await sdk.zbc.publishMessage({ name: 'nudged', correlationKey: 'c-2', variables: {} });
+    await eventually(async () => ((await completions(sdk.te, key, 'after-message')) === 2 ? true : undefined), { what: 'two boundary paths' });
+    expect(await isTerminated(sdk.te, key, 'work')).toBe(false);
+    const [job] = await sdk.zbc.activateJobs({ type: 'msg-boundary-non-work', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
+    await sdk.zbc.completeJob({ jobKey: job!.key, variables: {} });
     await completes(key, 'msg-boundary-non');
-    expect(await tableCount(te, 'message_subscription', key)).toBe(0);
+    expect(await tableCount(sdk.te, 'message_subscription', key)).toBe(0);
   });
 });
 
@@ -216,32 +194,32 @@ describe('message start events', () => {
   }
 
   test('each message starts an instance with its variables', async () => {
-    await deploy(startProcess('msg-start', 'citizen-report'));
-    await zbc.publishMessage({ name: 'citizen-report', correlationKey: '', variables: { eventId: 'e-1' } });
-    await zbc.publishMessage({ name: 'citizen-report', correlationKey: '', variables: { eventId: 'e-2' } });
+    await sdk.deploy(startProcess('msg-start', 'citizen-report'));
+    await sdk.zbc.publishMessage({ name: 'citizen-report', correlationKey: '', variables: { eventId: 'e-1' } });
+    await sdk.zbc.publishMessage({ name: 'citizen-report', correlationKey: '', variables: { eventId: 'e-2' } });
     const instances = await eventually(async () => {
-      const found = await instancesOf(te, 'msg-start');
+      const found = await instancesOf(sdk.te, 'msg-start');
       return found.length === 2 ? found : undefined;
     }, { what: 'two instances' });
-    expect(await variableValue(te, instances[0]!, 'eventId')).toBe('e-1');
-    expect(await variableValue(te, instances[1]!, 'eventId')).toBe('e-2');
+    expect(await variableValue(sdk.te, instances[0]!, 'eventId')).toBe('e-1');
+    expect(await variableValue(sdk.te, instances[1]!, 'eventId')).toBe('e-2');
   });
 
   test('no second instance for a correlation key while the one it started is active; a buffered one starts the next', async () => {
-    await deploy(startProcess('msg-start-unique', 'hotline-call'));
-    await zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', variables: { eventId: 'h-1' } });
-    await zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', variables: { eventId: 'h-dropped' } });
-    await zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', timeToLive: 30_000, variables: { eventId: 'h-3' } });
-    await zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-2', variables: { eventId: 'h-2' } });
+    await sdk.deploy(startProcess('msg-start-unique', 'hotline-call'));
+    await sdk.zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', variables: { eventId: 'h-1' } });
+    await sdk.zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', variables: { eventId: 'h-dropped' } });
+    await sdk.zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', timeToLive: 30_000, variables: { eventId: 'h-3' } });
+    await sdk.zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-2', variables: { eventId: 'h-2' } });
     await sleep(200);
-    const instances = await instancesOf(te, 'msg-start-unique');
+    const instances = await instancesOf(sdk.te, 'msg-start-unique');
     expect(instances).toHaveLength(2);
-    await zbc.publishMessage({ name: 'hotline-call-closed', correlationKey: 'h-1', variables: {} });
+    await sdk.zbc.publishMessage({ name: 'hotline-call-closed', correlationKey: 'h-1', variables: {} });
     await completes(instances[0]!, 'msg-start-unique');
-    const third = await eventually(async () => (await instancesOf(te, 'msg-start-unique'))[2], { what: 'a third instance' });
-    expect(await variableValue(te, third, 'eventId')).toBe('h-3');
+    const third = await eventually(async () => (await instancesOf(sdk.te, 'msg-start-unique'))[2], { what: 'a third instance' });
+    expect(await variableValue(sdk.te, third, 'eventId')).toBe('h-3');
     await sleep(200);
-    expect(await instancesOf(te, 'msg-start-unique')).toHaveLength(3);
+    expect(await instancesOf(sdk.te, 'msg-start-unique')).toHaveLength(3);
   });
 });
 
@@ -256,41 +234,41 @@ describe('event-based gateway', () => {
   }
 
   test('the message wins: the timer is cancelled', async () => {
-    await deploy(gatewayProcess('gw-message', 'citizen-feedback', 'PT30S'));
-    const key = await create('gw-message', { eventId: 'g-1' });
-    expect(await tableCount(te, 'timer', key)).toBe(1);
-    await zbc.publishMessage({ name: 'citizen-feedback', correlationKey: 'g-1', variables: { satisfied: true } });
+    await sdk.deploy(gatewayProcess('gw-message', 'citizen-feedback', 'PT30S'));
+    const key = await sdk.create('gw-message', { eventId: 'g-1' });
+    expect(await tableCount(sdk.te, 'timer', key)).toBe(1);
+    await sdk.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: 'g-1', variables: { satisfied: true } });
     await completes(key, 'gw-message');
-    expect(await completions(te, key, 'answered')).toBe(1);
-    expect(await completions(te, key, 'timed-out')).toBe(0);
-    expect(await variableValue(te, key, 'satisfied')).toBe(true);
-    expect(await tableCount(te, 'timer', key)).toBe(0);
-    expect(await records(te, { valueType: 'TIMER', intent: 'CANCELED', processInstanceKey: key })).toHaveLength(1);
+    expect(await completions(sdk.te, key, 'answered')).toBe(1);
+    expect(await completions(sdk.te, key, 'timed-out')).toBe(0);
+    expect(await variableValue(sdk.te, key, 'satisfied')).toBe(true);
+    expect(await tableCount(sdk.te, 'timer', key)).toBe(0);
+    expect(await records(sdk.te, { valueType: 'TIMER', intent: 'CANCELED', processInstanceKey: key })).toHaveLength(1);
   });
 
   test('the timer wins: the subscription is closed and a later message finds nothing', async () => {
-    await deploy(gatewayProcess('gw-timer', 'late-feedback', 'PT0.3S'));
-    const key = await create('gw-timer', { eventId: 'g-2' });
+    await sdk.deploy(gatewayProcess('gw-timer', 'late-feedback', 'PT0.3S'));
+    const key = await sdk.create('gw-timer', { eventId: 'g-2' });
     await completes(key, 'gw-timer');
-    expect(await completions(te, key, 'timed-out')).toBe(1);
-    expect(await completions(te, key, 'answered')).toBe(0);
-    expect(await tableCount(te, 'message_subscription', key)).toBe(0);
-    await zbc.publishMessage({ name: 'late-feedback', correlationKey: 'g-2', variables: {} });
-    expect(await records(te, { valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED', processInstanceKey: key })).toHaveLength(0);
+    expect(await completions(sdk.te, key, 'timed-out')).toBe(1);
+    expect(await completions(sdk.te, key, 'answered')).toBe(0);
+    expect(await tableCount(sdk.te, 'message_subscription', key)).toBe(0);
+    await sdk.zbc.publishMessage({ name: 'late-feedback', correlationKey: 'g-2', variables: {} });
+    expect(await records(sdk.te, { valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED', processInstanceKey: key })).toHaveLength(0);
   });
 
   test('a buffered message wins at once', async () => {
-    await deploy(gatewayProcess('gw-buffered', 'early-feedback', 'PT30S'));
-    await zbc.publishMessage({ name: 'early-feedback', correlationKey: 'g-3', timeToLive: 10_000, variables: {} });
-    const key = await create('gw-buffered', { eventId: 'g-3' });
+    await sdk.deploy(gatewayProcess('gw-buffered', 'early-feedback', 'PT30S'));
+    await sdk.zbc.publishMessage({ name: 'early-feedback', correlationKey: 'g-3', timeToLive: 10_000, variables: {} });
+    const key = await sdk.create('gw-buffered', { eventId: 'g-3' });
     await completes(key, 'gw-buffered');
-    expect(await completions(te, key, 'answered')).toBe(1);
+    expect(await completions(sdk.te, key, 'answered')).toBe(1);
   });
 });
 
 test('a message catch without a correlation key is rejected at deploy', async () => {
   const error = await failure(
-    deploy(eventProcess('msg-no-key', [start(), messageCatch('wait-nokey', 'msg'), end()], ['start->wait-nokey', 'wait-nokey->end'], [{ id: 'msg', name: 'x' }])),
+    sdk.deploy(eventProcess('msg-no-key', [start(), messageCatch('wait-nokey', 'msg'), end()], ['start->wait-nokey', 'wait-nokey->end'], [{ id: 'msg', name: 'x' }])),
   );
   expect(error.code).toBe(status.INVALID_ARGUMENT);
   expect(error.details).toContain("'wait-nokey'");

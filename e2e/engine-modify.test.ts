@@ -64,14 +64,7 @@ function model(processId: string): string {
 async function started(processId: string): Promise<{ processInstanceKey: string; a: Job }> {
   await sdk.zbc.deployResource({ name: `${processId}.bpmn`, process: Buffer.from(model(processId)) });
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: processId, variables: { origin: 'test' } });
-  return { processInstanceKey, a: await job(`${processId}-a`) };
-}
-
-async function job(type: string): Promise<Job> {
-  return eventually(async () => {
-    const [found] = await sdk.zbc.activateJobs({ type, worker: 'modify', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 500 });
-    return found;
-  }, { what: `a job of ${type}` });
+  return { processInstanceKey, a: await sdk.nextJob(`${processId}-a`) };
 }
 
 interface InstanceRow {
@@ -124,7 +117,7 @@ test('moving a token: terminate the waiting task, activate the next one with var
     activateInstructions: [activate('b', { variableInstructions: [{ scopeId: '', variables: { moved: true } }] })],
     terminateInstructions: [{ elementInstanceKey: a.elementInstanceKey }],
   });
-  const b = await job('mod-move-b');
+  const b = await sdk.nextJob('mod-move-b');
   expect(b.variables).toEqual({ origin: 'test', moved: true });
   expect((await failure(sdk.zbc.completeJob({ jobKey: a.key, variables: {} }))).code).toBe(status.NOT_FOUND);
   expect((await instances(processInstanceKey)).map((i) => i.elementId)).toEqual(['mod-move', 'b']);
@@ -143,7 +136,7 @@ test('moving a token: terminate the waiting task, activate the next one with var
   });
 
   await sdk.zbc.completeJob({ jobKey: b.key, variables: {} });
-  await sdk.zbc.completeJob({ jobKey: (await job('mod-move-c')).key, variables: {} });
+  await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('mod-move-c')).key, variables: {} });
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
 });
 
@@ -160,7 +153,7 @@ test('activating an element inside a subprocess that is not active creates the s
       }),
     ],
   });
-  const c = await job('mod-scope-c');
+  const c = await sdk.nextJob('mod-scope-c');
   expect(c.variables).toEqual({ origin: 'test', inSub: 1, onTask: 2 });
   const rows = await instances(processInstanceKey);
   const sub = rows.find((row) => row.elementId === 'sub')!;
@@ -179,7 +172,7 @@ test('activating an element inside a subprocess that is not active creates the s
   await eventually(async () => ((await instances(processInstanceKey)).length === 2 ? true : undefined), { what: 'the subprocess to complete' });
   expect(await sdk.processCompleted(processInstanceKey)).toBe(false);
   await sdk.zbc.completeJob({ jobKey: a.key, variables: {} });
-  expect((await job('mod-scope-b')).processInstanceKey).toBe(processInstanceKey);
+  expect((await sdk.nextJob('mod-scope-b')).processInstanceKey).toBe(processInstanceKey);
 });
 
 test('terminating the last element terminates the process instance', async () => {
@@ -193,7 +186,7 @@ test('terminating the last element terminates the process instance', async () =>
 test('terminating the only element of a subprocess terminates the subprocess, the instance goes on elsewhere', async () => {
   const { processInstanceKey } = await started('mod-sub-end');
   await sdk.zbc.modifyProcessInstance({ processInstanceKey, activateInstructions: [activate('sub')] });
-  const c = await job('mod-sub-end-c');
+  const c = await sdk.nextJob('mod-sub-end-c');
   await sdk.zbc.modifyProcessInstance({ processInstanceKey, terminateInstructions: [{ elementInstanceKey: c.elementInstanceKey }] });
   expect((await instances(processInstanceKey)).map((row) => row.elementId)).toEqual(['mod-sub-end', 'a']);
   expect(await processRecord(processInstanceKey, 'ELEMENT_TERMINATED')).toBe(false);
@@ -203,7 +196,7 @@ test('terminating the last element of a called instance ends it and its call act
   await sdk.zbc.deployResource({ name: 'child.bpmn', process: Buffer.from(calledProcess('mod-child', 'mod-child')) });
   await sdk.zbc.deployResource({ name: 'parent.bpmn', process: Buffer.from(callingProcess('mod-parent', { calledProcessId: 'mod-child' })) });
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'mod-parent', variables: {} });
-  const childJob = await job('mod-child');
+  const childJob = await sdk.nextJob('mod-child');
   await sdk.zbc.modifyProcessInstance({ processInstanceKey: childJob.processInstanceKey, terminateInstructions: [{ elementInstanceKey: childJob.elementInstanceKey }] });
   expect(await processRecord(childJob.processInstanceKey, 'ELEMENT_TERMINATED')).toBe(true);
   expect(await processRecord(processInstanceKey, 'ELEMENT_TERMINATED')).toBe(true);

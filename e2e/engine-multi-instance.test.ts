@@ -15,10 +15,6 @@ const sdk = useSdkEngine();
 
 type Job = Omit<Awaited<ReturnType<ZeebeClient['activateJobs']>>[number], 'variables'> & { readonly variables: Record<string, unknown> };
 
-async function deploy(xml: string): Promise<void> {
-  await sdk.zbc.deployResource({ name: 'multi-instance.bpmn', process: Buffer.from(xml) });
-}
-
 /** Exactly `count` jobs of the type, waiting until they are all there. */
 async function jobs(type: string, count: number): Promise<Job[]> {
   const found: Job[] = [];
@@ -48,7 +44,7 @@ async function elementTypes(processInstanceKey: string, elementId: string): Prom
 const byLoopCounter = (a: Job, b: Job) => Number(a.variables.loopCounter) - Number(b.variables.loopCounter);
 
 test('parallel: every instance at once, loopCounter and input element local to each, outputs in input order', async () => {
-  await deploy(
+  await sdk.deploy(
     multiInstanceTaskProcess('mi-parallel', {
       taskType: 'mi-parallel',
       inputCollection: '=departments',
@@ -80,7 +76,7 @@ test('parallel: every instance at once, loopCounter and input element local to e
 });
 
 test('sequential: one instance after another, each seeing the items in turn', async () => {
-  await deploy(
+  await sdk.deploy(
     multiInstanceTaskProcess('mi-sequential', {
       sequential: true,
       taskType: 'mi-sequential',
@@ -111,7 +107,7 @@ test('sequential: one instance after another, each seeing the items in turn', as
 });
 
 test('a completion condition ends the body early: the other instances are terminated, their slots stay null', async () => {
-  await deploy(
+  await sdk.deploy(
     multiInstanceTaskProcess('mi-condition', {
       taskType: 'mi-condition',
       inputCollection: '=[1, 2, 3, 4]',
@@ -135,7 +131,7 @@ test('a completion condition ends the body early: the other instances are termin
 });
 
 test('a completion condition can read the instance that just completed', async () => {
-  await deploy(
+  await sdk.deploy(
     multiInstanceTaskProcess('mi-first-yes', {
       sequential: true,
       taskType: 'mi-first-yes',
@@ -155,7 +151,7 @@ test('a completion condition can read the instance that just completed', async (
 });
 
 test('an empty input collection completes the body at once, with an empty output collection', async () => {
-  await deploy(
+  await sdk.deploy(
     multiInstanceTaskProcess('mi-empty', {
       taskType: 'mi-empty',
       inputCollection: '=items',
@@ -169,7 +165,7 @@ test('an empty input collection completes the body at once, with an empty output
 });
 
 test('an input collection that is not a list raises EXTRACT_VALUE_ERROR; fixed and resolved, the body goes on', async () => {
-  await deploy(multiInstanceTaskProcess('mi-not-list', { taskType: 'mi-not-list', inputCollection: '=items', inputElement: 'item' }));
+  await sdk.deploy(multiInstanceTaskProcess('mi-not-list', { taskType: 'mi-not-list', inputCollection: '=items', inputElement: 'item' }));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'mi-not-list', variables: { items: 'water' } });
   const [incident] = await eventually(async () => {
     const rows = await sdk.te.incidents(processInstanceKey);
@@ -186,7 +182,7 @@ test('an input collection that is not a list raises EXTRACT_VALUE_ERROR; fixed a
 });
 
 test('a multi-instance subprocess: input mappings see the input element, tasks inside run per instance', async () => {
-  await deploy(multiInstanceSubProcess('mi-sub', 'mi-sub', { inputCollection: '=cases', inputElement: 'case' }, { '=case.id': 'caseId' }));
+  await sdk.deploy(multiInstanceSubProcess('mi-sub', 'mi-sub', { inputCollection: '=cases', inputElement: 'case' }, { '=case.id': 'caseId' }));
   const result = sdk.zbc.createProcessInstanceWithResult({
     bpmnProcessId: 'mi-sub',
     variables: { cases: [{ id: 'c-1' }, { id: 'c-2' }] },
@@ -203,7 +199,7 @@ test('a multi-instance subprocess: input mappings see the input element, tasks i
 });
 
 test("an error thrown in one instance is caught by the activity's boundary event: the body and all instances end", async () => {
-  await deploy(
+  await sdk.deploy(
     multiInstanceTaskProcess('mi-error', {
       taskType: 'mi-error',
       inputCollection: '=[1, 2, 3]',
@@ -234,7 +230,7 @@ test('a timer boundary event belongs to the body: one timer, and when it fires e
       '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT0.5S</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>' +
       '<bpmn:endEvent id="escalated" /><bpmn:sequenceFlow id="to-escalated" sourceRef="late" targetRef="escalated" />',
   );
-  await deploy(xml);
+  await sdk.deploy(xml);
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'mi-timer', variables: {} });
   await jobs('mi-timer', 2);
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the timer path to end the instance' });

@@ -14,15 +14,6 @@ jest.setTimeout(60_000);
 
 const sdk = useSdkEngine();
 
-async function deploy(xml: string, name = 'process.bpmn') {
-  const result = await sdk.zbc.deployResource({ name, process: Buffer.from(xml) });
-  return result.deployments[0].process;
-}
-
-
-
-
-
 test('topology: one broker, one healthy leader partition, at the gateway address', async () => {
   const topology = await sdk.zbc.topology();
   expect(topology.clusterSize).toBe(1);
@@ -40,15 +31,15 @@ test('topology: one broker, one healthy leader partition, at the gateway address
 
 describe('deploy', () => {
   test('identical content keeps its version; changed content gets the next one', async () => {
-    const first = await deploy(sequenceProcess('sdk-versions', [{ id: 'a', type: 'sdk-versions-a' }]), 'versions.bpmn');
+    const first = await sdk.deploy(sequenceProcess('sdk-versions', [{ id: 'a', type: 'sdk-versions-a' }]), 'versions.bpmn');
     expect(first).toMatchObject({ bpmnProcessId: 'sdk-versions', version: 1, resourceName: 'versions.bpmn' });
     expect(first.processDefinitionKey).toMatch(/^\d+$/);
 
-    const again = await deploy(sequenceProcess('sdk-versions', [{ id: 'a', type: 'sdk-versions-a' }]), 'versions.bpmn');
+    const again = await sdk.deploy(sequenceProcess('sdk-versions', [{ id: 'a', type: 'sdk-versions-a' }]), 'versions.bpmn');
     expect(again.version).toBe(1);
     expect(again.processDefinitionKey).toBe(first.processDefinitionKey);
 
-    const changed = await deploy(sequenceProcess('sdk-versions', [{ id: 'a', type: 'sdk-versions-b' }]), 'versions.bpmn');
+    const changed = await sdk.deploy(sequenceProcess('sdk-versions', [{ id: 'a', type: 'sdk-versions-b' }]), 'versions.bpmn');
     expect(changed.version).toBe(2);
     expect(changed.processDefinitionKey).not.toBe(first.processDefinitionKey);
   });
@@ -84,8 +75,8 @@ describe('deploy', () => {
 });
 
 test('create an instance: the latest version by default, or the one asked for', async () => {
-  await deploy(sequenceProcess('sdk-create', [{ id: 'a', type: 'sdk-create-1' }]));
-  await deploy(sequenceProcess('sdk-create', [{ id: 'a', type: 'sdk-create-2' }]));
+  await sdk.deploy(sequenceProcess('sdk-create', [{ id: 'a', type: 'sdk-create-1' }]));
+  await sdk.deploy(sequenceProcess('sdk-create', [{ id: 'a', type: 'sdk-create-2' }]));
   const latest = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-create', variables: { orderId: 'o-1' } });
   expect(latest).toMatchObject({ bpmnProcessId: 'sdk-create', version: 2, tenantId: '<default>' });
   expect(latest.processInstanceKey).toMatch(/^\d+$/);
@@ -99,7 +90,7 @@ test('create an instance: the latest version by default, or the one asked for', 
 });
 
 test('createProcessInstanceWithResult returns the fetched variables once the instance completes', async () => {
-  await deploy(sequenceProcess('sdk-result', [{ id: 'compute', type: 'sdk-result' }]));
+  await sdk.deploy(sequenceProcess('sdk-result', [{ id: 'compute', type: 'sdk-result' }]));
   sdk.worker({ taskType: 'sdk-result', taskHandler: (job) => job.complete({ result: 42, noise: 'dropped' }) });
   const outcome = await sdk.zbc.createProcessInstanceWithResult({
     bpmnProcessId: 'sdk-result',
@@ -112,7 +103,7 @@ test('createProcessInstanceWithResult returns the fetched variables once the ins
 });
 
 test('workers complete jobs in order; variables and task headers reach the next worker', async () => {
-  await deploy(
+  await sdk.deploy(
     sequenceProcess('sdk-pipeline', [
       { id: 'route', type: 'sdk-route', headers: { department: 'water', sla: '48h' } },
       { id: 'handle', type: 'sdk-handle' },
@@ -146,7 +137,7 @@ test('workers complete jobs in order; variables and task headers reach the next 
 
 test('a failed job comes back after its retry back-off, not before, with the retries the worker gave', async () => {
   const backOff = 1_500;
-  await deploy(sequenceProcess('sdk-backoff', [{ id: 'call', type: 'sdk-backoff', retries: 3 }]));
+  await sdk.deploy(sequenceProcess('sdk-backoff', [{ id: 'call', type: 'sdk-backoff', retries: 3 }]));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-backoff', variables: {} });
   const attempts: { retries: number; at: number }[] = [];
   let failedAt = 0;
@@ -171,7 +162,7 @@ test('a failed job comes back after its retry back-off, not before, with the ret
 });
 
 test('a job failed to zero retries raises an incident; new retries and resolving it let the job run again', async () => {
-  await deploy(sequenceProcess('sdk-incident', [{ id: 'call', type: 'sdk-incident' }]));
+  await sdk.deploy(sequenceProcess('sdk-incident', [{ id: 'call', type: 'sdk-incident' }]));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-incident', variables: {} });
   const [job] = await sdk.zbc.activateJobs({ type: 'sdk-incident', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
   await sdk.zbc.failJob({ jobKey: job.key, retries: 0, errorMessage: 'department API is down', retryBackOff: 0 });
@@ -194,7 +185,7 @@ test('a job failed to zero retries raises an incident; new retries and resolving
 });
 
 test('a BPMN error thrown by a worker is caught by the boundary event, with its variables', async () => {
-  await deploy(
+  await sdk.deploy(
     errorBoundaryProcess('sdk-caught', {
       taskType: 'sdk-caught-work',
       errorCode: 'NOT_OUR_DEPARTMENT',
@@ -213,7 +204,7 @@ test('a BPMN error thrown by a worker is caught by the boundary event, with its 
 });
 
 test('a BPMN error nobody catches raises an incident', async () => {
-  await deploy(sequenceProcess('sdk-uncaught', [{ id: 'call', type: 'sdk-uncaught' }]));
+  await sdk.deploy(sequenceProcess('sdk-uncaught', [{ id: 'call', type: 'sdk-uncaught' }]));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-uncaught', variables: {} });
   const [job] = await sdk.zbc.activateJobs({ type: 'sdk-uncaught', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
   await sdk.zbc.throwError({ jobKey: job.key, errorCode: 'NOBODY_CATCHES_THIS', errorMessage: 'no handler' });
@@ -227,7 +218,7 @@ test('a BPMN error nobody catches raises an incident', async () => {
 
 test('a job whose deadline passes is activated again, retries unchanged', async () => {
   const timeout = 500;
-  await deploy(sequenceProcess('sdk-timeout', [{ id: 'slow', type: 'sdk-timeout', retries: 3 }]));
+  await sdk.deploy(sequenceProcess('sdk-timeout', [{ id: 'slow', type: 'sdk-timeout', retries: 3 }]));
   await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-timeout', variables: {} });
   const before = Date.now();
   const [first] = await sdk.zbc.activateJobs({ type: 'sdk-timeout', worker: 'slow', maxJobsToActivate: 1, timeout, requestTimeout: 5_000 });
@@ -245,7 +236,7 @@ test('a job whose deadline passes is activated again, retries unchanged', async 
 });
 
 test('updateJobTimeout moves the deadline: the job is not handed out again when the first timeout passes', async () => {
-  await deploy(sequenceProcess('sdk-extend', [{ id: 'long', type: 'sdk-extend' }]));
+  await sdk.deploy(sequenceProcess('sdk-extend', [{ id: 'long', type: 'sdk-extend' }]));
   await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-extend', variables: {} });
   const [job] = await sdk.zbc.activateJobs({ type: 'sdk-extend', worker: 'slow', maxJobsToActivate: 1, timeout: 300, requestTimeout: 5_000 });
   await sdk.zbc.updateJobTimeout({ jobKey: job.key, timeout: 60_000 });
@@ -256,7 +247,7 @@ test('updateJobTimeout moves the deadline: the job is not handed out again when 
 });
 
 test('activateJobs with fetchVariable hands out only the variables asked for', async () => {
-  await deploy(sequenceProcess('sdk-fetch', [{ id: 'read', type: 'sdk-fetch' }]));
+  await sdk.deploy(sequenceProcess('sdk-fetch', [{ id: 'read', type: 'sdk-fetch' }]));
   await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-fetch', variables: { wanted: 1, other: 2, big: 'x'.repeat(1_000) } });
   const [job] = await sdk.zbc.activateJobs({
     type: 'sdk-fetch',
@@ -271,13 +262,13 @@ test('activateJobs with fetchVariable hands out only the variables asked for', a
 });
 
 test('createProcessInstanceWithResult is DEADLINE_EXCEEDED when the instance does not finish in time', async () => {
-  await deploy(sequenceProcess('sdk-never', [{ id: 'stuck', type: 'sdk-never' }]));
+  await sdk.deploy(sequenceProcess('sdk-never', [{ id: 'stuck', type: 'sdk-never' }]));
   const error = await failure(sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'sdk-never', variables: {}, requestTimeout: 300 }));
   expect(error.code).toBe(status.DEADLINE_EXCEEDED);
 });
 
 test('cancel an instance: its job is gone, and a second cancel is NOT_FOUND', async () => {
-  await deploy(sequenceProcess('sdk-cancel', [{ id: 'wait', type: 'sdk-cancel' }]));
+  await sdk.deploy(sequenceProcess('sdk-cancel', [{ id: 'wait', type: 'sdk-cancel' }]));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-cancel', variables: {} });
   const [job] = await sdk.zbc.activateJobs({ type: 'sdk-cancel', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
   await sdk.zbc.cancelProcessInstance(processInstanceKey);
@@ -286,7 +277,7 @@ test('cancel an instance: its job is gone, and a second cancel is NOT_FOUND', as
 });
 
 test('setVariables changes what the next job sees; an unknown scope is NOT_FOUND', async () => {
-  await deploy(sequenceProcess('sdk-set', [{ id: 'read', type: 'sdk-set' }]));
+  await sdk.deploy(sequenceProcess('sdk-set', [{ id: 'read', type: 'sdk-set' }]));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-set', variables: { priority: 1 } });
   // The SDK's types say void; the response carries the key of the variable document.
   const response = (await sdk.zbc.setVariables({
@@ -304,7 +295,7 @@ test('setVariables changes what the next job sees; an unknown scope is NOT_FOUND
 });
 
 test('streamJobs pushes jobs created after the stream opened', async () => {
-  await deploy(sequenceProcess('sdk-stream', [{ id: 'push', type: 'sdk-stream' }]));
+  await sdk.deploy(sequenceProcess('sdk-stream', [{ id: 'push', type: 'sdk-stream' }]));
   // One job before the stream opens: the SDK's first poll picks it up, which also shows the stream is registered.
   await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-stream', variables: { n: 0 } });
   const handled: number[] = [];
@@ -339,7 +330,7 @@ test('streamJobs pushes jobs created after the stream opened', async () => {
 });
 
 test('what the engine acknowledged survives a restart on the same database and port', async () => {
-  await deploy(sequenceProcess('sdk-durable', [{ id: 'later', type: 'sdk-durable' }]));
+  await sdk.deploy(sequenceProcess('sdk-durable', [{ id: 'later', type: 'sdk-durable' }]));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-durable', variables: { kept: 'yes' } });
   await sdk.te.restart();
   const [job] = await sdk.zbc.activateJobs({ type: 'sdk-durable', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });

@@ -15,11 +15,6 @@ jest.setTimeout(60_000);
 const sdk = useSdkEngine();
 const USER_TASK = 'io.camunda.zeebe:userTask';
 
-async function deploy(xml: string) {
-  const result = await sdk.zbc.deployResource({ name: 'user-task.bpmn', process: Buffer.from(xml) });
-  return result.deployments[0].process;
-}
-
 async function userTaskJob(processInstanceKey: string) {
   return eventually(async () => {
     const jobs = await sdk.zbc.activateJobs({ type: USER_TASK, worker: 'tasklist', maxJobsToActivate: 10, timeout: 30_000, requestTimeout: 1_000 });
@@ -28,7 +23,7 @@ async function userTaskJob(processInstanceKey: string) {
 }
 
 test('static assignment, schedule, form and priority become io.camunda.zeebe:* headers beside the task headers', async () => {
-  await deploy(
+  await sdk.deploy(
     userTaskProcess(
       'ut-static',
       '<zeebe:assignmentDefinition assignee="clerk-7" candidateGroups="water, roads" candidateUsers="ann,bob" />' +
@@ -58,7 +53,7 @@ test('static assignment, schedule, form and priority become io.camunda.zeebe:* h
 });
 
 test('FEEL values are evaluated when the task activates; lists become JSON array strings', async () => {
-  await deploy(
+  await sdk.deploy(
     userTaskProcess(
       'ut-feel',
       '<zeebe:assignmentDefinition assignee="=event.reporter" candidateGroups="=event.departments" candidateUsers="=[]" />' +
@@ -81,7 +76,7 @@ test('FEEL values are evaluated when the task activates; lists become JSON array
 });
 
 test('a user task records as USER_TASK; completing its job merges the variables and completes the instance', async () => {
-  await deploy(userTaskProcess('ut-complete', '<zeebe:assignmentDefinition candidateGroups="water" />'));
+  await sdk.deploy(userTaskProcess('ut-complete', '<zeebe:assignmentDefinition candidateGroups="water" />'));
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'ut-complete', variables: { eventId: 'e-9' }, requestTimeout: 20_000 });
   const job = await eventually(async () => {
     const [found] = await sdk.zbc.activateJobs({ type: USER_TASK, worker: 'tasklist', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 1_000 });
@@ -99,7 +94,7 @@ test('a user task records as USER_TASK; completing its job merges the variables 
 });
 
 test('candidate groups that are not a list of strings raise an EXTRACT_VALUE_ERROR incident on the task', async () => {
-  await deploy(userTaskProcess('ut-bad-groups', '<zeebe:assignmentDefinition candidateGroups="=department" />'));
+  await sdk.deploy(userTaskProcess('ut-bad-groups', '<zeebe:assignmentDefinition candidateGroups="=department" />'));
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'ut-bad-groups', variables: { department: 'water' } });
   const [incident] = await eventually(async () => {
     const rows = await sdk.te.incidents(processInstanceKey);
@@ -116,14 +111,14 @@ test('candidate groups that are not a list of strings raise an EXTRACT_VALUE_ERR
 });
 
 test('deploy rejects Camunda user tasks (zeebe:userTask) and bad static values, naming the element', async () => {
-  const camundaTask = await failure(deploy(userTaskProcess('ut-camunda', '<zeebe:userTask />')));
+  const camundaTask = await failure(sdk.deploy(userTaskProcess('ut-camunda', '<zeebe:userTask />')));
   expect(camundaTask.code).toBe(status.INVALID_ARGUMENT);
   expect(camundaTask.details).toContain("element 'review'");
   expect(camundaTask.details).toContain('zeebe:userTask');
-  const badDate = await failure(deploy(userTaskProcess('ut-bad-date', '<zeebe:taskSchedule dueDate="tomorrow" />')));
+  const badDate = await failure(sdk.deploy(userTaskProcess('ut-bad-date', '<zeebe:taskSchedule dueDate="tomorrow" />')));
   expect(badDate.code).toBe(status.INVALID_ARGUMENT);
   expect(badDate.details).toContain("the dueDate 'tomorrow'");
-  const badPriority = await failure(deploy(userTaskProcess('ut-bad-priority', '<zeebe:priorityDefinition priority="101" />')));
+  const badPriority = await failure(sdk.deploy(userTaskProcess('ut-bad-priority', '<zeebe:priorityDefinition priority="101" />')));
   expect(badPriority.details).toContain('from 0 to 100');
 });
 
@@ -132,7 +127,7 @@ test('a parallel multi-instance user task: one task per department, each with it
     '<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements>' +
     '<zeebe:loopCharacteristics inputCollection="=departments" inputElement="department" outputCollection="outcomes" outputElement="=outcome" />' +
     '</bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>';
-  await deploy(
+  await sdk.deploy(
     userTaskProcess('ut-joint', '<zeebe:assignmentDefinition candidateGroups="=[department]" />').replace(
       '</bpmn:extensionElements></bpmn:userTask>',
       `</bpmn:extensionElements>${loop}</bpmn:userTask>`,
