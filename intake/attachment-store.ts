@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface StoredContent {
+  /** Lower-case hex SHA-256 of the content. */
+  readonly sha256: string;
+  /** Where the content lies, relative to the store. */
+  readonly storageKey: string;
+  /** false when the same content was already there (it is kept once). */
+  readonly created: boolean;
+}
+
+/** Where attachment contents live; local disk by default, an object store in another implementation. */
+export interface AttachmentStore {
+  /** Durable when it resolves. */
+  put(content: Uint8Array): Promise<StoredContent>;
+  /** Removes content this process created and nothing references; absent content is no error. */
+  remove(storageKey: string): Promise<void>;
+}
+
+export function sha256Hex(content: Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * Content-addressed files under one directory: `ab/cd/abcd…` by SHA-256, so
+ * the same photo sent twice is stored once. A file is written to a temporary
+ * name, fsynced, renamed into place and its directory fsynced: after `put`
+ * resolves it survives a crash, and a crash before leaves no half file under
+ * a content name.
+ */
+export class LocalAttachmentStore implements AttachmentStore {
+  private readonly tmpDir: string;
+
+  constructor(private readonly root: string) {
+    this.tmpDir = path.join(root, 'tmp');
+  }
+
+  async put(content: Uint8Array): Promise<StoredContent> {
+    const sha256 = sha256Hex(content);
+    const storageKey = `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+    const target = this.pathOf(storageKey);
+    if (await exists(target)) return { sha256, storageKey, created: false };
+
+    await mkdir(this.tmpDir, { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+    try {
+      const file = await open(temp, 'wx', 0o640);
+      try {
+        await file.writeFile(content);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      // Same content under the same name: a concurrent writer's rename is harmless.
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await syncDirectory(path.dirname(target));
+    return { sha256, storageKey, created: true };
+  }
+
+  async remove(storageKey: string): Promise<void> {
+    await unlink(this.pathOf(storageKey)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  pathOf(storageKey: string): string {
+    if (!/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(storageKey)) throw new Error(`not a storage key: ${storageKey}`);
+    return path.join(this.root, storageKey);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A rename is durable only once its directory entry is. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,179 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../config/logger';
+
+/** The process every report starts (processes/grid-event.bpmn). */
+export const GRID_EVENT_PROCESS_ID = 'grid-event';
+
+/** The variables the grid-event process is started with (a type, not an interface: Zeebe clients want JSON documents). */
+export type GridEventVariables = {
+  /** A string, as the process correlates the citizen's feedback message by it (processes/README.md). */
+  readonly eventId: string;
+  readonly category: string;
+  readonly severity: string;
+  readonly source: string;
+  readonly gridCode: string;
+  readonly location: { readonly lon: number; readonly lat: number };
+};
+
+/** The one call of a Zeebe client the intake needs; @camunda8/sdk's gRPC client has it. */
+export interface ProcessInstanceCreator {
+  createProcessInstance(request: { bpmnProcessId: string; variables: GridEventVariables }): Promise<{ processInstanceKey: string }>;
+}
+
+export interface ProcessStartOptions {
+  /** How long a claimed start is left alone before another attempt may take it; also the first retry's delay. */
+  readonly leaseMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly pollIntervalMs?: number;
+  /** An attempt not answered within this long counts as failed, so a report's answer never waits on a hung engine. */
+  readonly attemptTimeoutMs?: number;
+}
+
+interface EventRow {
+  id: string | number;
+  category: string;
+  severity: string;
+  source: string;
+  grid_code: string;
+  lon: number;
+  lat: number;
+}
+
+/**
+ * Starts the grid-event process for stored reports: at once after the
+ * report's commit, and again from the outbox (`intake_process_start`) for
+ * every start that failed or was cut short by a crash.
+ *
+ * An outbox row is written in the report's own transaction with its first
+ * due time one lease ahead, so the retry loop leaves the immediate attempt
+ * alone; the loop claims due rows with `for update skip locked` and pushes
+ * their due time a lease ahead, so several service instances never try the
+ * same start at once. The started instance's key and the outbox row's
+ * deletion commit together.
+ *
+ * Delivery is at least once: if the engine created the instance but its
+ * answer was lost (or the recording commit failed), a retry starts a second
+ * instance for the same event. The event keeps the key of the first one
+ * recorded; the process's collect step sees `eventId` and can tell.
+ */
+export class ProcessStarts {
+  private readonly leaseMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly attemptTimeoutMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly zeebe: ProcessInstanceCreator,
+    private readonly logger: Logger,
+    options: ProcessStartOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 10 * 60_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
+  }
+
+  /** Within the report's transaction: the start to be made, due one lease from now. */
+  async enqueue(em: EntityManager, eventId: number): Promise<void> {
+    await em.execute(
+      `insert into public.intake_process_start (event_id, next_attempt_at) values (?, now() + ? * interval '1 millisecond')`,
+      [eventId, this.leaseMs],
+      'run',
+    );
+  }
+
+  /** Starts the event's instance; its key, or undefined when it failed (the outbox retries it). */
+  async start(eventId: number): Promise<string | undefined> {
+    const em = this.em.fork();
+    const rows = await em.execute<EventRow[]>(
+      `select e.id, e.category, e.severity, e.source, e.grid_code, e.lon, e.lat
+         from public.grid_event e join public.intake_process_start s on s.event_id = e.id
+        where e.id = ?`,
+      [eventId],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined; // started meanwhile by another attempt
+    try {
+      const { processInstanceKey } = await withTimeout(
+        this.zeebe.createProcessInstance({
+          bpmnProcessId: GRID_EVENT_PROCESS_ID,
+          variables: {
+            eventId: String(row.id),
+            category: row.category,
+            severity: row.severity,
+            source: row.source,
+            gridCode: row.grid_code,
+            location: { lon: row.lon, lat: row.lat },
+          },
+        }),
+        this.attemptTimeoutMs,
+      );
+      await em.transactional(async (tx) => {
+        await tx.execute(`update public.grid_event set process_instance_key = ?, updated_at = now() where id = ? and process_instance_key is null`, [processInstanceKey, eventId], 'run');
+        await tx.execute(`delete from public.intake_process_start where event_id = ?`, [eventId], 'run');
+      });
+      this.logger.debug({ eventId, processInstanceKey }, 'grid-event process started');
+      return processInstanceKey;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.warn({ eventId, err: error }, `starting the grid-event process failed, will retry: ${message}`);
+      await em
+        .execute(
+          `update public.intake_process_start
+              set last_error = ?,
+                  next_attempt_at = now() + least(?::float8 * power(2, attempts), ?::float8) * interval '1 millisecond'
+            where event_id = ?`,
+          [message.slice(0, 2_000), this.leaseMs, this.maxBackoffMs, eventId],
+          'run',
+        )
+        .catch((recordError: unknown) => this.logger.warn({ eventId, err: recordError }, 'recording the failed start failed'));
+      return undefined;
+    }
+  }
+
+  /** Claims and retries every due start; resolves when this round is done. */
+  async retryDue(limit = 100): Promise<void> {
+    const claimed = await this.em.fork().execute<{ event_id: string | number }[]>(
+      `update public.intake_process_start s
+          set attempts = s.attempts + 1, next_attempt_at = now() + ? * interval '1 millisecond'
+        where s.event_id in (select event_id from public.intake_process_start
+                              where next_attempt_at <= now() order by next_attempt_at
+                              limit ? for update skip locked)
+        returning s.event_id`,
+      [this.leaseMs, limit],
+    );
+    for (const { event_id } of claimed) await this.start(Number(event_id));
+  }
+
+  /** Retries due starts every poll interval until stop(). */
+  startRetrying(): void {
+    if (this.timer) return;
+    const tick = (): void => {
+      this.running = this.retryDue()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'retrying grid-event starts failed'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.pollIntervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.pollIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    const timer = this.timer;
+    this.timer = undefined;
+    if (timer) clearTimeout(timer);
+    await this.running;
+  }
+}
+
+/** The promise's outcome, or a rejection after `ms`; the late outcome is ignored (a late start is recorded by no one, see above). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the Zeebe gateway within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,176 @@
+/**
+ * The intake service end to end: real PostgreSQL with the reference city,
+ * a real engine with a stand-in grid-event process, attachments on disk.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createLogger } from '../config/logger';
+import { eventually } from '../test-support/engine';
+import { LocalAttachmentStore, sha256Hex } from './attachment-store';
+import { IntakeError, type IntakeErrorCode } from './errors';
+import { STAND_IN_JOB_TYPE } from './fixtures/grid-event-stand-in';
+import { ATTACHMENT_LIMIT, gridWithPoint, SAMPLES, startIntakeHarness, type IntakeHarness } from './fixtures/intake-harness';
+import { ProcessStarts, type ProcessInstanceCreator } from './process-start';
+import { IntakeService } from './report-event';
+import type { ReportInput } from './validate-report';
+
+jest.setTimeout(60_000);
+
+let h: IntakeHarness;
+beforeAll(async () => {
+  h = await startIntakeHarness();
+}, 120_000);
+afterAll(() => h?.stop());
+const inGrid = gridWithPoint(4_321);
+
+const report = (overrides: Partial<ReportInput> = {}): ReportInput => ({
+  category: 'road_damage',
+  lon: inGrid.lon,
+  lat: inGrid.lat,
+  description: 'A deep pothole in the cycle lane',
+  severity: 'high',
+  source: 'citizen_app',
+  reporterCode: 'citizen-000001',
+  address: '12 Zhongshan Road',
+  ...overrides,
+});
+
+async function refusal(input: ReportInput, service: IntakeService = h.intake.service): Promise<IntakeError> {
+  const before = await h.stored();
+  try {
+    await service.reportEvent(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(IntakeError);
+    // Nothing stored half-way: no row, no file.
+    expect(await h.stored()).toEqual(before);
+    return error as IntakeError;
+  }
+  throw new Error('expected the report to be refused');
+}
+
+test('a report at a point lands in its grid, with its timeline, attachments and a started grid-event instance', async () => {
+  const reported = await h.intake.service.reportEvent(report({ attachments: [{ bytes: SAMPLES.jpeg, declaredType: 'image/jpeg' }, { bytes: SAMPLES.amr }] }));
+  expect(reported).toMatchObject({ status: 'REPORTED', gridCode: inGrid.code });
+  expect(reported.processInstanceKey).toMatch(/^\d+$/);
+  expect(reported.attachments.map(({ kind, contentType, size }) => ({ kind, contentType, size }))).toEqual([
+    { kind: 'photo', contentType: 'image/jpeg', size: SAMPLES.jpeg.length },
+    { kind: 'voice', contentType: 'audio/amr', size: SAMPLES.amr.length },
+  ]);
+
+  const { rows } = await h.te.pool.query(
+    `select e.status, e.grid_code, e.process_instance_key::text as key, p.code as reporter, e.severity, e.source,
+            (select json_agg(json_build_object('from', t.from_status, 'to', t.to_status, 'actor', t.actor_id is not null)) from grid_event_transition t where t.event_id = e.id) as timeline,
+            (select count(*)::int from intake_process_start s where s.event_id = e.id) as outbox
+       from grid_event e join person p on p.id = e.reporter_id where e.id = $1`,
+    [reported.eventId],
+  );
+  expect(rows[0]).toEqual({
+    status: 'REPORTED',
+    grid_code: inGrid.code,
+    key: reported.processInstanceKey,
+    reporter: 'citizen-000001',
+    severity: 'high',
+    source: 'citizen_app',
+    timeline: [{ from: null, to: 'REPORTED', actor: true }],
+    outbox: 0,
+  });
+
+  // The instance got the variables the grid-event process expects.
+  const jobs = await eventually(async () => {
+    const activated = await h.zbc.activateJobs({ type: STAND_IN_JOB_TYPE, worker: 'intake-test', maxJobsToActivate: 10, requestTimeout: 1_000, timeout: 60_000 });
+    return activated.find((job) => job.processInstanceKey === reported.processInstanceKey);
+  }, { what: 'the stand-in collect job' });
+  expect(jobs.variables).toEqual({
+    eventId: String(reported.eventId),
+    category: 'road_damage',
+    severity: 'high',
+    source: 'citizen_app',
+    gridCode: inGrid.code,
+    location: { lon: inGrid.lon, lat: inGrid.lat },
+  });
+
+  // Stored by content hash, durable on disk.
+  const store = new LocalAttachmentStore(h.attachmentDir);
+  const [photo] = (await h.te.pool.query(`select sha256, storage_key from attachment where event_id = $1 order by id`, [reported.eventId])).rows;
+  expect(photo.sha256).toBe(sha256Hex(SAMPLES.jpeg));
+  expect(await readFile(store.pathOf(photo.storage_key))).toEqual(SAMPLES.jpeg);
+  expect(path.basename(photo.storage_key)).toBe(photo.sha256);
+});
+
+test('the same photo twice is stored once', async () => {
+  const photo = { bytes: SAMPLES.png, declaredType: 'image/png' };
+  await h.intake.service.reportEvent(report({ attachments: [photo] }));
+  const before = (await h.stored()).files;
+  const again = await h.intake.service.reportEvent(report({ attachments: [photo], reporterCode: undefined, source: 'grid_worker' }));
+  expect(again.attachments).toHaveLength(1);
+  expect((await h.stored()).files).toBe(before);
+});
+
+test.each<[string, Partial<ReportInput>, IntakeErrorCode, string | undefined]>([
+  ['outside every grid', { lon: 116.4, lat: 39.9 }, 'OUTSIDE_CITY', 'location'],
+  ['an unknown category', { category: 'alien_landing' }, 'UNKNOWN_CATEGORY', 'category'],
+  ['a latitude that is no number', { lat: 'north' }, 'INVALID_LOCATION', 'lat'],
+  ['no longitude', { lon: undefined }, 'MISSING_FIELD', 'lon'],
+  ['an empty description', { description: '   ' }, 'INVALID_DESCRIPTION', 'description'],
+  ['a description that is too long', { description: 'x'.repeat(4_001) }, 'INVALID_DESCRIPTION', 'description'],
+  ['a severity outside the vocabulary', { severity: '5' }, 'INVALID_SEVERITY', 'severity'],
+  ['a source outside the vocabulary', { source: 'twitter' }, 'INVALID_SOURCE', 'source'],
+  ['an unknown reporter', { reporterCode: 'citizen-999999999' }, 'UNKNOWN_REPORTER', 'reporter'],
+  ['an oversized attachment', { attachments: [{ bytes: SAMPLES.png }, { bytes: Buffer.concat([SAMPLES.jpeg, Buffer.alloc(ATTACHMENT_LIMIT)]) }] }, 'ATTACHMENT_TOO_LARGE', 'attachments[1]'],
+  ['an attachment that is no photo, voice or video', { attachments: [{ bytes: SAMPLES.pdf, declaredType: 'image/jpeg' }] }, 'ATTACHMENT_TYPE_NOT_ALLOWED', 'attachments[0]'],
+  ['an attachment whose declared type lies', { attachments: [{ bytes: SAMPLES.jpeg, declaredType: 'video/mp4' }] }, 'ATTACHMENT_TYPE_NOT_ALLOWED', 'attachments[0]'],
+  ['a declared type that is not allowed', { attachments: [{ bytes: SAMPLES.jpeg, declaredType: 'image/gif' }] }, 'ATTACHMENT_TYPE_NOT_ALLOWED', 'attachments[0]'],
+  ['ten attachments', { attachments: Array.from({ length: 10 }, () => ({ bytes: SAMPLES.png })) }, 'TOO_MANY_ATTACHMENTS', 'attachments'],
+])('refuses %s, naming the field, and stores nothing', async (_, overrides, code, field) => {
+  const error = await refusal(report(overrides));
+  expect(error.code).toBe(code);
+  expect(error.field).toBe(field);
+  expect(error.message).toContain(field === 'location' ? 'outside every grid' : field);
+});
+
+test('a transaction that fails after the files were written takes its new files back', async () => {
+  const starts = new ProcessStarts(h.orm.em, h.zbc, createLogger('silent'));
+  jest.spyOn(starts, 'enqueue').mockRejectedValueOnce(new Error('database went away'));
+  const service = new IntakeService({ em: h.orm.em, grids: { findGrid: () => inGrid.code }, store: new LocalAttachmentStore(h.attachmentDir), starts, logger: createLogger('silent') });
+  const before = await h.stored();
+  const fresh = Buffer.concat([SAMPLES.mp4, Buffer.from('never kept')]);
+  await expect(service.reportEvent(report({ attachments: [{ bytes: fresh, declaredType: 'video/mp4' }, { bytes: SAMPLES.png }] }))).rejects.toThrow('database went away');
+  // The PNG stored by an earlier report stays; the new video is gone.
+  expect(await h.stored()).toEqual(before);
+});
+
+test('a failed start leaves the event REPORTED in the outbox; the retry starts it', async () => {
+  const down: ProcessInstanceCreator = { createProcessInstance: () => Promise.reject(new Error('14 UNAVAILABLE: no connection')) };
+  const logger = createLogger('silent');
+  const failing = new ProcessStarts(h.orm.em, down, logger, { leaseMs: 0 });
+  const service = new IntakeService({ em: h.orm.em, grids: { findGrid: () => inGrid.code }, store: new LocalAttachmentStore(h.attachmentDir), starts: failing, logger });
+
+  const reported = await service.reportEvent(report());
+  expect(reported.processInstanceKey).toBeUndefined();
+  const outbox = async () => (await h.te.pool.query(`select attempts, last_error from intake_process_start where event_id = $1`, [reported.eventId])).rows;
+  expect(await outbox()).toEqual([{ attempts: 0, last_error: '14 UNAVAILABLE: no connection' }]);
+  const event = async () => (await h.te.pool.query(`select status, process_instance_key::text as key from grid_event where id = $1`, [reported.eventId])).rows[0];
+  expect(await event()).toEqual({ status: 'REPORTED', key: null });
+
+  await failing.retryDue();
+  expect((await outbox())[0]).toMatchObject({ attempts: 1 });
+
+  // The engine is back: the next round starts it and empties the outbox.
+  await h.te.pool.query(`update intake_process_start set next_attempt_at = now() where event_id = $1`, [reported.eventId]);
+  await new ProcessStarts(h.orm.em, h.zbc, logger, { leaseMs: 0 }).retryDue();
+  expect(await outbox()).toEqual([]);
+  expect((await event()).key).toMatch(/^\d+$/);
+});
+
+test('an engine that does not answer holds no report: the start times out into the outbox', async () => {
+  const hung: ProcessInstanceCreator = { createProcessInstance: () => new Promise(() => undefined) };
+  const logger = createLogger('silent');
+  const starts = new ProcessStarts(h.orm.em, hung, logger, { attemptTimeoutMs: 200 });
+  const service = new IntakeService({ em: h.orm.em, grids: { findGrid: () => inGrid.code }, store: new LocalAttachmentStore(h.attachmentDir), starts, logger });
+  const started = Date.now();
+  const reported = await service.reportEvent(report());
+  expect(Date.now() - started).toBeLessThan(2_000);
+  expect(reported.processInstanceKey).toBeUndefined();
+  const { rows } = await h.te.pool.query(`select last_error from intake_process_start where event_id = $1`, [reported.eventId]);
+  expect(rows).toEqual([{ last_error: 'no answer from the Zeebe gateway within 200 ms' }]);
+});

@@ -1,0 +1,137 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../config/logger';
+import { Attachment, Grid, GridEvent, GridEventTransition, Person } from '../orm/entities';
+import type { AttachmentKind, EventStatus } from '../orm/entities/vocabulary';
+import type { AttachmentStore, StoredContent } from './attachment-store';
+import { isKnownCategory } from './categories';
+import { IntakeError } from './errors';
+import type { ProcessStarts } from './process-start';
+import { checkReport, DEFAULT_LIMITS, type CheckedReport, type IntakeLimits, type ReportInput } from './validate-report';
+
+/** What the intake needs of the grid index (orm/geo/grid-index.ts). */
+export interface GridFinder {
+  findGrid(lon: number, lat: number): string | undefined;
+}
+
+export interface ReportedEvent {
+  readonly eventId: number;
+  readonly status: EventStatus;
+  readonly gridCode: string;
+  /** Undefined when the start failed and waits in the outbox. */
+  readonly processInstanceKey: string | undefined;
+  readonly attachments: readonly { id: number; kind: AttachmentKind; contentType: string; size: number; sha256: string }[];
+}
+
+export interface IntakeServiceOptions {
+  readonly em: EntityManager;
+  readonly grids: GridFinder;
+  readonly store: AttachmentStore;
+  readonly starts: ProcessStarts;
+  readonly logger: Logger;
+  readonly limits?: Partial<IntakeLimits>;
+}
+
+/**
+ * The one intake behind every channel (Open311, GraphQL for the app and grid
+ * workers). A report is checked in full first; then its attachments are made
+ * durable in the store, then the event, its first timeline entry, its
+ * attachment rows and its outbox row commit in one transaction; only then is
+ * the grid-event process started. Nothing is acknowledged before it is durable,
+ * and a failed transaction takes back the files it alone brought.
+ */
+export class IntakeService {
+  readonly limits: IntakeLimits;
+
+  constructor(private readonly options: IntakeServiceOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
+
+  async reportEvent(input: ReportInput): Promise<ReportedEvent> {
+    const report = checkReport(input, this.limits);
+    const gridCode = this.options.grids.findGrid(report.lon, report.lat);
+    if (gridCode === undefined) {
+      throw new IntakeError('OUTSIDE_CITY', `location (${report.lon}, ${report.lat}) lies outside every grid of the city`, 'location');
+    }
+    const em = this.options.em.fork();
+    if (!(await isKnownCategory(em, report.category))) {
+      throw new IntakeError('UNKNOWN_CATEGORY', `category: no department handles ${JSON.stringify(report.category)}`, 'category');
+    }
+    let reporter: Person | null = null;
+    if (report.reporterCode !== undefined) {
+      reporter = await em.findOne(Person, { code: report.reporterCode });
+      if (reporter === null) throw new IntakeError('UNKNOWN_REPORTER', `reporter: no person ${JSON.stringify(report.reporterCode)}`, 'reporter');
+    }
+
+    const stored: StoredContent[] = [];
+    let event: GridEvent;
+    let attachments: Attachment[];
+    try {
+      for (const attachment of report.attachments) stored.push(await this.options.store.put(attachment.bytes));
+      ({ event, attachments } = await this.persist(em, report, gridCode, reporter, stored));
+    } catch (error) {
+      await this.takeBack(stored);
+      throw error;
+    }
+
+    const processInstanceKey = await this.options.starts.start(event.id);
+    return {
+      eventId: event.id,
+      status: event.status,
+      gridCode,
+      processInstanceKey,
+      attachments: attachments.map(({ id, kind, contentType, size, sha256 }) => ({ id, kind, contentType, size, sha256 })),
+    };
+  }
+
+  private async persist(
+    em: EntityManager,
+    report: CheckedReport,
+    gridCode: string,
+    reporter: Person | null,
+    stored: readonly StoredContent[],
+  ): Promise<{ event: GridEvent; attachments: Attachment[] }> {
+    return em.transactional(async (tx) => {
+      const event = tx.create(GridEvent, {
+        source: report.source,
+        category: report.category,
+        description: report.description,
+        severity: report.severity,
+        lon: report.lon,
+        lat: report.lat,
+        address: report.address ?? null,
+        reporter,
+        grid: tx.getReference(Grid, gridCode),
+        status: 'REPORTED',
+      });
+      tx.create(GridEventTransition, { event, toStatus: 'REPORTED', actor: reporter, note: `reported through ${report.source}` });
+      const attachments = report.attachments.map((attachment, i) => {
+        const content = stored[i];
+        if (content === undefined) throw new Error('attachment stored out of step');
+        return tx.create(Attachment, {
+          event,
+          kind: attachment.kind,
+          contentType: attachment.contentType,
+          size: attachment.bytes.byteLength,
+          sha256: content.sha256,
+          storageKey: content.storageKey,
+        });
+      });
+      await tx.flush();
+      await this.options.starts.enqueue(tx, event.id);
+      return { event, attachments };
+    });
+  }
+
+  /** Removes files this report created that no committed attachment refers to. */
+  private async takeBack(stored: readonly StoredContent[]): Promise<void> {
+    const em = this.options.em.fork();
+    for (const content of stored) {
+      if (!content.created) continue;
+      try {
+        if ((await em.count(Attachment, { sha256: content.sha256 })) === 0) await this.options.store.remove(content.storageKey);
+      } catch (error) {
+        this.options.logger.warn({ err: error, storageKey: content.storageKey }, 'could not remove an attachment of a failed report');
+      }
+    }
+  }
+}

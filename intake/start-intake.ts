@@ -1,0 +1,71 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../config/logger';
+import type { GridIndex } from '../orm/geo/grid-index';
+import { loadGridIndex, type Queryable } from '../orm/geo/load-grid-index';
+import { LocalAttachmentStore } from './attachment-store';
+import { startOpen311, type Open311Server } from './open311/server';
+import { ProcessStarts, type ProcessInstanceCreator, type ProcessStartOptions } from './process-start';
+import { IntakeService } from './report-event';
+
+export interface IntakeOptions {
+  /** The ORM's root EntityManager; the intake forks one per request. */
+  readonly em: EntityManager;
+  /** For loading the grid index at start, unless `grids` hands in one already loaded. */
+  readonly db: Queryable;
+  readonly grids?: GridIndex;
+  readonly zeebe: ProcessInstanceCreator;
+  readonly attachmentDir: string;
+  readonly attachmentMaxBytes: number;
+  readonly host: string;
+  readonly open311Port: number;
+  readonly logger: Logger;
+  readonly processStart?: ProcessStartOptions;
+}
+
+export interface RunningIntake {
+  readonly service: IntakeService;
+  readonly open311: Open311Server;
+  readonly starts: ProcessStarts;
+  readonly gridCount: number;
+  /** Stops taking requests, then stops retrying starts. */
+  stop(): Promise<void>;
+}
+
+export async function startIntake(options: IntakeOptions): Promise<RunningIntake> {
+  const logger = options.logger.child({ component: 'intake' });
+  let grids = options.grids;
+  if (grids === undefined) {
+    grids = await loadGridIndex(options.db);
+    if (grids.size === 0) logger.warn('no grids in the database (run `npm run seed`): every report will be refused as outside the city');
+  }
+  const starts = new ProcessStarts(options.em, options.zeebe, logger, options.processStart);
+  const service = new IntakeService({
+    em: options.em,
+    grids,
+    store: new LocalAttachmentStore(options.attachmentDir),
+    starts,
+    logger,
+    limits: { maxAttachmentBytes: options.attachmentMaxBytes },
+  });
+  starts.startRetrying();
+  let open311: Open311Server;
+  try {
+    open311 = await startOpen311({ intake: service, em: options.em, host: options.host, port: options.open311Port, logger });
+  } catch (error) {
+    await starts.stop();
+    throw error;
+  }
+  return {
+    service,
+    open311,
+    starts,
+    gridCount: grids.size,
+    async stop() {
+      try {
+        await open311.stop();
+      } finally {
+        await starts.stop();
+      }
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { EVENT_SOURCES, SEVERITIES, type AttachmentKind, type EventSource, type Severity } from '../orm/entities/vocabulary';
+import { ALLOWED_CONTENT_TYPES, isAllowedContentType, sniffContentType, type AllowedContentType } from './content-sniff';
+import { IntakeError } from './errors';
+
+/** A report as a channel hands it in; fields are unknown until checked. */
+export interface ReportInput {
+  readonly category: unknown;
+  readonly lon: unknown;
+  readonly lat: unknown;
+  readonly description: unknown;
+  readonly severity: unknown;
+  readonly source: unknown;
+  /** Code of a registered person; none for intake systems that report on nobody's behalf. */
+  readonly reporterCode?: unknown;
+  readonly address?: unknown;
+  readonly attachments?: readonly AttachmentInput[];
+}
+
+export interface AttachmentInput {
+  readonly bytes: Uint8Array;
+  /** The type the sender claims; checked against the bytes when given. */
+  readonly declaredType?: string | undefined;
+  readonly filename?: string | undefined;
+}
+
+export interface IntakeLimits {
+  readonly maxAttachmentBytes: number;
+  readonly maxAttachments: number;
+  readonly maxDescriptionLength: number;
+  readonly maxAddressLength: number;
+}
+
+export const DEFAULT_LIMITS: IntakeLimits = Object.freeze({
+  maxAttachmentBytes: 20 * 1024 * 1024,
+  // Nine, as the citizen apps' photo pickers allow.
+  maxAttachments: 9,
+  // Open311 GeoReport v2 allows descriptions of up to 4,000 characters.
+  maxDescriptionLength: 4_000,
+  maxAddressLength: 500,
+});
+
+export interface CheckedAttachment {
+  readonly bytes: Uint8Array;
+  readonly contentType: AllowedContentType;
+  readonly kind: AttachmentKind;
+}
+
+export interface CheckedReport {
+  readonly category: string;
+  readonly lon: number;
+  readonly lat: number;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly source: EventSource;
+  readonly reporterCode: string | undefined;
+  readonly address: string | undefined;
+  readonly attachments: readonly CheckedAttachment[];
+}
+
+/**
+ * Everything about a report that needs no database: presence, shapes,
+ * vocabularies, lengths, attachment sizes and types (by their bytes).
+ * Throws the first problem found, naming the field.
+ */
+export function checkReport(input: ReportInput, limits: IntakeLimits = DEFAULT_LIMITS): CheckedReport {
+  const category = requiredText(input.category, 'category');
+  const lon = coordinate(input.lon, 'lon', 180);
+  const lat = coordinate(input.lat, 'lat', 90);
+
+  const description = requiredText(input.description, 'description').trim();
+  if (description.length === 0 || description.length > limits.maxDescriptionLength) {
+    throw new IntakeError('INVALID_DESCRIPTION', `description: expected 1..${limits.maxDescriptionLength} characters, got ${description.length}`, 'description');
+  }
+
+  const severity = requiredText(input.severity, 'severity');
+  if (!(SEVERITIES as readonly string[]).includes(severity)) {
+    throw new IntakeError('INVALID_SEVERITY', `severity: expected one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(severity)}`, 'severity');
+  }
+  const source = requiredText(input.source, 'source');
+  if (!(EVENT_SOURCES as readonly string[]).includes(source)) {
+    throw new IntakeError('INVALID_SOURCE', `source: expected one of ${EVENT_SOURCES.join(', ')}, got ${JSON.stringify(source)}`, 'source');
+  }
+
+  const reporterCode = optionalText(input.reporterCode, 'reporter');
+  const address = optionalText(input.address, 'address');
+  if (address !== undefined && address.length > limits.maxAddressLength) {
+    throw new IntakeError('INVALID_FIELD', `address: at most ${limits.maxAddressLength} characters`, 'address');
+  }
+
+  const attachments = input.attachments ?? [];
+  if (attachments.length > limits.maxAttachments) {
+    throw new IntakeError('TOO_MANY_ATTACHMENTS', `attachments: at most ${limits.maxAttachments}, got ${attachments.length}`, 'attachments');
+  }
+  return {
+    category,
+    lon,
+    lat,
+    description,
+    severity: severity as Severity,
+    source: source as EventSource,
+    reporterCode,
+    address,
+    attachments: attachments.map((attachment, i) => checkAttachment(attachment, `attachments[${i}]`, limits)),
+  };
+}
+
+export function checkAttachment(attachment: AttachmentInput, field: string, limits: IntakeLimits): CheckedAttachment {
+  const { bytes } = attachment;
+  if (bytes.byteLength > limits.maxAttachmentBytes) {
+    throw new IntakeError('ATTACHMENT_TOO_LARGE', `${field}: ${bytes.byteLength} bytes, at most ${limits.maxAttachmentBytes} allowed`, field);
+  }
+  if (bytes.byteLength === 0) throw new IntakeError('INVALID_FIELD', `${field}: is empty`, field);
+  const actual = sniffContentType(bytes);
+  const allowed = Object.keys(ALLOWED_CONTENT_TYPES).join(', ');
+  if (actual === undefined) {
+    throw new IntakeError('ATTACHMENT_TYPE_NOT_ALLOWED', `${field}: content is none of ${allowed}`, field);
+  }
+  const declared = attachment.declaredType?.split(';')[0]?.trim().toLowerCase();
+  // A generic or absent declaration defers to the bytes; a specific one must agree with them.
+  if (declared !== undefined && declared !== '' && declared !== 'application/octet-stream' && declared !== actual) {
+    const reason = isAllowedContentType(declared) ? `declared ${declared} but the content is ${actual}` : `${declared} is none of ${allowed}`;
+    throw new IntakeError('ATTACHMENT_TYPE_NOT_ALLOWED', `${field}: ${reason}`, field);
+  }
+  return { bytes, contentType: actual, kind: ALLOWED_CONTENT_TYPES[actual] };
+}
+
+function requiredText(value: unknown, field: string): string {
+  if (value === undefined || value === null || value === '') throw new IntakeError('MISSING_FIELD', `${field}: required`, field);
+  if (typeof value !== 'string') throw new IntakeError('INVALID_FIELD', `${field}: expected a string`, field);
+  return value;
+}
+
+function optionalText(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new IntakeError('INVALID_FIELD', `${field}: expected a string`, field);
+  return value.trim() || undefined;
+}
+
+/** Numbers, or decimal strings as form-encoded channels send them. */
+function coordinate(value: unknown, field: string, bound: number): number {
+  if (value === undefined || value === null || value === '') throw new IntakeError('MISSING_FIELD', `${field}: required`, field);
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(number) || Math.abs(number) > bound) {
+    throw new IntakeError('INVALID_LOCATION', `${field}: expected a WGS84 degree in -${bound}..${bound}, got ${JSON.stringify(value)}`, field);
+  }
+  return number;
+}

@@ -1,0 +1,31 @@
+import { Camunda8 } from '@camunda8/sdk';
+
+export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
+
+/**
+ * The @camunda8/sdk Zeebe gRPC client on `host:port`, plaintext and without
+ * OAuth: the embedded gateway, or a self-managed Camunda 8 gateway without
+ * authentication. The SDK retries calls that meet back-pressure or a lost
+ * connection, by default for ever; here a few times only, since the intake's
+ * outbox retries what the SDK gives up on and a report's answer must not wait.
+ */
+export function connectZeebe(address: string): ZeebeClient {
+  return new Camunda8({
+    ZEEBE_GRPC_ADDRESS: `grpc://${address}`,
+    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    CAMUNDA_TENANT_ID: '',
+    CAMUNDA_LOG_LEVEL: 'none',
+    zeebeGrpcSettings: {
+      ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
+      ZEEBE_GRPC_CLIENT_MAX_RETRIES: 3,
+      ZEEBE_GRPC_CLIENT_MAX_RETRY_TIMEOUT_SECONDS: 1,
+    },
+  }).getZeebeGrpcApiClient();
+}
+
+/** Where a client on this machine reaches a gateway listening on `host:port`. */
+export function localAddress(host: string, port: number): string {
+  if (host === '0.0.0.0') return `127.0.0.1:${port}`;
+  if (host === '::') return `[::1]:${port}`;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * How a call to a department's API can end badly, each with a stable code,
+ * and what the calling job worker does about each (`jobOutcomeOf`).
+ */
+export const DEPARTMENT_ERROR_CODES = ['DEPARTMENT_NOT_OURS', 'DEPARTMENT_REJECTED', 'DEPARTMENT_UNAVAILABLE'] as const;
+export type DepartmentErrorCode = (typeof DEPARTMENT_ERROR_CODES)[number];
+
+export abstract class DepartmentError extends Error {
+  abstract readonly code: DepartmentErrorCode;
+
+  constructor(
+    readonly department: string,
+    message: string,
+    /** The last HTTP status seen; undefined when no answer came (timeout, connection refused). */
+    readonly status: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The department says the event is not its business: the process re-routes it. */
+export class NotOursError extends DepartmentError {
+  readonly code = 'DEPARTMENT_NOT_OURS';
+  override readonly name = 'NotOursError';
+
+  constructor(
+    department: string,
+    status: number,
+    /** The department's reason, for the clerk who re-routes. */
+    readonly reason: string | undefined,
+  ) {
+    super(department, `department ${department} says the event is not theirs${reason ? `: ${reason}` : ''}`, status);
+  }
+}
+
+/** A 4xx that retrying cannot fix (bad request, auth, not found): a person must look. */
+export class PermanentDepartmentError extends DepartmentError {
+  readonly code = 'DEPARTMENT_REJECTED';
+  override readonly name = 'PermanentDepartmentError';
+}
+
+/** Still failing after every attempt (5xx, time-outs, connection errors): the job's retries take over. */
+export class TransientDepartmentError extends DepartmentError {
+  readonly code = 'DEPARTMENT_UNAVAILABLE';
+  override readonly name = 'TransientDepartmentError';
+
+  constructor(
+    department: string,
+    message: string,
+    status: number | undefined,
+    readonly attempts: number,
+  ) {
+    super(department, message, status);
+  }
+}
+
+/** The BPMN error code a "not ours" answer is thrown as; the process's boundary event catches it. */
+export const NOT_OURS_BPMN_ERROR = 'NOT_OURS';
+
+export type JobOutcome =
+  | { readonly kind: 'throw-bpmn-error'; readonly errorCode: string; readonly message: string }
+  /** FailJob with the job's retries minus one: Zeebe retries after back-off, an incident at zero. */
+  | { readonly kind: 'fail-and-retry'; readonly message: string }
+  /** FailJob with no retries left: an incident at once, for a manager to fix and retry. */
+  | { readonly kind: 'fail-without-retry'; readonly message: string };
+
+export function jobOutcomeOf(error: DepartmentError): JobOutcome {
+  const code = error.code;
+  switch (code) {
+    case 'DEPARTMENT_NOT_OURS':
+      return { kind: 'throw-bpmn-error', errorCode: NOT_OURS_BPMN_ERROR, message: error.message };
+    case 'DEPARTMENT_UNAVAILABLE':
+      return { kind: 'fail-and-retry', message: error.message };
+    case 'DEPARTMENT_REJECTED':
+      return { kind: 'fail-without-retry', message: error.message };
+    default: {
+      const unknown: never = code;
+      throw new Error(`unhandled department error ${String(unknown)}`);
+    }
+  }
+}
