@@ -2,16 +2,26 @@
  * The composition root. Starts, in order: configuration, logging, PostgreSQL
  * (embedded unless DATABASE_URL), migrations, the connection pool, then —
  * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine and its
- * gRPC gateway. Stops them in reverse order on SIGINT/SIGTERM.
+ * gRPC gateway, then the process models (deployed when changed), the grid
+ * index and the job workers, then the intake with its Open311 endpoint.
+ * Stops them in reverse order on SIGINT/SIGTERM.
  */
 import { constants } from 'node:os';
+import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './config/logger';
 import { startGateway } from './engine/gateway/server';
 import { startEngine } from './engine/start-engine';
+import { startIntake } from './intake/start-intake';
+import { connectZeebe, localAddress } from './intake/zeebe-client';
 import { openDatabase } from './orm/database';
 import { migrate } from './orm/migrate';
+import { ormConfig } from './orm/orm-config';
+import { loadGridIndex } from './orm/geo/load-grid-index';
+import { DepartmentClient } from './workers/departments/department-client';
+import { deployProcesses } from './workers/deploy-processes';
+import { startWorkers } from './workers/start-workers';
 
 /** How long a fatal error's shutdown may take before the process exits regardless. */
 const FATAL_SHUTDOWN_MS = 30_000;
@@ -70,17 +80,44 @@ class Service {
     pool.on('error', (error) => logger.warn({ err: error }, `idle database connection failed: ${error.message}`));
     this.add('database pool', () => pool.end());
 
-    if (config.zeebeAddress !== undefined) {
-      logger.info(`ready; embedded engine not started, ZEEBE_ADDRESS is ${config.zeebeAddress}`);
-      return;
+    let zeebeAddress = config.zeebeAddress;
+    if (zeebeAddress === undefined) {
+      const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error) });
+      this.add('engine', () => engine.stop());
+
+      const gateway = await startGateway({ engine, host: config.gatewayHost, port: config.gatewayPort, logger });
+      this.add('gateway', () => gateway.stop());
+      logger.info({ port: gateway.port }, `gateway listening on ${hostPort(config.gatewayHost, gateway.port)}`);
+      zeebeAddress = localAddress(config.gatewayHost, gateway.port);
+    } else {
+      logger.info(`embedded engine not started, ZEEBE_ADDRESS is ${zeebeAddress}`);
     }
 
-    const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error) });
-    this.add('engine', () => engine.stop());
+    const orm = await MikroORM.init(ormConfig(database.url, logger));
+    this.add('ORM', () => orm.close(true));
+    const zeebe = connectZeebe(zeebeAddress);
+    this.add('Zeebe client', async () => {
+      await zeebe.close();
+    });
+    await deployProcesses(zeebe, logger);
+    const gridIndex = await loadGridIndex(pool);
+    if (gridIndex.size === 0) logger.warn('the city is not seeded: reports cannot be placed in a grid until `npm run seed`');
+    const workers = startWorkers({ zeebe, em: orm.em, gridIndex, departmentsClient: new DepartmentClient(), logger, config });
+    this.add('workers', () => workers.stop());
 
-    const gateway = await startGateway({ engine, host: config.gatewayHost, port: config.gatewayPort, logger });
-    this.add('gateway', () => gateway.stop());
-    logger.info({ port: gateway.port }, `gateway listening on ${hostPort(config.gatewayHost, gateway.port)}`);
+    const intake = await startIntake({
+      em: orm.em,
+      db: pool,
+      grids: gridIndex,
+      zeebe,
+      attachmentDir: config.attachmentDir,
+      attachmentMaxBytes: config.attachmentMaxBytes,
+      host: config.gatewayHost,
+      open311Port: config.open311Port,
+      logger,
+    });
+    this.add('intake', () => intake.stop());
+    logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
   }
 
   /** Registers a started part, then ends the startup if a stop was requested meanwhile. */

@@ -20,6 +20,13 @@ describe('loadConfig', () => {
       zeebeAddress: undefined,
       logLevel: 'info',
       embeddedPgPort: 5433,
+      attachmentMaxBytes: 20 * 1024 * 1024,
+      attachmentDir: '/srv/app/.data/attachments',
+      open311Port: 8311,
+      feedbackTimeout: 'P7D',
+      slaSecondsPerHour: 3600,
+      duplicateRadiusMeters: 50,
+      duplicateWindowHours: 24,
     });
   });
 
@@ -33,6 +40,13 @@ describe('loadConfig', () => {
         ZEEBE_ADDRESS: 'zeebe:26500',
         LOG_LEVEL: 'DEBUG',
         EMBEDDED_PG_PORT: '15432',
+        ATTACHMENT_MAX_BYTES: '1048576',
+        ATTACHMENT_DIR: 'media',
+        OPEN311_PORT: '0',
+        FEEDBACK_TIMEOUT: 'PT30S',
+        SLA_SECONDS_PER_HOUR: '0.5',
+        DUPLICATE_RADIUS_METERS: '80',
+        DUPLICATE_WINDOW_HOURS: '48',
       },
       '/srv/app',
     );
@@ -44,6 +58,13 @@ describe('loadConfig', () => {
       zeebeAddress: 'zeebe:26500',
       logLevel: 'debug',
       embeddedPgPort: 15432,
+      attachmentMaxBytes: 1_048_576,
+      attachmentDir: '/srv/app/media',
+      open311Port: 0,
+      feedbackTimeout: 'PT30S',
+      slaSecondsPerHour: 0.5,
+      duplicateRadiusMeters: 80,
+      duplicateWindowHours: 48,
     });
   });
 
@@ -64,12 +85,23 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['FEEDBACK_TIMEOUT', '7 days', 'FEEDBACK_TIMEOUT: expected a positive ISO 8601 duration such as P7D or PT30S, got "7 days"'],
+    ['FEEDBACK_TIMEOUT', 'PT0S', 'FEEDBACK_TIMEOUT: expected a positive ISO 8601 duration such as P7D or PT30S, got "PT0S"'],
+    ['FEEDBACK_TIMEOUT', 'P1DT', 'FEEDBACK_TIMEOUT: expected a positive ISO 8601 duration such as P7D or PT30S, got "P1DT"'],
+    ['SLA_SECONDS_PER_HOUR', '0', 'SLA_SECONDS_PER_HOUR: expected a number > 0 and <= 86400, got "0"'],
+    ['SLA_SECONDS_PER_HOUR', '-5', 'SLA_SECONDS_PER_HOUR: expected a number > 0 and <= 86400, got "-5"'],
+    ['DUPLICATE_RADIUS_METERS', 'far', 'DUPLICATE_RADIUS_METERS: expected a number > 0 and <= 10000, got "far"'],
+    ['DUPLICATE_WINDOW_HOURS', '1e3', 'DUPLICATE_WINDOW_HOURS: expected a number > 0 and <= 8760, got "1e3"'],
     ['GATEWAY_PORT', 'abc', 'GATEWAY_PORT: expected an integer 0..65535, got "abc"'],
     ['GATEWAY_PORT', '65536', 'GATEWAY_PORT: expected an integer 0..65535, got "65536"'],
     ['GATEWAY_PORT', '-1', 'GATEWAY_PORT: expected an integer 0..65535, got "-1"'],
     ['GATEWAY_PORT', '80.5', 'GATEWAY_PORT: expected an integer 0..65535, got "80.5"'],
     ['GATEWAY_PORT', ' 80', 'GATEWAY_PORT: expected an integer 0..65535, got " 80"'],
     ['EMBEDDED_PG_PORT', '0', 'EMBEDDED_PG_PORT: expected an integer 1..65535, got "0"'],
+    ['OPEN311_PORT', '70000', 'OPEN311_PORT: expected an integer 0..65535, got "70000"'],
+    ['ATTACHMENT_MAX_BYTES', '20MiB', 'ATTACHMENT_MAX_BYTES: expected a number of bytes 1..1073741824, got "20MiB"'],
+    ['ATTACHMENT_MAX_BYTES', '0', 'ATTACHMENT_MAX_BYTES: expected a number of bytes 1..1073741824, got "0"'],
+    ['ATTACHMENT_MAX_BYTES', '2147483648', 'ATTACHMENT_MAX_BYTES: expected a number of bytes 1..1073741824, got "2147483648"'],
     ['GATEWAY_HOST', 'http://localhost', 'GATEWAY_HOST: expected a host name or IP address, got "http://localhost"'],
     ['LOG_LEVEL', 'verbose', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
   ])('rejects %s=%j', (variable, value, message) => {

@@ -16,6 +16,20 @@ export interface Config {
   readonly zeebeAddress: string | undefined;
   readonly logLevel: LogLevel;
   readonly embeddedPgPort: number;
+  /** Largest attachment (photo, voice, video) a report may carry, in bytes. */
+  readonly attachmentMaxBytes: number;
+  /** Absolute; where attachments are stored by content hash. */
+  readonly attachmentDir: string;
+  /** Port of the Open311 GeoReport v2 endpoint, on GATEWAY_HOST; 0 = any free port. */
+  readonly open311Port: number;
+  /** ISO 8601 duration the process waits for a citizen's feedback (collect-event hands it to the process). */
+  readonly feedbackTimeout: string;
+  /** Seconds an SLA hour lasts: 3600 in service, less in tests and demonstrations. */
+  readonly slaSecondsPerHour: number;
+  /** Reports of one category closer than this (metres) to an open event are merged into it… */
+  readonly duplicateRadiusMeters: number;
+  /** …when that event was reported at most this many hours earlier. */
+  readonly duplicateWindowHours: number;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -24,7 +38,16 @@ export const DEFAULTS = Object.freeze({
   gatewayPort: 26500,
   logLevel: 'info' as LogLevel,
   embeddedPgPort: 5433,
+  attachmentMaxBytes: 20 * 1024 * 1024,
+  open311Port: 8311,
+  feedbackTimeout: 'P7D',
+  slaSecondsPerHour: 3600,
+  duplicateRadiusMeters: 50,
+  duplicateWindowHours: 24,
 });
+
+/** 1 GiB: attachments are held in memory while checked, so larger ones are refused by configuration. */
+const ATTACHMENT_MAX_BYTES_LIMIT = 1024 * 1024 * 1024;
 
 /** A bad environment variable; the message is one line: `NAME: what is wrong`. */
 export class ConfigError extends Error {
@@ -51,15 +74,25 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const dataDir = value('DATA_DIR') ?? DEFAULTS.dataDir;
   if (dataDir.includes('\0')) throw new ConfigError('DATA_DIR', 'contains a NUL character');
+  const absoluteDataDir = path.resolve(cwd, dataDir);
+  const attachmentDir = value('ATTACHMENT_DIR');
+  if (attachmentDir?.includes('\0')) throw new ConfigError('ATTACHMENT_DIR', 'contains a NUL character');
 
   return Object.freeze({
     databaseUrl: parseDatabaseUrl('DATABASE_URL', value('DATABASE_URL')),
-    dataDir: path.resolve(cwd, dataDir),
+    dataDir: absoluteDataDir,
     gatewayHost: parseHost('GATEWAY_HOST', value('GATEWAY_HOST') ?? DEFAULTS.gatewayHost),
     gatewayPort: parsePort('GATEWAY_PORT', value('GATEWAY_PORT'), DEFAULTS.gatewayPort, 0),
     zeebeAddress: parseAddress('ZEEBE_ADDRESS', value('ZEEBE_ADDRESS')),
     logLevel: parseLogLevel('LOG_LEVEL', value('LOG_LEVEL')),
     embeddedPgPort: parsePort('EMBEDDED_PG_PORT', value('EMBEDDED_PG_PORT'), DEFAULTS.embeddedPgPort, 1),
+    attachmentMaxBytes: parseByteSize('ATTACHMENT_MAX_BYTES', value('ATTACHMENT_MAX_BYTES'), DEFAULTS.attachmentMaxBytes, ATTACHMENT_MAX_BYTES_LIMIT),
+    attachmentDir: attachmentDir === undefined ? path.join(absoluteDataDir, 'attachments') : path.resolve(cwd, attachmentDir),
+    open311Port: parsePort('OPEN311_PORT', value('OPEN311_PORT'), DEFAULTS.open311Port, 0),
+    feedbackTimeout: parseDuration('FEEDBACK_TIMEOUT', value('FEEDBACK_TIMEOUT') ?? DEFAULTS.feedbackTimeout),
+    slaSecondsPerHour: parsePositive('SLA_SECONDS_PER_HOUR', value('SLA_SECONDS_PER_HOUR'), DEFAULTS.slaSecondsPerHour, 86_400),
+    duplicateRadiusMeters: parsePositive('DUPLICATE_RADIUS_METERS', value('DUPLICATE_RADIUS_METERS'), DEFAULTS.duplicateRadiusMeters, 10_000),
+    duplicateWindowHours: parsePositive('DUPLICATE_WINDOW_HOURS', value('DUPLICATE_WINDOW_HOURS'), DEFAULTS.duplicateWindowHours, 24 * 365),
   });
 }
 
@@ -70,6 +103,36 @@ function parsePort(name: string, raw: string | undefined, fallback: number, min:
     throw new ConfigError(name, `expected an integer ${min}..65535, got ${JSON.stringify(raw)}`);
   }
   return port;
+}
+
+function parseByteSize(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const bytes = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  if (!(bytes >= 1 && bytes <= max)) {
+    throw new ConfigError(name, `expected a number of bytes 1..${max}, got ${JSON.stringify(raw)}`);
+  }
+  return bytes;
+}
+
+/** A positive decimal number up to `max`. */
+function parsePositive(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const number = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!(number > 0 && number <= max)) throw new ConfigError(name, `expected a number > 0 and <= ${max}, got ${JSON.stringify(raw)}`);
+  return number;
+}
+
+/**
+ * An ISO 8601 duration as Zeebe's timers read it (`P7D`, `PT90S`, `P1DT2H`):
+ * the process uses it as a timer duration, so a value the engine would refuse
+ * must stop the start instead of raising an incident on every closed event.
+ */
+function parseDuration(name: string, raw: string): string {
+  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(raw);
+  if (match === null || raw === 'P' || raw.endsWith('T') || match.slice(1).every((part) => part === undefined || Number(part) === 0)) {
+    throw new ConfigError(name, `expected a positive ISO 8601 duration such as P7D or PT30S, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

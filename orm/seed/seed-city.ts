@@ -33,8 +33,9 @@ export async function seedCity(client: pg.ClientBase): Promise<SeedCounts> {
         DEPARTMENTS.map((d) => d.code),
         DEPARTMENTS.map((d) => d.name),
         DEPARTMENTS.map((d) => JSON.stringify(d.categories)),
-        // Placeholders for the departments' systems: deployments configure the real ones.
-        DEPARTMENTS.map((d) => (d.hasApi ? `http://127.0.0.1:0/departments/${d.code}` : null)),
+        // The seed knows which departments have a system (credentials_ref names its secret) but not
+        // where it runs: endpoints are configured per deployment, so none is called until then.
+        DEPARTMENTS.map(() => null),
         DEPARTMENTS.map((d) => (d.hasApi ? `department-api/${d.code}` : null)),
       ],
     );

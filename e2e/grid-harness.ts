@@ -1,0 +1,220 @@
+/**
+ * The whole grid service for e2e tests, in-process: a real engine on its own
+ * PostgreSQL database seeded with the reference city, the process models
+ * deployed, the job workers, the intake's reportEvent, and real HTTP servers
+ * on 127.0.0.1 playing departments. The test plays the people: it completes
+ * the user-task jobs through the SDK, as a task list would.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { createLogger } from '../config/logger';
+import { LocalAttachmentStore } from '../intake/attachment-store';
+import { ProcessStarts } from '../intake/process-start';
+import { IntakeService } from '../intake/report-event';
+import { GridEvent } from '../orm/entities';
+import { loadGridIndex } from '../orm/geo/load-grid-index';
+import type { GridIndex } from '../orm/geo/grid-index';
+import { ormConfig } from '../orm/orm-config';
+import { seedCity } from '../orm/seed/seed-city';
+import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
+import { DepartmentClient } from '../workers/departments/department-client';
+import { deployProcesses } from '../workers/deploy-processes';
+import { RecordingNotifier } from '../workers/notifier';
+import type { WorkerConfig } from '../workers/services';
+import { startWorkers, type RunningWorkers } from '../workers/start-workers';
+import { connectSdk, silenceClientCancellations, type ZeebeClient } from './fixtures/sdk';
+
+export const USER_TASK = 'io.camunda.zeebe:userTask';
+
+type Job = Awaited<ReturnType<ZeebeClient['activateJobs']>>[number];
+
+/** A department's system: answers as `behaviour` says, counts requests and the distinct keys it acted on. */
+export interface FakeDepartment {
+  readonly code: string;
+  readonly url: string;
+  readonly keys: string[];
+  readonly bodies: Record<string, unknown>[];
+  /** Idempotency keys of requests answered 2xx: what the department acted on, once per key. */
+  readonly acted: Set<string>;
+  behaviour: (request: IncomingMessage, response: ServerResponse) => void;
+}
+
+export const answer = (status: number, body: unknown = {}) => (_: IncomingMessage, response: ServerResponse) => {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+};
+
+export interface GridHarness {
+  readonly te: TestEngine;
+  readonly zbc: ZeebeClient;
+  readonly orm: MikroORM;
+  readonly grids: GridIndex;
+  readonly intake: IntakeService;
+  readonly notifier: RecordingNotifier;
+  /** Read by the workers at every job: a test may shorten the SLA before it reports. */
+  readonly config: { -readonly [K in keyof WorkerConfig]: WorkerConfig[K] };
+  /** Puts a fake system in front of the department (its api_endpoint points at it). */
+  department(code: string, behaviour?: FakeDepartment['behaviour']): Promise<FakeDepartment>;
+  /** A point inside the grid: the centre of its polygon's bounding box, checked against the index. */
+  pointIn(gridCode: string): Promise<{ lon: number; lat: number }>;
+  /** The next job of this type (a user task: at this element) of the instance. */
+  next(processInstanceKey: string, type: string, elementId?: string): Promise<Job>;
+  complete(job: Job, variables?: Record<string, unknown>): Promise<void>;
+  completed(processInstanceKey: string): Promise<void>;
+  event(eventId: number): Promise<GridEvent>;
+  statuses(eventId: number): Promise<string[]>;
+  notes(eventId: number): Promise<string[]>;
+}
+
+export function useGridHarness(): GridHarness {
+  let te: TestEngine | undefined;
+  let zbc: ZeebeClient | undefined;
+  let orm: MikroORM | undefined;
+  let grids: GridIndex | undefined;
+  let intake: IntakeService | undefined;
+  let workers: RunningWorkers | undefined;
+  let starts: ProcessStarts | undefined;
+  let attachmentDir: string | undefined;
+  let consoleError: jest.SpyInstance | undefined;
+  const servers: Server[] = [];
+  const notifier = new RecordingNotifier();
+  const activated: Job[] = [];
+  const config = { feedbackTimeout: 'PT30S', slaSecondsPerHour: 3600, duplicateRadiusMeters: 50, duplicateWindowHours: 24, notifyRetryBackoffMs: 100 };
+  const logger = createLogger('silent');
+
+  beforeAll(async () => {
+    consoleError = silenceClientCancellations();
+    te = await startTestEngine();
+    const client = new pg.Client({ connectionString: te.databaseUrl });
+    await client.connect();
+    try {
+      await seedCity(client);
+      // The seed's endpoints are placeholders; a test puts fake departments in front of the ones it needs.
+      await client.query(`update public.department set api_endpoint = null`);
+    } finally {
+      await client.end();
+    }
+    orm = await MikroORM.init(ormConfig(te.databaseUrl, logger));
+    zbc = connectSdk(te.port);
+    await deployProcesses(zbc, logger);
+    grids = await loadGridIndex(te.pool);
+    workers = startWorkers({
+      zeebe: zbc,
+      em: orm.em,
+      gridIndex: grids,
+      // One attempt per job: the job's own retries and back-off are what the tests watch.
+      departmentsClient: new DepartmentClient({ maxAttempts: 1, attemptTimeoutMs: 2_000 }),
+      logger,
+      config,
+      notifier,
+      longPollMs: 1_000,
+    });
+    attachmentDir = await mkdtemp(path.join(tmpdir(), 'grid-e2e-'));
+    starts = new ProcessStarts(orm.em, zbc, logger);
+    intake = new IntakeService({ em: orm.em, grids, store: new LocalAttachmentStore(attachmentDir), starts, logger });
+  }, 120_000);
+
+  afterAll(async () => {
+    await workers?.stop();
+    await starts?.stop();
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); })));
+    await zbc?.close();
+    await orm?.close(true);
+    await te?.stop();
+    if (attachmentDir) await rm(attachmentDir, { recursive: true, force: true });
+    consoleError?.mockRestore();
+  });
+
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the grid harness is not started yet: use it inside tests or hooks');
+    return value;
+  };
+
+  const take = (processInstanceKey: string, type: string, elementId?: string): Job | undefined => {
+    const index = activated.findIndex((job) => job.type === type && job.processInstanceKey === processInstanceKey && (elementId === undefined || job.elementId === elementId));
+    return index === -1 ? undefined : activated.splice(index, 1)[0];
+  };
+
+  return {
+    get te() { return started(te); },
+    get zbc() { return started(zbc); },
+    get orm() { return started(orm); },
+    get grids() { return started(grids); },
+    get intake() { return started(intake); },
+    notifier,
+    config,
+    async department(code, behaviour = answer(201, { ticket: `${code}-1` })) {
+      const fake: FakeDepartment = { code, url: '', keys: [], bodies: [], acted: new Set(), behaviour };
+      const server = createServer(async (request, response) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+        const key = String(request.headers['idempotency-key']);
+        fake.keys.push(key);
+        fake.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+        fake.behaviour(request, response);
+        if (response.statusCode >= 200 && response.statusCode < 300) fake.acted.add(key);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+      Object.assign(fake, { url });
+      await started(te).pool.query(`update public.department set api_endpoint = $2 where code = $1`, [code, url]);
+      return fake;
+    },
+    async pointIn(gridCode) {
+      const { rows } = await started(te).pool.query<{ lon: number; lat: number }>(
+        `select (min_lon + max_lon) / 2 as lon, (min_lat + max_lat) / 2 as lat from public.grid where code = $1`,
+        [gridCode],
+      );
+      const point = rows[0];
+      if (point === undefined || started(grids).findGrid(point.lon, point.lat) !== gridCode) throw new Error(`no inner point found for grid ${gridCode}`);
+      return { lon: point.lon, lat: point.lat };
+    },
+    async next(processInstanceKey, type, elementId) {
+      return eventually(
+        async () => {
+          const ready = take(processInstanceKey, type, elementId);
+          if (ready) return ready;
+          activated.push(...(await started(zbc).activateJobs({ type, worker: 'people', maxJobsToActivate: 20, timeout: 60_000, requestTimeout: 500 })));
+          return take(processInstanceKey, type, elementId);
+        },
+        { what: `job ${type}${elementId ? ` at ${elementId}` : ''} of instance ${processInstanceKey}`, timeoutMs: 20_000 },
+      );
+    },
+    async complete(job, variables = {}) {
+      await started(zbc).completeJob({ jobKey: job.key, variables: variables as never });
+    },
+    async completed(processInstanceKey) {
+      await eventually(
+        async () => {
+          const { rows } = await started(te).pool.query(
+            `select 1 from engine.record where process_instance_key = $1 and value_type = 'PROCESS_INSTANCE'
+                and intent = 'ELEMENT_COMPLETED' and value->>'bpmnElementType' = 'PROCESS'`,
+            [processInstanceKey],
+          );
+          return rows.length > 0 ? true : undefined;
+        },
+        { what: `instance ${processInstanceKey} to complete`, timeoutMs: 20_000 },
+      );
+    },
+    async event(eventId) {
+      return started(orm).em.fork().findOneOrFail(GridEvent, eventId, { populate: ['grid', 'duplicateOf'] });
+    },
+    async statuses(eventId) {
+      const { rows } = await started(te).pool.query<{ to_status: string }>(
+        `select to_status from public.grid_event_transition where event_id = $1 and (from_status is null or from_status <> to_status) order by at, id`,
+        [eventId],
+      );
+      return rows.map((row) => row.to_status);
+    },
+    async notes(eventId) {
+      const { rows } = await started(te).pool.query<{ note: string }>(`select note from public.grid_event_transition where event_id = $1 order by at, id`, [eventId]);
+      return rows.map((row) => row.note);
+    },
+  };
+}

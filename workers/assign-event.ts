@@ -1,0 +1,40 @@
+import { complete, type JobAnswer, type JobInput } from './job';
+import type { WorkerServices } from './services';
+import { recordOnce, recordTransition } from './timeline';
+import { assignmentOf, clampPriority, eventIdOf, integerOf, routeOf, type Assignment } from './variables';
+
+/**
+ * assign-event: records who handles the event (status ROUTED), its SLA due
+ * time and its priority. The priority is the route's, never lower than the
+ * current one: a reopened or escalated event keeps its raised priority.
+ */
+export async function assignEvent(job: JobInput, services: WorkerServices): Promise<JobAnswer> {
+  const eventId = eventIdOf(job.variables);
+  const route = routeOf(job.variables);
+  const assignment = assignmentOf(job.variables);
+  const priority = clampPriority(Math.max(route.priority, integerOf(job.variables, 'priority', 0)));
+  // The process's SLA timers use the same figures (processes/README.md, "SLA timers").
+  const secondsPerHour = typeof job.variables.slaSecondsPerHour === 'number' ? job.variables.slaSecondsPerHour : services.config.slaSecondsPerHour;
+  const slaMs = Math.floor(route.slaHours * secondsPerHour) * 1000;
+
+  await recordOnce(services.em, eventId, job.key, (tx, event) => {
+    event.slaDueAt = new Date(Date.now() + slaMs);
+    recordTransition(tx, event, 'ROUTED', `assigned to ${describeAssignment(assignment)}, SLA ${route.slaHours} h, priority ${priority}`, job.key);
+  });
+  return complete({ priority });
+}
+
+export function describeAssignment(assignment: Assignment): string {
+  switch (assignment.level) {
+    case 'GRID':
+      return 'the grid';
+    case 'DEPARTMENT':
+      return `department ${assignment.departments[0] ?? '(none)'}`;
+    case 'JOINT':
+      return `departments ${assignment.departments.join(', ')} jointly (lead ${assignment.departments[0] ?? '(none)'})`;
+    default: {
+      const unknown: never = assignment.level;
+      throw new Error(`unknown level ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { complete, type JobAnswer, type JobInput } from './job';
+import type { WorkerServices } from './services';
+import { recordOnce, recordTransition } from './timeline';
+import { eventIdOf } from './variables';
+
+/** close-event: the fix is verified on site; the event is CLOSED and its reporter told. */
+export async function closeEvent(job: JobInput, services: WorkerServices): Promise<JobAnswer> {
+  const eventId = eventIdOf(job.variables);
+  let reporter: string | undefined;
+  await recordOnce(services.em, eventId, job.key, async (tx, event) => {
+    if (event.reporter) reporter = (await tx.populate(event, ['reporter'])).reporter?.code;
+    recordTransition(tx, event, 'CLOSED', 'closed: fix verified on site', job.key);
+  });
+  // Also on a redelivery: the commit may have been followed by a crash before the reporter heard of it.
+  if (reporter === undefined) reporter = await reporterOf(services, eventId);
+  if (reporter !== undefined) {
+    await services.notifier.notify({ kind: 'event-closed', eventId, to: reporter, text: `event ${eventId} is closed; tell us whether you are satisfied` });
+  }
+  return complete();
+}
+
+async function reporterOf(services: WorkerServices, eventId: number): Promise<string | undefined> {
+  const rows = await services.em.fork().execute<{ code: string }[]>(
+    `select p.code from public.grid_event e join public.person p on p.id = e.reporter_id where e.id = ?`,
+    [eventId],
+  );
+  return rows[0]?.code;
+}
