@@ -12,6 +12,7 @@ import { evaluateString } from '../feel';
 import type { CallActivity } from '../model/types';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
+import { newProcessInstance, startsOnlyByEvent } from './process-instance';
 import { activateElement, completeElement, elementOf, markActivated, setTaskResult } from './element-lifecycle';
 import { raiseIncident } from './incidents';
 import { localVariables, mergeLocal } from './variables';
@@ -22,26 +23,15 @@ export function activateCallActivity(ctx: ProcessingContext, instance: ElementIn
   if (!definition) {
     return raiseIncident(ctx, instance, 'CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${processId}' to be deployed, but not found.`);
   }
-  const start = definition.process.elements.get(definition.process.startEvent);
-  if (start?.type === 'START_EVENT' && 'trigger' in start && start.trigger !== undefined) {
+  if (startsOnlyByEvent(definition)) {
     return raiseIncident(ctx, instance, 'CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${processId}' to have a none start event, but not found.`);
   }
   markActivated(ctx, instance);
-  const key = ctx.nextKey();
-  const child: ElementInstance = {
-    key,
-    elementId: definition.bpmnProcessId,
-    elementType: 'PROCESS',
-    flowScopeKey: -1,
-    processInstanceKey: key,
-    processDefinitionKey: definition.key,
-    bpmnProcessId: definition.bpmnProcessId,
-    version: definition.version,
-    state: 'ACTIVATING',
+  const child = newProcessInstance(ctx, definition, {
     parentProcessInstanceKey: instance.processInstanceKey,
     parentElementInstanceKey: instance.key,
-  };
-  ctx.saveElementInstance(child);
+  });
+  const key = child.key;
   instance.calledChildInstanceKey = key;
   ctx.saveElementInstance(instance);
   // all variables the call activity sees, or only its own (the input mappings' results)

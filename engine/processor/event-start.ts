@@ -1,9 +1,9 @@
 /** Process instances started by a timer or message start event rather than by a client. */
 import type { Variables } from '../api';
 import type { Definition } from '../state/engine-state';
-import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
 import { activateElement } from './element-lifecycle';
+import { newProcessInstance } from './process-instance';
 import { mergeLocal } from './variables';
 
 export function startedByKey(bpmnProcessId: string, correlationKey: string): string {
@@ -18,21 +18,8 @@ export function startInstanceAt(
   variables: Variables,
   correlationKey?: string,
 ): number {
-  const key = ctx.nextKey();
-  const root: ElementInstance = {
-    key,
-    elementId: definition.bpmnProcessId,
-    elementType: 'PROCESS',
-    flowScopeKey: -1,
-    processInstanceKey: key,
-    processDefinitionKey: definition.key,
-    bpmnProcessId: definition.bpmnProcessId,
-    version: definition.version,
-    state: 'ACTIVATING',
-    startEventId,
-    ...(correlationKey ? { startedByCorrelationKey: correlationKey } : {}),
-  };
-  ctx.saveElementInstance(root);
+  const root = newProcessInstance(ctx, definition, { startEventId, ...(correlationKey ? { startedByCorrelationKey: correlationKey } : {}) });
+  const key = root.key;
   if (correlationKey) ctx.state.events.startedByCorrelationKey.set(startedByKey(definition.bpmnProcessId, correlationKey), key);
   mergeLocal(ctx, key, variables);
   activateElement(ctx, root);

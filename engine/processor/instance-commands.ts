@@ -2,11 +2,11 @@
 import type { CreateInstanceInput, CreatedInstance, Variables } from '../api';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Definition } from '../state/engine-state';
-import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
 import { activateElement, continueActivation, continueCompletion, terminateElement } from './element-lifecycle';
 import { refuseCancelOfCalledInstance } from './call-activity';
 import { clearIncident, incidentToResolve } from './incidents';
+import { newProcessInstance, startsOnlyByEvent } from './process-instance';
 import { mergeLocal, propagate } from './variables';
 
 export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInput): Definition {
@@ -40,24 +40,13 @@ export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInpu
 
 export function createProcessInstance(ctx: ProcessingContext, input: CreateInstanceInput): CreatedInstance {
   const definition = findDefinition(ctx, input);
-  if (hasNoNoneStart(definition)) {
+  if (startsOnlyByEvent(definition)) {
     throw new FailedPreconditionError(
       `Expected to create an instance of process '${definition.bpmnProcessId}' at its none start event, but it has only timer or message start events`,
     );
   }
-  const key = ctx.nextKey();
-  const root: ElementInstance = {
-    key,
-    elementId: definition.bpmnProcessId,
-    elementType: 'PROCESS',
-    flowScopeKey: -1,
-    processInstanceKey: key,
-    processDefinitionKey: definition.key,
-    bpmnProcessId: definition.bpmnProcessId,
-    version: definition.version,
-    state: 'ACTIVATING',
-  };
-  ctx.saveElementInstance(root);
+  const root = newProcessInstance(ctx, definition);
+  const key = root.key;
   ctx.append(
     'PROCESS_INSTANCE_CREATION',
     'CREATED',
@@ -70,10 +59,6 @@ export function createProcessInstance(ctx: ProcessingContext, input: CreateInsta
   return { processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, processInstanceKey: key };
 }
 
-function hasNoNoneStart(definition: Definition): boolean {
-  const start = definition.process.elements.get(definition.process.startEvent);
-  return start?.type === 'START_EVENT' && start.trigger !== undefined;
-}
 
 export function cancelProcessInstance(ctx: ProcessingContext, processInstanceKey: number): void {
   const root = ctx.state.elementInstances.get(processInstanceKey);
