@@ -1,23 +1,8 @@
 import { InvalidModelError } from '../errors';
 import { compileBpmn } from './index';
 import type { CallActivity, InclusiveGateway, JobTask, SubProcess, UserTask } from './types';
+import { compileOne, flow, process, startThen } from './test-bpmn';
 
-const definitions = (body: string, roots = '') => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
-  ${roots}
-  ${body}
-</bpmn:definitions>`;
-const process = (content: string) => definitions(`<bpmn:process id="p" isExecutable="true">${content}</bpmn:process>`);
-const flow = (id: string, from: string, to: string, condition?: string) =>
-  condition === undefined
-    ? `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`
-    : `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${condition}</bpmn:conditionExpression></bpmn:sequenceFlow>`;
-/** A process whose start event leads to `elementXml` (an element with id 'x'). */
-const startThen = (elementXml: string) => process(`<bpmn:startEvent id="s" />${flow('f0', 's', 'x')}${elementXml}`);
-const compileOne = async (xml: string) => (await compileBpmn(xml, 'test.bpmn'))[0]!;
 const element = async <T>(xml: string, id = 'x') => (await compileOne(xml)).elements.get(id) as T;
 
 async function rejection(xml: string): Promise<InvalidModelError> {

@@ -1,17 +1,8 @@
 import { InvalidModelError } from '../errors';
 import { compileBpmn } from './index';
 import type { BoundaryEvent, EndEvent, EventSubProcess, IntermediateCatchEvent, IntermediateThrowEvent, StartEvent, SubProcess } from './types';
+import { flow, process } from './test-bpmn';
 
-const definitions = (body: string, roots = '') => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
-  ${roots}
-  ${body}
-</bpmn:definitions>`;
-const process = (content: string, roots = '') => definitions(`<bpmn:process id="p" isExecutable="true">${content}</bpmn:process>`, roots);
-const flow = (id: string, from: string, to: string) => `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`;
 const task = (id: string) => `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="t" /></bpmn:extensionElements></bpmn:serviceTask>`;
 const errorDef = (ref: string) => `<bpmn:errorEventDefinition errorRef="${ref}" />`;
 const timer = '<bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1M</bpmn:timeDuration></bpmn:timerEventDefinition>';

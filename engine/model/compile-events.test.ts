@@ -1,22 +1,12 @@
 import { InvalidModelError } from '../errors';
 import { compileBpmn } from './index';
 import type { BoundaryEvent, IntermediateCatchEvent, ReceiveTask, StartEvent } from './types';
+import { flow, process, startThen } from './test-bpmn';
 
-const definitions = (body: string, roots = '') => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
-  ${roots}
-  ${body}
-</bpmn:definitions>`;
-const process = (content: string, roots = '') => definitions(`<bpmn:process id="p" isExecutable="true">${content}</bpmn:process>`, roots);
-const flow = (id: string, from: string, to: string) => `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`;
 const timer = (kind: string, value: string) =>
   `<bpmn:timerEventDefinition><bpmn:${kind} xsi:type="bpmn:tFormalExpression">${value}</bpmn:${kind}></bpmn:timerEventDefinition>`;
 const message = (id: string, name: string, key?: string) =>
   `<bpmn:message id="${id}" name="${name}">${key === undefined ? '' : `<bpmn:extensionElements><zeebe:subscription correlationKey="${key}" /></bpmn:extensionElements>`}</bpmn:message>`;
-const startThen = (elementXml: string, roots = '') => process(`<bpmn:startEvent id="s" />${flow('f0', 's', 'x')}${elementXml}`, roots);
 const task = '<bpmn:serviceTask id="x"><bpmn:extensionElements><zeebe:taskDefinition type="t" /></bpmn:extensionElements></bpmn:serviceTask>';
 
 async function compileOne(xml: string) {

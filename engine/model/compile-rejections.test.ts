@@ -1,22 +1,7 @@
 import { InvalidModelError } from '../errors';
 import { compileBpmn } from './index';
+import { definitions, process, flow, job, startThen } from './test-bpmn';
 
-const definitions = (body: string, roots = '') => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
-  ${roots}
-  ${body}
-</bpmn:definitions>`;
-const process = (content: string, roots = '') => definitions(`<bpmn:process id="p" isExecutable="true">${content}</bpmn:process>`, roots);
-const flow = (id: string, from: string, to: string, condition?: string) =>
-  condition === undefined
-    ? `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`
-    : `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${condition}</bpmn:conditionExpression></bpmn:sequenceFlow>`;
-const job = (type: string, extra = '') => `<bpmn:extensionElements><zeebe:taskDefinition type="${type}" />${extra}</bpmn:extensionElements>`;
-/** A process whose start event leads to `elementXml` (an element with id 'x'). */
-const startThen = (elementXml: string, roots = '') => process(`<bpmn:startEvent id="s" />${flow('f0', 's', 'x')}${elementXml}`, roots);
 
 async function rejection(xml: string): Promise<InvalidModelError> {
   try {
