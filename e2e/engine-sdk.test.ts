@@ -235,6 +235,22 @@ test('a job whose deadline passes is activated again, retries unchanged', async 
   expect((await failure(sdk.zbc.completeJob({ jobKey: first.key, variables: {} }))).code).toBe(status.NOT_FOUND);
 });
 
+test('a job yielded back (its worker went away) is activatable at once, retries and error message untouched', async () => {
+  await sdk.deploy(sequenceProcess('sdk-yield', [{ id: 'y', type: 'sdk-yield', retries: 2 }]));
+  await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-yield', variables: {} });
+  const [first] = await sdk.zbc.activateJobs({ type: 'sdk-yield', worker: 'gone', maxJobsToActivate: 1, timeout: 60_000, requestTimeout: 5_000 });
+  await sdk.te.engine.yieldJobs([Number(first.key)]);
+  const [again] = await sdk.zbc.activateJobs({ type: 'sdk-yield', worker: 'next', maxJobsToActivate: 1, timeout: 60_000, requestTimeout: -1 });
+  expect(again).toMatchObject({ key: first.key, retries: 2, worker: 'next' });
+  const { rows } = await sdk.te.pool.query<{ intent: string; error: string }>(
+    `select intent, value->>'errorMessage' as error from engine.record where value_type = 'JOB' and key = $1 order by position`,
+    [first.key],
+  );
+  expect(rows.map((r) => r.intent)).toEqual(['CREATED', 'YIELDED']);
+  expect(rows.every((r) => r.error === '')).toBe(true);
+  await sdk.zbc.completeJob({ jobKey: again.key, variables: {} });
+});
+
 test('updateJobTimeout moves the deadline: the job is not handed out again when the first timeout passes', async () => {
   await sdk.deploy(sequenceProcess('sdk-extend', [{ id: 'long', type: 'sdk-extend' }]));
   await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-extend', variables: {} });

@@ -209,6 +209,8 @@ export interface EngineApi {
   streamJobs(input: JobStreamInput, onJob: (job: ActivatedJob) => void): JobStream;
   completeJob(jobKey: number, variables: Variables): Promise<void>;
   failJob(jobKey: number, retries: number, errorMessage: string, retryBackOff: number, variables: Variables): Promise<void>;
+  /** Hands activated jobs that never reached their worker back to the queue, retries and error untouched (Zeebe's YIELD). */
+  yieldJobs(jobKeys: readonly number[]): Promise<void>;
   throwError(jobKey: number, errorCode: string, errorMessage: string, variables: Variables): Promise<void>;
   updateJobRetries(jobKey: number, retries: number): Promise<void>;
   updateJobTimeout(jobKey: number, timeout: number): Promise<void>;

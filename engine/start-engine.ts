@@ -33,7 +33,7 @@ import { deleteResource } from './processor/delete-resource';
 import { modifyProcessInstance } from './processor/modify-instance';
 import { evaluateDecisionCommand } from './processor/decision-evaluation';
 import { activateJobs } from './processor/job-activation';
-import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout } from './processor/job-commands';
+import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout, yieldJobs } from './processor/job-commands';
 import type { LongPoll, StreamConsumer } from './processor/job-dispatch';
 import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from './processor/instance-commands';
 import { publishMessage } from './processor/message-commands';
@@ -265,6 +265,10 @@ class EmbeddedEngine implements Engine {
 
   failJob(jobKey: number, retries: number, errorMessage: string, retryBackOff: number, variables: Variables): Promise<void> {
     return this.processor.submit((ctx) => failJob(ctx, jobKey, retries, errorMessage, retryBackOff, variables));
+  }
+
+  yieldJobs(jobKeys: readonly number[]): Promise<void> {
+    return this.processor.submit((ctx) => yieldJobs(ctx, jobKeys));
   }
 
   throwError(jobKey: number, errorCode: string, errorMessage: string, variables: Variables): Promise<void> {

@@ -67,15 +67,13 @@ function shuttingDown(): UnavailableError {
 export function jobHandlers(engine: EngineApi, logger: Logger, streams: OpenStreams): UntypedServiceImplementation {
   /**
    * A job activated for a client that is gone would stay locked until its
-   * timeout; failing it with its retries unchanged and no back-off hands it to
-   * the next worker at once (Zeebe's gateway does the same).
+   * timeout; yielding it hands it to the next worker at once, as Zeebe does.
    */
   function yieldBack(jobs: readonly ActivatedJob[]): void {
-    for (const job of jobs) {
-      engine
-        .failJob(job.key, job.retries, 'The worker went away before it received the job', 0, {})
-        .catch((error: unknown) => logger.warn({ err: error, jobKey: job.key }, 'could not hand back an undelivered job'));
-    }
+    if (jobs.length === 0) return;
+    engine
+      .yieldJobs(jobs.map((job) => job.key))
+      .catch((error: unknown) => logger.warn({ err: error, jobKeys: jobs.map((job) => job.key) }, 'could not hand back undelivered jobs'));
   }
 
   return {

@@ -49,6 +49,7 @@ function stubEngine(overrides: Partial<EngineApi>): EngineApi {
     streamJobs: unexpected,
     completeJob: unexpected,
     failJob: unexpected,
+    yieldJobs: unexpected,
     throwError: unexpected,
     updateJobRetries: unexpected,
     updateJobTimeout: unexpected,
@@ -123,7 +124,7 @@ test('a long poll the client cancels aborts the engine call, and jobs activated 
   const abortSeen = new Promise<void>((resolve) => (aborted = resolve));
   let pollOpened!: () => void;
   const polling = new Promise<void>((resolve) => (pollOpened = resolve));
-  const failJob = jest.fn(async () => undefined);
+  const yieldJobs = jest.fn(async () => undefined);
   const gw = await start(
     stubEngine({
       activateJobs: (_input, signal) =>
@@ -135,7 +136,7 @@ test('a long poll the client cancels aborts the engine call, and jobs activated 
             resolve([JOB]);
           });
         }),
-      failJob,
+      yieldJobs,
     }),
   );
   const stream = gw.ActivateJobs({ type: 'notify', worker: 'w', timeout: 1_000, maxJobsToActivate: 1, requestTimeout: 60_000 });
@@ -144,7 +145,7 @@ test('a long poll the client cancels aborts the engine call, and jobs activated 
   stream.cancel();
   await abortSeen;
   await new Promise((resolve) => setImmediate(resolve));
-  expect(failJob).toHaveBeenCalledWith(JOB.key, JOB.retries, expect.any(String), 0, {});
+  expect(yieldJobs).toHaveBeenCalledWith([JOB.key]);
 });
 
 test('stop ends long polls with no jobs and job streams with UNAVAILABLE, without waiting for the grace period', async () => {

@@ -132,3 +132,13 @@ export function recurJobAfterBackOff(ctx: ProcessingContext, jobKey: number): vo
   ctx.append('JOB', 'RECURRED_AFTER_BACKOFF', job.key, jobValue(job), job.processInstanceKey, job.elementId);
   ctx.makeActivatable(job);
 }
+
+/** Jobs activated for a worker that went away before it got them: activatable again at once, nothing else changes. */
+export function yieldJobs(ctx: ProcessingContext, jobKeys: readonly number[]): void {
+  for (const key of jobKeys) {
+    const job = ctx.state.jobs.get(key);
+    if (!job || job.state !== 'ACTIVATED') continue;
+    ctx.append('JOB', 'YIELDED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
+    ctx.makeActivatable(job);
+  }
+}
