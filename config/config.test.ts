@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config';
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -27,6 +27,11 @@ describe('loadConfig', () => {
       slaSecondsPerHour: 3600,
       duplicateRadiusMeters: 50,
       duplicateWindowHours: 24,
+      authMode: 'development',
+      jwtSecret: DEVELOPMENT_JWT_SECRET,
+      jwksUrl: undefined,
+      jwtIssuer: 'grid-dispatch',
+      jwtAudience: 'grid-dispatch',
     });
   });
 
@@ -47,6 +52,11 @@ describe('loadConfig', () => {
         SLA_SECONDS_PER_HOUR: '0.5',
         DUPLICATE_RADIUS_METERS: '80',
         DUPLICATE_WINDOW_HOURS: '48',
+        AUTH_MODE: 'development',
+        JWT_SECRET: 'this-machine-only-0123456789abcdef',
+        JWKS_URL: 'https://idp.example/realms/grid/protocol/openid-connect/certs',
+        JWT_ISSUER: 'https://idp.example/realms/grid',
+        JWT_AUDIENCE: 'grid-dispatch-api',
       },
       '/srv/app',
     );
@@ -65,6 +75,11 @@ describe('loadConfig', () => {
       slaSecondsPerHour: 0.5,
       duplicateRadiusMeters: 80,
       duplicateWindowHours: 48,
+      authMode: 'development',
+      jwtSecret: 'this-machine-only-0123456789abcdef',
+      jwksUrl: 'https://idp.example/realms/grid/protocol/openid-connect/certs',
+      jwtIssuer: 'https://idp.example/realms/grid',
+      jwtAudience: 'grid-dispatch-api',
     });
   });
 
@@ -103,6 +118,10 @@ describe('loadConfig', () => {
     ['ATTACHMENT_MAX_BYTES', '0', 'ATTACHMENT_MAX_BYTES: expected a number of bytes 1..1073741824, got "0"'],
     ['ATTACHMENT_MAX_BYTES', '2147483648', 'ATTACHMENT_MAX_BYTES: expected a number of bytes 1..1073741824, got "2147483648"'],
     ['GATEWAY_HOST', 'http://localhost', 'GATEWAY_HOST: expected a host name or IP address, got "http://localhost"'],
+    ['AUTH_MODE', 'prod', 'AUTH_MODE: expected one of development, production, got "prod"'],
+    ['JWT_SECRET', 'short', 'JWT_SECRET: expected at least 32 characters, got 5 (value not shown)'],
+    ['JWKS_URL', 'idp.example/jwks', 'JWKS_URL: expected an https:// URL, got "idp.example/jwks"'],
+    ['JWKS_URL', 'http://idp.example/jwks', 'JWKS_URL: expected an https:// URL (http:// only on localhost), got "http://idp.example/jwks"'],
     ['LOG_LEVEL', 'verbose', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
   ])('rejects %s=%j', (variable, value, message) => {
     const error = errorOf({ [variable]: value });
@@ -143,5 +162,46 @@ describe('loadConfig', () => {
     expect(errorOf({ DATABASE_URL: 'mysql://u:s3cret@h/db' }).message).toBe(
       'DATABASE_URL: expected scheme postgres: or postgresql:, got "mysql:"',
     );
+  });
+
+  describe('AUTH_MODE=production', () => {
+    const production = {
+      AUTH_MODE: 'production',
+      JWKS_URL: 'https://idp.example/jwks',
+      JWT_ISSUER: 'https://idp.example/realms/grid',
+      JWT_AUDIENCE: 'grid-dispatch-api',
+    };
+
+    it('needs a JWKS, an issuer and an audience, and has no shared secret', () => {
+      expect(loadConfig(production, '/srv/app')).toMatchObject({
+        authMode: 'production',
+        jwtSecret: undefined,
+        jwksUrl: 'https://idp.example/jwks',
+        jwtIssuer: 'https://idp.example/realms/grid',
+        jwtAudience: 'grid-dispatch-api',
+      });
+    });
+
+    it('refuses the development secret', () => {
+      const error = errorOf({ ...production, JWT_SECRET: DEVELOPMENT_JWT_SECRET });
+      expect(error.variable).toBe('JWT_SECRET');
+      expect(error.message).toBe('JWT_SECRET: the development secret must not be used with AUTH_MODE=production');
+    });
+
+    it('refuses any shared secret, which it would not use', () => {
+      const error = errorOf({ ...production, JWT_SECRET: 'a-long-enough-production-secret-0123456789' });
+      expect(error.variable).toBe('JWT_SECRET');
+      expect(error.message).not.toContain('0123456789');
+    });
+
+    it.each(['JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE'])('refuses to start without %s', (variable) => {
+      const error = errorOf({ ...production, [variable]: '' });
+      expect(error.variable).toBe(variable);
+      expect(error.message).toBe(`${variable}: is required with AUTH_MODE=production`);
+    });
+
+    it('accepts a JWKS over http on this machine only', () => {
+      expect(loadConfig({ ...production, JWKS_URL: 'http://127.0.0.1:8080/jwks' }, '/srv/app').jwksUrl).toBe('http://127.0.0.1:8080/jwks');
+    });
   });
 });

@@ -4,6 +4,15 @@ import path from 'node:path';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const AUTH_MODES = ['development', 'production'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/**
+ * Signs and verifies the development tokens of `npm run token`. It is public
+ * (it is in this file and in the docs), so production refuses it.
+ */
+export const DEVELOPMENT_JWT_SECRET = 'grid-dispatch-development-secret-do-not-use-in-production';
+
 export interface Config {
   /** External PostgreSQL; undefined = start the embedded one. */
   readonly databaseUrl: string | undefined;
@@ -30,6 +39,16 @@ export interface Config {
   readonly duplicateRadiusMeters: number;
   /** …when that event was reported at most this many hours earlier. */
   readonly duplicateWindowHours: number;
+  /** development: HS256 tokens signed with jwtSecret; production: RS256 tokens checked against jwksUrl. */
+  readonly authMode: AuthMode;
+  /** HS256 secret; undefined in production, which accepts only JWKS-signed tokens. */
+  readonly jwtSecret: string | undefined;
+  /** The identity provider's JSON Web Key Set; required in production, unused in development. */
+  readonly jwksUrl: string | undefined;
+  /** Required `iss` of every token. */
+  readonly jwtIssuer: string;
+  /** Required `aud` of every token. */
+  readonly jwtAudience: string;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -44,7 +63,14 @@ export const DEFAULTS = Object.freeze({
   slaSecondsPerHour: 3600,
   duplicateRadiusMeters: 50,
   duplicateWindowHours: 24,
+  authMode: 'development' as AuthMode,
+  jwtSecret: DEVELOPMENT_JWT_SECRET,
+  jwtIssuer: 'grid-dispatch',
+  jwtAudience: 'grid-dispatch',
 });
+
+/** HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518, 3.2). */
+const JWT_SECRET_MIN_LENGTH = 32;
 
 /** 1 GiB: attachments are held in memory while checked, so larger ones are refused by configuration. */
 const ATTACHMENT_MAX_BYTES_LIMIT = 1024 * 1024 * 1024;
@@ -93,7 +119,65 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     slaSecondsPerHour: parsePositive('SLA_SECONDS_PER_HOUR', value('SLA_SECONDS_PER_HOUR'), DEFAULTS.slaSecondsPerHour, 86_400),
     duplicateRadiusMeters: parsePositive('DUPLICATE_RADIUS_METERS', value('DUPLICATE_RADIUS_METERS'), DEFAULTS.duplicateRadiusMeters, 10_000),
     duplicateWindowHours: parsePositive('DUPLICATE_WINDOW_HOURS', value('DUPLICATE_WINDOW_HOURS'), DEFAULTS.duplicateWindowHours, 24 * 365),
+    ...parseAuth(value),
   });
+}
+
+type AuthConfig = Pick<Config, 'authMode' | 'jwtSecret' | 'jwksUrl' | 'jwtIssuer' | 'jwtAudience'>;
+
+/**
+ * Production must not start in a state where anyone can mint tokens (the
+ * public development secret) or where tokens cannot be checked (no JWKS), and
+ * must pin issuer and audience: an identity provider signs tokens for many
+ * applications with the same keys.
+ */
+function parseAuth(value: (name: string) => string | undefined): AuthConfig {
+  const rawMode = value('AUTH_MODE') ?? DEFAULTS.authMode;
+  if (!(AUTH_MODES as readonly string[]).includes(rawMode)) {
+    throw new ConfigError('AUTH_MODE', `expected one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(rawMode)}`);
+  }
+  const authMode = rawMode as AuthMode;
+  const secret = value('JWT_SECRET');
+  const jwksUrl = parseJwksUrl('JWKS_URL', value('JWKS_URL'));
+  const issuer = value('JWT_ISSUER');
+  const audience = value('JWT_AUDIENCE');
+  switch (authMode) {
+    case 'development':
+      if (secret !== undefined && secret.length < JWT_SECRET_MIN_LENGTH) {
+        throw new ConfigError('JWT_SECRET', `expected at least ${JWT_SECRET_MIN_LENGTH} characters, got ${secret.length} (value not shown)`);
+      }
+      return {
+        authMode,
+        jwtSecret: secret ?? DEFAULTS.jwtSecret,
+        jwksUrl,
+        jwtIssuer: issuer ?? DEFAULTS.jwtIssuer,
+        jwtAudience: audience ?? DEFAULTS.jwtAudience,
+      };
+    case 'production':
+      if (secret === DEVELOPMENT_JWT_SECRET) throw new ConfigError('JWT_SECRET', 'the development secret must not be used with AUTH_MODE=production');
+      if (secret !== undefined) throw new ConfigError('JWT_SECRET', 'is not used with AUTH_MODE=production (tokens are checked against JWKS_URL); unset it');
+      if (jwksUrl === undefined) throw new ConfigError('JWKS_URL', 'is required with AUTH_MODE=production');
+      if (issuer === undefined) throw new ConfigError('JWT_ISSUER', 'is required with AUTH_MODE=production');
+      if (audience === undefined) throw new ConfigError('JWT_AUDIENCE', 'is required with AUTH_MODE=production');
+      return { authMode, jwtSecret: undefined, jwksUrl, jwtIssuer: issuer, jwtAudience: audience };
+    default:
+      return authMode satisfies never;
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https, or http on this machine only: keys fetched in the clear could be swapped on the way. */
+function parseJwksUrl(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `expected an https:// URL, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return raw;
+  throw new ConfigError(name, `expected an https:// URL (http:// only on localhost), got ${JSON.stringify(raw)}`);
 }
 
 function parsePort(name: string, raw: string | undefined, fallback: number, min: number): number {
