@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const engineOutput = captureOutput(engine);
-    await waitFor(engine, engineOutput, /gateway listening/);
+    await waitFor(engine, engineOutput, /gateway listening on /);
 
     const zeebe = new Camunda8({
       ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,

@@ -9,5 +9,5 @@ export type { Logger };
  */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = { level, base: { pid: process.pid }, formatters: { level: (label: string) => ({ level: label }) } };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }
