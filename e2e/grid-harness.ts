@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
 import { createLogger } from '../config/logger';
 import { LocalAttachmentStore } from '../intake/attachment-store';
 import { ProcessStarts } from '../intake/process-start';
@@ -20,7 +19,7 @@ import { GridEvent } from '../orm/entities';
 import { loadGridIndex } from '../orm/geo/load-grid-index';
 import type { GridIndex } from '../orm/geo/grid-index';
 import { ormConfig } from '../orm/orm-config';
-import { seedCity } from '../orm/seed/seed-city';
+import { seedTestCity } from '../test-support/city';
 import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
 import { DepartmentClient } from '../workers/departments/department-client';
 import { deployProcesses } from '../workers/deploy-processes';
@@ -90,15 +89,7 @@ export function useGridHarness(): GridHarness {
   beforeAll(async () => {
     consoleError = silenceClientCancellations();
     te = await startTestEngine();
-    const client = new pg.Client({ connectionString: te.databaseUrl });
-    await client.connect();
-    try {
-      await seedCity(client);
-      // The seed's endpoints are placeholders; a test puts fake departments in front of the ones it needs.
-      await client.query(`update public.department set api_endpoint = null`);
-    } finally {
-      await client.end();
-    }
+    await seedTestCity(te.databaseUrl);
     orm = await MikroORM.init(ormConfig(te.databaseUrl, logger));
     zbc = connectSdk(te.port);
     await deployProcesses(zbc, logger);

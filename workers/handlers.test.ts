@@ -9,7 +9,7 @@ import { createLogger } from '../config/logger';
 import { Feedback, GridEvent, GridEventTransition, Person, Task } from '../orm/entities';
 import { loadGridIndex } from '../orm/geo/load-grid-index';
 import { ormConfig } from '../orm/orm-config';
-import { seedCity } from '../orm/seed/seed-city';
+import { seedTestCity } from '../test-support/city';
 import { createTestDatabase, type TestDatabase } from '../test-support/database';
 import { NotOursError, PermanentDepartmentError, TransientDepartmentError } from './departments/errors';
 import { HANDLERS, JOB_TYPES } from './handlers';
@@ -30,13 +30,7 @@ let departmentAnswer: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    await seedCity(client);
-  } finally {
-    await client.end();
-  }
+  await seedTestCity(database.url);
   orm = await MikroORM.init(ormConfig(database.url, logger));
   const pool = new pg.Pool({ connectionString: database.url });
   const grids = await loadGridIndex(pool);
