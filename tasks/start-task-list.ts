@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import type { Logger } from '../config/logger';
+import type { ZeebeClient } from '../intake/zeebe-client';
+import { PROCESS_FILES, processesDir } from '../workers/deploy-processes';
+import { ElementNames } from './element-names';
+import { startLeaseReconciler, type RunningReconciler } from './lease-reconciler';
+import { TaskChangeListener } from './task-changes';
+import { TaskService } from './task-service';
+import { startTaskWorker } from './task-worker';
+
+export interface StartTaskListOptions {
+  /** @camunda8/sdk's Zeebe gRPC client: the embedded gateway or a Camunda 8 cluster's. */
+  readonly zeebe: ZeebeClient;
+  /** The city database (schema `public`); the change listener holds one of its connections. */
+  readonly pool: Pool;
+  readonly logger: Logger;
+  /** Job timeout of the user-task jobs, renewed while the task is open. Default 24 h. */
+  readonly leaseMs?: number;
+  /** How long an open task may go without asking the engine whether it still exists. Default 10 min, at most `leaseMs / 2`. */
+  readonly recheckMs?: number;
+  /** Pause between lease reconciliation passes. Default 30 s. */
+  readonly reconcileIntervalMs?: number;
+  /** How long one ActivateJobs call waits for new user tasks. Default 30 s; also bounds how long stop() takes. */
+  readonly longPollMs?: number;
+  /** BPMN documents whose element names become task names. Default: processes/grid-event.bpmn. */
+  readonly bpmn?: readonly string[];
+}
+
+export interface RunningTaskList {
+  readonly service: TaskService;
+  readonly changes: TaskChangeListener;
+  /** Runs a lease reconciliation pass now. */
+  readonly reconciler: Pick<RunningReconciler, 'reconcile'>;
+  /** Stops activating and renewing, ends every subscription; open tasks stay leased until their lease runs out. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_LEASE_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_RECHECK_MS = 10 * 60 * 1000;
+const DEFAULT_RECONCILE_INTERVAL_MS = 30_000;
+const DEFAULT_LONG_POLL_MS = 30_000;
+
+/**
+ * Starts the task list: the worker that lists every open user task
+ * (`io.camunda.zeebe:userTask` jobs), the reconciler that keeps their jobs
+ * leased and notices tasks cancelled in the engine, the change listener, and
+ * the service people act through. Everything goes through the Zeebe gateway
+ * protocol, so it runs the same against the embedded engine and Camunda 8.
+ * Needs the migrations applied (orm/migrate.ts).
+ */
+export async function startTaskList(options: StartTaskListOptions): Promise<RunningTaskList> {
+  const leaseMs = positive('leaseMs', options.leaseMs ?? DEFAULT_LEASE_MS);
+  const recheckMs = Math.min(positive('recheckMs', options.recheckMs ?? DEFAULT_RECHECK_MS), Math.floor(leaseMs / 2));
+  const logger = options.logger.child({ component: 'task-list' });
+  const documents = options.bpmn ?? (await defaultModels());
+  const names = await ElementNames.fromBpmn(documents);
+  const changes = await TaskChangeListener.start(options.pool, logger);
+  const worker = startTaskWorker({
+    zeebe: options.zeebe,
+    pool: options.pool,
+    logger,
+    names,
+    leaseMs,
+    longPollMs: positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS),
+  });
+  const reconciler = startLeaseReconciler({
+    zeebe: options.zeebe,
+    pool: options.pool,
+    logger,
+    leaseMs,
+    recheckMs,
+    intervalMs: positive('reconcileIntervalMs', options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS),
+  });
+  const service = new TaskService({ zeebe: options.zeebe, pool: options.pool, logger });
+  return {
+    service,
+    changes,
+    reconciler,
+    async stop() {
+      await Promise.all([worker.stop(), reconciler.stop()]);
+      await changes.stop();
+    },
+  };
+}
+
+async function defaultModels(): Promise<string[]> {
+  const files = PROCESS_FILES.filter((file) => file.endsWith('.bpmn'));
+  return Promise.all(files.map((file) => readFile(path.join(processesDir(), file), 'utf8')));
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`startTaskList: ${name} must be a positive number of milliseconds, not ${value}`);
+  return value;
+}

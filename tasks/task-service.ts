@@ -1,0 +1,193 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '../config/logger';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/app-error';
+import type { Viewer } from '../graphql/auth/viewer';
+import type { ZeebeClient } from '../intake/zeebe-client';
+import { isJobGone } from './grpc-status';
+import { removeTask } from './lease-reconciler';
+import { claimTask } from './sql/claim-task';
+import { completeTask } from './sql/complete-task';
+import { findTask } from './sql/find-task';
+import { lockEventStatus, recordStatus } from './sql/record-status';
+import { unclaimTask } from './sql/unclaim-task';
+import { isTaskId, type TaskView } from './task';
+import { canAct, canSee, mayUnclaimOthers } from './task-access';
+import { changeOf, publishChanges } from './task-changes';
+import { checkCompletion, HANDLING_FORMS, RESOLVING_FORMS, type CompletionInput } from './task-forms';
+import { transaction } from './transaction';
+
+export interface TaskServiceOptions {
+  readonly zeebe: Pick<ZeebeClient, 'completeJob'>;
+  readonly pool: Pool;
+  readonly logger: Logger;
+}
+
+/**
+ * What people do with their tasks: claim, unclaim, complete, return. Every
+ * change is published (task-changes.ts) in the transaction that makes it.
+ * Who may do what: task-access.ts and README.md.
+ */
+export class TaskService {
+  private readonly logger: Logger;
+
+  constructor(private readonly options: TaskServiceOptions) {
+    this.logger = options.logger.child({ component: 'task-service' });
+  }
+
+  /** A task the viewer may see. */
+  async get(viewer: Viewer, taskId: string): Promise<TaskView> {
+    return this.visible(viewer, taskId);
+  }
+
+  /**
+   * Takes the task out of its queue for the viewer. Claiming a task one
+   * already holds succeeds again; one someone else holds, or one no longer
+   * open, is a conflict. A handling task puts its event IN_PROGRESS.
+   */
+  async claim(viewer: Viewer, taskId: string): Promise<TaskView> {
+    const task = await this.actionable(viewer, taskId);
+    if (task.assignee === viewer.personCode && task.state === 'CREATED') return task;
+    this.assertOpen(task);
+    const handling = task.eventId !== null && task.formKey !== null && HANDLING_FORMS.includes(task.formKey);
+    const claimed = await transaction(this.options.pool, async (client) => {
+      const event = handling ? await lockEvent(client, task.eventId) : undefined;
+      const row = await claimTask(client, taskId, viewer.personCode);
+      if (row === undefined) return undefined;
+      await publishChanges(client, [changeOf('claimed', row)]);
+      await event?.move('IN_PROGRESS', viewer.personCode, `${row.name} claimed by ${viewer.personCode}`);
+      return row;
+    });
+    if (claimed) return claimed;
+    // Lost a race: to oneself (a double click) is fine, to anyone else is not.
+    const now = await this.visible(viewer, taskId);
+    if (now.state === 'CREATED' && now.assignee === viewer.personCode) return now;
+    this.assertOpen(now);
+    throw new ConflictError(`task ${taskId} was claimed by someone else`);
+  }
+
+  /** Puts the task back in its queue: its assignee, or a manager over it, may. */
+  async unclaim(viewer: Viewer, taskId: string): Promise<TaskView> {
+    const task = await this.actionable(viewer, taskId);
+    this.assertOpen(task);
+    const assignee = task.assignee;
+    if (assignee === null) return task;
+    if (assignee !== viewer.personCode && !mayUnclaimOthers(viewer, task)) {
+      throw new ForbiddenError(`task ${taskId} is claimed by someone else; only they or a manager may put it back`);
+    }
+    const released = await transaction(this.options.pool, async (client) => {
+      const row = await unclaimTask(client, taskId, assignee);
+      if (row) await publishChanges(client, [changeOf('unclaimed', row)]);
+      return row;
+    });
+    if (released) return released;
+    const now = await this.visible(viewer, taskId);
+    this.assertOpen(now);
+    if (now.assignee === null) return now;
+    throw new ConflictError(`task ${taskId} changed hands meanwhile; try again`);
+  }
+
+  /**
+   * Completes the viewer's claimed task with what its form asks for, and its
+   * job in the engine. The row changes only if the engine took the
+   * completion; a task the engine no longer has leaves the queues (conflict).
+   */
+  async complete(viewer: Viewer, taskId: string, input: CompletionInput = {}): Promise<TaskView> {
+    const task = await this.actionable(viewer, taskId);
+    this.assertOpen(task);
+    if (task.assignee === null) throw new ConflictError(`task ${taskId} is not claimed: claim it first`);
+    if (task.assignee !== viewer.personCode) throw new ForbiddenError(`task ${taskId} is claimed by someone else`);
+    const completion = checkCompletion(task.formKey, input);
+    if (completion.departments.length > 0) await this.assertDepartments(completion.departments);
+    let gone = false;
+    try {
+      const resolving = task.eventId !== null && task.formKey !== null && RESOLVING_FORMS.includes(task.formKey) && completion.outcome === 'RESOLVED';
+      return await transaction(this.options.pool, async (client) => {
+        const event = resolving ? await lockEvent(client, task.eventId) : undefined;
+        const row = await completeTask(client, taskId, viewer.personCode, completion.outcome);
+        if (row === undefined) {
+          const now = await findTask(client, taskId);
+          if (now) this.assertOpen(now);
+          throw new ConflictError(`task ${taskId} is no longer yours`);
+        }
+        await publishChanges(client, [changeOf('completed', row)]);
+        const comment = input.comment?.trim();
+        await event?.move('RESOLVED', viewer.personCode, `${row.name} resolved by ${viewer.personCode}${comment ? `: ${comment}` : ''}`);
+        try {
+          // Last, inside the transaction: when the engine refuses, nothing above is committed.
+          await this.options.zeebe.completeJob({ jobKey: row.jobKey, variables: completion.variables as never });
+        } catch (error) {
+          if (isJobGone(error)) gone = true;
+          throw error;
+        }
+        return row;
+      });
+    } catch (error) {
+      if (!gone) throw error;
+      await removeTask(this.options.pool, taskId);
+      this.logger.info({ taskId, jobKey: task.jobKey }, 'completed a task the engine no longer has; removed it');
+      throw new ConflictError(`task ${taskId} was cancelled in the process meanwhile`, { cause: error });
+    }
+  }
+
+  /** Hands a handling task back as not this handler's business: completes it RETURNED with the reason. */
+  async returnTask(viewer: Viewer, taskId: string, reason: string): Promise<TaskView> {
+    const task = await this.actionable(viewer, taskId);
+    if (task.formKey === null || !HANDLING_FORMS.includes(task.formKey)) {
+      throw new BadUserInputError('taskId', `task ${taskId} is not a handling task; only those can be returned`);
+    }
+    if (typeof reason !== 'string' || reason.trim() === '') throw new BadUserInputError('reason', 'say why the task is returned');
+    return this.complete(viewer, taskId, { outcome: 'RETURNED', variables: { returnReason: reason.trim() } });
+  }
+
+  private async visible(viewer: Viewer, taskId: string): Promise<TaskView> {
+    const task = isTaskId(taskId) ? await findTask(this.options.pool, taskId) : undefined;
+    // A task the viewer may not see is reported as missing: its existence is not theirs to know.
+    if (task === undefined || !canSee(viewer, task)) throw new NotFoundError('Task', taskId);
+    return task;
+  }
+
+  private async actionable(viewer: Viewer, taskId: string): Promise<TaskView> {
+    const task = await this.visible(viewer, taskId);
+    if (!canAct(viewer, task)) throw new ForbiddenError(`you may see task ${taskId} but not work on it`);
+    return task;
+  }
+
+  private assertOpen(task: TaskView): void {
+    switch (task.state) {
+      case 'CREATED':
+        return;
+      case 'COMPLETED':
+        throw new ConflictError(`task ${task.id} is already completed`);
+      case 'CANCELED':
+        throw new ConflictError(`task ${task.id} was cancelled in the process`);
+      default: {
+        const unknown: never = task.state;
+        throw new Error(`unknown task state ${String(unknown)}`);
+      }
+    }
+  }
+
+  private async assertDepartments(codes: readonly string[]): Promise<void> {
+    const { rows } = await this.options.pool.query<{ code: string }>(`select code from public.department where code = any($1::text[])`, [codes]);
+    const known = new Set(rows.map((row) => row.code));
+    const unknown = codes.filter((code) => !known.has(code));
+    if (unknown.length > 0) throw new BadUserInputError('variables.assignment.departments', `no such department: ${unknown.join(', ')}`);
+  }
+}
+
+/**
+ * Locks the task's event before the task row: the workers lock an event and
+ * then update its tasks (escalate-event), so the same order here cannot deadlock
+ * with them. `move` records the new status in the timeline unless the event
+ * already has it.
+ */
+async function lockEvent(client: PoolClient, eventId: string | null) {
+  if (eventId === null) return undefined;
+  const from = await lockEventStatus(client, eventId);
+  if (from === undefined) return undefined;
+  return {
+    async move(to: 'IN_PROGRESS' | 'RESOLVED', actor: string, note: string): Promise<void> {
+      if (from !== to) await recordStatus(client, eventId, from, to, actor, note);
+    },
+  };
+}
