@@ -19,6 +19,8 @@ export async function assignEvent(job: JobInput, services: WorkerServices): Prom
 
   await recordOnce(services.em, eventId, job.key, (tx, event) => {
     event.slaDueAt = new Date(Date.now() + slaMs);
+    event.level = assignment.level;
+    event.departments = [...assignment.departments];
     recordTransition(tx, event, 'ROUTED', `assigned to ${describeAssignment(assignment)}, SLA ${route.slaHours} h, priority ${priority}`, job.key);
   });
   return complete({ priority });

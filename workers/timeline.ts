@@ -32,6 +32,7 @@ export async function alreadyRecorded(tx: EntityManager, event: GridEvent, jobKe
 export function recordTransition(tx: EntityManager, event: GridEvent, toStatus: EventStatus, note: string, jobKey?: string): GridEventTransition {
   const fromStatus = event.status;
   event.status = toStatus;
+  noteFacts(event, toStatus);
   return tx.create(GridEventTransition, {
     event,
     fromStatus,
@@ -58,4 +59,28 @@ export async function recordOnce(
     await write(tx, event);
     return true;
   });
+}
+
+/** Keeps the event's KPI timestamps in step with its status. */
+function noteFacts(event: GridEvent, toStatus: EventStatus): void {
+  switch (toStatus) {
+    case 'ACCEPTED':
+      event.acceptedAt ??= new Date();
+      return;
+    case 'CLOSED':
+      event.closedAt = new Date();
+      return;
+    case 'REOPENED':
+      event.closedAt = null;
+      return;
+    case 'REPORTED':
+    case 'ROUTED':
+    case 'IN_PROGRESS':
+    case 'RESOLVED':
+    case 'MERGED':
+    case 'REJECTED':
+      return;
+    default:
+      toStatus satisfies never;
+  }
 }

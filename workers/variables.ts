@@ -1,3 +1,4 @@
+import { ASSIGNMENT_LEVELS as LEVELS, type AssignmentLevel as Level } from '../orm/entities/vocabulary';
 import { InvalidJobError } from './job';
 
 /** Readers for job variables: each names the variable it refuses, so the incident says what to fix. */
@@ -37,8 +38,6 @@ export function stringListOf(variables: Readonly<Record<string, unknown>>, name:
   return value;
 }
 
-export const LEVELS = ['GRID', 'DEPARTMENT', 'JOINT'] as const;
-export type Level = (typeof LEVELS)[number];
 
 export interface Assignment {
   readonly level: Level;

@@ -2,7 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { Grid } from './grid';
 import { GridEventTransition } from './grid-event-transition';
 import { Person } from './person';
-import { EVENT_SOURCES, EVENT_STATUSES, SEVERITIES } from './vocabulary';
+import { ASSIGNMENT_LEVELS, EVENT_SOURCES, EVENT_STATUSES, SEVERITIES } from './vocabulary';
 
 const GridEventSchema = defineEntity({
   name: 'GridEvent',
@@ -23,6 +23,15 @@ const GridEventSchema = defineEntity({
     status: p.enum(EVENT_STATUSES).columnType('text'),
     escalated: p.boolean().default(false),
     slaDueAt: p.datetime().nullable(),
+    /** Who handles it now (assign-event): GRID, DEPARTMENT or JOINT, and the departments, lead first. */
+    level: p.enum(ASSIGNMENT_LEVELS).columnType('text').nullable(),
+    departments: p.array().columnType('text[]').default([]),
+    /** First accepted (collect-event); the acceptance rate counts these. */
+    acceptedAt: p.datetime().nullable(),
+    /** First SLA breach (escalate-event). */
+    breachedAt: p.datetime().nullable(),
+    /** Last closed (close-event); cleared when reopened. Handling time runs from reportedAt to here. */
+    closedAt: p.datetime().nullable(),
     /** Zeebe keys are int64; strings, as Zeebe clients hand them out. */
     processInstanceKey: p.bigint('string').nullable().unique(),
     /** Set when this report was merged into an open event (status MERGED). */

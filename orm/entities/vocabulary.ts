@@ -33,3 +33,7 @@ export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 /** Zeebe's user-task states. */
 export const TASK_STATES = ['CREATED', 'COMPLETED', 'CANCELED'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
+
+/** Who handles an event, as route-event decides. */
+export const ASSIGNMENT_LEVELS = ['GRID', 'DEPARTMENT', 'JOINT'] as const;
+export type AssignmentLevel = (typeof ASSIGNMENT_LEVELS)[number];
