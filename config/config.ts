@@ -31,6 +31,8 @@ export interface Config {
   readonly attachmentDir: string;
   /** Port of the Open311 GeoReport v2 endpoint, on GATEWAY_HOST; 0 = any free port. */
   readonly open311Port: number;
+  /** Port of the HTTP API (/graphql, /monitor, /metrics, /healthz, /readyz), on GATEWAY_HOST; 0 = any free port. */
+  readonly apiPort: number;
   /** ISO 8601 duration the process waits for a citizen's feedback (collect-event hands it to the process). */
   readonly feedbackTimeout: string;
   /** Seconds an SLA hour lasts: 3600 in service, less in tests and demonstrations. */
@@ -59,6 +61,7 @@ export const DEFAULTS = Object.freeze({
   embeddedPgPort: 5433,
   attachmentMaxBytes: 20 * 1024 * 1024,
   open311Port: 8311,
+  apiPort: 4000,
   feedbackTimeout: 'P7D',
   slaSecondsPerHour: 3600,
   duplicateRadiusMeters: 50,
@@ -89,6 +92,33 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
+ * Every environment variable loadConfig reads, for checks of deployment files
+ * (e2e/compose.test.ts); config/config-variables.test.ts keeps it in step.
+ */
+export const CONFIG_VARIABLES = Object.freeze([
+  'DATABASE_URL',
+  'DATA_DIR',
+  'EMBEDDED_PG_PORT',
+  'GATEWAY_HOST',
+  'GATEWAY_PORT',
+  'ZEEBE_ADDRESS',
+  'LOG_LEVEL',
+  'OPEN311_PORT',
+  'API_PORT',
+  'ATTACHMENT_MAX_BYTES',
+  'ATTACHMENT_DIR',
+  'FEEDBACK_TIMEOUT',
+  'SLA_SECONDS_PER_HOUR',
+  'DUPLICATE_RADIUS_METERS',
+  'DUPLICATE_WINDOW_HOURS',
+  'AUTH_MODE',
+  'JWT_SECRET',
+  'JWKS_URL',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+] as const);
+
+/**
  * Reads and validates the service's environment. An empty value counts as
  * unset, so `FOO=` in a compose file or .env means "use the default".
  */
@@ -115,6 +145,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     attachmentMaxBytes: parseByteSize('ATTACHMENT_MAX_BYTES', value('ATTACHMENT_MAX_BYTES'), DEFAULTS.attachmentMaxBytes, ATTACHMENT_MAX_BYTES_LIMIT),
     attachmentDir: attachmentDir === undefined ? path.join(absoluteDataDir, 'attachments') : path.resolve(cwd, attachmentDir),
     open311Port: parsePort('OPEN311_PORT', value('OPEN311_PORT'), DEFAULTS.open311Port, 0),
+    apiPort: parsePort('API_PORT', value('API_PORT'), DEFAULTS.apiPort, 0),
     feedbackTimeout: parseDuration('FEEDBACK_TIMEOUT', value('FEEDBACK_TIMEOUT') ?? DEFAULTS.feedbackTimeout),
     slaSecondsPerHour: parsePositive('SLA_SECONDS_PER_HOUR', value('SLA_SECONDS_PER_HOUR'), DEFAULTS.slaSecondsPerHour, 86_400),
     duplicateRadiusMeters: parsePositive('DUPLICATE_RADIUS_METERS', value('DUPLICATE_RADIUS_METERS'), DEFAULTS.duplicateRadiusMeters, 10_000),

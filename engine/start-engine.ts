@@ -40,6 +40,7 @@ import { publishMessage } from './processor/message-commands';
 import { broadcastSignal } from './processor/signal-subscriptions';
 import { dueEventsOnLoad } from './processor/event-due';
 import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/processor';
+import { guardObserver, NO_ENGINE_OBSERVER, type EngineObserver } from './observer';
 import { loadState } from './state/load-state';
 import { ENGINE_VERSION } from './version';
 
@@ -54,6 +55,8 @@ export interface EngineOptions {
   readonly defaultResultTimeout?: number;
   /** Called when the engine stops after an unrecoverable failure; the service should exit and restart. */
   readonly onFatal?: (error: Error) => void;
+  /** Told about batches, jobs, incidents and timers, for metrics; default none. */
+  readonly observer?: EngineObserver;
 }
 
 export interface Engine extends EngineApi {
@@ -73,6 +76,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const state = await loadState(options.pool, compileResource);
   const engine = new EmbeddedEngine(options);
   engine.attach(state);
+  engine.observer.stateLoaded(state.incidents.size);
   options.logger.info(
     { definitions: state.definitions.size, elementInstances: state.elementInstances.size, jobs: state.jobs.size, incidents: state.incidents.size },
     'engine state loaded',
@@ -100,8 +104,13 @@ async function compileDecisions(content: Buffer, resourceName: string): Promise<
 class EmbeddedEngine implements Engine {
   private processor!: Processor;
   private readonly resultWaiters = new Map<number, ResultWaiter>();
+  readonly observer: EngineObserver;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.observer = guardObserver(options.observer ?? NO_ENGINE_OBSERVER, (error) =>
+      options.logger.warn({ err: error }, `engine observer failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
 
   attach(state: Awaited<ReturnType<typeof loadState>>): void {
     this.processor = new Processor(
@@ -114,6 +123,7 @@ class EmbeddedEngine implements Engine {
         this.rejectAllResults(new UnavailableError('The engine stopped after a failure'));
         this.options.onFatal?.(error);
       },
+      this.observer,
     );
     const due = [];
     for (const job of state.jobs.values()) {

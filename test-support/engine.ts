@@ -68,8 +68,8 @@ async function stopRunning(running: Running): Promise<void> {
   await running.pool.end();
 }
 
-/** Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure. */
-export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize'>>;
+/** Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure, or an observer for metrics. */
+export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize' | 'observer'>>;
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const database = await createTestDatabase();

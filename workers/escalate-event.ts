@@ -5,9 +5,6 @@ import { recordOnce, recordTransition } from './timeline';
 import { MANAGERS } from './notifier';
 import { assignmentOf, clampPriority, eventIdOf, integerOf, PRIORITY_RAISE } from './variables';
 
-/** How a breach's timeline entry begins; metrics count breaches by it. */
-export const SLA_BREACH_NOTE = 'SLA breached';
-
 /**
  * escalate-event (督办): the SLA is breached. The breach is a timeline entry
  * with the escalated flag set on the event; the open tasks of the event get
@@ -23,7 +20,7 @@ export async function escalateEvent(job: JobInput, services: WorkerServices): Pr
     event.escalated = true;
     event.breachedAt ??= new Date();
     const due = event.slaDueAt ? `, due ${event.slaDueAt.toISOString()}` : '';
-    recordTransition(tx, event, event.status, `${SLA_BREACH_NOTE}${due}: escalated, priority ${before} → ${priority}`, job.key);
+    recordTransition(tx, event, event.status, `SLA breached${due}: escalated, priority ${before} → ${priority}`, job.key);
     await tx.nativeUpdate(Task, { event, state: 'CREATED', priority: { $lt: priority } }, { priority });
   });
   if (wrote) {

@@ -6,6 +6,15 @@ import { InvalidJobError, type JobAnswer, type JobInput } from './job';
 import { LogNotifier, type Notifier } from './notifier';
 import type { DepartmentCaller, GridFinder, WorkerConfig, WorkerServices } from './services';
 
+/** How a job's handling ended, as the worker answered Zeebe. */
+export type JobResult = 'complete' | 'bpmn-error' | 'fail';
+
+/** Told about every job handled, for metrics. */
+export interface WorkerObserver {
+  /** `millis`: from the handler's start to its answer, before the answer is sent to Zeebe. */
+  jobHandled(type: JobType, result: JobResult, millis: number): void;
+}
+
 export interface StartWorkersOptions {
   /** @camunda8/sdk's Zeebe gRPC client, on the embedded gateway or ZEEBE_ADDRESS. */
   readonly zeebe: ZeebeClient;
@@ -23,6 +32,8 @@ export interface StartWorkersOptions {
   readonly jobTypes?: readonly JobType[];
   /** How long an ActivateJobs call waits for work; default 30 s. Tests shorten it so workers close fast. */
   readonly longPollMs?: number;
+  /** Default none. */
+  readonly observer?: WorkerObserver;
 }
 
 export interface RunningWorkers {
@@ -78,7 +89,9 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
           retries: job.retries,
           variables: job.variables,
         };
+        const started = performance.now();
         const answer = await handle(type, input, services, stopping.signal);
+        observe(options.observer, type, answer.kind, performance.now() - started, logger);
         switch (answer.kind) {
           case 'complete':
             return job.complete(answer.variables);
@@ -102,6 +115,15 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
       await Promise.all(workers.map((worker) => worker.close()));
     },
   };
+}
+
+/** A failing observer is logged, never allowed to change the job's answer. */
+function observe(observer: WorkerObserver | undefined, type: JobType, result: JobResult, millis: number, logger: Logger): void {
+  try {
+    observer?.jobHandled(type, result, millis);
+  } catch (error) {
+    logger.warn({ err: error }, `worker observer failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Runs the handler; every way it can go wrong becomes a FailJob the process can live with. */

@@ -3,6 +3,7 @@
  * to commit, the records to append, and the effects to carry out once the
  * batch is durable (answers, job deliveries, timers).
  */
+import { NO_ENGINE_OBSERVER, type EngineObserver } from '../observer';
 import { BatchChanges } from '../state/changes';
 import type { Definition, EngineState } from '../state/engine-state';
 import type { ElementInstance, EngineRecord, Job, RecordType, ValueType, Variable } from '../state/types';
@@ -40,6 +41,7 @@ export class ProcessingContext {
   constructor(
     readonly state: EngineState,
     readonly now: number,
+    readonly observer: EngineObserver = NO_ENGINE_OBSERVER,
   ) {
     this.changes = new BatchChanges(state.persisted);
   }

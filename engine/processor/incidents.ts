@@ -26,6 +26,7 @@ export function raiseIncident(
   instance.incidentKey = incident.key;
   ctx.saveElementInstance(instance);
   ctx.append('INCIDENT', 'CREATED', incident.key, incidentValue(incident), incident.processInstanceKey, incident.elementId);
+  ctx.observer.incidentCreated(errorType);
 }
 
 /** Removes an incident whose element goes away (termination) or is being retried. */
@@ -33,6 +34,7 @@ export function clearIncident(ctx: ProcessingContext, incident: Incident): void 
   ctx.state.incidents.delete(incident.key);
   ctx.changes.incidents.remove(incident.key);
   ctx.append('INCIDENT', 'RESOLVED', incident.key, incidentValue(incident), incident.processInstanceKey, incident.elementId);
+  ctx.observer.incidentResolved(incident.errorType);
   const instance = ctx.state.elementInstances.get(incident.elementInstanceKey);
   if (instance && instance.incidentKey === incident.key) {
     delete instance.incidentKey;

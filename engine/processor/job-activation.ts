@@ -27,6 +27,7 @@ export function activateJobs(ctx: ProcessingContext, request: ActivationRequest,
     activated.push(toActivatedJob(job, visibleVariables(ctx.state, job.elementInstanceKey, request.fetchVariable)));
   }
   if (activated.length > 0) {
+    ctx.observer.jobsActivated(request.type, activated.length);
     ctx.append('JOB_BATCH', 'ACTIVATED', ctx.nextKey(), {
       type: request.type,
       worker: request.worker,

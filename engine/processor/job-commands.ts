@@ -35,6 +35,7 @@ export function completeJob(ctx: ProcessingContext, jobKey: number, variables: V
   const job = jobFor(ctx, jobKey, 'complete');
   const instance = taskOf(ctx, job);
   ctx.append('JOB', 'COMPLETED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
+  ctx.observer.jobCompleted(job.type);
   ctx.deleteJob(job);
   delete instance.jobKey;
   setTaskResult(ctx, instance, elementOf(ctx, instance)!, variables);

@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { EngineError, ResourceExhaustedError, UnavailableError } from '../errors';
+import { NO_ENGINE_OBSERVER, type EngineObserver } from '../observer';
 import { commitBatch, type PreparedBatch } from '../state/commit-batch';
 import { batchParameters } from '../state/sql/write-batch';
 import type { EngineState } from '../state/engine-state';
@@ -71,6 +72,7 @@ export class Processor {
     private readonly listener: BatchListener,
     private readonly options: ProcessorOptions,
     private readonly onFatal: (error: Error) => void,
+    private readonly observer: EngineObserver = NO_ENGINE_OBSERVER,
   ) {
     this.scheduler = new Scheduler((entries) => this.submitInternal((ctx) => runDue(ctx, entries)));
   }
@@ -159,7 +161,7 @@ export class Processor {
   }
 
   private processBatch(commands: QueuedCommand[]): ProcessedBatch | undefined {
-    const ctx = new ProcessingContext(this.state, Date.now());
+    const ctx = new ProcessingContext(this.state, Date.now(), this.observer);
     const answers: Delivery[] = [];
     for (const command of commands) {
       let result: unknown;
@@ -200,10 +202,12 @@ export class Processor {
     } catch (error) {
       return this.fail(error as Error, batch.commands);
     }
+    const commitMillis = performance.now() - started;
     this.stats.batches++;
     this.stats.commands += batch.commands.length;
     this.stats.records += batch.ctx.changes.records.length;
-    this.stats.commitMillis += performance.now() - started;
+    this.stats.commitMillis += commitMillis;
+    this.observer.batchCommitted(batch.commands.length, batch.ctx.changes.records.length, commitMillis);
     this.scheduler.add(batch.ctx.effects.due);
     for (const answer of batch.answers) answer();
     this.listener.onCommitted(batch.ctx);

@@ -121,6 +121,7 @@ export function triggerTimer(ctx: ProcessingContext, timerKey: number): void {
   if (!timer || timer.dueDate > ctx.now) return;
   const owner = timer.elementInstanceKey >= 0 ? ctx.state.elementInstances.get(timer.elementInstanceKey) : undefined;
   if (timer.elementInstanceKey >= 0 && owner?.state !== 'ACTIVATED') return;
+  ctx.observer.timerFired(ctx.now - timer.dueDate);
   ctx.append('TIMER', 'TRIGGERED', timer.key, timerValue(timer), timer.processInstanceKey >= 0 ? timer.processInstanceKey : null, timer.targetElementId);
   const repeats = timer.interval !== undefined && timer.repetitions !== 1;
   // Removed before triggering: an interrupting event cancels its host's timers, this one included.

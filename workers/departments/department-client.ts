@@ -27,12 +27,26 @@ export interface DepartmentAnswer {
   readonly attempts: number;
 }
 
+/**
+ * How one HTTP attempt ended: ok (2xx), not-ours (the NOT_OURS answer),
+ * refused (another 4xx), transient (408, 425, 429, 5xx), timeout (no answer
+ * in time), unreachable (no connection, a broken answer).
+ */
+export type DepartmentOutcome = 'ok' | 'not-ours' | 'refused' | 'transient' | 'timeout' | 'unreachable';
+
+/** Told about every HTTP attempt (a call retries, so one call may make several), for metrics. */
+export interface DepartmentObserver {
+  attempted(department: string, outcome: DepartmentOutcome, millis: number): void;
+}
+
 export interface DepartmentClientOptions extends Partial<BackoffPolicy> {
   /** Attempts in all, the first included. */
   readonly maxAttempts?: number;
   /** Each attempt is abandoned after this long. */
   readonly attemptTimeoutMs?: number;
   readonly random?: () => number;
+  /** Default none. */
+  readonly observer?: DepartmentObserver;
 }
 
 export const DEFAULT_DEPARTMENT_CLIENT = Object.freeze({
@@ -69,8 +83,10 @@ export class DepartmentClient {
   private readonly attemptTimeoutMs: number;
   private readonly policy: BackoffPolicy;
   private readonly random: () => number;
+  private readonly observer: DepartmentObserver | undefined;
 
   constructor(options: DepartmentClientOptions = {}) {
+    this.observer = options.observer;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_DEPARTMENT_CLIENT.maxAttempts;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_DEPARTMENT_CLIENT.attemptTimeoutMs;
     this.policy = { baseDelayMs: options.baseDelayMs ?? DEFAULT_DEPARTMENT_CLIENT.baseDelayMs, maxDelayMs: options.maxDelayMs ?? DEFAULT_DEPARTMENT_CLIENT.maxDelayMs };
@@ -91,22 +107,31 @@ export class DepartmentClient {
     let lastStatus: number | undefined;
     for (let attempt = 1; ; attempt++) {
       let wait: number | undefined;
+      const started = performance.now();
       try {
         const timeout = AbortSignal.timeout(this.attemptTimeoutMs);
         const response = await fetch(request.endpoint, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
         const answer = await readJson(response);
         lastStatus = response.status;
-        if (response.ok) return { status: response.status, body: answer, attempts: attempt };
+        if (response.ok) {
+          this.observe(request.department, 'ok', started);
+          return { status: response.status, body: answer, attempts: attempt };
+        }
         if ((response.status === 409 || response.status === 422) && isNotOurs(answer)) {
+          this.observe(request.department, 'not-ours', started);
           throw new NotOursError(request.department, response.status, reasonOf(answer));
         }
         if (!isTransient(response.status)) {
+          this.observe(request.department, 'refused', started);
           throw new PermanentDepartmentError(request.department, `department ${request.department} refused the request: HTTP ${response.status}${describe(answer)}`, response.status);
         }
+        this.observe(request.department, 'transient', started);
         lastProblem = `HTTP ${response.status}${describe(answer)}`;
         wait = retryAfterMs(response.headers.get('retry-after'));
       } catch (error) {
         if (error instanceof NotOursError || error instanceof PermanentDepartmentError || signal?.aborted) throw error;
+        // A shutdown's cancellation is rethrown above uncounted: it is nobody's failure.
+        this.observe(request.department, error instanceof DOMException && error.name === 'TimeoutError' ? 'timeout' : 'unreachable', started);
         lastStatus = undefined;
         lastProblem = problemOf(error, this.attemptTimeoutMs);
       }
@@ -114,6 +139,14 @@ export class DepartmentClient {
         throw new TransientDepartmentError(request.department, `department ${request.department} unavailable after ${attempt} attempts: ${lastProblem}`, lastStatus, attempt);
       }
       await sleep(Math.min(this.policy.maxDelayMs, wait ?? backoffDelay(attempt, this.policy, this.random)), undefined, { signal });
+    }
+  }
+
+  private observe(department: string, outcome: DepartmentOutcome, started: number): void {
+    try {
+      this.observer?.attempted(department, outcome, performance.now() - started);
+    } catch {
+      // Metrics must never change how a call ends.
     }
   }
 }

@@ -1,0 +1,29 @@
+/** The readiness checks the service uses; the composition root picks them. */
+import type { Pool } from 'pg';
+import type { ReadinessCheck } from './ops-router';
+
+/** A round trip to PostgreSQL through the service's pool. */
+export function databaseCheck(pool: Pick<Pool, 'query'>, name = 'database'): ReadinessCheck {
+  return {
+    name,
+    async check() {
+      await pool.query('select 1');
+    },
+  };
+}
+
+/** Anything with Zeebe's Topology call: @camunda8/sdk's and zeebe-node's gRPC clients. */
+export interface TopologySource {
+  topology(): Promise<{ readonly brokers: readonly unknown[] }>;
+}
+
+/** The Zeebe gateway answers Topology through the client the workers use, and knows at least one broker. */
+export function zeebeCheck(zeebe: TopologySource, name = 'zeebe'): ReadinessCheck {
+  return {
+    name,
+    async check() {
+      const topology = await zeebe.topology();
+      if (topology.brokers.length === 0) throw new Error('the gateway knows no broker');
+    },
+  };
+}
