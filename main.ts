@@ -3,7 +3,8 @@
  * (embedded unless DATABASE_URL), migrations, the connection pool, then —
  * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine and its
  * gRPC gateway, then the process models (deployed when changed), the grid
- * index and the job workers, then the intake with its Open311 endpoint.
+ * index and the job workers, then the intake with its Open311 endpoint, the
+ * task list, and the HTTP API (GraphQL, monitor, metrics, health).
  * Stops them in reverse order on SIGINT/SIGTERM.
  */
 import { constants } from 'node:os';
@@ -13,13 +14,17 @@ import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './config/logger';
 import { startGateway } from './engine/gateway/server';
 import { startEngine } from './engine/start-engine';
+import { createTokenVerifier } from './graphql/auth/verify-token';
+import { startApiServer } from './graphql/start-api';
 import { startIntake } from './intake/start-intake';
+import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, workerObserver, zeebeCheck } from './metrics';
 import { connectZeebe, localAddress } from './intake/zeebe-client';
 import { openDatabase } from './orm/database';
 import { migrate } from './orm/migrate';
 import { ormConfig } from './orm/orm-config';
 import { loadGridIndex } from './orm/geo/load-grid-index';
 import { DepartmentClient } from './workers/departments/department-client';
+import { startTaskList } from './tasks/start-task-list';
 import { deployProcesses } from './workers/deploy-processes';
 import { startWorkers } from './workers/start-workers';
 
@@ -75,6 +80,7 @@ class Service {
     await migrate(database.url, logger);
     this.checkpoint();
 
+    const metrics = createMetrics();
     const pool = new pg.Pool({ connectionString: database.url });
     // An idle client whose server went away emits 'error'; unhandled, that would crash the process.
     pool.on('error', (error) => logger.warn({ err: error }, `idle database connection failed: ${error.message}`));
@@ -82,7 +88,7 @@ class Service {
 
     let zeebeAddress = config.zeebeAddress;
     if (zeebeAddress === undefined) {
-      const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error) });
+      const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
 
       const gateway = await startGateway({ engine, host: config.gatewayHost, port: config.gatewayPort, logger });
@@ -102,7 +108,15 @@ class Service {
     await deployProcesses(zeebe, logger);
     const gridIndex = await loadGridIndex(pool);
     if (gridIndex.size === 0) logger.warn('the city is not seeded: reports cannot be placed in a grid until `npm run seed`');
-    const workers = startWorkers({ zeebe, em: orm.em, gridIndex, departmentsClient: new DepartmentClient(), logger, config });
+    const workers = startWorkers({
+      zeebe,
+      em: orm.em,
+      gridIndex,
+      departmentsClient: new DepartmentClient({ observer: departmentObserver(metrics.workers) }),
+      logger,
+      config,
+      observer: workerObserver(metrics.workers),
+    });
     this.add('workers', () => workers.stop());
 
     const intake = await startIntake({
@@ -118,6 +132,34 @@ class Service {
     });
     this.add('intake', () => intake.stop());
     logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
+
+    registerDomainGauges(metrics.registry, pool, { onError: (error) => logger.warn({ err: error }, `domain metrics failed: ${messageOf(error)}`) });
+    const taskList = await startTaskList({ zeebe, pool, logger });
+    this.add('task list', () => taskList.stop());
+
+    const api = await startApiServer({
+      host: config.gatewayHost,
+      port: config.apiPort,
+      services: {
+        db: pool,
+        em: orm.em,
+        intake: intake.service,
+        tasks: taskList.service,
+        taskChanges: taskList.changes,
+        zeebe,
+        embeddedEngine: config.zeebeAddress === undefined,
+        logger,
+      },
+      verifier: createTokenVerifier(config),
+      logger,
+      production: config.authMode === 'production',
+      observer: apiMetrics(metrics.api),
+      routes: [
+        { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [databaseCheck(pool), zeebeCheck(zeebe)] }) },
+      ],
+    });
+    this.add('API', () => api.stop());
+    logger.info({ port: api.port }, `api listening on ${hostPort(config.gatewayHost, api.port)}`);
   }
 
   /** Registers a started part, then ends the startup if a stop was requested meanwhile. */

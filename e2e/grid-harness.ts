@@ -70,7 +70,13 @@ export interface GridHarness {
   notes(eventId: number): Promise<string[]>;
 }
 
-export function useGridHarness(): GridHarness {
+/** Parts a test file adds on top of the harness: started after it, stopped before it. */
+export interface HarnessExtension {
+  start(harness: GridHarness): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function useGridHarness(extension?: HarnessExtension): GridHarness {
   let te: TestEngine | undefined;
   let zbc: ZeebeClient | undefined;
   let orm: MikroORM | undefined;
@@ -108,9 +114,11 @@ export function useGridHarness(): GridHarness {
     attachmentDir = await mkdtemp(path.join(tmpdir(), 'grid-e2e-'));
     starts = new ProcessStarts(orm.em, zbc, logger);
     intake = new IntakeService({ em: orm.em, grids, store: new LocalAttachmentStore(attachmentDir), starts, logger });
+    await extension?.start(harness);
   }, 120_000);
 
   afterAll(async () => {
+    await extension?.stop();
     await workers?.stop();
     await starts?.stop();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); })));
@@ -131,7 +139,7 @@ export function useGridHarness(): GridHarness {
     return index === -1 ? undefined : activated.splice(index, 1)[0];
   };
 
-  return {
+  const harness: GridHarness = {
     get te() { return started(te); },
     get zbc() { return started(zbc); },
     get orm() { return started(orm); },
@@ -208,4 +216,5 @@ export function useGridHarness(): GridHarness {
       return rows.map((row) => row.note);
     },
   };
+  return harness;
 }

@@ -22,7 +22,7 @@ export interface StartTaskListOptions {
   readonly recheckMs?: number;
   /** Pause between lease reconciliation passes. Default 30 s. */
   readonly reconcileIntervalMs?: number;
-  /** How long one ActivateJobs call waits for new user tasks. Default 30 s; also bounds how long stop() takes. */
+  /** How long one ActivateJobs call waits for new user tasks. Default 30 s. */
   readonly longPollMs?: number;
   /** BPMN documents whose element names become task names. Default: processes/grid-event.bpmn. */
   readonly bpmn?: readonly string[];

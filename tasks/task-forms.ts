@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../errors/app-error';
+import { ASSIGNMENT_LEVELS, type AssignmentLevel } from '../orm/entities/vocabulary';
 
 /** The forms of processes/README.md, by the form key on their user tasks. */
 export const FORM_KEYS = {
@@ -17,7 +18,6 @@ export const HANDLING_FORMS: readonly string[] = [FORM_KEYS.handle, FORM_KEYS.ha
 export const RESOLVING_FORMS: readonly string[] = [FORM_KEYS.handle, FORM_KEYS.conclude];
 
 export const HANDLING_OUTCOMES = ['RESOLVED', 'RETURNED'] as const;
-export const ASSIGNMENT_LEVELS = ['GRID', 'DEPARTMENT', 'JOINT'] as const;
 
 /** What a person submits when completing a task. */
 export interface CompletionInput {
@@ -112,12 +112,12 @@ export function checkCompletion(formKey: string | null, input: CompletionInput):
   }
 }
 
-function checkAssignment(value: unknown): { level: (typeof ASSIGNMENT_LEVELS)[number]; departments: string[] } {
+function checkAssignment(value: unknown): { level: AssignmentLevel; departments: string[] } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BadUserInputError('variables.assignment', 'the assignment must be { level, departments }');
   }
   const { level, departments } = value as { level?: unknown; departments?: unknown };
-  if (!ASSIGNMENT_LEVELS.includes(level as (typeof ASSIGNMENT_LEVELS)[number])) {
+  if (!ASSIGNMENT_LEVELS.includes(level as AssignmentLevel)) {
     throw new BadUserInputError('variables.assignment.level', `the level must be ${ASSIGNMENT_LEVELS.join(', ')}`);
   }
   const list = departments ?? [];
@@ -126,7 +126,7 @@ function checkAssignment(value: unknown): { level: (typeof ASSIGNMENT_LEVELS)[nu
   }
   const codes = list.map((code) => code.trim());
   if (new Set(codes).size !== codes.length) throw new BadUserInputError('variables.assignment.departments', 'a department is named twice');
-  const checked = level as (typeof ASSIGNMENT_LEVELS)[number];
+  const checked = level as AssignmentLevel;
   switch (checked) {
     case 'GRID':
       if (codes.length > 0) throw new BadUserInputError('variables.assignment.departments', 'a grid-level event names no department');

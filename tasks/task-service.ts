@@ -133,7 +133,7 @@ export class TaskService {
   async returnTask(viewer: Viewer, taskId: string, reason: string): Promise<TaskView> {
     const task = await this.actionable(viewer, taskId);
     if (task.formKey === null || !HANDLING_FORMS.includes(task.formKey)) {
-      throw new BadUserInputError('taskId', `task ${taskId} is not a handling task; only those can be returned`);
+      throw new BadUserInputError('id', `task ${taskId} is not a handling task; only those can be returned`);
     }
     if (typeof reason !== 'string' || reason.trim() === '') throw new BadUserInputError('reason', 'say why the task is returned');
     return this.complete(viewer, taskId, { outcome: 'RETURNED', variables: { returnReason: reason.trim() } });

@@ -36,6 +36,9 @@ const FETCHED_VARIABLES = ['eventId'];
  * task row per open user task. Jobs are never completed here: a person's
  * completion in TaskService does that.
  */
+/** How long stop() waits for an ActivateJobs call in flight to answer on its own. */
+const STOP_GRACE_MS = 500;
+
 export function startTaskWorker(options: TaskWorkerOptions): RunningTaskWorker {
   const logger = options.logger.child({ component: 'task-worker' });
   let stopping = false;
@@ -98,7 +101,11 @@ export function startTaskWorker(options: TaskWorkerOptions): RunningTaskWorker {
     async stop() {
       stopping = true;
       wake?.();
-      await running;
+      // A long poll in flight is not waited out: it ends when the Zeebe client closes, after this part,
+      // and jobs activated for a call that went away are handed back by the gateway.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
+      clearTimeout(timer);
     },
   };
 }

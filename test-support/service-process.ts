@@ -18,7 +18,7 @@ const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
 export async function startServiceProcess(env: Record<string, string>, readyPattern = /gateway listening on /): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
     // Ephemeral ports for everything the service listens on, so services started side by side never collide.
-    env: { ...process.env, LOG_LEVEL: 'info', OPEN311_PORT: '0', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', OPEN311_PORT: '0', API_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -5,7 +5,6 @@
  */
 export enum AuthErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
-  FORBIDDEN = 'FORBIDDEN',
 }
 
 /** Why a bearer token was not accepted. */
@@ -47,12 +46,5 @@ export class UnauthenticatedError extends AuthError {
     options?: ErrorOptions,
   ) {
     super(AuthErrorCode.UNAUTHENTICATED, message, options);
-  }
-}
-
-/** An authenticated viewer asking for something their role or scope does not allow. */
-export class ForbiddenError extends AuthError {
-  constructor(message: string) {
-    super(AuthErrorCode.FORBIDDEN, message);
   }
 }

@@ -1,0 +1,227 @@
+/**
+ * The authorization matrix: every role × every operation × something of their
+ * own and something of another department or grid. Allowed means the call
+ * gets past the access checks (it succeeds, or fails for a reason that is not
+ * about access: a junk form, an event not yet closed); denied means
+ * FORBIDDEN, or NOT_FOUND where even the object's existence is not the
+ * caller's to know — and no data comes back either way.
+ */
+import type { GraphQLClient } from 'graphql-request';
+import { eventually } from '../test-support/engine';
+import { apiError, collect, useApiHarness } from './api-harness';
+
+jest.setTimeout(90_000);
+
+const h = useApiHarness();
+
+const ROLES = ['citizen', 'grid_worker', 'clerk', 'department_manager', 'city_manager', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+type Side = 'own' | 'other';
+/** 'ok': past the access checks; otherwise the code the call must fail with. */
+type Expect = 'ok' | 'FORBIDDEN' | 'NOT_FOUND';
+
+const GRID_A = 'D01S01C01G01';
+let gridB = '';
+const PEOPLE: Record<Role, string> = {
+  citizen: 'citizen-000001',
+  grid_worker: `gw-${GRID_A}`,
+  clerk: 'clerk-sanitation-001',
+  department_manager: 'manager-sanitation',
+  city_manager: 'manager-city-1',
+  admin: 'admin-1',
+};
+
+/** Ids of the fixture: side A (sanitation, grid A, citizen-000001's report) and side B (roads, grid B, another citizen's). */
+const ids = { eventA: '', eventB: '', taskA: '', taskB: '', verifyA: '', verifyB: '', arbitrateA: '' };
+
+/** The task each role calls "own" and "other" (citizens have none: both are someone else's). */
+const TASKS: Record<Role, Record<Side, () => string>> = {
+  citizen: { own: () => ids.taskA, other: () => ids.taskB },
+  grid_worker: { own: () => ids.verifyA, other: () => ids.verifyB },
+  clerk: { own: () => ids.taskA, other: () => ids.taskB },
+  department_manager: { own: () => ids.taskA, other: () => ids.taskB },
+  city_manager: { own: () => ids.arbitrateA, other: () => ids.taskA },
+  admin: { own: () => ids.taskA, other: () => ids.taskB },
+};
+
+async function insertEvent(gridCode: string, department: string, reporter: string): Promise<string> {
+  const { rows } = await h.grid.te.pool.query<{ id: string }>(
+    `insert into public.grid_event (source, category, description, severity, lon, lat, grid_code, status, level, departments, reporter_id)
+     values ('citizen_app', 'garbage', 'bins', 'low', 118.6, 31.9, $1, 'ROUTED', 'DEPARTMENT', array[$2], (select id from public.person where code = $3))
+     returning id::text`,
+    [gridCode, department, reporter],
+  );
+  return rows[0]!.id;
+}
+
+let fakeKey = 990_000_000;
+async function insertTask(eventId: string, groups: string[], formKey: string): Promise<string> {
+  fakeKey += 1;
+  const { rows } = await h.grid.te.pool.query<{ id: string }>(
+    // Leased well ahead, so the task list's reconciler does not ask the engine about jobs that only this fixture knows.
+    `insert into public.task (job_key, process_instance_key, element_id, element_instance_key, name, event_id, candidate_groups, form_key, state, lease_expires_at)
+     values ($1, $1, 'Task', $1, 'A task', $2, $3, $4, 'CREATED', now() + interval '7 days') returning id::text`,
+    [fakeKey, eventId, groups, formKey],
+  );
+  return rows[0]!.id;
+}
+
+beforeAll(async () => {
+  gridB = (await h.grid.te.pool.query<{ code: string }>(`select code from public.grid where district_code <> 'D01' order by code limit 1`)).rows[0]!.code;
+  ids.eventA = await insertEvent(GRID_A, 'sanitation', 'citizen-000001');
+  ids.eventB = await insertEvent(gridB, 'roads', 'citizen-000002');
+  ids.taskA = await insertTask(ids.eventA, ['sanitation'], 'grid-dispatch:handle');
+  ids.taskB = await insertTask(ids.eventB, ['roads'], 'grid-dispatch:handle');
+  ids.verifyA = await insertTask(ids.eventA, [`grid-${GRID_A}`], 'grid-dispatch:verify');
+  ids.verifyB = await insertTask(ids.eventB, [`grid-${gridB}`], 'grid-dispatch:verify');
+  ids.arbitrateA = await insertTask(ids.eventA, ['city-managers'], 'grid-dispatch:arbitrate');
+});
+
+async function outcome(call: Promise<unknown>, passCodes: readonly string[] = []): Promise<Expect | string> {
+  try {
+    await call;
+    return 'ok';
+  } catch (error) {
+    const { code } = await apiError(Promise.reject(error));
+    return passCodes.includes(code) ? 'ok' : code;
+  }
+}
+
+const clients = new Map<Role, GraphQLClient>();
+async function as(role: Role): Promise<GraphQLClient> {
+  let client = clients.get(role);
+  if (!client) clients.set(role, (client = await h.as(PEOPLE[role])));
+  return client;
+}
+
+const matrix = (rows: Record<Role, [Expect, Expect]>) => ROLES.flatMap((role) => (['own', 'other'] as const).map((side, i) => [role, side, rows[role][i]] as const));
+
+describe('reading an event', () => {
+  test.each(matrix({
+    citizen: ['ok', 'NOT_FOUND'],
+    grid_worker: ['ok', 'NOT_FOUND'],
+    clerk: ['ok', 'NOT_FOUND'],
+    department_manager: ['ok', 'NOT_FOUND'],
+    city_manager: ['ok', 'ok'],
+    admin: ['ok', 'ok'],
+  }))('%s, %s event: %s', async (role, side, expected) => {
+    const id = side === 'own' ? ids.eventA : ids.eventB;
+    expect(await outcome((await as(role)).request('query E($id: ID!) { event(id: $id) { id description } }', { id }))).toBe(expected);
+  });
+
+  test.each(ROLES)('%s: the events list holds exactly what event(id) allows', async (role) => {
+    const { events } = await (await as(role)).request<{ events: { edges: { node: { id: string } }[] } }>('{ events(first: 100) { edges { node { id } } } }');
+    const listed = events.edges.map((e) => e.node.id);
+    const seesB = role === 'city_manager' || role === 'admin';
+    expect(listed).toContain(ids.eventA);
+    expect(listed.includes(ids.eventB)).toBe(seesB);
+  });
+});
+
+describe('tasks', () => {
+  test.each(matrix({
+    citizen: ['NOT_FOUND', 'NOT_FOUND'],
+    grid_worker: ['ok', 'NOT_FOUND'],
+    clerk: ['ok', 'NOT_FOUND'],
+    department_manager: ['ok', 'NOT_FOUND'],
+    city_manager: ['ok', 'ok'],
+    admin: ['ok', 'ok'],
+  }))('%s reads the %s task: %s', async (role, side, expected) => {
+    expect(await outcome((await as(role)).request('query T($id: ID!) { task(id: $id) { id } }', { id: TASKS[role][side]() }))).toBe(expected);
+  });
+
+  test.each(ROLES)('%s: the queue lists the own task and no other department\'s or grid\'s', async (role) => {
+    const { tasks } = await (await as(role)).request<{ tasks: { edges: { node: { id: string } }[] } }>('{ tasks(first: 100) { edges { node { id } } } }');
+    const listed = tasks.edges.map((e) => e.node.id);
+    expect(listed.includes(TASKS[role].own())).toBe(role !== 'citizen');
+    expect(listed.includes(TASKS[role].other())).toBe(role === 'city_manager' || role === 'admin');
+  });
+
+  const ACT = matrix({
+    citizen: ['NOT_FOUND', 'NOT_FOUND'],
+    grid_worker: ['ok', 'NOT_FOUND'],
+    clerk: ['ok', 'NOT_FOUND'],
+    department_manager: ['ok', 'NOT_FOUND'],
+    city_manager: ['ok', 'FORBIDDEN'],
+    admin: ['FORBIDDEN', 'FORBIDDEN'],
+  });
+
+  test.each(ACT)('%s claims, completes, returns and unclaims the %s task: %s', async (role, side, expected) => {
+    const client = await as(role);
+    const id = TASKS[role][side]();
+    const claimed = await outcome(client.request('mutation C($id: ID!) { claimTask(id: $id) { id } }', { id }));
+    expect(claimed).toBe(expected);
+    // A junk form is refused only once access is granted: BAD_USER_INPUT means the checks let the caller through.
+    expect(await outcome(client.request('mutation C($id: ID!) { completeTask(id: $id, outcome: "NOPE", variables: { junk: 1 }) { id } }', { id }), ['BAD_USER_INPUT'])).toBe(expected);
+    expect(await outcome(client.request('mutation R($id: ID!) { returnTask(id: $id, reason: " ") { id } }', { id }), ['BAD_USER_INPUT'])).toBe(expected);
+    expect(await outcome(client.request('mutation U($id: ID!) { unclaimTask(id: $id) { id assignee } }', { id }))).toBe(expected);
+    const { rows } = await h.grid.te.pool.query('select assignee, state from public.task where id = $1', [id]);
+    expect(rows[0]).toEqual({ assignee: null, state: 'CREATED' });
+  });
+});
+
+describe('reports and feedback', () => {
+  test.each([
+    ['citizen', 'ok'],
+    ['grid_worker', 'ok'],
+    ['clerk', 'FORBIDDEN'],
+    ['department_manager', 'FORBIDDEN'],
+    ['city_manager', 'FORBIDDEN'],
+    ['admin', 'FORBIDDEN'],
+  ] as const)('%s reports an event: %s', async (role, expected) => {
+    const point = await h.grid.pointIn(GRID_A);
+    const mutation = 'mutation R($lon: Float!, $lat: Float!) { reportEvent(input: { category: "garbage", description: "overflowing", severity: LOW, lon: $lon, lat: $lat }) { id } }';
+    expect(await outcome((await as(role)).request(mutation, point))).toBe(expected);
+  });
+
+  test('the hotline desk reports for a caller; other clerks may not', async () => {
+    const hotline = await h.as('clerk-command_center-001');
+    const point = await h.grid.pointIn(GRID_A);
+    const { reportEvent } = await hotline.request<{ reportEvent: { source: string; reporter: { code: string } } }>(
+      'mutation R($lon: Float!, $lat: Float!) { reportEvent(input: { category: "garbage", description: "caller says", severity: LOW, lon: $lon, lat: $lat, reporterCode: "citizen-000004" }) { source reporter { code } } }',
+      point,
+    );
+    expect(reportEvent).toEqual({ source: 'HOTLINE_12345', reporter: { code: 'citizen-000004' } });
+  });
+
+  test.each(matrix({
+    // The reporter's own event is still open: CONFLICT is past the access checks.
+    citizen: ['ok', 'NOT_FOUND'],
+    grid_worker: ['FORBIDDEN', 'NOT_FOUND'],
+    clerk: ['FORBIDDEN', 'NOT_FOUND'],
+    department_manager: ['FORBIDDEN', 'NOT_FOUND'],
+    city_manager: ['FORBIDDEN', 'FORBIDDEN'],
+    admin: ['FORBIDDEN', 'FORBIDDEN'],
+  }))('%s gives feedback on the %s event: %s', async (role, side, expected) => {
+    const id = side === 'own' ? ids.eventA : ids.eventB;
+    const call = (await as(role)).request('mutation F($id: ID!) { submitFeedback(eventId: $id, feedback: { satisfied: true }) { id } }', { id });
+    expect(await outcome(call, ['CONFLICT'])).toBe(expected);
+  });
+});
+
+test('queue subscriptions hear only of tasks in the subscriber\'s queues', async () => {
+  const subscriptions = new Map<Role, ReturnType<typeof collect<{ taskQueueChanged: { task: { id: string } } }>>>();
+  for (const role of ROLES) {
+    const sub = collect<{ taskQueueChanged: { task: { id: string } } }>(await h.ws(PEOPLE[role]), 'subscription { taskQueueChanged { kind task { id } } }');
+    await sub.ready;
+    subscriptions.set(role, sub);
+  }
+  await eventually(async () => (h.taskList.changes.subscriberCount >= ROLES.length ? true : undefined), { what: 'every subscription to reach the server' });
+
+  const clerkB = await h.as('clerk-roads-001');
+  for (const [client, id] of [[await as('clerk'), ids.taskA], [clerkB, ids.taskB], [await as('grid_worker'), ids.verifyA]] as const) {
+    await client.request('mutation C($id: ID!) { claimTask(id: $id) { id } }', { id });
+    await client.request('mutation U($id: ID!) { unclaimTask(id: $id) { id } }', { id });
+  }
+  // The city's view hears all six changes; then everyone has heard what they will.
+  await eventually(async () => (subscriptions.get('admin')!.items.length >= 6 ? true : undefined), { what: 'the changes to reach the admin' });
+
+  const heard = (role: Role) => new Set(subscriptions.get(role)!.items.map((item) => item.taskQueueChanged.task.id));
+  expect(heard('citizen')).toEqual(new Set());
+  expect(heard('grid_worker')).toEqual(new Set([ids.verifyA]));
+  expect(heard('clerk')).toEqual(new Set([ids.taskA]));
+  expect(heard('department_manager')).toEqual(new Set([ids.taskA]));
+  expect(heard('city_manager')).toEqual(new Set([ids.taskA, ids.taskB, ids.verifyA]));
+  expect(heard('admin')).toEqual(new Set([ids.taskA, ids.taskB, ids.verifyA]));
+  for (const sub of subscriptions.values()) sub.stop();
+});

@@ -1,0 +1,145 @@
+/**
+ * The grid harness plus what people use: the task list and the GraphQL API
+ * on a free loopback port, and real GraphQL clients — graphql-request over
+ * HTTP and graphql-ws over WebSocket — holding development tokens of the
+ * seeded city's people.
+ */
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { DEFAULTS } from '../config/config';
+import { createLogger } from '../config/logger';
+import { findViewer } from '../graphql/auth/find-viewer';
+import { signDevelopmentToken } from '../graphql/auth/sign-token';
+import { createTokenVerifier, type AuthSettings } from '../graphql/auth/verify-token';
+import type { Db } from '../graphql/db';
+import { startApiServer, type ApiServer } from '../graphql/start-api';
+import { startTaskList, type RunningTaskList } from '../tasks/start-task-list';
+import { useGridHarness, type GridHarness } from './grid-harness';
+
+export const AUTH: AuthSettings = {
+  authMode: 'development',
+  jwtSecret: DEFAULTS.jwtSecret,
+  jwksUrl: undefined,
+  jwtIssuer: DEFAULTS.jwtIssuer,
+  jwtAudience: DEFAULTS.jwtAudience,
+};
+
+export interface ApiHarness {
+  readonly grid: GridHarness;
+  readonly api: ApiServer;
+  readonly taskList: RunningTaskList;
+  readonly url: string;
+  /** A development token of the seeded person with this code. */
+  token(personCode: string): Promise<string>;
+  /** A GraphQL-over-HTTP client acting as the person. */
+  as(personCode: string): Promise<GraphQLClient>;
+  /** A graphql-ws client acting as the person; closed after the file. */
+  ws(personCode: string): Promise<Client>;
+}
+
+export interface ApiHarnessOptions {
+  /** Wraps the API's database, e.g. to count statements. Default: the pool itself. */
+  readonly db?: (pool: Db) => Db;
+  readonly production?: boolean;
+}
+
+export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
+  let api: ApiServer | undefined;
+  let taskList: RunningTaskList | undefined;
+  const sockets: Client[] = [];
+  const logger = createLogger((process.env.API_TEST_LOG ?? 'silent') as 'silent');
+
+  const grid = useGridHarness({
+    async start(h) {
+      taskList = await startTaskList({ zeebe: h.zbc, pool: h.te.pool, logger, longPollMs: 1_000 });
+      api = await startApiServer({
+        host: '127.0.0.1',
+        port: 0,
+        services: {
+          db: options.db ? options.db(h.te.pool) : h.te.pool,
+          em: h.orm.em,
+          intake: h.intake,
+          tasks: taskList.service,
+          taskChanges: taskList.changes,
+          zeebe: h.zbc,
+          embeddedEngine: true,
+          logger,
+        },
+        verifier: createTokenVerifier(AUTH),
+        logger,
+        production: options.production ?? false,
+      });
+    },
+    async stop() {
+      await Promise.all(sockets.map((socket) => socket.dispose()));
+      await api?.stop();
+      await taskList?.stop();
+    },
+  });
+
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the API harness is not started yet: use it inside tests or hooks');
+    return value;
+  };
+  const harness: ApiHarness = {
+    grid,
+    get api() { return started(api); },
+    get taskList() { return started(taskList); },
+    get url() { return `http://127.0.0.1:${started(api).port}/graphql`; },
+    async token(personCode) {
+      const client = await grid.te.pool.connect();
+      try {
+        return await signDevelopmentToken(AUTH, await findViewer(client, personCode));
+      } finally {
+        client.release();
+      }
+    },
+    async as(personCode) {
+      return new GraphQLClient(harness.url, { headers: { authorization: `Bearer ${await harness.token(personCode)}` } });
+    },
+    async ws(personCode) {
+      const token = await harness.token(personCode);
+      const client = createClient({
+        url: harness.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        lazy: false,
+        retryAttempts: 0,
+      });
+      sockets.push(client);
+      return client;
+    },
+  };
+  return harness;
+}
+
+/** The `extensions.code` (and field) of the error a GraphQL call must fail with. */
+export async function apiError(call: Promise<unknown>): Promise<{ code: string; field?: string; message: string }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof ClientError && error.response.errors?.[0]) {
+      const first = error.response.errors[0];
+      const extensions = (first.extensions ?? {}) as { code?: string; field?: string };
+      return { code: String(extensions.code), ...(extensions.field === undefined ? {} : { field: extensions.field }), message: first.message };
+    }
+    throw error;
+  }
+  throw new Error('expected the GraphQL call to fail, it succeeded');
+}
+
+/** Collects what a subscription delivers, until stopped. */
+export function collect<T>(client: Client, query: string): { readonly items: T[]; stop(): void; ready: Promise<void> } {
+  const items: T[] = [];
+  let unsubscribe: () => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    // graphql-ws has no "subscribed" acknowledgement; the connection's opening is the closest.
+    const off = client.on('connected', () => {
+      off();
+      resolve();
+    });
+    unsubscribe = client.subscribe<T>({ query }, { next: (value) => { if (value.data) items.push(value.data); }, error: reject, complete: () => undefined });
+  });
+  return { items, stop: () => unsubscribe(), ready };
+}

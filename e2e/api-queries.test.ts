@@ -1,0 +1,172 @@
+/**
+ * The GraphQL API's reading side and its errors, against the real service:
+ * a page of tasks costs a fixed handful of SQL statements whatever its size
+ * (DataLoader), every error carries its stable code, and the depth and cost
+ * limits hold.
+ */
+import { gql, GraphQLClient } from 'graphql-request';
+import type { QueryResultRow } from 'pg';
+import type { Db } from '../graphql/db';
+import { MAX_DEPTH } from '../graphql/limits';
+import { apiError, useApiHarness } from './api-harness';
+
+jest.setTimeout(60_000);
+
+/** Counts the statements the API sends while `counting` is on. */
+const statements: string[] = [];
+let counting = false;
+const countingDb = (pool: Db): Db => ({
+  query<R extends QueryResultRow>(text: string, values?: readonly unknown[]) {
+    if (counting) statements.push(text);
+    return pool.query<R>(text, values);
+  },
+});
+
+const h = useApiHarness({ db: countingDb });
+const DEPARTMENT = 'sanitation';
+const CLERK = 'clerk-sanitation-001';
+const GRID_CODE = 'D01S01C01G01';
+
+/** Open tasks of the department, each on an event of its own in a different grid, as the task list would have listed them. */
+async function seedQueue(count: number): Promise<void> {
+  await h.grid.te.pool.query(
+    `with grids as (select code, row_number() over (order by code) as n from public.grid order by code limit $1),
+          events as (
+            insert into public.grid_event (source, category, description, severity, lon, lat, grid_code, status, level, departments)
+            select 'citizen_app', 'garbage', 'overflowing bin ' || n, 'medium', 118.6, 31.9, code, 'ROUTED', 'DEPARTMENT', array[$2]
+              from grids
+            returning id, grid_code)
+     insert into public.task (job_key, process_instance_key, element_id, element_instance_key, name, event_id, candidate_groups, priority, form_key, state, lease_expires_at)
+     select 900000000 + e.id, 800000000 + e.id, 'Task_HandleInDepartment', 700000000 + e.id, 'Handle in department', e.id, array[$2], 50, 'grid-dispatch:handle', 'CREATED',
+            -- leased well ahead: the task list's reconciler has no engine job to ask about
+            now() + interval '7 days'
+       from events e`,
+    [count, DEPARTMENT],
+  );
+  await h.grid.te.pool.query(
+    `insert into public.grid_event_transition (event_id, from_status, to_status, note)
+     select id, 'ACCEPTED', 'ROUTED', 'assigned to department ' || $1 from public.grid_event where departments = array[$1]`,
+    [DEPARTMENT],
+  );
+}
+
+const PAGE = gql`
+  query Page($first: Int) {
+    tasks(first: $first, filter: { candidateGroup: "${DEPARTMENT}" }) {
+      edges { node { id name priority breached event { id category grid { code name worker { code name } } departments { code } timeline { toStatus } attachments { id } feedback { satisfied } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+interface PageData { tasks: { edges: { node: { id: string; event: { grid: { code: string; worker: { code: string } } } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }
+
+async function countStatements(client: GraphQLClient, first: number): Promise<{ count: number; data: PageData }> {
+  statements.length = 0;
+  counting = true;
+  try {
+    const data = await client.request<PageData>(PAGE, { first });
+    return { count: statements.length, data };
+  } finally {
+    counting = false;
+  }
+}
+
+beforeAll(() => seedQueue(60));
+
+test('a page of 50 tasks with their events, grids, workers and timelines costs the same few statements as a page of 5', async () => {
+  const clerk = await h.as(CLERK);
+  const small = await countStatements(clerk, 5);
+  const large = await countStatements(clerk, 50);
+  expect(large.data.tasks.edges).toHaveLength(50);
+  expect(new Set(large.data.tasks.edges.map((e) => e.node.event.grid.code)).size).toBe(50);
+  expect(large.data.tasks.edges.every((e) => e.node.event.grid.worker.code === `gw-${e.node.event.grid.code}`)).toBe(true);
+  // page, events, grids, workers, departments, timelines, attachments, feedback
+  expect(large.count).toBeLessThanOrEqual(8);
+  expect(large.count).toBe(small.count);
+});
+
+test('pages follow each other without overlap until the queue ends', async () => {
+  const clerk = await h.as(CLERK);
+  const seen: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { tasks }: { tasks: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await clerk.request(
+      gql`query Next($after: String) { tasks(first: 25, after: $after, filter: { candidateGroup: "${DEPARTMENT}" }) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
+    seen.push(...tasks.edges.map((e) => e.node.id));
+    if (!tasks.pageInfo.hasNextPage) break;
+    after = tasks.pageInfo.endCursor;
+  }
+  expect(seen).toHaveLength(60);
+  expect(new Set(seen).size).toBe(60);
+});
+
+describe('errors carry stable codes', () => {
+  test('no token, or a bad one: UNAUTHENTICATED', async () => {
+    expect(await apiError(new GraphQLClient(h.url).request('{ me { code } }'))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const forged = new GraphQLClient(h.url, { headers: { authorization: 'Bearer not.a.token' } });
+    expect(await apiError(forged.request('{ me { code } }'))).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  test('bad arguments: BAD_USER_INPUT naming the field', async () => {
+    const clerk = await h.as(CLERK);
+    expect(await apiError(clerk.request('{ tasks(first: 0) { edges { cursor } } }'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(await apiError(clerk.request('{ tasks(after: "garbage") { edges { cursor } } }'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(await apiError(clerk.request('{ event(id: "twelve") { id } }'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+  });
+
+  test('a report outside the city is refused naming the location, and nothing is stored', async () => {
+    const citizen = await h.as('citizen-000002');
+    const before = await h.grid.te.pool.query('select count(*)::int as n from public.grid_event');
+    const error = await apiError(
+      citizen.request(gql`mutation { reportEvent(input: { category: "garbage", description: "bins", severity: LOW, lon: 0, lat: 0 }) { id } }`),
+    );
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'location' });
+    expect((await h.grid.te.pool.query('select count(*)::int as n from public.grid_event')).rows).toEqual(before.rows);
+  });
+
+  test('an event outside your scope is NOT_FOUND, the same as one that does not exist', async () => {
+    const other = await h.as('citizen-000003');
+    const { rows } = await h.grid.te.pool.query<{ id: string }>(`select id::text from public.grid_event where departments = array[$1] limit 1`, [DEPARTMENT]);
+    expect(await apiError(other.request('query E($id: ID!) { event(id: $id) { id } }', { id: rows[0]!.id }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await apiError(other.request('{ event(id: "999999999") { id } }'))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('a grid worker sees their grid', async () => {
+    const worker = await h.as(`gw-${GRID_CODE}`);
+    const { me } = await worker.request<{ me: { code: string; role: string; grid: { code: string } } }>('{ me { code role grid { code } } }');
+    expect(me).toEqual({ code: `gw-${GRID_CODE}`, role: 'GRID_WORKER', grid: { code: GRID_CODE } });
+  });
+});
+
+test('in development the schema answers introspection (production refuses it: api-production.test.ts)', async () => {
+  const clerk = await h.as(CLERK);
+  const { __type } = await clerk.request<{ __type: { fields: { name: string }[] } }>('{ __type(name: "Task") { fields { name } } }');
+  expect(__type.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['id', 'candidateGroups', 'assignee', 'event']));
+});
+
+describe('limits', () => {
+  test(`a query deeper than ${MAX_DEPTH} levels is refused before it runs`, async () => {
+    const clerk = await h.as(CLERK);
+    let selection = 'id';
+    for (let i = 0; i < MAX_DEPTH; i++) selection = `duplicateOf { ${selection} }`;
+    counting = true;
+    statements.length = 0;
+    const error = await apiError(clerk.request(`{ events(first: 1) { edges { node { ${selection} } } } }`)).finally(() => (counting = false));
+    expect(error.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(statements).toHaveLength(0);
+  });
+
+  test('a query whose estimated cost is over the limit is refused before it runs', async () => {
+    const clerk = await h.as(CLERK);
+    const nested = 'event { timeline { note } attachments { id } feedback { score } tasks { event { timeline { note } } } }';
+    counting = true;
+    statements.length = 0;
+    const error = await apiError(clerk.request(`{ tasks(first: 100) { edges { node { ${nested} } } } }`)).finally(() => (counting = false));
+    expect(error.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(error.message).toMatch(/cost/);
+    expect(statements).toHaveLength(0);
+  });
+});

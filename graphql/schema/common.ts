@@ -1,0 +1,127 @@
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { EVENT_SOURCES, PERSON_ROLES, SEVERITIES } from '../../orm/entities/vocabulary';
+import { ForbiddenError } from '../../errors/app-error';
+import { viewerOf, type ApiContext } from '../context';
+import type { Params } from '../db';
+import { Params as SqlParams } from '../db';
+import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
+import type { GridRow, PersonRow } from '../rows';
+import type { Resolvers } from './resolvers';
+
+/** GraphQL enum values are upper case; the database keeps the vocabulary's lower-case codes. */
+const upperEnum = (values: readonly string[]) => Object.fromEntries(values.map((value) => [value.toUpperCase(), value]));
+
+export const commonTypeDefs = /* GraphQL */ `
+  scalar DateTime
+  "A JSON object (process variables)."
+  scalar JSONObject
+
+  type PageInfo {
+    hasNextPage: Boolean!
+    endCursor: String
+  }
+
+  enum Role { ${PERSON_ROLES.map((r) => r.toUpperCase()).join(' ')} }
+  enum Severity { ${SEVERITIES.map((s) => s.toUpperCase()).join(' ')} }
+  enum EventSource { ${EVENT_SOURCES.map((s) => s.toUpperCase()).join(' ')} }
+
+  "Someone the city knows: staff by name and code; citizens only to themselves and staff handling their reports."
+  type Person {
+    code: String!
+    name: String!
+    role: Role!
+    department: Department
+    grid: Grid
+  }
+
+  type Department {
+    code: String!
+    name: String!
+    "Catalogue codes of the event categories it handles."
+    categories: [String!]!
+  }
+
+  type Grid {
+    code: String!
+    name: String!
+    districtCode: String!
+    districtName: String!
+    streetCode: String!
+    streetName: String!
+    communityCode: String!
+    communityName: String!
+    "The grid worker on patrol here."
+    worker: Person
+  }
+
+  type GridEdge { cursor: String! node: Grid! }
+  type GridConnection { edges: [GridEdge!]! pageInfo: PageInfo! }
+
+  type Query {
+    "Who the bearer token says you are."
+    me: Person!
+    "The city's grids, by code; filter by district, street or community code."
+    grids(district: String, street: String, community: String, first: Int = 50, after: String): GridConnection!
+    departments: [Department!]!
+  }
+
+  type Mutation {
+    _noop: Boolean @deprecated(reason: "placeholder so modules can extend Mutation")
+  }
+
+  type Subscription {
+    _noop: Boolean @deprecated(reason: "placeholder so modules can extend Subscription")
+  }
+`;
+
+export const commonResolvers: Resolvers = {
+  DateTime: DateTimeResolver,
+  JSONObject: JSONObjectResolver,
+  Role: upperEnum(PERSON_ROLES),
+  Severity: upperEnum(SEVERITIES),
+  EventSource: upperEnum(EVENT_SOURCES),
+  Person: {
+    department: (person: PersonRow, _: unknown, context: ApiContext) => (person.department_code === null ? null : context.loaders.department.load(person.department_code)),
+    grid: (person: PersonRow, _: unknown, context: ApiContext) => (person.grid_code === null ? null : context.loaders.grid.load(person.grid_code)),
+  },
+  Grid: {
+    districtCode: (grid: GridRow) => grid.district_code,
+    districtName: (grid: GridRow) => grid.district_name,
+    streetCode: (grid: GridRow) => grid.street_code,
+    streetName: (grid: GridRow) => grid.street_name,
+    communityCode: (grid: GridRow) => grid.community_code,
+    communityName: (grid: GridRow) => grid.community_name,
+    worker: (grid: GridRow, _: unknown, context: ApiContext) => context.loaders.gridWorker.load(grid.code),
+  },
+  Query: {
+    me: async (_: unknown, __: unknown, context: ApiContext) => {
+      const viewer = viewerOf(context);
+      const person = await context.loaders.personByCode.load(viewer.personCode);
+      // A valid token for someone no longer in the city's records.
+      if (person === null) throw new ForbiddenError(`person ${viewer.personCode} is not in the city's records`);
+      return person;
+    },
+    grids: async (_: unknown, args: { district?: string | null; street?: string | null; community?: string | null; first?: number | null; after?: string | null }, context: ApiContext) => {
+      viewerOf(context);
+      const size = pageSize(args.first);
+      const after = decodeCursor(args.after, 'grid', 1);
+      const params: Params = new SqlParams();
+      const where = ['true'];
+      if (args.district) where.push(`district_code = ${params.param(args.district)}`);
+      if (args.street) where.push(`street_code = ${params.param(args.street)}`);
+      if (args.community) where.push(`community_code = ${params.param(args.community)}`);
+      if (after) where.push(`code > ${params.param(after[0])}`);
+      const { rows } = await context.db.query<GridRow>(
+        `select code, name, district_code, district_name, street_code, street_name, community_code, community_name
+           from public.grid where ${where.join(' and ')} order by code limit ${size + 1}`,
+        params.values,
+      );
+      return toPage(rows, size, (row) => encodeCursor('grid', [row.code]));
+    },
+    departments: async (_: unknown, __: unknown, context: ApiContext) => {
+      viewerOf(context);
+      const { rows } = await context.db.query('select code, name, categories from public.department order by code');
+      return rows;
+    },
+  },
+};

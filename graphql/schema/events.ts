@@ -1,0 +1,286 @@
+import { EVENT_STATUSES, type EventSource } from '../../orm/entities/vocabulary';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../../errors/app-error';
+import type { Viewer } from '../auth/viewer';
+import { viewerOf, type ApiContext } from '../context';
+import { Params } from '../db';
+import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
+import { EVENT_COLUMNS, type EventRow } from '../rows';
+import { canSeeEvent, eventScope } from '../scope';
+import { submitFeedback, type FeedbackInput } from '../submit-feedback';
+import type { Resolvers } from './resolvers';
+
+/**
+ * The department whose clerks staff the 12345 hotline desk: they report on
+ * callers' behalf (source HOTLINE_12345, the caller as reporter when known).
+ */
+export const HOTLINE_DEPARTMENT = 'command_center';
+
+export const eventTypeDefs = /* GraphQL */ `
+  enum EventStatus { ${EVENT_STATUSES.join(' ')} }
+  enum AssignmentLevel { GRID DEPARTMENT JOINT }
+  enum AttachmentKind { PHOTO VOICE VIDEO }
+
+  type Event {
+    id: ID!
+    category: String!
+    description: String!
+    severity: Severity!
+    source: EventSource!
+    status: EventStatus!
+    "Escalated (督办) after its SLA was breached."
+    escalated: Boolean!
+    lon: Float!
+    lat: Float!
+    address: String
+    grid: Grid
+    reporter: Person
+    reportedAt: DateTime!
+    acceptedAt: DateTime
+    slaDueAt: DateTime
+    breachedAt: DateTime
+    closedAt: DateTime
+    level: AssignmentLevel
+    "The departments handling it, the lead first."
+    departments: [Department!]!
+    "Set when this report was merged into an open event."
+    duplicateOf: Event
+    timeline: [Transition!]!
+    attachments: [Attachment!]!
+    feedback: [Feedback!]!
+  }
+
+  type Transition {
+    fromStatus: EventStatus
+    toStatus: EventStatus!
+    escalated: Boolean!
+    note: String
+    at: DateTime!
+  }
+
+  type Attachment {
+    id: ID!
+    kind: AttachmentKind!
+    contentType: String!
+    size: Int!
+    sha256: String!
+    createdAt: DateTime!
+  }
+
+  type Feedback {
+    "null: no answer came in time."
+    satisfied: Boolean
+    score: Int
+    comment: String
+    createdAt: DateTime!
+  }
+
+  type EventEdge { cursor: String! node: Event! }
+  type EventConnection { edges: [EventEdge!]! pageInfo: PageInfo! }
+
+  input EventFilter {
+    status: [EventStatus!]
+    category: String
+    grid: String
+    department: String
+    escalated: Boolean
+    reportedAfter: DateTime
+    reportedBefore: DateTime
+    "Only what I reported."
+    mine: Boolean
+  }
+
+  input AttachmentInput {
+    "The file, base64-encoded. Larger media go through the Open311 endpoint's multipart upload."
+    contentBase64: String!
+    "What the sender says it is; checked against the bytes."
+    contentType: String
+    filename: String
+  }
+
+  input ReportEventInput {
+    category: String!
+    description: String!
+    severity: Severity!
+    lon: Float!
+    lat: Float!
+    address: String
+    "Hotline operators only: the caller, when registered."
+    reporterCode: String
+    attachments: [AttachmentInput!]
+  }
+
+  input FeedbackInput {
+    satisfied: Boolean!
+    "1 to 5."
+    score: Int
+    comment: String
+  }
+
+  extend type Query {
+    "An event in your scope (your reports, your grid's, your department's); NOT_FOUND otherwise."
+    event(id: ID!): Event
+    "Events in your scope, newest first."
+    events(filter: EventFilter, first: Int = 50, after: String): EventConnection!
+  }
+
+  extend type Mutation {
+    "Citizens report through the app, grid workers from patrol, hotline operators for callers."
+    reportEvent(input: ReportEventInput!): Event!
+    "The reporter's satisfaction with a closed event."
+    submitFeedback(eventId: ID!, feedback: FeedbackInput!): Event!
+  }
+`;
+
+interface EventsArgs {
+  readonly filter?: {
+    readonly status?: readonly string[] | null;
+    readonly category?: string | null;
+    readonly grid?: string | null;
+    readonly department?: string | null;
+    readonly escalated?: boolean | null;
+    readonly reportedAfter?: Date | null;
+    readonly reportedBefore?: Date | null;
+    readonly mine?: boolean | null;
+  } | null;
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+interface ReportArgs {
+  readonly input: {
+    readonly category: string;
+    readonly description: string;
+    readonly severity: string;
+    readonly lon: number;
+    readonly lat: number;
+    readonly address?: string | null;
+    readonly reporterCode?: string | null;
+    readonly attachments?: readonly { readonly contentBase64: string; readonly contentType?: string | null; readonly filename?: string | null }[] | null;
+  };
+}
+
+export const eventResolvers: Resolvers = {
+  AttachmentKind: { PHOTO: 'photo', VOICE: 'voice', VIDEO: 'video' },
+  Event: {
+    escalated: (e: EventRow) => e.escalated,
+    address: (e: EventRow) => e.address,
+    grid: (e: EventRow, _: unknown, context: ApiContext) => (e.grid_code === null ? null : context.loaders.grid.load(e.grid_code)),
+    reporter: (e: EventRow, _: unknown, context: ApiContext) => (e.reporter_id === null ? null : context.loaders.person.load(e.reporter_id)),
+    reportedAt: (e: EventRow) => e.reported_at,
+    acceptedAt: (e: EventRow) => e.accepted_at,
+    slaDueAt: (e: EventRow) => e.sla_due_at,
+    breachedAt: (e: EventRow) => e.breached_at,
+    closedAt: (e: EventRow) => e.closed_at,
+    departments: async (e: EventRow, _: unknown, context: ApiContext) =>
+      (await context.loaders.department.loadMany(e.departments)).filter((d) => d !== null && !(d instanceof Error)),
+    duplicateOf: (e: EventRow, _: unknown, context: ApiContext) => (e.duplicate_of_id === null ? null : context.loaders.event.load(e.duplicate_of_id)),
+    timeline: (e: EventRow, _: unknown, context: ApiContext) => context.loaders.timeline.load(e.id),
+    attachments: (e: EventRow, _: unknown, context: ApiContext) => context.loaders.attachments.load(e.id),
+    feedback: (e: EventRow, _: unknown, context: ApiContext) => context.loaders.feedback.load(e.id),
+  },
+  Transition: {
+    fromStatus: (t: { from_status: string | null }) => t.from_status,
+    toStatus: (t: { to_status: string }) => t.to_status,
+  },
+  Attachment: {
+    contentType: (a: { content_type: string }) => a.content_type,
+    size: (a: { size: string }) => Number(a.size),
+    createdAt: (a: { created_at: Date }) => a.created_at,
+  },
+  Feedback: { createdAt: (f: { created_at: Date }) => f.created_at },
+  Query: {
+    event: async (_: unknown, args: { id: string }, context: ApiContext) => findVisibleEvent(context, args.id),
+    events: async (_: unknown, args: EventsArgs, context: ApiContext) => {
+      const viewer = viewerOf(context);
+      const size = pageSize(args.first);
+      const after = decodeCursor(args.after, 'events', 2);
+      const params = new Params();
+      const where = [eventScope(viewer, params)];
+      const filter = args.filter ?? {};
+      if (filter.status?.length) where.push(`e.status = any(${params.param(filter.status)}::text[])`);
+      if (filter.category) where.push(`e.category = ${params.param(filter.category)}`);
+      if (filter.grid) where.push(`e.grid_code = ${params.param(filter.grid)}`);
+      if (filter.department) where.push(`e.departments @> array[${params.param(filter.department)}]::text[]`);
+      if (typeof filter.escalated === 'boolean') where.push(`e.escalated = ${params.param(filter.escalated)}`);
+      if (filter.reportedAfter) where.push(`e.reported_at >= ${params.param(filter.reportedAfter)}`);
+      if (filter.reportedBefore) where.push(`e.reported_at < ${params.param(filter.reportedBefore)}`);
+      if (filter.mine) where.push(`e.reporter_id = (select id from public.person where code = ${params.param(viewer.personCode)})`);
+      if (after) where.push(`(e.reported_at, e.id) < (${params.param(after[0])}::timestamptz, ${params.param(after[1])}::bigint)`);
+      const { rows } = await context.db.query<EventRow>(
+        `select ${EVENT_COLUMNS} from public.grid_event e where ${where.join(' and ')} order by e.reported_at desc, e.id desc limit ${size + 1}`,
+        params.values,
+      );
+      return toPage(rows, size, (row) => encodeCursor('events', [row.reported_at.toISOString(), row.id]));
+    },
+  },
+  Mutation: {
+    reportEvent: async (_: unknown, args: ReportArgs, context: ApiContext) => {
+      const viewer = viewerOf(context);
+      const { source, reporterCode } = reportingAs(viewer, args.input.reporterCode ?? undefined);
+      const input = args.input;
+      const reported = await context.services.intake.reportEvent({
+        category: input.category,
+        description: input.description,
+        severity: input.severity,
+        lon: input.lon,
+        lat: input.lat,
+        address: input.address ?? undefined,
+        source,
+        reporterCode,
+        attachments: (input.attachments ?? []).map((attachment, i) => ({
+          bytes: decodeBase64(attachment.contentBase64, `attachments[${i}].contentBase64`),
+          declaredType: attachment.contentType ?? undefined,
+          filename: attachment.filename ?? undefined,
+        })),
+      });
+      const event = await context.loaders.event.load(String(reported.eventId));
+      if (event === null) throw new Error(`event ${reported.eventId} vanished after it was reported`);
+      return event;
+    },
+    submitFeedback: async (_: unknown, args: { eventId: string; feedback: FeedbackInput }, context: ApiContext) => {
+      const viewer = viewerOf(context);
+      const event = await findVisibleEvent(context, args.eventId);
+      await submitFeedback(context, viewer, event, args.feedback);
+      return event;
+    },
+  },
+};
+
+/** The event if the viewer may see it; NOT_FOUND alike for a missing event and one outside their scope. */
+export async function findVisibleEvent(context: ApiContext, id: string): Promise<EventRow> {
+  const viewer = viewerOf(context);
+  if (!/^\d{1,18}$/.test(id)) throw new BadUserInputError('id', `id must be an event id (digits), got ${JSON.stringify(id)}`);
+  const event = await context.loaders.event.load(id);
+  if (event === null) throw new NotFoundError('event', id);
+  const reporter = event.reporter_id === null ? null : await context.loaders.person.load(event.reporter_id);
+  const taskGroups = viewer.role === 'clerk' || viewer.role === 'manager' ? (await context.loaders.eventTasks.load(id)).flatMap((t) => t.candidateGroups) : [];
+  if (!canSeeEvent(viewer, event, reporter?.code ?? null, taskGroups)) throw new NotFoundError('event', id);
+  return event;
+}
+
+/** Who reports as what: the channel follows from the role, never from the input. */
+function reportingAs(viewer: Viewer, reporterCode: string | undefined): { source: EventSource; reporterCode: string | undefined } {
+  const onlyHotline = () => new BadUserInputError('reporterCode', 'reporterCode is for hotline operators reporting on a caller\'s behalf');
+  switch (viewer.role) {
+    case 'citizen':
+      if (reporterCode !== undefined) throw onlyHotline();
+      return { source: 'citizen_app', reporterCode: viewer.personCode };
+    case 'grid_worker':
+      if (reporterCode !== undefined) throw onlyHotline();
+      return { source: 'grid_worker', reporterCode: viewer.personCode };
+    case 'clerk':
+      if (viewer.departmentCode !== HOTLINE_DEPARTMENT) throw new ForbiddenError(`clerks of ${viewer.departmentCode} do not take reports; the hotline desk (${HOTLINE_DEPARTMENT}) does`);
+      return { source: 'hotline_12345', reporterCode };
+    case 'manager':
+    case 'admin':
+      throw new ForbiddenError(`a ${viewer.role} does not report events; citizens, grid workers and the hotline desk do`);
+    default:
+      return viewer satisfies never;
+  }
+}
+
+function decodeBase64(text: string, field: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new BadUserInputError(field, `${field} is not base64`);
+  return Buffer.from(text, 'base64');
+}
+

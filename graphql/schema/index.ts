@@ -1,0 +1,13 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { commonResolvers, commonTypeDefs } from './common';
+import { eventResolvers, eventTypeDefs } from './events';
+import { taskResolvers, taskTypeDefs } from './tasks';
+
+/** The whole API: one module per domain, each its SDL and its resolvers. */
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: [commonTypeDefs, eventTypeDefs, taskTypeDefs],
+    resolvers: [commonResolvers, eventResolvers, taskResolvers],
+  });
+}
