@@ -2,12 +2,14 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { commonResolvers, commonTypeDefs } from './common';
 import { eventResolvers, eventTypeDefs } from './events';
+import { monitorResolvers, monitorTypeDefs } from './monitor';
+import { statsResolvers, statsTypeDefs } from './stats';
 import { taskResolvers, taskTypeDefs } from './tasks';
 
 /** The whole API: one module per domain, each its SDL and its resolvers. */
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [commonTypeDefs, eventTypeDefs, taskTypeDefs],
-    resolvers: [commonResolvers, eventResolvers, taskResolvers],
+    typeDefs: [commonTypeDefs, eventTypeDefs, taskTypeDefs, monitorTypeDefs, statsTypeDefs],
+    resolvers: [commonResolvers, eventResolvers, taskResolvers, monitorResolvers, statsResolvers],
   });
 }

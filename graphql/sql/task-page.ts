@@ -73,7 +73,11 @@ export async function findTaskPage(db: Db, viewer: Viewer, query: TaskPageQuery)
   switch (query.sort) {
     case 'PRIORITY':
       order = 't.priority desc, t.id';
-      if (query.after) where.push(`(t.priority < ${params.param(query.after[0])}::int or (t.priority = ${params.param(query.after[0])}::int and t.id > ${params.param(query.after[1])}::bigint))`);
+      if (query.after) {
+        // Written so that `priority <=` bounds the index range (the OR alone is only a filter).
+        const priority = params.param(query.after[0]);
+        where.push(`t.priority <= ${priority}::int and (t.priority < ${priority}::int or t.id > ${params.param(query.after[1])}::bigint)`);
+      }
       break;
     case 'DUE_DATE':
       order = `${DUE}, t.id`;

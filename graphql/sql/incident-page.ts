@@ -1,0 +1,30 @@
+import { Params, type Db } from '../db';
+import { INCIDENT_COLUMNS, type IncidentRow } from './instance-details';
+
+export interface IncidentPageQuery {
+  readonly processInstanceKey: string | null;
+  readonly bpmnProcessId: string | null;
+  /** The key of the last incident of the previous page. */
+  readonly afterKey: string | null;
+  readonly limit: number;
+}
+
+/** Open incidents, newest first: keys grow with time, so the key is the keyset. */
+export async function findIncidentPage(db: Db, query: IncidentPageQuery): Promise<IncidentRow[]> {
+  const params = new Params();
+  const where = ['true'];
+  if (query.processInstanceKey !== null) where.push(`i.process_instance_key = ${params.param(query.processInstanceKey)}::bigint`);
+  if (query.bpmnProcessId !== null) where.push(`i.data->>'bpmnProcessId' = ${params.param(query.bpmnProcessId)}`);
+  if (query.afterKey !== null) where.push(`i.key < ${params.param(query.afterKey)}::bigint`);
+  const { rows } = await db.query<IncidentRow>(
+    `select ${INCIDENT_COLUMNS} from engine.incident i where ${where.join(' and ')} order by i.key desc limit ${query.limit}`,
+    params.values,
+  );
+  return rows;
+}
+
+/** One open incident, for retrying it. */
+export async function findIncident(db: Db, key: string): Promise<IncidentRow | null> {
+  const { rows } = await db.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from engine.incident i where i.key = $1::bigint`, [key]);
+  return rows[0] ?? null;
+}
