@@ -25,6 +25,7 @@ import { ormConfig } from './orm/orm-config';
 import { loadGridIndex } from './orm/geo/load-grid-index';
 import { DepartmentClient } from './workers/departments/department-client';
 import { startTaskList } from './tasks/start-task-list';
+import { monitorRouter } from './web/monitor-router';
 import { deployProcesses } from './workers/deploy-processes';
 import { startWorkers } from './workers/start-workers';
 
@@ -156,6 +157,7 @@ class Service {
       observer: apiMetrics(metrics.api),
       routes: [
         { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [databaseCheck(pool), zeebeCheck(zeebe)] }) },
+        { path: '/monitor', handler: monitorRouter() },
       ],
     });
     this.add('API', () => api.stop());

@@ -68,6 +68,12 @@ test('an unseeded city: the models are deployed, the workers start, and the log 
   const messages = lines(service).map((line) => line.msg);
   expect(messages).toEqual(expect.arrayContaining(['deployed route-event.dmn', 'deployed grid-event.bpmn', 'workers started for 9 job types']));
   expect(lines(service)).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'the city is not seeded: reports cannot be placed in a grid until `npm run seed`' }));
+  // The HTTP API's other doors: the probes and the monitor page.
+  const api = `http://127.0.0.1:${portOf(service, 'api')}`;
+  expect((await fetch(`${api}/healthz`)).status).toBe(200);
+  expect(await (await fetch(`${api}/readyz`)).json()).toMatchObject({ status: 'ready' });
+  const monitor = await fetch(`${api}/monitor/`);
+  expect(monitor.headers.get('content-type')).toMatch(/text\/html/);
   expect(await stop(service)).toBe(0);
   // Stopped in reverse order: the workers before the Zeebe client, the engine, the database.
   const stopped = lines(service).map((line) => line.msg);

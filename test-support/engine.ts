@@ -38,6 +38,8 @@ export interface TestEngine {
 }
 
 const HOST = '127.0.0.1';
+/** SQLSTATE of "terminating connection due to administrator command". */
+const ADMIN_SHUTDOWN = '57P01';
 
 interface Running {
   readonly engine: RunningEngine;
@@ -49,6 +51,11 @@ async function startOn(databaseUrl: string, port: number, options: TestEngineOpt
   const logger = pino({ level: 'warn' });
   // A pool per start, as a restarted process would have: nothing cached survives.
   const pool = new Pool({ connectionString: databaseUrl });
+  // As the service's own pool does (main.ts): an idle connection that the server ends — here when the
+  // test database is dropped at the end of a file — must not crash the test run; anything else is shown.
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== ADMIN_SHUTDOWN) logger.warn({ err: error }, `idle database connection failed: ${error.message}`);
+  });
   let engine: RunningEngine | undefined;
   try {
     engine = await startEngine({ pool, logger, ...options });

@@ -1,0 +1,124 @@
+/** View 5: the three rates, handling time by department and breaches by day (chart.js, UMD build). */
+import { field, formatDuration, formatRate, h, setText } from '../dom.js';
+import { DEPARTMENTS, STATS } from '../queries.js';
+
+const RATES = [
+  ['acceptanceRate', 'Acceptance', 'acceptance'],
+  ['completionRate', 'Completion', 'completion'],
+  ['satisfactionRate', 'Satisfaction', 'satisfaction'],
+];
+const FIGURES = [
+  ['reported', 'Reported', String],
+  ['accepted', 'Accepted', String],
+  ['closed', 'Closed', String],
+  ['feedbackCount', 'Feedback answers', String],
+  ['averageHandlingSeconds', 'Average handling time', formatDuration],
+  ['p90HandlingSeconds', '90th percentile handling time', formatDuration],
+  ['breaches', 'SLA breaches', String],
+];
+
+/** The largest unit in which the longest bar is still at least 2, so short times do not draw as nothing. */
+function unitFor(seconds) {
+  const units = [
+    { name: 'days', seconds: 86_400 },
+    { name: 'hours', seconds: 3_600 },
+    { name: 'minutes', seconds: 60 },
+  ];
+  return units.find((unit) => seconds >= 2 * unit.seconds) ?? { name: 'seconds', seconds: 1 };
+}
+
+/** A chart on a canvas that describes its data in words, for those who cannot see it. */
+function chartBox(title, testid) {
+  const canvas = h('canvas', { role: 'img', 'aria-label': title, dataset: { testid } });
+  return { canvas, element: h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'chart-area' }, canvas)) };
+}
+
+export function kpisView(ctx) {
+  let departmentsLoaded = false;
+  const charts = {};
+
+  const from = h('input', { type: 'date', name: 'from', dataset: { testid: 'kpi-from' } });
+  const to = h('input', { type: 'date', name: 'to', dataset: { testid: 'kpi-to' } });
+  const department = h('select', { name: 'department', dataset: { testid: 'kpi-department' } }, h('option', { value: '' }, 'All departments'));
+  const form = h('form', { class: 'filters', 'aria-label': 'KPI period and department' }, field('Reported from', from), field('Reported before', to), field('Department', department), h('button', { type: 'submit' }, 'Apply'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    ctx.refreshNow();
+  });
+  form.addEventListener('change', () => ctx.refreshNow());
+
+  const rates = h('dl', { class: 'rates' }, RATES.map(([, label, id]) => h('div', {}, h('dt', {}, `${label} rate`), h('dd', { dataset: { testid: `kpi-${id}` } }, '—'))));
+  const figures = h('dl', { class: 'figures' }, FIGURES.map(([key, label]) => h('div', {}, h('dt', {}, label), h('dd', { dataset: { testid: `kpi-${key}` } }, '—'))));
+  const boxes = {
+    rates: chartBox('Acceptance, completion and satisfaction rates (%)', 'chart-rates'),
+    handling: chartBox('Average handling time by department', 'chart-handling'),
+    breaches: chartBox('SLA breaches by day of report', 'chart-breaches'),
+  };
+  const element = h(
+    'section',
+    { 'aria-labelledby': 'kpis-title' },
+    h('h2', { id: 'kpis-title', tabindex: '-1' }, 'KPIs'),
+    form,
+    rates,
+    figures,
+    h('div', { class: 'charts' }, Object.values(boxes).map((box) => box.element)),
+  );
+
+  function filter() {
+    const value = {};
+    if (from.value) value.from = new Date(`${from.value}T00:00:00Z`).toISOString();
+    // "Before" the chosen day's end: the API's `to` is exclusive.
+    if (to.value) value.to = new Date(Date.parse(`${to.value}T00:00:00Z`) + 86_400_000).toISOString();
+    if (department.value) value.department = department.value;
+    return value;
+  }
+
+  function draw(name, type, labels, data, options = {}) {
+    const box = boxes[name];
+    box.canvas.setAttribute('aria-label', `${box.element.querySelector('figcaption').textContent}: ${labels.map((l, i) => `${l} ${data[i]}`).join(', ') || 'no data'}`);
+    if (charts[name]) {
+      charts[name].data.labels = labels;
+      charts[name].data.datasets[0].data = data;
+      charts[name].update('none');
+      return;
+    }
+    charts[name] = new window.Chart(box.canvas, {
+      type,
+      data: { labels, datasets: [{ data, backgroundColor: options.color ?? '#3b6fb6' }] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        indexAxis: options.indexAxis ?? 'x',
+        plugins: { legend: { display: false } },
+        scales: options.scales ?? {},
+      },
+    });
+  }
+
+  return {
+    title: 'KPIs',
+    element,
+    async refresh() {
+      if (!departmentsLoaded) {
+        const { departments } = await ctx.request(DEPARTMENTS);
+        department.append(...[...departments].sort((a, b) => a.name.localeCompare(b.name)).map((d) => h('option', { value: d.code }, d.name)));
+        departmentsLoaded = true;
+      }
+      const { stats } = await ctx.request(STATS, { filter: filter() });
+      const { kpis } = stats;
+      for (const [key, , id] of RATES) setText(element.querySelector(`[data-testid="kpi-${id}"]`), formatRate(kpis[key]));
+      for (const [key, , format] of FIGURES) setText(element.querySelector(`[data-testid="kpi-${key}"]`), kpis[key] === null ? '—' : format(kpis[key]));
+
+      const percent = (rate) => (rate === null ? 0 : Math.round(rate * 1000) / 10);
+      draw('rates', 'bar', RATES.map(([, label]) => label), RATES.map(([key]) => percent(kpis[key])), { scales: { y: { min: 0, max: 100 } } });
+      const handled = stats.byDepartment.filter((g) => g.kpis.averageHandlingSeconds !== null);
+      const unit = unitFor(Math.max(0, ...handled.map((g) => g.kpis.averageHandlingSeconds)));
+      setText(boxes.handling.element.querySelector('figcaption'), `Average handling time by department (${unit.name})`);
+      draw('handling', 'bar', handled.map((g) => g.key), handled.map((g) => Math.round((g.kpis.averageHandlingSeconds / unit.seconds) * 100) / 100), { indexAxis: 'y', color: '#5a8f4e' });
+      draw('breaches', 'bar', stats.byDay.map((g) => g.key), stats.byDay.map((g) => g.kpis.breaches), { color: '#c0392b', scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } });
+    },
+    destroy() {
+      for (const chart of Object.values(charts)) chart.destroy();
+    },
+  };
+}
