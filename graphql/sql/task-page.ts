@@ -104,20 +104,20 @@ export async function findTaskPage(db: Db, viewer: Viewer, query: TaskPageQuery)
  * The ids of the first `limit` open tasks in a member's queue (scope
  * parameters $1 = groups, $2 = person code, as scopeCondition numbers them),
  * as the union of the scope's branches, each already in page order and cut
- * at `limit`: the union holds the page. Offered to exactly one of the groups
- * (every task the process model creates): per group, the first entries of
- * task_open_group_*_idx; offered to several groups: task_open_multi_groups_idx;
+ * at `limit`: the union holds the page. Offered to exactly one group (every
+ * task the process model creates): per group of ours, the first entries of
+ * task_open_group_*_idx; any other array of groups: task_open_other_groups_idx;
  * offered to the person: task_open_users_idx; claimed by the person:
- * task_assignee_idx. Together exactly the tasks scopeCondition admits: an
- * overlap with a one-group array is that group being one of ours.
- * The single OR condition instead fetched and sorted every open task of the
- * department (Migration20261128100009_queue_indexes).
+ * task_assignee_idx. Together exactly the tasks scopeCondition admits: a
+ * one-group array overlaps ours when its group is one of ours. The single OR
+ * condition instead fetched and sorted every open task of the department
+ * (Migration20261128100009_queue_indexes).
  */
 function memberQueueIds(from: string, where: string, order: string, limit: number): string {
   const branch = (condition: string) => `(select t.id from ${from} where ${condition} and t.state = 'CREATED' and ${where} order by ${order} limit ${limit})`;
   return [
-    `select b.id from unnest($1::text[]) as g(code) cross join lateral ${branch('t.candidate_groups = array[g.code]')} b`,
-    `select * from ${branch('cardinality(t.candidate_groups) > 1 and t.candidate_groups && $1::text[]')} m`,
+    `select b.id from unnest($1::text[]) as g(code) cross join lateral ${branch('cardinality(t.candidate_groups) = 1 and t.candidate_groups[1] = g.code')} b`,
+    `select * from ${branch('(cardinality(t.candidate_groups) <> 1 or t.candidate_groups[1] is null) and t.candidate_groups && $1::text[]')} o`,
     `select * from ${branch('t.candidate_users @> array[$2::text]')} u`,
     `select * from ${branch('t.assignee = $2::text')} a`,
   ].join(' union all ');

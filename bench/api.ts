@@ -1,0 +1,275 @@
+/**
+ * bench:api — the GraphQL API under a city's load (issue 5). A benchmark, not
+ * a test: it prints figures and ratios and never fails on a number.
+ *
+ * On an embedded PostgreSQL started for the run (temporary directory, deleted
+ * after): migrations, the reference city (orm/seed), then BENCH_API_HISTORIC
+ * closed and BENCH_API_OPEN open tasks with their events (bench/api-data.ts).
+ * Then the whole service as its own process (`node dist/main.js`, the
+ * composition root: engine, gateway, workers, intake, task list, API), so the
+ * load generator here does not share the API's event loop.
+ *
+ * 1. Queue page: BENCH_API_CLIENTS clerks (drawn from all 2,534, so
+ *    departments weigh by size), each sending the tasks query — first 50,
+ *    PRIORITY, the fields a queue screen shows — back to back over keep-alive
+ *    HTTP for BENCH_API_SECONDS after BENCH_API_WARMUP. Then the same page as
+ *    raw SQL through pg: the statements the API's own code builds for each
+ *    clerk (captured with a Db wrapper around findTaskPage and the event
+ *    DataLoader), at the same concurrency on a pg.Pool as large as the
+ *    service's (pg's default, 10). Ratios API / raw SQL. Then both again
+ *    open loop at a steady BENCH_API_PACED_RATE pages/s (default 100, below
+ *    saturation) for BENCH_API_PACED_SECONDS: the page's latency without the
+ *    queue that 200 back-to-back clients build on two cores.
+ * 2. Report → visible: citizens report at each of BENCH_API_RATES per second
+ *    (default 25 and then 100) for BENCH_API_REPORT_SECONDS each (default 30;
+ *    0 skips part 2), bench/api-report.ts.
+ *
+ * BENCH_API_EXPLAIN=1 prints the page statement's plans; BENCH_API_SERVICE_NODE_ARGS
+ * passes Node options to the service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { DEFAULTS } from '../config/config';
+import { createLogger } from '../config/logger';
+import { findViewer } from '../graphql/auth/find-viewer';
+import { signDevelopmentToken } from '../graphql/auth/sign-token';
+import type { AuthSettings } from '../graphql/auth/verify-token';
+import type { Viewer } from '../graphql/auth/viewer';
+import type { Db } from '../graphql/db';
+import { createLoaders } from '../graphql/loaders';
+import { findTaskPage } from '../graphql/sql/task-page';
+import { ensureDatabase } from '../orm/database';
+import { startEmbeddedPostgres } from '../orm/embedded-postgres';
+import { loadGridIndex } from '../orm/geo/load-grid-index';
+import { migrate } from '../orm/migrate';
+import { Prng } from '../orm/seed/prng';
+import { seedCity } from '../orm/seed/seed-city';
+import { freePort } from '../test-support/free-port';
+import { generateTasks, type GeneratedData } from './api-data';
+import { keepAliveAgent, postGraphQL, rawQueuePage, runLoad, runPaced, type LoadFigures, type Statement } from './api-load';
+import { runReports, type ReportFigures } from './api-report';
+
+const HISTORIC = Number(process.env.BENCH_API_HISTORIC ?? 1_000_000);
+const OPEN = Number(process.env.BENCH_API_OPEN ?? 100_000);
+const CLIENTS = Number(process.env.BENCH_API_CLIENTS ?? 200);
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
+const WARMUP = Number(process.env.BENCH_API_WARMUP ?? 5);
+/** Report rates of part 2, each its own run, in this order: below saturation first, so its figures carry no backlog. */
+const RATES = (process.env.BENCH_API_RATES ?? '25,100').split(',').map(Number);
+const PACED_RATE = Number(process.env.BENCH_API_PACED_RATE ?? 100);
+const PACED_SECONDS = Number(process.env.BENCH_API_PACED_SECONDS ?? 10);
+const REPORT_SECONDS = Number(process.env.BENCH_API_REPORT_SECONDS ?? 30);
+/** pg.Pool's default size, which the service's pool (main.ts) has. */
+const SERVICE_POOL_SIZE = 10;
+const ROOT = path.resolve(__dirname, '..', '..');
+const AUTH: AuthSettings = { authMode: 'development', jwtSecret: DEFAULTS.jwtSecret, jwksUrl: undefined, jwtIssuer: DEFAULTS.jwtIssuer, jwtAudience: DEFAULTS.jwtAudience };
+const QUEUE = `query Queue { tasks(first: 50) { edges { node { id name priority dueAt assignee event { id category status } } } pageInfo { hasNextPage endCursor } } }`;
+
+interface Clerk {
+  readonly viewer: Viewer;
+  readonly token: string;
+  readonly page: Statement;
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger('warn');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'grid-dispatch-bench-api-'));
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), password: 'bench', logger, detached: true });
+  let service: ChildProcess | undefined;
+  try {
+    await ensureDatabase(server.url('postgres'), 'bench', logger);
+    const url = server.url('bench');
+    await migrate(url, logger);
+    const pool = new pg.Pool({ connectionString: url, max: SERVICE_POOL_SIZE });
+    const setup = await pool.connect();
+    let data: GeneratedData;
+    try {
+      await seedCity(setup);
+      data = await generateTasks(setup, HISTORIC, OPEN);
+    } finally {
+      setup.release();
+    }
+    console.log(`generated ${HISTORIC.toLocaleString('en')} historic and ${OPEN.toLocaleString('en')} open tasks with their events in ${data.seconds.toFixed(1)} s, vacuum analyze ${data.analyzeSeconds.toFixed(1)} s`);
+
+    const apiPort = await freePort();
+    const logFile = path.join(dir, 'service.log');
+    const log = await open(logFile, 'w');
+    const nodeArgs = (process.env.BENCH_API_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    service = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
+      env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(await freePort()), OPEN311_PORT: '0', API_PORT: String(apiPort), LOG_LEVEL: 'info', AUTH_MODE: 'development' },
+      stdio: ['ignore', log.fd, 'inherit'],
+    });
+    await log.close();
+    await waitForLog(service, logFile, /api listening on /);
+    const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
+
+    const token = async (code: string): Promise<string> => {
+      const client = await pool.connect();
+      try {
+        return await signDevelopmentToken(AUTH, await findViewer(client, code));
+      } finally {
+        client.release();
+      }
+    };
+    const clerks = await pickClerks(pool, token);
+    const { text: eventsStatement } = await captureEventStatement(pool, clerks[0]!);
+    await checkPage(apiUrl, clerks[0]!);
+    await explain(pool, clerks);
+
+    const window = { warmUpMs: WARMUP * 1000, durationMs: SECONDS * 1000 };
+    const target = { url: new URL(apiUrl), agent: keepAliveAgent(CLIENTS) };
+    const body = JSON.stringify({ query: QUEUE, operationName: 'Queue' });
+    const api = await runLoad(CLIENTS, window, async (client) => {
+      const { status, text } = await postGraphQL(target, clerks[client]!.token, body);
+      return status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
+    });
+    const raw = await runLoad(CLIENTS, window, (client) => rawQueuePage(pool, clerks[client]!.page, eventsStatement));
+    const paced = { warmUpMs: 2_000, durationMs: PACED_SECONDS * 1000 };
+    const apiPaced = await runPaced(CLIENTS, PACED_RATE, paced, async (client) => {
+      const { status, text } = await postGraphQL(target, clerks[client]!.token, body);
+      return status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
+    });
+    target.agent.destroy();
+    const rawPaced = await runPaced(CLIENTS, PACED_RATE, paced, (client) => rawQueuePage(pool, clerks[client]!.page, eventsStatement));
+
+    const grids = await loadGridIndex(pool);
+    const reports: ReportFigures[] = [];
+    for (const rate of REPORT_SECONDS > 0 ? RATES : []) {
+      reports.push(await runReports({ url: apiUrl, pool, grids, root: ROOT, token, rate, seconds: REPORT_SECONDS, drainMs: 15_000, seed: reports.length }));
+    }
+
+    const { rows } = await pool.query<{ server_version: string }>('show server_version');
+    await pool.end();
+    service.kill('SIGTERM');
+    await once(service, 'exit');
+    report(data, { api, raw, apiPaced, rawPaced }, reports, rows[0]?.server_version ?? 'unknown');
+  } finally {
+    if (service && service.exitCode === null && service.signalCode === null) {
+      service.kill('SIGTERM');
+      await once(service, 'exit');
+    }
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** CLIENTS clerks drawn uniformly from every clerk of the city (so by department size), each with a token and the page statement the API builds for them. */
+async function pickClerks(pool: pg.Pool, token: (code: string) => Promise<string>): Promise<Clerk[]> {
+  const { rows } = await pool.query<{ code: string }>(`select code from public.person where role = 'clerk' order by code`);
+  const rng = new Prng(5);
+  const codes = Array.from({ length: CLIENTS }, () => rows[rng.index(rows.length)]!.code);
+  const clerks: Clerk[] = [];
+  for (const code of codes) {
+    const client = await pool.connect();
+    let viewer: Viewer;
+    try {
+      viewer = await findViewer(client, code);
+    } finally {
+      client.release();
+    }
+    const captured = capturing(pool);
+    // What the tasks resolver asks for: pageSize(50) + 1 rows, default filter, PRIORITY, no cursor.
+    await findTaskPage(captured.db, viewer, { filter: {}, sort: 'PRIORITY', limit: 51, after: undefined });
+    clerks.push({ viewer, token: await token(code), page: captured.statements[0]! });
+  }
+  return clerks;
+}
+
+/** A Db that runs every statement on the pool and keeps a copy of it. */
+function capturing(pool: pg.Pool): { db: Db; statements: Statement[] } {
+  const statements: Statement[] = [];
+  const db: Db = {
+    query: (text, values) => {
+      statements.push({ text, values: values ?? [] });
+      return pool.query(text, values as unknown[]);
+    },
+  };
+  return { db, statements };
+}
+
+/** The event DataLoader's statement, as the page's `event { … }` fields run it. */
+async function captureEventStatement(pool: pg.Pool, clerk: Clerk): Promise<Statement> {
+  const { rows } = await pool.query<{ eventId: string }>(clerk.page.text, clerk.page.values as unknown[]);
+  const captured = capturing(pool);
+  await createLoaders(captured.db).event.loadMany(rows.slice(0, 50).map((row) => row.eventId));
+  if (captured.statements.length !== 1) throw new Error(`expected one event statement, captured ${captured.statements.length}`);
+  return captured.statements[0]!;
+}
+
+/** One page through the API before the load: fifty tasks of the clerk's department, each with its event. */
+async function checkPage(apiUrl: string, clerk: Clerk): Promise<void> {
+  const agent = keepAliveAgent(1);
+  const { status, text } = await postGraphQL({ url: new URL(apiUrl), agent }, clerk.token, JSON.stringify({ query: QUEUE }));
+  agent.destroy();
+  const edges = (JSON.parse(text) as { data?: { tasks?: { edges: { node: { event: unknown } }[] } } }).data?.tasks?.edges ?? [];
+  if (status !== 200 || edges.length !== 50 || edges.some((edge) => edge.node.event === null)) throw new Error(`the queue page is not what the bench expects: ${status} ${text.slice(0, 500)}`);
+}
+
+/** With BENCH_API_EXPLAIN=1: the plan of the page statement for the largest and the smallest department among the clerks. */
+async function explain(pool: pg.Pool, clerks: readonly Clerk[]): Promise<void> {
+  if (process.env.BENCH_API_EXPLAIN !== '1') return;
+  const { rows } = await pool.query<{ code: string; n: string }>(
+    `select g as code, count(*) as n from public.task, unnest(candidate_groups) g where state = 'CREATED' group by g order by 2 desc`,
+  );
+  const sizes = new Map(rows.map((row) => [row.code, Number(row.n)]));
+  const department = (clerk: Clerk) => (clerk.viewer.role === 'clerk' ? clerk.viewer.departmentCode : '');
+  const sorted = [...clerks].sort((a, b) => (sizes.get(department(b)) ?? 0) - (sizes.get(department(a)) ?? 0));
+  for (const clerk of [sorted[0]!, sorted[sorted.length - 1]!]) {
+    const plan = await pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${clerk.page.text}`, clerk.page.values as unknown[]);
+    console.log(`plan for ${department(clerk)} (${sizes.get(department(clerk)) ?? 0} open tasks):\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+  }
+}
+
+async function waitForLog(child: ChildProcess, file: string, pattern: RegExp): Promise<void> {
+  for (;;) {
+    const text = await readFile(file, 'utf8');
+    if (pattern.test(text)) return;
+    if (child.exitCode !== null) throw new Error(`the service exited before it was ready:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface PageFigures {
+  readonly api: LoadFigures;
+  readonly raw: LoadFigures;
+  readonly apiPaced: LoadFigures;
+  readonly rawPaced: LoadFigures;
+}
+
+function report(data: GeneratedData, { api, raw, apiPaced, rawPaced }: PageFigures, reports: readonly ReportFigures[], pgVersion: string): void {
+  const cpus = os.cpus();
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  console.log('');
+  console.log(`bench:api — machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${pgVersion};`);
+  console.log('PostgreSQL, the service (engine, workers, task list, API) and this load generator share the cores.');
+  console.log(`data: seeded city + ${data.historic.toLocaleString('en')} historic + ${data.open.toLocaleString('en')} open tasks (generated in ${data.seconds.toFixed(1)} s, vacuum analyze ${data.analyzeSeconds.toFixed(1)} s)`);
+  console.log('');
+  console.log(`queue page (first 50, PRIORITY, ${CLIENTS} clients, ${SECONDS} s after ${WARMUP} s warm-up)`);
+  const row = (what: string, f: LoadFigures) =>
+    console.log(`  ${what.padEnd(30)} ${f.perSecond.toFixed(0).padStart(6)} req/s  p50 ${ms(f.p50).padStart(9)}  p90 ${ms(f.p90).padStart(9)}  p99 ${ms(f.p99).padStart(9)}  max ${ms(f.max).padStart(9)}  (${f.requests} ok, ${f.failures} failed)`);
+  row('API (GraphQL over HTTP)', api);
+  row(`raw SQL (pg.Pool of ${SERVICE_POOL_SIZE})`, raw);
+  console.log(`  API / raw SQL: p50 ${ratio(api.p50, raw.p50)}, p99 ${ratio(api.p99, raw.p99)}, throughput ${ratio(api.perSecond, raw.perSecond)}`);
+  console.log(`queue page at a steady ${PACED_RATE} pages/s (open loop over the same ${CLIENTS} clients, ${PACED_SECONDS} s after 2 s; timed from when each was due)`);
+  row('API (GraphQL over HTTP)', apiPaced);
+  row(`raw SQL (pg.Pool of ${SERVICE_POOL_SIZE})`, rawPaced);
+  console.log(`  API / raw SQL: p50 ${ratio(apiPaced.p50, rawPaced.p50)}, p99 ${ratio(apiPaced.p99, rawPaced.p99)}`);
+  console.log(`  aims (${CLIENTS} clients back to back): p99 under 20 ms — ${api.p99 < 20 ? 'met' : 'not met'}; API / raw SQL under 2× (p99) — ${api.p99 / raw.p99 < 2 ? 'met' : 'not met'}`);
+  for (const r of reports) {
+    console.log('');
+    console.log(`report → visible at ${r.rate.toFixed(0)} reports/s (${r.categories} categories routed to ${r.departments} departments, one clerk subscribed per department)`);
+    console.log(`  ${r.sent} reports sent over ${r.seconds.toFixed(1)} s, the last answered after ${r.answerSeconds.toFixed(1)} s; ${r.answered} answered, ${r.failed} failed; reportEvent p50 ${ms(r.mutationP50)}, p99 ${ms(r.mutationP99)}`);
+    console.log(`  arrived in the right queue: ${r.arrived}; in another queue: ${r.wrongQueue}; no task: ${r.missing.merged} merged into a near-duplicate, ${r.missing.other} not arrived within 15 s of the last answer`);
+    console.log(`  report → visible: p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, max ${ms(r.max)} — aim p99 under 100 ms ${r.p99 < 100 ? 'met' : 'not met'}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
