@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type RequestHandler } from 'express';
 import { parse, specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
@@ -105,6 +105,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const plugins: ApolloServerPlugin<ApiContext>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     ApolloServerPluginLandingPageDisabled(),
+    // Nothing reads cache hints (no CDN, no response cache); computing them costs every field.
+    ApolloServerPluginCacheControlDisabled(),
     { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); } }) },
     {
       requestDidStart: async () => {

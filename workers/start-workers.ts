@@ -56,6 +56,9 @@ const JOB_TIMEOUT_MS: Readonly<Record<JobType, number>> = {
   'reopen-event': 30_000,
 };
 
+/** How often a worker without an open long poll starts one: at once, in effect. */
+const POLL_INTERVAL_MS = 10;
+
 /** Back-off of a job failed by an unexpected error (the database away, a bug): Zeebe retries it, then raises an incident. */
 const UNEXPECTED_FAILURE_BACKOFF_MS = 5_000;
 
@@ -79,6 +82,9 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
       taskType: type,
       timeout: JOB_TIMEOUT_MS[type],
       maxJobsToActivate: 32,
+      // The SDK polls on a timer and skips a tick while a long poll is open; at its default of 300 ms a
+      // job arriving right after a poll returned waited for the next tick, once per automated step.
+      pollInterval: POLL_INTERVAL_MS,
       ...(options.longPollMs === undefined ? {} : { longPoll: options.longPollMs }),
       taskHandler: async (job) => {
         const input: JobInput = {
