@@ -85,6 +85,8 @@ async function main(): Promise<void> {
     const url = server.url('bench');
     await migrate(url, logger);
     const pool = new pg.Pool({ connectionString: url, max: SERVICE_POOL_SIZE });
+    // Stopping PostgreSQL at the end ends idle connections; that must not hide the run's own outcome.
+    pool.on('error', (error) => logger.warn({ err: error }, `idle bench connection ended: ${error.message}`));
     const setup = await pool.connect();
     let data: GeneratedData;
     try {
