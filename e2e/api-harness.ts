@@ -13,8 +13,8 @@ import { findViewer } from '../graphql/auth/find-viewer';
 import { signDevelopmentToken } from '../graphql/auth/sign-token';
 import { createTokenVerifier, type AuthSettings } from '../graphql/auth/verify-token';
 import type { Db } from '../graphql/db';
-import { startApiServer, type ApiServer } from '../graphql/start-api';
-import { startTaskList, type RunningTaskList } from '../tasks/start-task-list';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../graphql/start-api';
+import { startTaskList, type RunningTaskList, type StartTaskListOptions } from '../tasks/start-task-list';
 import { useGridHarness, type GridHarness } from './grid-harness';
 
 export const AUTH: AuthSettings = {
@@ -29,6 +29,9 @@ export interface ApiHarness {
   readonly grid: GridHarness;
   readonly api: ApiServer;
   readonly taskList: RunningTaskList;
+  /** http://127.0.0.1:<port> */
+  readonly origin: string;
+  /** The GraphQL endpoint, origin + /graphql. */
   readonly url: string;
   /** A development token of the seeded person with this code. */
   token(personCode: string): Promise<string>;
@@ -42,6 +45,12 @@ export interface ApiHarnessOptions {
   /** Wraps the API's database, e.g. to count statements. Default: the pool itself. */
   readonly db?: (pool: Db) => Db;
   readonly production?: boolean;
+  /** Further routes on the API's port, as main.ts mounts them (the monitor). */
+  readonly routes?: ApiServerOptions['routes'];
+  /** Settings of the task list beyond the harness's own. */
+  readonly taskList?: Partial<Pick<StartTaskListOptions, 'leaseMs' | 'recheckMs' | 'reconcileIntervalMs'>>;
+  /** Started after the API, stopped before it. */
+  readonly extension?: { start(): Promise<void>; stop(): Promise<void> };
 }
 
 export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
@@ -52,7 +61,7 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
 
   const grid = useGridHarness({
     async start(h) {
-      taskList = await startTaskList({ zeebe: h.zbc, pool: h.te.pool, logger, longPollMs: 1_000 });
+      taskList = await startTaskList({ zeebe: h.zbc, pool: h.te.pool, logger, longPollMs: 1_000, ...options.taskList });
       api = await startApiServer({
         host: '127.0.0.1',
         port: 0,
@@ -69,9 +78,12 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
         verifier: createTokenVerifier(AUTH),
         logger,
         production: options.production ?? false,
+        routes: options.routes,
       });
+      await options.extension?.start();
     },
     async stop() {
+      await options.extension?.stop();
       await Promise.all(sockets.map((socket) => socket.dispose()));
       await api?.stop();
       await taskList?.stop();
@@ -86,7 +98,8 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
     grid,
     get api() { return started(api); },
     get taskList() { return started(taskList); },
-    get url() { return `http://127.0.0.1:${started(api).port}/graphql`; },
+    get origin() { return `http://127.0.0.1:${started(api).port}`; },
+    get url() { return `${harness.origin}/graphql`; },
     async token(personCode) {
       const client = await grid.te.pool.connect();
       try {

@@ -4,6 +4,8 @@
  * on it when the task activates.
  */
 
+import type { TaskView } from './task';
+
 export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
 
 export const USER_TASK_HEADERS = {
@@ -32,24 +34,12 @@ export interface UserTaskJob {
   readonly variables: Readonly<Record<string, unknown>>;
 }
 
-/** A task row to insert. */
-export interface NewTask {
-  readonly jobKey: string;
-  readonly processInstanceKey: string;
-  readonly elementId: string;
-  readonly elementInstanceKey: string;
-  readonly name: string;
-  /** Candidate grid event id; the insert keeps it only when that event exists. */
-  readonly eventId: string | null;
-  readonly candidateGroups: readonly string[];
-  readonly candidateUsers: readonly string[];
-  readonly assignee: string | null;
-  readonly dueAt: Date | null;
-  readonly followUpAt: Date | null;
-  readonly priority: number;
-  readonly formKey: string | null;
-  readonly leaseExpiresAt: Date;
-}
+/** A task row to insert: what the job says of it, before it has an id, a state or an outcome. */
+export type NewTask = Pick<
+  TaskView,
+  // eventId is a candidate: the insert keeps it only when that grid event exists.
+  'jobKey' | 'processInstanceKey' | 'elementId' | 'elementInstanceKey' | 'name' | 'eventId' | 'candidateGroups' | 'candidateUsers' | 'assignee' | 'dueAt' | 'followUpAt' | 'priority' | 'formKey'
+> & { readonly leaseExpiresAt: Date };
 
 /** Something in a job's headers that could not be read; the task is still listed, without it. */
 export interface HeaderProblem {
