@@ -29,6 +29,9 @@ import { monitorRouter } from './web/monitor-router';
 import { deployProcesses } from './workers/deploy-processes';
 import { startWorkers } from './workers/start-workers';
 
+/** A second signal this soon after the first is the same one relayed (by npm), not a request to hurry. */
+const RELAYED_SIGNAL_MS = 1_000;
+
 /** How long a fatal error's shutdown may take before the process exits regardless. */
 const FATAL_SHUTDOWN_MS = 30_000;
 
@@ -204,14 +207,16 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const service = new Service(config, logger);
 
-  let signalled = false;
+  let signalledAt: number | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (signalled) {
+      if (signalledAt !== undefined) {
+        // Ctrl-C under `npm start` arrives twice: from the terminal and relayed by npm. Only a later one insists.
+        if (Date.now() - signalledAt < RELAYED_SIGNAL_MS) return;
         logger.warn(`${signal} again: exiting without finishing the shutdown`);
         process.exit(128 + constants.signals[signal]);
       }
-      signalled = true;
+      signalledAt = Date.now();
       logger.info(`${signal}: shutting down`);
       void service.stop().then((code) => process.exit(code));
     });

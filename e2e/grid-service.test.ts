@@ -59,7 +59,7 @@ afterEach(async () => {
 
 afterAll(() => consoleError?.mockRestore());
 
-const start = (url: string) => startServiceProcess({ DATABASE_URL: url, GATEWAY_PORT: '0', FEEDBACK_TIMEOUT: 'PT5S' }, /api listening/);
+const start = (url: string) => startServiceProcess({ DATABASE_URL: url, GATEWAY_PORT: '0', FEEDBACK_TIMEOUT: 'PT5S' });
 const portOf = (service: ServiceProcess, what: string) => lines(service).find((line) => line.msg.startsWith(`${what} listening`))?.port;
 
 test('an unseeded city: the models are deployed, the workers start, and the log says reports cannot be placed', async () => {

@@ -74,6 +74,15 @@ describe('the service process', () => {
       expect(log).toContain('SIGTERM: shutting down');
       expect(log.at(-1)).toBe('stopped');
     });
+
+    it('stops cleanly on Ctrl-C under npm start, which delivers SIGINT twice at once', async () => {
+      const service = await started({ DATABASE_URL: database.url, GATEWAY_PORT: '0' });
+      service.child.kill('SIGINT');
+      service.child.kill('SIGINT');
+      await service.exited;
+      expect(service.child.exitCode).toBe(0);
+      expect(messages(service.output()).at(-1)).toBe('stopped');
+    });
   });
 
   describe('on the embedded PostgreSQL', () => {

@@ -131,6 +131,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     validationRules: rules,
     formatError: formatError(logger),
     plugins,
+    // The composition root owns SIGINT and SIGTERM and stops the parts in order; Apollo would stop itself too.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

@@ -15,10 +15,15 @@ export interface ServiceProcess {
 
 const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
 
-export async function startServiceProcess(env: Record<string, string>, readyPattern = /gateway listening on /): Promise<ServiceProcess> {
+/** The last line a start logs: everything is up. */
+export const READY = /api listening on /;
+
+export async function startServiceProcess(env: Record<string, string>, readyPattern = READY): Promise<ServiceProcess> {
+  // As an operator runs it: not under jest's NODE_ENV=test, which some libraries read (Apollo Server's signal handling).
+  const { NODE_ENV: _jest, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
     // Ephemeral ports for everything the service listens on, so services started side by side never collide.
-    env: { ...process.env, LOG_LEVEL: 'info', OPEN311_PORT: '0', API_PORT: '0', ...env },
+    env: { ...inherited, LOG_LEVEL: 'info', OPEN311_PORT: '0', API_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
