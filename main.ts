@@ -10,7 +10,8 @@
 import { constants } from 'node:os';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { ConfigError, loadConfig, type Config } from './config/config';
+import type { Config } from './config/config';
+import { loadConfigOrExit } from './config/load-or-exit';
 import { createLogger, type Logger } from './config/logger';
 import { startGateway } from './engine/gateway/server';
 import { startEngine } from './engine/start-engine';
@@ -196,14 +197,7 @@ class Service {
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const service = new Service(config, logger);
 

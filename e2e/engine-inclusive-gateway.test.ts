@@ -4,7 +4,8 @@
  * can still reach it.
  */
 import { eventually } from '../test-support/engine';
-import { flow, inclusiveProcess, serviceTask } from './fixtures/activity-models';
+import { inclusiveProcess, serviceTask } from './fixtures/activity-models';
+import { flow } from './fixtures/bpmn-xml';
 import type { ZeebeClient } from './fixtures/sdk';
 import { useSdkEngine } from './fixtures/sdk-engine';
 

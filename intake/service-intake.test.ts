@@ -14,7 +14,8 @@ import { eventually } from '../test-support/engine';
 import { freePort } from '../test-support/free-port';
 import { startServiceProcess, type ServiceProcess } from '../test-support/service-process';
 import { GRID_EVENT_STAND_IN } from './fixtures/grid-event-stand-in';
-import { connectTestClient, gridWithPoint } from './fixtures/intake-harness';
+import { connectSdk } from '../test-support/zeebe-client';
+import { gridWithPoint } from './fixtures/intake-harness';
 import { issueApiKey } from './open311/api-keys';
 
 jest.setTimeout(60_000);
@@ -62,7 +63,7 @@ test('the service takes Open311 reports, starts their instances, and stops clean
   expect(service.output()).toContain(`open311 listening on 127.0.0.1:${open311Port}`);
 
   // The real grid-event model is deployed by its own part of the service; a stand-in does here.
-  const zbc = connectTestClient(gatewayPort);
+  const zbc = connectSdk(gatewayPort);
   try {
     await zbc.deployResource({ name: 'grid-event.bpmn', process: Buffer.from(GRID_EVENT_STAND_IN) });
   } finally {

@@ -4,7 +4,6 @@
  * task lists started per test. Free of jest's globals, since the build
  * compiles it: test files wire setUp, stopLists and tearDown into their hooks.
  */
-import { Camunda8 } from '@camunda8/sdk';
 import { Pool } from 'pg';
 import { createLogger } from '../config/logger';
 import type { ZeebeClient } from '../intake/zeebe-client';
@@ -14,6 +13,7 @@ import { startTaskList, type RunningTaskList, type StartTaskListOptions } from '
 import type { TaskView } from './task';
 import type { TaskChange } from './task-changes';
 import { TASK_COLUMNS } from './task';
+import { connectSdk } from '../test-support/zeebe-client';
 
 const NAMESPACES =
   'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" targetNamespace="http://camunda.org/schema/1.0/bpmn"';
@@ -96,17 +96,6 @@ export interface TaskListFixture {
   collect(changes: AsyncIterableIterator<TaskChange>, until: (seen: TaskChange[]) => boolean): Promise<TaskChange[]>;
 }
 
-/** The SDK as a test wants it: failures reported as they are, not retried away. */
-function connectTestClient(port: number): ZeebeClient {
-  return new Camunda8({
-    ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
-    CAMUNDA_TENANT_ID: '',
-    CAMUNDA_LOG_LEVEL: 'none',
-    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false, ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: 50 },
-  }).getZeebeGrpcApiClient();
-}
-
 export function taskListFixture(models: () => readonly string[]): TaskListFixture {
   let te: TestEngine | undefined;
   let zbc: ZeebeClient | undefined;
@@ -122,7 +111,7 @@ export function taskListFixture(models: () => readonly string[]): TaskListFixtur
   const setUp = async (): Promise<void> => {
     te = await startTestEngine();
     pool = new Pool({ connectionString: te.databaseUrl, max: 20 });
-    zbc = connectTestClient(te.port);
+    zbc = connectSdk(te.port);
     await pool.query(`insert into public.department (code, name) values ('roads', 'Roads Bureau'), ('water', 'Water Affairs')`);
     await pool.query(
       `insert into public.person (code, name, role, department_code) values

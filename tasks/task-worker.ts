@@ -4,7 +4,8 @@ import type { ZeebeClient } from '../intake/zeebe-client';
 import type { ElementNames } from './element-names';
 import { changeOf, publishChanges } from './task-changes';
 import { insertTasks } from './sql/insert-tasks';
-import { readUserTaskJob, USER_TASK_JOB_TYPE, type NewTask, type UserTaskJob } from './user-task-job';
+import { USER_TASK_JOB_TYPE } from '../engine/model/user-task-headers';
+import { readUserTaskJob, type NewTask, type UserTaskJob } from './user-task-job';
 import { transaction } from './transaction';
 
 export interface TaskWorkerOptions {

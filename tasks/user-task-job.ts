@@ -4,19 +4,8 @@
  * on it when the task activates.
  */
 
+import { USER_TASK_HEADERS } from '../engine/model/user-task-headers';
 import type { TaskView } from './task';
-
-export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
-
-export const USER_TASK_HEADERS = {
-  assignee: 'io.camunda.zeebe:assignee',
-  candidateGroups: 'io.camunda.zeebe:candidateGroups',
-  candidateUsers: 'io.camunda.zeebe:candidateUsers',
-  dueDate: 'io.camunda.zeebe:dueDate',
-  followUpDate: 'io.camunda.zeebe:followUpDate',
-  formKey: 'io.camunda.zeebe:formKey',
-  priority: 'io.camunda.zeebe:priority',
-} as const;
 
 /** Camunda's default when a model sets no priority. */
 export const DEFAULT_PRIORITY = 50;

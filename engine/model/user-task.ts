@@ -6,18 +6,7 @@
 import { attribute, modelExpression, readHeaders, type Reject } from './extensions';
 import type { BpmnElement, ExtensionElement } from './moddle';
 import type { ElementBase, Expression, UserTask, UserTaskProperties } from './types';
-
-export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
-
-export const USER_TASK_HEADERS = {
-  assignee: 'io.camunda.zeebe:assignee',
-  candidateGroups: 'io.camunda.zeebe:candidateGroups',
-  candidateUsers: 'io.camunda.zeebe:candidateUsers',
-  dueDate: 'io.camunda.zeebe:dueDate',
-  followUpDate: 'io.camunda.zeebe:followUpDate',
-  formKey: 'io.camunda.zeebe:formKey',
-  priority: 'io.camunda.zeebe:priority',
-} as const;
+import { USER_TASK_HEADERS, USER_TASK_JOB_TYPE } from './user-task-headers';
 
 export const USER_TASK_EXTENSIONS = [
   'zeebe:TaskHeaders',

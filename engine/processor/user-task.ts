@@ -8,7 +8,8 @@ import type { Variables } from '../api';
 import { ExpressionError } from '../errors';
 import { evaluate, evaluateString } from '../feel';
 import type { Expression, UserTask } from '../model/types';
-import { isIsoDateTime, isPriority, USER_TASK_HEADERS } from '../model/user-task';
+import { isIsoDateTime, isPriority } from '../model/user-task';
+import { USER_TASK_HEADERS } from '../model/user-task-headers';
 
 export function userTaskHeaders(element: UserTask, variables: () => Variables): Record<string, string> {
   const properties = element.userTask;

@@ -4,11 +4,9 @@
  * which must not be running then, as for `npm run seed`), with their role and
  * department or grid. Refused with AUTH_MODE=production.
  */
-import pg from 'pg';
-import { ConfigError, loadConfig } from '../../config/config';
+import { loadConfigOrExit } from '../../config/load-or-exit';
 import { createLogger } from '../../config/logger';
-import { openDatabase } from '../../orm/database';
-import { migrate } from '../../orm/migrate';
+import { withServiceDatabase } from '../../orm/with-database';
 import { findViewer, PersonNotFoundError } from './find-viewer';
 import { signDevelopmentToken } from './sign-token';
 
@@ -19,34 +17,15 @@ async function main(): Promise<void> {
     process.stderr.write('usage: npm run token -- <person code>   (e.g. clerk-<department>-001, gw-<grid>, citizen-000001, manager-city-1, admin-1)\n');
     process.exit(2);
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   if (config.authMode !== 'development') {
     process.stderr.write('AUTH_MODE: development tokens are not issued with AUTH_MODE=production; the identity provider issues tokens there\n');
     process.exit(1);
   }
   // stdout carries only the token, so that `TOKEN=$(npm run -s token -- …)` works.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
-  const database = await openDatabase(config, logger);
-  try {
-    await migrate(database.url, logger);
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const viewer = await findViewer(client, code);
-      process.stdout.write(`${await signDevelopmentToken(config, viewer)}\n`);
-    } finally {
-      await client.end();
-    }
-  } finally {
-    await database.stop();
-  }
+  const viewer = await withServiceDatabase(config, logger, (client) => findViewer(client, code));
+  process.stdout.write(`${await signDevelopmentToken(config, viewer)}\n`);
 }
 
 main().catch((error: unknown) => {

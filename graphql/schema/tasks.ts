@@ -138,14 +138,25 @@ export const taskResolvers: Resolvers = {
         const scope = queueScope(viewerOf(context));
         return context.services.taskChanges.subscribe((change) => inScope(scope, change));
       },
-      resolve: async (change: TaskChange, _: unknown, context: ApiContext) => {
-        // The task as it is now (task rows are never deleted, only closed).
-        const { rows } = await context.db.query<TaskView>(`select ${TASK_COLUMNS} from public.task t where t.id = $1`, [change.taskId]);
-        return { kind: change.kind, task: rows[0] };
-      },
+      resolve: async (change: TaskChange, _: unknown, context: ApiContext) => ({ kind: change.kind, task: await taskOfChange(context, change) }),
     },
   },
 };
+
+/**
+ * The task as it is now (rows are never deleted, only closed), read once per
+ * change however many subscribers hear of it: the listener hands each of them
+ * the same change object.
+ */
+const changedTasks = new WeakMap<TaskChange, Promise<TaskView | undefined>>();
+function taskOfChange(context: ApiContext, change: TaskChange): Promise<TaskView | undefined> {
+  let task = changedTasks.get(change);
+  if (task === undefined) {
+    task = context.db.query<TaskView>(`select ${TASK_COLUMNS} from public.task t where t.id = $1`, [change.taskId]).then(({ rows }) => rows[0]);
+    changedTasks.set(change, task);
+  }
+  return task;
+}
 
 function cursorKey(sort: TaskSort, task: TaskView): (string | number | null)[] {
   switch (sort) {

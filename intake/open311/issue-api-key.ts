@@ -4,12 +4,10 @@
  * hash is kept). Uses the database the service uses (DATABASE_URL, or the
  * embedded PostgreSQL, which must not be running then, as for `npm run seed`).
  */
-import pg from 'pg';
-import { ConfigError, loadConfig } from '../../config/config';
+import { loadConfigOrExit } from '../../config/load-or-exit';
 import { createLogger } from '../../config/logger';
-import { openDatabase } from '../../orm/database';
 import { EVENT_SOURCES, type EventSource } from '../../orm/entities/vocabulary';
-import { migrate } from '../../orm/migrate';
+import { withServiceDatabase } from '../../orm/with-database';
 import { issueApiKey } from './api-keys';
 
 async function main(): Promise<void> {
@@ -18,28 +16,10 @@ async function main(): Promise<void> {
     process.stderr.write(`usage: issue-api-key <name> <source>; source is one of ${EVENT_SOURCES.join(', ')}\n`);
     process.exit(2);
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const database = await openDatabase(config, logger);
-  try {
-    await migrate(database.url, logger);
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      process.stdout.write(`${await issueApiKey(client, name, source as EventSource)}\n`);
-    } finally {
-      await client.end();
-    }
-  } finally {
-    await database.stop();
-  }
+  const key = await withServiceDatabase(config, logger, (client) => issueApiKey(client, name, source as EventSource));
+  process.stdout.write(`${key}\n`);
 }
 
 main().catch((error: unknown) => {
