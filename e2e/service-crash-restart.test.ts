@@ -35,15 +35,21 @@ async function stop(service: ServiceProcess, signal: NodeJS.Signals): Promise<nu
   return service.child.exitCode;
 }
 
-/** PIDs of the live postmasters (`postgres -D <clusterDir>`); zombies have an empty cmdline and do not count. */
+/**
+ * PIDs of the live postmasters (`postgres -D <clusterDir>`); zombies have an empty cmdline and do not count,
+ * nor does a backend the postmaster is forking right now (it shows the postmaster's cmdline until it renames itself).
+ */
 async function postmasters(): Promise<number[]> {
-  const found: number[] = [];
+  const found = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (path.basename(argv[0] ?? '') === 'postgres' && argv[argv.indexOf('-D') + 1] === clusterDir) found.push(Number(entry));
+    if (path.basename(argv[0] ?? '') !== 'postgres' || argv[argv.indexOf('-D') + 1] !== clusterDir) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Field 4 of /proc/<pid>/stat, after the parenthesised command name, is the parent's PID.
+    found.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
   }
-  return found;
+  return [...found].filter(([, parent]) => !found.has(parent)).map(([pid]) => pid);
 }
 
 async function pidFilePid(): Promise<number> {
