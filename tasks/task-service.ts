@@ -14,7 +14,7 @@ import { isTaskId, type TaskView } from './task';
 import { canAct, canSee, mayUnclaimOthers } from './task-access';
 import { changeOf, publishChanges } from './task-changes';
 import { checkCompletion, HANDLING_FORMS, RESOLVING_FORMS, type CompletionInput } from './task-forms';
-import { transaction } from './transaction';
+import { transaction } from '../db/transaction';
 
 export interface TaskServiceOptions {
   readonly zeebe: Pick<ZeebeClient, 'completeJob'>;

@@ -1,4 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
+import { transaction } from '../../../db/transaction';
 import type { DeletedVersion } from '../deleted-versions';
 
 /**
@@ -52,19 +53,11 @@ export async function deleteResources(client: ClientBase, deletions: readonly Re
 
 /** At start: deleted definitions whose last instance has ended since go for good, with their resources. */
 export async function removeDrainedDefinitions(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  await transaction(pool, async (client) => {
     await client.query(
       `delete from engine.process_definition d
         where d.deleted and not exists (select 1 from engine.element_instance e where e.process_definition_key = d.key)`,
     );
     await client.query(REMOVE_UNUSED_RESOURCES);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
