@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../config/logger';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/app-error';
+import { BadUserInputError, ConflictError, ForbiddenError, EntityNotFoundError } from '../errors/app-error';
 import type { Viewer } from '../graphql/auth/viewer';
 import type { ZeebeClient } from '../intake/zeebe-client';
 import { isJobGone } from './grpc-status';
@@ -142,7 +142,7 @@ export class TaskService {
   private async visible(viewer: Viewer, taskId: string): Promise<TaskView> {
     const task = isTaskId(taskId) ? await findTask(this.options.pool, taskId) : undefined;
     // A task the viewer may not see is reported as missing: its existence is not theirs to know.
-    if (task === undefined || !canSee(viewer, task)) throw new NotFoundError('Task', taskId);
+    if (task === undefined || !canSee(viewer, task)) throw new EntityNotFoundError('Task', taskId);
     return task;
   }
 

@@ -1,14 +1,7 @@
 import type pg from 'pg';
 import type { PersonRole } from '../../orm/entities/vocabulary';
+import { PersonNotFoundError } from './auth-errors';
 import type { Viewer } from './viewer';
-
-/** The person is not in the database, or their row does not make a Viewer (a clerk without department). */
-export class PersonNotFoundError extends Error {
-  constructor(readonly personCode: string, reason = 'no such person') {
-    super(`${JSON.stringify(personCode)}: ${reason}`);
-    this.name = 'PersonNotFoundError';
-  }
-}
 
 interface PersonRow {
   readonly role: PersonRole;

@@ -1,5 +1,5 @@
 import { EVENT_STATUSES, type EventSource } from '../../orm/entities/vocabulary';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../../errors/app-error';
+import { BadUserInputError, ForbiddenError, EntityNotFoundError } from '../../errors/app-error';
 import type { Viewer } from '../auth/viewer';
 import { viewerOf, type ApiContext } from '../context';
 import { Params } from '../db';
@@ -251,7 +251,7 @@ export async function findVisibleEvent(context: ApiContext, id: string): Promise
   const viewer = viewerOf(context);
   if (!/^\d{1,18}$/.test(id)) throw new BadUserInputError('id', `id must be an event id (digits), got ${JSON.stringify(id)}`);
   const event = await context.loaders.event.load(id);
-  if (event === null) throw new NotFoundError('event', id);
+  if (event === null) throw new EntityNotFoundError('event', id);
   const reporter = event.reporter_id === null ? null : await context.loaders.person.load(event.reporter_id);
   const reporterCode = reporter?.code ?? null;
   if (canSeeEvent(viewer, event, reporterCode, [])) return event;
@@ -260,7 +260,7 @@ export async function findVisibleEvent(context: ApiContext, id: string): Promise
     const taskGroups = (await context.loaders.eventTasks.load(id)).flatMap((t) => t.candidateGroups);
     if (canSeeEvent(viewer, event, reporterCode, taskGroups)) return event;
   }
-  throw new NotFoundError('event', id);
+  throw new EntityNotFoundError('event', id);
 }
 
 /** Who reports as what: the channel follows from the role, never from the input. */
