@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Db } from './db';
+import type { Queryable } from '../db/queryable';
 import { TASK_COLUMNS, type TaskView } from '../tasks/task';
 import { EVENT_COLUMNS, type AttachmentRow, type DepartmentRow, type EventRow, type FeedbackRow, type GridRow, type PersonRow, type TransitionRow } from './rows';
 
@@ -21,7 +21,7 @@ export interface Loaders {
   readonly gridWorker: DataLoader<string, PersonRow | null>;
 }
 
-export function createLoaders(db: Db): Loaders {
+export function createLoaders(db: Queryable): Loaders {
   const one = <R, K extends keyof R & string>(sql: string, key: K) =>
     new DataLoader<string, R | null>(async (keys) => {
       const { rows } = await db.query<R & Record<string, unknown>>(sql, [keys]);

@@ -2,8 +2,7 @@ import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { EVENT_SOURCES, PERSON_ROLES, SEVERITIES } from '../../orm/entities/vocabulary';
 import { ForbiddenError } from '../../errors/app-error';
 import { viewerOf, type ApiContext } from '../context';
-import type { Params } from '../db';
-import { Params as SqlParams } from '../db';
+import { Params } from '../../db/params';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
 import type { GridRow, PersonRow } from '../rows';
 import type { Resolvers } from './resolvers';
@@ -105,7 +104,7 @@ export const commonResolvers: Resolvers = {
       viewerOf(context);
       const size = pageSize(args.first);
       const after = decodeCursor(args.after, 'grid', 1);
-      const params: Params = new SqlParams();
+      const params: Params = new Params();
       const where = ['true'];
       if (args.district) where.push(`district_code = ${params.param(args.district)}`);
       if (args.street) where.push(`street_code = ${params.param(args.street)}`);

@@ -2,7 +2,7 @@ import { EVENT_STATUSES, type EventSource } from '../../orm/entities/vocabulary'
 import { BadUserInputError, ForbiddenError, EntityNotFoundError } from '../../errors/app-error';
 import type { Viewer } from '../auth/viewer';
 import { viewerOf, type ApiContext } from '../context';
-import { Params } from '../db';
+import { Params } from '../../db/params';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
 import { EVENT_COLUMNS, type EventRow } from '../rows';
 import { canSeeEvent, eventScope } from '../scope';

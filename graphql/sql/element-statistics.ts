@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import type { Queryable } from '../../db/queryable';
 import { liveInstanceBreached } from './instance-event';
 
 export interface ElementStatisticsRow {
@@ -52,6 +52,6 @@ select element_id, coalesce(active, 0)::int as active, coalesce(incidents, 0)::i
   from active full join open_incidents using (element_id) full join done using (element_id)
  order by element_id`;
 
-export async function findElementStatistics(db: Db, processDefinitionKey: string): Promise<ElementStatisticsRow[]> {
+export async function findElementStatistics(db: Queryable, processDefinitionKey: string): Promise<ElementStatisticsRow[]> {
   return (await db.query<ElementStatisticsRow>(ELEMENT_STATISTICS, [processDefinitionKey])).rows;
 }

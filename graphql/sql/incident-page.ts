@@ -1,4 +1,5 @@
-import { Params, type Db } from '../db';
+import { Params } from '../../db/params';
+import type { Queryable } from '../../db/queryable';
 import { INCIDENT_COLUMNS, type IncidentRow } from './instance-details';
 
 export interface IncidentPageQuery {
@@ -10,7 +11,7 @@ export interface IncidentPageQuery {
 }
 
 /** Open incidents, newest first: keys grow with time, so the key is the keyset. */
-export async function findIncidentPage(db: Db, query: IncidentPageQuery): Promise<IncidentRow[]> {
+export async function findIncidentPage(db: Queryable, query: IncidentPageQuery): Promise<IncidentRow[]> {
   const params = new Params();
   const where = ['true'];
   if (query.processInstanceKey !== null) where.push(`i.process_instance_key = ${params.param(query.processInstanceKey)}::bigint`);
@@ -24,7 +25,7 @@ export async function findIncidentPage(db: Db, query: IncidentPageQuery): Promis
 }
 
 /** One open incident, for retrying it. */
-export async function findIncident(db: Db, key: string): Promise<IncidentRow | null> {
+export async function findIncident(db: Queryable, key: string): Promise<IncidentRow | null> {
   const { rows } = await db.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from engine.incident i where i.key = $1::bigint`, [key]);
   return rows[0] ?? null;
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import type { Queryable } from '../../db/queryable';
 import { liveInstanceBreached } from './instance-event';
 
 export interface ProcessSummaryRow {
@@ -62,12 +62,12 @@ select l.key::text as process_definition_key, l.bpmn_process_id, l.version, ${NA
   left join completed c on c.bpmn_process_id = l.bpmn_process_id
  order by l.bpmn_process_id`;
 
-export async function findProcessSummaries(db: Db): Promise<ProcessSummaryRow[]> {
+export async function findProcessSummaries(db: Queryable): Promise<ProcessSummaryRow[]> {
   return (await db.query<ProcessSummaryRow>(PROCESS_SUMMARIES)).rows;
 }
 
 /** One version of a process (the latest when `version` is null, preferring versions not deleted), with its BPMN XML. */
-export async function findProcessDefinition(db: Db, bpmnProcessId: string, version: number | null): Promise<ProcessDefinitionRow | null> {
+export async function findProcessDefinition(db: Queryable, bpmnProcessId: string, version: number | null): Promise<ProcessDefinitionRow | null> {
   const { rows } = await db.query<ProcessDefinitionRow>(
     `select d.key::text as process_definition_key, d.bpmn_process_id, d.version, ${NAME_FROM_XML('d.bpmn_process_id')} as name,
             convert_from(res.content, 'UTF8') as bpmn_xml

@@ -1,4 +1,5 @@
-import { Params, type Db } from '../db';
+import { Params } from '../../db/params';
+import type { Queryable } from '../../db/queryable';
 
 export const INSTANCE_STATES = ['ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
 export type InstanceState = (typeof INSTANCE_STATES)[number];
@@ -61,7 +62,7 @@ function branches(selection: InstanceSelection, params: Params): string[] {
  * the key. The start time is the instance's first record, found through the
  * record log's (process_instance_key, position) index.
  */
-export async function findProcessInstances(db: Db, selection: InstanceSelection): Promise<ProcessInstanceRow[]> {
+export async function findProcessInstances(db: Queryable, selection: InstanceSelection): Promise<ProcessInstanceRow[]> {
   const params = new Params();
   const union = branches(selection, params).join('\n union all\n');
   const limit = selection.kind === 'instance' ? 1 : selection.limit;
