@@ -15,10 +15,10 @@ export async function findIncidentPage(db: Queryable, query: IncidentPageQuery):
   const params = new Params();
   const where = ['true'];
   if (query.processInstanceKey !== null) where.push(`i.process_instance_key = ${params.param(query.processInstanceKey)}::bigint`);
-  if (query.bpmnProcessId !== null) where.push(`i.data->>'bpmnProcessId' = ${params.param(query.bpmnProcessId)}`);
-  if (query.afterKey !== null) where.push(`i.key < ${params.param(query.afterKey)}::bigint`);
+  if (query.bpmnProcessId !== null) where.push(`i.bpmn_process_id = ${params.param(query.bpmnProcessId)}`);
+  if (query.afterKey !== null) where.push(`i.incident_key < ${params.param(query.afterKey)}::bigint`);
   const { rows } = await db.query<IncidentRow>(
-    `select ${INCIDENT_COLUMNS} from engine.incident i where ${where.join(' and ')} order by i.key desc limit ${query.limit}`,
+    `select ${INCIDENT_COLUMNS} from engine_read.incident i where ${where.join(' and ')} order by i.incident_key desc limit ${query.limit}`,
     params.values,
   );
   return rows;
@@ -26,6 +26,6 @@ export async function findIncidentPage(db: Queryable, query: IncidentPageQuery):
 
 /** One open incident, for retrying it. */
 export async function findIncident(db: Queryable, key: string): Promise<IncidentRow | null> {
-  const { rows } = await db.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from engine.incident i where i.key = $1::bigint`, [key]);
+  const { rows } = await db.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from engine_read.incident i where i.incident_key = $1::bigint`, [key]);
   return rows[0] ?? null;
 }
