@@ -15,6 +15,7 @@ import { canAct, canSee, mayUnclaimOthers } from './task-access';
 import { changeOf, publishChanges } from './task-changes';
 import { checkCompletion, HANDLING_FORMS, RESOLVING_FORMS, type CompletionInput } from './task-forms';
 import { transaction } from '../db/transaction';
+import { findDepartments } from './sql/find-departments';
 
 export interface TaskServiceOptions {
   readonly zeebe: Pick<ZeebeClient, 'completeJob'>;
@@ -168,8 +169,7 @@ export class TaskService {
   }
 
   private async assertDepartments(codes: readonly string[]): Promise<void> {
-    const { rows } = await this.options.pool.query<{ code: string }>(`select code from public.department where code = any($1::text[])`, [codes]);
-    const known = new Set(rows.map((row) => row.code));
+    const known = await findDepartments(this.options.pool, codes);
     const unknown = codes.filter((code) => !known.has(code));
     if (unknown.length > 0) throw new BadUserInputError('variables.assignment.departments', `no such department: ${unknown.join(', ')}`);
   }
