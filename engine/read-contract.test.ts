@@ -89,3 +89,24 @@ test('a command answered is visible in the views at once, through its whole life
   const log = await one<{ intent: string }>(`select intent from engine_read.instance_log where process_instance_key = $1 and element_id = 'check' and value_type = 'PROCESS_INSTANCE' order by position`, [pik]);
   expect(log.map((r) => r.intent)).toEqual(['ELEMENT_ACTIVATING', 'ELEMENT_ACTIVATED', 'ELEMENT_COMPLETING', 'ELEMENT_COMPLETED']);
 });
+
+test.each([
+  // The ended branch may take either index of the record log on tables this small; the key must reach it.
+  ['an instance by key', `select * from engine_read.process_instance where process_instance_key = 1`, ['element_instance_pkey', 'process_instance_key = 1']],
+  ['a definition page', `select * from engine_read.process_instance where process_definition_key = 1 order by process_instance_key desc limit 10`, ['record_element_end_idx']],
+  ['ended elements of a definition', `select element_id, count(*) from engine_read.ended_element where process_definition_key = 1 group by 1`, ['record_element_end_idx']],
+  ['an instance log', `select * from engine_read.instance_log where process_instance_key = 1 order by position`, ['record_process_instance_idx']],
+  ['an instance variable history', `select * from engine_read.variable_update where process_instance_key = 1`, ['record_process_instance_idx']],
+])('a filter on %s reaches the engine indexes', async (_, sql, expected) => {
+  const client = await te.pool.connect();
+  try {
+    // The tables are small here: without this the planner rightly prefers a scan, and the test would show nothing.
+    await client.query('set enable_seqscan = off');
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain ${sql}`);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    for (const part of expected) expect(plan).toContain(part);
+  } finally {
+    await client.query('reset enable_seqscan');
+    client.release();
+  }
+});
