@@ -14,7 +14,7 @@
  *    PRIORITY, the fields a queue screen shows — back to back over keep-alive
  *    HTTP for BENCH_API_SECONDS after BENCH_API_WARMUP. Then the same page as
  *    raw SQL through pg: the statements the API's own code builds for each
- *    clerk (captured with a Db wrapper around findTaskPage and the event
+ *    clerk (captured with a Queryable wrapper around findTaskPage and the event
  *    DataLoader), at the same concurrency on a pg.Pool as large as the
  *    service's (pg's default, 10). Ratios API / raw SQL. Then both again
  *    open loop at a steady BENCH_API_PACED_RATE pages/s (default 100, below
@@ -39,7 +39,7 @@ import { findViewer } from '../graphql/auth/find-viewer';
 import { signDevelopmentToken } from '../graphql/auth/sign-token';
 import type { AuthSettings } from '../graphql/auth/verify-token';
 import type { Viewer } from '../graphql/auth/viewer';
-import type { Db } from '../graphql/db';
+import type { Queryable } from '../db/queryable';
 import { createLoaders } from '../graphql/loaders';
 import { findTaskPage } from '../graphql/sql/task-page';
 import { ensureDatabase } from '../orm/database';
@@ -181,10 +181,10 @@ async function pickClerks(pool: pg.Pool, token: (code: string) => Promise<string
   return clerks;
 }
 
-/** A Db that runs every statement on the pool and keeps a copy of it. */
-function capturing(pool: pg.Pool): { db: Db; statements: Statement[] } {
+/** A Queryable that runs every statement on the pool and keeps a copy of it. */
+function capturing(pool: pg.Pool): { db: Queryable; statements: Statement[] } {
   const statements: Statement[] = [];
-  const db: Db = {
+  const db: Queryable = {
     query: (text, values) => {
       statements.push({ text, values: values ?? [] });
       return pool.query(text, values as unknown[]);

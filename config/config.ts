@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { CodedError, type CodeOf } from '../errors/coded-error';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -78,14 +79,19 @@ const JWT_SECRET_MIN_LENGTH = 32;
 /** 1 GiB: attachments are held in memory while checked, so larger ones are refused by configuration. */
 const ATTACHMENT_MAX_BYTES_LIMIT = 1024 * 1024 * 1024;
 
+export const ConfigErrorCode = {
+  /** An environment variable that is malformed, out of range, or contradicts another. */
+  INVALID_SETTING: 'INVALID_SETTING',
+} as const;
+export type ConfigErrorCode = CodeOf<typeof ConfigErrorCode>;
+
 /** A bad environment variable; the message is one line: `NAME: what is wrong`. */
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<ConfigErrorCode> {
   constructor(
     readonly variable: string,
     readonly problem: string,
   ) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
+    super(ConfigErrorCode.INVALID_SETTING, `${variable}: ${problem}`, { field: variable });
   }
 }
 

@@ -12,7 +12,7 @@ import { createLogger } from '../config/logger';
 import { findViewer } from '../graphql/auth/find-viewer';
 import { signDevelopmentToken } from '../graphql/auth/sign-token';
 import { createTokenVerifier, type AuthSettings } from '../graphql/auth/verify-token';
-import type { Db } from '../graphql/db';
+import type { Queryable } from '../db/queryable';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../graphql/start-api';
 import { startTaskList, type RunningTaskList, type StartTaskListOptions } from '../tasks/start-task-list';
 import { useGridHarness, type GridHarness } from './grid-harness';
@@ -43,7 +43,7 @@ export interface ApiHarness {
 
 export interface ApiHarnessOptions {
   /** Wraps the API's database, e.g. to count statements. Default: the pool itself. */
-  readonly db?: (pool: Db) => Db;
+  readonly db?: (pool: Queryable) => Queryable;
   readonly production?: boolean;
   /** Further routes on the API's port, as main.ts mounts them (the monitor). */
   readonly routes?: ApiServerOptions['routes'];

@@ -6,7 +6,7 @@
  */
 import { gql, GraphQLClient } from 'graphql-request';
 import type { QueryResultRow } from 'pg';
-import type { Db } from '../graphql/db';
+import type { Queryable } from '../db/queryable';
 import { MAX_DEPTH } from '../graphql/limits';
 import { apiError, useApiHarness } from './api-harness';
 
@@ -15,7 +15,7 @@ jest.setTimeout(60_000);
 /** Counts the statements the API sends while `counting` is on. */
 const statements: string[] = [];
 let counting = false;
-const countingDb = (pool: Db): Db => ({
+const countingDb = (pool: Queryable): Queryable => ({
   query<R extends QueryResultRow>(text: string, values?: readonly unknown[]) {
     if (counting) statements.push(text);
     return pool.query<R>(text, values);

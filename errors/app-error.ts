@@ -1,58 +1,63 @@
+import { CodedError, type CodeOf, type CodedErrorOptions } from './coded-error';
+
 /**
  * The domain's typed errors, with the public codes clients match on. Domain
  * code throws these; each transport maps codes once (graphql/errors.ts for
  * GraphQL) and never looks at a message.
  */
-export enum AppErrorCode {
+export const AppErrorCode = {
   /** Input that cannot be acted on; `field` names the culprit. */
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** The caller may not do this to this object. */
-  FORBIDDEN = 'FORBIDDEN',
+  FORBIDDEN: 'FORBIDDEN',
   /** No such object, or one the caller may not know exists. */
-  NOT_FOUND = 'NOT_FOUND',
+  NOT_FOUND: 'NOT_FOUND',
   /** The object's state forbids it now: a task already claimed, already completed, gone from the engine. */
-  CONFLICT = 'CONFLICT',
+  CONFLICT: 'CONFLICT',
   /** This deployment cannot answer it (the engine's state lives in a Camunda 8 cluster, which Operate shows). */
-  UNAVAILABLE = 'UNAVAILABLE',
-}
+  UNAVAILABLE: 'UNAVAILABLE',
+} as const;
+export type AppErrorCode = CodeOf<typeof AppErrorCode>;
 
-export abstract class AppError extends Error {
-  abstract readonly code: AppErrorCode;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class AppError extends CodedError<AppErrorCode> {}
 
 export class BadUserInputError extends AppError {
-  readonly code = AppErrorCode.BAD_USER_INPUT;
+  declare readonly field: string;
+
   constructor(
     /** The input field at fault, as the caller named it (`outcome`, `variables.priority`). */
-    readonly field: string,
+    field: string,
     message: string,
   ) {
-    super(message);
+    super(AppErrorCode.BAD_USER_INPUT, message, { field });
   }
 }
 
 export class ForbiddenError extends AppError {
-  readonly code = AppErrorCode.FORBIDDEN;
+  constructor(message: string, options?: CodedErrorOptions) {
+    super(AppErrorCode.FORBIDDEN, message, options);
+  }
 }
 
-export class NotFoundError extends AppError {
-  readonly code = AppErrorCode.NOT_FOUND;
+/** Named apart from the engine's NotFoundError: this one names a domain object by its kind and id. */
+export class EntityNotFoundError extends AppError {
   constructor(
     readonly entity: string,
     readonly id: string,
   ) {
-    super(`${entity} ${id} not found`);
+    super(AppErrorCode.NOT_FOUND, `${entity} ${id} not found`);
   }
 }
 
 export class ConflictError extends AppError {
-  readonly code = AppErrorCode.CONFLICT;
+  constructor(message: string, options?: CodedErrorOptions) {
+    super(AppErrorCode.CONFLICT, message, options);
+  }
 }
 
-export class UnavailableError extends AppError {
-  readonly code = AppErrorCode.UNAVAILABLE;
+/** A question this deployment cannot answer (not an outage: asking again will not help). */
+export class NotOfferedError extends AppError {
+  constructor(message: string, options?: CodedErrorOptions) {
+    super(AppErrorCode.UNAVAILABLE, message, options);
+  }
 }

@@ -6,12 +6,12 @@ import type { TaskChangeListener } from '../tasks/task-changes';
 import type { TaskService } from '../tasks/task-service';
 import { AuthFailure, UnauthenticatedError } from './auth/auth-errors';
 import type { Viewer } from './auth/viewer';
-import type { Db } from './db';
 import { createLoaders, type Loaders } from './loaders';
+import type { Queryable } from '../db/queryable';
 
 /** What resolvers act through; one set per running API, shared by every request. */
 export interface ApiServices {
-  readonly db: Db;
+  readonly db: Queryable;
   /** The ORM's root EntityManager; each request forks its own. */
   readonly em: EntityManager;
   readonly intake: IntakeService;
@@ -28,7 +28,7 @@ export interface ApiServices {
 export interface ApiContext {
   readonly viewer: Viewer | null;
   readonly services: ApiServices;
-  readonly db: Db;
+  readonly db: Queryable;
   readonly em: EntityManager;
   readonly loaders: Loaders;
 }

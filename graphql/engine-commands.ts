@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../errors/app-error';
+import { BadUserInputError, ConflictError, EntityNotFoundError } from '../errors/app-error';
 import { grpcCode } from '../tasks/grpc-status';
 import type { ApiContext } from './context';
 import { findIncident } from './sql/incident-page';
@@ -21,22 +21,22 @@ export async function retryIncident(context: ApiContext, incidentKey: string, re
   let jobKey = givenJobKey;
   if (context.services.embeddedEngine) {
     const incident = await findIncident(context.db, incidentKey);
-    if (incident === null) throw new NotFoundError('incident', incidentKey);
+    if (incident === null) throw new EntityNotFoundError('incident', incidentKey);
     jobKey = incident.job_key ?? givenJobKey;
   }
   const zeebe = context.services.zeebe;
   if (jobKey !== null) {
-    await gateway(() => zeebe.updateJobRetries({ jobKey: jobKey, retries }), () => new NotFoundError('job', jobKey));
+    await gateway(() => zeebe.updateJobRetries({ jobKey: jobKey, retries }), () => new EntityNotFoundError('job', jobKey));
   }
-  await gateway(() => zeebe.resolveIncident({ incidentKey }), () => new NotFoundError('incident', incidentKey));
+  await gateway(() => zeebe.resolveIncident({ incidentKey }), () => new EntityNotFoundError('incident', incidentKey));
 }
 
 export async function cancelProcessInstance(context: ApiContext, processInstanceKey: string): Promise<void> {
-  await gateway(() => context.services.zeebe.cancelProcessInstance(processInstanceKey), () => new NotFoundError('process instance', processInstanceKey));
+  await gateway(() => context.services.zeebe.cancelProcessInstance(processInstanceKey), () => new EntityNotFoundError('process instance', processInstanceKey));
 }
 
 /** A gateway call with Zeebe's refusals as the domain's errors; anything else (the gateway down) stays unexpected. */
-async function gateway(call: () => Promise<void>, notFound: () => NotFoundError): Promise<void> {
+async function gateway(call: () => Promise<void>, notFound: () => EntityNotFoundError): Promise<void> {
   try {
     await call();
   } catch (error) {

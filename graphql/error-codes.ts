@@ -1,23 +1,26 @@
+import type { CodeOf } from '../errors/coded-error';
+
 /**
  * The codes every GraphQL error carries in `extensions.code`. Clients match
  * on these, never on messages; they are part of the API and only ever grow.
  */
-export enum ApiErrorCode {
+export const ApiErrorCode = {
   /** No bearer token, or one that does not verify. */
-  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The caller is known but may not do this. */
-  FORBIDDEN = 'FORBIDDEN',
+  FORBIDDEN: 'FORBIDDEN',
   /** No such object, or one outside the caller's scope. */
-  NOT_FOUND = 'NOT_FOUND',
+  NOT_FOUND: 'NOT_FOUND',
   /** The object's state forbids it now (a task claimed by someone else, feedback already given). */
-  CONFLICT = 'CONFLICT',
+  CONFLICT: 'CONFLICT',
   /** An argument is wrong; `extensions.field` names it. */
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** Not available in this deployment (the monitor's engine views against a Camunda 8 cluster: use Operate). */
-  UNAVAILABLE = 'UNAVAILABLE',
+  UNAVAILABLE: 'UNAVAILABLE',
   /** Apollo's own: the query does not parse, does not match the schema, or is deeper or costlier than the limits (graphql/limits.ts). */
-  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
-  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   /** Anything else; the message is hidden and the error logged. */
-  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
-}
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ApiErrorCode = CodeOf<typeof ApiErrorCode>;

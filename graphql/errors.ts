@@ -1,9 +1,10 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../config/logger';
-import { AppError, AppErrorCode, BadUserInputError } from '../errors/app-error';
-import { IntakeError } from '../intake/errors';
-import { UnauthenticatedError } from './auth/auth-errors';
+import { AppError, AppErrorCode } from '../errors/app-error';
+import type { CodedError } from '../errors/coded-error';
+import { IntakeError, IntakeErrorCode } from '../intake/errors';
+import { AuthError, AuthErrorCode, UnauthenticatedError } from './auth/auth-errors';
 import { ApiErrorCode } from './error-codes';
 
 const PUBLIC_CODES = new Set<string>(Object.values(ApiErrorCode));
@@ -32,15 +33,24 @@ export function formatError(logger: Logger) {
 
 /** `extensions` of an error the domain threw on purpose; undefined for anything else. */
 export function publicExtensions(error: unknown): Record<string, unknown> | undefined {
-  if (error instanceof BadUserInputError) return { code: ApiErrorCode.BAD_USER_INPUT, field: error.field };
-  if (error instanceof AppError) return { code: apiCodeOf(error) };
-  if (error instanceof UnauthenticatedError) return { code: ApiErrorCode.UNAUTHENTICATED, reason: error.reason };
-  if (error instanceof IntakeError) return { code: ApiErrorCode.BAD_USER_INPUT, reason: error.code, ...(error.field === undefined ? {} : { field: error.field }) };
+  if (error instanceof AppError) return { code: apiCodeOfApp(error.code), ...fieldOf(error) };
+  if (error instanceof UnauthenticatedError) return { code: apiCodeOfAuth(error.code), reason: error.reason };
+  if (error instanceof AuthError) return { code: apiCodeOfAuth(error.code) };
+  if (error instanceof IntakeError) return { code: apiCodeOfIntake(error.code), reason: error.code, ...fieldOf(error) };
   return undefined;
 }
 
-function apiCodeOf(error: AppError): ApiErrorCode {
-  switch (error.code) {
+function fieldOf(error: CodedError): { field?: string } {
+  return error.field === undefined ? {} : { field: error.field };
+}
+
+/*
+ * One exhaustive switch per code family: a code added to a family without a
+ * GraphQL code here fails to compile.
+ */
+
+export function apiCodeOfApp(code: AppErrorCode): ApiErrorCode {
+  switch (code) {
     case AppErrorCode.BAD_USER_INPUT:
       return ApiErrorCode.BAD_USER_INPUT;
     case AppErrorCode.FORBIDDEN:
@@ -52,7 +62,49 @@ function apiCodeOf(error: AppError): ApiErrorCode {
     case AppErrorCode.UNAVAILABLE:
       return ApiErrorCode.UNAVAILABLE;
     default:
-      return error.code satisfies never;
+      return code satisfies never;
+  }
+}
+
+export function apiCodeOfAuth(code: AuthErrorCode): ApiErrorCode {
+  switch (code) {
+    case AuthErrorCode.UNAUTHENTICATED:
+    case AuthErrorCode.UNKNOWN_PERSON:
+      return ApiErrorCode.UNAUTHENTICATED;
+    default:
+      return code satisfies never;
+  }
+}
+
+/** Reports filed through the API fail as the caller's input; `reason` carries the intake's own code. */
+export function apiCodeOfIntake(code: IntakeErrorCode): ApiErrorCode {
+  switch (code) {
+    case IntakeErrorCode.MISSING_FIELD:
+    case IntakeErrorCode.INVALID_FIELD:
+    case IntakeErrorCode.UNKNOWN_CATEGORY:
+    case IntakeErrorCode.INVALID_LOCATION:
+    case IntakeErrorCode.OUTSIDE_CITY:
+    case IntakeErrorCode.INVALID_DESCRIPTION:
+    case IntakeErrorCode.INVALID_SEVERITY:
+    case IntakeErrorCode.INVALID_SOURCE:
+    case IntakeErrorCode.UNKNOWN_REPORTER:
+    case IntakeErrorCode.TOO_MANY_ATTACHMENTS:
+    case IntakeErrorCode.ATTACHMENT_TOO_LARGE:
+    case IntakeErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED:
+    case IntakeErrorCode.MALFORMED_REQUEST:
+    case IntakeErrorCode.PAYLOAD_TOO_LARGE:
+    case IntakeErrorCode.UNSUPPORTED_MEDIA_TYPE:
+      return ApiErrorCode.BAD_USER_INPUT;
+    // Open311's own refusals; the API authenticates by token and has no routes of its own to miss.
+    case IntakeErrorCode.API_KEY_REQUIRED:
+    case IntakeErrorCode.INVALID_API_KEY:
+      return ApiErrorCode.UNAUTHENTICATED;
+    case IntakeErrorCode.NOT_FOUND:
+      return ApiErrorCode.NOT_FOUND;
+    case IntakeErrorCode.METHOD_NOT_ALLOWED:
+      return ApiErrorCode.BAD_USER_INPUT;
+    default:
+      return code satisfies never;
   }
 }
 

@@ -1,7 +1,19 @@
 import DataLoader from 'dataloader';
-import type { Db } from './db';
-import { TASK_COLUMNS, type TaskView } from '../tasks/task';
-import { EVENT_COLUMNS, type AttachmentRow, type DepartmentRow, type EventRow, type FeedbackRow, type GridRow, type PersonRow, type TransitionRow } from './rows';
+import type { Queryable } from '../db/queryable';
+import type { TaskView } from '../tasks/task';
+import type { AttachmentRow, DepartmentRow, EventRow, FeedbackRow, GridRow, PersonRow, TransitionRow } from './rows';
+import {
+  ATTACHMENTS_BY_EVENT,
+  DEPARTMENTS_BY_CODE,
+  EVENTS_BY_ID,
+  FEEDBACK_BY_EVENT,
+  GRID_WORKERS_BY_GRID,
+  GRIDS_BY_CODE,
+  PERSONS_BY_CODE,
+  PERSONS_BY_ID,
+  TASKS_BY_EVENT,
+  TRANSITIONS_BY_EVENT,
+} from './sql/by-keys';
 
 /**
  * Per-request batching: whatever a page of results asks for, each loader
@@ -21,7 +33,7 @@ export interface Loaders {
   readonly gridWorker: DataLoader<string, PersonRow | null>;
 }
 
-export function createLoaders(db: Db): Loaders {
+export function createLoaders(db: Queryable): Loaders {
   const one = <R, K extends keyof R & string>(sql: string, key: K) =>
     new DataLoader<string, R | null>(async (keys) => {
       const { rows } = await db.query<R & Record<string, unknown>>(sql, [keys]);
@@ -41,29 +53,16 @@ export function createLoaders(db: Db): Loaders {
       return keys.map((k) => byKey.get(k) ?? []);
     });
 
-  const personColumns = 'id, code, name, role, department_code, grid_code';
   return {
-    grid: one<GridRow, 'code'>(
-      'select code, name, district_code, district_name, street_code, street_name, community_code, community_name from public.grid where code = any($1)',
-      'code',
-    ),
-    department: one<DepartmentRow, 'code'>('select code, name, categories from public.department where code = any($1)', 'code'),
-    person: one<PersonRow, 'id'>(`select ${personColumns} from public.person where id = any($1::bigint[])`, 'id'),
-    personByCode: one<PersonRow, 'code'>(`select ${personColumns} from public.person where code = any($1)`, 'code'),
-    gridWorker: one<PersonRow, 'grid_code'>(`select ${personColumns} from public.person where role = 'grid_worker' and grid_code = any($1)`, 'grid_code'),
-    event: one<EventRow, 'id'>(`select ${EVENT_COLUMNS} from public.grid_event e where e.id = any($1::bigint[])`, 'id'),
-    timeline: many<TransitionRow, 'event_id'>(
-      'select id, event_id, from_status, to_status, escalated, note, at from public.grid_event_transition where event_id = any($1::bigint[]) order by at, id',
-      'event_id',
-    ),
-    attachments: many<AttachmentRow, 'event_id'>(
-      'select id, event_id, kind, content_type, size, sha256, created_at from public.attachment where event_id = any($1::bigint[]) order by id',
-      'event_id',
-    ),
-    feedback: many<FeedbackRow, 'event_id'>(
-      'select id, event_id, satisfied, score, comment, created_at from public.feedback where event_id = any($1::bigint[]) order by created_at, id',
-      'event_id',
-    ),
-    eventTasks: many<TaskView, 'eventId'>(`select ${TASK_COLUMNS} from public.task t where t.event_id = any($1::bigint[]) order by t.id`, 'eventId'),
+    grid: one<GridRow, 'code'>(GRIDS_BY_CODE, 'code'),
+    department: one<DepartmentRow, 'code'>(DEPARTMENTS_BY_CODE, 'code'),
+    person: one<PersonRow, 'id'>(PERSONS_BY_ID, 'id'),
+    personByCode: one<PersonRow, 'code'>(PERSONS_BY_CODE, 'code'),
+    gridWorker: one<PersonRow, 'grid_code'>(GRID_WORKERS_BY_GRID, 'grid_code'),
+    event: one<EventRow, 'id'>(EVENTS_BY_ID, 'id'),
+    timeline: many<TransitionRow, 'event_id'>(TRANSITIONS_BY_EVENT, 'event_id'),
+    attachments: many<AttachmentRow, 'event_id'>(ATTACHMENTS_BY_EVENT, 'event_id'),
+    feedback: many<FeedbackRow, 'event_id'>(FEEDBACK_BY_EVENT, 'event_id'),
+    eventTasks: many<TaskView, 'eventId'>(TASKS_BY_EVENT, 'eventId'),
   };
 }

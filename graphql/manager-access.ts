@@ -1,4 +1,4 @@
-import { BadUserInputError, ForbiddenError, UnavailableError } from '../errors/app-error';
+import { BadUserInputError, ForbiddenError, NotOfferedError } from '../errors/app-error';
 import type { Viewer } from './auth/viewer';
 import { viewerOf, type ApiContext } from './context';
 
@@ -18,7 +18,7 @@ export function requireCityMonitor(context: ApiContext): CityWide {
 /** The engine-reading views need the engine's tables; against a Camunda 8 cluster, Operate shows them. */
 export function requireEngineTables(context: ApiContext): void {
   if (!context.services.embeddedEngine) {
-    throw new UnavailableError('the engine runs in a Camunda 8 cluster here: its instances and incidents are in Operate');
+    throw new NotOfferedError('the engine runs in a Camunda 8 cluster here: its instances and incidents are in Operate');
   }
 }
 

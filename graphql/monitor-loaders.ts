@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { ApiContext } from './context';
-import type { Db } from './db';
+import type { Queryable } from '../db/queryable';
 import {
   ACTIVE_ELEMENTS,
   INSTANCE_EVENTS,
@@ -35,7 +35,7 @@ export function monitorLoaders(context: ApiContext): MonitorLoaders {
   return loaders;
 }
 
-function createMonitorLoaders(db: Db): MonitorLoaders {
+function createMonitorLoaders(db: Queryable): MonitorLoaders {
   const grouped = <R extends { readonly pik: string }>(sql: string) =>
     new DataLoader<string, R[]>(async (keys) => {
       const { rows } = await db.query<R>(sql, [keys]);

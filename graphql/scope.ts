@@ -1,6 +1,6 @@
 import type { Viewer } from './auth/viewer';
-import type { Params } from './db';
 import type { EventRow } from './rows';
+import type { Params } from '../db/params';
 
 /**
  * Which events a viewer may read, as a SQL condition on `e` (public.grid_event):

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ormQueryable } from '../db/orm-queryable';
 import { CATEGORIES } from '../orm/seed/catalogue';
+import { isCategoryHandled } from './sql/is-category-handled';
+import { listCategoryRows } from './sql/list-categories';
 
 export interface Category {
   readonly code: string;
@@ -14,18 +17,12 @@ export interface Category {
  * add departments and categories); names come from the catalogue, else the code.
  */
 export async function listCategories(em: EntityManager): Promise<Category[]> {
-  const rows = await em.execute<{ code: string; departments: string[] }[]>(
-    `select c.code, array_agg(d.code order by d.code) as departments
-       from public.department d cross join lateral unnest(d.categories) as c(code)
-      group by c.code order by c.code`,
-  );
+  const rows = await listCategoryRows(ormQueryable(em));
   return rows.map(({ code, departments }) => ({ code, name: nameOf(code), departments }));
 }
 
 export async function isKnownCategory(em: EntityManager, code: string): Promise<boolean> {
-  // The GIN index on department.categories answers this.
-  const rows = await em.execute(`select 1 from public.department where categories @> array[?]::text[] limit 1`, [code]);
-  return rows.length > 0;
+  return isCategoryHandled(ormQueryable(em), code);
 }
 
 export function nameOf(code: string): string {

@@ -1,5 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
+import { ormQueryable } from '../db/orm-queryable';
+import { claimDueStarts } from './sql/claim-due-starts';
+import { deleteProcessStart } from './sql/delete-process-start';
+import { enqueueProcessStart } from './sql/enqueue-process-start';
+import { findPendingStart } from './sql/find-pending-start';
+import { recordFailedStart } from './sql/record-failed-start';
+import { setProcessInstanceKey } from './sql/set-process-instance-key';
 
 /** The process every report starts (processes/grid-event.bpmn). */
 export const GRID_EVENT_PROCESS_ID = 'grid-event';
@@ -27,16 +34,6 @@ export interface ProcessStartOptions {
   readonly pollIntervalMs?: number;
   /** An attempt not answered within this long counts as failed, so a report's answer never waits on a hung engine. */
   readonly attemptTimeoutMs?: number;
-}
-
-interface EventRow {
-  id: string | number;
-  category: string;
-  severity: string;
-  source: string;
-  grid_code: string;
-  lon: number;
-  lat: number;
 }
 
 /**
@@ -78,23 +75,13 @@ export class ProcessStarts {
 
   /** Within the report's transaction: the start to be made, due one lease from now. */
   async enqueue(em: EntityManager, eventId: number): Promise<void> {
-    await em.execute(
-      `insert into public.intake_process_start (event_id, next_attempt_at) values (?, now() + ? * interval '1 millisecond')`,
-      [eventId, this.leaseMs],
-      'run',
-    );
+    await enqueueProcessStart(ormQueryable(em), eventId, this.leaseMs);
   }
 
   /** Starts the event's instance; its key, or undefined when it failed (the outbox retries it). */
   async start(eventId: number): Promise<string | undefined> {
     const em = this.em.fork();
-    const rows = await em.execute<EventRow[]>(
-      `select e.id, e.category, e.severity, e.source, e.grid_code, e.lon, e.lat
-         from public.grid_event e join public.intake_process_start s on s.event_id = e.id
-        where e.id = ?`,
-      [eventId],
-    );
-    const row = rows[0];
+    const row = await findPendingStart(ormQueryable(em), eventId);
     if (row === undefined) return undefined; // started meanwhile by another attempt
     try {
       const { processInstanceKey } = await withTimeout(
@@ -112,40 +99,23 @@ export class ProcessStarts {
         this.attemptTimeoutMs,
       );
       await em.transactional(async (tx) => {
-        await tx.execute(`update public.grid_event set process_instance_key = ?, updated_at = now() where id = ? and process_instance_key is null`, [processInstanceKey, eventId], 'run');
-        await tx.execute(`delete from public.intake_process_start where event_id = ?`, [eventId], 'run');
+        await setProcessInstanceKey(ormQueryable(tx), eventId, processInstanceKey);
+        await deleteProcessStart(ormQueryable(tx), eventId);
       });
       this.logger.debug({ eventId, processInstanceKey }, 'grid-event process started');
       return processInstanceKey;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ eventId, err: error }, `starting the grid-event process failed, will retry: ${message}`);
-      await em
-        .execute(
-          `update public.intake_process_start
-              set last_error = ?,
-                  next_attempt_at = now() + least(?::float8 * power(2, attempts), ?::float8) * interval '1 millisecond'
-            where event_id = ?`,
-          [message.slice(0, 2_000), this.leaseMs, this.maxBackoffMs, eventId],
-          'run',
-        )
-        .catch((recordError: unknown) => this.logger.warn({ eventId, err: recordError }, 'recording the failed start failed'));
+      await recordFailedStart(ormQueryable(em), eventId, message, this.leaseMs, this.maxBackoffMs).catch((recordError: unknown) => this.logger.warn({ eventId, err: recordError }, 'recording the failed start failed'));
       return undefined;
     }
   }
 
   /** Claims and retries every due start; resolves when this round is done. */
   async retryDue(limit = 100): Promise<void> {
-    const claimed = await this.em.fork().execute<{ event_id: string | number }[]>(
-      `update public.intake_process_start s
-          set attempts = s.attempts + 1, next_attempt_at = now() + ? * interval '1 millisecond'
-        where s.event_id in (select event_id from public.intake_process_start
-                              where next_attempt_at <= now() order by next_attempt_at
-                              limit ? for update skip locked)
-        returning s.event_id`,
-      [this.leaseMs, limit],
-    );
-    for (const { event_id } of claimed) await this.start(Number(event_id));
+    const claimed = await claimDueStarts(ormQueryable(this.em.fork()), this.leaseMs, limit);
+    for (const eventId of claimed) await this.start(eventId);
   }
 
   /** Retries due starts every poll interval until stop(). */

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
 import type { GridIndex } from '../orm/geo/grid-index';
-import { loadGridIndex, type Queryable } from '../orm/geo/load-grid-index';
+import type { Queryable } from '../db/queryable';
+import { loadGridIndex } from '../orm/geo/load-grid-index';
 import { LocalAttachmentStore } from './attachment-store';
 import { startOpen311, type Open311Server } from './open311/server';
 import { ProcessStarts, type ProcessInstanceCreator, type ProcessStartOptions } from './process-start';

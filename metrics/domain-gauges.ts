@@ -6,8 +6,9 @@
  */
 import type { Pool } from 'pg';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { EVENT_STATUSES, FINAL_EVENT_STATUSES } from '../orm/entities/vocabulary';
+import { EVENT_STATUSES } from '../orm/entities/vocabulary';
 import { METRIC_PREFIX } from './registry';
+import { readDomainSnapshot, type DomainSnapshot } from './sql/domain-snapshot';
 
 export interface DomainGaugesOptions {
   /** Reuse a snapshot this long; default 5 s. 0 queries on every scrape. */
@@ -15,22 +16,6 @@ export interface DomainGaugesOptions {
   /** A failed query; the gauges keep their last values and the error counter goes up. */
   readonly onError?: (error: unknown) => void;
 }
-
-interface Snapshot {
-  readonly byStatus: Readonly<Record<string, number>>;
-  readonly escalated: number;
-  readonly breaches: number;
-  readonly openTasks: number;
-}
-
-// A breach is an event escalate-event marked breached (grid_event.breached_at), counted once however often it breached.
-const SNAPSHOT_SQL = `
-  select
-    (select coalesce(json_object_agg(status, n), '{}'::json)
-       from (select status, count(*)::int as n from public.grid_event group by status) s) as "byStatus",
-    (select count(*)::int from public.grid_event where escalated and status <> all($1::text[])) as "escalated",
-    (select count(*)::int from public.grid_event where breached_at is not null) as "breaches",
-    (select count(*)::int from public.task where state = 'CREATED') as "openTasks"`;
 
 export interface DomainGauges {
   readonly events: Gauge<'status'>;
@@ -43,7 +28,7 @@ export interface DomainGauges {
 export function registerDomainGauges(registry: Registry, pool: Pool, options: DomainGaugesOptions = {}): DomainGauges {
   const minIntervalMs = options.minIntervalMs ?? 5_000;
   const registers = [registry];
-  let pending: Promise<Snapshot | undefined> | undefined;
+  let pending: Promise<DomainSnapshot | undefined> | undefined;
   let inFlight = false;
   let takenAt = -Infinity;
 
@@ -57,14 +42,12 @@ export function registerDomainGauges(registry: Registry, pool: Pool, options: Do
     },
   });
 
-  const snapshot = (): Promise<Snapshot | undefined> => {
+  const snapshot = (): Promise<DomainSnapshot | undefined> => {
     // One scrape collects every gauge at once: they share the read in flight.
     if (pending && (inFlight || performance.now() - takenAt < minIntervalMs)) return pending;
     takenAt = performance.now();
     inFlight = true;
-    pending = pool
-      .query<Snapshot>(SNAPSHOT_SQL, [FINAL_EVENT_STATUSES])
-      .then(({ rows }) => rows[0])
+    pending = readDomainSnapshot(pool)
       .catch((error: unknown) => {
         errors.inc();
         options.onError?.(error);

@@ -6,7 +6,7 @@ import { cancelTask } from './sql/cancel-task';
 import { resetLease } from './sql/reset-lease';
 import { takeDueLeases, type DueLease } from './sql/take-due-leases';
 import { changeOf, publishChanges } from './task-changes';
-import { transaction } from './transaction';
+import { transaction } from '../db/transaction';
 
 export interface LeaseReconcilerOptions {
   readonly zeebe: Pick<ZeebeClient, 'updateJobTimeout'>;

@@ -7,7 +7,7 @@ import { createLogger } from '../config/logger';
 import { createTestDatabase, type TestDatabase } from '../test-support/database';
 import { changeOf, encodeChange, publishChanges, TaskChangeListener, type TaskChange } from './task-changes';
 import { TASK_COLUMNS, type TaskView } from './task';
-import { transaction } from './transaction';
+import { transaction } from '../db/transaction';
 
 let database: TestDatabase;
 let writer: Pool;

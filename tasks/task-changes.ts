@@ -1,7 +1,7 @@
 import type { Pool, PoolClient, Notification } from 'pg';
 import type { Logger } from '../config/logger';
 import { notifyChanges } from './sql/notify-changes';
-import type { Queryable } from './sql/queryable';
+import type { Queryable } from '../db/queryable';
 import type { TaskView } from './task';
 
 /** The one channel every task-list process notifies and listens on. */

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../config/logger';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/app-error';
+import { BadUserInputError, ConflictError, ForbiddenError, EntityNotFoundError } from '../errors/app-error';
 import type { Viewer } from '../graphql/auth/viewer';
 import type { ZeebeClient } from '../intake/zeebe-client';
 import { isJobGone } from './grpc-status';
@@ -14,7 +14,8 @@ import { isTaskId, type TaskView } from './task';
 import { canAct, canSee, mayUnclaimOthers } from './task-access';
 import { changeOf, publishChanges } from './task-changes';
 import { checkCompletion, HANDLING_FORMS, RESOLVING_FORMS, type CompletionInput } from './task-forms';
-import { transaction } from './transaction';
+import { transaction } from '../db/transaction';
+import { findDepartments } from './sql/find-departments';
 
 export interface TaskServiceOptions {
   readonly zeebe: Pick<ZeebeClient, 'completeJob'>;
@@ -142,7 +143,7 @@ export class TaskService {
   private async visible(viewer: Viewer, taskId: string): Promise<TaskView> {
     const task = isTaskId(taskId) ? await findTask(this.options.pool, taskId) : undefined;
     // A task the viewer may not see is reported as missing: its existence is not theirs to know.
-    if (task === undefined || !canSee(viewer, task)) throw new NotFoundError('Task', taskId);
+    if (task === undefined || !canSee(viewer, task)) throw new EntityNotFoundError('Task', taskId);
     return task;
   }
 
@@ -168,8 +169,7 @@ export class TaskService {
   }
 
   private async assertDepartments(codes: readonly string[]): Promise<void> {
-    const { rows } = await this.options.pool.query<{ code: string }>(`select code from public.department where code = any($1::text[])`, [codes]);
-    const known = new Set(rows.map((row) => row.code));
+    const known = await findDepartments(this.options.pool, codes);
     const unknown = codes.filter((code) => !known.has(code));
     if (unknown.length > 0) throw new BadUserInputError('variables.assignment.departments', `no such department: ${unknown.join(', ')}`);
   }

@@ -6,7 +6,7 @@ import { changeOf, publishChanges } from './task-changes';
 import { insertTasks } from './sql/insert-tasks';
 import { USER_TASK_JOB_TYPE } from '../engine/model/user-task-headers';
 import { readUserTaskJob, type NewTask, type UserTaskJob } from './user-task-job';
-import { transaction } from './transaction';
+import { transaction } from '../db/transaction';
 
 export interface TaskWorkerOptions {
   readonly zeebe: Pick<ZeebeClient, 'activateJobs'>;

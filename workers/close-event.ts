@@ -1,5 +1,7 @@
+import { ormQueryable } from '../db/orm-queryable';
 import { complete, type JobAnswer, type JobInput } from './job';
 import type { WorkerServices } from './services';
+import { findReporterCode } from './sql/find-reporter-code';
 import { recordOnce, recordTransition } from './timeline';
 import { eventIdOf } from './variables';
 
@@ -12,17 +14,9 @@ export async function closeEvent(job: JobInput, services: WorkerServices): Promi
     recordTransition(tx, event, 'CLOSED', 'closed: fix verified on site', job.key);
   });
   // Also on a redelivery: the commit may have been followed by a crash before the reporter heard of it.
-  if (reporter === undefined) reporter = await reporterOf(services, eventId);
+  if (reporter === undefined) reporter = await findReporterCode(ormQueryable(services.em.fork()), eventId);
   if (reporter !== undefined) {
     await services.notifier.notify({ kind: 'event-closed', eventId, to: reporter, text: `event ${eventId} is closed; tell us whether you are satisfied` });
   }
   return complete();
-}
-
-async function reporterOf(services: WorkerServices, eventId: number): Promise<string | undefined> {
-  const rows = await services.em.fork().execute<{ code: string }[]>(
-    `select p.code from public.grid_event e join public.person p on p.id = e.reporter_id where e.id = ?`,
-    [eventId],
-  );
-  return rows[0]?.code;
 }

@@ -1,7 +1,10 @@
+import { ormQueryable } from '../db/orm-queryable';
+import { isCategoryHandled } from '../intake/sql/is-category-handled';
 import { Grid, GridEvent, GridEventTransition, type EventStatus } from '../orm/entities';
 import { complete, InvalidJobError, type JobAnswer, type JobInput } from './job';
 import { findNearDuplicate } from './near-duplicate';
 import type { WorkerServices } from './services';
+import { lockCollect } from './sql/lock-collect';
 import { lockEvent, recordTransition } from './timeline';
 import { eventIdOf } from './variables';
 
@@ -38,8 +41,7 @@ export async function collectEvent(job: JobInput, services: WorkerServices): Pro
         throw new InvalidJobError(`${name}: the instance says ${JSON.stringify(given)}, event ${eventId} is ${JSON.stringify(event[name])}`);
       }
     }
-    const known = await tx.execute(`select 1 from public.department where categories @> array[?]::text[] limit 1`, [event.category]);
-    if (known.length === 0) {
+    if (!(await isCategoryHandled(ormQueryable(tx), event.category))) {
       recordTransition(tx, event, 'REJECTED', `rejected: no department handles category ${event.category}`);
       return { outcome: 'REJECTED' };
     }
@@ -56,7 +58,7 @@ export async function collectEvent(job: JobInput, services: WorkerServices): Pro
     event.address ??= `${grid.districtName}, ${grid.streetName}, ${grid.communityName} (${grid.name})`;
 
     // One collect per category at a time, so two reports of one spot cannot both miss each other's commit.
-    await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`collect-event:${event.category}`]);
+    await lockCollect(ormQueryable(tx), event.category);
     const duplicate = await findNearDuplicate(tx, event, { radiusMeters: config.duplicateRadiusMeters, windowHours: config.duplicateWindowHours });
     if (duplicate !== undefined) {
       const open = await tx.findOneOrFail(GridEvent, duplicate.id);

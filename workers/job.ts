@@ -1,3 +1,5 @@
+import { CodedError, type CodeOf, type CodedErrorOptions } from '../errors/coded-error';
+
 /**
  * What a handler sees of a Zeebe job and what it answers. Handlers return an
  * answer instead of calling the client, so they run in tests without an
@@ -28,11 +30,19 @@ export type JobAnswer =
 
 export const complete = (variables: Variables = {}): JobAnswer => ({ kind: 'complete', variables });
 
+export const JobErrorCode = {
+  /** The job's input is wrong in a way no retry can fix. */
+  INVALID_JOB: 'INVALID_JOB',
+} as const;
+export type JobErrorCode = CodeOf<typeof JobErrorCode>;
+
 /**
  * A job whose input no retry can fix (an unknown event, a variable of the
  * wrong shape): the job fails with no retries left, so an incident tells a
  * person what to correct before they retry it.
  */
-export class InvalidJobError extends Error {
-  override readonly name = 'InvalidJobError';
+export class InvalidJobError extends CodedError<JobErrorCode> {
+  constructor(message: string, options?: CodedErrorOptions) {
+    super(JobErrorCode.INVALID_JOB, message, options);
+  }
 }

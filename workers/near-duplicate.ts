@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ormQueryable } from '../db/orm-queryable';
 import type { GridEvent } from '../orm/entities';
+import { findOpenEventsNear } from './sql/find-open-events-near';
 
 const EARTH_RADIUS_M = 6_371_008.8;
 const METERS_PER_DEGREE_LAT = (Math.PI * EARTH_RADIUS_M) / 180;
@@ -40,14 +42,16 @@ export async function findNearDuplicate(tx: EntityManager, event: GridEvent, win
   const lat = Number(event.lat);
   const dLat = window.radiusMeters / METERS_PER_DEGREE_LAT;
   const dLon = dLat / Math.max(0.01, Math.cos((lat * Math.PI) / 180));
-  const rows = await tx.execute<{ id: string | number; lon: number; lat: number }[]>(
-    `select id, lon, lat from public.grid_event
-      where category = ? and id <> ?
-        and status not in ('CLOSED', 'MERGED', 'REJECTED', 'REPORTED')
-        and reported_at >= ?::timestamptz - ? * interval '1 hour' and reported_at <= ?::timestamptz
-        and lon between ? and ? and lat between ? and ?`,
-    [event.category, event.id, event.reportedAt, window.windowHours, event.reportedAt, lon - dLon, lon + dLon, lat - dLat, lat + dLat],
-  );
+  const rows = await findOpenEventsNear(ormQueryable(tx), {
+    category: event.category,
+    exceptId: event.id,
+    reportedAt: event.reportedAt,
+    windowHours: window.windowHours,
+    minLon: lon - dLon,
+    maxLon: lon + dLon,
+    minLat: lat - dLat,
+    maxLat: lat + dLat,
+  });
   let best: NearDuplicate | undefined;
   for (const row of rows) {
     const meters = distanceMeters(lon, lat, Number(row.lon), Number(row.lat));

@@ -1,4 +1,5 @@
-import { ExpressionError } from '../errors';
+import { CodedError, type CodedErrorOptions } from '../../errors/coded-error';
+import { EvaluationErrorCode, ExpressionError } from '../errors';
 import { evaluate } from '../feel';
 import { applyHitPolicy, HitPolicyViolation, type RuleHit } from './hit-policy';
 import type { Decision, DecisionRequirements, DecisionTable, DecisionType } from './types';
@@ -35,13 +36,13 @@ export interface EvaluatedDecision {
 }
 
 /** A decision that could not be evaluated; `decisionId` is the one that failed (maybe a required one). */
-export class DecisionEvaluationError extends Error {
+export class DecisionEvaluationError extends CodedError<EvaluationErrorCode> {
   constructor(
     readonly decisionId: string,
     readonly reason: string,
+    options?: CodedErrorOptions,
   ) {
-    super(`failed to evaluate decision '${decisionId}': ${reason}`);
-    this.name = 'DecisionEvaluationError';
+    super(EvaluationErrorCode.DECISION_FAILED, `failed to evaluate decision '${decisionId}': ${reason}`, options);
   }
 }
 
@@ -157,7 +158,7 @@ function guarded<T>(decision: Decision, evaluated: EvaluatedDecision[], step: ()
   } catch (error) {
     if (error instanceof ExpressionError || error instanceof HitPolicyViolation) {
       evaluated.push(partial);
-      throw new DecisionEvaluationError(decision.id, error.message);
+      throw new DecisionEvaluationError(decision.id, error.message, { cause: error });
     }
     throw error;
   }

@@ -1,4 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
+import { CodedError } from '../../errors/coded-error';
+import { EvaluationErrorCode } from '../errors';
 import type { DecisionTable, Rule } from './types';
 
 /** A rule whose input entries all matched, with its output (a value, or a context for several outputs). */
@@ -10,10 +12,9 @@ export interface RuleHit {
 }
 
 /** A hit policy violated at evaluation time (UNIQUE with several hits, ANY with different outputs, ...). */
-export class HitPolicyViolation extends Error {
+export class HitPolicyViolation extends CodedError<EvaluationErrorCode> {
   constructor(message: string) {
-    super(message);
-    this.name = 'HitPolicyViolation';
+    super(EvaluationErrorCode.HIT_POLICY_VIOLATED, message);
   }
 }
 

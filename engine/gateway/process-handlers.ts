@@ -6,7 +6,7 @@ import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 
 import type { CreateInstanceInput, DeployResourceInput, EngineApi } from '../api';
-import { InvalidArgumentError } from '../errors';
+import { InvalidArgumentError, UnsupportedError } from '../errors';
 import { unary } from './calls';
 import {
   DEFAULT_TENANT,
@@ -37,7 +37,6 @@ import type {
   TopologyResponse,
 } from './messages';
 import { toDecisionMetadata, toDecisionRequirementsMetadata } from './decision-messages';
-import { UnsupportedError } from './status';
 
 export interface GatewayAddress {
   readonly host: string;

@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import pino from 'pino';
 
-import { EngineError, EngineErrorCode, NotFoundError } from '../errors';
-import { grpcStatusOf, toStatus, UnsupportedError } from './status';
+import { EngineError, EngineErrorCode, NotFoundError, UnsupportedError } from '../errors';
+import { grpcStatusOf, toStatus } from './status';
 
 test.each([
   [EngineErrorCode.NOT_FOUND, status.NOT_FOUND],

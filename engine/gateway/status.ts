@@ -3,18 +3,6 @@ import type { Logger } from 'pino';
 
 import { EngineError, EngineErrorCode } from '../errors';
 
-/**
- * A request that uses a part of the protocol this engine does not offer (a
- * method or a field such as start instructions). Answered UNIMPLEMENTED so
- * clients can tell "not here" from "you asked wrongly".
- */
-export class UnsupportedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnsupportedError';
-  }
-}
-
 /** The one mapping from engine error codes to gRPC status codes. */
 export function grpcStatusOf(code: EngineErrorCode): status {
   switch (code) {
@@ -32,6 +20,8 @@ export function grpcStatusOf(code: EngineErrorCode): status {
       return status.DEADLINE_EXCEEDED;
     case EngineErrorCode.UNAVAILABLE:
       return status.UNAVAILABLE;
+    case EngineErrorCode.UNIMPLEMENTED:
+      return status.UNIMPLEMENTED;
     case EngineErrorCode.INTERNAL:
       return status.INTERNAL;
     default: {
@@ -51,9 +41,6 @@ export function grpcStatusOf(code: EngineErrorCode): status {
 export type ErrorStatus = Pick<StatusObject, 'code' | 'details'>;
 
 export function toStatus(error: unknown, method: string, logger: Logger): ErrorStatus {
-  if (error instanceof UnsupportedError) {
-    return { code: status.UNIMPLEMENTED, details: error.message };
-  }
   if (error instanceof EngineError) {
     const code = grpcStatusOf(error.code);
     if (code === status.INTERNAL) {

@@ -3,6 +3,7 @@
  * atomically, before any client of that batch hears "ok".
  */
 import type { Pool } from 'pg';
+import { transaction, withClient } from '../../db/transaction';
 import type { DecisionRequirementsRow, DecisionRow } from './decision-state';
 import type { DeployedResource, ProcessDefinitionRow } from './types';
 import { deleteResources, type ResourceDeletion } from './sql/delete-resources';
@@ -22,25 +23,15 @@ export interface PreparedBatch {
 }
 
 export async function commitBatch(pool: Pool, batch: PreparedBatch): Promise<void> {
-  const client = await pool.connect();
-  try {
-    if (batch.resources.length === 0 && batch.definitions.length === 0 && (batch.deletions ?? []).length === 0) {
-      await writeBatch(client, batch.parameters);
-      return;
-    }
-    // Deployments are rare and carry whole resources: their own statements, one transaction.
-    await client.query('begin');
-    try {
-      await insertDeployment(client, batch.resources, batch.definitions);
-      await insertDecisions(client, batch.decisionRequirements ?? [], batch.decisions ?? []);
-      await deleteResources(client, batch.deletions ?? []);
-      await writeBatch(client, batch.parameters);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    client.release();
+  if (batch.resources.length === 0 && batch.definitions.length === 0 && (batch.deletions ?? []).length === 0) {
+    await withClient(pool, (client) => writeBatch(client, batch.parameters));
+    return;
   }
+  // Deployments are rare and carry whole resources: their own statements, one transaction.
+  await transaction(pool, async (client) => {
+    await insertDeployment(client, batch.resources, batch.definitions);
+    await insertDecisions(client, batch.decisionRequirements ?? [], batch.decisions ?? []);
+    await deleteResources(client, batch.deletions ?? []);
+    await writeBatch(client, batch.parameters);
+  });
 }

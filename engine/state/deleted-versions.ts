@@ -3,8 +3,6 @@
  * deleted: the highest deleted version of each process, DRG and decision id is
  * kept (engine.deleted_version) and the next deployment counts on from there.
  */
-import type { Pool } from 'pg';
-
 export type VersionedKind = 'PROCESS' | 'DECISION_REQUIREMENTS' | 'DECISION';
 
 export interface DeletedVersion {
@@ -27,9 +25,4 @@ export function nextVersion(deleted: DeletedVersions, kind: VersionedKind, id: s
 export function noteDeletedVersion(deleted: DeletedVersions, { kind, id, version }: DeletedVersion): void {
   const key = versionKey(kind, id);
   deleted.set(key, Math.max(deleted.get(key) ?? 0, version));
-}
-
-export async function loadDeletedVersions(pool: Pool, deleted: DeletedVersions): Promise<void> {
-  const { rows } = await pool.query<{ kind: VersionedKind; id: string; version: number }>('select kind, id, version from engine.deleted_version');
-  for (const row of rows) noteDeletedVersion(deleted, row);
 }

@@ -2,48 +2,33 @@
  * Reloads deployed decisions at start: each DRG is recompiled from its stored DMN
  * resource, like process definitions from their BPMN.
  */
-import type { Pool } from 'pg';
+import type { Queryable } from '../../db/queryable';
 import { compileDmn } from '../dmn';
 import type { EngineState } from './engine-state';
+import { selectDecisionRequirements } from './sql/select-decision-requirements';
+import { selectDecisions } from './sql/select-decisions';
 
-export async function loadDecisions(pool: Pool, state: EngineState): Promise<void> {
-  const requirements = await pool.query<{
-    key: string;
-    id: string;
-    name: string;
-    version: number;
-    checksum: string;
-    resource_key: string;
-    resource_name: string;
-    content: Buffer;
-  }>(
-    `select d.key, d.id, d.name, d.version, d.checksum, r.key as resource_key, r.resource_name, r.content
-       from engine.decision_requirements d join engine.deployment_resource r on r.key = d.resource_key
-      order by d.key`,
-  );
+export async function loadDecisions(db: Queryable, state: EngineState): Promise<void> {
   const byKey = new Map<number, Parameters<EngineState['decisions']['addRequirements']>[0]>();
-  for (const row of requirements.rows) {
-    const drg = await compileDmn(row.content.toString('utf8'), row.resource_name);
+  for (const row of await selectDecisionRequirements(db)) {
+    const drg = await compileDmn(row.content.toString('utf8'), row.resourceName);
     const definition = {
-      key: Number(row.key),
+      key: row.key,
       id: row.id,
       name: row.name,
       version: row.version,
       checksum: row.checksum,
-      resourceKey: Number(row.resource_key),
-      resourceName: row.resource_name,
+      resourceKey: row.resourceKey,
+      resourceName: row.resourceName,
       drg,
     };
     state.decisions.addRequirements(definition);
     byKey.set(definition.key, definition);
   }
-  const decisions = await pool.query<{ key: string; decision_id: string; name: string; version: number; decision_requirements_key: string }>(
-    'select key, decision_id, name, version, decision_requirements_key from engine.decision order by key',
-  );
-  for (const row of decisions.rows) {
-    const owner = byKey.get(Number(row.decision_requirements_key));
-    if (!owner) throw new Error(`decision ${row.decision_id} refers to missing decision requirements ${row.decision_requirements_key}`);
-    if (!owner.drg.decisions.has(row.decision_id)) throw new Error(`resource ${owner.resourceName} no longer defines decision ${row.decision_id}`);
-    state.decisions.addDecision({ key: Number(row.key), decisionId: row.decision_id, name: row.name, version: row.version, requirements: owner });
+  for (const row of await selectDecisions(db)) {
+    const owner = byKey.get(row.decisionRequirementsKey);
+    if (!owner) throw new Error(`decision ${row.decisionId} refers to missing decision requirements ${row.decisionRequirementsKey}`);
+    if (!owner.drg.decisions.has(row.decisionId)) throw new Error(`resource ${owner.resourceName} no longer defines decision ${row.decisionId}`);
+    state.decisions.addDecision({ key: row.key, decisionId: row.decisionId, name: row.name, version: row.version, requirements: owner });
   }
 }

@@ -1,25 +1,11 @@
-import type pg from 'pg';
-import type { PersonRole } from '../../orm/entities/vocabulary';
+import type { Queryable } from '../../db/queryable';
+import { findPersonRole } from '../sql/person-role';
+import { PersonNotFoundError } from './auth-errors';
 import type { Viewer } from './viewer';
 
-/** The person is not in the database, or their row does not make a Viewer (a clerk without department). */
-export class PersonNotFoundError extends Error {
-  constructor(readonly personCode: string, reason = 'no such person') {
-    super(`${JSON.stringify(personCode)}: ${reason}`);
-    this.name = 'PersonNotFoundError';
-  }
-}
-
-interface PersonRow {
-  readonly role: PersonRole;
-  readonly department_code: string | null;
-  readonly grid_code: string | null;
-}
-
 /** The Viewer a development token for the person with `code` describes, read from the person table. */
-export async function findViewer(client: pg.ClientBase, code: string): Promise<Viewer> {
-  const { rows } = await client.query<PersonRow>('select role, department_code, grid_code from public.person where code = $1', [code]);
-  const person = rows[0];
+export async function findViewer(db: Queryable, code: string): Promise<Viewer> {
+  const person = await findPersonRole(db, code);
   if (person === undefined) throw new PersonNotFoundError(code);
   const missing = (what: string) => new PersonNotFoundError(code, `is a ${person.role} without a ${what}`);
   switch (person.role) {

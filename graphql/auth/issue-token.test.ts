@@ -5,7 +5,8 @@ import pg from 'pg';
 import { loadConfig } from '../../config/config';
 import { seedCity } from '../../orm/seed/seed-city';
 import { createTestDatabase, type TestDatabase } from '../../test-support/database';
-import { findViewer, PersonNotFoundError } from './find-viewer';
+import { PersonNotFoundError } from './auth-errors';
+import { findViewer } from './find-viewer';
 import { createTokenVerifier } from './verify-token';
 
 const run = promisify(execFile);

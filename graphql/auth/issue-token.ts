@@ -7,7 +7,8 @@
 import { loadConfigOrExit } from '../../config/load-or-exit';
 import { createLogger } from '../../config/logger';
 import { withServiceDatabase } from '../../orm/with-database';
-import { findViewer, PersonNotFoundError } from './find-viewer';
+import { PersonNotFoundError } from './auth-errors';
+import { findViewer } from './find-viewer';
 import { signDevelopmentToken } from './sign-token';
 
 async function main(): Promise<void> {

@@ -2,10 +2,10 @@ import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { EVENT_SOURCES, PERSON_ROLES, SEVERITIES } from '../../orm/entities/vocabulary';
 import { ForbiddenError } from '../../errors/app-error';
 import { viewerOf, type ApiContext } from '../context';
-import type { Params } from '../db';
-import { Params as SqlParams } from '../db';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
 import type { GridRow, PersonRow } from '../rows';
+import { findDepartments } from '../sql/departments';
+import { findGridPage } from '../sql/grid-page';
 import type { Resolvers } from './resolvers';
 
 /** GraphQL enum values are upper case; the database keeps the vocabulary's lower-case codes. */
@@ -105,23 +105,18 @@ export const commonResolvers: Resolvers = {
       viewerOf(context);
       const size = pageSize(args.first);
       const after = decodeCursor(args.after, 'grid', 1);
-      const params: Params = new SqlParams();
-      const where = ['true'];
-      if (args.district) where.push(`district_code = ${params.param(args.district)}`);
-      if (args.street) where.push(`street_code = ${params.param(args.street)}`);
-      if (args.community) where.push(`community_code = ${params.param(args.community)}`);
-      if (after) where.push(`code > ${params.param(after[0])}`);
-      const { rows } = await context.db.query<GridRow>(
-        `select code, name, district_code, district_name, street_code, street_name, community_code, community_name
-           from public.grid where ${where.join(' and ')} order by code limit ${size + 1}`,
-        params.values,
-      );
+      const rows = await findGridPage(context.db, {
+        district: args.district ?? null,
+        street: args.street ?? null,
+        community: args.community ?? null,
+        afterCode: after?.[0],
+        limit: size + 1,
+      });
       return toPage(rows, size, (row) => encodeCursor('grid', [row.code]));
     },
     departments: async (_: unknown, __: unknown, context: ApiContext) => {
       viewerOf(context);
-      const { rows } = await context.db.query('select code, name, categories from public.department order by code');
-      return rows;
+      return findDepartments(context.db);
     },
   },
 };

@@ -1,11 +1,11 @@
 import { EVENT_STATUSES, type EventSource } from '../../orm/entities/vocabulary';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../../errors/app-error';
+import { BadUserInputError, ForbiddenError, EntityNotFoundError } from '../../errors/app-error';
 import type { Viewer } from '../auth/viewer';
 import { viewerOf, type ApiContext } from '../context';
-import { Params } from '../db';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
-import { EVENT_COLUMNS, type EventRow } from '../rows';
-import { canSeeEvent, eventScope } from '../scope';
+import type { EventRow } from '../rows';
+import { canSeeEvent } from '../scope';
+import { findEventPage, type EventFilter } from '../sql/event-page';
 import { submitFeedback, type FeedbackInput } from '../submit-feedback';
 import type { Resolvers } from './resolvers';
 
@@ -132,16 +132,7 @@ export const eventTypeDefs = /* GraphQL */ `
 `;
 
 interface EventsArgs {
-  readonly filter?: {
-    readonly status?: readonly string[] | null;
-    readonly category?: string | null;
-    readonly grid?: string | null;
-    readonly department?: string | null;
-    readonly escalated?: boolean | null;
-    readonly reportedAfter?: Date | null;
-    readonly reportedBefore?: Date | null;
-    readonly mine?: boolean | null;
-  } | null;
+  readonly filter?: EventFilter | null;
   readonly first?: number | null;
   readonly after?: string | null;
 }
@@ -194,22 +185,7 @@ export const eventResolvers: Resolvers = {
       const viewer = viewerOf(context);
       const size = pageSize(args.first);
       const after = decodeCursor(args.after, 'events', 2);
-      const params = new Params();
-      const where = [eventScope(viewer, params)];
-      const filter = args.filter ?? {};
-      if (filter.status?.length) where.push(`e.status = any(${params.param(filter.status)}::text[])`);
-      if (filter.category) where.push(`e.category = ${params.param(filter.category)}`);
-      if (filter.grid) where.push(`e.grid_code = ${params.param(filter.grid)}`);
-      if (filter.department) where.push(`e.departments @> array[${params.param(filter.department)}]::text[]`);
-      if (typeof filter.escalated === 'boolean') where.push(`e.escalated = ${params.param(filter.escalated)}`);
-      if (filter.reportedAfter) where.push(`e.reported_at >= ${params.param(filter.reportedAfter)}`);
-      if (filter.reportedBefore) where.push(`e.reported_at < ${params.param(filter.reportedBefore)}`);
-      if (filter.mine) where.push(`e.reporter_id = (select id from public.person where code = ${params.param(viewer.personCode)})`);
-      if (after) where.push(`(e.reported_at, e.id) < (${params.param(after[0])}::timestamptz, ${params.param(after[1])}::bigint)`);
-      const { rows } = await context.db.query<EventRow>(
-        `select ${EVENT_COLUMNS} from public.grid_event e where ${where.join(' and ')} order by e.reported_at desc, e.id desc limit ${size + 1}`,
-        params.values,
-      );
+      const rows = await findEventPage(context.db, viewer, { filter: args.filter ?? {}, after, limit: size + 1 });
       return toPage(rows, size, (row) => encodeCursor('events', [row.reported_at.toISOString(), row.id]));
     },
   },
@@ -251,7 +227,7 @@ export async function findVisibleEvent(context: ApiContext, id: string): Promise
   const viewer = viewerOf(context);
   if (!/^\d{1,18}$/.test(id)) throw new BadUserInputError('id', `id must be an event id (digits), got ${JSON.stringify(id)}`);
   const event = await context.loaders.event.load(id);
-  if (event === null) throw new NotFoundError('event', id);
+  if (event === null) throw new EntityNotFoundError('event', id);
   const reporter = event.reporter_id === null ? null : await context.loaders.person.load(event.reporter_id);
   const reporterCode = reporter?.code ?? null;
   if (canSeeEvent(viewer, event, reporterCode, [])) return event;
@@ -260,7 +236,7 @@ export async function findVisibleEvent(context: ApiContext, id: string): Promise
     const taskGroups = (await context.loaders.eventTasks.load(id)).flatMap((t) => t.candidateGroups);
     if (canSeeEvent(viewer, event, reporterCode, taskGroups)) return event;
   }
-  throw new NotFoundError('event', id);
+  throw new EntityNotFoundError('event', id);
 }
 
 /** Who reports as what: the channel follows from the role, never from the input. */

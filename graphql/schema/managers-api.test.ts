@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import { graphql, type GraphQLError } from 'graphql';
 import type { Viewer } from '../auth/viewer';
 import type { ApiContext, ApiServices } from '../context';
-import type { Db } from '../db';
+import type { Queryable } from '../../db/queryable';
 import { publicExtensions } from '../errors';
 import { createLoaders } from '../loaders';
 import { buildSchema } from '.';
@@ -16,7 +16,7 @@ const schema = buildSchema();
 const CITY_MANAGER: Viewer = { role: 'manager', personCode: 'manager-city-1', departmentCode: null };
 const DEPARTMENT_MANAGER: Viewer = { role: 'manager', personCode: 'manager-roads', departmentCode: 'roads' };
 
-const noDatabase: Db = {
+const noDatabase: Queryable = {
   query: () => Promise.reject(new Error('no statement may run in these tests')),
 };
 

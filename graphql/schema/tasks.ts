@@ -1,7 +1,8 @@
 import { TASK_STATES } from '../../orm/entities/vocabulary';
 import { inScope, queueScope } from '../../tasks/task-access';
 import type { TaskChange } from '../../tasks/task-changes';
-import { TASK_COLUMNS, type TaskView } from '../../tasks/task';
+import { findTask } from '../../tasks/sql/find-task';
+import type { TaskView } from '../../tasks/task';
 import { viewerOf, type ApiContext } from '../context';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
 import type { EventRow } from '../rows';
@@ -152,7 +153,7 @@ const changedTasks = new WeakMap<TaskChange, Promise<TaskView | undefined>>();
 function taskOfChange(context: ApiContext, change: TaskChange): Promise<TaskView | undefined> {
   let task = changedTasks.get(change);
   if (task === undefined) {
-    task = context.db.query<TaskView>(`select ${TASK_COLUMNS} from public.task t where t.id = $1`, [change.taskId]).then(({ rows }) => rows[0]);
+    task = findTask(context.db, change.taskId);
     changedTasks.set(change, task);
   }
   return task;

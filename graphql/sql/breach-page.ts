@@ -1,4 +1,5 @@
-import { Params, type Db } from '../db';
+import { Params } from '../../db/params';
+import type { Queryable } from '../../db/queryable';
 import { EVENT_COLUMNS, type EventRow } from '../rows';
 
 export interface BreachRow extends EventRow {
@@ -26,7 +27,7 @@ const OVERDUE = `greatest(interval '0', coalesce(e.closed_at, now()) - coalesce(
  * Events that breached their SLA (breached_at is set by escalate-event at the
  * first breach and kept), earliest due first, keyset on (due, id).
  */
-export async function findBreachPage(db: Db, query: BreachPageQuery): Promise<BreachRow[]> {
+export async function findBreachPage(db: Queryable, query: BreachPageQuery): Promise<BreachRow[]> {
   const params = new Params();
   const where = ['e.breached_at is not null'];
   if (query.department !== undefined) where.push(`e.departments @> array[${params.param(query.department)}]::text[]`);

@@ -1,5 +1,5 @@
-import type { Db } from '../db';
 import { liveInstanceBreached } from './instance-event';
+import type { Queryable } from '../../db/queryable';
 
 export interface ElementStatisticsRow {
   readonly element_id: string;
@@ -26,32 +26,31 @@ const NOT_A_SHAPE = `('PROCESS', 'MULTI_INSTANCE_BODY')`;
 const ELEMENT_STATISTICS = `
 with live as (
   select ei.element_id, ei.process_instance_key
-    from engine.element_instance ei
+    from engine_read.element_instance ei
    where ei.process_definition_key = $1 and ei.element_type not in ${NOT_A_SHAPE}),
 breached_instances as (
-  select p.key
-    from engine.element_instance p
-   where p.key in (select process_instance_key from live) and ${liveInstanceBreached('p.key')}),
+  select p.process_instance_key as key
+    from (select distinct process_instance_key from live) p
+   where ${liveInstanceBreached('p.process_instance_key')}),
 active as (
   select element_id, count(*) as active,
          count(*) filter (where process_instance_key in (select key from breached_instances)) as breached
     from live group by element_id),
 open_incidents as (
-  select i.data->>'elementId' as element_id, count(*) as incidents
-    from engine.incident i
-   where (i.data->>'processDefinitionKey')::bigint = $1
+  select i.element_id, count(*) as incidents
+    from engine_read.incident i
+   where i.process_definition_key = $1
    group by 1),
 done as (
-  select r.element_id, count(*) as completed
-    from engine.record r
-   where r.value_type = 'PROCESS_INSTANCE' and r.intent = 'ELEMENT_COMPLETED'
-     and (r.value->>'processDefinitionKey')::bigint = $1 and r.value->>'bpmnElementType' not in ${NOT_A_SHAPE}
-   group by r.element_id)
+  select e.element_id, count(*) as completed
+    from engine_read.ended_element e
+   where e.process_definition_key = $1 and e.state = 'COMPLETED' and e.element_type not in ${NOT_A_SHAPE}
+   group by e.element_id)
 select element_id, coalesce(active, 0)::int as active, coalesce(incidents, 0)::int as incidents,
        coalesce(breached, 0)::int as breached, coalesce(completed, 0)::int as completed
   from active full join open_incidents using (element_id) full join done using (element_id)
  order by element_id`;
 
-export async function findElementStatistics(db: Db, processDefinitionKey: string): Promise<ElementStatisticsRow[]> {
+export async function findElementStatistics(db: Queryable, processDefinitionKey: string): Promise<ElementStatisticsRow[]> {
   return (await db.query<ElementStatisticsRow>(ELEMENT_STATISTICS, [processDefinitionKey])).rows;
 }

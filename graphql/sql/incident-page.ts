@@ -1,4 +1,5 @@
-import { Params, type Db } from '../db';
+import { Params } from '../../db/params';
+import type { Queryable } from '../../db/queryable';
 import { INCIDENT_COLUMNS, type IncidentRow } from './instance-details';
 
 export interface IncidentPageQuery {
@@ -10,21 +11,21 @@ export interface IncidentPageQuery {
 }
 
 /** Open incidents, newest first: keys grow with time, so the key is the keyset. */
-export async function findIncidentPage(db: Db, query: IncidentPageQuery): Promise<IncidentRow[]> {
+export async function findIncidentPage(db: Queryable, query: IncidentPageQuery): Promise<IncidentRow[]> {
   const params = new Params();
   const where = ['true'];
   if (query.processInstanceKey !== null) where.push(`i.process_instance_key = ${params.param(query.processInstanceKey)}::bigint`);
-  if (query.bpmnProcessId !== null) where.push(`i.data->>'bpmnProcessId' = ${params.param(query.bpmnProcessId)}`);
-  if (query.afterKey !== null) where.push(`i.key < ${params.param(query.afterKey)}::bigint`);
+  if (query.bpmnProcessId !== null) where.push(`i.bpmn_process_id = ${params.param(query.bpmnProcessId)}`);
+  if (query.afterKey !== null) where.push(`i.incident_key < ${params.param(query.afterKey)}::bigint`);
   const { rows } = await db.query<IncidentRow>(
-    `select ${INCIDENT_COLUMNS} from engine.incident i where ${where.join(' and ')} order by i.key desc limit ${query.limit}`,
+    `select ${INCIDENT_COLUMNS} from engine_read.incident i where ${where.join(' and ')} order by i.incident_key desc limit ${query.limit}`,
     params.values,
   );
   return rows;
 }
 
 /** One open incident, for retrying it. */
-export async function findIncident(db: Db, key: string): Promise<IncidentRow | null> {
-  const { rows } = await db.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from engine.incident i where i.key = $1::bigint`, [key]);
+export async function findIncident(db: Queryable, key: string): Promise<IncidentRow | null> {
+  const { rows } = await db.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from engine_read.incident i where i.incident_key = $1::bigint`, [key]);
   return rows[0] ?? null;
 }

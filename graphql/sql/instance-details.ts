@@ -44,44 +44,42 @@ export interface InstanceEventRow {
 }
 
 /**
- * Process-scope variables: a live instance's from engine.variable; an ended
- * one's are gone from there, so its last VARIABLE record per name stands in
+ * Process-scope variables: a live instance's from engine_read.variable; an
+ * ended one's are gone from there, so its last update per name stands in
  * (variables are only removed with their scope, never before).
  */
 export const INSTANCE_VARIABLES = `
 select v.process_instance_key::text as pik, v.name, v.value
-  from engine.variable v
+  from engine_read.variable v
  where v.scope_key = any($1::bigint[]) and v.scope_key = v.process_instance_key
 union all
-(select distinct on (r.process_instance_key, r.value->>'name') r.process_instance_key::text, r.value->>'name', r.value->'value'
-   from engine.record r
-  where r.process_instance_key = any($1::bigint[]) and r.value_type = 'VARIABLE'
-    and (r.value->>'scopeKey')::bigint = r.process_instance_key
-    and not exists (select 1 from engine.element_instance p where p.key = r.process_instance_key)
-  order by r.process_instance_key, r.value->>'name', r.position desc)`;
+(select distinct on (u.process_instance_key, u.name) u.process_instance_key::text, u.name, u.value
+   from engine_read.variable_update u
+  where u.process_instance_key = any($1::bigint[]) and u.scope_key = u.process_instance_key
+    and not exists (select 1 from engine_read.element_instance p where p.element_instance_key = u.process_instance_key)
+  order by u.process_instance_key, u.name, u.position desc)`;
 
 /** The record log of each instance, oldest first. */
 export const INSTANCE_HISTORY = `
-select r.process_instance_key::text as pik, r.position::text as position, r.created_at as at, r.value_type, r.intent, r.element_id,
-       case when r.value_type = 'PROCESS_INSTANCE' then r.value->>'bpmnElementType' end as element_type
-  from engine.record r
- where r.process_instance_key = any($1::bigint[])
- order by r.process_instance_key, r.position`;
+select l.process_instance_key::text as pik, l.position::text as position, l.created_at as at, l.value_type, l.intent, l.element_id, l.element_type
+  from engine_read.instance_log l
+ where l.process_instance_key = any($1::bigint[])
+ order by l.process_instance_key, l.position`;
 
 /** Element ids with a live element instance, the process's own row left out; in the order they were entered. */
 export const ACTIVE_ELEMENTS = `
 select ei.process_instance_key::text as pik, ei.element_id
-  from engine.element_instance ei
+  from engine_read.element_instance ei
  where ei.process_instance_key = any($1::bigint[]) and ei.element_type <> 'PROCESS'
  group by ei.process_instance_key, ei.element_id
- order by ei.process_instance_key, min(ei.key)`;
+ order by ei.process_instance_key, min(ei.element_instance_key)`;
 
-export const INCIDENT_COLUMNS = `i.key::text as key, i.process_instance_key::text as pik, i.data->>'bpmnProcessId' as bpmn_process_id,
-  i.data->>'elementId' as element_id, i.element_instance_key::text as element_instance_key, i.job_key::text as job_key,
+export const INCIDENT_COLUMNS = `i.incident_key::text as key, i.process_instance_key::text as pik, i.bpmn_process_id,
+  i.element_id, i.element_instance_key::text as element_instance_key, i.job_key::text as job_key,
   i.error_type, i.error_message, i.created_at`;
 
 export const INSTANCE_INCIDENTS = `
-select ${INCIDENT_COLUMNS} from engine.incident i where i.process_instance_key = any($1::bigint[]) order by i.key`;
+select ${INCIDENT_COLUMNS} from engine_read.incident i where i.process_instance_key = any($1::bigint[]) order by i.incident_key`;
 
 /**
  * The grid event of each instance: the one the intake tied to it, else its
@@ -90,9 +88,8 @@ select ${INCIDENT_COLUMNS} from engine.incident i where i.process_instance_key =
 export const INSTANCE_EVENTS = `
 select k.pik::text as pik, coalesce(
     (select g.id from public.grid_event g where g.process_instance_key = k.pik),
-    (select ${eventIdOf('v.value')} from engine.variable v where v.scope_key = k.pik and v.name = 'eventId' limit 1),
-    (select ${eventIdOf("r.value->'value'")} from engine.record r
-      where r.process_instance_key = k.pik and r.value_type = 'VARIABLE' and r.value->>'name' = 'eventId'
-        and (r.value->>'scopeKey')::bigint = k.pik
-      order by r.position limit 1))::text as event_id
+    (select ${eventIdOf('v.value')} from engine_read.variable v where v.scope_key = k.pik and v.name = 'eventId' limit 1),
+    (select ${eventIdOf('u.value')} from engine_read.variable_update u
+      where u.process_instance_key = k.pik and u.name = 'eventId' and u.scope_key = k.pik
+      order by u.position limit 1))::text as event_id
   from unnest($1::bigint[]) as k(pik)`;

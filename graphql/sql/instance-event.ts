@@ -1,6 +1,6 @@
 /**
- * SQL fragments that tie a running process instance (an `engine.element_instance`
- * row of type PROCESS) to the grid event it runs for. The intake writes the
+ * SQL fragments that tie a running process instance (an
+ * `engine_read.process_instance` row in state ACTIVE) to the grid event it runs for. The intake writes the
  * instance key onto the event; instances started another way (zbctl, Modeler)
  * only carry the `eventId` variable, so that is the fallback.
  */
@@ -9,7 +9,7 @@
 export function liveInstanceEventId(pik: string): string {
   return `coalesce(
     (select g.id from public.grid_event g where g.process_instance_key = ${pik}),
-    (select ${eventIdOf('v.value')} from engine.variable v where v.scope_key = ${pik} and v.name = 'eventId' limit 1))`;
+    (select ${eventIdOf('v.value')} from engine_read.variable v where v.scope_key = ${pik} and v.name = 'eventId' limit 1))`;
 }
 
 /** Whether that instance's event breached its SLA and is still open. */

@@ -1,4 +1,5 @@
-import { Params, type Db } from '../db';
+import { Params } from '../../db/params';
+import type { Queryable } from '../../db/queryable';
 
 export const STATS_DIMENSIONS = ['DEPARTMENT', 'GRID', 'CATEGORY', 'DAY'] as const;
 export type StatsDimension = (typeof STATS_DIMENSIONS)[number];
@@ -74,7 +75,7 @@ select ${groupKey === undefined ? '' : 'ev.key, '}count(*)::int as reported,
 }
 
 /** The KPIs over every event in the filter: one statement, one row. */
-export async function findKpis(db: Db, query: StatsQuery): Promise<KpiCountsRow> {
+export async function findKpis(db: Queryable, query: StatsQuery): Promise<KpiCountsRow> {
   const params = new Params();
   const { rows } = await db.query<KpiCountsRow>(kpiStatement(query, params, undefined), params.values);
   return rows[0]!;
@@ -85,7 +86,7 @@ export async function findKpis(db: Db, query: StatsQuery): Promise<KpiCountsRow>
  * days are the latest `limit` days, in calendar order. Events without a key
  * (no department yet or a grid-level one, no grid) belong to no group.
  */
-export async function findKpiGroups(db: Db, query: StatsQuery, dimension: StatsDimension, limit: number): Promise<KpiGroupRow[]> {
+export async function findKpiGroups(db: Queryable, query: StatsQuery, dimension: StatsDimension, limit: number): Promise<KpiGroupRow[]> {
   const params = new Params();
   const grouped = `${kpiStatement(query, params, GROUP_KEYS[dimension])} group by ev.key`;
   let sql: string;

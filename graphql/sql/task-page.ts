@@ -2,7 +2,8 @@ import { actionScope, queueScope, scopeCondition } from '../../tasks/task-access
 import { TASK_COLUMNS, type TaskView } from '../../tasks/task';
 import type { TaskState } from '../../orm/entities/vocabulary';
 import type { Viewer } from '../auth/viewer';
-import { Params, type Db } from '../db';
+import { Params } from '../../db/params';
+import type { Queryable } from '../../db/queryable';
 
 export const TASK_SORTS = ['PRIORITY', 'DUE_DATE', 'CREATED'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
@@ -39,7 +40,7 @@ const DUE = `coalesce(t.due_at, 'infinity'::timestamptz)`;
  * page's order and cut at the page size (see `memberQueueIds`), so the first
  * page reads about a page of index entries however long the queue is.
  */
-export async function findTaskPage(db: Db, viewer: Viewer, query: TaskPageQuery): Promise<TaskView[]> {
+export async function findTaskPage(db: Queryable, viewer: Viewer, query: TaskPageQuery): Promise<TaskView[]> {
   const params = new Params();
   const queue = queueScope(viewer);
   const scope = scopeCondition(queue, 't', 1);

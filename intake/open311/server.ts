@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../config/logger';
 import { listCategories } from '../categories';
-import { httpStatusOf, IntakeError } from '../errors';
+import { IntakeError } from '../errors';
 import type { IntakeService } from '../report-event';
 import { authenticate } from './api-keys';
+import { errorReply } from './error-reply';
 import { parseBody, readBody } from './read-body';
 import { findRequest, findRequests, type Open311Status, type RequestFilters } from './service-requests';
 
@@ -41,13 +42,9 @@ export async function startOpen311(options: Open311Options): Promise<Open311Serv
     void route(request, options, bodyLimit)
       .then(({ status, body }) => send(response, status, body))
       .catch((error: unknown) => {
-        if (error instanceof IntakeError) {
-          const status = httpStatusOf(error.code);
-          send(response, status, [{ code: status, description: error.message, error: error.code, field: error.field ?? null }]);
-          return;
-        }
-        logger.error({ err: error, url: request.url }, 'open311 request failed');
-        send(response, 500, [{ code: 500, description: 'internal error', error: 'INTERNAL', field: null }]);
+        const reply = errorReply(error);
+        if (reply.status === 500) logger.error({ err: error, url: request.url }, 'open311 request failed');
+        send(response, reply.status, reply.body);
       });
   });
   server.requestTimeout = 120_000;

@@ -1,11 +1,6 @@
-import type pg from 'pg';
+import type { Queryable } from '../../db/queryable';
 import type { PolygonCoordinates } from '../entities/grid';
 import { GridIndex } from './grid-index';
-
-/** Anything that runs a query: a pg.Pool, a pg.Client. */
-export interface Queryable {
-  query<R extends pg.QueryResultRow>(sql: string): Promise<pg.QueryResult<R>>;
-}
 
 /**
  * Builds the grid index from the grids table, once at start: grids change

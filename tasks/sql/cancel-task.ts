@@ -1,5 +1,5 @@
 import { TASK_COLUMNS, type TaskView } from '../task';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /** An open task whose job the engine no longer has: it leaves every queue. */
 export const CANCEL_TASK = `

@@ -1,5 +1,5 @@
 import { TASK_COLUMNS, type TaskView } from '../task';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /** Claims an open task nobody holds; of two racing claims, one updates the row and the other finds it taken. */
 export const CLAIM_TASK = `

@@ -1,5 +1,5 @@
 import { TASK_COLUMNS, type TaskView } from '../task';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /** Marks an open task held by `assignee` completed; run in the transaction that also completes its job. */
 export const COMPLETE_TASK = `

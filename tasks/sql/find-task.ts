@@ -1,5 +1,5 @@
 import { TASK_COLUMNS, type TaskView } from '../task';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 export const FIND_TASK = `select ${TASK_COLUMNS} from public.task t where t.id = $1`;
 

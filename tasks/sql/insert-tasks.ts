@@ -1,6 +1,6 @@
 import { TASK_COLUMNS, type TaskView } from '../task';
 import type { NewTask } from '../user-task-job';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /**
  * A batch of activated user-task jobs in one statement. A job activated again

@@ -1,4 +1,4 @@
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /**
  * One NOTIFY per payload on `channel`, in one statement. Inside a transaction

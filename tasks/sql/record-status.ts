@@ -1,5 +1,5 @@
 import type { EventStatus } from '../../orm/entities/vocabulary';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /** The event's status, its row locked until the transaction ends: one timeline writer at a time. */
 export const LOCK_EVENT = `select status from public.grid_event where id = $1 for update`;

@@ -1,4 +1,4 @@
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /** A renewal that did not happen: the task is due again at the next pass. */
 export const RESET_LEASE = `update public.task set lease_expires_at = now() where id = $1 and state = 'CREATED'`;

@@ -1,4 +1,4 @@
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /**
  * Takes up to `$2` open tasks whose lease ends before `$1` and books them as

@@ -1,5 +1,5 @@
 import { TASK_COLUMNS, type TaskView } from '../task';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../../db/queryable';
 
 /** Puts an open task held by `assignee` back in its queue. */
 export const UNCLAIM_TASK = `

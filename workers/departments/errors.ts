@@ -1,56 +1,62 @@
+import { CodedError, type CodeOf } from '../../errors/coded-error';
+
 /**
  * How a call to a department's API can end badly, each with a stable code,
- * and what the calling job worker does about each (`jobOutcomeOf`).
+ * and what the calling job worker does about each (`jobOutcomeOf`, the one
+ * mapping from these codes to a job's outcome).
  */
-export const DEPARTMENT_ERROR_CODES = ['DEPARTMENT_NOT_OURS', 'DEPARTMENT_REJECTED', 'DEPARTMENT_UNAVAILABLE'] as const;
-export type DepartmentErrorCode = (typeof DEPARTMENT_ERROR_CODES)[number];
+export const DepartmentErrorCode = {
+  DEPARTMENT_NOT_OURS: 'DEPARTMENT_NOT_OURS',
+  DEPARTMENT_REJECTED: 'DEPARTMENT_REJECTED',
+  DEPARTMENT_UNAVAILABLE: 'DEPARTMENT_UNAVAILABLE',
+} as const;
+export type DepartmentErrorCode = CodeOf<typeof DepartmentErrorCode>;
 
-export abstract class DepartmentError extends Error {
-  abstract readonly code: DepartmentErrorCode;
-
-  constructor(
+export abstract class DepartmentError extends CodedError<DepartmentErrorCode> {
+  protected constructor(
+    code: DepartmentErrorCode,
     readonly department: string,
     message: string,
     /** The last HTTP status seen; undefined when no answer came (timeout, connection refused). */
     readonly status: number | undefined,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
 /** The department says the event is not its business: the process re-routes it. */
 export class NotOursError extends DepartmentError {
-  readonly code = 'DEPARTMENT_NOT_OURS';
-  override readonly name = 'NotOursError';
-
   constructor(
     department: string,
     status: number,
     /** The department's reason, for the clerk who re-routes. */
     readonly reason: string | undefined,
   ) {
-    super(department, `department ${department} says the event is not theirs${reason ? `: ${reason}` : ''}`, status);
+    super(
+      DepartmentErrorCode.DEPARTMENT_NOT_OURS,
+      department,
+      `department ${department} says the event is not theirs${reason ? `: ${reason}` : ''}`,
+      status,
+    );
   }
 }
 
 /** A 4xx that retrying cannot fix (bad request, auth, not found): a person must look. */
 export class PermanentDepartmentError extends DepartmentError {
-  readonly code = 'DEPARTMENT_REJECTED';
-  override readonly name = 'PermanentDepartmentError';
+  constructor(department: string, message: string, status: number | undefined) {
+    super(DepartmentErrorCode.DEPARTMENT_REJECTED, department, message, status);
+  }
 }
 
 /** Still failing after every attempt (5xx, time-outs, connection errors): the job's retries take over. */
 export class TransientDepartmentError extends DepartmentError {
-  readonly code = 'DEPARTMENT_UNAVAILABLE';
-  override readonly name = 'TransientDepartmentError';
-
   constructor(
     department: string,
     message: string,
     status: number | undefined,
     readonly attempts: number,
   ) {
-    super(department, message, status);
+    super(DepartmentErrorCode.DEPARTMENT_UNAVAILABLE, department, message, status);
   }
 }
 
@@ -67,11 +73,11 @@ export type JobOutcome =
 export function jobOutcomeOf(error: DepartmentError): JobOutcome {
   const code = error.code;
   switch (code) {
-    case 'DEPARTMENT_NOT_OURS':
+    case DepartmentErrorCode.DEPARTMENT_NOT_OURS:
       return { kind: 'throw-bpmn-error', errorCode: NOT_OURS_BPMN_ERROR, message: error.message };
-    case 'DEPARTMENT_UNAVAILABLE':
+    case DepartmentErrorCode.DEPARTMENT_UNAVAILABLE:
       return { kind: 'fail-and-retry', message: error.message };
-    case 'DEPARTMENT_REJECTED':
+    case DepartmentErrorCode.DEPARTMENT_REJECTED:
       return { kind: 'fail-without-retry', message: error.message };
     default: {
       const unknown: never = code;

@@ -1,4 +1,6 @@
-import type { ClientBase, Pool } from 'pg';
+import type { Pool } from 'pg';
+import type { Queryable } from '../../../db/queryable';
+import { transaction } from '../../../db/transaction';
 import type { DeletedVersion } from '../deleted-versions';
 
 /**
@@ -18,12 +20,12 @@ delete from engine.deployment_resource r
    and not exists (select 1 from engine.decision_requirements q where q.resource_key = r.key)`;
 
 /** Part of a batch's transaction (see commit-batch.ts); deletions are rare, so one statement per row. */
-export async function deleteResources(client: ClientBase, deletions: readonly ResourceDeletion[]): Promise<void> {
+export async function deleteResources(db: Queryable, deletions: readonly ResourceDeletion[]): Promise<void> {
   if (deletions.length === 0) return;
   for (const deletion of deletions) {
     switch (deletion.kind) {
       case 'PROCESS':
-        await client.query(
+        await db.query(
           deletion.draining
             ? 'update engine.process_definition set deleted = true where key = $1'
             : 'delete from engine.process_definition where key = $1',
@@ -31,8 +33,8 @@ export async function deleteResources(client: ClientBase, deletions: readonly Re
         );
         break;
       case 'DECISION_REQUIREMENTS':
-        await client.query('delete from engine.decision where decision_requirements_key = $1', [deletion.key]);
-        await client.query('delete from engine.decision_requirements where key = $1', [deletion.key]);
+        await db.query('delete from engine.decision where decision_requirements_key = $1', [deletion.key]);
+        await db.query('delete from engine.decision_requirements where key = $1', [deletion.key]);
         break;
       default: {
         const unknown: never = deletion;
@@ -40,31 +42,23 @@ export async function deleteResources(client: ClientBase, deletions: readonly Re
       }
     }
     for (const { kind, id, version } of deletion.versions) {
-      await client.query(
+      await db.query(
         `insert into engine.deleted_version (kind, id, version) values ($1, $2, $3)
          on conflict (kind, id) do update set version = greatest(engine.deleted_version.version, excluded.version)`,
         [kind, id, version],
       );
     }
   }
-  await client.query(REMOVE_UNUSED_RESOURCES);
+  await db.query(REMOVE_UNUSED_RESOURCES);
 }
 
 /** At start: deleted definitions whose last instance has ended since go for good, with their resources. */
 export async function removeDrainedDefinitions(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  await transaction(pool, async (client) => {
     await client.query(
       `delete from engine.process_definition d
         where d.deleted and not exists (select 1 from engine.element_instance e where e.process_definition_key = d.key)`,
     );
     await client.query(REMOVE_UNUSED_RESOURCES);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,20 +1,20 @@
-import type { ClientBase } from 'pg';
+import type { Queryable } from '../../../db/queryable';
 import type { DecisionRequirementsRow, DecisionRow } from '../decision-state';
 
 /** Part of a deployment's transaction (see commit-batch.ts); deployments are rare, so one statement per row. */
 export async function insertDecisions(
-  client: ClientBase,
+  db: Queryable,
   requirements: readonly DecisionRequirementsRow[],
   decisions: readonly DecisionRow[],
 ): Promise<void> {
   for (const r of requirements) {
-    await client.query(
+    await db.query(
       `insert into engine.decision_requirements (key, id, name, version, resource_key, checksum) values ($1, $2, $3, $4, $5, $6)`,
       [r.key, r.id, r.name, r.version, r.resourceKey, r.checksum],
     );
   }
   for (const d of decisions) {
-    await client.query(
+    await db.query(
       `insert into engine.decision (key, decision_id, name, version, decision_requirements_key) values ($1, $2, $3, $4, $5)`,
       [d.key, d.decisionId, d.name, d.version, d.decisionRequirementsKey],
     );

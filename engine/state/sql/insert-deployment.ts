@@ -1,19 +1,19 @@
-import type { ClientBase } from 'pg';
+import type { Queryable } from '../../../db/queryable';
 import type { DeployedResource, ProcessDefinitionRow } from '../types';
 
 export async function insertDeployment(
-  client: ClientBase,
+  db: Queryable,
   resources: readonly DeployedResource[],
   definitions: readonly ProcessDefinitionRow[],
 ): Promise<void> {
   for (const r of resources) {
-    await client.query(
+    await db.query(
       `insert into engine.deployment_resource (key, deployment_key, resource_name, checksum, content) values ($1, $2, $3, $4, $5)`,
       [r.key, r.deploymentKey, r.resourceName, r.checksum, r.content],
     );
   }
   for (const d of definitions) {
-    await client.query(
+    await db.query(
       `insert into engine.process_definition (key, bpmn_process_id, version, resource_key, checksum) values ($1, $2, $3, $4, $5)`,
       [d.key, d.bpmnProcessId, d.version, d.resourceKey, d.checksum],
     );

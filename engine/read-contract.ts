@@ -1,0 +1,53 @@
+/**
+ * What other modules may read of the engine's state: the views of schema
+ * `engine_read` (created by orm/migrations/Migration20261202000001_engine_read_views.ts),
+ * column by column. Nothing outside the engine reads the `engine` schema's
+ * tables or the JSON inside their rows; the engine keeps these columns when
+ * it changes its tables. engine/README.md ("Read contract") says what each
+ * view holds and how consistent it is.
+ */
+export const ENGINE_READ_SCHEMA = 'engine_read';
+
+export const ENGINE_READ_VIEWS = {
+  process_definition: ['process_definition_key', 'bpmn_process_id', 'version', 'deleted', 'deployed_at', 'name', 'bpmn_xml'],
+  element_instance: [
+    'element_instance_key',
+    'process_instance_key',
+    'process_definition_key',
+    'bpmn_process_id',
+    'version',
+    'element_id',
+    'element_type',
+    'flow_scope_key',
+  ],
+  ended_element: [
+    'position',
+    'element_instance_key',
+    'process_instance_key',
+    'process_definition_key',
+    'bpmn_process_id',
+    'version',
+    'element_id',
+    'element_type',
+    'state',
+    'ended_at',
+  ],
+  process_instance: ['process_instance_key', 'process_definition_key', 'bpmn_process_id', 'version', 'state', 'ended_at'],
+  instance_log: ['position', 'process_instance_key', 'created_at', 'value_type', 'intent', 'element_id', 'element_type'],
+  variable: ['variable_key', 'scope_key', 'process_instance_key', 'name', 'value'],
+  variable_update: ['position', 'process_instance_key', 'scope_key', 'name', 'value', 'created_at'],
+  incident: [
+    'incident_key',
+    'process_instance_key',
+    'process_definition_key',
+    'bpmn_process_id',
+    'element_id',
+    'element_instance_key',
+    'job_key',
+    'error_type',
+    'error_message',
+    'created_at',
+  ],
+} as const satisfies Record<string, readonly string[]>;
+
+export type EngineReadView = keyof typeof ENGINE_READ_VIEWS;
