@@ -22,7 +22,7 @@ function resolveSpecifier(fromFile, specifier) {
   // nodenext: `./x.js` names the source `./x.ts`.
   const candidates = /\.(m|c)?js$/.test(target)
     ? [target.replace(/\.(m|c)?js$/, (ext) => ext.replace('js', 'ts')), target]
-    : [target, `${target}.ts`, `${target}.js`];
+    : [target, `${target}.ts`, `${target}.js`, path.join(target, 'index.ts'), path.join(target, 'index.js')];
   return candidates.find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
 }
 
