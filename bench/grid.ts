@@ -82,25 +82,25 @@ function measure(count: number, [minLon, minLat, maxLon, maxLat]: readonly numbe
   const lons = new Float64Array(count);
   const lats = new Float64Array(count);
   for (let k = 0; k < count; k++) {
-    lons[k] = rng.between(minLon!, maxLon!);
-    lats[k] = rng.between(minLat!, maxLat!);
+    lons[k] = rng.between(minLon, maxLon);
+    lats[k] = rng.between(minLat, maxLat);
   }
   // Warm up so the JIT has compiled the lookup before it is timed.
-  for (let k = 0; k < Math.min(count, 20_000); k++) lookup(lons[k]!, lats[k]!);
+  for (let k = 0; k < Math.min(count, 20_000); k++) lookup(lons[k], lats[k]);
   const times = new Float64Array(count);
   let found = 0;
   for (let k = 0; k < count; k++) {
     const start = process.hrtime.bigint();
-    const code = lookup(lons[k]!, lats[k]!);
+    const code = lookup(lons[k], lats[k]);
     times[k] = Number(process.hrtime.bigint() - start);
     if (code !== undefined) found++;
   }
   const start = process.hrtime.bigint();
-  for (let k = 0; k < count; k++) lookup(lons[k]!, lats[k]!);
+  for (let k = 0; k < count; k++) lookup(lons[k], lats[k]);
   const batchMeanNs = Number(process.hrtime.bigint() - start) / count;
   const sorted = times.slice().sort();
   const mean = times.reduce((a, b) => a + b, 0) / count;
-  return { mean, p50: sorted[Math.floor(count * 0.5)]!, p99: sorted[Math.floor(count * 0.99)]!, batchMeanNs, found };
+  return { mean, p50: sorted[Math.floor(count * 0.5)], p99: sorted[Math.floor(count * 0.99)], batchMeanNs, found };
 }
 
 function describe({ mean, p50, p99 }: Measurement): string {
