@@ -51,7 +51,7 @@ async function insertEvent(gridCode: string, department: string, reporter: strin
      returning id::text`,
     [gridCode, department, reporter],
   );
-  return rows[0]!.id;
+  return rows[0].id;
 }
 
 let fakeKey = 990_000_000;
@@ -63,11 +63,11 @@ async function insertTask(eventId: string, groups: string[], formKey: string): P
      values ($1, $1, 'Task', $1, 'A task', $2, $3, $4, 'CREATED', now() + interval '7 days') returning id::text`,
     [fakeKey, eventId, groups, formKey],
   );
-  return rows[0]!.id;
+  return rows[0].id;
 }
 
 beforeAll(async () => {
-  gridB = (await h.grid.te.pool.query<{ code: string }>(`select code from public.grid where district_code <> 'D01' order by code limit 1`)).rows[0]!.code;
+  gridB = (await h.grid.te.pool.query<{ code: string }>(`select code from public.grid where district_code <> 'D01' order by code limit 1`)).rows[0].code;
   ids.eventA = await insertEvent(GRID_A, 'sanitation', 'citizen-000001');
   ids.eventB = await insertEvent(gridB, 'roads', 'citizen-000002');
   ids.taskA = await insertTask(ids.eventA, ['sanitation'], 'grid-dispatch:handle');

@@ -130,7 +130,7 @@ describe('errors carry stable codes', () => {
   test('an event outside your scope is NOT_FOUND, the same as one that does not exist', async () => {
     const other = await h.as('citizen-000003');
     const { rows } = await h.grid.te.pool.query<{ id: string }>(`select id::text from public.grid_event where departments = array[$1] limit 1`, [DEPARTMENT]);
-    expect(await apiError(other.request('query E($id: ID!) { event(id: $id) { id } }', { id: rows[0]!.id }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await apiError(other.request('query E($id: ID!) { event(id: $id) { id } }', { id: rows[0].id }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await apiError(other.request('{ event(id: "999999999") { id } }'))).toMatchObject({ code: 'NOT_FOUND' });
   });
 

@@ -21,7 +21,7 @@ async function incidentOf(processInstanceKey: string) {
     const rows = await sdk.te.incidents(processInstanceKey);
     return rows.length > 0 ? rows : undefined;
   }, { what: 'an incident' });
-  return incident!;
+  return incident;
 }
 
 async function processRecords(processInstanceKey: string, intent: string) {

@@ -174,7 +174,7 @@ describe('message boundary events', () => {
     await eventually(async () => ((await completions(sdk.te, key, 'after-message')) === 2 ? true : undefined), { what: 'two boundary paths' });
     expect(await isTerminated(sdk.te, key, 'work')).toBe(false);
     const [job] = await sdk.zbc.activateJobs({ type: 'msg-boundary-non-work', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-    await sdk.zbc.completeJob({ jobKey: job!.key, variables: {} });
+    await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
     await completes(key, 'msg-boundary-non');
     expect(await tableCount(sdk.te, 'message_subscription', key)).toBe(0);
   });
@@ -201,8 +201,8 @@ describe('message start events', () => {
       const found = await instancesOf(sdk.te, 'msg-start');
       return found.length === 2 ? found : undefined;
     }, { what: 'two instances' });
-    expect(await variableValue(sdk.te, instances[0]!, 'eventId')).toBe('e-1');
-    expect(await variableValue(sdk.te, instances[1]!, 'eventId')).toBe('e-2');
+    expect(await variableValue(sdk.te, instances[0], 'eventId')).toBe('e-1');
+    expect(await variableValue(sdk.te, instances[1], 'eventId')).toBe('e-2');
   });
 
   test('no second instance for a correlation key while the one it started is active; a buffered one starts the next', async () => {
@@ -215,7 +215,7 @@ describe('message start events', () => {
     const instances = await instancesOf(sdk.te, 'msg-start-unique');
     expect(instances).toHaveLength(2);
     await sdk.zbc.publishMessage({ name: 'hotline-call-closed', correlationKey: 'h-1', variables: {} });
-    await completes(instances[0]!, 'msg-start-unique');
+    await completes(instances[0], 'msg-start-unique');
     const third = await eventually(async () => (await instancesOf(sdk.te, 'msg-start-unique'))[2], { what: 'a third instance' });
     expect(await variableValue(sdk.te, third, 'eventId')).toBe('h-3');
     await sleep(200);

@@ -43,8 +43,8 @@ describe('intermediate timer catch event', () => {
     expect(await tableCount(sdk.te, 'timer', key)).toBe(1);
     await eventually(async () => ((await isCompleted(sdk.te, key, 'timer-duration')) ? true : undefined), { what: 'the instance to complete' });
     const [triggered] = await records(sdk.te, { valueType: 'TIMER', intent: 'TRIGGERED', processInstanceKey: key });
-    expect(triggered!.timestamp).toBeGreaterThanOrEqual(before + 500);
-    expect(triggered!.timestamp).toBeGreaterThanOrEqual(Number(triggered!.value['dueDate']));
+    expect(triggered.timestamp).toBeGreaterThanOrEqual(before + 500);
+    expect(triggered.timestamp).toBeGreaterThanOrEqual(Number(triggered.value['dueDate']));
     expect(await tableCount(sdk.te, 'timer', key)).toBe(0);
   });
 
@@ -54,8 +54,8 @@ describe('intermediate timer catch event', () => {
     const key = await sdk.create('timer-date', { dueAt: new Date(dueAt).toISOString() });
     await eventually(async () => ((await isCompleted(sdk.te, key, 'timer-date')) ? true : undefined), { what: 'the instance to complete' });
     const [triggered] = await records(sdk.te, { valueType: 'TIMER', intent: 'TRIGGERED', processInstanceKey: key });
-    expect(Number(triggered!.value['dueDate'])).toBe(dueAt);
-    expect(triggered!.timestamp).toBeGreaterThanOrEqual(dueAt);
+    expect(Number(triggered.value['dueDate'])).toBe(dueAt);
+    expect(triggered.timestamp).toBeGreaterThanOrEqual(dueAt);
   });
 
   test('a FEEL duration (duration("PT0.3S")) works like a static one', async () => {
@@ -71,7 +71,7 @@ describe('intermediate timer catch event', () => {
       const found = await sdk.te.incidents(key);
       return found.length > 0 ? found : undefined;
     }, { what: 'an incident' });
-    expect(incident!.errorType).toBe('EXTRACT_VALUE_ERROR');
+    expect(incident.errorType).toBe('EXTRACT_VALUE_ERROR');
   });
 
   test('cancelling the instance removes its timer', async () => {
@@ -144,7 +144,7 @@ describe('timer start events', () => {
     const withTimer = eventProcess('timer-start', [timerStart('tick', 'timeCycle', 'R/PT0.3S'), end()], ['tick->end']);
     await sdk.deploy(withTimer);
     await eventually(async () => ((await instancesOf(sdk.te, 'timer-start')).length >= 2 ? true : undefined), { what: 'two instances' });
-    const instance = (await instancesOf(sdk.te, 'timer-start'))[0]!;
+    const instance = (await instancesOf(sdk.te, 'timer-start'))[0];
     await eventually(async () => ((await isCompleted(sdk.te, instance, 'timer-start')) ? true : undefined), { what: 'the first to complete' });
 
     await sdk.deploy(eventProcess('timer-start', [start(), end()], ['start->end']));
@@ -182,25 +182,25 @@ test('a timer that falls due while the engine is stopped fires after the restart
   await sdk.deploy(eventProcess('timer-restart', [start(), timerCatch('wait', 'timeDuration', 'PT1S'), end()], ['start->wait', 'wait->end']));
   const key = await sdk.create('timer-restart');
   const [created] = await records(sdk.te, { valueType: 'TIMER', intent: 'CREATED', processInstanceKey: key });
-  const dueDate = Number(created!.value['dueDate']);
+  const dueDate = Number(created.value['dueDate']);
   await sdk.te.restart(1_500);
   const restartedAt = Date.now();
   expect(restartedAt).toBeGreaterThan(dueDate);
   await eventually(async () => ((await isCompleted(sdk.te, key, 'timer-restart')) ? true : undefined), { what: 'the instance to complete' });
   const [triggered] = await records(sdk.te, { valueType: 'TIMER', intent: 'TRIGGERED', processInstanceKey: key });
-  expect(triggered!.timestamp).toBeGreaterThanOrEqual(dueDate);
-  expect(triggered!.timestamp).toBeGreaterThanOrEqual(restartedAt - 1_000);
+  expect(triggered.timestamp).toBeGreaterThanOrEqual(dueDate);
+  expect(triggered.timestamp).toBeGreaterThanOrEqual(restartedAt - 1_000);
 });
 
 test('a timer still pending at a restart fires at its due date, not early', async () => {
   await sdk.deploy(eventProcess('timer-restart-early', [start(), timerCatch('wait', 'timeDuration', 'PT2S'), end()], ['start->wait', 'wait->end']));
   const key = await sdk.create('timer-restart-early');
   const [created] = await records(sdk.te, { valueType: 'TIMER', intent: 'CREATED', processInstanceKey: key });
-  const dueDate = Number(created!.value['dueDate']);
+  const dueDate = Number(created.value['dueDate']);
   await sdk.te.restart();
   expect(Date.now()).toBeLessThan(dueDate);
   expect(await isCompleted(sdk.te, key, 'timer-restart-early')).toBe(false);
   await eventually(async () => ((await isCompleted(sdk.te, key, 'timer-restart-early')) ? true : undefined), { what: 'the instance to complete' });
   const [triggered] = await records(sdk.te, { valueType: 'TIMER', intent: 'TRIGGERED', processInstanceKey: key });
-  expect(triggered!.timestamp).toBeGreaterThanOrEqual(dueDate);
+  expect(triggered.timestamp).toBeGreaterThanOrEqual(dueDate);
 });
