@@ -248,7 +248,7 @@ class EmbeddedEngine implements Engine {
           return ANSWER_LATER;
         })
         .then((jobs) => {
-          if (jobs !== undefined) finish(jobs as ActivatedJob[]);
+          if (jobs !== undefined) finish(jobs);
         }, (error) => {
           if (timer) clearTimeout(timer);
           signal.removeEventListener('abort', onAbort);

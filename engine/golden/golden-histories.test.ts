@@ -31,7 +31,7 @@ async function nextJob(type: string): Promise<ActivatedJob> {
     new AbortController().signal,
   );
   if (jobs.length !== 1) throw new Error(`expected one job of type ${type}, got ${jobs.length}`);
-  return jobs[0]!;
+  return jobs[0];
 }
 
 async function expectGolden(name: string, processInstanceKey: number): Promise<void> {
@@ -67,7 +67,7 @@ test('validation out of retries: incident, retries updated, incident resolved, o
   await harness.engine.failJob(job.key, 0, 'validation service down', 0, {});
   const [incident] = await harness.incidents(processInstanceKey);
   await harness.engine.updateJobRetries(job.key, 1);
-  await harness.engine.resolveIncident(Number(incident!.key));
+  await harness.engine.resolveIncident(Number(incident.key));
   await harness.engine.completeJob((await nextJob('validate-order')).key, { valid: false });
   await expectGolden('validation-incident', processInstanceKey);
 });
