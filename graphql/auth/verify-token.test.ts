@@ -44,22 +44,22 @@ describe('HS256 tokens (development)', () => {
   });
 
   it('issues tokens that last 12 hours', async () => {
-    const token = await signDevelopmentToken(settings, viewers[0]!, { now: new Date('2026-01-01T00:00:00Z') });
-    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as JWTPayload;
+    const token = await signDevelopmentToken(settings, viewers[0], { now: new Date('2026-01-01T00:00:00Z') });
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as JWTPayload;
     expect(payload.exp! - payload.iat!).toBe(12 * 3600);
   });
 
   it('refuses to sign in production mode', async () => {
     const production: AuthSettings = { ...settings, authMode: 'production', jwtSecret: undefined, jwksUrl: 'https://idp.example/jwks' };
-    await expect(signDevelopmentToken(production, viewers[0]!)).rejects.toThrow(/AUTH_MODE=development/);
+    await expect(signDevelopmentToken(production, viewers[0])).rejects.toThrow(/AUTH_MODE=development/);
   });
 
   const cases: [string, () => Promise<string>, AuthFailure][] = [
-    ['an expired token', () => signDevelopmentToken(settings, viewers[2]!, { now: new Date(Date.now() - 13 * 3600_000) }), AuthFailure.TOKEN_EXPIRED],
+    ['an expired token', () => signDevelopmentToken(settings, viewers[2], { now: new Date(Date.now() - 13 * 3600_000) }), AuthFailure.TOKEN_EXPIRED],
     [
       'a tampered payload',
       async () => {
-        const [header, , signature] = (await signDevelopmentToken(settings, viewers[0]!)).split('.');
+        const [header, , signature] = (await signDevelopmentToken(settings, viewers[0])).split('.');
         const forged = Buffer.from(JSON.stringify({ ...valid, role: 'admin', exp: now() + 60 })).toString('base64url');
         return `${header}.${forged}.${signature}`;
       },
