@@ -79,7 +79,7 @@ describe('seedCity', () => {
     let area = 0;
     const misplaced: string[] = [];
     for (const { code, polygon } of rows) {
-      const ring = polygon[0]!;
+      const ring = polygon[0];
       let twiceArea = 0;
       let cx = 0;
       let cy = 0;
