@@ -10,7 +10,7 @@ import type { DecisionTask, ExecutableProcess, FlowElement } from '../engine/mod
 const compile = async (): Promise<ExecutableProcess> => {
   const processes = await compileBpmn(readFileSync(join(__dirname, 'grid-event.bpmn'), 'utf8'), 'grid-event.bpmn');
   expect(processes.map((process) => process.bpmnProcessId)).toEqual(['grid-event']);
-  return processes[0]!;
+  return processes[0];
 };
 
 const jobTypeOf = (element: FlowElement): string | undefined => {
