@@ -50,7 +50,7 @@ test('two clerks claim one task at once: exactly one gets it, the other a confli
   const lost = results.filter((result) => result.status === 'rejected');
   expect(won).toHaveLength(1);
   expect(lost).toHaveLength(1);
-  expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+  expect((lost[0]).reason).toBeInstanceOf(ConflictError);
   const winner = (won[0] as PromiseFulfilledResult<{ assignee: string | null }>).value.assignee;
   expect((await fx.row(task.id)).assignee).toBe(winner);
   const again = await list.service.claim(winner === viewers.roadsClerk.personCode ? viewers.roadsClerk : viewers.roadsClerk2, task.id);
