@@ -36,7 +36,7 @@ import type {
   SetVariablesResponse,
   TopologyResponse,
 } from './messages';
-import { toDecisionMetadata, toDecisionRequirementsMetadata } from './decision-messages';
+import { toDecisionMetadata, toDecisionRequirementsMetadata } from './convert-decisions';
 import { UnsupportedError } from './status';
 
 export interface GatewayAddress {
