@@ -314,7 +314,7 @@ class EmbeddedEngine implements Engine {
   }
 
   topology(): Topology {
-    return { brokerVersion: ENGINE_VERSION, host: '', port: 0 };
+    return { brokerVersion: ENGINE_VERSION };
   }
 
   async stop(): Promise<void> {

@@ -80,7 +80,7 @@ export function processHandlers(
   address: () => GatewayAddress,
 ): UntypedServiceImplementation {
   return {
-    Topology: unary<Empty, TopologyResponse>('Topology', logger, async () => {
+    Topology: unary<Empty, TopologyResponse>('Topology', logger, () => {
       const { brokerVersion } = engine.topology();
       const { host, port } = address();
       return {
