@@ -30,6 +30,8 @@ export default tseslint.config(
     rules: {
       // `_`-prefixed parameters are the ones an interface hands over unused.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Handing on a rejection reason received as `unknown` makes no new non-Error; literals and objects are still refused.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
     },
   },
   {

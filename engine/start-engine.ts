@@ -249,7 +249,7 @@ class EmbeddedEngine implements Engine {
         })
         .then((jobs) => {
           if (jobs !== undefined) finish(jobs);
-        }, (error) => {
+        }, (error: unknown) => {
           if (timer) clearTimeout(timer);
           signal.removeEventListener('abort', onAbort);
           reject(error);
