@@ -1,4 +1,4 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, ReferenceKind } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { createLogger } from '../../config/logger';
 import { createTestDatabase, type TestDatabase } from '../../test-support/database';
@@ -139,7 +139,7 @@ describe('city entities', () => {
       const mapped = [...orm.getMetadata()].flatMap((meta) =>
         meta.props
           // An inverse side of a relation would have no column of its own.
-          .filter((prop) => prop.kind === 'scalar' || prop.kind === 'm:1' || (prop.kind === '1:1' && prop.owner))
+          .filter((prop) => prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner))
           .flatMap((prop) => prop.fieldNames.map((field) => `${meta.tableName}.${field}`)),
       );
       expect(mapped.length).toBeGreaterThan(60);

@@ -48,7 +48,7 @@ describe('GridIndex', () => {
       const v = (k * 0.7548776662) % 1;
       points.push([minLon - 0.01 + u * (maxLon - minLon + 0.02), minLat - 0.01 + v * (maxLat - minLat + 0.02)]);
     }
-    for (const grid of city.grids.slice(0, 300)) points.push(...(grid.polygon[0].map(([lon, lat]) => [lon, lat]) as [number, number][]));
+    for (const grid of city.grids.slice(0, 300)) points.push(...grid.polygon[0].map(([lon, lat]): [number, number] => [lon, lat]));
     for (const [lon, lat] of points) expect(cityIndex.findGrid(lon, lat)).toBe(scanForGrid(city.grids, lon, lat));
   });
 });
