@@ -195,7 +195,7 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
       categories: routes.length,
     };
   } finally {
-    await Promise.all(sockets.map((socket) => socket.dispose()));
+    await Promise.all(sockets.map((socket) => Promise.resolve(socket.dispose())));
   }
 }
 

@@ -62,17 +62,22 @@ async function main(): Promise<void> {
   }
   send({ kind: 'ready' });
 
-  process.on('message', async (message: ParentMessage) => {
-    if (message.kind !== 'stop') return;
+  process.on('message', (message: ParentMessage) => {
+    if (message.kind === 'stop') stop().catch(fail);
+  });
+
+  async function stop(): Promise<void> {
     clearInterval(report);
     if (finished > reported) send({ kind: 'finished', count: finished - reported });
     for (const close of closers) await close();
     // The SDK keeps timers after close(); this process has nothing left to do.
     process.send!({ kind: 'arrivals', arrivals } satisfies WorkerMessage, () => process.exit(0));
-  });
+  }
 }
 
-main().catch((error) => {
+function fail(error: unknown): never {
   console.error(error);
   process.exit(1);
-});
+}
+
+main().catch(fail);

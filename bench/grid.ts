@@ -46,9 +46,7 @@ async function main(): Promise<void> {
         index = await loadGridIndex(client);
       });
       const { rows } = await client.query<GridShape>(`select code, polygon from public.grid order by code`);
-      const build = await seconds(async () => {
-        new GridIndex(rows);
-      });
+      const build = await seconds(() => new GridIndex(rows));
       line('index: query grids and build', `${(load * 1000).toFixed(0)} ms (building alone ${(build * 1000).toFixed(0)} ms) for ${index!.size} grids`);
 
       const bbox = planCity().bbox;
@@ -111,7 +109,7 @@ function micro(ns: number): string {
   return ns >= 1e5 ? `${(ns / 1e3).toFixed(0)} µs` : `${(ns / 1e3).toFixed(2)} µs`;
 }
 
-async function seconds(run: () => Promise<unknown>): Promise<number> {
+async function seconds(run: () => unknown): Promise<number> {
   const start = performance.now();
   await run();
   return (performance.now() - start) / 1000;
