@@ -260,7 +260,7 @@ function parseHost(name: string, raw: string): string {
 function parseAddress(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const problem = `expected host:port (e.g. "zeebe:26500" or "[::1]:26500"), got ${JSON.stringify(raw)}`;
-  const match = /^(?:\[([^\]]+)\]|([^:\[\]]+)):(\d{1,5})$/.exec(raw);
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(raw);
   if (!match) throw new ConfigError(name, problem);
   const host = match[1] ?? match[2] ?? '';
   const port = Number(match[3]);
