@@ -9,6 +9,8 @@
  * computed here from the same rows); a department's manager is confined to
  * their department, and clerks and citizens are refused.
  */
+// Typed asymmetric matchers (the global ones are `any`), so the objects built with them are checked.
+import { expect } from '@jest/globals';
 import { gql, GraphQLClient } from 'graphql-request';
 import { eventually } from '../test-support/engine';
 import { apiError, useApiHarness } from './api-harness';

@@ -55,7 +55,7 @@ function environmentOf(service: Service): Record<string, string> {
         const at = line.indexOf('=');
         return at < 0 ? [line, ''] : [line.slice(0, at), line.slice(at + 1)];
       })
-    : Object.entries(raw as Record<string, unknown>).map(([key, value]) => [key, value === null ? '' : String(value)]);
+    : Object.entries(raw as Record<string, unknown>).map(([key, value]) => [key, value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)]);
   return Object.fromEntries(entries.map(([key, value]) => [key, interpolate(value)]));
 }
 

@@ -50,7 +50,7 @@ test('by default the child sees every variable of the caller, and the caller get
 
   expect(childJob.processInstanceKey).not.toBe(outcome.processInstanceKey);
   const [activated] = await processRecords(childJob.processInstanceKey, 'ELEMENT_ACTIVATED');
-  const { rows } = await sdk.te.pool.query(
+  const { rows } = await sdk.te.pool.query<{ key: string }>(
     `select key::text from engine.record where process_instance_key = $1 and element_id = 'call' and intent = 'ELEMENT_ACTIVATED'`,
     [outcome.processInstanceKey],
   );
@@ -184,7 +184,7 @@ test('a sequential multi-instance call activity carries on after an engine resta
   await sdk.te.restart();
   await sdk.zbc.completeJob({ jobKey: second.key, variables: { double: Number(second.variables.n) * 2 } });
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the caller to complete' });
-  const { rows } = await sdk.te.pool.query(
+  const { rows } = await sdk.te.pool.query<{ value: unknown }>(
     `select value->'value' as value from engine.record
       where process_instance_key = $1 and value_type = 'VARIABLE' and value->>'name' = 'doubled' order by position desc limit 1`,
     [processInstanceKey],

@@ -163,7 +163,7 @@ describe('EvaluateDecision', () => {
     );
     const result = await sdk.zbc.evaluateDecision({ decisionId: 'required-route', variables: { base: 2 } });
     expect(JSON.parse(result.decisionOutput)).toBe('manual');
-    expect(result.evaluatedDecisions.map((d) => [d.decisionId, d.decisionType, JSON.parse(d.decisionOutput)])).toEqual([
+    expect(result.evaluatedDecisions.map((d) => [d.decisionId, d.decisionType, JSON.parse(d.decisionOutput) as unknown])).toEqual([
       ['requiredScore', 'LITERAL_EXPRESSION', 6],
       ['required-route', 'DECISION_TABLE', 'manual'],
     ]);
@@ -226,7 +226,7 @@ describe('business rule tasks', () => {
     await sdk.zbc.resolveIncident({ incidentKey: incident.key });
     await sdk.untilCompleted(processInstanceKey);
     expect(await sdk.te.incidents(processInstanceKey)).toEqual([]);
-    const { rows } = await sdk.te.pool.query(
+    const { rows } = await sdk.te.pool.query<{ intent: string }>(
       `select intent from engine.record where process_instance_key = $1 and value_type = 'DECISION_EVALUATION' order by position`,
       [processInstanceKey],
     );

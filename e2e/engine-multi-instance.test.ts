@@ -123,7 +123,7 @@ test('a completion condition ends the body early: the other instances are termin
   await sdk.zbc.completeJob({ jobKey: all[0].key, variables: { answer: 'a' } });
   const outcome = await result;
   expect(outcome.variables.answers).toEqual(['a', null, 'c', null]);
-  const { rows } = await sdk.te.pool.query(
+  const { rows } = await sdk.te.pool.query<{ n: number }>(
     `select count(*)::int as n from engine.record where process_instance_key = $1 and value_type = 'JOB' and intent = 'CANCELED'`,
     [outcome.processInstanceKey],
   );
@@ -234,7 +234,7 @@ test('a timer boundary event belongs to the body: one timer, and when it fires e
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'mi-timer', variables: {} });
   await jobs('mi-timer', 2);
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the timer path to end the instance' });
-  const { rows } = await sdk.te.pool.query(
+  const { rows } = await sdk.te.pool.query<{ timers: number }>(
     `select count(*)::int as timers from engine.record where process_instance_key = $1 and value_type = 'TIMER' and intent = 'CREATED'`,
     [processInstanceKey],
   );

@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+// Typed asymmetric matchers (the global ones are `any`), so the objects built with them are checked.
+import { expect } from '@jest/globals';
 
 import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
 import { errorBoundaryProcess, sequenceProcess } from './fixtures/models';
@@ -44,7 +46,7 @@ function zbctl(...args: string[]): Promise<Run> {
       // A clean environment: no ZEEBE_* variable of the machine may redirect or authenticate the CLI.
       { env: { HOME: dir, PATH: process.env.PATH ?? '' }, timeout: 30_000 },
       (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error);
+        if (error && typeof error.code !== 'number') return reject(new Error(`zbctl did not run: ${error.message}`, { cause: error }));
         resolve({ exitCode: error ? Number(error.code) : 0, stdout, stderr });
       },
     );

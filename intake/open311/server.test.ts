@@ -73,7 +73,7 @@ test('POST requests.json, form-encoded: the event lands in its grid as the hotli
   expect(reply.status).toBe(201);
   const [created] = reply.json as { service_request_id: string; service_notice: string | null }[];
   expect(created.service_request_id).toMatch(/^\d+$/);
-  const row = (await h.te.pool.query(`select source, category, grid_code, address, severity, process_instance_key::text as key from grid_event where id = $1`, [created.service_request_id])).rows[0];
+  const row = (await h.te.pool.query<{ source: string; category: string; grid_code: string | null; address: string | null; severity: string; key: string | null }>(`select source, category, grid_code, address, severity, process_instance_key::text as key from grid_event where id = $1`, [created.service_request_id])).rows[0];
   expect(row).toMatchObject({ source: 'hotline_12345', category: 'illegal_parking', grid_code: inGrid.code, address: '8 Hanzhong Road', severity: 'medium' });
   expect(row.key).toMatch(/^\d+$/);
 
@@ -199,7 +199,7 @@ describe('errors, in Open311\'s format, with nothing stored', () => {
 
 test('every accepted request got its instance', async () => {
   await eventually(async () => {
-    const { rows } = await h.te.pool.query(`select count(*)::int as waiting from grid_event where process_instance_key is null`);
+    const { rows } = await h.te.pool.query<{ waiting: number }>(`select count(*)::int as waiting from grid_event where process_instance_key is null`);
     return rows[0].waiting === 0 ? true : undefined;
   });
 });
