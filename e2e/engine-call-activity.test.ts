@@ -96,8 +96,12 @@ test('the called process id may be FEEL, evaluated when the call activity activa
   await sdk.deploy(calledProcess('ca-child-water', 'ca-child-water'), 'child.bpmn');
   await sdk.deploy(callingProcess('ca-parent-feel', { calledProcessId: '="ca-child-" + department' }), 'parent.bpmn');
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'ca-parent-feel', variables: { department: 'water' }, requestTimeout: 20_000 });
-  await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('ca-child-water')).key, variables: {} });
-  await result;
+  const childJob = await sdk.nextJob('ca-child-water');
+  expect(childJob.bpmnProcessId).toBe('ca-child-water');
+  await sdk.zbc.completeJob({ jobKey: childJob.key, variables: { served: 'water' } });
+  const outcome = await result;
+  expect(outcome.bpmnProcessId).toBe('ca-parent-feel');
+  expect(outcome.variables).toEqual({ department: 'water', served: 'water' });
 });
 
 test("an error the child does not catch crosses to the call activity's boundary event; the child is terminated", async () => {
@@ -115,7 +119,15 @@ test("an error the child does not catch crosses to the call activity's boundary 
   const handle = await sdk.nextJob('ca-parent-error-handle');
   expect(handle.variables).toMatchObject({ reason: 'roads' });
   await sdk.zbc.completeJob({ jobKey: handle.key, variables: {} });
-  await result;
+  const outcome = await result;
+  // The caller ended on the boundary event's path with the error's variables, and nothing of the child's.
+  expect(outcome.variables).toEqual({ reason: 'roads' });
+  const { rows: ends } = await sdk.te.pool.query<{ element_id: string }>(
+    `select element_id from engine.record where process_instance_key = $1 and value_type = 'PROCESS_INSTANCE'
+        and intent = 'ELEMENT_COMPLETED' and value->>'bpmnElementType' = 'END_EVENT'`,
+    [outcome.processInstanceKey],
+  );
+  expect(ends.map((row) => row.element_id)).toEqual(['end-caught']);
   expect(await processRecords(childJob.processInstanceKey, 'ELEMENT_TERMINATED')).toHaveLength(1);
 });
 
