@@ -9,7 +9,7 @@
  * Escalations cross from a called process to its call activity.
  */
 import { eventually } from '../test-support/engine';
-import { completions, instancesOf, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
+import { completions, instancesOf, isTerminated, records, tableCount, variableValue } from './fixtures/event-records';
 import { useSdkEngine } from './fixtures/sdk-engine';
 import {
   boundary,
@@ -284,7 +284,6 @@ describe('signal events', () => {
     const key = await sdk.create('sig-restart');
     await waitingAt(key, 'wait');
     await sdk.te.restart();
-    await sleep(100);
     await sdk.zbc.broadcastSignal({ signalName: 'sig-after-restart' });
     await sdk.untilCompleted(key);
   });

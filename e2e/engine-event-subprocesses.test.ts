@@ -7,7 +7,7 @@
  * after the restart.
  */
 import { eventually } from '../test-support/engine';
-import { completions, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
+import { completions, isTerminated, records, tableCount, variableValue } from './fixtures/event-records';
 import { useSdkEngine } from './fixtures/sdk-engine';
 import {
   boundary,
@@ -61,7 +61,8 @@ describe('timer start events', () => {
     );
     const key = await sdk.create('esp-timer-cycle');
     await eventually(async () => ((await completions(sdk.te, key, 'remind')) === 2 ? true : undefined), { what: 'two reminders' });
-    await sleep(400);
+    // R2 is used up: no timer is left to open a third.
+    await eventually(async () => ((await tableCount(sdk.te, 'timer', key)) === 0 ? true : undefined), { what: 'the cycle to be used up' });
     expect(await completions(sdk.te, key, 'remind')).toBe(2);
     expect(await sdk.processCompleted(key)).toBe(false);
     await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('esp-cycle-work')).key, variables: {} });
@@ -152,7 +153,8 @@ describe('message start events', () => {
     const notify = await sdk.nextJob('esp-non-notify');
     expect(notify.variables).toMatchObject({ note: 'call back' });
     await sdk.zbc.completeJob({ jobKey: work.key, variables: {} });
-    await sleep(300);
+    // The process's own path has ended; the instance waits for its event subprocess.
+    await eventually(async () => ((await completions(sdk.te, key, 'end')) === 1 ? true : undefined), { what: 'the main path to end' });
     expect(await sdk.processCompleted(key)).toBe(false);
     await sdk.zbc.completeJob({ jobKey: notify.key, variables: {} });
     await sdk.untilCompleted(key);
