@@ -106,8 +106,3 @@ function followPath(compiled: CompiledExpression, lookup: VariableLookup): RawRe
 export function lookupIn(variables: Readonly<Record<string, unknown>>): VariableLookup {
   return (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined);
 }
-
-/** For tests and benchmarks: forget every prepared expression. */
-export function clearExpressionCache(): void {
-  cache.clear();
-}

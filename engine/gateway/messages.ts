@@ -205,7 +205,7 @@ export interface EvaluateDecisionRequest {
   readonly tenantId: string;
 }
 
-export interface EvaluatedDecisionMessage {
+interface EvaluatedDecisionMessage {
   readonly decisionKey: Int64;
   readonly decisionId: string;
   readonly decisionName: string;
