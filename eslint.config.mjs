@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import local from './lint/no-import-cycle.mjs';
@@ -14,7 +15,7 @@ const engineInternals = {
   ],
 };
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', '.data/', 'node_modules/', 'coverage/', 'test-artifacts/'] },
   js.configs.recommended,
   {
@@ -28,8 +29,9 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      // `_`-prefixed parameters are the ones an interface hands over unused.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // `_`-prefixed names are unused on purpose, as TypeScript's noUnused* checks accept them:
+      // a parameter an interface hands over, a property left out by destructuring.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Handing on a rejection reason received as `unknown` makes no new non-Error; literals and objects are still refused.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
     },

@@ -13,7 +13,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-/** file → resolved relative imports (absolute paths), read once per run. */
+/**
+ * file → resolved relative imports (absolute paths). Read once per process: right
+ * for the command line, where files do not change during a run; a long-lived
+ * process (an editor's server) sees changed imports after a restart.
+ */
 const importsOf = new Map();
 
 function resolveSpecifier(fromFile, specifier) {
