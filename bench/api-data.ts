@@ -44,10 +44,10 @@ export async function generateTasks(client: pg.ClientBase, historic: number, ope
   const slotClerks: number[] = [];
   DEPARTMENTS.forEach((department, i) => {
     for (let s = 0; s < department.staff; s++) {
-      const category = department.categories[s % department.categories.length]!;
+      const category = department.categories[s % department.categories.length];
       slotDepartment.push(department.code);
       slotCategory.push(category);
-      slotClerks.push(clerks[i]!);
+      slotClerks.push(clerks[i]);
     }
   });
   const { rows: grids } = await client.query<{ code: string; min_lon: number; min_lat: number; max_lon: number; max_lat: number }>(

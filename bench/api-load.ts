@@ -104,13 +104,13 @@ export function summarise(latencies: number[], failures: number, seconds: number
     p50: percentile(sorted, 0.5),
     p90: percentile(sorted, 0.9),
     p99: percentile(sorted, 0.99),
-    max: sorted.length === 0 ? NaN : sorted[sorted.length - 1]!,
+    max: sorted.length === 0 ? NaN : sorted[sorted.length - 1],
   };
 }
 
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 export interface GraphQLPost {

@@ -65,7 +65,7 @@ async function departmentRoutes(root: string): Promise<{ category: string; depar
   for (const category of Object.keys(CATEGORIES)) {
     const evaluation = evaluateDecision(drg, 'route-event', { category, severity: SEVERITY, source: SOURCE });
     const route = evaluation.output as { level?: string; departments?: string[] } | undefined;
-    if (evaluation.failure === undefined && route?.level === 'DEPARTMENT' && route.departments?.length === 1) routes.push({ category, department: route.departments[0]! });
+    if (evaluation.failure === undefined && route?.level === 'DEPARTMENT' && route.departments?.length === 1) routes.push({ category, department: route.departments[0] });
   }
   return routes;
 }
@@ -131,14 +131,14 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
       const due = started + (n * 1000) / run.rate;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      const route = routes[rng.index(routes.length)]!;
+      const route = routes[rng.index(routes.length)];
       const body = JSON.stringify({
         query: REPORT,
         variables: { input: { category: route.category, severity: SEVERITY.toUpperCase(), description: `bench report ${n}`, ...point() } },
       });
       const sentAt = performance.now();
       pending.push(
-        postGraphQL(target, citizens[n % CITIZENS]!, body).then(
+        postGraphQL(target, citizens[n % CITIZENS], body).then(
           ({ status, text }) => {
             const id = status === 200 ? (JSON.parse(text) as { data?: { reportEvent?: { id: string } } }).data?.reportEvent?.id : undefined;
             if (id === undefined) {
@@ -190,12 +190,12 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
       mutationP99: percentile(mutations, 0.99),
       p50: percentile(sorted, 0.5),
       p99: percentile(sorted, 0.99),
-      max: sorted.length === 0 ? NaN : sorted[sorted.length - 1]!,
+      max: sorted.length === 0 ? NaN : sorted[sorted.length - 1],
       departments: departments.length,
       categories: routes.length,
     };
   } finally {
-    await Promise.all(sockets.map((socket) => socket.dispose()));
+    await Promise.all(sockets.map((socket) => Promise.resolve(socket.dispose())));
   }
 }
 
@@ -203,6 +203,6 @@ async function cityBox(pool: pg.Pool): Promise<[number, number, number, number]>
   const { rows } = await pool.query<{ a: number; b: number; c: number; d: number }>(
     'select min(min_lon) as a, min(min_lat) as b, max(max_lon) as c, max(max_lat) as d from public.grid',
   );
-  const box = rows[0]!;
+  const box = rows[0];
   return [box.a, box.b, box.c, box.d];
 }

@@ -118,25 +118,25 @@ async function main(): Promise<void> {
       }
     };
     const clerks = await pickClerks(pool, token);
-    const { text: eventsStatement } = await captureEventStatement(pool, clerks[0]!);
-    await checkPage(apiUrl, clerks[0]!);
+    const { text: eventsStatement } = await captureEventStatement(pool, clerks[0]);
+    await checkPage(apiUrl, clerks[0]);
     await explain(pool, clerks);
 
     const window = { warmUpMs: WARMUP * 1000, durationMs: SECONDS * 1000 };
     const target = { url: new URL(apiUrl), agent: keepAliveAgent(CLIENTS) };
     const body = JSON.stringify({ query: QUEUE, operationName: 'Queue' });
     const api = await runLoad(CLIENTS, window, async (client) => {
-      const { status, text } = await postGraphQL(target, clerks[client]!.token, body);
+      const { status, text } = await postGraphQL(target, clerks[client].token, body);
       return status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
     });
-    const raw = await runLoad(CLIENTS, window, (client) => rawQueuePage(pool, clerks[client]!.page, eventsStatement));
+    const raw = await runLoad(CLIENTS, window, (client) => rawQueuePage(pool, clerks[client].page, eventsStatement));
     const paced = { warmUpMs: 2_000, durationMs: PACED_SECONDS * 1000 };
     const apiPaced = await runPaced(CLIENTS, PACED_RATE, paced, async (client) => {
-      const { status, text } = await postGraphQL(target, clerks[client]!.token, body);
+      const { status, text } = await postGraphQL(target, clerks[client].token, body);
       return status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
     });
     target.agent.destroy();
-    const rawPaced = await runPaced(CLIENTS, PACED_RATE, paced, (client) => rawQueuePage(pool, clerks[client]!.page, eventsStatement));
+    const rawPaced = await runPaced(CLIENTS, PACED_RATE, paced, (client) => rawQueuePage(pool, clerks[client].page, eventsStatement));
 
     const grids = await loadGridIndex(pool);
     const reports: ReportFigures[] = [];
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
 async function pickClerks(pool: pg.Pool, token: (code: string) => Promise<string>): Promise<Clerk[]> {
   const { rows } = await pool.query<{ code: string }>(`select code from public.person where role = 'clerk' order by code`);
   const rng = new Prng(5);
-  const codes = Array.from({ length: CLIENTS }, () => rows[rng.index(rows.length)]!.code);
+  const codes = Array.from({ length: CLIENTS }, () => rows[rng.index(rows.length)].code);
   const clerks: Clerk[] = [];
   for (const code of codes) {
     const client = await pool.connect();
@@ -176,7 +176,7 @@ async function pickClerks(pool: pg.Pool, token: (code: string) => Promise<string
     const captured = capturing(pool);
     // What the tasks resolver asks for: pageSize(50) + 1 rows, default filter, PRIORITY, no cursor.
     await findTaskPage(captured.db, viewer, { filter: {}, sort: 'PRIORITY', limit: 51, after: undefined });
-    clerks.push({ viewer, token: await token(code), page: captured.statements[0]! });
+    clerks.push({ viewer, token: await token(code), page: captured.statements[0] });
   }
   return clerks;
 }
@@ -199,7 +199,7 @@ async function captureEventStatement(pool: pg.Pool, clerk: Clerk): Promise<State
   const captured = capturing(pool);
   await createLoaders(captured.db).event.loadMany(rows.slice(0, 50).map((row) => row.eventId));
   if (captured.statements.length !== 1) throw new Error(`expected one event statement, captured ${captured.statements.length}`);
-  return captured.statements[0]!;
+  return captured.statements[0];
 }
 
 /** One page through the API before the load: fifty tasks of the clerk's department, each with its event. */
@@ -220,7 +220,7 @@ async function explain(pool: pg.Pool, clerks: readonly Clerk[]): Promise<void> {
   const sizes = new Map(rows.map((row) => [row.code, Number(row.n)]));
   const department = (clerk: Clerk) => (clerk.viewer.role === 'clerk' ? clerk.viewer.departmentCode : '');
   const sorted = [...clerks].sort((a, b) => (sizes.get(department(b)) ?? 0) - (sizes.get(department(a)) ?? 0));
-  for (const clerk of [sorted[0]!, sorted[sorted.length - 1]!]) {
+  for (const clerk of [sorted[0], sorted[sorted.length - 1]]) {
     const plan = await pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${clerk.page.text}`, clerk.page.values as unknown[]);
     console.log(`plan for ${department(clerk)} (${sizes.get(department(clerk)) ?? 0} open tasks):\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
   }

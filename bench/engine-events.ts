@@ -103,12 +103,12 @@ async function untilCompleted(pool: pg.Pool, processId: string, count: number): 
           and value->>'bpmnElementType' = 'PROCESS'`,
       [processId],
     );
-    if (rows[0]!.n >= count) return;
+    if (rows[0].n >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }

@@ -16,7 +16,7 @@ export type WorkerMessage =
 export type ParentMessage = { readonly kind: 'stop' };
 
 const [port, mode, taskList, lastTask] = process.argv.slice(2);
-const tasks = taskList!.split(',').map(Number);
+const tasks = taskList.split(',').map(Number);
 const send = (message: WorkerMessage): void => void process.send!(message);
 
 // The SDK's stream worker prints the CANCELLED status that its own close() causes.
@@ -53,9 +53,7 @@ async function main(): Promise<void> {
     };
     const taskType = `task-${task}`;
     if (mode === 'stream') {
-      const stream = (await zeebe.streamJobs({ type: taskType, worker: `bench-${task}`, timeout: 60_000, taskHandler } as never)) as unknown as {
-        close(): void;
-      };
+      const stream = await zeebe.streamJobs({ type: taskType, worker: `bench-${task}`, timeout: 60_000, taskHandler } as never);
       closers.push(() => stream.close());
     } else {
       const worker = zeebe.createWorker({ taskType, taskHandler, maxJobsToActivate: 200, timeout: 60_000, pollInterval: 1 } as never);
@@ -64,17 +62,22 @@ async function main(): Promise<void> {
   }
   send({ kind: 'ready' });
 
-  process.on('message', async (message: ParentMessage) => {
-    if (message.kind !== 'stop') return;
+  process.on('message', (message: ParentMessage) => {
+    if (message.kind === 'stop') stop().catch(fail);
+  });
+
+  async function stop(): Promise<void> {
     clearInterval(report);
     if (finished > reported) send({ kind: 'finished', count: finished - reported });
     for (const close of closers) await close();
     // The SDK keeps timers after close(); this process has nothing left to do.
     process.send!({ kind: 'arrivals', arrivals } satisfies WorkerMessage, () => process.exit(0));
-  });
+  }
 }
 
-main().catch((error) => {
+function fail(error: unknown): never {
   console.error(error);
   process.exit(1);
-});
+}
+
+main().catch(fail);

@@ -231,7 +231,7 @@ async function activationLatencies(pool: pg.Pool, arrivals: Map<string, number>)
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 function captureOutput(child: ChildProcess): () => string {

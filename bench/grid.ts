@@ -46,9 +46,7 @@ async function main(): Promise<void> {
         index = await loadGridIndex(client);
       });
       const { rows } = await client.query<GridShape>(`select code, polygon from public.grid order by code`);
-      const build = await seconds(async () => {
-        new GridIndex(rows);
-      });
+      const build = await seconds(() => new GridIndex(rows));
       line('index: query grids and build', `${(load * 1000).toFixed(0)} ms (building alone ${(build * 1000).toFixed(0)} ms) for ${index!.size} grids`);
 
       const bbox = planCity().bbox;
@@ -82,25 +80,25 @@ function measure(count: number, [minLon, minLat, maxLon, maxLat]: readonly numbe
   const lons = new Float64Array(count);
   const lats = new Float64Array(count);
   for (let k = 0; k < count; k++) {
-    lons[k] = rng.between(minLon!, maxLon!);
-    lats[k] = rng.between(minLat!, maxLat!);
+    lons[k] = rng.between(minLon, maxLon);
+    lats[k] = rng.between(minLat, maxLat);
   }
   // Warm up so the JIT has compiled the lookup before it is timed.
-  for (let k = 0; k < Math.min(count, 20_000); k++) lookup(lons[k]!, lats[k]!);
+  for (let k = 0; k < Math.min(count, 20_000); k++) lookup(lons[k], lats[k]);
   const times = new Float64Array(count);
   let found = 0;
   for (let k = 0; k < count; k++) {
     const start = process.hrtime.bigint();
-    const code = lookup(lons[k]!, lats[k]!);
+    const code = lookup(lons[k], lats[k]);
     times[k] = Number(process.hrtime.bigint() - start);
     if (code !== undefined) found++;
   }
   const start = process.hrtime.bigint();
-  for (let k = 0; k < count; k++) lookup(lons[k]!, lats[k]!);
+  for (let k = 0; k < count; k++) lookup(lons[k], lats[k]);
   const batchMeanNs = Number(process.hrtime.bigint() - start) / count;
   const sorted = times.slice().sort();
   const mean = times.reduce((a, b) => a + b, 0) / count;
-  return { mean, p50: sorted[Math.floor(count * 0.5)]!, p99: sorted[Math.floor(count * 0.99)]!, batchMeanNs, found };
+  return { mean, p50: sorted[Math.floor(count * 0.5)], p99: sorted[Math.floor(count * 0.99)], batchMeanNs, found };
 }
 
 function describe({ mean, p50, p99 }: Measurement): string {
@@ -111,7 +109,7 @@ function micro(ns: number): string {
   return ns >= 1e5 ? `${(ns / 1e3).toFixed(0)} µs` : `${(ns / 1e3).toFixed(2)} µs`;
 }
 
-async function seconds(run: () => Promise<unknown>): Promise<number> {
+async function seconds(run: () => unknown): Promise<number> {
   const start = performance.now();
   await run();
   return (performance.now() - start) / 1000;

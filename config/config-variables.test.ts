@@ -41,6 +41,17 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   JWT_AUDIENCE: '',
 };
 
+/** The ConfigError loadConfig refuses `env` with. */
+function refusalOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, '/srv/app');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
 describe('CONFIG_VARIABLES', () => {
   it('names exactly the variables loadConfig reads', () => {
     const read = new Set([...namesRead({}), ...namesRead({ AUTH_MODE: 'production', JWKS_URL: 'https://idp.example.org/jwks', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' })]);
@@ -48,7 +59,7 @@ describe('CONFIG_VARIABLES', () => {
   });
 
   it.each(CONFIG_VARIABLES.filter((name) => BAD_VALUES[name] !== ''))('%s with a bad value is refused by name', (name) => {
-    expect(() => loadConfig({ [name]: BAD_VALUES[name]! }, '/srv/app')).toThrow(expect.objectContaining({ variable: name }));
+    expect(refusalOf({ [name]: BAD_VALUES[name] })).toMatchObject({ variable: name });
   });
 
   it('lists every variable above (an empty value: refused only in production, tested below)', () => {
@@ -57,7 +68,7 @@ describe('CONFIG_VARIABLES', () => {
 
   it('refuses JWT_ISSUER and JWT_AUDIENCE missing in production', () => {
     const production = { AUTH_MODE: 'production', JWKS_URL: 'https://idp.example.org/jwks', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' };
-    expect(() => loadConfig({ ...production, JWT_ISSUER: '' }, '/srv/app')).toThrow(expect.objectContaining({ variable: 'JWT_ISSUER' }));
-    expect(() => loadConfig({ ...production, JWT_AUDIENCE: '' }, '/srv/app')).toThrow(expect.objectContaining({ variable: 'JWT_AUDIENCE' }));
+    expect(refusalOf({ ...production, JWT_ISSUER: '' })).toMatchObject({ variable: 'JWT_ISSUER' });
+    expect(refusalOf({ ...production, JWT_AUDIENCE: '' })).toMatchObject({ variable: 'JWT_AUDIENCE' });
   });
 });

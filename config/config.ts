@@ -58,7 +58,7 @@ export const DEFAULTS = Object.freeze({
   dataDir: './.data',
   gatewayHost: '127.0.0.1',
   gatewayPort: 26500,
-  logLevel: 'info' as LogLevel,
+  logLevel: 'info',
   embeddedPgPort: 5433,
   attachmentMaxBytes: 20 * 1024 * 1024,
   open311Port: 8311,
@@ -67,7 +67,7 @@ export const DEFAULTS = Object.freeze({
   slaSecondsPerHour: 3600,
   duplicateRadiusMeters: 50,
   duplicateWindowHours: 24,
-  authMode: 'development' as AuthMode,
+  authMode: 'development',
   jwtSecret: DEVELOPMENT_JWT_SECRET,
   jwtIssuer: 'grid-dispatch',
   jwtAudience: 'grid-dispatch',
@@ -266,7 +266,7 @@ function parseHost(name: string, raw: string): string {
 function parseAddress(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const problem = `expected host:port (e.g. "zeebe:26500" or "[::1]:26500"), got ${JSON.stringify(raw)}`;
-  const match = /^(?:\[([^\]]+)\]|([^:\[\]]+)):(\d{1,5})$/.exec(raw);
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(raw);
   if (!match) throw new ConfigError(name, problem);
   const host = match[1] ?? match[2] ?? '';
   const port = Number(match[3]);

@@ -35,7 +35,7 @@ export function toQuestionMarks(text: string, values: readonly unknown[]): { sql
     i = end;
   };
   while (i < text.length) {
-    const c = text[i]!;
+    const c = text[i];
     const rest = text.slice(i);
     if (c === "'" || c === '"') {
       let end = i + 1;

@@ -51,7 +51,7 @@ async function insertEvent(gridCode: string, department: string, reporter: strin
      returning id::text`,
     [gridCode, department, reporter],
   );
-  return rows[0]!.id;
+  return rows[0].id;
 }
 
 let fakeKey = 990_000_000;
@@ -63,11 +63,11 @@ async function insertTask(eventId: string, groups: string[], formKey: string): P
      values ($1, $1, 'Task', $1, 'A task', $2, $3, $4, 'CREATED', now() + interval '7 days') returning id::text`,
     [fakeKey, eventId, groups, formKey],
   );
-  return rows[0]!.id;
+  return rows[0].id;
 }
 
 beforeAll(async () => {
-  gridB = (await h.grid.te.pool.query<{ code: string }>(`select code from public.grid where district_code <> 'D01' order by code limit 1`)).rows[0]!.code;
+  gridB = (await h.grid.te.pool.query<{ code: string }>(`select code from public.grid where district_code <> 'D01' order by code limit 1`)).rows[0].code;
   ids.eventA = await insertEvent(GRID_A, 'sanitation', 'citizen-000001');
   ids.eventB = await insertEvent(gridB, 'roads', 'citizen-000002');
   ids.taskA = await insertTask(ids.eventA, ['sanitation'], 'grid-dispatch:handle');
@@ -77,7 +77,7 @@ beforeAll(async () => {
   ids.arbitrateA = await insertTask(ids.eventA, ['city-managers'], 'grid-dispatch:arbitrate');
 });
 
-async function outcome(call: Promise<unknown>, passCodes: readonly string[] = []): Promise<Expect | string> {
+async function outcome(call: Promise<unknown>, passCodes: readonly string[] = []): Promise<string> {
   try {
     await call;
     return 'ok';
@@ -258,7 +258,7 @@ test('queue subscriptions hear only of tasks in the subscriber\'s queues', async
     await sub.ready;
     subscriptions.set(role, sub);
   }
-  await eventually(async () => (h.taskList.changes.subscriberCount >= ROLES.length ? true : undefined), { what: 'every subscription to reach the server' });
+  await eventually(() => (h.taskList.changes.subscriberCount >= ROLES.length ? true : undefined), { what: 'every subscription to reach the server' });
 
   const clerkB = await h.as('clerk-roads-001');
   for (const [client, id] of [[await as('clerk'), ids.taskA], [clerkB, ids.taskB], [await as('grid_worker'), ids.verifyA]] as const) {
@@ -266,7 +266,7 @@ test('queue subscriptions hear only of tasks in the subscriber\'s queues', async
     await client.request('mutation U($id: ID!) { unclaimTask(id: $id) { id } }', { id });
   }
   // The city's view hears all six changes; then everyone has heard what they will.
-  await eventually(async () => (subscriptions.get('admin')!.items.length >= 6 ? true : undefined), { what: 'the changes to reach the admin' });
+  await eventually(() => (subscriptions.get('admin')!.items.length >= 6 ? true : undefined), { what: 'the changes to reach the admin' });
 
   const heard = (role: Role) => new Set(subscriptions.get(role)!.items.map((item) => item.taskQueueChanged.task.id));
   expect(heard('citizen')).toEqual(new Set());

@@ -62,7 +62,7 @@ test('a citizen reports, a clerk claims and completes, the grid worker verifies,
   const clerkSocket = await h.ws(CLERK);
   const changes = collect<Change>(clerkSocket, 'subscription { taskQueueChanged { kind task { id assignee state } } }');
   await changes.ready;
-  await eventually(async () => (h.taskList.changes.subscriberCount > 0 ? true : undefined), { what: 'the subscription to reach the server' });
+  await eventually(() => (h.taskList.changes.subscriberCount > 0 ? true : undefined), { what: 'the subscription to reach the server' });
 
   const eventId = await report('illegal_parking', 'MEDIUM');
   const handling = await taskOf(CLERK, eventId, 'grid-dispatch:handle');
@@ -94,7 +94,7 @@ test('a citizen reports, a clerk claims and completes, the grid worker verifies,
   const statuses = closed.timeline.map((t) => t.toStatus).filter((s, i, all) => i === 0 || s !== all[i - 1]);
   expect(statuses).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
 
-  await eventually(async () => (changes.items.some((c) => c.taskQueueChanged.task.id === handling.id && c.taskQueueChanged.kind === 'COMPLETED') ? true : undefined), {
+  await eventually(() => (changes.items.some((c) => c.taskQueueChanged.task.id === handling.id && c.taskQueueChanged.kind === 'COMPLETED') ? true : undefined), {
     what: 'the completion to reach the subscription',
   });
   changes.stop();
@@ -113,7 +113,7 @@ test('two clerks race to claim one task: one wins, the other gets CONFLICT', asy
   const results = await Promise.allSettled([first.request(CLAIM, { id: task.id }), second.request(CLAIM, { id: task.id })]);
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   const lost = results.find((r) => r.status === 'rejected');
-  expect(await apiError(Promise.reject((lost as PromiseRejectedResult).reason))).toMatchObject({ code: 'CONFLICT' });
+  expect(await apiError(Promise.reject((lost as PromiseRejectedResult).reason as unknown))).toMatchObject({ code: 'CONFLICT' });
   const { tasks } = await first.request<QueueData>(QUEUE, { filter: { assignedToMe: true } });
   const { tasks: theirs } = await second.request<QueueData>(QUEUE, { filter: { assignedToMe: true } });
   expect([...tasks.edges, ...theirs.edges].filter((e) => e.node.id === task.id)).toHaveLength(1);

@@ -84,7 +84,7 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
     },
     async stop() {
       await options.extension?.stop();
-      await Promise.all(sockets.map((socket) => socket.dispose()));
+      await Promise.all(sockets.map((socket) => Promise.resolve(socket.dispose())));
       await api?.stop();
       await taskList?.stop();
     },

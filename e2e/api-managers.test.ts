@@ -9,6 +9,8 @@
  * computed here from the same rows); a department's manager is confined to
  * their department, and clerks and citizens are refused.
  */
+// Typed asymmetric matchers (the global ones are `any`), so the objects built with them are checked.
+import { expect } from '@jest/globals';
 import { gql, GraphQLClient } from 'graphql-request';
 import { eventually } from '../test-support/engine';
 import { apiError, useApiHarness } from './api-harness';
@@ -22,7 +24,7 @@ const h = useApiHarness({
   db: (pool) => ({
     query: (text, values) => {
       statements++;
-      return pool.query(text, values as unknown[]);
+      return pool.query(text, values);
     },
   }),
 });
@@ -129,9 +131,9 @@ beforeAll(async () => {
   // The SLA timers' tasks (warn, escalate) have run once the breach shows; wait until nothing moves.
   await eventually(async () => {
     const [busy] = await sql<{ n: string }>(`select count(*)::text as n from engine.element_instance where element_id in ('Task_WarnSla', 'Task_Escalate')`);
-    return busy!.n === '0' ? true : undefined;
+    return busy.n === '0' ? true : undefined;
   }, { what: 'the SLA tasks to finish' });
-  run.definitionKey = (await sql<{ key: string }>(`select key::text as key from engine.process_definition where bpmn_process_id = 'grid-event'`))[0]!.key;
+  run.definitionKey = (await sql<{ key: string }>(`select key::text as key from engine.process_definition where bpmn_process_id = 'grid-event'`))[0].key;
 }, 120_000);
 
 describe('the process monitor', () => {
@@ -143,7 +145,7 @@ describe('the process monitor', () => {
              (select count(*) from engine.incident)::int as incidents,
              (select count(*) from engine.record where value_type = 'PROCESS_INSTANCE' and intent = 'ELEMENT_COMPLETED' and element_id = 'grid-event')::int as completed`);
     expect(processes).toEqual([
-      { bpmnProcessId: 'grid-event', name: 'Grid event', version: 1, processDefinitionKey: run.definitionKey, running: counts!.running, incidents: 1, breached: 1, completed: counts!.completed },
+      { bpmnProcessId: 'grid-event', name: 'Grid event', version: 1, processDefinitionKey: run.definitionKey, running: counts.running, incidents: 1, breached: 1, completed: counts.completed },
     ]);
     // What the script left: three running (breached, failing, cancelled-to-be), two completed (closed, merged).
     expect(counts).toEqual({ running: 3, incidents: 1, completed: 2 });
@@ -221,7 +223,7 @@ describe('the process monitor', () => {
     const records = await sql<{ position: string }>('select position::text as position from engine.record where process_instance_key = $1 order by position', [run.breached.pik]);
     expect(running.history.map((r) => r.position)).toEqual(records.map((r) => r.position));
     expect(running.history).toContainEqual({ position: expect.any(String), at: expect.any(String), valueType: 'PROCESS_INSTANCE', intent: 'ELEMENT_ACTIVATED', elementId: 'Task_HandleInDepartment', elementType: 'USER_TASK' });
-    expect(running.startedAt).toBe((await sql<{ at: Date }>('select min(created_at) as at from engine.record where process_instance_key = $1', [run.breached.pik]))[0]!.at.toISOString());
+    expect(running.startedAt).toBe((await sql<{ at: Date }>('select min(created_at) as at from engine.record where process_instance_key = $1', [run.breached.pik]))[0].at.toISOString());
 
     // Ended: its variables are the record log's last word on each.
     const { processInstance: done } = await manager.request<{ processInstance: Instance }>(INSTANCE, { key: run.closed.pik });
@@ -241,22 +243,22 @@ describe('the process monitor', () => {
     const { incidents } = await manager.request<Incidents>(INCIDENTS, {});
     const [engineIncident] = await h.grid.te.incidents(run.failing.pik);
     expect(incidents.edges.map((edge) => edge.node)).toEqual([{
-      key: engineIncident!.key, processInstanceKey: run.failing.pik, bpmnProcessId: 'grid-event', elementId: 'Task_NotifyDepartment',
-      elementInstanceKey: engineIncident!.elementInstanceKey, jobKey: engineIncident!.jobKey, errorType: 'JOB_NO_RETRIES',
-      errorMessage: engineIncident!.errorMessage, createdAt: expect.any(String), event: { id: run.failing.id },
+      key: engineIncident.key, processInstanceKey: run.failing.pik, bpmnProcessId: 'grid-event', elementId: 'Task_NotifyDepartment',
+      elementInstanceKey: engineIncident.elementInstanceKey, jobKey: engineIncident.jobKey, errorType: 'JOB_NO_RETRIES',
+      errorMessage: engineIncident.errorMessage, createdAt: expect.any(String), event: { id: run.failing.id },
     }]);
-    expect(engineIncident!.errorMessage).toContain('department roads unavailable');
+    expect(engineIncident.errorMessage).toContain('department roads unavailable');
     expect((await manager.request<Incidents>(INCIDENTS, { pik: run.breached.pik })).incidents.edges).toEqual([]);
     const { processInstance } = await manager.request<{ processInstance: { incidents: { key: string; elementId: string }[] } }>(INSTANCE, { key: run.failing.pik });
-    expect(processInstance.incidents).toEqual([{ key: engineIncident!.key, elementId: 'Task_NotifyDepartment' }]);
+    expect(processInstance.incidents).toEqual([{ key: engineIncident.key, elementId: 'Task_NotifyDepartment' }]);
 
     run.roads.behaviour = answer(201, { ticket: 'R-1' });
-    expect(await manager.request(RETRY, { key: engineIncident!.key })).toEqual({ retryIncident: true });
+    expect(await manager.request(RETRY, { key: engineIncident.key })).toEqual({ retryIncident: true });
     await activeAt(run.failing.pik, 'Task_HandleInDepartment');
     expect(await h.grid.te.incidents(run.failing.pik)).toEqual([]);
     expect(run.roads.acted.size).toBe(1);
     expect((await manager.request<Incidents>(INCIDENTS, {})).incidents.edges).toEqual([]);
-    expect(await apiError(manager.request(RETRY, { key: engineIncident!.key }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await apiError(manager.request(RETRY, { key: engineIncident.key }))).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   test('cancelProcessInstance terminates the instance through the gateway', async () => {
@@ -355,11 +357,11 @@ describe('SLA breaches and KPIs', () => {
     const { slaBreaches } = await manager.request<Breaches>(BREACHES, {});
     const [event] = await sql<{ sla_due_at: Date; breached_at: Date }>('select sla_due_at, breached_at from public.grid_event where breached_at is not null');
     expect(slaBreaches.edges.map((edge) => edge.node)).toEqual([{
-      event: { id: run.breached.id }, breachedAt: event!.breached_at.toISOString(), slaDueAt: event!.sla_due_at.toISOString(), overdueSeconds: expect.any(Number),
+      event: { id: run.breached.id }, breachedAt: event.breached_at.toISOString(), slaDueAt: event.sla_due_at.toISOString(), overdueSeconds: expect.any(Number),
       open: true, departments: [{ code: 'urban_management' }], grid: { code: GRIDS[1] }, category: 'illegal_vending',
     }]);
-    const overdue = (Date.now() - event!.sla_due_at.getTime()) / 1000;
-    expect(Math.abs(slaBreaches.edges[0]!.node.overdueSeconds - overdue)).toBeLessThan(5);
+    const overdue = (Date.now() - event.sla_due_at.getTime()) / 1000;
+    expect(Math.abs(slaBreaches.edges[0].node.overdueSeconds - overdue)).toBeLessThan(5);
 
     const count = async (filter: Record<string, unknown>) => (await manager.request<Breaches>(BREACHES, { filter })).slaBreaches.edges.length;
     expect(await count({ department: 'urban_management', grid: GRIDS[1], category: 'illegal_vending', open: true, minOverdueHours: 0 })).toBe(1);
@@ -394,7 +396,7 @@ describe('SLA breaches and KPIs', () => {
     }
     const { stats: top } = await manager.request<StatsData>(STATS, { dimension: 'DEPARTMENT', first: 1 });
     expect(top.by).toHaveLength(1);
-    expect(top.by[0]!.key).toBe('urban_management');
+    expect(top.by[0].key).toBe('urban_management');
 
     // A filter narrows both the KPIs and the groups: by category, by lead department, by time.
     const { stats: vending } = await manager.request<StatsData>(STATS, { filter: { category: 'illegal_vending' }, dimension: 'CATEGORY' });

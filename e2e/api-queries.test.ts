@@ -4,6 +4,7 @@
  * (DataLoader), every error carries its stable code, and the depth and cost
  * limits hold.
  */
+import { createHash } from 'node:crypto';
 import { gql, GraphQLClient } from 'graphql-request';
 import type { QueryResultRow } from 'pg';
 import type { Queryable } from '../db/queryable';
@@ -130,7 +131,7 @@ describe('errors carry stable codes', () => {
   test('an event outside your scope is NOT_FOUND, the same as one that does not exist', async () => {
     const other = await h.as('citizen-000003');
     const { rows } = await h.grid.te.pool.query<{ id: string }>(`select id::text from public.grid_event where departments = array[$1] limit 1`, [DEPARTMENT]);
-    expect(await apiError(other.request('query E($id: ID!) { event(id: $id) { id } }', { id: rows[0]!.id }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await apiError(other.request('query E($id: ID!) { event(id: $id) { id } }', { id: rows[0].id }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await apiError(other.request('{ event(id: "999999999") { id } }'))).toMatchObject({ code: 'NOT_FOUND' });
   });
 
@@ -168,5 +169,35 @@ describe('limits', () => {
     expect(error.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(error.message).toMatch(/cost/);
     expect(statements).toHaveLength(0);
+  });
+});
+
+describe('automatic persisted queries', () => {
+  /** A POST as Apollo's APQ link sends it: the query's hash, and the query itself only when told it is unknown. */
+  async function post(token: string, body: object): Promise<{ data?: unknown; errors?: { extensions?: { code?: string } }[] }> {
+    const response = await fetch(h.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+  }
+
+  test('an unknown hash is PERSISTED_QUERY_NOT_FOUND, so the client sends the query, after which the hash alone is enough', async () => {
+    const token = await h.token(CLERK);
+    const query = `{ me { code } } # apq ${Date.now()}`;
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+
+    const unknown = await post(token, { extensions });
+    expect(unknown.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+
+    expect(await post(token, { query, extensions })).toEqual({ data: { me: { code: CLERK } } });
+    expect(await post(token, { extensions })).toEqual({ data: { me: { code: CLERK } } });
+  });
+
+  test('a hash that does not match the query sent with it is Apollo\'s BAD_REQUEST', async () => {
+    const token = await h.token(CLERK);
+    const answer = await post(token, { query: '{ me { code } }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_REQUEST']);
   });
 });

@@ -45,7 +45,7 @@ function interpolate(value: string, env: Readonly<Record<string, string>> = {}):
 
 /** Every `${…}` in the file names a default, so `docker compose up` needs no .env. */
 function substitutionsWithoutDefault(text: string): string[] {
-  return [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?\?[^}]*)?\}/g)].map((m) => m[1]!);
+  return [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?\?[^}]*)?\}/g)].map((m) => m[1]);
 }
 
 function environmentOf(service: Service): Record<string, string> {
@@ -55,7 +55,7 @@ function environmentOf(service: Service): Record<string, string> {
         const at = line.indexOf('=');
         return at < 0 ? [line, ''] : [line.slice(0, at), line.slice(at + 1)];
       })
-    : Object.entries(raw as Record<string, unknown>).map(([key, value]) => [key, value === null ? '' : String(value)]);
+    : Object.entries(raw as Record<string, unknown>).map(([key, value]) => [key, value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)]);
   return Object.fromEntries(entries.map(([key, value]) => [key, interpolate(value)]));
 }
 
@@ -76,17 +76,17 @@ const inProfile = (service: Service, profile: string): boolean => (service.profi
 
 describe('docker-compose.yml', () => {
   it('runs postgres and grid-dispatch by default, and Zeebe, Operate, Elasticsearch and the Camunda variant in profile camunda', () => {
-    const byDefault = Object.keys(services).filter((name) => services[name]!.profiles === undefined);
+    const byDefault = Object.keys(services).filter((name) => services[name].profiles === undefined);
     expect(byDefault.sort()).toEqual(['grid-dispatch', 'postgres']);
     for (const name of ['elasticsearch', 'zeebe', 'operate', 'grid-dispatch-camunda']) {
       expect(services[name]).toBeDefined();
-      expect(inProfile(services[name]!, 'camunda')).toBe(true);
+      expect(inProfile(services[name], 'camunda')).toBe(true);
     }
     expect(gridDispatchServices.map(([name]) => name).sort()).toEqual(['grid-dispatch', 'grid-dispatch-camunda']);
   });
 
   it('uses the agreed images', () => {
-    const image = (name: string): string => interpolate(services[name]!.image ?? '');
+    const image = (name: string): string => interpolate(services[name].image ?? '');
     expect(image('postgres')).toBe('postgres:18');
     expect(image('zeebe')).toMatch(/^camunda\/zeebe:8\.6\.\d+$/);
     expect(image('operate')).toMatch(/^camunda\/operate:8\.6\.\d+$/);
@@ -100,9 +100,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives postgres a health check and a volume, and starts the service only once it is healthy', () => {
-    expect(services.postgres!.healthcheck?.test).toBeDefined();
-    expect(services.postgres!.volumes?.some((volume) => volume.endsWith(':/var/lib/postgresql'))).toBe(true);
-    expect(dependenciesOf(services['grid-dispatch']!)).toEqual({ postgres: 'service_healthy' });
+    expect(services.postgres.healthcheck?.test).toBeDefined();
+    expect(services.postgres.volumes?.some((volume) => volume.endsWith(':/var/lib/postgresql'))).toBe(true);
+    expect(dependenciesOf(services['grid-dispatch'])).toEqual({ postgres: 'service_healthy' });
   });
 
   it('has every dependency and named volume defined, and nothing by default depends on a profile', () => {
@@ -110,10 +110,10 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const dependency of Object.keys(dependenciesOf(service))) {
         expect({ service: name, dependency, defined: services[dependency] !== undefined }).toEqual({ service: name, dependency, defined: true });
-        if (service.profiles === undefined) expect({ service: name, dependency, profiles: services[dependency]!.profiles }).toEqual({ service: name, dependency, profiles: undefined });
+        if (service.profiles === undefined) expect({ service: name, dependency, profiles: services[dependency].profiles }).toEqual({ service: name, dependency, profiles: undefined });
       }
       for (const volume of service.volumes ?? []) {
-        const source = volume.split(':')[0]!;
+        const source = volume.split(':')[0];
         if (!source.startsWith('.') && !source.startsWith('/')) expect(declared).toContain(source);
       }
     }
@@ -154,19 +154,19 @@ describe('docker-compose.yml', () => {
       it('points at the Zeebe service, with a database of its own', () => {
         const config = loadConfig(env, '/app');
         expect(config.zeebeAddress).toBe('zeebe:26500');
-        const other = loadConfig(environmentOf(services['grid-dispatch']!), '/app');
+        const other = loadConfig(environmentOf(services['grid-dispatch']), '/app');
         expect(new URL(config.databaseUrl!).pathname).not.toBe(new URL(other.databaseUrl!).pathname);
         expect(dependenciesOf(service)).toMatchObject({ zeebe: 'service_healthy', 'camunda-database': 'service_completed_successfully' });
-        expect(String(services['camunda-database']!.command)).toContain(new URL(config.databaseUrl!).pathname.slice(1));
+        expect(String(services['camunda-database'].command)).toContain(new URL(config.databaseUrl!).pathname.slice(1));
       });
     }
   });
 
   it('has Zeebe export to the Elasticsearch that Operate reads', () => {
-    const zeebe = environmentOf(services.zeebe!);
-    const operate = environmentOf(services.operate!);
+    const zeebe = environmentOf(services.zeebe);
+    const operate = environmentOf(services.operate);
     expect(zeebe.ZEEBE_BROKER_EXPORTERS_ELASTICSEARCH_CLASSNAME).toBe('io.camunda.zeebe.exporter.ElasticsearchExporter');
-    const exportedTo = zeebe.ZEEBE_BROKER_EXPORTERS_ELASTICSEARCH_ARGS_URL!;
+    const exportedTo = zeebe.ZEEBE_BROKER_EXPORTERS_ELASTICSEARCH_ARGS_URL;
     expect(new URL(exportedTo).hostname).toBe('elasticsearch');
     expect(operate.CAMUNDA_OPERATE_ZEEBEELASTICSEARCH_URL).toBe(exportedTo);
     expect(operate.CAMUNDA_OPERATE_ELASTICSEARCH_URL).toBe(exportedTo);
@@ -190,7 +190,7 @@ describe('Dockerfile', () => {
     instructions.filter((line) => /^ARG\s/i.test(line)).map((line) => line.replace(/^ARG\s+/i, '').split('=') as [string, string]),
   );
   const resolve = (value: string): string => value.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => args[(a ?? b)!] ?? '');
-  const from = instructions.filter((line) => /^FROM\s/i.test(line)).map((line) => resolve(line.split(/\s+/)[1]!));
+  const from = instructions.filter((line) => /^FROM\s/i.test(line)).map((line) => resolve(line.split(/\s+/)[1]));
   const last = (keyword: string): string | undefined => instructions.filter((line) => new RegExp(`^${keyword}\\s`, 'i').test(line)).pop();
 
   it('builds in stages on Node.js 24', () => {
@@ -219,7 +219,7 @@ describe('Dockerfile', () => {
   it('sets only variables the configuration reads (and NODE_ENV), listening on every interface', () => {
     const env: Record<string, string> = {};
     for (const line of instructions.filter((l) => /^ENV\s/i.test(l))) {
-      for (const [, key, value] of line.replace(/^ENV\s+/i, '').matchAll(/(\w+)=(\S+)/g)) env[key!] = value!;
+      for (const [, key, value] of line.replace(/^ENV\s+/i, '').matchAll(/(\w+)=(\S+)/g)) env[key] = value!;
     }
     const unknown = Object.keys(env).filter((key) => key !== 'NODE_ENV' && !(CONFIG_VARIABLES as readonly string[]).includes(key));
     expect(unknown).toEqual([]);

@@ -21,7 +21,7 @@ async function incidentOf(processInstanceKey: string) {
     const rows = await sdk.te.incidents(processInstanceKey);
     return rows.length > 0 ? rows : undefined;
   }, { what: 'an incident' });
-  return incident!;
+  return incident;
 }
 
 async function processRecords(processInstanceKey: string, intent: string) {
@@ -50,7 +50,7 @@ test('by default the child sees every variable of the caller, and the caller get
 
   expect(childJob.processInstanceKey).not.toBe(outcome.processInstanceKey);
   const [activated] = await processRecords(childJob.processInstanceKey, 'ELEMENT_ACTIVATED');
-  const { rows } = await sdk.te.pool.query(
+  const { rows } = await sdk.te.pool.query<{ key: string }>(
     `select key::text from engine.record where process_instance_key = $1 and element_id = 'call' and intent = 'ELEMENT_ACTIVATED'`,
     [outcome.processInstanceKey],
   );
@@ -96,8 +96,12 @@ test('the called process id may be FEEL, evaluated when the call activity activa
   await sdk.deploy(calledProcess('ca-child-water', 'ca-child-water'), 'child.bpmn');
   await sdk.deploy(callingProcess('ca-parent-feel', { calledProcessId: '="ca-child-" + department' }), 'parent.bpmn');
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'ca-parent-feel', variables: { department: 'water' }, requestTimeout: 20_000 });
-  await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('ca-child-water')).key, variables: {} });
-  await result;
+  const childJob = await sdk.nextJob('ca-child-water');
+  expect(childJob.bpmnProcessId).toBe('ca-child-water');
+  await sdk.zbc.completeJob({ jobKey: childJob.key, variables: { served: 'water' } });
+  const outcome = await result;
+  expect(outcome.bpmnProcessId).toBe('ca-parent-feel');
+  expect(outcome.variables).toEqual({ department: 'water', served: 'water' });
 });
 
 test("an error the child does not catch crosses to the call activity's boundary event; the child is terminated", async () => {
@@ -115,7 +119,15 @@ test("an error the child does not catch crosses to the call activity's boundary 
   const handle = await sdk.nextJob('ca-parent-error-handle');
   expect(handle.variables).toMatchObject({ reason: 'roads' });
   await sdk.zbc.completeJob({ jobKey: handle.key, variables: {} });
-  await result;
+  const outcome = await result;
+  // The caller ended on the boundary event's path with the error's variables, and nothing of the child's.
+  expect(outcome.variables).toEqual({ reason: 'roads' });
+  const { rows: ends } = await sdk.te.pool.query<{ element_id: string }>(
+    `select element_id from engine.record where process_instance_key = $1 and value_type = 'PROCESS_INSTANCE'
+        and intent = 'ELEMENT_COMPLETED' and value->>'bpmnElementType' = 'END_EVENT'`,
+    [outcome.processInstanceKey],
+  );
+  expect(ends.map((row) => row.element_id)).toEqual(['end-caught']);
   expect(await processRecords(childJob.processInstanceKey, 'ELEMENT_TERMINATED')).toHaveLength(1);
 });
 
@@ -184,7 +196,7 @@ test('a sequential multi-instance call activity carries on after an engine resta
   await sdk.te.restart();
   await sdk.zbc.completeJob({ jobKey: second.key, variables: { double: Number(second.variables.n) * 2 } });
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the caller to complete' });
-  const { rows } = await sdk.te.pool.query(
+  const { rows } = await sdk.te.pool.query<{ value: unknown }>(
     `select value->'value' as value from engine.record
       where process_instance_key = $1 and value_type = 'VARIABLE' and value->>'name' = 'doubled' order by position desc limit 1`,
     [processInstanceKey],

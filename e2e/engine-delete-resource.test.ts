@@ -24,7 +24,7 @@ function taskProcess(processId: string, type: string): string {
 
 async function deployProcess(processId: string, type: string): Promise<{ key: string; version: number }> {
   const result = await sdk.zbc.deployResource({ name: `${processId}.bpmn`, process: Buffer.from(taskProcess(processId, type)) });
-  const process = result.deployments[0]!.process!;
+  const process = result.deployments[0].process;
   return { key: process.processDefinitionKey, version: process.version };
 }
 
@@ -39,7 +39,7 @@ async function definitionRow(key: string): Promise<{ deleted: boolean; resources
 
 async function resourceCount(): Promise<number> {
   const { rows } = await sdk.te.pool.query<{ n: number }>('select count(*)::int as n from engine.deployment_resource');
-  return rows[0]!.n;
+  return rows[0].n;
 }
 
 test('deleting the latest version: its running instance goes on, new instances use the version before, versions are never reused', async () => {
@@ -113,8 +113,8 @@ test("the timer start events move to the version that becomes the latest", async
     eventProcess('del-timer', [timerStart('tick', 'timeCycle', 'R/PT1H'), serviceTask('task', type), end()], ['tick->task', 'task->end']);
   const first = await sdk.zbc.deployResource({ name: 'timer.bpmn', process: Buffer.from(timed('del-timer-v1')) });
   const second = await sdk.zbc.deployResource({ name: 'timer.bpmn', process: Buffer.from(timed('del-timer-v2')) });
-  const v1 = first.deployments[0]!.process!.processDefinitionKey;
-  const v2 = second.deployments[0]!.process!.processDefinitionKey;
+  const v1 = first.deployments[0].process.processDefinitionKey;
+  const v2 = second.deployments[0].process.processDefinitionKey;
   const startTimers = async () => {
     const { rows } = await sdk.te.pool.query<{ key: string }>(
       `select process_definition_key::text as key from engine.timer where element_instance_key = -1 and target_element_id = 'tick'

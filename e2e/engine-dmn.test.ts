@@ -49,7 +49,7 @@ async function incidentsOf(processInstanceKey: string) {
 describe('deploy', () => {
   test('a .dmn deploys its decision requirements and decisions; identical content keeps the versions', async () => {
     const first = await deployDecision('route-event.dmn', ROUTE_EVENT_DMN);
-    const decision = first.deployments.find((d) => 'decision' in d && d.decision)!.decision!;
+    const decision = first.deployments.find((d) => 'decision' in d && d.decision)!.decision;
     const requirements = (first.deployments.find((d) => 'decisionRequirements' in d && d.decisionRequirements) as unknown as {
       decisionRequirements: Record<string, unknown>;
     }).decisionRequirements;
@@ -77,7 +77,7 @@ describe('deploy', () => {
     const versions = (result: typeof v1) => result.deployments.flatMap((d) => ('decision' in d && d.decision ? [[d.decision.dmnDecisionId, d.decision.version]] : []));
     expect(versions(v1)).toEqual([['versions-a', 1], ['versions-b', 1]]);
     expect(versions(v2)).toEqual([['versions-a', 2], ['versions-b', 2]]);
-    const latest = await sdk.zbc.evaluateDecision({ decisionId: 'versions-a', variables: {} } as never);
+    const latest = await sdk.zbc.evaluateDecision({ decisionId: 'versions-a', variables: {} });
     expect(JSON.parse(latest.decisionOutput)).toBe(10);
   });
 
@@ -113,14 +113,14 @@ describe('deploy', () => {
 describe('EvaluateDecision', () => {
   test.each(ROUTE_EVENT_CASES)('route-event: $category, severity $severity, from $source', async ({ category, severity, source, expected }) => {
     await deployDecision('route-event.dmn', ROUTE_EVENT_DMN);
-    const result = await sdk.zbc.evaluateDecision({ decisionId: 'route-event', variables: { category, severity, source } } as never);
+    const result = await sdk.zbc.evaluateDecision({ decisionId: 'route-event', variables: { category, severity, source } });
     expect(result.failureMessage).toBe('');
     expect(JSON.parse(result.decisionOutput)).toEqual(expected);
   });
 
   test('by key: the answer carries the evaluated inputs and the matched rule with its outputs', async () => {
     const deployed = await deployDecision('route-event.dmn', ROUTE_EVENT_DMN);
-    const decision = deployed.deployments.find((d) => 'decision' in d && d.decision)!.decision!;
+    const decision = deployed.deployments.find((d) => 'decision' in d && d.decision)!.decision;
     const result = await sdk.zbc.evaluateDecision({ decisionKey: decision.decisionKey, variables: { category: 'dispute', severity: 1, source: 'grid-worker' } });
     expect(result).toMatchObject({
       decisionKey: decision.decisionKey,
@@ -133,12 +133,12 @@ describe('EvaluateDecision', () => {
     expect((result as unknown as { decisionInstanceKey: string }).decisionInstanceKey).toMatch(/^\d+$/);
     const [evaluated] = result.evaluatedDecisions;
     expect(evaluated).toMatchObject({ decisionId: 'route-event', decisionType: 'DECISION_TABLE', decisionKey: decision.decisionKey });
-    expect(evaluated!.evaluatedInputs).toEqual([
+    expect(evaluated.evaluatedInputs).toEqual([
       { inputId: 'input-category', inputName: 'Category', inputValue: '"dispute"' },
       { inputId: 'input-severity', inputName: 'Severity (1-5)', inputValue: '1' },
       { inputId: 'input-source', inputName: 'Source', inputValue: '"grid-worker"' },
     ]);
-    expect(evaluated!.matchedRules).toEqual([
+    expect(evaluated.matchedRules).toEqual([
       {
         ruleId: 'rule-dispute-minor',
         ruleIndex: 3,
@@ -161,9 +161,9 @@ describe('EvaluateDecision', () => {
         literalDecision({ id: 'requiredScore', expression: 'base * 3' }),
       ),
     );
-    const result = await sdk.zbc.evaluateDecision({ decisionId: 'required-route', variables: { base: 2 } } as never);
+    const result = await sdk.zbc.evaluateDecision({ decisionId: 'required-route', variables: { base: 2 } });
     expect(JSON.parse(result.decisionOutput)).toBe('manual');
-    expect(result.evaluatedDecisions.map((d) => [d.decisionId, d.decisionType, JSON.parse(d.decisionOutput)])).toEqual([
+    expect(result.evaluatedDecisions.map((d) => [d.decisionId, d.decisionType, JSON.parse(d.decisionOutput) as unknown])).toEqual([
       ['requiredScore', 'LITERAL_EXPRESSION', 6],
       ['required-route', 'DECISION_TABLE', 'manual'],
     ]);
@@ -171,14 +171,14 @@ describe('EvaluateDecision', () => {
 
   test('a failing evaluation is an answer with the failed decision and the reason', async () => {
     await deployDecision('unique.dmn', dmn('unique-drg', tableDecision({ id: 'unique', inputs: ['x'], outputs: ['o'], rules: [['> 0', '1'], ['> 5', '2']] })));
-    const result = await sdk.zbc.evaluateDecision({ decisionId: 'unique', variables: { x: 7 } } as never);
+    const result = await sdk.zbc.evaluateDecision({ decisionId: 'unique', variables: { x: 7 } });
     expect(result.failedDecisionId).toBe('unique');
     expect(result.failureMessage).toContain("hit policy UNIQUE allows at most one matching rule, but 2 matched: 'unique-rule1', 'unique-rule2'");
     expect(JSON.parse(result.decisionOutput)).toBeNull();
   });
 
   test('an unknown decision is NOT_FOUND; neither id nor key is INVALID_ARGUMENT', async () => {
-    const unknown = await failure(sdk.zbc.evaluateDecision({ decisionId: 'no-such-decision', variables: {} } as never));
+    const unknown = await failure(sdk.zbc.evaluateDecision({ decisionId: 'no-such-decision', variables: {} }));
     expect(unknown.code).toBe(status.NOT_FOUND);
     expect(unknown.details).toContain("no decision found for id 'no-such-decision'");
     const unknownKey = await failure(sdk.zbc.evaluateDecision({ decisionKey: '2251799813000001', variables: {} }));
@@ -220,13 +220,13 @@ describe('business rule tasks', () => {
 
     const [incident] = await incidentsOf(processInstanceKey);
     expect(incident).toMatchObject({ errorType: 'DECISION_EVALUATION_ERROR', jobKey: null });
-    expect(incident!.errorMessage).toContain("Expected to evaluate decision 'limits', but failed to evaluate decision 'limits': hit policy UNIQUE");
+    expect(incident.errorMessage).toContain("Expected to evaluate decision 'limits', but failed to evaluate decision 'limits': hit policy UNIQUE");
 
     await sdk.zbc.setVariables({ elementInstanceKey: processInstanceKey, variables: { amount: 50 }, local: false });
-    await sdk.zbc.resolveIncident({ incidentKey: incident!.key });
+    await sdk.zbc.resolveIncident({ incidentKey: incident.key });
     await sdk.untilCompleted(processInstanceKey);
     expect(await sdk.te.incidents(processInstanceKey)).toEqual([]);
-    const { rows } = await sdk.te.pool.query(
+    const { rows } = await sdk.te.pool.query<{ intent: string }>(
       `select intent from engine.record where process_instance_key = $1 and value_type = 'DECISION_EVALUATION' order by position`,
       [processInstanceKey],
     );
@@ -240,14 +240,14 @@ describe('business rule tasks', () => {
     expect(incident).toMatchObject({ errorType: 'CALLED_DECISION_ERROR', errorMessage: "Expected to evaluate decision 'later-answer', but no decision found for id 'later-answer'" });
 
     await deployDecision('later.dmn', dmn('later-drg', literalDecision({ id: 'later-answer', expression: '42' })));
-    await sdk.zbc.resolveIncident({ incidentKey: incident!.key });
+    await sdk.zbc.resolveIncident({ incidentKey: incident.key });
     await sdk.untilCompleted(processInstanceKey);
   });
 });
 
 test('deployed decisions survive a restart', async () => {
   const deployed = await deployDecision('restart.dmn', dmn('restart-drg', literalDecision({ id: 'restart-sum', expression: 'a + b' })));
-  const decision = deployed.deployments.find((d) => 'decision' in d && d.decision)!.decision!;
+  const decision = deployed.deployments.find((d) => 'decision' in d && d.decision)!.decision;
   await sdk.te.restart();
   const result = await sdk.zbc.evaluateDecision({ decisionKey: decision.decisionKey, variables: { a: 1, b: 2 } });
   expect(JSON.parse(result.decisionOutput)).toBe(3);

@@ -9,7 +9,7 @@
  * Escalations cross from a called process to its call activity.
  */
 import { eventually } from '../test-support/engine';
-import { completions, instancesOf, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
+import { completions, instancesOf, isTerminated, records, tableCount, variableValue } from './fixtures/event-records';
 import { useSdkEngine } from './fixtures/sdk-engine';
 import {
   boundary,
@@ -165,10 +165,10 @@ describe('signal events', () => {
       const keys = await instancesOf(sdk.te, 'sig-start');
       return keys.length > 0 ? keys : undefined;
     }, { what: 'an instance' });
-    await sdk.untilCompleted(key!);
-    expect(await variableValue(sdk.te, key!, 'district')).toBe('east');
+    await sdk.untilCompleted(key);
+    expect(await variableValue(sdk.te, key, 'district')).toBe('east');
     const [broadcast] = await records(sdk.te, { valueType: 'SIGNAL', intent: 'BROADCASTED' });
-    expect(broadcast!.key).toBe(answer.key);
+    expect(broadcast.key).toBe(answer.key);
   });
 
   test('only the latest version of a process starts at its signal start event', async () => {
@@ -179,8 +179,8 @@ describe('signal events', () => {
       const keys = await instancesOf(sdk.te, 'sig-versions');
       return keys.length > 0 ? keys : undefined;
     }, { what: 'an instance' });
-    await sdk.untilCompleted(key!);
-    expect(await completions(sdk.te, key!, 'end-v2')).toBe(1);
+    await sdk.untilCompleted(key);
+    expect(await completions(sdk.te, key, 'end-v2')).toBe(1);
     expect(await instancesOf(sdk.te, 'sig-versions')).toHaveLength(1);
   });
 
@@ -284,7 +284,6 @@ describe('signal events', () => {
     const key = await sdk.create('sig-restart');
     await waitingAt(key, 'wait');
     await sdk.te.restart();
-    await sleep(100);
     await sdk.zbc.broadcastSignal({ signalName: 'sig-after-restart' });
     await sdk.untilCompleted(key);
   });

@@ -7,7 +7,7 @@
  * after the restart.
  */
 import { eventually } from '../test-support/engine';
-import { completions, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
+import { completions, isTerminated, records, tableCount, variableValue } from './fixtures/event-records';
 import { useSdkEngine } from './fixtures/sdk-engine';
 import {
   boundary,
@@ -47,8 +47,8 @@ describe('timer start events', () => {
     expect(await records(sdk.te, { valueType: 'JOB', intent: 'CANCELED', processInstanceKey: key })).toHaveLength(1);
     expect(await tableCount(sdk.te, 'timer', key)).toBe(0);
     const [activating] = await records(sdk.te, { valueType: 'PROCESS_INSTANCE', intent: 'ELEMENT_ACTIVATING', processInstanceKey: key, elementId: 'late' });
-    expect(activating!.value['bpmnElementType']).toBe('EVENT_SUB_PROCESS');
-    expect(activating!.value['flowScopeKey']).toBe(Number(key));
+    expect(activating.value['bpmnElementType']).toBe('EVENT_SUB_PROCESS');
+    expect(activating.value['flowScopeKey']).toBe(Number(key));
   });
 
   test('non-interrupting cycle: runs beside the process each time; the process completes when its work is done', async () => {
@@ -61,7 +61,8 @@ describe('timer start events', () => {
     );
     const key = await sdk.create('esp-timer-cycle');
     await eventually(async () => ((await completions(sdk.te, key, 'remind')) === 2 ? true : undefined), { what: 'two reminders' });
-    await sleep(400);
+    // R2 is used up: no timer is left to open a third.
+    await eventually(async () => ((await tableCount(sdk.te, 'timer', key)) === 0 ? true : undefined), { what: 'the cycle to be used up' });
     expect(await completions(sdk.te, key, 'remind')).toBe(2);
     expect(await sdk.processCompleted(key)).toBe(false);
     await sdk.zbc.completeJob({ jobKey: (await sdk.nextJob('esp-cycle-work')).key, variables: {} });
@@ -84,7 +85,7 @@ describe('timer start events', () => {
     const key = await sdk.create('esp-timer-sub');
     const inner = await sdk.nextJob('esp-sub-inner');
     const [created] = await records(sdk.te, { valueType: 'TIMER', intent: 'CREATED', processInstanceKey: key });
-    expect(created!.elementId).toBe('sub-late-start');
+    expect(created.elementId).toBe('sub-late-start');
     expect(await tableCount(sdk.te, 'timer', key)).toBe(1);
     await sdk.zbc.completeJob({ jobKey: inner.key, variables: {} });
     await sdk.untilCompleted(key);
@@ -152,7 +153,8 @@ describe('message start events', () => {
     const notify = await sdk.nextJob('esp-non-notify');
     expect(notify.variables).toMatchObject({ note: 'call back' });
     await sdk.zbc.completeJob({ jobKey: work.key, variables: {} });
-    await sleep(300);
+    // The process's own path has ended; the instance waits for its event subprocess.
+    await eventually(async () => ((await completions(sdk.te, key, 'end')) === 1 ? true : undefined), { what: 'the main path to end' });
     expect(await sdk.processCompleted(key)).toBe(false);
     await sdk.zbc.completeJob({ jobKey: notify.key, variables: {} });
     await sdk.untilCompleted(key);
@@ -178,7 +180,7 @@ describe('error start events', () => {
     expect(await completions(sdk.te, key, 'f-end')).toBe(1);
     expect(await variableValue(sdk.te, key, 'department')).toBe('water');
     const [created] = await records(sdk.te, { valueType: 'ERROR', intent: 'CREATED', processInstanceKey: key });
-    expect(created!.value).toMatchObject({ errorCode: 'NOT_OURS', catchElementId: 'failed-start' });
+    expect(created.value).toMatchObject({ errorCode: 'NOT_OURS', catchElementId: 'failed-start' });
     expect(await sdk.te.incidents(key)).toHaveLength(0);
   });
 
@@ -224,6 +226,6 @@ describe('error start events', () => {
       const found = await sdk.te.incidents(key);
       return found.length > 0 ? found : undefined;
     }, { what: 'an incident' });
-    expect(incident!.errorType).toBe('UNHANDLED_ERROR_EVENT');
+    expect(incident.errorType).toBe('UNHANDLED_ERROR_EVENT');
   });
 });

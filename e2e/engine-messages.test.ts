@@ -21,7 +21,7 @@ import {
   timerCatch,
   type MessageSpec,
 } from './fixtures/event-models';
-import { completions, instancesOf, isCompleted, isTerminated, records, sleep, tableCount, variableValue } from './fixtures/event-records';
+import { completions, instancesOf, isCompleted, isTerminated, records, tableCount, variableValue } from './fixtures/event-records';
 import { failure } from './fixtures/sdk';
 import { useSdkEngine } from './fixtures/sdk-engine';
 
@@ -86,7 +86,7 @@ test('receive task: waits for its message', async () => {
     ]),
   );
   const key = await sdk.create('msg-receive', { parcel: 'p-9' });
-  await sleep(100);
+  await eventually(async () => ((await tableCount(sdk.te, 'message_subscription', key)) === 1 ? true : undefined), { what: 'the receive task to subscribe' });
   expect(await isCompleted(sdk.te, key, 'msg-receive')).toBe(false);
   await sdk.zbc.publishMessage({ name: 'delivered', correlationKey: 'p-9', variables: { signedBy: 'li' } });
   await completes(key, 'msg-receive');
@@ -119,12 +119,13 @@ describe('buffering', () => {
     await sdk.zbc.publishMessage({ name: 'short', correlationKey: 'o-t', variables: {} });
     await sdk.zbc.publishMessage({ name: 'short', correlationKey: 'o-t', timeToLive: 300, variables: {} });
     expect(await tableCount(sdk.te, 'message')).toBeGreaterThan(0);
-    await sleep(700);
+    const expiredShort = async () => (await records(sdk.te, { valueType: 'MESSAGE', intent: 'EXPIRED' })).filter((r) => r.value['name'] === 'short');
+    await eventually(async () => ((await expiredShort()).length === 2 ? true : undefined), { what: 'both messages to expire' });
     const key = await sdk.create('msg-ttl', { orderId: 'o-t' });
-    await sleep(300);
+    // Subscribed and still waiting: nothing buffered was there to correlate.
+    await eventually(async () => ((await tableCount(sdk.te, 'message_subscription', key)) === 1 ? true : undefined), { what: 'the catch event to subscribe' });
     expect(await isCompleted(sdk.te, key, 'msg-ttl')).toBe(false);
-    const expired = await records(sdk.te, { valueType: 'MESSAGE', intent: 'EXPIRED' });
-    expect(expired.filter((r) => r.value['name'] === 'short')).toHaveLength(2);
+    expect(await expiredShort()).toHaveLength(2);
     await sdk.zbc.cancelProcessInstance(key);
   });
 
@@ -174,7 +175,7 @@ describe('message boundary events', () => {
     await eventually(async () => ((await completions(sdk.te, key, 'after-message')) === 2 ? true : undefined), { what: 'two boundary paths' });
     expect(await isTerminated(sdk.te, key, 'work')).toBe(false);
     const [job] = await sdk.zbc.activateJobs({ type: 'msg-boundary-non-work', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-    await sdk.zbc.completeJob({ jobKey: job!.key, variables: {} });
+    await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
     await completes(key, 'msg-boundary-non');
     expect(await tableCount(sdk.te, 'message_subscription', key)).toBe(0);
   });
@@ -201,8 +202,8 @@ describe('message start events', () => {
       const found = await instancesOf(sdk.te, 'msg-start');
       return found.length === 2 ? found : undefined;
     }, { what: 'two instances' });
-    expect(await variableValue(sdk.te, instances[0]!, 'eventId')).toBe('e-1');
-    expect(await variableValue(sdk.te, instances[1]!, 'eventId')).toBe('e-2');
+    expect(await variableValue(sdk.te, instances[0], 'eventId')).toBe('e-1');
+    expect(await variableValue(sdk.te, instances[1], 'eventId')).toBe('e-2');
   });
 
   test('no second instance for a correlation key while the one it started is active; a buffered one starts the next', async () => {
@@ -211,14 +212,13 @@ describe('message start events', () => {
     await sdk.zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', variables: { eventId: 'h-dropped' } });
     await sdk.zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-1', timeToLive: 30_000, variables: { eventId: 'h-3' } });
     await sdk.zbc.publishMessage({ name: 'hotline-call', correlationKey: 'caller-2', variables: { eventId: 'h-2' } });
-    await sleep(200);
+    await eventually(async () => ((await instancesOf(sdk.te, 'msg-start-unique')).length >= 2 ? true : undefined), { what: 'two instances' });
     const instances = await instancesOf(sdk.te, 'msg-start-unique');
     expect(instances).toHaveLength(2);
     await sdk.zbc.publishMessage({ name: 'hotline-call-closed', correlationKey: 'h-1', variables: {} });
-    await completes(instances[0]!, 'msg-start-unique');
+    await completes(instances[0], 'msg-start-unique');
     const third = await eventually(async () => (await instancesOf(sdk.te, 'msg-start-unique'))[2], { what: 'a third instance' });
     expect(await variableValue(sdk.te, third, 'eventId')).toBe('h-3');
-    await sleep(200);
     expect(await instancesOf(sdk.te, 'msg-start-unique')).toHaveLength(3);
   });
 });

@@ -129,7 +129,7 @@ test('moving a token: terminate the waiting task, activate the next one with var
     [processInstanceKey],
   );
   expect(modified).toHaveLength(1);
-  expect(modified[0]!.value).toMatchObject({
+  expect(modified[0].value).toMatchObject({
     processInstanceKey: Number(processInstanceKey),
     activateInstructions: [{ elementId: 'b', ancestorScopeKey: Number(processInstanceKey) }],
     terminateInstructions: [{ elementInstanceKey: Number(a.elementInstanceKey) }],
@@ -218,9 +218,9 @@ test('with several instances of the flow scope the ancestor must be chosen, and 
   expect(ambiguous.details).toContain("flow scope with more than one active instance: 'sub'");
   expect(await snapshot(processInstanceKey)).toEqual(before);
 
-  await sdk.zbc.modifyProcessInstance({ processInstanceKey, activateInstructions: [activate('c', { ancestorElementInstanceKey: subs[1]!.key })] });
+  await sdk.zbc.modifyProcessInstance({ processInstanceKey, activateInstructions: [activate('c', { ancestorElementInstanceKey: subs[1].key })] });
   await eventually(async () => {
-    const inSecond = (await instances(processInstanceKey)).filter((row) => row.elementId === 'c' && row.flowScopeKey === subs[1]!.key);
+    const inSecond = (await instances(processInstanceKey)).filter((row) => row.elementId === 'c' && row.flowScopeKey === subs[1].key);
     return inSecond.length === 2 ? true : undefined;
   }, { what: 'a second c in the chosen subprocess' });
 });

@@ -95,8 +95,8 @@ test('sequential: one instance after another, each seeing the items in turn', as
   for (let round = 1; round <= 3; round++) {
     const [job] = await jobs('mi-sequential', 1);
     await noJobs('mi-sequential');
-    seen.push([job!.variables.loopCounter, job!.variables.reviewer]);
-    await sdk.zbc.completeJob({ jobKey: job!.key, variables: { verdict: round === 2 ? 'reject' : 'approve' } });
+    seen.push([job.variables.loopCounter, job.variables.reviewer]);
+    await sdk.zbc.completeJob({ jobKey: job.key, variables: { verdict: round === 2 ? 'reject' : 'approve' } });
   }
   expect(seen).toEqual([
     [1, 'ann'],
@@ -119,11 +119,11 @@ test('a completion condition ends the body early: the other instances are termin
   );
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'mi-condition', variables: {}, requestTimeout: 20_000 });
   const all = (await jobs('mi-condition', 4)).sort(byLoopCounter);
-  await sdk.zbc.completeJob({ jobKey: all[2]!.key, variables: { answer: 'c' } });
-  await sdk.zbc.completeJob({ jobKey: all[0]!.key, variables: { answer: 'a' } });
+  await sdk.zbc.completeJob({ jobKey: all[2].key, variables: { answer: 'c' } });
+  await sdk.zbc.completeJob({ jobKey: all[0].key, variables: { answer: 'a' } });
   const outcome = await result;
   expect(outcome.variables.answers).toEqual(['a', null, 'c', null]);
-  const { rows } = await sdk.te.pool.query(
+  const { rows } = await sdk.te.pool.query<{ n: number }>(
     `select count(*)::int as n from engine.record where process_instance_key = $1 and value_type = 'JOB' and intent = 'CANCELED'`,
     [outcome.processInstanceKey],
   );
@@ -142,10 +142,10 @@ test('a completion condition can read the instance that just completed', async (
   );
   const result = sdk.zbc.createProcessInstanceWithResult({ bpmnProcessId: 'mi-first-yes', variables: { accepted: false }, requestTimeout: 20_000 });
   const [first] = await jobs('mi-first-yes', 1);
-  await sdk.zbc.completeJob({ jobKey: first!.key, variables: { accepted: false } });
+  await sdk.zbc.completeJob({ jobKey: first.key, variables: { accepted: false } });
   const [second] = await jobs('mi-first-yes', 1);
-  expect(second!.variables.loopCounter).toBe(2);
-  await sdk.zbc.completeJob({ jobKey: second!.key, variables: { accepted: true } });
+  expect(second.variables.loopCounter).toBe(2);
+  await sdk.zbc.completeJob({ jobKey: second.key, variables: { accepted: true } });
   expect((await result).variables.accepted).toBe(true);
   await noJobs('mi-first-yes');
 });
@@ -176,8 +176,8 @@ test('an input collection that is not a list raises EXTRACT_VALUE_ERROR; fixed a
   await sdk.zbc.setVariables({ elementInstanceKey: processInstanceKey, variables: { items: ['water'] }, local: false });
   await sdk.zbc.resolveIncident({ incidentKey: incident.key });
   const [job] = await jobs('mi-not-list', 1);
-  expect(job!.variables.item).toBe('water');
-  await sdk.zbc.completeJob({ jobKey: job!.key, variables: {} });
+  expect(job.variables.item).toBe('water');
+  await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
 });
 
@@ -208,9 +208,9 @@ test("an error thrown in one instance is caught by the activity's boundary event
   );
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'mi-error', variables: {} });
   const all = await jobs('mi-error', 3);
-  await sdk.zbc.throwError({ jobKey: all[1]!.key, errorCode: 'NOT_OURS', errorMessage: 'wrong department' });
+  await sdk.zbc.throwError({ jobKey: all[1].key, errorCode: 'NOT_OURS', errorMessage: 'wrong department' });
   const [handle] = await jobs('mi-error-handle', 1);
-  await sdk.zbc.completeJob({ jobKey: handle!.key, variables: {} });
+  await sdk.zbc.completeJob({ jobKey: handle.key, variables: {} });
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the instance to complete' });
   const { rows } = await sdk.te.pool.query(
     `select value->>'bpmnElementType' as type, count(*)::int as n from engine.record
@@ -234,7 +234,7 @@ test('a timer boundary event belongs to the body: one timer, and when it fires e
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'mi-timer', variables: {} });
   await jobs('mi-timer', 2);
   await eventually(async () => ((await sdk.processCompleted(processInstanceKey)) ? true : undefined), { what: 'the timer path to end the instance' });
-  const { rows } = await sdk.te.pool.query(
+  const { rows } = await sdk.te.pool.query<{ timers: number }>(
     `select count(*)::int as timers from engine.record where process_instance_key = $1 and value_type = 'TIMER' and intent = 'CREATED'`,
     [processInstanceKey],
   );

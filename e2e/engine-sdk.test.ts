@@ -254,11 +254,21 @@ test('a job yielded back (its worker went away) is activatable at once, retries 
 test('updateJobTimeout moves the deadline: the job is not handed out again when the first timeout passes', async () => {
   await sdk.deploy(sequenceProcess('sdk-extend', [{ id: 'long', type: 'sdk-extend' }]));
   await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-extend', variables: {} });
-  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-extend', worker: 'slow', maxJobsToActivate: 1, timeout: 300, requestTimeout: 5_000 });
+  // The first deadline is long enough for the update to land before it even on a busy machine.
+  const firstTimeout = 3_000;
+  const [job] = await sdk.zbc.activateJobs({ type: 'sdk-extend', worker: 'slow', maxJobsToActivate: 1, timeout: firstTimeout, requestTimeout: 5_000 });
+  const firstDeadline = Number(job.deadline);
   await sdk.zbc.updateJobTimeout({ jobKey: job.key, timeout: 60_000 });
-  // Long enough for the original 300 ms deadline to pass several times over.
-  const meanwhile = await sdk.zbc.activateJobs({ type: 'sdk-extend', worker: 'other', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 1_500 });
+  // A long poll that outlasts the first deadline: the job would come back to it if the update had not moved it.
+  const meanwhile = await sdk.zbc.activateJobs({
+    type: 'sdk-extend',
+    worker: 'other',
+    maxJobsToActivate: 1,
+    timeout: 30_000,
+    requestTimeout: Math.max(0, firstDeadline - Date.now()) + 1_000,
+  });
   expect(meanwhile).toEqual([]);
+  expect(Date.now()).toBeGreaterThan(firstDeadline);
   await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
 });
 

@@ -69,7 +69,7 @@ test('create an instance, and one whose result is awaited', async () => {
   expect(created).toMatchObject({ bpmnProcessId: 'zbn-order', version: 1 });
   expect(created.processInstanceKey).toMatch(/^\d+$/);
 
-  track(zbc.createWorker({ taskType: 'zbn-pack', taskHandler: (job) => job.complete({ packed: job.variables.orderId }) }));
+  track(zbc.createWorker({ taskType: 'zbn-pack', taskHandler: (job) => job.complete({ packed: (job.variables as { orderId: string }).orderId }) }));
   const result = await zbc.createProcessInstanceWithResult({
     bpmnProcessId: 'zbn-order',
     variables: { orderId: 'o-2' },

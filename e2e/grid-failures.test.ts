@@ -118,13 +118,13 @@ test('a department system that stays down raises an incident; fixed and retried,
     return incidents.length > 0 ? incidents : undefined;
   }, { what: 'an incident', timeoutMs: 20_000 });
   expect(incident).toMatchObject({ errorType: 'JOB_NO_RETRIES' });
-  expect(incident!.errorMessage).toContain('department roads unavailable');
+  expect(incident.errorMessage).toContain('department roads unavailable');
   expect(roads.keys).toHaveLength(5);
   expect(new Set(roads.keys).size).toBe(1);
 
   roads.behaviour = answer(201, { ticket: 'R-1' });
-  await grid.zbc.updateJobRetries({ jobKey: incident!.jobKey!, retries: 1 });
-  await grid.zbc.resolveIncident({ incidentKey: incident!.key });
+  await grid.zbc.updateJobRetries({ jobKey: incident.jobKey!, retries: 1 });
+  await grid.zbc.resolveIncident({ incidentKey: incident.key });
   const task = await grid.next(pik, USER_TASK, 'Task_HandleInDepartment');
   expect(roads.acted.size).toBe(1);
   expect(await grid.te.incidents(pik)).toEqual([]);

@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { json as readJson } from 'node:stream/consumers';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -149,14 +150,17 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
     config,
     async department(code, behaviour = answer(201, { ticket: `${code}-1` })) {
       const fake: FakeDepartment = { code, url: '', keys: [], bodies: [], acted: new Set(), behaviour };
-      const server = createServer(async (request, response) => {
-        const chunks: Buffer[] = [];
-        for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
-        const key = String(request.headers['idempotency-key']);
-        fake.keys.push(key);
-        fake.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-        fake.behaviour(request, response);
-        if (response.statusCode >= 200 && response.statusCode < 300) fake.acted.add(key);
+      const server = createServer((request, response) => {
+        readJson(request)
+          .then((body) => {
+            const key = String(request.headers['idempotency-key']);
+            fake.keys.push(key);
+            fake.bodies.push(body as Record<string, unknown>);
+            fake.behaviour(request, response);
+            if (response.statusCode >= 200 && response.statusCode < 300) fake.acted.add(key);
+          })
+          // A request the fake cannot read fails the call that sent it, not the test process.
+          .catch(() => response.destroy());
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       servers.push(server);

@@ -33,7 +33,7 @@ async function expectStatus(eventId: number, status: string) {
 }
 
 async function feedbackRows(eventId: number) {
-  const { rows } = await grid.te.pool.query(`select satisfied, score, comment, citizen_id is not null as by_reporter from public.feedback where event_id = $1 order by id`, [eventId]);
+  const { rows } = await grid.te.pool.query<{ satisfied: boolean; score: number; comment: string | null; by_reporter: boolean }>(`select satisfied, score, comment, citizen_id is not null as by_reporter from public.feedback where event_id = $1 order by id`, [eventId]);
   return rows;
 }
 

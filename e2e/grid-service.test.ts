@@ -95,7 +95,7 @@ test("on a seeded city, an event started on the gateway is collected, routed and
          returning id)
        insert into public.grid_event_transition (event_id, to_status) select id, 'REPORTED' from e returning event_id as id`,
     );
-    eventId = Number(rows[0]!.id);
+    eventId = Number(rows[0].id);
   } finally {
     await client.end();
   }

@@ -130,19 +130,19 @@ test('an incident raises the open-incidents gauge and resolving it lowers it', a
   const before = await open();
 
   const [job] = await zbc.activateJobs({ type, worker: 'metrics', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-  await zbc.failJob({ jobKey: job!.key, retries: 0, errorMessage: 'department API is down', retryBackOff: 0 });
+  await zbc.failJob({ jobKey: job.key, retries: 0, errorMessage: 'department API is down', retryBackOff: 0 });
   expect(await open()).toBe(before + 1);
   const created = await scrape();
   expect(sampleValue(created, 'grid_dispatch_engine_incidents_created_total', { error_type: 'JOB_NO_RETRIES' })).toBeGreaterThanOrEqual(1);
 
   const [incident] = await te.incidents(processInstanceKey);
-  await zbc.updateJobRetries({ jobKey: job!.key, retries: 1 });
-  await zbc.resolveIncident({ incidentKey: incident!.key });
+  await zbc.updateJobRetries({ jobKey: job.key, retries: 1 });
+  await zbc.resolveIncident({ incidentKey: incident.key });
   expect(await open()).toBe(before);
   expect(sampleValue(await scrape(), 'grid_dispatch_engine_incidents_resolved_total', { error_type: 'JOB_NO_RETRIES' })).toBeGreaterThanOrEqual(1);
 
   const [again] = await zbc.activateJobs({ type, worker: 'metrics', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-  await zbc.completeJob({ jobKey: again!.key, variables: {} });
+  await zbc.completeJob({ jobKey: again.key, variables: {} });
 });
 
 test('the open-incidents gauge starts from the incidents the engine loads', async () => {
@@ -153,13 +153,13 @@ test('the open-incidents gauge starts from the incidents the engine loads', asyn
   });
   await zbc.createProcessInstance({ bpmnProcessId: 'metrics-restart', variables: {} });
   const [job] = await zbc.activateJobs({ type, worker: 'metrics', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-  await zbc.failJob({ jobKey: job!.key, retries: 0, errorMessage: 'left open', retryBackOff: 0 });
+  await zbc.failJob({ jobKey: job.key, retries: 0, errorMessage: 'left open', retryBackOff: 0 });
   const { rows } = await te.pool.query<{ n: number }>('select count(*)::int as n from engine.incident');
 
   // A gauge gone wrong (another value) is set right by the next start.
   metrics.engine.openIncidents.set(1_000);
   await te.restart();
-  expect(sampleValue(await scrape(), 'grid_dispatch_engine_open_incidents')).toBe(rows[0]!.n);
+  expect(sampleValue(await scrape(), 'grid_dispatch_engine_open_incidents')).toBe(rows[0].n);
 });
 
 test("the service's job workers report how each job ended", async () => {

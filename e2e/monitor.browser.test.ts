@@ -92,7 +92,7 @@ async function completions(elementId: string): Promise<number> {
     `select count(*)::int as n from engine.record where value_type = 'PROCESS_INSTANCE' and intent = 'ELEMENT_COMPLETED' and element_id = $1`,
     [elementId],
   );
-  return row!.n;
+  return row.n;
 }
 
 /** What the diagram should show, straight from the engine's tables and the events. Zero counts left out. */
@@ -159,7 +159,7 @@ async function viewport(page: Page): Promise<number[]> {
 
 function expectSameViewport(actual: number[], expected: number[]): void {
   expect(actual).toHaveLength(6);
-  actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 1));
+  actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i], 1));
 }
 
 async function snap(page: Page, name: string): Promise<void> {
@@ -248,7 +248,7 @@ test('a manager sees the counts, filters the breaches and retries the incident f
   expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
   await pageShows(
     async () => Promise.all(['running', 'incidents', 'breached', 'completed'].map((kind) => text(page, `process-grid-event-${kind}`))),
-    [String(summary!.running), '1', '2', String(summary!.completed)],
+    [String(summary.running), '1', '2', String(summary.completed)],
     'the process list counts',
   );
   await snap(page, '01-processes');
@@ -298,12 +298,12 @@ test('a manager sees the counts, filters the breaches and retries the incident f
     `select count(*)::int as reported, count(*) filter (where accepted_at is not null)::int as accepted,
             count(*) filter (where status = 'CLOSED')::int as closed from public.grid_event`,
   );
-  const completion = kpi!.closed / kpi!.accepted;
+  const completion = kpi.closed / kpi.accepted;
   const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
   await pageShows(
     async () => Promise.all(['kpi-reported', 'kpi-breaches', 'kpi-acceptance', 'kpi-completion', 'kpi-satisfaction'].map((id) => text(page, id))),
     // Every report was accepted; the one closed event's citizen was satisfied.
-    [String(kpi!.reported), '2', percent(kpi!.accepted / kpi!.reported), percent(completion), percent(1)],
+    [String(kpi.reported), '2', percent(kpi.accepted / kpi.reported), percent(completion), percent(1)],
     'the KPI figures',
   );
   const charts = await page.evaluate(() =>
@@ -313,8 +313,8 @@ test('a manager sees the counts, filters the breaches and retries the incident f
     }),
   );
   expect(charts[0]).toEqual({ labels: ['Acceptance', 'Completion', 'Satisfaction'], data: [100, Math.round(completion * 1000) / 10, 100] });
-  expect(charts[1]!.labels).toEqual(['urban_management']);
-  expect(charts[2]!.data!.reduce((a, b) => a + b, 0)).toBe(2);
+  expect(charts[1].labels).toEqual(['urban_management']);
+  expect(charts[2].data!.reduce((a, b) => a + b, 0)).toBe(2);
   await snap(page, '05-kpis');
 
   // 5. The instance with the incident, found from its element on the diagram.
@@ -327,7 +327,7 @@ test('a manager sees the counts, filters the breaches and retries the incident f
   await page.locator('[data-element-id="Task_NotifyDepartment"]').first().click();
   await pageShows(() => testids(page, 'instance-row-'), [`instance-row-${broken.pik}`], 'the instances at Task_NotifyDepartment');
   await page.click(`[data-testid="instance-link-${broken.pik}"]`);
-  const incidentRow = page.locator(`[data-testid="incident-row-${incident!.key}"]`);
+  const incidentRow = page.locator(`[data-testid="incident-row-${incident.key}"]`);
   await incidentRow.waitFor();
   expect(await incidentRow.textContent()).toContain('JOB_NO_RETRIES');
   expect(await incidentRow.textContent()).toContain('department roads unavailable');
@@ -336,7 +336,7 @@ test('a manager sees the counts, filters the breaches and retries the incident f
 
   // The department's system is back; the manager retries; the page follows by itself.
   roads.behaviour = answer(201, { ticket: 'R-7' });
-  await page.click(`[data-testid="retry-${incident!.key}"]`);
+  await page.click(`[data-testid="retry-${incident.key}"]`);
   await incidentRow.waitFor({ state: 'detached', timeout: 20_000 });
   await page.locator('[data-testid="no-incidents"]').waitFor();
   await eventually(async () => ((await text(page, 'summary-active-at'))?.includes('Task_HandleInDepartment') ? true : undefined), {
@@ -354,7 +354,7 @@ test('a manager sees the counts, filters the breaches and retries the incident f
     what: 'the retried instance to rest in the department queue',
   });
   const after = await expectedCounts();
-  expect(after.Task_NotifyDepartment).toEqual({ completed: (expected.Task_NotifyDepartment!.completed ?? 0) + 1 });
+  expect(after.Task_NotifyDepartment).toEqual({ completed: (expected.Task_NotifyDepartment.completed ?? 0) + 1 });
   await pageShows(() => overlayCounts(page), after, 'the overlays after the retry');
   expect(await text(page, 'overlay-Task_HandleInDepartment-active')).toBe('3');
   await snap(page, '08-process-after-retry');

@@ -87,7 +87,7 @@ async function appliedMigrations(): Promise<number> {
   await client.connect();
   try {
     const { rows } = await client.query<{ n: number }>('select count(*)::int as n from mikro_orm_migrations');
-    return rows[0]!.n;
+    return rows[0].n;
   } finally {
     await client.end();
   }
@@ -113,7 +113,7 @@ async function startPostgresByHand(): Promise<ChildProcess> {
   // Stopped by afterEach, like every server of the test's data dir.
   const child = spawn(postgres, args, { stdio: ['ignore', 'ignore', 'pipe'], uid: owner.uid, gid: owner.gid });
   let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
   while (!log.includes('ready to accept connections')) {
     if (child.exitCode !== null) throw new Error(`postgres exited: ${log}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -182,10 +182,9 @@ export interface BroadcastSignalInput {
   readonly variables: Variables;
 }
 
+/** What the engine knows of the topology; the gateway adds the address it listens on. */
 export interface Topology {
   readonly brokerVersion: string;
-  readonly host: string;
-  readonly port: number;
 }
 
 export interface EngineApi {

@@ -39,18 +39,18 @@ export function guardObserver(observer: EngineObserver, onError: (error: unknown
     <A extends unknown[]>(call: (...args: A) => void) =>
     (...args: A): void => {
       try {
-        call.apply(observer, args);
+        call(...args);
       } catch (error) {
         onError(error);
       }
     };
   return {
-    batchCommitted: guard(observer.batchCommitted),
-    jobsActivated: guard(observer.jobsActivated),
-    jobCompleted: guard(observer.jobCompleted),
-    incidentCreated: guard(observer.incidentCreated),
-    incidentResolved: guard(observer.incidentResolved),
-    timerFired: guard(observer.timerFired),
-    stateLoaded: guard(observer.stateLoaded),
+    batchCommitted: guard(observer.batchCommitted.bind(observer)),
+    jobsActivated: guard(observer.jobsActivated.bind(observer)),
+    jobCompleted: guard(observer.jobCompleted.bind(observer)),
+    incidentCreated: guard(observer.incidentCreated.bind(observer)),
+    incidentResolved: guard(observer.incidentResolved.bind(observer)),
+    timerFired: guard(observer.timerFired.bind(observer)),
+    stateLoaded: guard(observer.stateLoaded.bind(observer)),
   };
 }

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { sequenceProcess } from '../e2e/fixtures/models';
 import { startTestEngine, type TestEngine } from '../test-support/engine';
 import { ENGINE_READ_SCHEMA, ENGINE_READ_VIEWS } from './read-contract';
@@ -42,7 +43,7 @@ test('a command answered is visible in the views at once, through its whole life
     '<bpmn:process id="read-contract" name="Read contract"',
   );
   const deployed = await api.deployResources([{ name: 'read-contract.bpmn', content: Buffer.from(xml) }]);
-  const definitionKey = deployed.processes[0]!.processDefinitionKey;
+  const definitionKey = deployed.processes[0].processDefinitionKey;
   expect(await one(`select process_definition_key::text as key, name, version, deleted from engine_read.process_definition where bpmn_process_id = $1`, ['read-contract'])).toEqual([
     { key: String(definitionKey), name: 'Read contract', version: 1, deleted: false },
   ]);
@@ -59,18 +60,18 @@ test('a command answered is visible in the views at once, through its whole life
   expect(await one(`select name, value from engine_read.variable where scope_key = $1`, [pik])).toEqual([{ name: 'eventId', value: '42' }]);
 
   const [job] = await api.activateJobs({ type: 'read-contract-check', worker: 'test', maxJobsToActivate: 1, timeout: 60_000, fetchVariable: [], requestTimeout: 10_000 }, new AbortController().signal);
-  await api.failJob(job!.key, 0, 'no retries left', 0, {});
+  await api.failJob(job.key, 0, 'no retries left', 0, {});
   const [incident] = await one<{ incident_key: string; element_id: string; error_type: string; job_key: string }>(
     `select incident_key::text, element_id, error_type, job_key::text from engine_read.incident where process_instance_key = $1`,
     [pik],
   );
-  expect(incident).toEqual({ incident_key: expect.any(String), element_id: 'check', error_type: 'JOB_NO_RETRIES', job_key: String(job!.key) });
+  expect(incident).toEqual({ incident_key: expect.any(String), element_id: 'check', error_type: 'JOB_NO_RETRIES', job_key: String(job.key) });
 
-  await api.updateJobRetries(job!.key, 1);
-  await api.resolveIncident(Number(incident!.incident_key));
+  await api.updateJobRetries(job.key, 1);
+  await api.resolveIncident(Number(incident.incident_key));
   expect(await one(`select 1 from engine_read.incident where process_instance_key = $1`, [pik])).toEqual([]);
   const [again] = await api.activateJobs({ type: 'read-contract-check', worker: 'test', maxJobsToActivate: 1, timeout: 60_000, fetchVariable: [], requestTimeout: 10_000 }, new AbortController().signal);
-  await api.completeJob(again!.key, { eventId: '43' });
+  await api.completeJob(again.key, { eventId: '43' });
 
   expect(await one(`select state, bpmn_process_id from engine_read.process_instance where process_instance_key = $1`, [pik])).toEqual([
     { state: 'COMPLETED', bpmn_process_id: 'read-contract' },

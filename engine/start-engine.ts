@@ -248,8 +248,8 @@ class EmbeddedEngine implements Engine {
           return ANSWER_LATER;
         })
         .then((jobs) => {
-          if (jobs !== undefined) finish(jobs as ActivatedJob[]);
-        }, (error) => {
+          if (jobs !== undefined) finish(jobs);
+        }, (error: unknown) => {
           if (timer) clearTimeout(timer);
           signal.removeEventListener('abort', onAbort);
           reject(error);
@@ -314,7 +314,7 @@ class EmbeddedEngine implements Engine {
   }
 
   topology(): Topology {
-    return { brokerVersion: ENGINE_VERSION, host: '', port: 0 };
+    return { brokerVersion: ENGINE_VERSION };
   }
 
   async stop(): Promise<void> {

@@ -24,7 +24,7 @@ test('no two classes share a name', () => {
   const where = new Map<string, string[]>();
   for (const file of sources(ROOT)) {
     for (const [, name] of readFileSync(file, 'utf8').matchAll(CLASS)) {
-      where.set(name!, [...(where.get(name!) ?? []), path.relative(ROOT, file)]);
+      where.set(name, [...(where.get(name) ?? []), path.relative(ROOT, file)]);
     }
   }
   const duplicates = [...where].filter(([, files]) => files.length > 1);

@@ -20,6 +20,14 @@ export const ApiErrorCode = {
   /** Apollo's own: the query does not parse, does not match the schema, or is deeper or costlier than the limits (graphql/limits.ts). */
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** Apollo's own: an automatic persisted query's hash the server does not know yet; the client sends the query with it. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** Apollo's own: persisted queries are off (they are on here; kept so that every Apollo code is one of these). */
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /** Apollo's own: the operation name matches no operation in the document. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** Apollo's own: the HTTP request is malformed (no query, a persisted query's hash that does not match it, a bad body). */
+  BAD_REQUEST: 'BAD_REQUEST',
   /** Anything else; the message is hidden and the error logged. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -7,7 +7,11 @@ import { IntakeError, IntakeErrorCode } from '../intake/errors';
 import { AuthError, AuthErrorCode, UnauthenticatedError } from './auth/auth-errors';
 import { ApiErrorCode } from './error-codes';
 
-const PUBLIC_CODES = new Set<string>(Object.values(ApiErrorCode));
+const PUBLIC_CODES: ReadonlySet<string> = new Set<string>(Object.values(ApiErrorCode));
+
+function isApiErrorCode(code: unknown): code is ApiErrorCode {
+  return typeof code === 'string' && PUBLIC_CODES.has(code);
+}
 
 /**
  * The one place where domain errors become GraphQL errors: the class decides
@@ -20,15 +24,26 @@ export function formatError(logger: Logger) {
     const extensions = publicExtensions(error);
     if (extensions !== undefined) return { message: messageOf(error), locations: formatted.locations, path: formatted.path, extensions };
 
+    // Apollo's own codes (every one of them is an ApiErrorCode) pass as Apollo set them: clients such as the
+    // persisted-query link act on PERSISTED_QUERY_NOT_FOUND.
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ApiErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-    // Apollo's own request errors (a variable of the wrong type, a bad operation name) are the caller's.
-    if (typeof code === 'string' && code !== ApiErrorCode.INTERNAL_SERVER_ERROR && error instanceof GraphQLError) {
+    if (isApiErrorCode(code) && code !== ApiErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    // A request error with a code of some other origin (a validation rule's) is still the caller's.
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && error instanceof GraphQLError) {
       return { ...formatted, extensions: { ...formatted.extensions, code: ApiErrorCode.BAD_USER_INPUT } };
+    }
+    // Apollo refuses some requests with no code but an HTTP 4xx (a persisted query's hash that does not match its query).
+    if (error instanceof GraphQLError && isClientStatus(error.extensions.http)) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: ApiErrorCode.BAD_REQUEST } };
     }
     logger.error({ err: error, path: formatted.path }, `GraphQL request failed: ${error instanceof Error ? error.message : String(error)}`);
     return { message: 'internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ApiErrorCode.INTERNAL_SERVER_ERROR } };
   };
+}
+
+function isClientStatus(http: unknown): boolean {
+  const status = (http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** `extensions` of an error the domain threw on purpose; undefined for anything else. */

@@ -47,8 +47,8 @@ export function createLoaders(db: Queryable): Loaders {
       for (const row of rows) {
         const k = String(row[key]);
         const list = byKey.get(k);
-        if (list) list.push(row as R);
-        else byKey.set(k, [row as R]);
+        if (list) list.push(row);
+        else byKey.set(k, [row]);
       }
       return keys.map((k) => byKey.get(k) ?? []);
     });

@@ -51,8 +51,3 @@ export function canSeeEvent(viewer: Viewer, event: EventRow, reporterCode: strin
       return viewer satisfies never;
   }
 }
-
-/** Managers and admins read breaches, incidents and KPIs; a department's manager only their department's. */
-export function isManagerial(viewer: Viewer): viewer is Extract<Viewer, { role: 'manager' | 'admin' }> {
-  return viewer.role === 'manager' || viewer.role === 'admin';
-}

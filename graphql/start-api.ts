@@ -107,21 +107,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ApolloServerPluginLandingPageDisabled(),
     // Nothing reads cache hints (no CDN, no response cache); computing them costs every field.
     ApolloServerPluginCacheControlDisabled(),
-    { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); } }) },
+    { serverWillStart: () => Promise.resolve({ drainServer: async () => { await wsCleanup.dispose(); } }) },
     {
-      requestDidStart: async () => {
+      requestDidStart: () => {
         const started = process.hrtime.bigint();
-        return {
-          didResolveOperation: async ({ request, document }) => checkCost(schema, document, request.operationName, request.variables),
-          willSendResponse: async ({ operation, operationName, errors }) => {
+        return Promise.resolve({
+          didResolveOperation: ({ request, document }) => {
+            checkCost(schema, document, request.operationName, request.variables);
+            return Promise.resolve();
+          },
+          willSendResponse: ({ operation, operationName, errors }) => {
             options.observer?.operationFinished({
               type: operation?.operation ?? 'unknown',
               name: operationName ?? 'anonymous',
               seconds: Number(process.hrtime.bigint() - started) / 1e9,
-              errorCodes: (errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
+              errorCodes: (errors ?? []).map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR')),
             });
+            return Promise.resolve();
           },
-        };
+        });
       },
     },
   ];

@@ -21,9 +21,6 @@ export function isAllowedContentType(value: string): value is AllowedContentType
   return Object.hasOwn(ALLOWED_CONTENT_TYPES, value);
 }
 
-/** Bytes enough for every signature below. */
-export const SNIFF_BYTES = 16;
-
 const ascii = (bytes: Uint8Array, offset: number, text: string): boolean =>
   bytes.length >= offset + text.length && [...text].every((char, i) => bytes[offset + i] === char.charCodeAt(0));
 

@@ -91,7 +91,7 @@ test('a report at a point lands in its grid, with its timeline, attachments and 
 
   // Stored by content hash, durable on disk.
   const store = new LocalAttachmentStore(h.attachmentDir);
-  const [photo] = (await h.te.pool.query(`select sha256, storage_key from attachment where event_id = $1 order by id`, [reported.eventId])).rows;
+  const [photo] = (await h.te.pool.query<{ sha256: string; storage_key: string }>(`select sha256, storage_key from attachment where event_id = $1 order by id`, [reported.eventId])).rows;
   expect(photo.sha256).toBe(sha256Hex(SAMPLES.jpeg));
   expect(await readFile(store.pathOf(photo.storage_key))).toEqual(SAMPLES.jpeg);
   expect(path.basename(photo.storage_key)).toBe(photo.sha256);
@@ -147,9 +147,9 @@ test('a failed start leaves the event REPORTED in the outbox; the retry starts i
 
   const reported = await service.reportEvent(report());
   expect(reported.processInstanceKey).toBeUndefined();
-  const outbox = async () => (await h.te.pool.query(`select attempts, last_error from intake_process_start where event_id = $1`, [reported.eventId])).rows;
+  const outbox = async () => (await h.te.pool.query<{ attempts: number; last_error: string | null }>(`select attempts, last_error from intake_process_start where event_id = $1`, [reported.eventId])).rows;
   expect(await outbox()).toEqual([{ attempts: 0, last_error: '14 UNAVAILABLE: no connection' }]);
-  const event = async () => (await h.te.pool.query(`select status, process_instance_key::text as key from grid_event where id = $1`, [reported.eventId])).rows[0];
+  const event = async () => (await h.te.pool.query<{ status: string; key: string | null }>(`select status, process_instance_key::text as key from grid_event where id = $1`, [reported.eventId])).rows[0];
   expect(await event()).toEqual({ status: 'REPORTED', key: null });
 
   await failing.retryDue();

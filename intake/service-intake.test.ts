@@ -80,7 +80,7 @@ test('the service takes Open311 reports, starts their instances, and stops clean
   const [created] = (await response.json()) as { service_request_id: string }[];
 
   const row = await eventually(async () => {
-    const { rows } = await pool.query(`select grid_code, source, process_instance_key::text as key from grid_event where id = $1`, [created!.service_request_id]);
+    const { rows } = await pool.query<{ grid_code: string | null; source: string; key: string | null }>(`select grid_code, source, process_instance_key::text as key from grid_event where id = $1`, [created.service_request_id]);
     return rows[0]?.key ? rows[0] : undefined;
   }, { what: 'the grid-event instance' });
   expect(row).toMatchObject({ grid_code: point.code, source: 'digital_city' });

@@ -25,7 +25,7 @@ describe('domain gauges', () => {
        values ('citizen_app', 'road_damage', 'pothole', 'low', 118.78, 32.04, $1, $2, case when $2 then now() end) returning id`,
       [status, escalated],
     );
-    return rows[0]!.id;
+    return rows[0].id;
   };
   let nextJobKey = 1;
   const task = (state: string): Promise<unknown> =>

@@ -20,9 +20,9 @@ export function parseExposition(text: string): Sample[] {
     if (!match) continue;
     const labels: Record<string, string> = {};
     for (const [, key, raw] of (match[2] ?? '').matchAll(LABEL)) {
-      labels[key!] = raw!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+      labels[key] = raw.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     }
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
   }
   return samples;
 }

@@ -29,12 +29,10 @@ async function serve(checks: readonly ReadinessCheck[], checkTimeoutMs?: number)
   };
 }
 
-const passing = (name: string): ReadinessCheck => ({ name, check: async () => undefined });
+const passing = (name: string): ReadinessCheck => ({ name, check: () => Promise.resolve() });
 const failing = (name: string, message: string): ReadinessCheck => ({
   name,
-  check: async () => {
-    throw new Error(message);
-  },
+  check: () => Promise.reject(new Error(message)),
 });
 
 describe('ops router', () => {

@@ -72,7 +72,7 @@ export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutM
   const report: Record<string, CheckResult> = {};
   const failed: string[] = [];
   checks.forEach((check, i) => {
-    const result = results[i]!;
+    const result = results[i];
     report[check.name] = result;
     if (result.status === 'failed') failed.push(check.name);
   });

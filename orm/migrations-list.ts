@@ -18,6 +18,8 @@ export function loadMigrations(dir: string = path.join(__dirname, 'migrations'))
     .sort()
     .map((file) => {
       const name = path.basename(file, extension);
+      // Loaded synchronously by a path found at run time, which only require does in this CommonJS build.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exports = require(path.join(dir, file)) as Record<string, unknown>;
       const migration = exports[name];
       if (typeof migration !== 'function') {

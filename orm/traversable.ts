@@ -20,6 +20,7 @@ export async function ensureTraversable(dir: string, logger: Logger): Promise<vo
         `PostgreSQL runs as OS user "postgres", which cannot reach ${current} ` +
           `(mode ${(mode & 0o777).toString(8)}) and it could not be fixed (${(error as Error).message}); ` +
           `run "chmod o+x ${current}" or choose a DATA_DIR outside it`,
+        { cause: error },
       );
     }
     logger.warn({ path: current }, `made ${current} traversable (o+x) for OS user postgres`);

@@ -29,7 +29,7 @@ function route(category: string, severity: string, source: string): { route: Rou
   expect(evaluation.failure).toBeUndefined();
   const decision = evaluation.evaluatedDecisions.find((d) => d.decisionId === 'route-event')!;
   expect(decision.matchedRules).toHaveLength(1);
-  return { route: evaluation.output as Route, ruleId: decision.matchedRules[0]!.ruleId };
+  return { route: evaluation.output as Route, ruleId: decision.matchedRules[0].ruleId };
 }
 
 describe('route-event.dmn', () => {

@@ -3,6 +3,8 @@
  * (one winner), completing (the process moves on), returning, the forms'
  * checks, tasks gone from the engine, the event's timeline and the change feed.
  */
+// Typed asymmetric matchers (the global ones are `any`), so the objects built with them are checked.
+import { expect } from '@jest/globals';
 import { AppErrorCode, BadUserInputError, ConflictError } from '../errors/app-error';
 import { handleModel, taskListFixture, userTaskModel, viewers } from './task-list-fixture';
 import type { RunningTaskList } from './start-task-list';
@@ -50,7 +52,7 @@ test('two clerks claim one task at once: exactly one gets it, the other a confli
   const lost = results.filter((result) => result.status === 'rejected');
   expect(won).toHaveLength(1);
   expect(lost).toHaveLength(1);
-  expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+  expect((lost[0]).reason).toBeInstanceOf(ConflictError);
   const winner = (won[0] as PromiseFulfilledResult<{ assignee: string | null }>).value.assignee;
   expect((await fx.row(task.id)).assignee).toBe(winner);
   const again = await list.service.claim(winner === viewers.roadsClerk.personCode ? viewers.roadsClerk : viewers.roadsClerk2, task.id);
@@ -79,7 +81,7 @@ test('claim and complete a handling task: the event goes IN_PROGRESS then RESOLV
     { from_status: 'ROUTED', to_status: 'IN_PROGRESS', actor: 'clerk-roads-001', note: 'Repair the road claimed by clerk-roads-001' },
     { from_status: 'IN_PROGRESS', to_status: 'RESOLVED', actor: 'clerk-roads-001', note: 'Repair the road resolved by clerk-roads-001: filled the pothole' },
   ]);
-  const { rows: [event] } = await fx.pool.query(`select status from public.grid_event where id = $1`, [eventId]);
+  const { rows: [event] } = await fx.pool.query<{ status: string }>(`select status from public.grid_event where id = $1`, [eventId]);
   expect(event.status).toBe('RESOLVED');
 
   const seen = await fx.collect(feed, (changes) => changes.some((c) => c.kind === 'completed'));
@@ -99,7 +101,7 @@ test('a second handling task of an event already IN_PROGRESS adds nothing to the
   await list.service.claim(viewers.roadsClerk2, second.task.id);
   // A joint part resolved does not resolve the event: the lead's conclusion does.
   await list.service.complete(viewers.roadsClerk, first.task.id, { outcome: 'RESOLVED' });
-  const { rows } = await fx.pool.query(`select to_status from public.grid_event_transition where event_id = $1 order by at, id`, [eventId]);
+  const { rows } = await fx.pool.query<{ to_status: string }>(`select to_status from public.grid_event_transition where event_id = $1 order by at, id`, [eventId]);
   expect(rows.map((row) => row.to_status)).toEqual(['IN_PROGRESS']);
 });
 

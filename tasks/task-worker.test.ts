@@ -107,10 +107,12 @@ test('open tasks stay leased: the reconciler renews their jobs before the lease 
   const list = await fx.start({ leaseMs: 2_000, recheckMs: 500, reconcileIntervalMs: 100 });
   const processInstanceKey = await fx.create('tl-handle', { priority: 40 });
   const task = await fx.taskOf(processInstanceKey);
-  await new Promise((resolve) => setTimeout(resolve, 4_000));
-
-  const intents = await fx.jobIntents(task.jobKey);
-  expect(intents.filter((intent) => intent === 'TIMEOUT_UPDATED').length).toBeGreaterThanOrEqual(2);
+  const firstLeaseOver = Date.now() + 2_000;
+  // Renewed at least twice, and held past the end of the first lease.
+  const intents = await eventually(async () => {
+    const seen = await fx.jobIntents(task.jobKey);
+    return Date.now() > firstLeaseOver && seen.filter((intent) => intent === 'TIMEOUT_UPDATED').length >= 2 ? seen : undefined;
+  }, { what: 'two lease renewals past the first lease', timeoutMs: 20_000 });
   expect(intents).not.toContain('TIMED_OUT');
   expect(await fx.activations(task.jobKey)).toBe(1);
   const { rows } = await fx.pool.query<{ ahead: boolean }>(`select lease_expires_at > now() as ahead from public.task where id = $1`, [task.id]);

@@ -33,8 +33,8 @@ export async function startServiceProcess(env: Record<string, string>, readyPatt
       output += chunk.toString();
       if (readyPattern.test(output)) resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then(() => reject(new Error(`the service exited before it was ready:\n${output}`)));
   });
   await ready;

@@ -26,7 +26,7 @@ let orm: MikroORM;
 let services: WorkerServices;
 let notifier: RecordingNotifier;
 const departmentCalls: { step: string; endpoint: string }[] = [];
-let departmentAnswer: () => Promise<void> = async () => undefined;
+let departmentAnswer: () => Promise<void> = () => Promise.resolve();
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -74,8 +74,8 @@ async function newEvent(fields: Partial<{ category: string; lon: number; lat: nu
     category: fields.category ?? 'garbage',
     description: 'test',
     severity: 'low',
-    lon: fields.lon ?? centre!.lon,
-    lat: fields.lat ?? centre!.lat,
+    lon: fields.lon ?? centre.lon,
+    lat: fields.lat ?? centre.lat,
     status: 'REPORTED',
     reporter,
     ...(fields.reportedAt ? { reportedAt: fields.reportedAt } : {}),
@@ -214,7 +214,7 @@ describe('notify-department', () => {
   });
 
   it('calls the department with a step stable across retries of the job', async () => {
-    departmentAnswer = async () => undefined;
+    departmentAnswer = () => Promise.resolve();
     departmentCalls.length = 0;
     expect(await HANDLERS['notify-department'](notify('roads'), services)).toEqual({ kind: 'complete', variables: {} });
     expect(await HANDLERS['notify-department'](notify('roads', 4), services)).toEqual({ kind: 'complete', variables: {} });
@@ -231,17 +231,11 @@ describe('notify-department', () => {
   });
 
   it('turns the client errors into a BPMN error, a retry with back-off, or an incident', async () => {
-    departmentAnswer = async () => {
-      throw new NotOursError('roads', 422, 'a drain');
-    };
+    departmentAnswer = () => Promise.reject(new NotOursError('roads', 422, 'a drain'));
     expect(await HANDLERS['notify-department'](notify('roads'), services)).toMatchObject({ kind: 'bpmn-error', errorCode: 'NOT_OURS' });
-    departmentAnswer = async () => {
-      throw new TransientDepartmentError('roads', 'down', 503, 4);
-    };
+    departmentAnswer = () => Promise.reject(new TransientDepartmentError('roads', 'down', 503, 4));
     expect(await HANDLERS['notify-department'](notify('roads', 3), services)).toEqual({ kind: 'fail', message: 'down', retries: 2, backoffMs: 400 });
-    departmentAnswer = async () => {
-      throw new PermanentDepartmentError('roads', 'refused', 401);
-    };
+    departmentAnswer = () => Promise.reject(new PermanentDepartmentError('roads', 'refused', 401));
     expect(await HANDLERS['notify-department'](notify('roads'), services)).toEqual({ kind: 'fail', message: 'refused', retries: 0, backoffMs: 0 });
     await expect(HANDLERS['notify-department'](notify('no_such_department'), services)).rejects.toBeInstanceOf(InvalidJobError);
   });

@@ -46,8 +46,9 @@ export interface Notifier {
 export class LogNotifier implements Notifier {
   constructor(private readonly logger: Logger) {}
 
-  async notify(notification: Notification): Promise<void> {
+  notify(notification: Notification): Promise<void> {
     this.logger.info({ notification }, `notify ${notification.to}: ${notification.text}`);
+    return Promise.resolve();
   }
 }
 
@@ -55,7 +56,8 @@ export class LogNotifier implements Notifier {
 export class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
 
-  async notify(notification: Notification): Promise<void> {
+  notify(notification: Notification): Promise<void> {
     this.sent.push(notification);
+    return Promise.resolve();
   }
 }

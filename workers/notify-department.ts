@@ -70,7 +70,7 @@ export async function notifyDepartment(job: JobInput, services: WorkerServices):
         return { kind: 'fail', message: outcome.message, retries: 0, backoffMs: 0 };
       default: {
         const unknown: never = outcome;
-        throw new Error(`unhandled job outcome ${JSON.stringify(unknown)}`);
+        throw new Error(`unhandled job outcome ${JSON.stringify(unknown)}`, { cause: error });
       }
     }
   }

@@ -50,7 +50,7 @@ export function assignmentOf(variables: Readonly<Record<string, unknown>>, name 
   if (typeof value !== 'object' || value === null || !(LEVELS as readonly unknown[]).includes(value.level)) {
     throw new InvalidJobError(`${name}: expected {level: GRID | DEPARTMENT | JOINT, departments}, got ${JSON.stringify(value)}`);
   }
-  return { level: value.level as Level, departments: stringListOf(value as Record<string, unknown>, 'departments') };
+  return { level: value.level as Level, departments: stringListOf(value, 'departments') };
 }
 
 export interface Route extends Assignment {

@@ -24,7 +24,7 @@ test('the route-event fixture compiles into one frozen decision table', async ()
   expect(decision.logic).toMatchObject({ type: 'DECISION_TABLE', hitPolicy: 'FIRST' });
   if (decision.logic.type !== 'DECISION_TABLE') throw new Error('not a table');
   expect(decision.logic.outputs.map((output) => output.name)).toEqual(['level', 'departments', 'slaHours', 'priority']);
-  expect(decision.logic.outputs[0]!.priorities).toEqual(['GRID', 'DEPARTMENT', 'JOINT']);
+  expect(decision.logic.outputs[0].priorities).toEqual(['GRID', 'DEPARTMENT', 'JOINT']);
   expect(decision.logic.rules).toHaveLength(11);
 });
 

@@ -73,7 +73,7 @@ describe('hit policies', () => {
   test('OUTPUT ORDER lists outputs by priority; unlisted values come last', async () => {
     const result = await evaluateTable({ ...prioritized, hitPolicy: 'OUTPUT ORDER' }, { x: 9 });
     expect(result.output).toEqual(['HIGH', 'MEDIUM', 'LOW', 'UNLISTED']);
-    expect(result.evaluatedDecisions[0]!.matchedRules.map((rule) => rule.ruleIndex)).toEqual([2, 3, 1, 4]);
+    expect(result.evaluatedDecisions[0].matchedRules.map((rule) => rule.ruleIndex)).toEqual([2, 3, 1, 4]);
   });
 
   test.each([

@@ -39,11 +39,11 @@ export function applyHitPolicy(table: DecisionTable, hits: readonly RuleHit[]): 
     case 'FIRST':
       return single(hits.slice(0, 1));
     case 'ANY': {
-      const different = hits.find((hit) => !isDeepStrictEqual(hit.output, hits[0]!.output));
+      const different = hits.find((hit) => !isDeepStrictEqual(hit.output, hits[0].output));
       if (different) {
         throw new HitPolicyViolation(`hit policy ANY needs every matching rule to have the same output, but ${ruleIds(hits)} differ`);
       }
-      return { output: hits.length > 0 ? hits[0]!.output : null, hits };
+      return { output: hits.length > 0 ? hits[0].output : null, hits };
     }
     case 'PRIORITY':
       return single(byPriority(table, hits).slice(0, 1));
@@ -61,7 +61,7 @@ export function applyHitPolicy(table: DecisionTable, hits: readonly RuleHit[]): 
 }
 
 function single(hits: readonly RuleHit[]): TableResult {
-  return { output: hits.length > 0 ? hits[0]!.output : null, hits };
+  return { output: hits.length > 0 ? hits[0].output : null, hits };
 }
 
 function list(hits: readonly RuleHit[]): TableResult {
@@ -75,7 +75,7 @@ function ruleIds(hits: readonly RuleHit[]): string {
 /** Stable sort by the output values' order, column by column; values not in the list come last. */
 function byPriority(table: DecisionTable, hits: readonly RuleHit[]): RuleHit[] {
   const rank = (hit: RuleHit, column: number): number => {
-    const priorities = table.outputs[column]!.priorities;
+    const priorities = table.outputs[column].priorities;
     const at = priorities.findIndex((value) => isDeepStrictEqual(value, hit.values[column]));
     return at < 0 ? priorities.length : at;
   };

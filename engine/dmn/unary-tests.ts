@@ -50,7 +50,7 @@ const literalSets = new Map<string, ReadonlySet<string> | null>();
 export function stringLiterals(source: string): ReadonlySet<string> | null {
   let set = literalSets.get(source);
   if (set === undefined) {
-    set = STRING_LITERALS.test(source) ? new Set([...source.matchAll(/"([^"\\]*)"/g)].map((match) => match[1]!)) : null;
+    set = STRING_LITERALS.test(source) ? new Set([...source.matchAll(/"([^"\\]*)"/g)].map((match) => match[1])) : null;
     if (literalSets.size >= MAX_CHECKED) literalSets.clear();
     literalSets.set(source, set);
   }

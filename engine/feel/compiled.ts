@@ -41,7 +41,7 @@ function compile(source: string): CompiledExpression {
     source,
     variableNames: parsed.variableNames,
     path: parsed.path,
-    headIsBuiltin: parsed.path !== undefined && isBuiltin(parsed.path[0]!),
+    headIsBuiltin: parsed.path !== undefined && isBuiltin(parsed.path[0]),
   };
   // Sources come from deployed models, so the set is small; the bound only guards
   // against unbounded growth from many redeployed versions.
@@ -85,7 +85,7 @@ export function evaluateSource(source: string, lookup: VariableLookup): RawResul
 /** Returns undefined where FEEL's own rules are needed (lists, non-objects, builtins). */
 function followPath(compiled: CompiledExpression, lookup: VariableLookup): RawResult | undefined {
   const [head, ...properties] = compiled.path!;
-  let current = lookup(head!);
+  let current = lookup(head);
   if (current === undefined) {
     if (compiled.headIsBuiltin) return undefined;
     return { value: null, warnings: [`Variable '${head}' not found`] };
@@ -105,9 +105,4 @@ function followPath(compiled: CompiledExpression, lookup: VariableLookup): RawRe
 
 export function lookupIn(variables: Readonly<Record<string, unknown>>): VariableLookup {
   return (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined);
-}
-
-/** For tests and benchmarks: forget every prepared expression. */
-export function clearExpressionCache(): void {
-  cache.clear();
 }

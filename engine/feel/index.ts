@@ -9,4 +9,3 @@ export {
   type Variables,
 } from './evaluate';
 export { applyMappings, invalidMappingTarget, type ApplyMappingsOptions, type MappingDirection } from './mappings';
-export { clearExpressionCache } from './compiled';

@@ -74,7 +74,7 @@ type Entry = Branch | typeof POISONED | { readonly value: unknown };
 function put(root: Branch, path: readonly string[], value: unknown, existingAt: (path: readonly string[]) => unknown): void {
   let current = root;
   for (let depth = 0; depth < path.length - 1; depth++) {
-    const key = path[depth]!;
+    const key = path[depth];
     const entry = current.entries.get(key);
     if (entry === POISONED) return;
     if (entry instanceof Branch) {
@@ -94,11 +94,11 @@ function put(root: Branch, path: readonly string[], value: unknown, existingAt: 
     current.entries.set(key, branch);
     current = branch;
   }
-  current.entries.set(path[path.length - 1]!, { value });
+  current.entries.set(path[path.length - 1], { value });
 }
 
 function valueAt(lookup: VariableLookup, path: readonly string[]): unknown {
-  let current = lookup(path[0]!);
+  let current = lookup(path[0]);
   for (const property of path.slice(1)) {
     if (!isJsonObject(current) || !Object.hasOwn(current, property)) return undefined;
     current = current[property];

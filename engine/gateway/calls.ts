@@ -7,12 +7,12 @@ import { type ErrorStatus, toStatus } from './status';
 export function unary<Req, Res>(
   method: string,
   logger: Logger,
-  handle: (request: Req) => Promise<Res>,
+  handle: (request: Req) => Res | Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     let pending: Promise<Res>;
     try {
-      pending = handle(call.request);
+      pending = Promise.resolve(handle(call.request));
     } catch (error) {
       callback(toStatus(error, method, logger));
       return;
@@ -56,10 +56,17 @@ export class OpenStreams {
 export function serverStream<Req, Res>(
   method: string,
   logger: Logger,
-  handle: (call: ServerWritableStream<Req, Res>) => Promise<void>,
+  handle: (call: ServerWritableStream<Req, Res>) => void | Promise<void>,
 ): handleServerStreamingCall<Req, Res> {
   return (call) => {
-    handle(call).catch((error: unknown) => failStream(call, toStatus(error, method, logger)));
+    let pending: Promise<void>;
+    try {
+      pending = Promise.resolve(handle(call));
+    } catch (error) {
+      failStream(call, toStatus(error, method, logger));
+      return;
+    }
+    pending.catch((error: unknown) => failStream(call, toStatus(error, method, logger)));
   };
 }
 

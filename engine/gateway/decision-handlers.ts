@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { EngineApi } from '../api';
 import { unary } from './calls';
 import { parseKey, parseVariables, requireDefaultTenant } from './convert';
-import { toEvaluateDecisionResponse, type EvaluateDecisionRequest, type EvaluateDecisionResponse } from './decision-messages';
+import { toEvaluateDecisionResponse } from './convert-decisions';
+import type { EvaluateDecisionRequest, EvaluateDecisionResponse } from './messages';
 
 export function decisionHandlers(engine: EngineApi, logger: Logger): UntypedServiceImplementation {
   return {

@@ -104,7 +104,7 @@ export function jobHandlers(engine: EngineApi, logger: Logger, streams: OpenStre
     StreamActivatedJobs: serverStream<StreamActivatedJobsRequest, ActivatedJobMessage>(
       'StreamActivatedJobs',
       logger,
-      async (call) => {
+      (call) => {
         const input = toStreamInput(call.request);
         if (streams.isClosing) throw shuttingDown();
         let stream: JobStream | undefined;

@@ -5,8 +5,6 @@
  * scalar present with its default (defaults: true). Only the fields the
  * gateway uses are declared.
  */
-import type { DecisionMetadata, DecisionRequirementsMetadata } from './decision-messages';
-
 /** An int64 on the wire: a decimal string in requests; a string or a safe integer in responses. */
 export type Int64 = string;
 
@@ -178,3 +176,62 @@ export interface TopologyResponse {
 
 /** Responses without fields. */
 export type Empty = Record<string, never>;
+
+// The DMN side: decision metadata in DeployResource answers, EvaluateDecision.
+
+export interface DecisionMetadata {
+  readonly dmnDecisionId: string;
+  readonly dmnDecisionName: string;
+  readonly version: number;
+  readonly decisionKey: Int64;
+  readonly dmnDecisionRequirementsId: string;
+  readonly decisionRequirementsKey: Int64;
+  readonly tenantId: string;
+}
+
+export interface DecisionRequirementsMetadata {
+  readonly dmnDecisionRequirementsId: string;
+  readonly dmnDecisionRequirementsName: string;
+  readonly version: number;
+  readonly decisionRequirementsKey: Int64;
+  readonly resourceName: string;
+  readonly tenantId: string;
+}
+
+export interface EvaluateDecisionRequest {
+  readonly decisionKey: Int64;
+  readonly decisionId: string;
+  readonly variables: string;
+  readonly tenantId: string;
+}
+
+interface EvaluatedDecisionMessage {
+  readonly decisionKey: Int64;
+  readonly decisionId: string;
+  readonly decisionName: string;
+  readonly decisionVersion: number;
+  readonly decisionType: string;
+  readonly decisionOutput: string;
+  readonly matchedRules: readonly {
+    readonly ruleId: string;
+    readonly ruleIndex: number;
+    readonly evaluatedOutputs: readonly { readonly outputId: string; readonly outputName: string; readonly outputValue: string }[];
+  }[];
+  readonly evaluatedInputs: readonly { readonly inputId: string; readonly inputName: string; readonly inputValue: string }[];
+  readonly tenantId: string;
+}
+
+export interface EvaluateDecisionResponse {
+  readonly decisionKey: Int64;
+  readonly decisionId: string;
+  readonly decisionName: string;
+  readonly decisionVersion: number;
+  readonly decisionRequirementsId: string;
+  readonly decisionRequirementsKey: Int64;
+  readonly decisionOutput: string;
+  readonly evaluatedDecisions: readonly EvaluatedDecisionMessage[];
+  readonly failedDecisionId: string;
+  readonly failureMessage: string;
+  readonly tenantId: string;
+  readonly decisionInstanceKey: Int64;
+}

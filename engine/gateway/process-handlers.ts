@@ -36,7 +36,7 @@ import type {
   SetVariablesResponse,
   TopologyResponse,
 } from './messages';
-import { toDecisionMetadata, toDecisionRequirementsMetadata } from './decision-messages';
+import { toDecisionMetadata, toDecisionRequirementsMetadata } from './convert-decisions';
 
 export interface GatewayAddress {
   readonly host: string;
@@ -79,7 +79,7 @@ export function processHandlers(
   address: () => GatewayAddress,
 ): UntypedServiceImplementation {
   return {
-    Topology: unary<Empty, TopologyResponse>('Topology', logger, async () => {
+    Topology: unary<Empty, TopologyResponse>('Topology', logger, () => {
       const { brokerVersion } = engine.topology();
       const { host, port } = address();
       return {

@@ -22,5 +22,5 @@ export function loadGatewayService(): ServiceDefinition {
   if (!service || 'format' in service) {
     throw new Error(`${GATEWAY_PROTO_PATH} does not define service ${GATEWAY_SERVICE_NAME}`);
   }
-  return service as ServiceDefinition;
+  return service;
 }

@@ -58,7 +58,7 @@ function stubEngine(overrides: Partial<EngineApi>): EngineApi {
     publishMessage: unexpected,
     broadcastSignal: unexpected,
     evaluateDecision: unexpected,
-    topology: () => ({ brokerVersion: '8.6.0', host: '', port: 0 }),
+    topology: () => ({ brokerVersion: '8.6.0' }),
     ...overrides,
   };
 }
@@ -93,24 +93,20 @@ function collect(stream: NodeJS.EventEmitter): Promise<{ messages: unknown[]; er
   });
 }
 
-test('topology reports the bound port and the engine version', async () => {
+test('topology reports the bound host and port and the engine version', async () => {
   const gw = await start(stubEngine({}));
-  const topology = await new Promise<{ brokers: { port: number; version: string }[]; gatewayVersion: string }>((resolve, reject) =>
+  const topology = await new Promise<{ brokers: { host: string; port: number; version: string }[]; gatewayVersion: string }>((resolve, reject) =>
     gw.Topology({}, (error, response) => (error ? reject(error) : resolve(response as never))),
   );
   expect(topology.gatewayVersion).toBe('8.6.0');
-  expect(topology.brokers[0]).toMatchObject({ port: gateway!.port, version: '8.6.0' });
+  expect(topology.brokers[0]).toMatchObject({ host: '127.0.0.1', port: gateway!.port, version: '8.6.0' });
 });
 
 test('engine errors map to their status; unexpected ones to INTERNAL', async () => {
   const gw = await start(
     stubEngine({
-      completeJob: async () => {
-        throw new NotFoundError('no such job');
-      },
-      cancelProcessInstance: async () => {
-        throw new Error('bug');
-      },
+      completeJob: () => Promise.reject(new NotFoundError('no such job')),
+      cancelProcessInstance: () => Promise.reject(new Error('bug')),
     }),
   );
   const call = (method: string, request: object) =>
@@ -124,7 +120,7 @@ test('a long poll the client cancels aborts the engine call, and jobs activated 
   const abortSeen = new Promise<void>((resolve) => (aborted = resolve));
   let pollOpened!: () => void;
   const polling = new Promise<void>((resolve) => (pollOpened = resolve));
-  const yieldJobs = jest.fn(async () => undefined);
+  const yieldJobs = jest.fn(() => Promise.resolve());
   const gw = await start(
     stubEngine({
       activateJobs: (_input, signal) =>

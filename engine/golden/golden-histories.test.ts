@@ -3,12 +3,13 @@
  * were recorded once and are committed beside this test. A change to the
  * engine that alters what it records — order, intents, variables, incidents —
  * fails here and must be looked at. After a deliberate change, re-record with
- * UPDATE_GOLDEN=1 and review the diff.
+ * `npm run golden:update` and review the diff; a missing file fails.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ActivatedJob } from '../api';
 import { startTestEngine, type TestEngine } from '../../test-support/engine';
+import { readGolden } from '../../test-support/golden-file';
 import { readRecordStream } from './record-stream';
 
 const ORDER = readFileSync(path.join(__dirname, '..', 'model', 'fixtures', 'order-process.bpmn'));
@@ -31,17 +32,12 @@ async function nextJob(type: string): Promise<ActivatedJob> {
     new AbortController().signal,
   );
   if (jobs.length !== 1) throw new Error(`expected one job of type ${type}, got ${jobs.length}`);
-  return jobs[0]!;
+  return jobs[0];
 }
 
 async function expectGolden(name: string, processInstanceKey: number): Promise<void> {
   const stream = await readRecordStream(harness.pool, processInstanceKey);
-  const file = path.join(__dirname, `${name}.json`);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.CI) throw new Error(`golden history ${name}.json is missing; record it with UPDATE_GOLDEN=1`);
-    writeFileSync(file, `${JSON.stringify(stream, null, 1)}\n`);
-  }
-  expect(stream).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  expect(stream).toEqual(readGolden(path.join(__dirname, `${name}.json`), stream));
 }
 
 test('order confirmed: mappings, parallel fork and join inside a subprocess', async () => {
@@ -67,7 +63,7 @@ test('validation out of retries: incident, retries updated, incident resolved, o
   await harness.engine.failJob(job.key, 0, 'validation service down', 0, {});
   const [incident] = await harness.incidents(processInstanceKey);
   await harness.engine.updateJobRetries(job.key, 1);
-  await harness.engine.resolveIncident(Number(incident!.key));
+  await harness.engine.resolveIncident(Number(incident.key));
   await harness.engine.completeJob((await nextJob('validate-order')).key, { valid: false });
   await expectGolden('validation-incident', processInstanceKey);
 });

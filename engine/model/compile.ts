@@ -93,7 +93,7 @@ function processStartEvents(
   const triggered = starts.filter((id) => !none.includes(id));
   if (none.length > 1) reject(processId, `must have at most one none start event, found ${none.length} (${none.map((id) => `'${id}'`).join(', ')})`);
   if (starts.length === 0) reject(processId, 'must have a start event: a none, timer or message start event');
-  return { startEvent: none[0] ?? triggered[0]!, eventStartEvents: triggered };
+  return { startEvent: none[0] ?? triggered[0], eventStartEvents: triggered };
 }
 
 function eventSubProcessesOf(children: readonly string[], graph: ProcessGraph): readonly string[] {
@@ -104,10 +104,10 @@ function eventSubProcessesOf(children: readonly string[], graph: ProcessGraph): 
 function eventStartOf(scopeId: string, children: readonly string[], graph: ProcessGraph, reject: Reject): string {
   const starts = children.filter((id) => graph.nodes.get(id)!.node.$type === 'bpmn:StartEvent');
   if (starts.length !== 1) reject(scopeId, `an event subprocess must have exactly one start event, found ${starts.length}`);
-  if ((graph.nodes.get(starts[0]!)!.node.eventDefinitions ?? []).length === 0) {
+  if ((graph.nodes.get(starts[0])!.node.eventDefinitions ?? []).length === 0) {
     reject(starts[0], 'the start event of an event subprocess needs a timer, message, signal, error or escalation definition');
   }
-  return starts[0]!;
+  return starts[0];
 }
 
 /**
@@ -149,7 +149,7 @@ function noneStartEventOf(scopeId: string, children: readonly string[], graph: P
     const found = starts.length === 0 ? 'none' : `${starts.length} (${starts.map((id) => `'${id}'`).join(', ')})`;
     reject(scopeId, `must have exactly one none start event, found ${found}`);
   }
-  return starts[0]!;
+  return starts[0];
 }
 
 function checkIncoming(element: FlowElement, reject: Reject): void {

@@ -24,14 +24,14 @@ async function reason(xml: string): Promise<string> {
 
 test('a business rule task with zeebe:calledDecision compiles to a decision task, no job', async () => {
   const [process] = await compileBpmn(model('<zeebe:calledDecision decisionId="route-event" resultVariable="route" />'), 'ok.bpmn');
-  const task = process!.elements.get('x') as DecisionTask;
+  const task = process.elements.get('x') as DecisionTask;
   expect(task).toMatchObject({ type: 'BUSINESS_RULE_TASK', decision: { decisionId: { kind: 'static', value: 'route-event' }, resultVariable: 'route' } });
   expect('job' in task).toBe(false);
 });
 
 test('the decision id may be FEEL', async () => {
   const [process] = await compileBpmn(model('<zeebe:calledDecision decisionId="=&quot;route-&quot; + kind" resultVariable="r" />'), 'ok.bpmn');
-  expect((process!.elements.get('x') as DecisionTask).decision.decisionId).toEqual({ kind: 'feel', source: '"route-" + kind' });
+  expect((process.elements.get('x') as DecisionTask).decision.decisionId).toEqual({ kind: 'feel', source: '"route-" + kind' });
 });
 
 test.each([

@@ -59,7 +59,7 @@ function readTimer(node: BpmnElement, event: EventDefinitionNode, reject: Reject
   ] as const;
   const given = candidates.filter(([, value]) => value !== undefined);
   if (given.length !== 1) reject(node.id, 'a timer needs exactly one of timeDuration, timeDate or timeCycle');
-  const [kind, value] = given[0]!;
+  const [kind, value] = given[0];
   const body = value?.body?.trim() ?? '';
   if (body === '' || body === '=') reject(node.id, `the timer's ${kind.toLowerCase()} is empty`);
   const expression = modelExpression(body, node.id, `the timer ${kind.toLowerCase()}`, reject);

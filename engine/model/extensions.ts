@@ -12,7 +12,7 @@ const METADATA = new Set(['zeebe:Properties', 'zeebe:VersionTag']);
 /** How the XML spells an extension type: moddle reports `zeebe:TaskDefinition` for `<zeebe:taskDefinition>`. */
 export function xmlName(type: string): string {
   const [prefix, local] = type.split(':');
-  return prefix === 'zeebe' && local ? `zeebe:${local[0]!.toLowerCase()}${local.slice(1)}` : type;
+  return prefix === 'zeebe' && local ? `zeebe:${local[0].toLowerCase()}${local.slice(1)}` : type;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { BoundaryEvent, EndEvent, ExecutableProcess, JobTask, ScriptTask, S
 
 const FIXTURES = join(__dirname, 'fixtures');
 const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const compileFixture = async (name: string): Promise<ExecutableProcess> => (await compileBpmn(read(name), name))[0]!;
+const compileFixture = async (name: string): Promise<ExecutableProcess> => (await compileBpmn(read(name), name))[0];
 const jobType = (process: ExecutableProcess, id: string) => (process.elements.get(id) as JobTask).job.type;
 
 describe('fixtures', () => {

@@ -16,7 +16,7 @@ interface LoopElement extends BpmnElement {
 const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
 export function readMultiInstance(node: BpmnElement, reject: Reject): MultiInstance | undefined {
-  const loop = node.loopCharacteristics as LoopElement | undefined;
+  const loop: LoopElement | undefined = node.loopCharacteristics;
   if (!loop) return undefined;
   if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
     return reject(node.id, `loop characteristics (${loop.$type}) are not supported yet; use multi-instance`);

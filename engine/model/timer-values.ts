@@ -39,7 +39,7 @@ export function parseDuration(text: string): Parsed<IsoDuration> {
   if (!match || text.trim() === 'P' || text.trim().endsWith('T')) {
     return { ok: false, reason: `'${text}' is not an ISO 8601 duration (e.g. PT30S, P1DT2H)` };
   }
-  const n = (i: number): number => (match[i] ? Number(match[i]!.replace(',', '.')) : 0);
+  const n = (i: number): number => (match[i] ? Number(match[i].replace(',', '.')) : 0);
   return { ok: true, value: { years: n(1), months: n(2), weeks: n(3), days: n(4), hours: n(5), minutes: n(6), seconds: n(7) } };
 }
 
@@ -70,11 +70,11 @@ export function parseCycle(text: string): Parsed<TimerCycle> {
   if (repetitions === 0) return { ok: false, reason: `'${text}' repeats zero times` };
   let start: number | undefined;
   if (parts.length === 3) {
-    const parsedStart = parseDateTime(parts[1]!);
+    const parsedStart = parseDateTime(parts[1]);
     if (!parsedStart.ok) return parsedStart;
     start = parsedStart.value;
   }
-  const interval = parseDuration(parts[parts.length - 1]!);
+  const interval = parseDuration(parts[parts.length - 1]);
   if (!interval.ok) return interval;
   if (durationIsZero(interval.value)) return { ok: false, reason: `'${text}' has a zero interval` };
   return { ok: true, value: { repetitions, start, interval: interval.value } };

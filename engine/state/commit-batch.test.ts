@@ -63,7 +63,7 @@ describe('a batch whose connection dies mid-transaction', () => {
 
   async function engineBackend(): Promise<number> {
     const { rows } = await engine.query<{ pid: number }>('select pg_backend_pid() as pid');
-    return rows[0]!.pid;
+    return rows[0].pid;
   }
 
   it('commitBatch destroys the connection instead of returning it', async () => {

@@ -58,7 +58,7 @@ export class DecisionState {
   addDecision(definition: DecisionDefinition): void {
     this.decisions.set(definition.key, definition);
     let ofRequirements = this.decisionsOfRequirements.get(definition.requirements.key);
-    if (!ofRequirements) this.decisionsOfRequirements.set(definition.requirements.key, (ofRequirements = new Map()));
+    if (!ofRequirements) this.decisionsOfRequirements.set(definition.requirements.key, (ofRequirements = new Map<string, DecisionDefinition>()));
     ofRequirements.set(definition.decisionId, definition);
     const latest = this.latestDecision.get(definition.decisionId);
     if (!latest || latest.version < definition.version) this.latestDecision.set(definition.decisionId, definition);

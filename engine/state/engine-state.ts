@@ -88,7 +88,7 @@ export class EngineState {
 
   indexVariable(variable: Variable): void {
     let scope = this.variables.get(variable.scopeKey);
-    if (!scope) this.variables.set(variable.scopeKey, (scope = new Map()));
+    if (!scope) this.variables.set(variable.scopeKey, (scope = new Map<string, Variable>()));
     scope.set(variable.name, variable);
   }
 

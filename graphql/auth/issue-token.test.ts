@@ -46,7 +46,7 @@ describe('npm run token', () => {
   }
 
   const firstOf = async (role: string): Promise<{ code: string; department_code: string | null; grid_code: string | null }> =>
-    (await client.query(`select code, department_code, grid_code from person where role = $1 order by code limit 1`, [role])).rows[0];
+    (await client.query<{ code: string; department_code: string | null; grid_code: string | null }>(`select code, department_code, grid_code from person where role = $1 order by code limit 1`, [role])).rows[0];
 
   it('prints a token that verifies to a seeded clerk with their department', async () => {
     const clerk = await firstOf('clerk');

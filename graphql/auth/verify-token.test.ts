@@ -44,30 +44,30 @@ describe('HS256 tokens (development)', () => {
   });
 
   it('issues tokens that last 12 hours', async () => {
-    const token = await signDevelopmentToken(settings, viewers[0]!, { now: new Date('2026-01-01T00:00:00Z') });
-    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as JWTPayload;
+    const token = await signDevelopmentToken(settings, viewers[0], { now: new Date('2026-01-01T00:00:00Z') });
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as JWTPayload;
     expect(payload.exp! - payload.iat!).toBe(12 * 3600);
   });
 
   it('refuses to sign in production mode', async () => {
     const production: AuthSettings = { ...settings, authMode: 'production', jwtSecret: undefined, jwksUrl: 'https://idp.example/jwks' };
-    await expect(signDevelopmentToken(production, viewers[0]!)).rejects.toThrow(/AUTH_MODE=development/);
+    await expect(signDevelopmentToken(production, viewers[0])).rejects.toThrow(/AUTH_MODE=development/);
   });
 
   const cases: [string, () => Promise<string>, AuthFailure][] = [
-    ['an expired token', () => signDevelopmentToken(settings, viewers[2]!, { now: new Date(Date.now() - 13 * 3600_000) }), AuthFailure.TOKEN_EXPIRED],
+    ['an expired token', () => signDevelopmentToken(settings, viewers[2], { now: new Date(Date.now() - 13 * 3600_000) }), AuthFailure.TOKEN_EXPIRED],
     [
       'a tampered payload',
       async () => {
-        const [header, , signature] = (await signDevelopmentToken(settings, viewers[0]!)).split('.');
+        const [header, , signature] = (await signDevelopmentToken(settings, viewers[0])).split('.');
         const forged = Buffer.from(JSON.stringify({ ...valid, role: 'admin', exp: now() + 60 })).toString('base64url');
         return `${header}.${forged}.${signature}`;
       },
       AuthFailure.SIGNATURE_INVALID,
     ],
     ['another secret', () => rawToken({ ...valid, exp: now() + 60 }, new TextEncoder().encode('x'.repeat(40))), AuthFailure.SIGNATURE_INVALID],
-    ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...valid, exp: now() + 60 })).toString('base64url')}.`, AuthFailure.SIGNATURE_INVALID],
-    ['garbage', async () => 'not.a.jwt', AuthFailure.TOKEN_MALFORMED],
+    ['alg none', () => Promise.resolve(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...valid, exp: now() + 60 })).toString('base64url')}.`), AuthFailure.SIGNATURE_INVALID],
+    ['garbage', () => Promise.resolve('not.a.jwt'), AuthFailure.TOKEN_MALFORMED],
     ['no exp', () => rawToken(valid), AuthFailure.CLAIM_INVALID],
     ['no sub', () => rawToken({ ...valid, sub: undefined, exp: now() + 60 }), AuthFailure.CLAIM_INVALID],
     ['a wrong issuer', () => rawToken({ ...valid, iss: 'someone-else', exp: now() + 60 }), AuthFailure.CLAIM_INVALID],

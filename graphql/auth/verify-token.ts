@@ -85,7 +85,7 @@ function verificationKey(settings: AuthSettings, options: TokenVerifierOptions):
 export function bearerToken(header: string | undefined): string {
   const match = header === undefined ? null : /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i.exec(header);
   if (match === null) throw new UnauthenticatedError(AuthFailure.TOKEN_MISSING, 'expected an Authorization header "Bearer <token>"');
-  return match[1]!;
+  return match[1];
 }
 
 /** jose's errors carry stable codes; each maps to one reason. */

@@ -78,7 +78,7 @@ select ${groupKey === undefined ? '' : 'ev.key, '}count(*)::int as reported,
 export async function findKpis(db: Queryable, query: StatsQuery): Promise<KpiCountsRow> {
   const params = new Params();
   const { rows } = await db.query<KpiCountsRow>(kpiStatement(query, params, undefined), params.values);
-  return rows[0]!;
+  return rows[0];
 }
 
 /**

@@ -46,9 +46,9 @@ async function refused(body: RequestInit['body'], status: number, error: string,
   const errors = reply.json as Open311Error[];
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatchObject({ code: status, error });
-  expect(typeof errors[0]!.description).toBe('string');
+  expect(typeof errors[0].description).toBe('string');
   expect(await h.stored()).toEqual(before);
-  return errors[0]!;
+  return errors[0];
 }
 
 test('services.json lists every category as a service', async () => {
@@ -72,16 +72,16 @@ test('POST requests.json, form-encoded: the event lands in its grid as the hotli
   const reply = await post(form(request()));
   expect(reply.status).toBe(201);
   const [created] = reply.json as { service_request_id: string; service_notice: string | null }[];
-  expect(created!.service_request_id).toMatch(/^\d+$/);
-  const row = (await h.te.pool.query(`select source, category, grid_code, address, severity, process_instance_key::text as key from grid_event where id = $1`, [created!.service_request_id])).rows[0];
+  expect(created.service_request_id).toMatch(/^\d+$/);
+  const row = (await h.te.pool.query<{ source: string; category: string; grid_code: string | null; address: string | null; severity: string; key: string | null }>(`select source, category, grid_code, address, severity, process_instance_key::text as key from grid_event where id = $1`, [created.service_request_id])).rows[0];
   expect(row).toMatchObject({ source: 'hotline_12345', category: 'illegal_parking', grid_code: inGrid.code, address: '8 Hanzhong Road', severity: 'medium' });
   expect(row.key).toMatch(/^\d+$/);
 
-  const single = await fetch(`${h.baseUrl}/requests/${created!.service_request_id}.json?api_key=${h.apiKey}`);
+  const single = await fetch(`${h.baseUrl}/requests/${created.service_request_id}.json?api_key=${h.apiKey}`);
   expect(single.status).toBe(200);
   expect(await single.json()).toEqual([
     expect.objectContaining({
-      service_request_id: created!.service_request_id,
+      service_request_id: created.service_request_id,
       status: 'open',
       detailed_status: 'REPORTED',
       service_code: 'illegal_parking',
@@ -98,7 +98,7 @@ test('POST requests.json as JSON, with a severity attribute', async () => {
   const reply = await post(JSON.stringify({ ...request(), lat: inGrid.lat, long: inGrid.lon, 'attribute[severity]': 'critical', service_code: 'gas_leak' }), { 'content-type': 'application/json' });
   expect(reply.status).toBe(201);
   const [created] = reply.json as { service_request_id: string }[];
-  expect((await h.te.pool.query(`select severity, category from grid_event where id = $1`, [created!.service_request_id])).rows[0]).toEqual({ severity: 'critical', category: 'gas_leak' });
+  expect((await h.te.pool.query(`select severity, category from grid_event where id = $1`, [created.service_request_id])).rows[0]).toEqual({ severity: 'critical', category: 'gas_leak' });
 });
 
 test('POST requests.json with the api_key in the query, as some clients send it', async () => {
@@ -115,7 +115,7 @@ test('POST requests.json as multipart with a photo and a voice message', async (
   const reply = await post(body);
   expect(reply.status).toBe(201);
   const [created] = reply.json as { service_request_id: string }[];
-  const { rows } = await h.te.pool.query(`select kind, content_type from attachment where event_id = $1 order by id`, [created!.service_request_id]);
+  const { rows } = await h.te.pool.query(`select kind, content_type from attachment where event_id = $1 order by id`, [created.service_request_id]);
   expect(rows).toEqual([
     { kind: 'photo', content_type: 'image/png' },
     { kind: 'voice', content_type: 'audio/amr' },
@@ -123,8 +123,8 @@ test('POST requests.json as multipart with a photo and a voice message', async (
 });
 
 test('GET requests.json filters by id, service code, dates and status', async () => {
-  const a = ((await post(form(request({ service_code: 'noise' })))).json as { service_request_id: string }[])[0]!.service_request_id;
-  const b = ((await post(form(request({ service_code: 'street_light' })))).json as { service_request_id: string }[])[0]!.service_request_id;
+  const a = ((await post(form(request({ service_code: 'noise' })))).json as { service_request_id: string }[])[0].service_request_id;
+  const b = ((await post(form(request({ service_code: 'street_light' })))).json as { service_request_id: string }[])[0].service_request_id;
   await h.te.pool.query(`update grid_event set status = 'CLOSED' where id = $1`, [b]);
   const get = async (query: string): Promise<string[]> => {
     const response = await fetch(`${h.baseUrl}/requests.json?api_key=${h.apiKey}&${query}`);
@@ -199,7 +199,7 @@ describe('errors, in Open311\'s format, with nothing stored', () => {
 
 test('every accepted request got its instance', async () => {
   await eventually(async () => {
-    const { rows } = await h.te.pool.query(`select count(*)::int as waiting from grid_event where process_instance_key is null`);
+    const { rows } = await h.te.pool.query<{ waiting: number }>(`select count(*)::int as waiting from grid_event where process_instance_key is null`);
     return rows[0].waiting === 0 ? true : undefined;
   });
 });

@@ -1,6 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Grid } from './grid';
-import { GridEventTransition } from './grid-event-transition';
 import { Person } from './person';
 import { ASSIGNMENT_LEVELS, EVENT_SOURCES, EVENT_STATUSES, SEVERITIES } from './vocabulary';
 
@@ -38,10 +37,12 @@ const GridEventSchema = defineEntity({
     duplicateOf: () => p.manyToOne(GridEvent).nullable().fieldName('duplicate_of_id'),
     reportedAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
-    timeline: () => p.oneToMany(GridEventTransition).mappedBy('event').orderBy({ at: 'asc', id: 'asc' }),
   },
 });
 
-/** One reported event and where it stands. Every status change is kept in `timeline`. */
+/**
+ * One reported event and where it stands. Every status change is a GridEventTransition
+ * naming its event; the event does not list them (one-way, so the two do not import each other).
+ */
 export class GridEvent extends GridEventSchema.class {}
 GridEventSchema.setClass(GridEvent);

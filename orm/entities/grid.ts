@@ -1,5 +1,4 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { Person } from './person';
 
 /** A GeoJSON Polygon's coordinates: rings of [lon, lat], the first the outer ring, each closed. */
 export type PolygonCoordinates = number[][][];
@@ -23,11 +22,13 @@ const GridSchema = defineEntity({
     minLat: p.double(),
     maxLon: p.double(),
     maxLat: p.double(),
-    /** Kept on the worker's side (person.grid_code, unique), so grid and worker never wait for each other. */
-    worker: () => p.oneToOne(Person).mappedBy('grid').nullable(),
   },
 });
 
-/** The smallest unit of the city: one grid, one grid worker. */
+/**
+ * The smallest unit of the city: one grid, one grid worker. The worker is kept on the
+ * person's side only (person.grid_code, unique): a grid names no person, so the two
+ * entities do not import each other.
+ */
 export class Grid extends GridSchema.class {}
 GridSchema.setClass(Grid);

@@ -16,7 +16,7 @@ const PersonSchema = defineEntity({
     /** Clerks' and department managers' department. */
     department: () => p.manyToOne(Department).nullable().fieldName('department_code'),
     /** A grid worker's grid. */
-    grid: () => p.oneToOne(Grid).inversedBy('worker').nullable().fieldName('grid_code'),
+    grid: () => p.oneToOne(Grid).nullable().fieldName('grid_code'),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

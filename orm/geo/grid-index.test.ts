@@ -2,7 +2,7 @@ import { planCity } from '../seed/city-plan';
 import { GridIndex, scanForGrid } from './grid-index';
 
 // Two unit squares side by side and one beside them with a notch: a small city whose answers are known.
-const ring = (points: number[][]) => [[...points, points[0]!]];
+const ring = (points: number[][]) => [[...points, points[0]]];
 const WEST = { code: 'A', polygon: ring([[0, 0], [1, 0], [1, 1], [0, 1]]) };
 const EAST = { code: 'B', polygon: ring([[1, 0], [2, 0], [2, 1], [1, 1]]) };
 // An L-shape whose bounding box covers the square above WEST without the polygon doing so.
@@ -48,7 +48,7 @@ describe('GridIndex', () => {
       const v = (k * 0.7548776662) % 1;
       points.push([minLon - 0.01 + u * (maxLon - minLon + 0.02), minLat - 0.01 + v * (maxLat - minLat + 0.02)]);
     }
-    for (const grid of city.grids.slice(0, 300)) points.push(...(grid.polygon[0]!.map(([lon, lat]) => [lon!, lat!]) as [number, number][]));
+    for (const grid of city.grids.slice(0, 300)) points.push(...grid.polygon[0].map(([lon, lat]): [number, number] => [lon, lat]));
     for (const [lon, lat] of points) expect(cityIndex.findGrid(lon, lat)).toBe(scanForGrid(city.grids, lon, lat));
   });
 });

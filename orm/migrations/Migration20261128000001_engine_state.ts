@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * are what operators and the monitor query by. `record` is the append-only log.
  */
 export class Migration20261128000001_engine_state extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`create schema if not exists engine`);
     this.addSql(`
       create table engine.meta (
@@ -95,7 +95,7 @@ export class Migration20261128000001_engine_state extends Migration {
     this.addSql(`create index record_process_instance_idx on engine.record (process_instance_key, position) where process_instance_key is not null`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop schema engine cascade`);
   }
 }

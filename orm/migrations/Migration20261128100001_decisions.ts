@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * which the engine recompiles the DRG at start.
  */
 export class Migration20261128100001_decisions extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create table engine.decision_requirements (
         key bigint primary key,
@@ -30,7 +30,7 @@ export class Migration20261128100001_decisions extends Migration {
       )`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop table engine.decision`);
     this.addSql(`drop table engine.decision_requirements`);
   }

@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * what operators query by (what is due when, who waits for which message).
  */
 export class Migration20261128100002_timers_messages extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create table engine.timer (
         key bigint primary key,
@@ -40,7 +40,7 @@ export class Migration20261128100002_timers_messages extends Migration {
     this.addSql(`create index message_address_idx on engine.message (name, correlation_key)`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop table engine.message`);
     this.addSql(`drop table engine.message_subscription`);
     this.addSql(`drop table engine.timer`);

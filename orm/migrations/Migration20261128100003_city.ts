@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  * because a migration must keep meaning what it meant when it was applied.
  */
 export class Migration20261128100003_city extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create table public.department (
         code text primary key,
@@ -153,7 +153,7 @@ export class Migration20261128100003_city extends Migration {
     this.addSql(`create index task_process_instance_idx on public.task (process_instance_key)`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop table if exists public.task, public.feedback, public.attachment, public.grid_event_transition, public.grid_event cascade`);
     this.addSql(`drop table if exists public.person, public.grid, public.department cascade`);
   }

@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * instance is still to be started; and the index Open311's listing reads.
  */
 export class Migration20261128100004_intake extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     // Only the key's SHA-256 is kept: keys are 256-bit random tokens, so a fast hash is safe to store and to look up by.
     this.addSql(`
       create table public.intake_api_key (
@@ -33,7 +33,7 @@ export class Migration20261128100004_intake extends Migration {
     this.addSql(`create index grid_event_reported_at_idx on public.grid_event (reported_at, id)`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop index if exists public.grid_event_reported_at_idx`);
     this.addSql(`drop table if exists public.intake_process_start, public.intake_api_key`);
   }

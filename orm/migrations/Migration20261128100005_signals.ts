@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * are read from the latest deployed version of each process.
  */
 export class Migration20261128100005_signals extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create table engine.signal_subscription (
         key bigint primary key,
@@ -18,7 +18,7 @@ export class Migration20261128100005_signals extends Migration {
     this.addSql(`create index signal_subscription_name_idx on engine.signal_subscription (signal_name)`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop table engine.signal_subscription`);
   }
 }

@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  * engine.deleted_version keeps the highest deleted version per id: versions are never reused.
  */
 export class Migration20261128100006_resource_deletion extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`alter table engine.process_definition add column deleted boolean not null default false`);
     this.addSql(`
       create table engine.deleted_version (
@@ -18,7 +18,7 @@ export class Migration20261128100006_resource_deletion extends Migration {
       )`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop table engine.deleted_version`);
     this.addSql(`alter table engine.process_definition drop column deleted`);
   }

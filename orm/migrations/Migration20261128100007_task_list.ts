@@ -8,13 +8,13 @@ import { Migration } from '@mikro-orm/migrations';
  * before the task list existed (or by other code) count as due at once.
  */
 export class Migration20261128100007_task_list extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`alter table public.task add column lease_expires_at timestamptz not null default now()`);
     // The reconciler's scan: open tasks whose lease runs out first.
     this.addSql(`create index task_open_lease_idx on public.task (lease_expires_at) where state = 'CREATED'`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop index if exists public.task_open_lease_idx`);
     this.addSql(`alter table public.task drop column lease_expires_at`);
   }

@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * when it was accepted, first breached and closed.
  */
 export class Migration20261128100008_event_facts extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       alter table public.grid_event
         add column level text check (level in ('GRID', 'DEPARTMENT', 'JOINT')),
@@ -19,7 +19,7 @@ export class Migration20261128100008_event_facts extends Migration {
     this.addSql(`create index grid_event_departments_idx on public.grid_event using gin (departments)`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop index if exists public.grid_event_departments_idx, public.grid_event_breached_idx`);
     this.addSql(`alter table public.grid_event drop column level, drop column departments, drop column accepted_at, drop column breached_at, drop column closed_at`);
   }

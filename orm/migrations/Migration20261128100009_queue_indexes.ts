@@ -15,7 +15,7 @@ import { Migration } from '@mikro-orm/migrations';
  * now it reads the first 51 entries of one index. docs/performance.md, "API".
  */
 export class Migration20261128100009_queue_indexes extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     const single = `state = 'CREATED' and cardinality(candidate_groups) = 1`;
     this.addSql(`create index task_open_group_priority_idx on public.task ((candidate_groups[1]), priority desc, id) where ${single}`);
     this.addSql(`create index task_open_group_due_idx on public.task ((candidate_groups[1]), coalesce(due_at, 'infinity'::timestamptz), id) where ${single}`);
@@ -26,7 +26,7 @@ export class Migration20261128100009_queue_indexes extends Migration {
     );
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(
       `drop index if exists public.task_open_group_priority_idx, public.task_open_group_due_idx, public.task_open_group_created_idx, public.task_open_other_groups_idx`,
     );

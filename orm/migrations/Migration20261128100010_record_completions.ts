@@ -7,13 +7,13 @@ import { Migration } from '@mikro-orm/migrations';
  * of one definition.
  */
 export class Migration20261128100010_record_completions extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create index record_element_end_idx on engine.record (((value->>'processDefinitionKey')::bigint), element_id)
        where value_type = 'PROCESS_INSTANCE' and intent in ('ELEMENT_COMPLETED', 'ELEMENT_TERMINATED')`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop index if exists engine.record_element_end_idx`);
   }
 }

@@ -13,7 +13,7 @@ import { Migration } from '@mikro-orm/migrations';
  * elements by process_definition_key).
  */
 export class Migration20261202000001_engine_read_views extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`create schema engine_read`);
     this.addSql(`
       create view engine_read.process_definition as
@@ -75,7 +75,7 @@ export class Migration20261202000001_engine_read_views extends Migration {
         from engine.incident i`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop schema engine_read cascade`);
   }
 }

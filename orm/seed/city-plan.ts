@@ -78,31 +78,31 @@ export function planCity(seed: number = CITY.seed): CityPlan {
     for (let j = 0; j <= rows; j++) {
       const x = i === 0 || i === columns ? i : i + jitter(CORNER_JITTER);
       const y = j === 0 || j === rows ? j : j + jitter(CORNER_JITTER);
-      corner[i]!.push([x, y]);
+      corner[i].push([x, y]);
     }
   }
   const point = ([x, y]: readonly [number, number]): number[] => [lonAt(x), latAt(y)];
   const mid = (a: [number, number], b: [number, number], dx: number, dy: number): number[] => point([(a[0] + b[0]) / 2 + dx, (a[1] + b[1]) / 2 + dy]);
   const corners = corner.map((column) => column.map(point));
   // Edge midpoints, bent across the edge; outline edges stay straight. Computed once per edge, shared by both sides.
-  const bottomMid = (i: number, j: number) => mid(corner[i]![j]!, corner[i + 1]![j]!, 0, j === 0 || j === rows ? 0 : jitter(MIDPOINT_BEND));
-  const leftMid = (i: number, j: number) => mid(corner[i]![j]!, corner[i]![j + 1]!, i === 0 || i === columns ? 0 : jitter(MIDPOINT_BEND), 0);
+  const bottomMid = (i: number, j: number) => mid(corner[i][j], corner[i + 1][j], 0, j === 0 || j === rows ? 0 : jitter(MIDPOINT_BEND));
+  const leftMid = (i: number, j: number) => mid(corner[i][j], corner[i][j + 1], i === 0 || i === columns ? 0 : jitter(MIDPOINT_BEND), 0);
   const horizontal = Array.from({ length: columns }, (_, i) => Array.from({ length: rows + 1 }, (_, j) => bottomMid(i, j)));
   const vertical = Array.from({ length: columns + 1 }, (_, i) => Array.from({ length: rows }, (_, j) => leftMid(i, j)));
 
   const polygonOf = (i: number, j: number): PolygonCoordinates => {
     // Counter-clockwise, as GeoJSON wants outer rings.
     const ring = [
-      corners[i]![j]!,
-      horizontal[i]![j]!,
-      corners[i + 1]![j]!,
-      vertical[i + 1]![j]!,
-      corners[i + 1]![j + 1]!,
-      horizontal[i]![j + 1]!,
-      corners[i]![j + 1]!,
-      vertical[i]![j]!,
+      corners[i][j],
+      horizontal[i][j],
+      corners[i + 1][j],
+      vertical[i + 1][j],
+      corners[i + 1][j + 1],
+      horizontal[i][j + 1],
+      corners[i][j + 1],
+      vertical[i][j],
     ];
-    return [[...ring, ring[0]!]];
+    return [[...ring, ring[0]]];
   };
 
   const names = new UniqueNames(rng);
@@ -129,8 +129,8 @@ export function planCity(seed: number = CITY.seed): CityPlan {
           for (let j = r0; j < r0 + bandHeight; j++) {
             for (let i = c0; i < c0 + bandWidth; i++) {
               const polygon = polygonOf(i, j);
-              const lons = polygon[0]!.map((p) => p[0]!);
-              const lats = polygon[0]!.map((p) => p[1]!);
+              const lons = polygon[0].map((p) => p[0]);
+              const lats = polygon[0].map((p) => p[1]);
               number++;
               grids.push({
                 code: `${communityCode}G${pad(number)}`,
@@ -170,7 +170,7 @@ class UniqueNames {
     for (;;) {
       const count = this.used.size < 800 ? 2 : 3;
       const word = Array.from({ length: count }, () => this.rng.pick(SYLLABLES)).join('');
-      const name = word[0]!.toUpperCase() + word.slice(1);
+      const name = word[0].toUpperCase() + word.slice(1);
       if (!this.used.has(name)) {
         this.used.add(name);
         return name;

@@ -40,7 +40,7 @@ export function planPeople(grids: readonly GridPlan[], departments: readonly Dep
 
   for (const grid of grids) add(`gw-${grid.code}`, 'grid_worker', null, grid.code);
   clerksPerDepartment(departments, PEOPLE.clerks).forEach((count, i) => {
-    const department = departments[i]!;
+    const department = departments[i];
     for (let n = 1; n <= count; n++) add(`clerk-${department.code}-${String(n).padStart(3, '0')}`, 'clerk', department.code);
   });
   for (const department of departments) add(`manager-${department.code}`, 'manager', department.code);
@@ -57,6 +57,6 @@ export function clerksPerDepartment(departments: readonly DepartmentPlan[], tota
   const counts = shares.map(Math.floor);
   const left = total - counts.reduce((a, b) => a + b, 0);
   const byRemainder = shares.map((share, i) => [share - Math.floor(share), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let k = 0; k < left; k++) counts[byRemainder[k]![1]]! += 1;
+  for (let k = 0; k < left; k++) counts[byRemainder[k][1]] += 1;
   return counts;
 }

@@ -29,7 +29,7 @@ export class Prng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.index(items.length)] as T;
+    return items[this.index(items.length)];
   }
 }
 

@@ -59,10 +59,10 @@ describe('seedCity', () => {
 
   it('is idempotent: a second run leaves the same rows', async () => {
     const snapshot = async () =>
-      (await client.query(`select md5(string_agg(t::text, '|' order by t::text)) as digest from (
+      (await client.query<{ digest: string }>(`select md5(string_agg(t::text, '|' order by t::text)) as digest from (
          select code, name, role, phone, department_code, grid_code, id from person
          union all select code, name, null, polygon::text, community_code, street_code, null from grid
-         union all select code, name, null, categories::text, api_endpoint, credentials_ref, null from department) t`)).rows[0].digest as string;
+         union all select code, name, null, categories::text, api_endpoint, credentials_ref, null from department) t`)).rows[0].digest;
     const before = await snapshot();
     await seedCity(client);
     expect(await snapshot()).toBe(before);
@@ -79,7 +79,7 @@ describe('seedCity', () => {
     let area = 0;
     const misplaced: string[] = [];
     for (const { code, polygon } of rows) {
-      const ring = polygon[0]!;
+      const ring = polygon[0];
       let twiceArea = 0;
       let cx = 0;
       let cy = 0;

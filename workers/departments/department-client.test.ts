@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { json as readJson } from 'node:stream/consumers';
 import { backoffDelay } from './backoff';
 import { DepartmentClient, idempotencyKey, type DepartmentCall } from './department-client';
 import { jobOutcomeOf, NotOursError, PermanentDepartmentError, TransientDepartmentError, type DepartmentError } from './errors';
@@ -22,14 +23,17 @@ async function department(behaviour: Behaviour): Promise<Department> {
   const keys: string[] = [];
   const bodies: unknown[] = [];
   const acted = new Set<string>();
-  const server: Server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
-    const key = String(request.headers['idempotency-key']);
-    keys.push(key);
-    bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-    behaviour(keys.length, request, response);
-    if (response.statusCode < 300 && response.writableEnded) acted.add(key);
+  const server: Server = createServer((request, response) => {
+    readJson(request)
+      .then((body) => {
+        const key = String(request.headers['idempotency-key']);
+        keys.push(key);
+        bodies.push(body);
+        behaviour(keys.length, request, response);
+        if (response.statusCode < 300 && response.writableEnded) acted.add(key);
+      })
+      // A request the fake cannot read fails the call that sent it, not the test process.
+      .catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const created: Department = {

@@ -103,7 +103,7 @@ export class DepartmentClient {
     if (request.authorization !== undefined) headers.authorization = request.authorization;
     const body = JSON.stringify(request.body);
 
-    let lastProblem = '';
+    let lastProblem: string;
     let lastStatus: number | undefined;
     for (let attempt = 1; ; attempt++) {
       let wait: number | undefined;

@@ -1,67 +1,10 @@
 /**
- * The DMN side of gateway_protocol: decision metadata in DeployResource answers and
+ * The DMN side of the conversions: decision metadata in DeployResource answers and
  * EvaluateDecision. Output and input values travel as JSON text, as in Zeebe.
  */
 import type { DecisionEvaluationResult, DeployedDecision, DeployedDecisionRequirements } from '../api';
 import { DEFAULT_TENANT, int64 } from './convert';
-import type { Int64 } from './messages';
-
-export interface DecisionMetadata {
-  readonly dmnDecisionId: string;
-  readonly dmnDecisionName: string;
-  readonly version: number;
-  readonly decisionKey: Int64;
-  readonly dmnDecisionRequirementsId: string;
-  readonly decisionRequirementsKey: Int64;
-  readonly tenantId: string;
-}
-
-export interface DecisionRequirementsMetadata {
-  readonly dmnDecisionRequirementsId: string;
-  readonly dmnDecisionRequirementsName: string;
-  readonly version: number;
-  readonly decisionRequirementsKey: Int64;
-  readonly resourceName: string;
-  readonly tenantId: string;
-}
-
-export interface EvaluateDecisionRequest {
-  readonly decisionKey: Int64;
-  readonly decisionId: string;
-  readonly variables: string;
-  readonly tenantId: string;
-}
-
-interface EvaluatedDecisionMessage {
-  readonly decisionKey: Int64;
-  readonly decisionId: string;
-  readonly decisionName: string;
-  readonly decisionVersion: number;
-  readonly decisionType: string;
-  readonly decisionOutput: string;
-  readonly matchedRules: readonly {
-    readonly ruleId: string;
-    readonly ruleIndex: number;
-    readonly evaluatedOutputs: readonly { readonly outputId: string; readonly outputName: string; readonly outputValue: string }[];
-  }[];
-  readonly evaluatedInputs: readonly { readonly inputId: string; readonly inputName: string; readonly inputValue: string }[];
-  readonly tenantId: string;
-}
-
-export interface EvaluateDecisionResponse {
-  readonly decisionKey: Int64;
-  readonly decisionId: string;
-  readonly decisionName: string;
-  readonly decisionVersion: number;
-  readonly decisionRequirementsId: string;
-  readonly decisionRequirementsKey: Int64;
-  readonly decisionOutput: string;
-  readonly evaluatedDecisions: readonly EvaluatedDecisionMessage[];
-  readonly failedDecisionId: string;
-  readonly failureMessage: string;
-  readonly tenantId: string;
-  readonly decisionInstanceKey: Int64;
-}
+import type { DecisionMetadata, DecisionRequirementsMetadata, EvaluateDecisionResponse } from './messages';
 
 export function toDecisionMetadata(decision: DeployedDecision): DecisionMetadata {
   return {
