@@ -251,7 +251,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ...auth,
     gatewayAllowUnauthenticated,
     queryLimits: Object.freeze({
-      maxTokens: limit('GRAPHQL_MAX_TOKENS', DEFAULTS.queryLimits.maxTokens, 1_000_000),
+      // Past about 25,000 tokens a chain of fragments exhausts the stack in graphql-js's own validation (NoFragmentCyclesRule).
+      maxTokens: limit('GRAPHQL_MAX_TOKENS', DEFAULTS.queryLimits.maxTokens, 10_000),
       maxSelections: limit('GRAPHQL_MAX_SELECTIONS', DEFAULTS.queryLimits.maxSelections, 1_000_000),
       maxDepth: limit('GRAPHQL_MAX_DEPTH', DEFAULTS.queryLimits.maxDepth, 100),
       maxAliases: limit('GRAPHQL_MAX_ALIASES', DEFAULTS.queryLimits.maxAliases, 100_000),

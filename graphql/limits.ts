@@ -172,7 +172,7 @@ function ownSelections(set: SelectionSetNode): { fields: number; spreads: string
  * every visitor function is guarded, and what it throws is reported as the
  * limit being exceeded.
  */
-function failClosed(rule: ValidationRule, exceeded: ExceededLimit, limit: number): ValidationRule {
+export function failClosed(rule: ValidationRule, exceeded: ExceededLimit, limit: number): ValidationRule {
   return (context) => {
     const visitor = rule(context) as Record<string, unknown>;
     const guard = (owner: object, fn: unknown): unknown =>

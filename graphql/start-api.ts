@@ -6,7 +6,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
-import { specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
@@ -16,6 +16,7 @@ import { applyIdleTimeout, timeoutOptions, type ServerTimeouts } from '../http/s
 import type { TokenVerifier } from './auth/verify-token';
 import type { Viewer } from './auth/viewer';
 import { createContext, type ApiContext, type ApiServices } from './context';
+import { ApiErrorCode } from './error-codes';
 import { formatError, toGraphQLError } from './errors';
 import { authorizationOf, jsonErrors, rateLimitGuard, sourceOf } from './http-guard';
 import { checkCost, parseDocument, parseOptions, validationRules, type QueryLimits } from './limits';
@@ -103,8 +104,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         } catch (error) {
           return [error as GraphQLError];
         }
-        const errors = validate(schema, document, [...specifiedRules, ...rules]);
-        if (errors.length > 0) return errors;
+        let errors: readonly GraphQLError[];
+        try {
+          errors = validate(schema, document, [...specifiedRules, ...rules]);
+        } catch (error) {
+          // As over HTTP a document that breaks validation is refused, never a server error.
+          logger.warn({ err: error }, 'GraphQL validation failed on a subscription');
+          return [new GraphQLError('the document could not be validated: it is refused', { extensions: { code: ApiErrorCode.GRAPHQL_VALIDATION_FAILED } })];
+        }
+        if (errors.length > 0) return [...errors];
         try {
           checkCost(schema, document, payload.operationName, payload.variables ?? undefined, limits);
         } catch (error) {
