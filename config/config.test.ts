@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       jwtAudience: 'grid-dispatch',
       gatewayAllowUnauthenticated: false,
       queryLimits: { maxTokens: 2_000, maxSelections: 1_000, maxDepth: 8, maxAliases: 20, maxDirectives: 20, maxFragments: 20, maxCost: 10_000 },
-      rateLimits: { apiPerToken: 20, apiPerIp: 50, open311PerKey: 20, open311PerIp: 10, authFailuresPerMinute: 20 },
+      rateLimits: { apiPerToken: 50, apiPerIp: 50, open311PerKey: 20, open311PerIp: 10, authFailuresPerMinute: 20 },
       httpTimeouts: { headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 },
       corsOrigins: [],
       errorStackTraces: false,

@@ -126,7 +126,7 @@ export const DEFAULTS = Object.freeze({
     maxCost: 10_000,
   }) as QueryLimitSettings,
   rateLimits: Object.freeze({
-    apiPerToken: 20,
+    apiPerToken: 50,
     apiPerIp: 50,
     open311PerKey: 20,
     open311PerIp: 10,

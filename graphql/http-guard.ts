@@ -61,10 +61,16 @@ export function rateLimitGuard(verifier: TokenVerifier, limits: RateLimitSetting
   return { handler, failures };
 }
 
+/**
+ * The connection is closed after a 429: the body is never read, and a
+ * client that keeps pushing pays a new connection for each try.
+ */
 function tooMany(response: Response, throttled: Throttled, message: string): void {
+  response.once('finish', () => response.req.socket.destroy());
   response
     .status(429)
     .set('retry-after', String(throttled.retryAfterSeconds))
+    .set('connection', 'close')
     .json({ errors: [{ message: `${message}: try again in ${throttled.retryAfterSeconds} s`, extensions: { code: ApiErrorCode.TOO_MANY_REQUESTS, retryAfterSeconds: throttled.retryAfterSeconds } }] });
 }
 

@@ -258,8 +258,10 @@ function filtersOf(query: URLSearchParams): RequestFilters {
 }
 
 function tooMany(throttled: Throttled, description: string): Refusal {
+  // Closed after the answer (see send): a client that keeps pushing pays a new connection for each try.
   return new Refusal(429, [{ code: 429, description: `${description}: try again in ${throttled.retryAfterSeconds} s`, error: 'TOO_MANY_REQUESTS', field: null }], {
     'retry-after': String(throttled.retryAfterSeconds),
+    connection: 'close',
   });
 }
 
@@ -280,7 +282,7 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
     ...(unread ? { connection: 'close' } : {}),
   });
   response.end(text);
-  if (unread) response.once('finish', () => response.req.socket.destroy());
+  if (unread || headers.connection === 'close') response.once('finish', () => response.req.socket.destroy());
 }
 
 /** What helmet sets on the HTTP API, for a JSON-only endpoint without a framework. */
