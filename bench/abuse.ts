@@ -13,7 +13,8 @@
  * Everything is on loopback; each attacker sends from an address of its
  * own (127.0.0.2 …), as a client elsewhere would, so that per-address
  * limits meet the attacker and not the good client on 127.0.0.1.
- * BENCH_ABUSE_SECONDS (default 15) sets each phase's length.
+ * BENCH_ABUSE_SECONDS (default 15) sets each phase's length;
+ * BENCH_ABUSE_ONLY (a word of the attacks' names) runs only those.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
@@ -331,7 +332,8 @@ async function main(): Promise<void> {
     const goodToken = await target.token('clerk-roads-001');
     const rows: { idle: Phase; attacked: Phase }[] = [];
     // A fresh service for each attack, measured idle first: each attack's figures carry nothing of the one before.
-    for (const attack of ATTACKS) {
+    const only = process.env.BENCH_ABUSE_ONLY?.toLowerCase();
+    for (const attack of ATTACKS.filter((candidate) => only === undefined || candidate.name.toLowerCase().includes(only))) {
       service = await startService(dir, url, apiPort, open311Port);
       const pid = service.pid!;
       await runPhase('warm-up', target, pid, goodToken, 3);

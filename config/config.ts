@@ -87,6 +87,8 @@ export interface RateLimitSettings {
   readonly open311PerIp: number;
   /** Failed tokens or API keys per minute from one IP address; past it the address is refused for a minute. */
   readonly authFailuresPerMinute: number;
+  /** 429 answers per minute to one IP address; past it the address's connections are dropped as they come, for a minute. */
+  readonly refusalsPerMinute: number;
 }
 
 export interface HttpTimeoutSettings {
@@ -131,6 +133,7 @@ export const DEFAULTS = Object.freeze({
     open311PerKey: 20,
     open311PerIp: 10,
     authFailuresPerMinute: 20,
+    refusalsPerMinute: 300,
   }) as RateLimitSettings,
   httpTimeouts: Object.freeze({ headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 }) as HttpTimeoutSettings,
   corsOrigins: Object.freeze([]) as readonly string[],
@@ -194,6 +197,7 @@ export const CONFIG_VARIABLES = Object.freeze([
   'RATE_LIMIT_OPEN311_PER_KEY',
   'RATE_LIMIT_OPEN311_PER_IP',
   'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
+  'RATE_LIMIT_REFUSALS_PER_MINUTE',
   'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_REQUEST_TIMEOUT_MS',
   'HTTP_IDLE_TIMEOUT_MS',
@@ -266,6 +270,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       open311PerKey: limit('RATE_LIMIT_OPEN311_PER_KEY', DEFAULTS.rateLimits.open311PerKey, 1_000_000),
       open311PerIp: limit('RATE_LIMIT_OPEN311_PER_IP', DEFAULTS.rateLimits.open311PerIp, 1_000_000),
       authFailuresPerMinute: limit('RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', DEFAULTS.rateLimits.authFailuresPerMinute, 1_000_000),
+      refusalsPerMinute: limit('RATE_LIMIT_REFUSALS_PER_MINUTE', DEFAULTS.rateLimits.refusalsPerMinute, 1_000_000),
     }),
     httpTimeouts: Object.freeze({
       headersMs: limit('HTTP_HEADERS_TIMEOUT_MS', DEFAULTS.httpTimeouts.headersMs, 3_600_000),

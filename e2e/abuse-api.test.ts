@@ -148,3 +148,23 @@ test('failed tokens are throttled per address', async () => {
   // The address is refused before its token is looked at, good or bad.
   expect((await query(valid, '{ me { code } }')).status).toBe(429);
 });
+
+test('an address that keeps being refused loses its connections as they come', async () => {
+  const token = await h.token(CITIZEN);
+  // The address is throttled by now (above): every request is another 429, until the refusals pass their limit.
+  let refused = 0;
+  let dropped = false;
+  for (let i = 0; i < DEFAULTS.rateLimits.refusalsPerMinute + 10 && !dropped; i++) {
+    try {
+      const answer = await query(token, '{ me { code } }');
+      expect(answer.status).toBe(429);
+      refused++;
+    } catch {
+      dropped = true;
+    }
+  }
+  expect(dropped).toBe(true);
+  // Earlier tests' 429s count too: at most the limit's worth were answered.
+  expect(refused).toBeGreaterThan(0);
+  expect(refused).toBeLessThanOrEqual(DEFAULTS.rateLimits.refusalsPerMinute);
+});

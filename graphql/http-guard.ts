@@ -27,15 +27,20 @@ export function sourceOf(request: { socket: { remoteAddress?: string | undefined
  * against its token's subject (or, without a token, its address). Over
  * the limit: 429 with Retry-After, in the API's own JSON error shape.
  */
-export function rateLimitGuard(verifier: TokenVerifier, limits: RateLimitSettings, logger: Logger): { handler: RequestHandler; failures: FailureRate } {
+export function rateLimitGuard(verifier: TokenVerifier, limits: RateLimitSettings, logger: Logger): { handler: RequestHandler; failures: FailureRate; refusals: FailureRate } {
   const perToken = new RequestRate('api-token', limits.apiPerToken);
   const perIp = new RequestRate('api-ip', limits.apiPerIp);
   const failures = new FailureRate('api-auth-failure', limits.authFailuresPerMinute);
+  const refusals = new FailureRate('api-refusals', limits.refusalsPerMinute);
+  const tooMany = async (response: Response, source: string, throttled: Throttled, message: string): Promise<void> => {
+    await refusals.failed(source);
+    answerTooMany(response, throttled, message);
+  };
   const handler: RequestHandler = (request, response, next) => {
     void (async () => {
       const source = sourceOf(request);
       const blocked = await failures.blocked(source);
-      if (blocked) return tooMany(response, blocked, 'too many failed tokens from this address');
+      if (blocked) return tooMany(response, source, blocked, 'too many failed tokens from this address');
       const header = request.headers.authorization;
       let authorization: Authorization;
       if (header === undefined) {
@@ -51,21 +56,21 @@ export function rateLimitGuard(verifier: TokenVerifier, limits: RateLimitSetting
       (request as unknown as Record<symbol, Authorization>)[AUTHORIZATION] = authorization;
       const viewer = 'viewer' in authorization ? authorization.viewer : null;
       const refused = viewer === null ? await perIp.take(source) : await perToken.take(viewer.personCode);
-      if (refused) return tooMany(response, refused, viewer === null ? 'too many requests from this address' : 'too many requests with this token');
+      if (refused) return tooMany(response, source, refused, viewer === null ? 'too many requests from this address' : 'too many requests with this token');
       next();
     })().catch((error: unknown) => {
       logger.error({ err: error }, 'rate limit check failed');
       next(error);
     });
   };
-  return { handler, failures };
+  return { handler, failures, refusals };
 }
 
 /**
  * The connection is closed after a 429: the body is never read, and a
  * client that keeps pushing pays a new connection for each try.
  */
-function tooMany(response: Response, throttled: Throttled, message: string): void {
+function answerTooMany(response: Response, throttled: Throttled, message: string): void {
   response.once('finish', () => response.req.socket.destroy());
   response
     .status(429)

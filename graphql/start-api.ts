@@ -12,6 +12,7 @@ import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
 import { DEFAULTS, type RateLimitSettings } from '../config/config';
 import type { Logger } from '../config/logger';
+import { dropConnectionsOfBlocked } from '../http/rate-limits';
 import { applyIdleTimeout, timeoutOptions, type ServerTimeouts } from '../http/server-timeouts';
 import type { TokenVerifier } from './auth/verify-token';
 import type { Viewer } from './auth/viewer';
@@ -77,6 +78,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   applyIdleTimeout(httpServer, timeouts);
   const rules = validationRules(limits, options.production);
   const guard = rateLimitGuard(options.verifier, options.rateLimits ?? DEFAULTS.rateLimits, logger);
+  dropConnectionsOfBlocked(httpServer, guard.refusals);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const format = formatError(logger);

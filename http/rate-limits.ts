@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** What a refused client is told: try again in this many seconds (the `Retry-After` header). */
@@ -59,4 +60,21 @@ function throttled(refusal: unknown): Throttled {
   if (refusal instanceof RateLimiterRes) return { retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
   // The memory limiter rejects with an Error only on a bug of its own: refuse rather than let the request through uncounted.
   return { retryAfterSeconds: 1 };
+}
+
+/**
+ * An address that kept being refused (429s past `refusalsPerMinute`) loses
+ * its connections as they are accepted, before a byte of them is parsed:
+ * answering each of its requests, even with a 429, costs reading what it
+ * sends, and a flood of them costs the service memory and the other
+ * clients time.
+ */
+export function dropConnectionsOfBlocked(server: Server, refusals: FailureRate): void {
+  server.on('connection', (socket) => {
+    const source = socket.remoteAddress;
+    if (source === undefined) return;
+    void refusals.blocked(source).then((blocked) => {
+      if (blocked) socket.destroy();
+    });
+  });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULTS, type RateLimitSettings } from '../../config/config';
 import type { Logger } from '../../config/logger';
-import { FailureRate, RequestRate, type Throttled } from '../../http/rate-limits';
+import { dropConnectionsOfBlocked, FailureRate, RequestRate, type Throttled } from '../../http/rate-limits';
 import { applyIdleTimeout, timeoutOptions, type ServerTimeouts } from '../../http/server-timeouts';
 import { listCategories } from '../categories';
 import { httpStatusOf, IntakeError } from '../errors';
@@ -55,6 +55,7 @@ interface Throttles {
   readonly perKey: RequestRate;
   readonly perIp: RequestRate;
   readonly failures: FailureRate;
+  readonly refusals: FailureRate;
 }
 
 /**
@@ -81,6 +82,7 @@ export async function startOpen311(options: Open311Options): Promise<Open311Serv
     perKey: new RequestRate('open311-key', rates.open311PerKey),
     perIp: new RequestRate('open311-ip', rates.open311PerIp),
     failures: new FailureRate('open311-auth-failure', rates.authFailuresPerMinute),
+    refusals: new FailureRate('open311-refusals', rates.refusalsPerMinute),
   };
   const timeouts = options.timeouts ?? DEFAULTS.httpTimeouts;
   const server = createServer(timeoutOptions(timeouts), (request, response) => {
@@ -88,7 +90,10 @@ export async function startOpen311(options: Open311Options): Promise<Open311Serv
     void route(request, options, bodyLimits, throttles, source)
       .then(({ status, body }) => send(response, status, body))
       .catch((error: unknown) => {
-        if (error instanceof Refusal) return send(response, error.status, error.body, error.headers);
+        if (error instanceof Refusal) {
+          if (error.status === 429) void throttles.refusals.failed(source);
+          return send(response, error.status, error.body, error.headers);
+        }
         if (error instanceof IntakeError) {
           const status = httpStatusOf(error.code);
           send(response, status, [{ code: status, description: error.message, error: error.code, field: error.field ?? null }]);
@@ -99,6 +104,7 @@ export async function startOpen311(options: Open311Options): Promise<Open311Serv
       });
   });
   applyIdleTimeout(server, timeouts);
+  dropConnectionsOfBlocked(server, throttles.refusals);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
