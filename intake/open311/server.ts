@@ -6,7 +6,7 @@ import type { Logger } from '../../config/logger';
 import { dropConnectionsOfBlocked, FailureRate, RequestRate, type Throttled } from '../../http/rate-limits';
 import { applyIdleTimeout, timeoutOptions, type ServerTimeouts } from '../../http/server-timeouts';
 import { listCategories } from '../categories';
-import { httpStatusOf, IntakeError } from '../errors';
+import { httpStatusOf, IntakeError, type IntakeErrorCode } from '../errors';
 import type { IntakeService } from '../report-event';
 import { authenticate, type ApiClient } from './api-keys';
 import { readRequest, type BodyLimits, type ParsedBody } from './read-body';
@@ -49,6 +49,13 @@ class Refusal extends Error {
     super(`HTTP ${status}`);
   }
 }
+
+/**
+ * Refusals that count against the address: a missing or wrong key (key
+ * guessing), and a body refused for its size, which costs reading up to
+ * the limit each time.
+ */
+const COSTLY_FAILURES: ReadonlySet<IntakeErrorCode> = new Set(['API_KEY_REQUIRED', 'INVALID_API_KEY', 'ATTACHMENT_TOO_LARGE', 'PAYLOAD_TOO_LARGE']);
 
 /** Rates and failures counted per key and per address, in this process's memory. */
 interface Throttles {
@@ -95,6 +102,7 @@ export async function startOpen311(options: Open311Options): Promise<Open311Serv
           return send(response, error.status, error.body, error.headers);
         }
         if (error instanceof IntakeError) {
+          if (COSTLY_FAILURES.has(error.code)) void throttles.failures.failed(source);
           const status = httpStatusOf(error.code);
           send(response, status, [{ code: status, description: error.message, error: error.code, field: error.field ?? null }]);
           return;
@@ -133,13 +141,7 @@ async function route(request: IncomingMessage, options: Open311Options, bodyLimi
   const url = new URL(request.url ?? '/', 'http://open311');
   // The key's own limit applies once the key is known; until then (and for reads that need none) the address's.
   const authenticated = async (key: string | undefined): Promise<ApiClient> => {
-    let client: ApiClient;
-    try {
-      client = await authenticate(options.em, key);
-    } catch (error) {
-      if (error instanceof IntakeError) await throttles.failures.failed(source);
-      throw error;
-    }
+    const client = await authenticate(options.em, key);
     const throttled = await throttles.perKey.take(client.name);
     if (throttled) throw tooMany(throttled, 'too many requests with this API key');
     return client;
