@@ -26,8 +26,8 @@ import { ApiErrorCode } from './error-codes';
  * What one GraphQL document may ask for. Every bound is checked before the
  * operation runs, each by counting (no time limit), and a bound that cannot
  * be computed refuses the request. The largest query the task list and the
- * monitor send has under 100 tokens, 2 aliases, no directives, no fragments
- * and depth 6; the defaults (config/config.ts) leave ample room above that.
+ * monitor send has under 100 tokens, 2 aliases, no directives and no
+ * fragments; the defaults (config/config.ts) leave ample room above that.
  */
 export interface QueryLimits {
   /** Lexical tokens of the document: bounds parsing itself (graphql-js `maxTokens`). */
