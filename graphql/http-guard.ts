@@ -27,7 +27,11 @@ export function sourceOf(request: { socket: { remoteAddress?: string | undefined
  * against its token's subject (or, without a token, its address). Over
  * the limit: 429 with Retry-After, in the API's own JSON error shape.
  */
-export function rateLimitGuard(verifier: TokenVerifier, limits: RateLimitSettings, logger: Logger): { handler: RequestHandler; failures: FailureRate; refusals: FailureRate } {
+export function rateLimitGuard(
+  verifier: TokenVerifier,
+  limits: RateLimitSettings,
+  logger: Logger,
+): { handler: RequestHandler; failures: FailureRate; refusals: FailureRate; perToken: RequestRate } {
   const perToken = new RequestRate('api-token', limits.apiPerToken);
   const perIp = new RequestRate('api-ip', limits.apiPerIp);
   const failures = new FailureRate('api-auth-failure', limits.authFailuresPerMinute);
@@ -63,7 +67,7 @@ export function rateLimitGuard(verifier: TokenVerifier, limits: RateLimitSetting
       next(error);
     });
   };
-  return { handler, failures, refusals };
+  return { handler, failures, refusals, perToken };
 }
 
 /**

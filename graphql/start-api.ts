@@ -99,7 +99,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         }
       },
       // The same checks as over HTTP: parse, validate with the limits, cost with the variables.
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // Operations over a socket count against the token like requests over HTTP.
+        const viewer = ctx.extra.viewer;
+        const throttled = viewer === undefined ? undefined : await guard.perToken.take(viewer.personCode);
+        if (throttled) {
+          return [
+            new GraphQLError(`too many requests with this token: try again in ${throttled.retryAfterSeconds} s`, {
+              extensions: { code: ApiErrorCode.TOO_MANY_REQUESTS, retryAfterSeconds: throttled.retryAfterSeconds },
+            }),
+          ];
+        }
         let document: DocumentNode;
         try {
           document = parseDocument(payload.query, limits);

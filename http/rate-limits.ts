@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** What a refused client is told: try again in this many seconds (the `Retry-After` header). */
@@ -38,6 +39,8 @@ export class RequestRate {
  */
 export class FailureRate {
   private readonly limiter: RateLimiterMemory;
+  /** Blocked sources and until when (ms since the epoch), readable without waiting: a connection is dropped in the same tick it is accepted. */
+  private readonly blockedUntil = new Map<string, number>();
 
   constructor(name: string, perMinute: number) {
     this.limiter = new RateLimiterMemory({ keyPrefix: name, points: perMinute, duration: 60, blockDuration: 60 });
@@ -50,9 +53,22 @@ export class FailureRate {
     return { retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
   }
 
+  /** Whether `source` is refused now, as far as this process has seen. */
+  blockedNow(source: string): boolean {
+    const until = this.blockedUntil.get(source);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.blockedUntil.delete(source);
+    return false;
+  }
+
   /** Counts a failure of `source`. */
   async failed(source: string): Promise<void> {
-    await this.limiter.consume(source).catch(() => undefined);
+    try {
+      await this.limiter.consume(source);
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) this.blockedUntil.set(source, Date.now() + refusal.msBeforeNext);
+    }
   }
 }
 
@@ -70,11 +86,8 @@ function throttled(refusal: unknown): Throttled {
  * clients time.
  */
 export function dropConnectionsOfBlocked(server: Server, refusals: FailureRate): void {
-  server.on('connection', (socket) => {
-    const source = socket.remoteAddress;
-    if (source === undefined) return;
-    void refusals.blocked(source).then((blocked) => {
-      if (blocked) socket.destroy();
-    });
+  // Before the HTTP server's own listener, and without waiting: nothing of the connection is set up or read.
+  server.prependListener('connection', (socket: Socket) => {
+    if (socket.remoteAddress !== undefined && refusals.blockedNow(socket.remoteAddress)) socket.destroy();
   });
 }

@@ -281,7 +281,10 @@ function tooMany(throttled: Throttled, description: string): Refusal {
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (response.headersSent) return;
   const text = JSON.stringify(body);
-  const unread = !response.req.complete;
+  const request = response.req;
+  // A request without a body counts as complete only once read; one with a body, once all of it was.
+  const declaresBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  const unread = declaresBody && !request.complete;
   response.writeHead(status, {
     ...headers,
     ...SECURITY_HEADERS,
