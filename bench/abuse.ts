@@ -336,7 +336,7 @@ async function main(): Promise<void> {
     for (const attack of ATTACKS.filter((candidate) => only === undefined || candidate.name.toLowerCase().includes(only))) {
       service = await startService(dir, url, apiPort, open311Port);
       const pid = service.pid!;
-      await runPhase('warm-up', target, pid, goodToken, 3);
+      await runPhase('warm-up', target, pid, goodToken, 10);
       const idle = await runPhase('idle', target, pid, goodToken);
       const attacked = await runPhase(attack.name, target, pid, goodToken, SECONDS, attack);
       rows.push({ idle, attacked });
