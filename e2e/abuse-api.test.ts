@@ -135,6 +135,22 @@ test('a burst from one token is answered 429 with Retry-After, while another tok
   expect(served.json?.data).toEqual({ me: { code: 'citizen-000003' } });
 });
 
+test('operations over a WebSocket count against their token like requests', async () => {
+  const socket = await h.ws('citizen-000007');
+  const results = await Promise.all(
+    Array.from({ length: DEFAULTS.rateLimits.apiPerToken * 3 }, () => {
+      const iterator = socket.iterate<{ me: { code: string } }>({ query: '{ me { code } }' });
+      return iterator.next().then(
+        (result) => (result.value?.data?.me?.code === 'citizen-000007' ? 'served' : 'other'),
+        (errors: unknown) => (JSON.stringify(errors).includes('TOO_MANY_REQUESTS') ? 'throttled' : 'other'),
+      );
+    }),
+  );
+  expect(results.filter((result) => result === 'throttled').length).toBeGreaterThanOrEqual(DEFAULTS.rateLimits.apiPerToken);
+  expect(results).toContain('served');
+  expect(results).not.toContain('other');
+});
+
 // Last: it blocks this address for a minute.
 test('failed tokens are throttled per address', async () => {
   const valid = await h.token(CITIZEN);
