@@ -134,6 +134,8 @@ class Service {
       host: config.gatewayHost,
       open311Port: config.open311Port,
       logger,
+      rateLimits: config.rateLimits,
+      timeouts: config.httpTimeouts,
     });
     this.add('intake', () => intake.stop());
     logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
@@ -158,6 +160,11 @@ class Service {
       verifier: createTokenVerifier(config),
       logger,
       production: config.authMode === 'production',
+      queryLimits: config.queryLimits,
+      rateLimits: config.rateLimits,
+      timeouts: config.httpTimeouts,
+      corsOrigins: config.corsOrigins,
+      errorStackTraces: config.errorStackTraces,
       observer: apiMetrics(metrics.api),
       routes: [
         { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [databaseCheck(pool), zeebeCheck(zeebe)] }) },

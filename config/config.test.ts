@@ -33,6 +33,12 @@ describe('loadConfig', () => {
       jwksUrl: undefined,
       jwtIssuer: 'grid-dispatch',
       jwtAudience: 'grid-dispatch',
+      gatewayAllowUnauthenticated: false,
+      queryLimits: { maxTokens: 2_000, maxSelections: 1_000, maxDepth: 8, maxAliases: 20, maxDirectives: 20, maxFragments: 20, maxCost: 10_000 },
+      rateLimits: { apiPerToken: 50, apiPerIp: 50, open311PerKey: 20, open311PerIp: 10, authFailuresPerMinute: 20, refusalsPerMinute: 300 },
+      httpTimeouts: { headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 },
+      corsOrigins: [],
+      errorStackTraces: false,
     });
   });
 
@@ -59,6 +65,25 @@ describe('loadConfig', () => {
         JWKS_URL: 'https://idp.example/realms/grid/protocol/openid-connect/certs',
         JWT_ISSUER: 'https://idp.example/realms/grid',
         JWT_AUDIENCE: 'grid-dispatch-api',
+        GATEWAY_ALLOW_UNAUTHENTICATED: 'true',
+        GRAPHQL_MAX_TOKENS: '5000',
+        GRAPHQL_MAX_SELECTIONS: '2000',
+        GRAPHQL_MAX_DEPTH: '10',
+        GRAPHQL_MAX_ALIASES: '30',
+        GRAPHQL_MAX_DIRECTIVES: '5',
+        GRAPHQL_MAX_FRAGMENTS: '40',
+        GRAPHQL_MAX_COST: '20000',
+        RATE_LIMIT_API_PER_TOKEN: '40',
+        RATE_LIMIT_API_PER_IP: '100',
+        RATE_LIMIT_OPEN311_PER_KEY: '50',
+        RATE_LIMIT_OPEN311_PER_IP: '5',
+        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3',
+        RATE_LIMIT_REFUSALS_PER_MINUTE: '100',
+        HTTP_HEADERS_TIMEOUT_MS: '5000',
+        HTTP_REQUEST_TIMEOUT_MS: '60000',
+        HTTP_IDLE_TIMEOUT_MS: '15000',
+        CORS_ORIGINS: 'https://tasks.city.example, https://monitor.city.example',
+        ERROR_STACK_TRACES: 'true',
       },
       '/srv/app',
     );
@@ -83,7 +108,37 @@ describe('loadConfig', () => {
       jwksUrl: 'https://idp.example/realms/grid/protocol/openid-connect/certs',
       jwtIssuer: 'https://idp.example/realms/grid',
       jwtAudience: 'grid-dispatch-api',
+      gatewayAllowUnauthenticated: true,
+      queryLimits: { maxTokens: 5_000, maxSelections: 2_000, maxDepth: 10, maxAliases: 30, maxDirectives: 5, maxFragments: 40, maxCost: 20_000 },
+      rateLimits: { apiPerToken: 40, apiPerIp: 100, open311PerKey: 50, open311PerIp: 5, authFailuresPerMinute: 3, refusalsPerMinute: 100 },
+      httpTimeouts: { headersMs: 5_000, requestMs: 60_000, idleMs: 15_000 },
+      corsOrigins: ['https://tasks.city.example', 'https://monitor.city.example'],
+      errorStackTraces: true,
     });
+  });
+
+  describe('the embedded gateway beyond loopback', () => {
+    it.each(['127.0.0.1', '127.0.0.2', 'localhost', '::1'])('listens on %s without further settings', (host) => {
+      expect(loadConfig({ GATEWAY_HOST: host }, '/srv/app').gatewayHost).toBe(host);
+    });
+
+    it.each(['0.0.0.0', '::', '10.0.0.7', 'dispatch.city.example'])('refuses %s without authentication, in one line', (host) => {
+      const error = errorOf({ GATEWAY_HOST: host });
+      expect(error.variable).toBe('GATEWAY_HOST');
+      expect(error.message).toBe(
+        `GATEWAY_HOST: ${host} is beyond loopback and the embedded Zeebe gateway has no authentication: listen on 127.0.0.1, or set GATEWAY_ALLOW_UNAUTHENTICATED=true where only trusted peers reach it`,
+      );
+    });
+
+    it('listens beyond loopback when explicitly allowed, or when no embedded gateway starts', () => {
+      expect(loadConfig({ GATEWAY_HOST: '0.0.0.0', GATEWAY_ALLOW_UNAUTHENTICATED: 'true' }, '/srv/app').gatewayHost).toBe('0.0.0.0');
+      expect(loadConfig({ GATEWAY_HOST: '0.0.0.0', ZEEBE_ADDRESS: 'zeebe:26500' }, '/srv/app').gatewayHost).toBe('0.0.0.0');
+    });
+  });
+
+  it('refuses stack traces in error answers in production', () => {
+    const error = errorOf({ ERROR_STACK_TRACES: 'true', AUTH_MODE: 'production', JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' });
+    expect(error.variable).toBe('ERROR_STACK_TRACES');
   });
 
   it('returns a frozen object', () => {

@@ -52,6 +52,53 @@ export interface Config {
   readonly jwtIssuer: string;
   /** Required `aud` of every token. */
   readonly jwtAudience: string;
+  /** Lets the embedded Zeebe gateway, which has no authentication, listen beyond loopback (a container publishing its ports on 127.0.0.1 only). */
+  readonly gatewayAllowUnauthenticated: boolean;
+  /** What one GraphQL document may ask for (graphql/limits.ts). */
+  readonly queryLimits: QueryLimitSettings;
+  /** Requests per second and failed credentials per minute a client may send (docs/operations.md, Limits). */
+  readonly rateLimits: RateLimitSettings;
+  /** Slow clients are cut off after these (HTTP API and Open311). */
+  readonly httpTimeouts: HttpTimeoutSettings;
+  /** Origins whose browser pages may call the HTTP API; none by default. */
+  readonly corsOrigins: readonly string[];
+  /** Stack traces in error answers: for development only, never by default. */
+  readonly errorStackTraces: boolean;
+}
+
+/** graphql/limits.ts's QueryLimits, kept here so that the configuration depends on nothing. */
+export interface QueryLimitSettings {
+  readonly maxTokens: number;
+  readonly maxSelections: number;
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxFragments: number;
+  readonly maxCost: number;
+}
+
+export interface RateLimitSettings {
+  /** GraphQL requests per second of one bearer token (its subject). */
+  readonly apiPerToken: number;
+  /** GraphQL requests per second from one IP address without a token. */
+  readonly apiPerIp: number;
+  /** Open311 requests per second of one API key. */
+  readonly open311PerKey: number;
+  /** Open311 requests per second from one IP address before its key is known (wrong or missing keys, reads of services.json). */
+  readonly open311PerIp: number;
+  /** Failed tokens or API keys per minute from one IP address; past it the address is refused for a minute. */
+  readonly authFailuresPerMinute: number;
+  /** 429 answers per minute to one IP address; past it the address's connections are dropped as they come, for a minute. */
+  readonly refusalsPerMinute: number;
+}
+
+export interface HttpTimeoutSettings {
+  /** Until a request's headers are complete. */
+  readonly headersMs: number;
+  /** Until the whole request (with its body) has arrived. */
+  readonly requestMs: number;
+  /** Without a byte either way on a connection. */
+  readonly idleMs: number;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -71,6 +118,27 @@ export const DEFAULTS = Object.freeze({
   jwtSecret: DEVELOPMENT_JWT_SECRET,
   jwtIssuer: 'grid-dispatch',
   jwtAudience: 'grid-dispatch',
+  gatewayAllowUnauthenticated: false,
+  queryLimits: Object.freeze({
+    maxTokens: 2_000,
+    maxSelections: 1_000,
+    maxDepth: 8,
+    maxAliases: 20,
+    maxDirectives: 20,
+    maxFragments: 20,
+    maxCost: 10_000,
+  }) as QueryLimitSettings,
+  rateLimits: Object.freeze({
+    apiPerToken: 50,
+    apiPerIp: 50,
+    open311PerKey: 20,
+    open311PerIp: 10,
+    authFailuresPerMinute: 20,
+    refusalsPerMinute: 300,
+  }) as RateLimitSettings,
+  httpTimeouts: Object.freeze({ headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 }) as HttpTimeoutSettings,
+  corsOrigins: Object.freeze([]) as readonly string[],
+  errorStackTraces: false,
 });
 
 /** HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518, 3.2). */
@@ -122,6 +190,25 @@ export const CONFIG_VARIABLES = Object.freeze([
   'JWKS_URL',
   'JWT_ISSUER',
   'JWT_AUDIENCE',
+  'GATEWAY_ALLOW_UNAUTHENTICATED',
+  'GRAPHQL_MAX_TOKENS',
+  'GRAPHQL_MAX_SELECTIONS',
+  'GRAPHQL_MAX_DEPTH',
+  'GRAPHQL_MAX_ALIASES',
+  'GRAPHQL_MAX_DIRECTIVES',
+  'GRAPHQL_MAX_FRAGMENTS',
+  'GRAPHQL_MAX_COST',
+  'RATE_LIMIT_API_PER_TOKEN',
+  'RATE_LIMIT_API_PER_IP',
+  'RATE_LIMIT_OPEN311_PER_KEY',
+  'RATE_LIMIT_OPEN311_PER_IP',
+  'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
+  'RATE_LIMIT_REFUSALS_PER_MINUTE',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_IDLE_TIMEOUT_MS',
+  'CORS_ORIGINS',
+  'ERROR_STACK_TRACES',
 ] as const);
 
 /**
@@ -140,12 +227,27 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const attachmentDir = value('ATTACHMENT_DIR');
   if (attachmentDir?.includes('\0')) throw new ConfigError('ATTACHMENT_DIR', 'contains a NUL character');
 
+  const gatewayHost = parseHost('GATEWAY_HOST', value('GATEWAY_HOST') ?? DEFAULTS.gatewayHost);
+  const zeebeAddress = parseAddress('ZEEBE_ADDRESS', value('ZEEBE_ADDRESS'));
+  const gatewayAllowUnauthenticated = parseBoolean('GATEWAY_ALLOW_UNAUTHENTICATED', value('GATEWAY_ALLOW_UNAUTHENTICATED'), DEFAULTS.gatewayAllowUnauthenticated);
+  // The embedded gateway has no authentication: beyond loopback anyone who reaches it could deploy, cancel and complete.
+  if (zeebeAddress === undefined && !isLoopbackHost(gatewayHost) && !gatewayAllowUnauthenticated) {
+    throw new ConfigError(
+      'GATEWAY_HOST',
+      `${gatewayHost} is beyond loopback and the embedded Zeebe gateway has no authentication: listen on 127.0.0.1, or set GATEWAY_ALLOW_UNAUTHENTICATED=true where only trusted peers reach it`,
+    );
+  }
+  const limit = (name: string, fallback: number, max: number): number => parseCount(name, value(name), fallback, max);
+  const errorStackTraces = parseBoolean('ERROR_STACK_TRACES', value('ERROR_STACK_TRACES'), DEFAULTS.errorStackTraces);
+
+  const auth = parseAuth(value);
+  if (errorStackTraces && auth.authMode === 'production') throw new ConfigError('ERROR_STACK_TRACES', 'is for development only; unset it with AUTH_MODE=production');
   return Object.freeze({
     databaseUrl: parseDatabaseUrl('DATABASE_URL', value('DATABASE_URL')),
     dataDir: absoluteDataDir,
-    gatewayHost: parseHost('GATEWAY_HOST', value('GATEWAY_HOST') ?? DEFAULTS.gatewayHost),
+    gatewayHost,
     gatewayPort: parsePort('GATEWAY_PORT', value('GATEWAY_PORT'), DEFAULTS.gatewayPort, 0),
-    zeebeAddress: parseAddress('ZEEBE_ADDRESS', value('ZEEBE_ADDRESS')),
+    zeebeAddress,
     logLevel: parseLogLevel('LOG_LEVEL', value('LOG_LEVEL')),
     embeddedPgPort: parsePort('EMBEDDED_PG_PORT', value('EMBEDDED_PG_PORT'), DEFAULTS.embeddedPgPort, 1),
     attachmentMaxBytes: parseByteSize('ATTACHMENT_MAX_BYTES', value('ATTACHMENT_MAX_BYTES'), DEFAULTS.attachmentMaxBytes, ATTACHMENT_MAX_BYTES_LIMIT),
@@ -156,8 +258,71 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     slaSecondsPerHour: parsePositive('SLA_SECONDS_PER_HOUR', value('SLA_SECONDS_PER_HOUR'), DEFAULTS.slaSecondsPerHour, 86_400),
     duplicateRadiusMeters: parsePositive('DUPLICATE_RADIUS_METERS', value('DUPLICATE_RADIUS_METERS'), DEFAULTS.duplicateRadiusMeters, 10_000),
     duplicateWindowHours: parsePositive('DUPLICATE_WINDOW_HOURS', value('DUPLICATE_WINDOW_HOURS'), DEFAULTS.duplicateWindowHours, 24 * 365),
-    ...parseAuth(value),
+    ...auth,
+    gatewayAllowUnauthenticated,
+    queryLimits: Object.freeze({
+      // Past about 25,000 tokens a chain of fragments exhausts the stack in graphql-js's own validation (NoFragmentCyclesRule).
+      maxTokens: limit('GRAPHQL_MAX_TOKENS', DEFAULTS.queryLimits.maxTokens, 10_000),
+      maxSelections: limit('GRAPHQL_MAX_SELECTIONS', DEFAULTS.queryLimits.maxSelections, 1_000_000),
+      maxDepth: limit('GRAPHQL_MAX_DEPTH', DEFAULTS.queryLimits.maxDepth, 100),
+      maxAliases: limit('GRAPHQL_MAX_ALIASES', DEFAULTS.queryLimits.maxAliases, 100_000),
+      maxDirectives: limit('GRAPHQL_MAX_DIRECTIVES', DEFAULTS.queryLimits.maxDirectives, 100_000),
+      maxFragments: limit('GRAPHQL_MAX_FRAGMENTS', DEFAULTS.queryLimits.maxFragments, 10_000),
+      maxCost: limit('GRAPHQL_MAX_COST', DEFAULTS.queryLimits.maxCost, 100_000_000),
+    }),
+    rateLimits: Object.freeze({
+      apiPerToken: limit('RATE_LIMIT_API_PER_TOKEN', DEFAULTS.rateLimits.apiPerToken, 1_000_000),
+      apiPerIp: limit('RATE_LIMIT_API_PER_IP', DEFAULTS.rateLimits.apiPerIp, 1_000_000),
+      open311PerKey: limit('RATE_LIMIT_OPEN311_PER_KEY', DEFAULTS.rateLimits.open311PerKey, 1_000_000),
+      open311PerIp: limit('RATE_LIMIT_OPEN311_PER_IP', DEFAULTS.rateLimits.open311PerIp, 1_000_000),
+      authFailuresPerMinute: limit('RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', DEFAULTS.rateLimits.authFailuresPerMinute, 1_000_000),
+      refusalsPerMinute: limit('RATE_LIMIT_REFUSALS_PER_MINUTE', DEFAULTS.rateLimits.refusalsPerMinute, 1_000_000),
+    }),
+    httpTimeouts: Object.freeze({
+      headersMs: limit('HTTP_HEADERS_TIMEOUT_MS', DEFAULTS.httpTimeouts.headersMs, 3_600_000),
+      requestMs: limit('HTTP_REQUEST_TIMEOUT_MS', DEFAULTS.httpTimeouts.requestMs, 3_600_000),
+      idleMs: limit('HTTP_IDLE_TIMEOUT_MS', DEFAULTS.httpTimeouts.idleMs, 3_600_000),
+    }),
+    corsOrigins: parseOrigins('CORS_ORIGINS', value('CORS_ORIGINS')),
+    errorStackTraces,
   });
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+/** A whole number 1..max. */
+function parseCount(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const count = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  if (!(count >= 1 && count <= max)) throw new ConfigError(name, `expected an integer 1..${max}, got ${JSON.stringify(raw)}`);
+  return count;
+}
+
+/** Comma-separated origins as browsers send them (`https://tasks.city.example`), no paths; `*` is refused. */
+function parseOrigins(name: string, raw: string | undefined): readonly string[] {
+  if (raw === undefined) return DEFAULTS.corsOrigins;
+  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin) {
+      throw new ConfigError(name, `expected origins like https://tasks.example.org separated by commas, got ${JSON.stringify(origin)}`);
+    }
+  }
+  return Object.freeze(origins);
 }
 
 type AuthConfig = Pick<Config, 'authMode' | 'jwtSecret' | 'jwksUrl' | 'jwtIssuer' | 'jwtAudience'>;

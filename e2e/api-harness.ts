@@ -25,6 +25,9 @@ export const AUTH: AuthSettings = {
   jwtAudience: DEFAULTS.jwtAudience,
 };
 
+/** Explicitly higher than the service's defaults, for tests that send bursts from one token. */
+export const TEST_RATE_LIMITS = { ...DEFAULTS.rateLimits, apiPerToken: 100_000, apiPerIp: 100_000 };
+
 export interface ApiHarness {
   readonly grid: GridHarness;
   readonly api: ApiServer;
@@ -49,6 +52,12 @@ export interface ApiHarnessOptions {
   readonly routes?: ApiServerOptions['routes'];
   /** Settings of the task list beyond the harness's own. */
   readonly taskList?: Partial<Pick<StartTaskListOptions, 'leaseMs' | 'recheckMs' | 'reconcileIntervalMs'>>;
+  /**
+   * The API's rate limits. The harness's default is far above the service's
+   * (DEFAULTS.rateLimits): its tests send bursts from one token on purpose;
+   * e2e/abuse-api.test.ts runs with the service's defaults.
+   */
+  readonly rateLimits?: ApiServerOptions['rateLimits'];
   /** Started after the API, stopped before it. */
   readonly extension?: { start(): Promise<void>; stop(): Promise<void> };
 }
@@ -79,6 +88,7 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
         logger,
         production: options.production ?? false,
         routes: options.routes,
+        rateLimits: options.rateLimits ?? TEST_RATE_LIMITS,
       });
       await options.extension?.start();
     },

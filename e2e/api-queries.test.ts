@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { gql, GraphQLClient } from 'graphql-request';
 import type { QueryResultRow } from 'pg';
 import type { Queryable } from '../db/queryable';
-import { MAX_DEPTH } from '../graphql/limits';
+import { DEFAULTS } from '../config/config';
 import { apiError, useApiHarness } from './api-harness';
 
 jest.setTimeout(60_000);
@@ -147,6 +147,8 @@ test('in development the schema answers introspection (production refuses it: ap
   const { __type } = await clerk.request<{ __type: { fields: { name: string }[] } }>('{ __type(name: "Task") { fields { name } } }');
   expect(__type.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['id', 'candidateGroups', 'assignee', 'event']));
 });
+
+const MAX_DEPTH = DEFAULTS.queryLimits.maxDepth;
 
 describe('limits', () => {
   test(`a query deeper than ${MAX_DEPTH} levels is refused before it runs`, async () => {

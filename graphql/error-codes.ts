@@ -17,6 +17,10 @@ export const ApiErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** Not available in this deployment (the monitor's engine views against a Camunda 8 cluster: use Operate). */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** Too many requests from this token or address, or too many failed tokens: HTTP 429, try again after `Retry-After` seconds. */
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  /** The HTTP body is larger than the API accepts: HTTP 413. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** Apollo's own: the query does not parse, does not match the schema, or is deeper or costlier than the limits (graphql/limits.ts). */
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',

@@ -4,16 +4,23 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express, { type RequestHandler } from 'express';
-import { parse, specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
+import { DEFAULTS, type RateLimitSettings } from '../config/config';
 import type { Logger } from '../config/logger';
+import { dropConnectionsOfBlocked } from '../http/rate-limits';
+import { applyIdleTimeout, timeoutOptions, type ServerTimeouts } from '../http/server-timeouts';
 import type { TokenVerifier } from './auth/verify-token';
 import type { Viewer } from './auth/viewer';
 import { createContext, type ApiContext, type ApiServices } from './context';
+import { ApiErrorCode } from './error-codes';
 import { formatError, toGraphQLError } from './errors';
-import { checkCost, validationRules } from './limits';
+import { authorizationOf, jsonErrors, rateLimitGuard, sourceOf } from './http-guard';
+import { checkCost, parseDocument, parseOptions, validationRules, type QueryLimits } from './limits';
 import { buildSchema } from './schema';
 
 /** How long a request may take to arrive; reports with photos are the largest. */
@@ -36,6 +43,16 @@ export interface ApiServerOptions {
   /** Further routes on the same port (/metrics, /healthz, /monitor …), mounted before /graphql. */
   readonly routes?: readonly { readonly path: string; readonly handler: RequestHandler }[];
   readonly observer?: ApiObserver;
+  /** What one document may ask for; default DEFAULTS.queryLimits. */
+  readonly queryLimits?: QueryLimits;
+  /** Requests per second per token and per address; default DEFAULTS.rateLimits. */
+  readonly rateLimits?: RateLimitSettings;
+  /** When slow clients are cut off; default DEFAULTS.httpTimeouts. */
+  readonly timeouts?: ServerTimeouts;
+  /** Origins whose pages may call the API from a browser; default none. */
+  readonly corsOrigins?: readonly string[];
+  /** Stack traces in GraphQL errors (development only); default false. */
+  readonly errorStackTraces?: boolean;
 }
 
 export interface ApiServer {
@@ -53,10 +70,15 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const logger = options.logger.child({ component: 'api' });
   const schema = buildSchema();
+  const limits = options.queryLimits ?? DEFAULTS.queryLimits;
+  const timeouts = options.timeouts ?? DEFAULTS.httpTimeouts;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
-  const rules = validationRules(options.production);
+  const httpServer = createServer(timeoutOptions(timeouts), app);
+  applyIdleTimeout(httpServer, timeouts);
+  const rules = validationRules(limits, options.production);
+  const guard = rateLimitGuard(options.verifier, options.rateLimits ?? DEFAULTS.rateLimits, logger);
+  dropConnectionsOfBlocked(httpServer, guard.refusals);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const format = formatError(logger);
@@ -65,26 +87,46 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       schema,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization;
+        const source = sourceOf(ctx.extra.request);
+        if (await guard.failures.blocked(source)) return false;
         try {
           ctx.extra.viewer = await options.verifier.verifyAuthorization(typeof header === 'string' ? header : undefined);
           return true;
         } catch (error) {
+          await guard.failures.failed(source);
           logger.debug({ err: error }, 'WebSocket connection refused');
           return false;
         }
       },
       // The same checks as over HTTP: parse, validate with the limits, cost with the variables.
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // Operations over a socket count against the token like requests over HTTP.
+        const viewer = ctx.extra.viewer;
+        const throttled = viewer === undefined ? undefined : await guard.perToken.take(viewer.personCode);
+        if (throttled) {
+          return [
+            new GraphQLError(`too many requests with this token: try again in ${throttled.retryAfterSeconds} s`, {
+              extensions: { code: ApiErrorCode.TOO_MANY_REQUESTS, retryAfterSeconds: throttled.retryAfterSeconds },
+            }),
+          ];
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parseDocument(payload.query, limits);
         } catch (error) {
           return [error as GraphQLError];
         }
-        const errors = validate(schema, document, [...specifiedRules, ...rules]);
-        if (errors.length > 0) return errors;
+        let errors: readonly GraphQLError[];
         try {
-          checkCost(schema, document, payload.operationName, payload.variables ?? undefined);
+          errors = validate(schema, document, [...specifiedRules, ...rules]);
+        } catch (error) {
+          // As over HTTP a document that breaks validation is refused, never a server error.
+          logger.warn({ err: error }, 'GraphQL validation failed on a subscription');
+          return [new GraphQLError('the document could not be validated: it is refused', { extensions: { code: ApiErrorCode.GRAPHQL_VALIDATION_FAILED } })];
+        }
+        if (errors.length > 0) return [...errors];
+        try {
+          checkCost(schema, document, payload.operationName, payload.variables ?? undefined, limits);
         } catch (error) {
           return [error as GraphQLError];
         }
@@ -113,7 +155,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         const started = process.hrtime.bigint();
         return Promise.resolve({
           didResolveOperation: ({ request, document }) => {
-            checkCost(schema, document, request.operationName, request.variables);
+            checkCost(schema, document, request.operationName, request.variables, limits);
             return Promise.resolve();
           },
           willSendResponse: ({ operation, operationName, errors }) => {
@@ -133,6 +175,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     schema,
     introspection: !options.production,
     validationRules: rules,
+    parseOptions: parseOptions(limits),
+    // Stack traces name the server's files: only when explicitly asked for, whatever NODE_ENV says.
+    includeStacktraceInErrorResponses: options.errorStackTraces ?? false,
     formatError: formatError(logger),
     plugins,
     // The composition root owns SIGINT and SIGTERM and stops the parts in order; Apollo would stop itself too.
@@ -140,22 +185,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   await apollo.start();
 
+  app.use(helmet());
+  // Closed unless origins are configured: a page elsewhere cannot use a clerk's browser to call the API.
+  app.use(cors({ origin: options.corsOrigins && options.corsOrigins.length > 0 ? [...options.corsOrigins] : false }));
   for (const route of options.routes ?? []) app.use(route.path, route.handler);
   app.use(
     '/graphql',
+    // Before the body is read: a client over its rate is refused without it.
+    guard.handler,
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const header = req.headers.authorization;
-        if (header === undefined) return createContext(options.services, null);
-        try {
-          return createContext(options.services, await options.verifier.verifyAuthorization(header));
-        } catch (error) {
-          throw toGraphQLError(error);
-        }
+        const authorization = authorizationOf(req);
+        if (authorization === undefined) throw new Error('the rate-limit guard did not run before the GraphQL handler');
+        if ('error' in authorization) throw toGraphQLError(authorization.error);
+        return createContext(options.services, authorization.viewer);
       },
     }),
   );
+  app.use(jsonErrors(logger));
 
   await listen(httpServer, options.host, options.port);
   const port = (httpServer.address() as AddressInfo).port;

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import type { SpooledFile } from './validate-report';
 
 export interface StoredContent {
   /** Lower-case hex SHA-256 of the content. */
@@ -14,8 +15,8 @@ export interface StoredContent {
 
 /** Where attachment contents live; local disk by default, an object store in another implementation. */
 export interface AttachmentStore {
-  /** Durable when it resolves. */
-  put(content: Uint8Array): Promise<StoredContent>;
+  /** Durable when it resolves. A spooled file is taken over (moved into the store, or removed when the content is already there). */
+  put(content: Uint8Array | SpooledFile): Promise<StoredContent>;
   /** Removes content this process created and nothing references; absent content is no error. */
   remove(storageKey: string): Promise<void>;
 }
@@ -38,19 +39,28 @@ export class LocalAttachmentStore implements AttachmentStore {
     this.tmpDir = path.join(root, 'tmp');
   }
 
-  async put(content: Uint8Array): Promise<StoredContent> {
-    const sha256 = sha256Hex(content);
+  /** Where a channel spools uploads: beside the store's own temporary files, so taking one over is a rename. */
+  get spoolDir(): string {
+    return this.tmpDir;
+  }
+
+  async put(content: Uint8Array | SpooledFile): Promise<StoredContent> {
+    const spooled = content instanceof Uint8Array ? undefined : content;
+    const sha256 = spooled?.sha256 ?? sha256Hex(content as Uint8Array);
     const storageKey = `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
     const target = this.pathOf(storageKey);
-    if (await exists(target)) return { sha256, storageKey, created: false };
+    if (await exists(target)) {
+      if (spooled) await rm(spooled.path, { force: true });
+      return { sha256, storageKey, created: false };
+    }
 
     await mkdir(this.tmpDir, { recursive: true });
     await mkdir(path.dirname(target), { recursive: true });
-    const temp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+    const temp = spooled?.path ?? path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
     try {
-      const file = await open(temp, 'wx', 0o640);
+      const file = await open(temp, spooled ? 'r+' : 'wx', 0o640);
       try {
-        await file.writeFile(content);
+        if (!spooled) await file.writeFile(content as Uint8Array);
         await file.sync();
       } finally {
         await file.close();

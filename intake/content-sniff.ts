@@ -21,6 +21,9 @@ export function isAllowedContentType(value: string): value is AllowedContentType
   return Object.hasOwn(ALLOWED_CONTENT_TYPES, value);
 }
 
+/** Bytes enough for every signature below: what a streamed upload keeps of its head to sniff. */
+export const SNIFF_BYTES = 16;
+
 const ascii = (bytes: Uint8Array, offset: number, text: string): boolean =>
   bytes.length >= offset + text.length && [...text].every((char, i) => bytes[offset + i] === char.charCodeAt(0));
 

@@ -66,7 +66,7 @@ export class IntakeService {
     let event: GridEvent;
     let attachments: Attachment[];
     try {
-      for (const attachment of report.attachments) stored.push(await this.options.store.put(attachment.bytes));
+      for (const attachment of report.attachments) stored.push(await this.options.store.put(attachment.content));
       ({ event, attachments } = await this.persist(em, report, gridCode, reporter, stored));
     } catch (error) {
       await this.takeBack(stored);
@@ -111,7 +111,7 @@ export class IntakeService {
           event,
           kind: attachment.kind,
           contentType: attachment.contentType,
-          size: attachment.bytes.byteLength,
+          size: attachment.size,
           sha256: content.sha256,
           storageKey: content.storageKey,
         });

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RateLimitSettings } from '../config/config';
 import type { Logger } from '../config/logger';
+import type { ServerTimeouts } from '../http/server-timeouts';
 import type { GridIndex } from '../orm/geo/grid-index';
 import type { Queryable } from '../db/queryable';
 import { loadGridIndex } from '../orm/geo/load-grid-index';
@@ -21,6 +23,10 @@ export interface IntakeOptions {
   readonly open311Port: number;
   readonly logger: Logger;
   readonly processStart?: ProcessStartOptions;
+  /** Open311's rate limits; default DEFAULTS.rateLimits. */
+  readonly rateLimits?: RateLimitSettings;
+  /** When slow Open311 clients are cut off; default DEFAULTS.httpTimeouts. */
+  readonly timeouts?: ServerTimeouts;
 }
 
 export interface RunningIntake {
@@ -40,10 +46,11 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     if (grids.size === 0) logger.warn('no grids in the database (run `npm run seed`): every report will be refused as outside the city');
   }
   const starts = new ProcessStarts(options.em, options.zeebe, logger, options.processStart);
+  const store = new LocalAttachmentStore(options.attachmentDir);
   const service = new IntakeService({
     em: options.em,
     grids,
-    store: new LocalAttachmentStore(options.attachmentDir),
+    store,
     starts,
     logger,
     limits: { maxAttachmentBytes: options.attachmentMaxBytes },
@@ -51,7 +58,16 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   starts.startRetrying();
   let open311: Open311Server;
   try {
-    open311 = await startOpen311({ intake: service, em: options.em, host: options.host, port: options.open311Port, logger });
+    open311 = await startOpen311({
+      intake: service,
+      em: options.em,
+      host: options.host,
+      port: options.open311Port,
+      logger,
+      spoolDir: store.spoolDir,
+      ...(options.rateLimits && { rateLimits: options.rateLimits }),
+      ...(options.timeouts && { timeouts: options.timeouts }),
+    });
   } catch (error) {
     await starts.stop();
     throw error;

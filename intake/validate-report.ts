@@ -16,11 +16,21 @@ export interface ReportInput {
   readonly attachments?: readonly AttachmentInput[];
 }
 
-export interface AttachmentInput {
-  readonly bytes: Uint8Array;
+/** An attachment in memory (a GraphQL report's, decoded), or spooled to a file while it arrived (Open311's multipart). */
+export type AttachmentInput = ({ readonly bytes: Uint8Array } | { readonly spooled: SpooledFile }) & {
   /** The type the sender claims; checked against the bytes when given. */
   readonly declaredType?: string | undefined;
   readonly filename?: string | undefined;
+};
+
+/** A file written and hashed as it arrived, never held whole in memory. */
+export interface SpooledFile {
+  readonly path: string;
+  readonly size: number;
+  /** Lower-case hex SHA-256 of the content. */
+  readonly sha256: string;
+  /** The first bytes, for sniffing the type. */
+  readonly head: Uint8Array;
 }
 
 export interface IntakeLimits {
@@ -40,7 +50,8 @@ export const DEFAULT_LIMITS: IntakeLimits = Object.freeze({
 });
 
 export interface CheckedAttachment {
-  readonly bytes: Uint8Array;
+  readonly content: Uint8Array | SpooledFile;
+  readonly size: number;
   readonly contentType: AllowedContentType;
   readonly kind: AttachmentKind;
 }
@@ -105,12 +116,13 @@ export function checkReport(input: ReportInput, limits: IntakeLimits = DEFAULT_L
 }
 
 export function checkAttachment(attachment: AttachmentInput, field: string, limits: IntakeLimits): CheckedAttachment {
-  const { bytes } = attachment;
-  if (bytes.byteLength > limits.maxAttachmentBytes) {
-    throw new IntakeError('ATTACHMENT_TOO_LARGE', `${field}: ${bytes.byteLength} bytes, at most ${limits.maxAttachmentBytes} allowed`, field);
+  const content = 'bytes' in attachment ? attachment.bytes : attachment.spooled;
+  const size = 'bytes' in attachment ? attachment.bytes.byteLength : attachment.spooled.size;
+  if (size > limits.maxAttachmentBytes) {
+    throw new IntakeError('ATTACHMENT_TOO_LARGE', `${field}: ${size} bytes, at most ${limits.maxAttachmentBytes} allowed`, field);
   }
-  if (bytes.byteLength === 0) throw new IntakeError('INVALID_FIELD', `${field}: is empty`, field);
-  const actual = sniffContentType(bytes);
+  if (size === 0) throw new IntakeError('INVALID_FIELD', `${field}: is empty`, field);
+  const actual = sniffContentType('bytes' in attachment ? attachment.bytes : attachment.spooled.head);
   const allowed = Object.keys(ALLOWED_CONTENT_TYPES).join(', ');
   if (actual === undefined) {
     throw new IntakeError('ATTACHMENT_TYPE_NOT_ALLOWED', `${field}: content is none of ${allowed}`, field);
@@ -121,7 +133,7 @@ export function checkAttachment(attachment: AttachmentInput, field: string, limi
     const reason = isAllowedContentType(declared) ? `declared ${declared} but the content is ${actual}` : `${declared} is none of ${allowed}`;
     throw new IntakeError('ATTACHMENT_TYPE_NOT_ALLOWED', `${field}: ${reason}`, field);
   }
-  return { bytes, contentType: actual, kind: ALLOWED_CONTENT_TYPES[actual] };
+  return { content, size, contentType: actual, kind: ALLOWED_CONTENT_TYPES[actual] };
 }
 
 function requiredText(value: unknown, field: string): string {
