@@ -263,7 +263,7 @@ async function goodClient(target: Target, token: string, seconds: number): Promi
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Peak resident set of `pid` while `during` runs, sampled every 100 ms. */

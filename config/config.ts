@@ -127,7 +127,7 @@ export const DEFAULTS = Object.freeze({
     maxDirectives: 20,
     maxFragments: 20,
     maxCost: 10_000,
-  }) as QueryLimitSettings,
+  }),
   rateLimits: Object.freeze({
     apiPerToken: 50,
     apiPerIp: 50,
@@ -135,9 +135,9 @@ export const DEFAULTS = Object.freeze({
     open311PerIp: 10,
     authFailuresPerMinute: 20,
     refusalsPerMinute: 300,
-  }) as RateLimitSettings,
-  httpTimeouts: Object.freeze({ headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 }) as HttpTimeoutSettings,
-  corsOrigins: Object.freeze([]) as readonly string[],
+  }),
+  httpTimeouts: Object.freeze({ headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 }),
+  corsOrigins: Object.freeze([]),
   errorStackTraces: false,
 });
 

@@ -127,9 +127,9 @@ test('a burst from one token is answered 429 with Retry-After, while another tok
   const burst = await Promise.all(Array.from({ length: DEFAULTS.rateLimits.apiPerToken * 3 }, () => query(noisy, '{ me { code } }')));
   const throttled = burst.filter((answer) => answer.status === 429);
   expect(throttled.length).toBeGreaterThanOrEqual(DEFAULTS.rateLimits.apiPerToken);
-  expect(Number(throttled[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-  expect(throttled[0]!.json?.errors?.[0]?.extensions?.code).toBe('TOO_MANY_REQUESTS');
-  expectNoInternals(throttled[0]!);
+  expect(Number(throttled[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(throttled[0].json?.errors?.[0]?.extensions?.code).toBe('TOO_MANY_REQUESTS');
+  expectNoInternals(throttled[0]);
   const served = await query(quiet, '{ me { code } }');
   expect(served.status).toBe(200);
   expect(served.json?.data).toEqual({ me: { code: 'citizen-000003' } });
@@ -158,7 +158,7 @@ test('failed tokens are throttled per address', async () => {
   const answers: Answer[] = [];
   for (let i = 0; i < DEFAULTS.rateLimits.authFailuresPerMinute + 5; i++) answers.push(await query(forged, '{ me { code } }'));
   expect(answers.slice(0, DEFAULTS.rateLimits.authFailuresPerMinute).every((answer) => answer.status === 401)).toBe(true);
-  const last = answers[answers.length - 1]!;
+  const last = answers[answers.length - 1];
   expect(last.status).toBe(429);
   expect(Number(last.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   // The address is refused before its token is looked at, good or bad.

@@ -161,8 +161,8 @@ test('a burst with one key is answered 429 with Retry-After', async () => {
   const answers = await Promise.all(Array.from({ length: DEFAULTS.rateLimits.open311PerKey * 3 }, () => fetch(`${h.baseUrl}/requests/1.json?api_key=${h.apiKey}`)));
   const throttled = answers.filter((answer) => answer.status === 429);
   expect(throttled.length).toBeGreaterThanOrEqual(DEFAULTS.rateLimits.open311PerKey);
-  expect(Number(throttled[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-  expect(await throttled[0]!.json()).toEqual([expect.objectContaining({ code: 429, error: 'TOO_MANY_REQUESTS' })]);
+  expect(Number(throttled[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(await throttled[0].json()).toEqual([expect.objectContaining({ code: 429, error: 'TOO_MANY_REQUESTS' })]);
 });
 
 // Last: it blocks this address for a minute.

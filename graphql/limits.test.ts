@@ -31,7 +31,7 @@ const chain = (n: number): string => `{ ...F0 } ${repeat(n, (i) => (i < n - 1 ? 
 test('tokens: parsing stops at the bound', () => {
   const [error] = errorsOf(`{ ${repeat(LIMITS.maxTokens, (i) => `a${i}: __typename`)} }`);
   expect(error).toBeInstanceOf(GraphQLError);
-  expect(error!.message).toMatch(new RegExp(`${LIMITS.maxTokens} tokens`));
+  expect(error.message).toMatch(new RegExp(`${LIMITS.maxTokens} tokens`));
 });
 
 test('aliases: __typename counts like any other field', () => {

@@ -123,7 +123,7 @@ function countSelections(context: ValidationContext, operation: OperationDefinit
   // Depth-first with an explicit stack: a definition's total is its own fields plus its spreads' totals, capped past the bound.
   const stack: Frame[] = [frame(undefined, operation.selectionSet)];
   for (;;) {
-    const top = stack[stack.length - 1]!;
+    const top = stack[stack.length - 1];
     if (top.total > max || top.next >= top.spreads.length) {
       stack.pop();
       if (top.name !== undefined) {
@@ -135,7 +135,7 @@ function countSelections(context: ValidationContext, operation: OperationDefinit
       parent.total = Math.min(parent.total + top.total, max + 1);
       continue;
     }
-    const name = top.spreads[top.next++]!;
+    const name = top.spreads[top.next++];
     const known = totals.get(name);
     if (known !== undefined) {
       top.total = Math.min(top.total + known, max + 1);
@@ -197,7 +197,7 @@ export function failClosed(rule: ValidationRule, exceeded: ExceededLimit, limit:
           ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([phase, fn]) => [phase, guard(visitor, fn)]))
           : guard(visitor, value);
     }
-    return guarded as ASTVisitor;
+    return guarded;
   };
 }
 
@@ -219,10 +219,10 @@ export function validationRules(limits: QueryLimits, production: boolean): Valid
   const rules: ValidationRule[] = [
     failClosed(maxFragmentsRule(limits.maxFragments), 'fragments', limits.maxFragments),
     failClosed(maxSelectionsRule(limits.maxSelections), 'selections', limits.maxSelections),
-    failClosed(maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: true, ...armor('depth', limits.maxDepth) }) as unknown as ValidationRule, 'depth', limits.maxDepth),
+    failClosed(maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: true, ...armor('depth', limits.maxDepth) }), 'depth', limits.maxDepth),
     // No allow-list: ten thousand `__typename` aliases are as much work to answer as any others.
-    failClosed(maxAliasesRule({ n: limits.maxAliases, allowList: [], exposeLimits: true, ...armor('aliases', limits.maxAliases) }) as unknown as ValidationRule, 'aliases', limits.maxAliases),
-    failClosed(maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true, ...armor('directives', limits.maxDirectives) }) as unknown as ValidationRule, 'directives', limits.maxDirectives),
+    failClosed(maxAliasesRule({ n: limits.maxAliases, allowList: [], exposeLimits: true, ...armor('aliases', limits.maxAliases) }), 'aliases', limits.maxAliases),
+    failClosed(maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true, ...armor('directives', limits.maxDirectives) }), 'directives', limits.maxDirectives),
   ];
   if (production) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;
