@@ -37,7 +37,7 @@ import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout
 import type { LongPoll, StreamConsumer } from './processor/job-dispatch';
 import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from './processor/instance-commands';
 import { publishMessage } from './processor/message-commands';
-import { broadcastSignal } from './processor/signal-subscriptions';
+import { broadcastSignal } from './processor/signal-broadcast';
 import { dueEventsOnLoad } from './processor/event-due';
 import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/processor';
 import { guardObserver, NO_ENGINE_OBSERVER, type EngineObserver } from './observer';

@@ -10,3 +10,15 @@ export {
 } from './evaluate';
 export { applyMappings, invalidMappingTarget, type ApplyMappingsOptions, type MappingDirection } from './mappings';
 export { clearExpressionCache } from './compiled';
+export {
+  tryEvaluate,
+  tryEvaluateString,
+  tryEvaluateInteger,
+  tryEvaluateBoolean,
+  tryApplyMappings,
+  feelFailure,
+  succeeded,
+  type FeelFailure,
+  type FeelResult,
+} from './result';
+export { describeValue, feelTypeName } from './values';

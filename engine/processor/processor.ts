@@ -12,11 +12,12 @@ import { commitBatch, type PreparedBatch } from '../state/commit-batch';
 import { batchParameters } from '../state/sql/write-batch';
 import type { EngineState } from '../state/engine-state';
 import { ProcessingContext, type DueEntry } from './context';
+import { ELEMENT_PROCESSORS } from './element-processors';
 import { JobDispatch, type Delivery } from './job-dispatch';
 import { recurJobAfterBackOff, timeOutJob } from './job-commands';
 import { Scheduler } from './scheduler';
 import { expireMessage } from './message-commands';
-import { triggerTimer } from './timer-events';
+import { triggerTimer } from './timer-trigger';
 
 /** Returned by a command that answers later (a parked long poll, a create awaiting its result). */
 export const ANSWER_LATER: unique symbol = Symbol('answer later');
@@ -161,7 +162,7 @@ export class Processor {
   }
 
   private processBatch(commands: QueuedCommand[]): ProcessedBatch | undefined {
-    const ctx = new ProcessingContext(this.state, Date.now(), this.observer);
+    const ctx = new ProcessingContext(this.state, Date.now(), ELEMENT_PROCESSORS, this.observer);
     const answers: Delivery[] = [];
     for (const command of commands) {
       let result: unknown;
