@@ -41,6 +41,7 @@ import { broadcastSignal } from './processor/signal-broadcast';
 import { dueEventsOnLoad } from './processor/event-due';
 import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/processor';
 import { guardObserver, NO_ENGINE_OBSERVER, type EngineObserver } from './observer';
+import { commitBatch } from './state/commit-batch';
 import { loadState } from './state/load-state';
 import { ENGINE_VERSION } from './version';
 
@@ -115,7 +116,7 @@ class EmbeddedEngine implements Engine {
   attach(state: Awaited<ReturnType<typeof loadState>>): void {
     this.processor = new Processor(
       state,
-      this.options.pool,
+      (batch) => commitBatch(this.options.pool, batch),
       this.options.logger,
       { onCommitted: (ctx) => this.answerResults(ctx) },
       { maxQueuedCommands: this.options.maxQueuedCommands ?? 20_000, maxBatchSize: this.options.maxBatchSize ?? 2_000 },

@@ -168,6 +168,14 @@ export class ProcessingContext {
     return definition;
   }
 
+  /**
+   * Grows with every change a command makes (keys, records, rows): equal before
+   * and after a command means it changed nothing.
+   */
+  writeMark(): number {
+    return this.state.lastKey + this.state.lastPosition + this.changes.writes + this.changes.resources.length + this.changes.deletions.length;
+  }
+
   settle(): void {
     this.changes.lastKey = this.state.lastKey;
     this.changes.lastPosition = this.state.lastPosition;
