@@ -48,6 +48,8 @@ function activateThrowEvent(ctx: ProcessingContext, instance: ElementInstance, e
     case 'SIGNAL': {
       const signalName = tryEvaluateString(element.signal!.name, variables());
       if (!signalName.ok) return expressionFailed('EXTRACT_VALUE_ERROR', signalName.failure);
+      // checked here: the broadcast runs after the thrower moved on, too late to refuse anything
+      if (signalName.value === '') return failure('EXTRACT_VALUE_ERROR', `Expected the signal name of '${element.id}' to be a non-empty string, but it is empty`);
       const signalVariables = element.inputs.length > 0 ? localVariables(ctx.state, instance.key) : {};
       markActivated(ctx, instance);
       completeElement(ctx, instance);
