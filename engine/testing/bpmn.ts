@@ -100,3 +100,12 @@ export function subProcess(id: string, elements: readonly string[], flowSpecs: r
   const triggered = options.triggeredByEvent ? ' triggeredByEvent="true"' : '';
   return `<bpmn:subProcess id="${id}"${triggered}>${options.inner ?? ''}${elements.join('')}${flows(flowSpecs).join('')}</bpmn:subProcess>`;
 }
+
+/** An event subprocess whose start event `<id>-start` has `definition`. */
+export function eventSubProcess(id: string, definition: string, interrupting: boolean, elements: readonly string[], flowSpecs: readonly string[]): string {
+  return (
+    `<bpmn:subProcess id="${id}" triggeredByEvent="true">` +
+    `<bpmn:startEvent id="${id}-start" isInterrupting="${interrupting}">${definition}</bpmn:startEvent>` +
+    `${elements.join('')}${flows(flowSpecs).join('')}</bpmn:subProcess>`
+  );
+}

@@ -89,9 +89,14 @@ export class ProcessorKit {
     return jobs[0]!;
   }
 
+  /** Activates the one job of `type` and completes it. */
   async completeJob(type: string, variables: Variables = {}): Promise<void> {
     const job = await this.job(type);
-    await this.run((ctx) => completeJob(ctx, job.key, variables));
+    await this.complete(job.key, variables);
+  }
+
+  complete(jobKey: number, variables: Variables = {}): Promise<void> {
+    return this.run((ctx) => completeJob(ctx, jobKey, variables));
   }
 
   failJob(jobKey: number, retries: number, message = 'failed', backOff = 0): Promise<void> {
