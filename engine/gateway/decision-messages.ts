@@ -4,26 +4,8 @@
  */
 import type { DecisionEvaluationResult, DeployedDecision, DeployedDecisionRequirements } from '../api';
 import { DEFAULT_TENANT, int64 } from './convert';
-import type { Int64 } from './messages';
+import type { DecisionMetadata, DecisionRequirementsMetadata, Int64 } from './messages';
 
-export interface DecisionMetadata {
-  readonly dmnDecisionId: string;
-  readonly dmnDecisionName: string;
-  readonly version: number;
-  readonly decisionKey: Int64;
-  readonly dmnDecisionRequirementsId: string;
-  readonly decisionRequirementsKey: Int64;
-  readonly tenantId: string;
-}
-
-export interface DecisionRequirementsMetadata {
-  readonly dmnDecisionRequirementsId: string;
-  readonly dmnDecisionRequirementsName: string;
-  readonly version: number;
-  readonly decisionRequirementsKey: Int64;
-  readonly resourceName: string;
-  readonly tenantId: string;
-}
 
 export interface EvaluateDecisionRequest {
   readonly decisionKey: Int64;

@@ -5,7 +5,6 @@
  * scalar present with its default (defaults: true). Only the fields the
  * gateway uses are declared.
  */
-import type { DecisionMetadata, DecisionRequirementsMetadata } from './decision-messages';
 
 /** An int64 on the wire: a decimal string in requests; a string or a safe integer in responses. */
 export type Int64 = string;
@@ -178,3 +177,22 @@ export interface TopologyResponse {
 
 /** Responses without fields. */
 export type Empty = Record<string, never>;
+
+export interface DecisionMetadata {
+  readonly dmnDecisionId: string;
+  readonly dmnDecisionName: string;
+  readonly version: number;
+  readonly decisionKey: Int64;
+  readonly dmnDecisionRequirementsId: string;
+  readonly decisionRequirementsKey: Int64;
+  readonly tenantId: string;
+}
+
+export interface DecisionRequirementsMetadata {
+  readonly dmnDecisionRequirementsId: string;
+  readonly dmnDecisionRequirementsName: string;
+  readonly version: number;
+  readonly decisionRequirementsKey: Int64;
+  readonly resourceName: string;
+  readonly tenantId: string;
+}
