@@ -6,7 +6,6 @@ import type { DecisionEvaluationResult, DeployedDecision, DeployedDecisionRequir
 import { DEFAULT_TENANT, int64 } from './convert';
 import type { DecisionMetadata, DecisionRequirementsMetadata, Int64 } from './messages';
 
-
 export interface EvaluateDecisionRequest {
   readonly decisionKey: Int64;
   readonly decisionId: string;

@@ -3,8 +3,7 @@
  * name (several in one process instance too, unlike a message) and starts one
  * instance of the latest version of each process with a signal start event of that name.
  */
-import type { BroadcastSignalInput, Variables } from '../api';
-import { InvalidArgumentError } from '../errors';
+import type { Variables } from '../api';
 import { tryEvaluateString } from '../feel';
 import type { Expression } from '../model/types';
 import type { Definition } from '../state/engine-state';
@@ -12,9 +11,8 @@ import type { ProcessingContext } from './context';
 import { startInstanceAt } from './event-start';
 import { triggerCatch } from './event-trigger';
 
-/** BroadcastSignal, and signal throw events (deferred, after the thrower moved on). Returns the signal's key. */
-export function broadcastSignal(ctx: ProcessingContext, input: BroadcastSignalInput): number {
-  if (input.signalName === '') throw new InvalidArgumentError('Expected to broadcast a signal with a name, but the name is empty');
+/** Broadcasts a signal with a non-empty name (checked by the caller). Returns the signal's key. */
+export function broadcast(ctx: ProcessingContext, input: { readonly signalName: string; readonly variables: Variables }): number {
   const key = ctx.nextKey();
   ctx.append('SIGNAL', 'BROADCASTED', key, { signalName: input.signalName, variables: input.variables });
   for (const definition of ctx.state.latestDefinition.values()) {
@@ -47,5 +45,5 @@ function startSignalName(name: Expression): string | undefined {
 
 /** What a signal throw event broadcasts: its name, and its local variables (from input mappings). */
 export function throwSignal(ctx: ProcessingContext, signalName: string, variables: Variables): void {
-  ctx.defer(() => broadcastSignal(ctx, { signalName, variables }));
+  ctx.defer(() => broadcast(ctx, { signalName, variables }));
 }

@@ -13,7 +13,7 @@ import { cancelProcessInstance, createProcessInstance, resolveIncident, setVaria
 import { activateJobs } from '../processor/job-activation';
 import { completeJob, failJob, throwJobError, updateJobRetries } from '../processor/job-commands';
 import { publishMessage } from '../processor/message-commands';
-import { broadcastSignal } from '../processor/signal-broadcast';
+import { broadcastSignal } from '../processor/signal-commands';
 import { modifyProcessInstance } from '../processor/modify-instance';
 import { Processor, type CommandRun } from '../processor/processor';
 import { EngineState } from '../state/engine-state';
