@@ -188,7 +188,7 @@ export function leaveElement(ctx: ProcessingContext, scope: ElementInstance, chi
   if (!element) return;
   const outgoing = processorOf(ctx, child).outgoingFlows?.(child, element) ?? element.outgoing;
   for (const flowId of outgoing) takeSequenceFlow(ctx, scope, flowId);
-  if (outgoing.length === 0) ctx.defer(() => completeScopeIfDone(ctx, scope.key));
+  if (outgoing.length === 0) followUp(ctx, scope, () => completeScopeIfDone(ctx, scope.key), 'ACTIVATED');
 }
 
 function takeSequenceFlow(ctx: ProcessingContext, flowScope: ElementInstance, flowId: string): void {
