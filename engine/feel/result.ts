@@ -33,33 +33,49 @@ function failureOf(error: ExpressionError): FeelFailure {
   return { expression: error.expression, reason: error.reason, message: error.message };
 }
 
-/** The one place where the evaluator's exception becomes a value. */
-function attempt<T>(run: () => T): FeelResult<T> {
-  try {
-    return { ok: true, value: run() };
-  } catch (error) {
-    if (error instanceof ExpressionError) return { ok: false, failure: failureOf(error) };
-    throw error;
-  }
+/** Where the evaluator's exception becomes a value (each function below catches in place: no closure on the hot path). */
+function failed(error: unknown): { readonly ok: false; readonly failure: FeelFailure } {
+  if (error instanceof ExpressionError) return { ok: false, failure: failureOf(error) };
+  throw error;
 }
 
 export function tryEvaluate(expression: Expression, variables: Variables): FeelResult<unknown> {
-  return attempt(() => evaluate(expression, variables));
+  try {
+    return { ok: true, value: evaluate(expression, variables) };
+  } catch (error) {
+    return failed(error);
+  }
 }
 
 export function tryEvaluateString(expression: Expression, variables: Variables): FeelResult<string> {
   if (expression.kind === 'static') return { ok: true, value: expression.value };
-  return attempt(() => evaluateString(expression, variables));
+  try {
+    return { ok: true, value: evaluateString(expression, variables) };
+  } catch (error) {
+    return failed(error);
+  }
 }
 
 export function tryEvaluateInteger(expression: Expression, variables: Variables): FeelResult<number> {
-  return attempt(() => evaluateInteger(expression, variables));
+  try {
+    return { ok: true, value: evaluateInteger(expression, variables) };
+  } catch (error) {
+    return failed(error);
+  }
 }
 
 export function tryEvaluateBoolean(expression: Expression, variables: Variables): FeelResult<boolean> {
-  return attempt(() => evaluateBoolean(expression, variables));
+  try {
+    return { ok: true, value: evaluateBoolean(expression, variables) };
+  } catch (error) {
+    return failed(error);
+  }
 }
 
 export function tryApplyMappings(mappings: readonly Mapping[], variables: Variables, options?: ApplyMappingsOptions): FeelResult<Record<string, unknown>> {
-  return attempt(() => applyMappings(mappings, variables, options));
+  try {
+    return { ok: true, value: applyMappings(mappings, variables, options) };
+  } catch (error) {
+    return failed(error);
+  }
 }

@@ -54,7 +54,8 @@ export function openEventSubProcesses(ctx: ProcessingContext, scope: ElementInst
     const start = startEventOf(ctx, scope, eventSubProcess);
     if (start.trigger) planned.push({ targetElementId: start.id, trigger: start.trigger, interrupting: start.interrupting !== false });
   }
+  if (planned.length === 0) return undefined;
   const targets = new Set(planned.map((p) => p.targetElementId));
-  if (planned.length === 0 || hasOpenEventsFor(ctx, scope, (target) => targets.has(target))) return undefined;
+  if (hasOpenEventsFor(ctx, scope, (target) => targets.has(target))) return undefined;
   return openCatches(ctx, scope, planned, () => visibleVariables(ctx.state, scope.key));
 }

@@ -56,10 +56,15 @@ export function isAlive(ctx: ProcessingContext, instance: ElementInstance, state
   return ctx.state.elementInstances.get(instance.key) === instance && (state === undefined || instance.state === state);
 }
 
-/** Runs `step` after the current one, if the instance is still alive then. */
-export function followUp(ctx: ProcessingContext, instance: ElementInstance, step: () => void, state?: ElementInstanceState): void {
+/** Runs `step` on the instance after the current step, if the instance is still alive then. */
+export function followUp(
+  ctx: ProcessingContext,
+  instance: ElementInstance,
+  step: (ctx: ProcessingContext, instance: ElementInstance) => void,
+  state?: ElementInstanceState,
+): void {
   ctx.defer(() => {
-    if (isAlive(ctx, instance, state)) step();
+    if (isAlive(ctx, instance, state)) step(ctx, instance);
   });
 }
 
@@ -106,7 +111,7 @@ export function activateWithVariables(ctx: ProcessingContext, instance: ElementI
 /** Creates the element `elementId` in `scope` and activates it as the next step (a start event, a called process's first element). */
 export function activateChildAt(ctx: ProcessingContext, scope: ElementInstance, elementId: string): void {
   const child = createChild(ctx, scope, ctx.definitionOf(scope).process.elements.get(elementId)!);
-  followUp(ctx, child, () => activateElement(ctx, child));
+  followUp(ctx, child, activateElement);
 }
 
 /** Runs again when an incident raised during activation is resolved. */
@@ -188,7 +193,7 @@ export function leaveElement(ctx: ProcessingContext, scope: ElementInstance, chi
   if (!element) return;
   const outgoing = processorOf(ctx, child).outgoingFlows?.(child, element) ?? element.outgoing;
   for (const flowId of outgoing) takeSequenceFlow(ctx, scope, flowId);
-  if (outgoing.length === 0) followUp(ctx, scope, () => completeScopeIfDone(ctx, scope.key), 'ACTIVATED');
+  if (outgoing.length === 0) followUp(ctx, scope, completeScopeIfDone, 'ACTIVATED');
 }
 
 function takeSequenceFlow(ctx: ProcessingContext, flowScope: ElementInstance, flowId: string): void {
@@ -219,11 +224,11 @@ function takeSequenceFlow(ctx: ProcessingContext, flowScope: ElementInstance, fl
   if (target.type === 'INCLUSIVE_GATEWAY' && target.incoming.length > 1) {
     arriveAtInclusiveJoin(flowScope, target.id, flowId);
     ctx.saveElementInstance(flowScope);
-    followUp(ctx, flowScope, () => activateInclusiveJoinIfReady(ctx, flowScope, target.id), 'ACTIVATED');
+    followUp(ctx, flowScope, (_, scope) => activateInclusiveJoinIfReady(ctx, scope, target.id), 'ACTIVATED');
     return;
   }
   const child = createChild(ctx, flowScope, target);
-  followUp(ctx, child, () => activateElement(ctx, child));
+  followUp(ctx, child, activateElement);
 }
 
 function activateInclusiveJoinIfReady(ctx: ProcessingContext, scope: ElementInstance, gatewayId: string): boolean {
@@ -234,16 +239,14 @@ function activateInclusiveJoinIfReady(ctx: ProcessingContext, scope: ElementInst
 }
 
 /** A scope completes once nothing is left inside it: no element instance, no token waiting at a join. */
-export function completeScopeIfDone(ctx: ProcessingContext, scopeKey: number): void {
-  const scope = ctx.state.elementInstances.get(scopeKey);
-  if (!scope || scope.state !== 'ACTIVATED') return;
+function completeScopeIfDone(ctx: ProcessingContext, scope: ElementInstance): void {
   // a path that ended may be the one an inclusive join was waiting for
   if (scope.joins) {
     let activated = false;
     for (const gatewayId of waitingInclusiveJoins(ctx, scope)) activated = activateInclusiveJoinIfReady(ctx, scope, gatewayId) || activated;
     if (activated) return;
   }
-  if (ctx.state.childrenOf(scopeKey).size > 0 || scope.joins) return;
+  if (ctx.state.childrenOf(scope.key).size > 0 || scope.joins) return;
   completeElement(ctx, scope);
 }
 

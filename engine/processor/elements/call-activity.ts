@@ -39,7 +39,7 @@ export const callActivityProcessor: ElementContainerProcessor<ProcessingContext,
     ctx.saveElementInstance(instance);
     // all variables the call activity sees, or only its own (the input mappings' results)
     mergeLocal(ctx, child.key, element.propagateAllParentVariables ? variables() : localVariables(ctx.state, instance.key));
-    followUp(ctx, child, () => activateElement(ctx, child));
+    followUp(ctx, child, activateElement);
     return undefined;
   },
 
@@ -61,7 +61,7 @@ export const callActivityProcessor: ElementContainerProcessor<ProcessingContext,
     const element = ctx.definitionOf(caller).process.elements.get(caller.elementId) as CallActivity;
     // output mappings read the child's variables; without them, propagateAllChildVariables decides
     if (element.outputs.length > 0 || element.propagateAllChildVariables) setTaskResult(ctx, caller, element, completing as Record<string, unknown>);
-    followUp(ctx, caller, () => completeElement(ctx, caller), 'ACTIVATED');
+    followUp(ctx, caller, completeElement, 'ACTIVATED');
   },
 
   /** The called process instance was terminated on its own: the call activity ends with it. */

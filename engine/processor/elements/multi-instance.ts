@@ -81,7 +81,7 @@ export const multiInstanceBodyProcessor: ElementContainerProcessor<ProcessingCon
       return;
     }
     if (ctx.state.childrenOf(body.key).size > 0) return;
-    followUp(ctx, body, () => completeElement(ctx, body), 'ACTIVATED');
+    followUp(ctx, body, completeElement, 'ACTIVATED');
   },
 
   onChildTerminated(ctx, body) {
