@@ -83,5 +83,29 @@ export type ElementProcessorTable<C> = {
 };
 
 export function isContainer<C, E>(processor: ElementProcessor<C, E>): processor is ElementContainerProcessor<C, E> {
-  return 'onChildCompleted' in processor;
+  return (processor as Partial<ElementContainerProcessor<C, E>>).onChildCompleted !== undefined;
+}
+
+/**
+ * The table with every processor in one object shape (absent hooks undefined):
+ * the lifecycle reads the same hooks off every element type, and one shape
+ * keeps those reads fast.
+ */
+export function uniformTable<C>(table: ElementProcessorTable<C>): ElementProcessorTable<C> {
+  const uniform: Record<string, unknown> = {};
+  for (const [type, processor] of Object.entries(table)) {
+    const p = processor as Partial<ElementContainerProcessor<C, unknown>>;
+    uniform[type] = {
+      onActivate: p.onActivate,
+      onComplete: p.onComplete,
+      onCompleted: p.onCompleted,
+      outgoingFlows: p.outgoingFlows,
+      onTerminate: p.onTerminate,
+      onTerminated: p.onTerminated,
+      onChildCompleting: p.onChildCompleting,
+      onChildCompleted: p.onChildCompleted,
+      onChildTerminated: p.onChildTerminated,
+    };
+  }
+  return uniform as ElementProcessorTable<C>;
 }

@@ -4,6 +4,7 @@
  * so an element type added to the model without a processor does not compile.
  */
 import type { ElementProcessors } from './context';
+import { uniformTable } from './element-processor';
 import { callActivityProcessor } from './elements/call-activity';
 import { boundaryEventProcessor, intermediateCatchEventProcessor, receiveTaskProcessor, startEventProcessor } from './elements/catch-events';
 import { eventBasedGatewayProcessor, exclusiveGatewayProcessor, inclusiveGatewayProcessor, parallelGatewayProcessor } from './elements/gateways';
@@ -14,7 +15,7 @@ import { taskProcessor } from './elements/tasks';
 import { endEventProcessor, intermediateThrowEventProcessor } from './elements/throw-events';
 import { userTaskProcessor } from './elements/user-task';
 
-export const ELEMENT_PROCESSORS: ElementProcessors = {
+export const ELEMENT_PROCESSORS: ElementProcessors = uniformTable({
   PROCESS: processProcessor,
   START_EVENT: startEventProcessor,
   END_EVENT: endEventProcessor,
@@ -35,4 +36,4 @@ export const ELEMENT_PROCESSORS: ElementProcessors = {
   BOUNDARY_EVENT: boundaryEventProcessor,
   INTERMEDIATE_CATCH_EVENT: intermediateCatchEventProcessor,
   INTERMEDIATE_THROW_EVENT: intermediateThrowEventProcessor,
-};
+});
