@@ -31,16 +31,17 @@ import type { ProcessingContext } from './processor/context';
 import { deployResources, type CompiledResource } from './processor/deploy-command';
 import { deleteResource } from './processor/delete-resource';
 import { modifyProcessInstance } from './processor/modify-instance';
-import { evaluateDecisionCommand } from './processor/decision-evaluation';
+import { evaluateDecisionCommand } from './processor/decision-commands';
 import { activateJobs } from './processor/job-activation';
 import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout, yieldJobs } from './processor/job-commands';
 import type { LongPoll, StreamConsumer } from './processor/job-dispatch';
 import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from './processor/instance-commands';
 import { publishMessage } from './processor/message-commands';
-import { broadcastSignal } from './processor/signal-subscriptions';
+import { broadcastSignal } from './processor/signal-commands';
 import { dueEventsOnLoad } from './processor/event-due';
 import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/processor';
 import { guardObserver, NO_ENGINE_OBSERVER, type EngineObserver } from './observer';
+import { commitBatch } from './state/commit-batch';
 import { loadState } from './state/load-state';
 import { ENGINE_VERSION } from './version';
 
@@ -115,7 +116,7 @@ class EmbeddedEngine implements Engine {
   attach(state: Awaited<ReturnType<typeof loadState>>): void {
     this.processor = new Processor(
       state,
-      this.options.pool,
+      (batch) => commitBatch(this.options.pool, batch),
       this.options.logger,
       { onCommitted: (ctx) => this.answerResults(ctx) },
       { maxQueuedCommands: this.options.maxQueuedCommands ?? 20_000, maxBatchSize: this.options.maxBatchSize ?? 2_000 },

@@ -10,7 +10,6 @@ import {
   Kind,
   NoSchemaIntrospectionCustomRule,
   parse,
-  type ASTVisitor,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,

@@ -9,3 +9,15 @@ export {
   type Variables,
 } from './evaluate';
 export { applyMappings, invalidMappingTarget, type ApplyMappingsOptions, type MappingDirection } from './mappings';
+export {
+  tryEvaluate,
+  tryEvaluateString,
+  tryEvaluateInteger,
+  tryEvaluateBoolean,
+  tryApplyMappings,
+  feelFailure,
+  succeeded,
+  type FeelFailure,
+  type FeelResult,
+} from './result';
+export { describeValue, feelTypeName } from './values';

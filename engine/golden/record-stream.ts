@@ -27,11 +27,24 @@ const DETAILS: Readonly<Record<string, readonly string[]>> = {
 const KEY_FIELDS = new Set(['flowScopeKey', 'elementInstanceKey', 'jobKey', 'scopeKey']);
 
 export async function readRecordStream(pool: Pool, processInstanceKey: number): Promise<NormalizedRecord[]> {
-  const { rows } = await pool.query<{ key: string; value_type: string; intent: string; element_id: string | null; value: Record<string, unknown> }>(
+  const { rows } = await pool.query<RecordRow>(
     `select key::text, value_type, intent, element_id, value from engine.record
       where process_instance_key = $1 order by position`,
     [processInstanceKey],
   );
+  return normalizeRecords(rows);
+}
+
+/** A record as the log holds it (the in-memory test kit's records map to this too). */
+export interface RecordRow {
+  readonly key: string;
+  readonly value_type: string;
+  readonly intent: string;
+  readonly element_id: string | null;
+  readonly value: Record<string, unknown>;
+}
+
+export function normalizeRecords(rows: readonly RecordRow[]): NormalizedRecord[] {
   const names = new Map<string, string>();
   const symbol = (key: unknown): string => {
     const text = String(key);

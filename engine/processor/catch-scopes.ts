@@ -12,9 +12,8 @@ import type { BoundaryEvent, StartEvent } from '../model/types';
 import { hasBoundaryEvents } from '../model/types';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
-import { activateWithVariables, createChild, terminateElement } from './element-lifecycle';
 import { eventSubProcessesOf, isInterrupted, startEventOf, triggerEventSubProcess } from './event-subprocesses';
-import { isInnerInstance } from './multi-instance';
+import { activateWithVariables, createChild, isInnerInstance, terminateElement } from './lifecycle';
 
 export type ThrowKind = 'ERROR' | 'ESCALATION';
 

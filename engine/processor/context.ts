@@ -7,6 +7,10 @@ import { NO_ENGINE_OBSERVER, type EngineObserver } from '../observer';
 import { BatchChanges } from '../state/changes';
 import type { Definition, EngineState } from '../state/engine-state';
 import type { ElementInstance, EngineRecord, Job, RecordType, ValueType, Variable } from '../state/types';
+import type { Variables } from '../api';
+import type { ElementProcessorTable } from './element-processor';
+
+export type ElementProcessors = ElementProcessorTable<ProcessingContext>;
 
 /** TIMER: a timer falls due (key: the timer); MESSAGE_TTL: a buffered message expires (key: the message). */
 export type DueKind = 'JOB_TIMEOUT' | 'JOB_BACKOFF' | 'TIMER' | 'MESSAGE_TTL';
@@ -35,12 +39,19 @@ export class ProcessingContext {
     endedInstances: new Set(),
     due: [],
   };
+  /**
+   * Catch events an event-based gateway chose, waiting for their element instance
+   * to activate later in the same batch: flow scope key + element id → the trigger's variables.
+   */
+  readonly chosenAtGateway = new Map<string, Variables>();
   private readonly steps: Array<() => void> = [];
   private nextStep = 0;
 
   constructor(
     readonly state: EngineState,
     readonly now: number,
+    /** What each element type does (element-processors.ts); the lifecycle looks processors up here. */
+    readonly processors: ElementProcessors,
     readonly observer: EngineObserver = NO_ENGINE_OBSERVER,
   ) {
     this.changes = new BatchChanges(state.persisted);
@@ -155,6 +166,14 @@ export class ProcessingContext {
     const definition = this.state.definitions.get(instance.processDefinitionKey);
     if (!definition) throw new Error(`process definition ${instance.processDefinitionKey} is not loaded`);
     return definition;
+  }
+
+  /**
+   * Grows with every change a command makes (keys, records, rows): equal before
+   * and after a command means it changed nothing.
+   */
+  writeMark(): number {
+    return this.state.lastKey + this.state.lastPosition + this.changes.writes + this.changes.resources.length + this.changes.deletions.length;
   }
 
   settle(): void {

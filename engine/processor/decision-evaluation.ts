@@ -3,45 +3,11 @@
  * and business rule tasks both come here, and each evaluation is written to the
  * record log as DECISION_EVALUATION EVALUATED or FAILED (Zeebe's records).
  */
-import type { DecisionEvaluationResult, EvaluateDecisionInput, Variables } from '../api';
+import type { DecisionEvaluationResult, Variables } from '../api';
 import { evaluateDecision, type DecisionEvaluation } from '../dmn';
-import { InvalidArgumentError, NotFoundError } from '../errors';
 import type { DecisionDefinition } from '../state/decision-state';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
-
-export function evaluateDecisionCommand(ctx: ProcessingContext, input: EvaluateDecisionInput): DecisionEvaluationResult {
-  const decision = findDecision(ctx, input);
-  const { key, evaluation } = evaluateDeployedDecision(ctx, decision, input.variables);
-  const requirements = decision.requirements;
-  return {
-    decisionKey: decision.key,
-    decisionId: decision.decisionId,
-    decisionName: decision.name,
-    decisionVersion: decision.version,
-    decisionRequirementsId: requirements.id,
-    decisionRequirementsKey: requirements.key,
-    decisionInstanceKey: key,
-    decisionOutput: evaluation.output,
-    evaluatedDecisions: evaluatedDecisionsOf(ctx, decision, evaluation),
-    failedDecisionId: evaluation.failure?.decisionId ?? '',
-    failureMessage: evaluation.failure?.message ?? '',
-  };
-}
-
-function findDecision(ctx: ProcessingContext, input: EvaluateDecisionInput): DecisionDefinition {
-  const decisions = ctx.state.decisions;
-  if (input.decisionKey !== undefined && input.decisionKey > 0) {
-    const decision = decisions.decisions.get(input.decisionKey);
-    if (!decision) throw new NotFoundError(`Expected to evaluate decision with key '${input.decisionKey}', but no such decision found`);
-    return decision;
-  }
-  const decisionId = input.decisionId?.trim() ?? '';
-  if (decisionId === '') throw new InvalidArgumentError('Expected either a decision id or a valid decision key, but none provided');
-  const decision = decisions.latestDecision.get(decisionId);
-  if (!decision) throw new NotFoundError(`Expected to evaluate decision '${decisionId}', but no decision found for id '${decisionId}'`);
-  return decision;
-}
 
 /** The element instance a business rule task evaluates for; its keys go into the record. */
 export type EvaluationOrigin = Pick<ElementInstance, 'key' | 'elementId' | 'processInstanceKey' | 'processDefinitionKey' | 'bpmnProcessId'>;
@@ -87,7 +53,7 @@ export function evaluateDeployedDecision(
 }
 
 /** Adds each evaluated decision's key and version: those of the same DRG version as the called one. */
-function evaluatedDecisionsOf(
+export function evaluatedDecisionsOf(
   ctx: ProcessingContext,
   called: DecisionDefinition,
   evaluation: DecisionEvaluation,

@@ -9,7 +9,7 @@ import type { DecisionRequirementsDefinition } from '../state/decision-state';
 import { noteDeletedVersion, type DeletedVersion } from '../state/deleted-versions';
 import type { Definition } from '../state/engine-state';
 import type { ProcessingContext } from './context';
-import { cancelTimer, replaceStartTimers } from './timer-events';
+import { cancelTimer, replaceStartTimers } from './timers';
 
 export function deleteResource(ctx: ProcessingContext, resourceKey: number): void {
   const definition = ctx.state.definitions.get(resourceKey);

@@ -10,7 +10,7 @@ import { nextVersion } from '../state/deleted-versions';
 import type { ExecutableProcess } from '../model/types';
 import type { ProcessingContext } from './context';
 import { checkDecisionResources, deployDecisionResource } from './deploy-decisions';
-import { replaceStartTimers } from './timer-events';
+import { replaceStartTimers } from './timers';
 
 export interface CompiledResource {
   readonly name: string;

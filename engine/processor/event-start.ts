@@ -1,8 +1,16 @@
-/** Process instances started by a timer or message start event rather than by a client. */
+/**
+ * Process instances started by a timer, message or signal start event rather
+ * than by a client; a message with a correlation key starts one such instance
+ * at a time, the next one when it ends.
+ */
 import type { Variables } from '../api';
+import { tryEvaluateString } from '../feel';
+import type { Expression } from '../model/types';
 import type { Definition } from '../state/engine-state';
+import type { BufferedMessage } from '../state/event-types';
+import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
-import { activateElement } from './element-lifecycle';
+import { activateElement } from './lifecycle';
 import { newProcessInstance } from './process-instance';
 import { mergeLocal } from './variables';
 
@@ -34,4 +42,62 @@ export function hasActiveInstanceFor(ctx: ProcessingContext, bpmnProcessId: stri
   if (ctx.state.elementInstances.has(key)) return true;
   ctx.state.events.startedByCorrelationKey.delete(startedByKey(bpmnProcessId, correlationKey));
   return false;
+}
+
+/** Latest versions only: a new version's message start events replace the old one's. */
+export function startInstances(ctx: ProcessingContext, message: BufferedMessage): void {
+  for (const definition of ctx.state.latestDefinition.values()) startInstance(ctx, definition, message);
+}
+
+/** Starts an instance of `definition` for the message, unless it has no matching start event or may not start one now. */
+function startInstance(ctx: ProcessingContext, definition: Definition, message: BufferedMessage): boolean {
+  if (message.correlatedProcesses.includes(definition.bpmnProcessId)) return false;
+  const id = messageStartEventFor(definition, message.name);
+  if (id === undefined || hasActiveInstanceFor(ctx, definition.bpmnProcessId, message.correlationKey)) return false;
+  message.correlatedProcesses.push(definition.bpmnProcessId);
+  if (ctx.state.events.messages.has(message.key)) ctx.changes.messages.put(message.key, message);
+  ctx.append('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED', message.key, {
+    processDefinitionKey: definition.key,
+    bpmnProcessId: definition.bpmnProcessId,
+    startEventId: id,
+    messageName: message.name,
+    correlationKey: message.correlationKey,
+    messageKey: message.key,
+  });
+  startInstanceAt(ctx, definition, id, message.variables, message.correlationKey);
+  return true;
+}
+
+function messageStartEventFor(definition: Definition, messageName: string): string | undefined {
+  return (definition.process.eventStartEvents ?? []).find((id) => {
+    const start = definition.process.elements.get(id);
+    return start?.type === 'START_EVENT' && start.trigger?.kind === 'MESSAGE' && startMessageName(start.trigger.message.name) === messageName;
+  });
+}
+
+/**
+ * An instance a message with a correlation key started has ended: the oldest
+ * buffered message with that key for one of the process's message start
+ * events now starts the next instance (of the latest version), as in Zeebe.
+ */
+export function startNextBufferedInstance(ctx: ProcessingContext, ended: ElementInstance): void {
+  const correlationKey = ended.startedByCorrelationKey;
+  const definition = ctx.state.latestDefinition.get(ended.bpmnProcessId);
+  if (correlationKey === undefined || !definition) return;
+  const candidates: BufferedMessage[] = [];
+  for (const id of definition.process.eventStartEvents ?? []) {
+    const start = definition.process.elements.get(id);
+    if (start?.type !== 'START_EVENT' || start.trigger?.kind !== 'MESSAGE') continue;
+    const name = startMessageName(start.trigger.message.name);
+    if (name !== undefined) candidates.push(...ctx.state.events.messagesFor(name, correlationKey));
+  }
+  for (const message of candidates.sort((a, b) => a.key - b.key)) {
+    if (message.deadline > ctx.now && startInstance(ctx, definition, message)) return;
+  }
+}
+
+/** A start event's message name is evaluated without variables (there is no instance yet), as in Zeebe. */
+function startMessageName(name: Expression): string | undefined {
+  const evaluated = tryEvaluateString(name, {});
+  return evaluated.ok ? evaluated.value : undefined;
 }

@@ -1,8 +1,9 @@
 /**
  * Event subprocesses. Their timer, message and signal start events wait while
  * the enclosing scope (process, subprocess, event subprocess) is active: the
- * scope instance owns those subscriptions, so they close when it ends. Error
- * and escalation start events are found when something throws (catch-scopes.ts).
+ * scope instance owns those subscriptions (catch-subscriptions.ts), so they
+ * close when it ends. Error and escalation start events are found when
+ * something throws (catch-scopes.ts).
  *
  * Triggered, an interrupting one terminates everything else in the scope and
  * closes the scope's other event subprocess subscriptions; a non-interrupting
@@ -11,14 +12,11 @@
  * event subprocess included.
  */
 import type { Variables } from '../api';
-import { ExpressionError } from '../errors';
 import type { EventSubProcess, StartEvent } from '../model/types';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
-import { activateElement, activateWithVariables, createChild, elementOf, terminateElement } from './element-lifecycle';
-import { closeEventSubscriptions, open, type PlannedCatch } from './event-subscriptions';
-import { raiseIncident } from './incidents';
-import { visibleVariables } from './variables';
+import { closeEventSubscriptions } from './event-subscriptions';
+import { activateElement, activateWithVariables, createChild, elementOf, terminateElement } from './lifecycle';
 
 /** The event subprocesses directly inside a scope instance; none for a multi-instance body (each inner instance has its own). */
 export function eventSubProcessesOf(ctx: ProcessingContext, scope: ElementInstance): readonly EventSubProcess[] {
@@ -46,37 +44,6 @@ export function isInterrupted(ctx: ProcessingContext, scope: ElementInstance): b
     if (start.interrupting !== false) return true;
   }
   return false;
-}
-
-/**
- * Opens the timers, message and signal subscriptions of the scope's event
- * subprocesses as the scope activates. False when an expression failed: an
- * incident on the scope, and nothing opened (resolving it tries again).
- */
-export function openEventSubProcesses(ctx: ProcessingContext, scope: ElementInstance): boolean {
-  const planned: PlannedCatch[] = [];
-  for (const eventSubProcess of eventSubProcessesOf(ctx, scope)) {
-    const start = startEventOf(ctx, scope, eventSubProcess);
-    if (start.trigger) planned.push({ targetElementId: start.id, trigger: start.trigger, interrupting: start.interrupting !== false });
-  }
-  if (planned.length === 0 || isOpen(ctx, scope, new Set(planned.map((p) => p.targetElementId)))) return true;
-  try {
-    open(ctx, scope, planned, () => visibleVariables(ctx.state, scope.key));
-    return true;
-  } catch (error) {
-    if (!(error instanceof ExpressionError)) throw error;
-    raiseIncident(ctx, scope, 'EXTRACT_VALUE_ERROR', error.message);
-    return false;
-  }
-}
-
-function isOpen(ctx: ProcessingContext, scope: ElementInstance, targets: ReadonlySet<string>): boolean {
-  const { events } = ctx.state;
-  return (
-    events.timersOf(scope.key).some((t) => targets.has(t.targetElementId)) ||
-    events.subscriptionsOf(scope.key).some((s) => targets.has(s.targetElementId)) ||
-    events.signalSubscriptionsOf(scope.key).some((s) => targets.has(s.targetElementId))
-  );
 }
 
 /**

@@ -1,21 +1,19 @@
 /**
- * Opening and closing what an element instance waits for: timers, message and
- * signal subscriptions of catch events, receive tasks, event-based gateways (one per
- * event after the gateway) and boundary events (owned by their host). Closed
- * when the element instance completes or terminates.
+ * What an element instance waits for, as state: timers, message and signal
+ * subscriptions of catch events, receive tasks, event-based gateways (one per
+ * event after the gateway), boundary events (owned by their host) and event
+ * subprocess start events (owned by the scope). Closed when the owner completes
+ * or terminates. Opening them as a step of an element: catch-subscriptions.ts.
  */
 import type { Variables } from '../api';
-import { ExpressionError } from '../errors';
-import { evaluate, evaluateString, expressionText } from '../feel';
+import { expressionText, feelFailure, succeeded, tryEvaluate, tryEvaluateString, type FeelResult } from '../feel';
 import type { EventTrigger, Expression, FlowElement } from '../model/types';
 import { hasBoundaryEvents } from '../model/types';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
-import { markActivated } from './element-lifecycle';
-import { completeChosenEvent } from './event-trigger';
-import { correlateBufferedMessage, openSubscription, closeSubscription } from './message-subscriptions';
+import { closeSubscription, openSubscription } from './message-subscriptions';
 import { closeSignalSubscription, openSignalSubscription } from './signal-subscriptions';
-import { cancelTimer, createTimer, timerSchedule } from './timer-events';
+import { cancelTimer, createTimer, timerSchedule, type TimerSchedule } from './timers';
 
 export interface PlannedCatch {
   readonly targetElementId: string;
@@ -23,101 +21,104 @@ export interface PlannedCatch {
   readonly interrupting: boolean;
 }
 
-/** What an element instance waits for besides its own work: its timer and message boundary events. */
-export function openBoundaryEvents(ctx: ProcessingContext, instance: ElementInstance, element: FlowElement, variables: () => Variables): void {
-  if (!hasBoundaryEvents(element) || element.boundaryEvents.length === 0 || hasOpenEvents(ctx, instance)) return;
-  const process = ctx.definitionOf(instance).process;
-  const planned: PlannedCatch[] = [];
-  for (const id of element.boundaryEvents) {
-    const boundary = process.elements.get(id);
-    if (boundary?.type !== 'BOUNDARY_EVENT' || !boundary.trigger) continue;
-    planned.push({ targetElementId: id, trigger: boundary.trigger, interrupting: boundary.interrupting });
-  }
-  open(ctx, instance, planned, variables);
+interface PreparedCatch {
+  readonly catchEvent: PlannedCatch;
+  readonly timer?: TimerSchedule;
+  readonly message?: { readonly name: string; readonly correlationKey: string };
+  readonly signalName?: string;
 }
 
 /**
- * Activates an element that waits for an event: an intermediate catch event, a
- * receive task, an event-based gateway. A catch event an event-based gateway
- * already chose completes at once instead.
+ * Evaluates everything first, so that a failing expression leaves nothing half
+ * open. Returns the keys of the message subscriptions opened, which may take a
+ * buffered message once the owner is activated.
  */
-export function activateWaitingElement(ctx: ProcessingContext, instance: ElementInstance, element: FlowElement, variables: () => Variables): void {
-  if (element.type === 'INTERMEDIATE_CATCH_EVENT' && completeChosenEvent(ctx, instance, element)) return;
-  const planned: PlannedCatch[] = [];
-  if (element.type === 'INTERMEDIATE_CATCH_EVENT' || element.type === 'RECEIVE_TASK') {
-    planned.push({ targetElementId: element.id, trigger: element.trigger, interrupting: true });
-  } else if (element.type === 'EVENT_BASED_GATEWAY') {
-    const process = ctx.definitionOf(instance).process;
-    for (const flowId of element.outgoing) {
-      const target = process.elements.get(process.flows.get(flowId)!.targetId);
-      if (target?.type === 'INTERMEDIATE_CATCH_EVENT') planned.push({ targetElementId: target.id, trigger: target.trigger, interrupting: true });
-    }
+export function openCatchSubscriptions(
+  ctx: ProcessingContext,
+  instance: ElementInstance,
+  planned: readonly PlannedCatch[],
+  variables: () => Variables,
+): FeelResult<number[]> {
+  const prepared: PreparedCatch[] = [];
+  for (const catchEvent of planned) {
+    const one = prepare(ctx, catchEvent, variables);
+    if (!one.ok) return one;
+    prepared.push(one.value);
   }
-  if (!hasOpenEventsBesidesBoundaries(ctx, instance, element)) open(ctx, instance, planned, variables);
-  markActivated(ctx, instance);
-}
-
-/** Evaluates everything first, so that a failing expression (an incident) leaves nothing half open. */
-export function open(ctx: ProcessingContext, instance: ElementInstance, planned: readonly PlannedCatch[], variables: () => Variables): void {
-  const prepared = planned.map((catchEvent) => {
-    const { trigger } = catchEvent;
-    switch (trigger.kind) {
-      case 'TIMER':
-        return { catchEvent, timer: timerSchedule(ctx.now, trigger.timer, variables) };
-      case 'MESSAGE': {
-        const name = evaluateString(trigger.message.name, trigger.message.name.kind === 'feel' ? variables() : {});
-        return { catchEvent, message: { name, correlationKey: correlationKeyOf(trigger.message.correlationKey!, variables) } };
-      }
-      case 'SIGNAL':
-        return { catchEvent, signalName: evaluateString(trigger.signal.name, trigger.signal.name.kind === 'feel' ? variables() : {}) };
-      default: {
-        const unknown: never = trigger;
-        throw new Error(`unknown trigger ${JSON.stringify(unknown)}`);
-      }
-    }
-  });
   const owner = {
     elementInstanceKey: instance.key,
     processInstanceKey: instance.processInstanceKey,
     processDefinitionKey: instance.processDefinitionKey,
   };
+  const messageSubscriptions: number[] = [];
   for (const { catchEvent, timer, message, signalName } of prepared) {
     if (timer) createTimer(ctx, owner, catchEvent.targetElementId, timer);
     if (signalName !== undefined) openSignalSubscription(ctx, instance, catchEvent.targetElementId, signalName, catchEvent.interrupting);
     if (message) {
       const subscription = openSubscription(ctx, instance, catchEvent.targetElementId, message.name, message.correlationKey, catchEvent.interrupting);
-      // after the element is activated: a buffered message then triggers it like a new one would
-      ctx.defer(() => correlateBufferedMessage(ctx, subscription.key));
+      messageSubscriptions.push(subscription.key);
+    }
+  }
+  return succeeded(messageSubscriptions);
+}
+
+function prepare(ctx: ProcessingContext, catchEvent: PlannedCatch, variables: () => Variables): FeelResult<PreparedCatch> {
+  const { trigger } = catchEvent;
+  switch (trigger.kind) {
+    case 'TIMER': {
+      const timer = timerSchedule(ctx.now, trigger.timer, variables);
+      return timer.ok ? succeeded({ catchEvent, timer: timer.value }) : timer;
+    }
+    case 'MESSAGE': {
+      const name = tryEvaluateString(trigger.message.name, trigger.message.name.kind === 'feel' ? variables() : {});
+      if (!name.ok) return name;
+      const correlationKey = correlationKeyOf(trigger.message.correlationKey!, variables);
+      if (!correlationKey.ok) return correlationKey;
+      return succeeded({ catchEvent, message: { name: name.value, correlationKey: correlationKey.value } });
+    }
+    case 'SIGNAL': {
+      const signalName = tryEvaluateString(trigger.signal.name, trigger.signal.name.kind === 'feel' ? variables() : {});
+      return signalName.ok ? succeeded({ catchEvent, signalName: signalName.value }) : signalName;
+    }
+    default: {
+      const unknown: never = trigger;
+      throw new Error(`unknown trigger ${JSON.stringify(unknown)}`);
     }
   }
 }
 
 /** Zeebe accepts strings and numbers as correlation keys; numbers are used as their text. */
-function correlationKeyOf(expression: Expression, variables: () => Variables): string {
-  const value = evaluate(expression, expression.kind === 'feel' ? variables() : {});
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  const source = expression.kind === 'feel' ? expression.source : expression.value;
-  throw new ExpressionError(
-    source,
+function correlationKeyOf(expression: Expression, variables: () => Variables): FeelResult<string> {
+  const result = tryEvaluate(expression, expression.kind === 'feel' ? variables() : {});
+  if (!result.ok) return result;
+  const value = result.value;
+  if (typeof value === 'string') return succeeded(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return succeeded(String(value));
+  return feelFailure(
+    expression,
     `failed to extract the correlation key for '${expressionText(expression)}': the value must be either a string or a number, but was ${JSON.stringify(value)}`,
   );
 }
 
-function hasOpenEvents(ctx: ProcessingContext, instance: ElementInstance): boolean {
+export function hasOpenEvents(ctx: ProcessingContext, instance: ElementInstance): boolean {
   const { events } = ctx.state;
   return events.timersOf(instance.key).length > 0 || events.subscriptionsOf(instance.key).length > 0 || events.signalSubscriptionsOf(instance.key).length > 0;
 }
 
-/** A receive task re-activated after an incident already has its own subscription. */
-function hasOpenEventsBesidesBoundaries(ctx: ProcessingContext, instance: ElementInstance, element: FlowElement): boolean {
-  const boundaries = new Set(hasBoundaryEvents(element) ? element.boundaryEvents : []);
-  const own = (target: string): boolean => !boundaries.has(target);
+/** Whether the instance already has subscriptions for one of `targets` (a step run again after an incident). */
+export function hasOpenEventsFor(ctx: ProcessingContext, instance: ElementInstance, isTarget: (targetElementId: string) => boolean): boolean {
+  const { events } = ctx.state;
   return (
-    ctx.state.events.timersOf(instance.key).some((t) => own(t.targetElementId)) ||
-    ctx.state.events.subscriptionsOf(instance.key).some((s) => own(s.targetElementId)) ||
-    ctx.state.events.signalSubscriptionsOf(instance.key).some((s) => own(s.targetElementId))
+    events.timersOf(instance.key).some((t) => isTarget(t.targetElementId)) ||
+    events.subscriptionsOf(instance.key).some((s) => isTarget(s.targetElementId)) ||
+    events.signalSubscriptionsOf(instance.key).some((s) => isTarget(s.targetElementId))
   );
+}
+
+/** A receive task re-activated after an incident already has its own subscription. */
+export function hasOpenEventsBesidesBoundaries(ctx: ProcessingContext, instance: ElementInstance, element: FlowElement): boolean {
+  const boundaries = new Set(hasBoundaryEvents(element) ? element.boundaryEvents : []);
+  return hasOpenEventsFor(ctx, instance, (target) => !boundaries.has(target));
 }
 
 /** Removes every timer, message and signal subscription an element instance owns (only those for `targets`, when given). */

@@ -5,18 +5,12 @@
  * event starts, interrupting its host or not; an event subprocess starts in its scope.
  */
 import type { Variables } from '../api';
-import type { BoundaryEvent, FlowElement } from '../model/types';
+import type { BoundaryEvent } from '../model/types';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
-import { activateWithVariables, completeElement, createChild, elementOf, markActivated, setTaskResult, terminateElement } from './element-lifecycle';
 import { closeEventSubscriptions } from './event-subscriptions';
 import { triggerEventSubProcess } from './event-subprocesses';
-
-/**
- * Events chosen at an event-based gateway, waiting for their element instance to
- * activate (in the same command): flow scope key + element id → the variables.
- */
-const chosenAtGateway = new WeakMap<ProcessingContext, Map<string, Variables>>();
+import { activateWithVariables, completeElement, createChild, elementOf, setTaskResult, terminateElement } from './lifecycle';
 
 /** Triggers `targetElementId` for `owner`; true when the owner still waits afterwards (non-interrupting). */
 export function triggerCatch(ctx: ProcessingContext, owner: ElementInstance, targetElementId: string, variables: Variables): boolean {
@@ -29,9 +23,8 @@ export function triggerCatch(ctx: ProcessingContext, owner: ElementInstance, tar
     const flowId = element.outgoing.find((id) => ctx.definitionOf(owner).process.flows.get(id)!.targetId === targetElementId);
     if (flowId === undefined) return false;
     closeEventSubscriptions(ctx, owner);
-    let chosen = chosenAtGateway.get(ctx);
-    if (!chosen) chosenAtGateway.set(ctx, (chosen = new Map()));
-    chosen.set(`${owner.flowScopeKey}/${targetElementId}`, variables);
+    // the catch event completes with these as it activates (catch-events.ts)
+    ctx.chosenAtGateway.set(`${owner.flowScopeKey}/${targetElementId}`, variables);
     owner.chosenFlowId = flowId;
     completeElement(ctx, owner);
     return false;
@@ -54,20 +47,4 @@ function triggerBoundary(ctx: ProcessingContext, host: ElementInstance, boundary
   const event = createChild(ctx, flowScope, boundary);
   activateWithVariables(ctx, event, variables);
   return !boundary.interrupting;
-}
-
-/**
- * Activation of a catch event after an event-based gateway chose it: it does not
- * wait, it completes at once with the trigger's variables. False when it was not chosen.
- */
-export function completeChosenEvent(ctx: ProcessingContext, instance: ElementInstance, element: FlowElement): boolean {
-  const chosen = chosenAtGateway.get(ctx);
-  const id = `${instance.flowScopeKey}/${instance.elementId}`;
-  const variables = chosen?.get(id);
-  if (!variables) return false;
-  chosen!.delete(id);
-  markActivated(ctx, instance);
-  setTaskResult(ctx, instance, element, variables);
-  completeElement(ctx, instance);
-  return true;
 }

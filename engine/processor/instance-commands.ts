@@ -3,9 +3,9 @@ import type { CreateInstanceInput, CreatedInstance, Variables } from '../api';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Definition } from '../state/engine-state';
 import type { ProcessingContext } from './context';
-import { activateElement, continueActivation, continueCompletion, terminateElement } from './element-lifecycle';
-import { refuseCancelOfCalledInstance } from './call-activity';
+import type { ElementInstance } from '../state/types';
 import { clearIncident, incidentToResolve } from './incidents';
+import { activateElement, continueActivation, continueCompletion, terminateElement } from './lifecycle';
 import { newProcessInstance, startsOnlyByEvent } from './process-instance';
 import { mergeLocal, propagate } from './variables';
 
@@ -69,6 +69,20 @@ export function cancelProcessInstance(ctx: ProcessingContext, processInstanceKey
   }
   refuseCancelOfCalledInstance(ctx, root);
   terminateElement(ctx, root);
+}
+
+/** Zeebe refuses to cancel an instance a call activity started: the root instance is cancelled instead. */
+function refuseCancelOfCalledInstance(ctx: ProcessingContext, root: ElementInstance): void {
+  if (root.parentProcessInstanceKey === undefined) return;
+  let top = root;
+  for (let parent = ctx.state.elementInstances.get(top.parentProcessInstanceKey!); parent; ) {
+    top = parent;
+    parent = top.parentProcessInstanceKey === undefined ? undefined : ctx.state.elementInstances.get(top.parentProcessInstanceKey);
+  }
+  throw new FailedPreconditionError(
+    `Expected to cancel a process instance with key '${root.key}', but it is created by a parent process instance. ` +
+      `Cancel the root process instance '${top.key}' instead.`,
+  );
 }
 
 export function setVariables(ctx: ProcessingContext, elementInstanceKey: number, variables: Variables, local: boolean): number {

@@ -6,10 +6,10 @@ import type { Variables } from '../api';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Job } from '../state/types';
 import type { ProcessingContext } from './context';
-import { completeElement, elementOf, setTaskResult } from './element-lifecycle';
 import { findErrorCatch, throwErrorEvent, unhandledErrorMessage } from './error-events';
 import { jobValue } from './job-creation';
 import { raiseIncident } from './incidents';
+import { completeElement, elementOf, setTaskResult } from './lifecycle';
 import { mergeLocal } from './variables';
 
 type JobAction = 'complete' | 'fail' | 'throw an error for' | 'update the timeout of';

@@ -1,6 +1,6 @@
-/** A job for a task that activates: its type, retries and headers, evaluated once. */
+/** A job for a task that activates: its type, retries and headers, evaluated once (nothing is created when one fails). */
 import type { Variables } from '../api';
-import { evaluateInteger, evaluateString } from '../feel';
+import { succeeded, tryEvaluateInteger, tryEvaluateString, type FeelResult } from '../feel';
 import type { Expression, JobTask, UserTask } from '../model/types';
 import type { ElementInstance, Job } from '../state/types';
 import type { ProcessingContext } from './context';
@@ -11,14 +11,16 @@ export function createJob(
   element: JobTask | UserTask,
   variables: () => Variables,
   extraHeaders: Readonly<Record<string, string>> = EMPTY_HEADERS,
-): void {
-  const type = evaluateString(element.job.type, valueOf(element.job.type, variables));
-  const retries = evaluateInteger(element.job.retries, valueOf(element.job.retries, variables));
+): FeelResult<Job> {
+  const type = tryEvaluateString(element.job.type, valueOf(element.job.type, variables));
+  if (!type.ok) return type;
+  const retries = tryEvaluateInteger(element.job.retries, valueOf(element.job.retries, variables));
+  if (!retries.ok) return retries;
   const job: Job = {
     key: ctx.nextKey(),
-    type,
+    type: type.value,
     state: 'ACTIVATABLE',
-    retries,
+    retries: retries.value,
     worker: '',
     deadline: 0,
     recurAt: 0,
@@ -34,6 +36,7 @@ export function createJob(
   ctx.makeActivatable(job);
   ctx.append('JOB', 'CREATED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
   instance.jobKey = job.key;
+  return succeeded(job);
 }
 
 export function jobValue(job: Job): Record<string, unknown> {

@@ -4,15 +4,23 @@
  * terminations; missing flow scopes are created on the way (activated without
  * their start event). Then the terminations: a flow scope left with nothing
  * inside is terminated as well, up to the process instance, and a called process
- * instance terminated that way takes its call activity with it.
+ * instance terminated that way takes its call activity with it (each container's
+ * onChildTerminated).
  */
 import type { ModifyProcessInstanceInput, Variables } from '../api';
-import { ExpressionError } from '../errors';
 import type { ElementInstance } from '../state/types';
+import { openBoundaryEvents } from './catch-subscriptions';
 import type { ProcessingContext } from './context';
-import { activateElement, activateWithVariables, createChild, markActivated, terminateElement } from './element-lifecycle';
-import { openBoundaryEvents } from './event-subscriptions';
-import { raiseIncident } from './incidents';
+import {
+  activateElement,
+  activateWithVariables,
+  childTerminated,
+  createChild,
+  followUp,
+  markActivated,
+  raiseFailure,
+  terminateElement,
+} from './lifecycle';
 import { planModification, type PlannedActivation } from './modify-plan';
 import { mergeLocal, visibleVariables } from './variables';
 
@@ -23,7 +31,7 @@ export function modifyProcessInstance(ctx: ProcessingContext, input: ModifyProce
     // an earlier instruction may have terminated it with its scope
     if (ctx.state.elementInstances.get(instance.key) !== instance || instance.state === 'TERMINATING') continue;
     terminateElement(ctx, instance);
-    terminateEmptyScopes(ctx, instance);
+    childTerminated(ctx, instance);
   }
   ctx.append(
     'PROCESS_INSTANCE_MODIFICATION',
@@ -53,18 +61,13 @@ function activate(ctx: ProcessingContext, root: ElementInstance, activation: Pla
     const variables = activation.variables.get(element.id);
     if (variables) mergeLocal(ctx, created.key, variables);
     markActivated(ctx, created);
-    try {
-      openBoundaryEvents(ctx, created, element, () => visibleVariables(ctx.state, created.key));
-    } catch (error) {
-      if (!(error instanceof ExpressionError)) throw error;
-      raiseIncident(ctx, created, 'EXTRACT_VALUE_ERROR', error.message);
-    }
+    const opened = openBoundaryEvents(ctx, created, element, () => visibleVariables(ctx.state, created.key));
+    if (opened) raiseFailure(ctx, created, opened);
     scope = created;
   }
   const child = createChild(ctx, scope, activation.element);
   const variables = activation.variables.get(activation.element.id);
-  ctx.defer(() => {
-    if (ctx.state.elementInstances.get(child.key) !== child) return;
+  followUp(ctx, child, () => {
     if (variables) activateWithVariables(ctx, child, variables);
     else activateElement(ctx, child);
   });
@@ -75,23 +78,5 @@ function setScopeVariables(ctx: ProcessingContext, ancestor: ElementInstance, by
   for (let scope: ElementInstance | undefined = ancestor; scope && scope.elementType !== 'PROCESS'; scope = ctx.state.elementInstances.get(scope.flowScopeKey)) {
     const variables = byScope.get(scope.elementId);
     if (variables) mergeLocal(ctx, scope.key, variables);
-  }
-}
-
-function terminateEmptyScopes(ctx: ProcessingContext, terminated: ElementInstance): void {
-  let current = terminated;
-  for (;;) {
-    if (current.elementType === 'PROCESS') {
-      const caller = current.parentElementInstanceKey === undefined ? undefined : ctx.state.elementInstances.get(current.parentElementInstanceKey);
-      if (!caller || caller.state !== 'ACTIVATED') return;
-      terminateElement(ctx, caller);
-      current = caller;
-      continue;
-    }
-    const scope = ctx.state.elementInstances.get(current.flowScopeKey);
-    // tokens waiting at a join still count as something inside, as Zeebe's active sequence flows do
-    if (!scope || scope.state !== 'ACTIVATED' || ctx.state.childrenOf(scope.key).size > 0 || scope.joins) return;
-    terminateElement(ctx, scope);
-    current = scope;
   }
 }

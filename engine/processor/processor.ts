@@ -4,19 +4,19 @@
  * changed in one transaction (group commit). Only then do their callers hear
  * back. While a batch commits, the next one gathers.
  */
-import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { EngineError, ResourceExhaustedError, UnavailableError } from '../errors';
 import { NO_ENGINE_OBSERVER, type EngineObserver } from '../observer';
-import { commitBatch, type PreparedBatch } from '../state/commit-batch';
+import type { PreparedBatch } from '../state/commit-batch';
 import { batchParameters } from '../state/sql/write-batch';
 import type { EngineState } from '../state/engine-state';
 import { ProcessingContext, type DueEntry } from './context';
+import { ELEMENT_PROCESSORS } from './element-processors';
 import { JobDispatch, type Delivery } from './job-dispatch';
 import { recurJobAfterBackOff, timeOutJob } from './job-commands';
 import { Scheduler } from './scheduler';
 import { expireMessage } from './message-commands';
-import { triggerTimer } from './timer-events';
+import { triggerTimer } from './timer-trigger';
 
 /** Returned by a command that answers later (a parked long poll, a create awaiting its result). */
 export const ANSWER_LATER: unique symbol = Symbol('answer later');
@@ -40,7 +40,12 @@ export interface ProcessorOptions {
   /** Commands waiting beyond this are refused with RESOURCE_EXHAUSTED. */
   readonly maxQueuedCommands: number;
   readonly maxBatchSize: number;
+  /** The batch's clock (records' timestamps, due dates); the wall clock unless a test sets its own. */
+  readonly now?: () => number;
 }
+
+/** Makes a processed batch durable (PostgreSQL: commitBatch); a rejection stops the engine. */
+export type BatchWriter = (batch: PreparedBatch) => Promise<void>;
 
 export interface BatchListener {
   /** After a batch is durable: what it completed and ended, for callers awaiting results. */
@@ -64,17 +69,19 @@ export class Processor {
   private closing = false;
   private idleWaiters: Array<() => void> = [];
   private readonly pendingTypes = new Set<string>();
+  private readonly now: () => number;
 
   constructor(
     readonly state: EngineState,
-    private readonly pool: Pool,
+    private readonly write: BatchWriter,
     private readonly logger: Logger,
     private readonly listener: BatchListener,
     private readonly options: ProcessorOptions,
     private readonly onFatal: (error: Error) => void,
     private readonly observer: EngineObserver = NO_ENGINE_OBSERVER,
   ) {
-    this.scheduler = new Scheduler((entries) => this.submitInternal((ctx) => runDue(ctx, entries)));
+    this.now = options.now ?? Date.now;
+    this.scheduler = new Scheduler((entries) => this.submitInternal((ctx) => runDue(ctx, entries)), this.now);
   }
 
   /** Queues a command from a client; refused under back-pressure or when stopped. */
@@ -109,6 +116,12 @@ export class Processor {
 
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Resolves once every queued command is processed and its batch committed. */
+  whenIdle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Stops taking commands, lets the queue drain and the last batch commit. */
@@ -161,15 +174,20 @@ export class Processor {
   }
 
   private processBatch(commands: QueuedCommand[]): ProcessedBatch | undefined {
-    const ctx = new ProcessingContext(this.state, Date.now(), this.observer);
+    const ctx = new ProcessingContext(this.state, this.now(), ELEMENT_PROCESSORS, this.observer);
     const answers: Delivery[] = [];
     for (const command of commands) {
       let result: unknown;
+      const before = ctx.writeMark();
       try {
         result = command.run(ctx);
         ctx.drain();
       } catch (error) {
-        if (error instanceof EngineError) {
+        // A rejection is only a rejection before the command changed anything: its
+        // changes cannot be taken back out of memory, so one that already wrote is
+        // a failure of the engine (stop, reload what was committed), never an
+        // answer "rejected" beside changes that would still be committed.
+        if (error instanceof EngineError && ctx.writeMark() === before) {
           answers.push(() => command.reject(error));
           continue;
         }
@@ -198,7 +216,7 @@ export class Processor {
   private async commit(batch: ProcessedBatch): Promise<void> {
     const started = performance.now();
     try {
-      await commitBatch(this.pool, batch.prepared);
+      await this.write(batch.prepared);
     } catch (error) {
       return this.fail(error as Error, batch.commands);
     }

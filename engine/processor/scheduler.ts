@@ -11,7 +11,10 @@ export class Scheduler {
   private timerDue = Infinity;
   private stopped = false;
 
-  constructor(private readonly onDue: (entries: DueEntry[]) => void) {}
+  constructor(
+    private readonly onDue: (entries: DueEntry[]) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   add(entries: readonly DueEntry[]): void {
     if (this.stopped) return;
@@ -34,14 +37,17 @@ export class Scheduler {
     if (!next || next.due >= this.timerDue) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerDue = next.due;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, next.due - Date.now()));
+    this.timer = setTimeout(() => this.fireDue(), Math.max(0, next.due - this.now()));
     this.timer.unref();
   }
 
-  private fire(): void {
+  /** Hands over every entry due by now (the timer does this; a test clock asks for it after moving on). */
+  fireDue(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerDue = Infinity;
-    const now = Date.now();
+    if (this.stopped) return;
+    const now = this.now();
     const due: DueEntry[] = [];
     while (this.heap.length > 0 && this.heap[0]!.due <= now) due.push(this.pop());
     if (due.length > 0) this.onDue(due);

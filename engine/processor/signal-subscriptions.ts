@@ -1,18 +1,7 @@
-/**
- * Signals: subscriptions of waiting element instances, and broadcasting. A
- * broadcast triggers every open subscription with the signal's name (several
- * in one process instance too, unlike a message) and starts one instance of
- * the latest version of each process with a signal start event of that name.
- */
-import type { BroadcastSignalInput, Variables } from '../api';
-import { ExpressionError, InvalidArgumentError } from '../errors';
-import { evaluateString } from '../feel';
-import type { Definition } from '../state/engine-state';
+/** Signal subscriptions of waiting element instances, as state: opened and closed (broadcasting: signal-broadcast.ts). */
 import type { SignalSubscription } from '../state/event-types';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
-import { startInstanceAt } from './event-start';
-import { triggerCatch } from './event-trigger';
 
 export function openSignalSubscription(
   ctx: ProcessingContext,
@@ -52,46 +41,4 @@ function subscriptionValue(subscription: SignalSubscription): Record<string, unk
     catchEventInstanceKey: subscription.elementInstanceKey,
     interrupting: subscription.interrupting,
   };
-}
-
-/** BroadcastSignal, and signal throw events (deferred, after the thrower moved on). Returns the signal's key. */
-export function broadcastSignal(ctx: ProcessingContext, input: BroadcastSignalInput): number {
-  if (input.signalName === '') throw new InvalidArgumentError('Expected to broadcast a signal with a name, but the name is empty');
-  const key = ctx.nextKey();
-  ctx.append('SIGNAL', 'BROADCASTED', key, { signalName: input.signalName, variables: input.variables });
-  for (const definition of ctx.state.latestDefinition.values()) {
-    const startEventId = signalStartEventFor(definition, input.signalName);
-    if (startEventId !== undefined) startInstanceAt(ctx, definition, startEventId, input.variables);
-  }
-  const { events } = ctx.state;
-  for (const subscription of events.signalSubscriptionsFor(input.signalName)) {
-    // an earlier trigger in this loop may have closed it (an interrupting event ended its owner)
-    if (!events.signalSubscriptions.has(subscription.key)) continue;
-    const owner = ctx.state.elementInstances.get(subscription.elementInstanceKey);
-    if (owner?.state !== 'ACTIVATED') continue;
-    triggerCatch(ctx, owner, subscription.targetElementId, input.variables);
-  }
-  return key;
-}
-
-function signalStartEventFor(definition: Definition, signalName: string): string | undefined {
-  return (definition.process.eventStartEvents ?? []).find((id) => {
-    const start = definition.process.elements.get(id);
-    return start?.type === 'START_EVENT' && start.trigger?.kind === 'SIGNAL' && startSignalName(start.trigger.signal.name) === signalName;
-  });
-}
-
-/** A start event's signal name is evaluated without variables (there is no instance yet), as in Zeebe. */
-function startSignalName(name: Parameters<typeof evaluateString>[0]): string | undefined {
-  try {
-    return evaluateString(name, {});
-  } catch (error) {
-    if (error instanceof ExpressionError) return undefined;
-    throw error;
-  }
-}
-
-/** What a signal throw event broadcasts: its name, and its local variables (from input mappings). */
-export function throwSignal(ctx: ProcessingContext, signalName: string, variables: Variables): void {
-  ctx.defer(() => broadcastSignal(ctx, { signalName, variables }));
 }

@@ -8,18 +8,28 @@ import type { BufferedMessage, MessageSubscription, SignalSubscription, Timer } 
 import type { ResourceDeletion } from './sql/delete-resources';
 import type { DeployedResource, ElementInstance, EngineRecord, Incident, Job, ProcessDefinitionRow, Variable } from './types';
 
+/** Counts the writes of a batch, so that the processor can tell whether a command changed anything. */
+export interface WriteCounter {
+  writes: number;
+}
+
 export class TableChanges<T> {
   readonly upserts = new Map<number, T>();
   readonly deletes = new Set<number>();
 
-  constructor(private readonly persisted: Set<number>) {}
+  constructor(
+    private readonly persisted: Set<number>,
+    private readonly counter: WriteCounter = { writes: 0 },
+  ) {}
 
   put(key: number, row: T): void {
+    this.counter.writes++;
     this.upserts.set(key, row);
     this.deletes.delete(key);
   }
 
   remove(key: number): void {
+    this.counter.writes++;
     this.upserts.delete(key);
     if (this.persisted.has(key)) this.deletes.add(key);
   }
@@ -77,15 +87,22 @@ export class BatchChanges {
   lastKey = 0;
   lastPosition = 0;
 
+  private readonly counter: WriteCounter = { writes: 0 };
+
   constructor(persisted: PersistedKeys) {
-    this.elementInstances = new TableChanges(persisted.elementInstances);
-    this.jobs = new TableChanges(persisted.jobs);
-    this.variables = new TableChanges(persisted.variables);
-    this.incidents = new TableChanges(persisted.incidents);
-    this.timers = new TableChanges(persisted.timers);
-    this.messageSubscriptions = new TableChanges(persisted.messageSubscriptions);
-    this.messages = new TableChanges(persisted.messages);
-    this.signalSubscriptions = new TableChanges(persisted.signalSubscriptions);
+    this.elementInstances = new TableChanges(persisted.elementInstances, this.counter);
+    this.jobs = new TableChanges(persisted.jobs, this.counter);
+    this.variables = new TableChanges(persisted.variables, this.counter);
+    this.incidents = new TableChanges(persisted.incidents, this.counter);
+    this.timers = new TableChanges(persisted.timers, this.counter);
+    this.messageSubscriptions = new TableChanges(persisted.messageSubscriptions, this.counter);
+    this.messages = new TableChanges(persisted.messages, this.counter);
+    this.signalSubscriptions = new TableChanges(persisted.signalSubscriptions, this.counter);
+  }
+
+  /** Row writes so far (puts and removes, of every table). */
+  get writes(): number {
+    return this.counter.writes;
   }
 
   settle(): void {

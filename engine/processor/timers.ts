@@ -1,53 +1,51 @@
 /**
- * Timers: created when a timer catch event, a boundary host or an event-based
+ * Timers as state: created when a timer catch event, a boundary host or an event-based
  * gateway activates (and for timer start events when their process deploys),
  * handed to the scheduler, and triggered once due. A timer is a state row, so
  * one that fell due while the engine was down fires right after the restart;
  * triggering re-checks the due date, so it never fires early.
  */
 import type { Variables } from '../api';
-import { ExpressionError } from '../errors';
-import { evaluate } from '../feel';
+import { feelFailure, succeeded, tryEvaluate, type FeelResult } from '../feel';
 import { addDuration, parseCycle, parseDateTime, parseDuration, type Parsed } from '../model/timer-values';
 import type { Expression, TimerDefinition } from '../model/types';
 import type { Definition } from '../state/engine-state';
 import type { Timer } from '../state/event-types';
 import type { ProcessingContext } from './context';
-import { triggerCatch } from './event-trigger';
-import { startInstanceAt } from './event-start';
 
-interface TimerSchedule {
+export interface TimerSchedule {
   readonly dueDate: number;
   readonly repetitions: number;
   readonly interval?: string;
 }
 
-/** Evaluates the timer's value against `variables`; throws ExpressionError when it is not a valid timer. */
-export function timerSchedule(now: number, timer: TimerDefinition, variables: () => Variables): TimerSchedule {
-  const text = timerText(timer.value, variables);
-  const fail = (parsed: Parsed<unknown>): never => {
-    throw new ExpressionError(expressionSource(timer.value), `invalid timer ${timer.kind.toLowerCase()}: ${(parsed as { reason: string }).reason}`);
-  };
+/** Evaluates the timer's value against `variables`; a failure when it is not a valid timer. */
+export function timerSchedule(now: number, timer: TimerDefinition, variables: () => Variables): FeelResult<TimerSchedule> {
+  const evaluated = timerText(timer.value, variables);
+  if (!evaluated.ok) return evaluated;
+  const text = evaluated.value;
+  const fail = (parsed: Parsed<unknown>) =>
+    feelFailure(timer.value, `invalid timer ${timer.kind.toLowerCase()}: ${(parsed as { reason: string }).reason}`);
   switch (timer.kind) {
     case 'DURATION': {
       const duration = parseDuration(text);
       if (!duration.ok) return fail(duration);
-      return { dueDate: addDuration(now, duration.value), repetitions: 1 };
+      return succeeded({ dueDate: addDuration(now, duration.value), repetitions: 1 });
     }
     case 'DATE': {
       const date = parseDateTime(text);
       if (!date.ok) return fail(date);
-      return { dueDate: date.value, repetitions: 1 };
+      return succeeded({ dueDate: date.value, repetitions: 1 });
     }
     case 'CYCLE': {
       const cycle = parseCycle(text);
       if (!cycle.ok) return fail(cycle);
       const interval = text.trim().split('/').at(-1)!;
-      return {
+      return succeeded({
         dueDate: cycle.value.start ?? addDuration(now, cycle.value.interval),
         repetitions: cycle.value.repetitions ?? -1,
         interval,
-      };
+      });
     }
     default: {
       const unknown: never = timer.kind;
@@ -56,17 +54,14 @@ export function timerSchedule(now: number, timer: TimerDefinition, variables: ()
   }
 }
 
-function timerText(value: Expression, variables: () => Variables): string {
-  if (value.kind === 'static') return value.value;
-  const result = evaluate(value, variables());
-  if (typeof result !== 'string') {
-    throw new ExpressionError(value.source, `expected the timer value to be a duration, date-time or cycle, but found ${JSON.stringify(result)}`);
+function timerText(value: Expression, variables: () => Variables): FeelResult<string> {
+  if (value.kind === 'static') return succeeded(value.value);
+  const result = tryEvaluate(value, variables());
+  if (!result.ok) return result;
+  if (typeof result.value !== 'string') {
+    return feelFailure(value, `expected the timer value to be a duration, date-time or cycle, but found ${JSON.stringify(result.value)}`);
   }
-  return result;
-}
-
-function expressionSource(value: Expression): string {
-  return value.kind === 'static' ? value.value : value.source;
+  return succeeded(result.value);
 }
 
 export function createTimer(
@@ -88,7 +83,7 @@ export function createTimer(
   return timer;
 }
 
-function saveTimer(ctx: ProcessingContext, timer: Timer): void {
+export function saveTimer(ctx: ProcessingContext, timer: Timer): void {
   ctx.state.events.addTimer(timer);
   ctx.changes.timers.put(timer.key, timer);
   ctx.schedule({ due: timer.dueDate, kind: 'TIMER', key: timer.key });
@@ -99,12 +94,12 @@ export function cancelTimer(ctx: ProcessingContext, timer: Timer): void {
   ctx.append('TIMER', 'CANCELED', timer.key, timerValue(timer), timer.processInstanceKey >= 0 ? timer.processInstanceKey : null, timer.targetElementId);
 }
 
-function removeTimer(ctx: ProcessingContext, timer: Timer): void {
+export function removeTimer(ctx: ProcessingContext, timer: Timer): void {
   ctx.state.events.removeTimer(timer);
   ctx.changes.timers.remove(timer.key);
 }
 
-function timerValue(timer: Timer): Record<string, unknown> {
+export function timerValue(timer: Timer): Record<string, unknown> {
   return {
     elementInstanceKey: timer.elementInstanceKey,
     processInstanceKey: timer.processInstanceKey,
@@ -115,29 +110,8 @@ function timerValue(timer: Timer): Record<string, unknown> {
   };
 }
 
-/** The scheduler's follow-up. Stale entries (a cancelled timer, a cycle moved on) do nothing. */
-export function triggerTimer(ctx: ProcessingContext, timerKey: number): void {
-  const timer = ctx.state.events.timers.get(timerKey);
-  if (!timer || timer.dueDate > ctx.now) return;
-  const owner = timer.elementInstanceKey >= 0 ? ctx.state.elementInstances.get(timer.elementInstanceKey) : undefined;
-  if (timer.elementInstanceKey >= 0 && owner?.state !== 'ACTIVATED') return;
-  ctx.observer.timerFired(ctx.now - timer.dueDate);
-  ctx.append('TIMER', 'TRIGGERED', timer.key, timerValue(timer), timer.processInstanceKey >= 0 ? timer.processInstanceKey : null, timer.targetElementId);
-  const repeats = timer.interval !== undefined && timer.repetitions !== 1;
-  // Removed before triggering: an interrupting event cancels its host's timers, this one included.
-  removeTimer(ctx, timer);
-  if (owner) {
-    const continues = triggerCatch(ctx, owner, timer.targetElementId, {});
-    if (repeats && continues) rescheduleCycle(ctx, timer);
-    return;
-  }
-  const definition = ctx.state.definitions.get(timer.processDefinitionKey);
-  if (!definition) return;
-  startInstanceAt(ctx, definition, timer.targetElementId, {});
-  if (repeats) rescheduleCycle(ctx, timer);
-}
-
-function rescheduleCycle(ctx: ProcessingContext, timer: Timer): void {
+/** A cycle goes on: the next firing one interval from now. */
+export function rescheduleCycle(ctx: ProcessingContext, timer: Timer): void {
   const interval = parseDuration(timer.interval!);
   if (!interval.ok) return;
   const next: Timer = {
@@ -161,14 +135,9 @@ export function replaceStartTimers(ctx: ProcessingContext, definition: Definitio
   for (const id of process.eventStartEvents ?? []) {
     const start = process.elements.get(id);
     if (start?.type !== 'START_EVENT' || start.trigger?.kind !== 'TIMER') continue;
-    let schedule: TimerSchedule;
-    try {
-      schedule = timerSchedule(ctx.now, start.trigger.timer, () => ({}));
-    } catch (error) {
-      // A FEEL timer start that cannot be evaluated without variables never fires; deploy still succeeds as in Zeebe.
-      if (error instanceof ExpressionError) continue;
-      throw error;
-    }
-    createTimer(ctx, { elementInstanceKey: -1, processInstanceKey: -1, processDefinitionKey: definition.key }, id, schedule);
+    const schedule = timerSchedule(ctx.now, start.trigger.timer, () => ({}));
+    // A FEEL timer start that cannot be evaluated without variables never fires; deploy still succeeds as in Zeebe.
+    if (!schedule.ok) continue;
+    createTimer(ctx, { elementInstanceKey: -1, processInstanceKey: -1, processDefinitionKey: definition.key }, id, schedule.value);
   }
 }
