@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   const deploy = new ProcessingContext(state, Date.now(), ELEMENT_PROCESSORS);
   deployResources(deploy, [{ name: 'bench-five-tasks.bpmn', content: xml, checksum: checksum(xml), processes }]);
   deploy.changes.settle();
-  const bpmnProcessId = processes[0]!.bpmnProcessId;
-  const types = [...processes[0]!.elements.values()].flatMap((e) => ('job' in e && e.job.type.kind === 'static' ? [e.job.type.value] : []));
+  const bpmnProcessId = processes[0].bpmnProcessId;
+  const types = [...processes[0].elements.values()].flatMap((e) => ('job' in e && e.job.type.kind === 'static' ? [e.job.type.value] : []));
 
   /** Batches of 100 instances: created, then each task's jobs activated and completed, each batch in a context of its own. */
   const run = (count: number): void => {
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   }
   figures.sort((a, b) => a - b);
   console.log(`bench:engine-processing — ${INSTANCES} instances of ${types.length} sequential service tasks per run, in memory`);
-  console.log(`jobs per CPU second: median ${figures[Math.floor(figures.length / 2)]!.toFixed(0)} (runs: ${figures.map((f) => f.toFixed(0)).join(', ')})`);
+  console.log(`jobs per CPU second: median ${figures[Math.floor(figures.length / 2)].toFixed(0)} (runs: ${figures.map((f) => f.toFixed(0)).join(', ')})`);
   if (state.elementInstances.size !== 0) throw new Error(`${state.elementInstances.size} element instances left: the process did not complete`);
 }
 

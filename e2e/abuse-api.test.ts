@@ -141,7 +141,7 @@ test('operations over a WebSocket count against their token like requests', asyn
     Array.from({ length: DEFAULTS.rateLimits.apiPerToken * 3 }, () => {
       const iterator = socket.iterate<{ me: { code: string } }>({ query: '{ me { code } }' });
       return iterator.next().then(
-        (result) => (result.value?.data?.me?.code === 'citizen-000007' ? 'served' : 'other'),
+        (result) => ((result.value as { data?: { me?: { code: string } } } | undefined)?.data?.me?.code === 'citizen-000007' ? 'served' : 'other'),
         (errors: unknown) => (JSON.stringify(errors).includes('TOO_MANY_REQUESTS') ? 'throttled' : 'other'),
       );
     }),

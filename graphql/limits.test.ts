@@ -3,6 +3,7 @@
  * validating as the API does: over the bound refused with the limit named,
  * at the bound accepted.
  */
+import { expect } from '@jest/globals';
 import { GraphQLError, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { DEFAULTS } from '../config/config';
 import { checkCost, failClosed, parseDocument, validationRules, type QueryLimits } from './limits';
@@ -65,14 +66,18 @@ test('depth and directives', () => {
   expect(exceeded(`{ me { code ${repeat(LIMITS.maxDirectives + 1, () => '@include(if: true)')} } }`)).toContain('directives');
 });
 
+/** A GraphQLError carrying these extensions (typed, so that the matchers do not leak `any`). */
+const refusedFor = (exceeded: string) => expect.objectContaining({ extensions: expect.objectContaining({ exceeded }) });
+const refusedAs = (code: string) => expect.objectContaining({ extensions: expect.objectContaining({ code }) });
+
 test('cost: over the bound refused, and a cost that cannot be estimated refuses too', () => {
   const page = (first: number) => parseDocument(`query ($n: Int) { tasks(first: $n) { edges { node { event { timeline { note } } } } } } # ${first}`, LIMITS);
   expect(() => checkCost(schema, page(5), undefined, { n: 5 }, LIMITS)).not.toThrow();
-  expect(() => checkCost(schema, page(1_000), undefined, { n: 1_000 }, LIMITS)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ exceeded: 'cost' }) }));
+  expect(() => checkCost(schema, page(1_000), undefined, { n: 1_000 }, LIMITS)).toThrow(refusedFor('cost'));
   // A variable that does not fit: refused as the caller's mistake, naming it.
-  expect(() => checkCost(schema, page(0), undefined, { n: 'many' }, LIMITS)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+  expect(() => checkCost(schema, page(0), undefined, { n: 'many' }, LIMITS)).toThrow(refusedAs('BAD_USER_INPUT'));
   // An operation name that matches nothing: the estimator throws, and the operation is refused rather than let through.
-  expect(() => checkCost(schema, page(0), 'Nope', { n: 5 }, LIMITS)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ exceeded: 'cost' }) }));
+  expect(() => checkCost(schema, page(0), 'Nope', { n: 5 }, LIMITS)).toThrow(refusedFor('cost'));
 });
 
 test('a rule that throws refuses the document instead of failing the request', () => {

@@ -250,7 +250,7 @@ export function checkCost(
       variables: variables ?? {},
       estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
     });
-  } catch (error) {
+  } catch {
     throw variableError(schema, document, operationName, variables) ?? refusal('the query cost could not be estimated: the document is refused', 'cost', limits.maxCost);
   }
   if (cost > limits.maxCost) {

@@ -195,12 +195,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     guard.handler,
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const authorization = authorizationOf(req);
-        if (authorization === undefined) throw new Error('the rate-limit guard did not run before the GraphQL handler');
-        if ('error' in authorization) throw toGraphQLError(authorization.error);
-        return createContext(options.services, authorization.viewer);
-      },
+      context: ({ req }) =>
+        Promise.resolve().then(() => {
+          const authorization = authorizationOf(req);
+          if (authorization === undefined) throw new Error('the rate-limit guard did not run before the GraphQL handler');
+          if ('error' in authorization) throw toGraphQLError(authorization.error);
+          return createContext(options.services, authorization.viewer);
+        }),
     }),
   );
   app.use(jsonErrors(logger));

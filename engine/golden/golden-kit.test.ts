@@ -23,7 +23,7 @@ function expectGolden(name: string, processInstanceKey: number): void {
   const rows: RecordRow[] = kit.records
     .filter((r) => r.processInstanceKey === processInstanceKey)
     // as PostgreSQL hands the value back: JSON
-    .map((r) => ({ key: String(r.key), value_type: r.valueType, intent: r.intent, element_id: r.elementId, value: JSON.parse(JSON.stringify(r.value)) }));
+    .map((r) => ({ key: String(r.key), value_type: r.valueType, intent: r.intent, element_id: r.elementId, value: JSON.parse(JSON.stringify(r.value)) as Record<string, unknown> }));
   const golden: unknown = JSON.parse(readFileSync(path.join(__dirname, `${name}.json`), 'utf8'));
   expect(normalizeRecords(rows)).toEqual(golden);
 }
@@ -52,7 +52,7 @@ test('validation out of retries: incident, retries updated, incident resolved, o
   await kit.failJob(job.key, 0, 'validation service down');
   const [incident] = kit.incidents(key);
   await kit.updateRetries(job.key, 1);
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   await kit.completeJob('validate-order', { valid: false });
   expectGolden('validation-incident', key);
 });

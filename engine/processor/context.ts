@@ -64,7 +64,7 @@ export class ProcessingContext {
 
   drain(): void {
     while (this.nextStep < this.steps.length) {
-      const step = this.steps[this.nextStep]!;
+      const step = this.steps[this.nextStep];
       this.steps[this.nextStep++] = NOOP;
       step();
     }

@@ -61,5 +61,5 @@ function valueOf(expression: Expression, variables: () => Variables): Variables 
   return expression.kind === 'feel' ? variables() : EMPTY_VARIABLES;
 }
 
-const EMPTY_VARIABLES: Variables = Object.freeze({}) as Variables;
+const EMPTY_VARIABLES: Variables = Object.freeze({});
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});

@@ -66,7 +66,7 @@ export class JobDispatch {
     if (!list || list.length === 0) return;
     let cursor = this.cursor.get(type) ?? 0;
     for (;;) {
-      const stream = list[cursor % list.length]!;
+      const stream = list[cursor % list.length];
       const [job] = activateJobs(ctx, stream.request, 1);
       if (!job) break;
       cursor++;
@@ -81,7 +81,7 @@ export class JobDispatch {
     const list = this.polls.get(type);
     if (!list) return;
     while (list.length > 0) {
-      const poll = list[0]!;
+      const poll = list[0];
       if (poll.done) {
         list.shift();
         continue;

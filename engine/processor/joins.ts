@@ -52,9 +52,9 @@ function addToken(scope: ElementInstance, gatewayId: string, flowId: string): Re
 
 function consumeOneEach(scope: ElementInstance, gatewayId: string, flowIds: readonly string[]): void {
   const joins = scope.joins!;
-  const arrived = joins[gatewayId]!;
+  const arrived = joins[gatewayId];
   for (const id of flowIds) {
-    if (--arrived[id]! === 0) delete arrived[id];
+    if (--arrived[id] === 0) delete arrived[id];
   }
   if (Object.keys(arrived).length === 0) delete joins[gatewayId];
   if (Object.keys(joins).length === 0) delete scope.joins;

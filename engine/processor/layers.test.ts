@@ -75,7 +75,7 @@ function sources(dir: string): string[] {
 /** Relative imports and re-exports of a module, type-only ones included, as absolute paths without extension. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/g)].map((m) => m[1]!);
+  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/g)].map((m) => m[1]);
   return found.map((specifier) => {
     const target = path.resolve(path.dirname(file), specifier);
     return statSync(target, { throwIfNoEntry: false })?.isDirectory() ? path.join(target, 'index') : target;

@@ -29,9 +29,9 @@ test('a failing output mapping raises IO_MAPPING_ERROR while completing; resolvi
   await kit.completeJob('work');
   const [incident] = kit.incidents(key);
   expect(incident).toMatchObject({ errorType: 'IO_MAPPING_ERROR', elementId: 'work' });
-  expect(kit.state.elementInstances.get(incident!.elementInstanceKey)!.state).toBe('COMPLETING');
+  expect(kit.state.elementInstances.get(incident.elementInstanceKey)!.state).toBe('COMPLETING');
   await kit.setVariables(key, { broken: false });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect(kit.completedWith(key)).toMatchObject({ r: 1 });
 });
 
@@ -54,7 +54,7 @@ test('a modification activates an element inside a subprocess that it creates, a
     ]),
   );
   const key = await kit.createInstance('p');
-  const first = kit.instancesOf(key, 'first')[0]!;
+  const first = kit.instancesOf(key, 'first')[0];
   await kit.modify({
     processInstanceKey: key,
     activateInstructions: [{ elementId: 'inner', ancestorElementInstanceKey: -1, variableInstructions: [{ scopeId: 'sub', variables: { given: 1 } }] }],
@@ -72,7 +72,7 @@ test('a modification activates an element inside a subprocess that it creates, a
 test('terminating the last element of a scope by a modification ends the process instance', async () => {
   await kit.deploy(model('p', [start(), task('work', 'work'), end()], ['start->work', 'work->end']));
   const key = await kit.createInstance('p');
-  await kit.modify({ processInstanceKey: key, activateInstructions: [], terminateInstructions: [kit.instancesOf(key, 'work')[0]!.key] });
+  await kit.modify({ processInstanceKey: key, activateInstructions: [], terminateInstructions: [kit.instancesOf(key, 'work')[0].key] });
   expect(kit.isEnded(key)).toBe(true);
   expect(kit.transitions(key).slice(-2)).toEqual(['p:ELEMENT_TERMINATING', 'p:ELEMENT_TERMINATED']);
 });

@@ -32,7 +32,7 @@ export function elementOf(ctx: ProcessingContext, instance: ElementInstance): Fl
 }
 
 function processorOf(ctx: ProcessingContext, instance: ElementInstance): AnyProcessor {
-  return ctx.processors[instance.elementType] as AnyProcessor;
+  return ctx.processors[instance.elementType];
 }
 
 function containerOf(ctx: ProcessingContext, scope: ElementInstance): AnyContainer {

@@ -41,7 +41,7 @@ export function modifyProcessInstance(ctx: ProcessingContext, input: ModifyProce
       processInstanceKey: plan.root.key,
       activateInstructions: input.activateInstructions.map((instruction, index) => ({
         elementId: instruction.elementId,
-        ancestorScopeKey: plan.activations[index]!.ancestor.key,
+        ancestorScopeKey: plan.activations[index].ancestor.key,
         variableInstructions: instruction.variableInstructions.map(({ scopeId, variables }) => ({ elementId: scopeId, variables })),
       })),
       terminateInstructions: input.terminateInstructions.map((elementInstanceKey) => ({ elementInstanceKey })),

@@ -126,12 +126,12 @@ function chooseAncestor(
   }
   const active = activeScopes(ctx, root);
   for (let depth = 0; depth < chain.length; depth++) {
-    const candidates = active.get(chain[depth]!.id) ?? [];
-    if (candidates.length === 1) return { ancestor: candidates[0]!, depth };
+    const candidates = active.get(chain[depth].id) ?? [];
+    if (candidates.length === 1) return { ancestor: candidates[0], depth };
     if (candidates.length > 1) {
       throw rejection(
         root,
-        `it contains one or more activate instructions for an element that has a flow scope with more than one active instance: '${chain[depth]!.id}'. ` +
+        `it contains one or more activate instructions for an element that has a flow scope with more than one active instance: '${chain[depth].id}'. ` +
           "Can't decide in which instance of the flow scope the element should be activated. Please specify an ancestor element instance key for this activate instruction.",
       );
     }

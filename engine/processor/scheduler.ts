@@ -49,7 +49,7 @@ export class Scheduler {
     if (this.stopped) return;
     const now = this.now();
     const due: DueEntry[] = [];
-    while (this.heap.length > 0 && this.heap[0]!.due <= now) due.push(this.pop());
+    while (this.heap.length > 0 && this.heap[0].due <= now) due.push(this.pop());
     if (due.length > 0) this.onDue(due);
     this.arm();
   }
@@ -60,7 +60,7 @@ export class Scheduler {
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (heap[parent]!.due <= entry.due) break;
+      if (heap[parent].due <= entry.due) break;
       heap[i] = heap[parent]!;
       i = parent;
     }
@@ -69,7 +69,7 @@ export class Scheduler {
 
   private pop(): DueEntry {
     const heap = this.heap;
-    const top = heap[0]!;
+    const top = heap[0];
     const last = heap.pop()!;
     if (heap.length > 0) {
       let i = 0;
@@ -77,8 +77,8 @@ export class Scheduler {
         const left = 2 * i + 1;
         if (left >= heap.length) break;
         const right = left + 1;
-        const child = right < heap.length && heap[right]!.due < heap[left]!.due ? right : left;
-        if (heap[child]!.due >= last.due) break;
+        const child = right < heap.length && heap[right].due < heap[left].due ? right : left;
+        if (heap[child].due >= last.due) break;
         heap[i] = heap[child]!;
         i = child;
       }

@@ -17,7 +17,7 @@ export function escape(value: string): string {
 export function flows(specs: readonly string[]): string[] {
   return specs.map((spec) => {
     const [path, condition] = spec.split(' if ');
-    const [from, to] = path!.split('->');
+    const [from, to] = path.split('->');
     const id = `${from}-${to}`;
     if (condition === undefined) return `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`;
     return (

@@ -34,7 +34,7 @@ export class ProcessorKit {
   constructor() {
     this.processor = new Processor(
       this.state,
-      async () => undefined,
+      () => Promise.resolve(),
       pino({ level: 'silent' }),
       { onCommitted: (ctx) => this.records.push(...ctx.changes.records) },
       { maxQueuedCommands: 10_000, maxBatchSize: 100, now: () => this.clock },
@@ -86,7 +86,7 @@ export class ProcessorKit {
   async job(type: string): Promise<ActivatedJob> {
     const jobs = await this.activate(type);
     if (jobs.length !== 1) throw new Error(`expected one job of type ${type}, found ${jobs.length}`);
-    return jobs[0]!;
+    return jobs[0];
   }
 
   /** Activates the one job of `type` and completes it. */

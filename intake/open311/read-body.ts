@@ -60,7 +60,7 @@ export async function readRequest(request: IncomingMessage, keyFromQuery: string
       const body = await readSmall(request, limits.maxFormBytes);
       const fields = mediaType === 'application/json' ? jsonFields(body) : firstValues(new URLSearchParams(body.toString('utf8')));
       if (keyFromQuery === undefined) await checkKey(fields.get('api_key'));
-      return { fields, files: [], discard: async () => undefined };
+      return { fields, files: [], discard: () => Promise.resolve() };
     }
     case 'multipart/form-data':
       if (Number.isFinite(declared) && declared > limits.maxRequestBytes) throw tooLarge(limits.maxRequestBytes);

@@ -15,7 +15,7 @@ function caller(calledId: string, options: { flags?: string; mappings?: string; 
 const child = model('child', [start(), task('child-work', 'child-work'), end()], ['start->child-work', 'child-work->end']);
 
 function childOf(parentKey: number): number {
-  const call = kit.instancesOf(parentKey, 'call')[0]!;
+  const call = kit.instancesOf(parentKey, 'call')[0];
   return call.calledChildInstanceKey!;
 }
 
@@ -24,11 +24,11 @@ test('the called process runs as its own instance; its completion hands its vari
   const parent = await kit.createInstance('parent', { order: 1 });
   const childKey = childOf(parent);
   const root = kit.state.elementInstances.get(childKey)!;
-  expect(root).toMatchObject({ bpmnProcessId: 'child', parentProcessInstanceKey: parent, parentElementInstanceKey: kit.instancesOf(parent, 'call')[0]!.key });
+  expect(root).toMatchObject({ bpmnProcessId: 'child', parentProcessInstanceKey: parent, parentElementInstanceKey: kit.instancesOf(parent, 'call')[0].key });
   // every record of the called instance names its caller
   expect(kit.records.find((r) => r.key === childKey)!.value).toMatchObject({ parentProcessInstanceKey: parent });
   expect((await kit.job('child-work')).variables).toEqual({ order: 1 });
-  await kit.complete(kit.jobs('child-work')[0]!.key, { shipped: true });
+  await kit.complete(kit.jobs('child-work')[0].key, { shipped: true });
   expect(kit.isEnded(childKey)).toBe(true);
   expect(kit.isEnded(parent)).toBe(true);
   expect(kit.completedWith(parent)).toEqual({ order: 1, shipped: true });
@@ -67,7 +67,7 @@ test('a called process that is not deployed is a CALLED_ELEMENT_ERROR; deployed 
   const [incident] = kit.incidents(parent);
   expect(incident).toMatchObject({ errorType: 'CALLED_ELEMENT_ERROR', elementId: 'call' });
   await kit.deploy(model('later', [start(), end()], ['start->end']));
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect(kit.isEnded(parent)).toBe(true);
 });
 
@@ -84,7 +84,7 @@ test('terminating the called instance by a modification ends the call activity w
   await kit.deploy(caller('child'), child);
   const parent = await kit.createInstance('parent');
   const childKey = childOf(parent);
-  const work = kit.instancesOf(childKey, 'child-work')[0]!;
+  const work = kit.instancesOf(childKey, 'child-work')[0];
   await kit.modify({ processInstanceKey: childKey, activateInstructions: [], terminateInstructions: [work.key] });
   expect(kit.isEnded(childKey)).toBe(true);
   expect(kit.reached(parent, 'call', 'ELEMENT_TERMINATED')).toBe(true);

@@ -9,8 +9,8 @@ afterEach(() => kit.stop());
 test('a timer catch event waits until the clock reaches its due date', async () => {
   await kit.deploy(model('p', [start(), catchEvent('wait', timerDef('timeDuration', 'PT5M')), end()], ['start->wait', 'wait->end']));
   const key = await kit.createInstance('p');
-  const [timer] = kit.state.events.timersOf(kit.instancesOf(key, 'wait')[0]!.key);
-  expect(timer!.dueDate).toBe(kit.now + 300_000);
+  const [timer] = kit.state.events.timersOf(kit.instancesOf(key, 'wait')[0].key);
+  expect(timer.dueDate).toBe(kit.now + 300_000);
   await kit.advance(299_999);
   expect(kit.isEnded(key)).toBe(false);
   await kit.advance(1);

@@ -29,7 +29,7 @@ test('exclusive: no condition holds and no default is a CONDITION_ERROR; a faili
   const [incident] = kit.incidents(key);
   expect(incident).toMatchObject({ errorType: 'CONDITION_ERROR', elementId: 'x' });
   await kit.setVariables(key, { amount: 3 });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect(kit.reached(key, 'low', 'ELEMENT_COMPLETED')).toBe(true);
 });
 

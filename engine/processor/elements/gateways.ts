@@ -89,7 +89,7 @@ function chooseFlow(ctx: ProcessingContext, instance: ElementInstance, element: 
 function chooseFlows(ctx: ProcessingContext, instance: ElementInstance, element: InclusiveGateway, variables: () => Variables): FeelResult<string[] | undefined> {
   const flows = ctx.definitionOf(instance).process.flows;
   if (element.outgoing.length === 0) return { ok: true, value: [] };
-  if (element.outgoing.length === 1 && !flows.get(element.outgoing[0]!)!.condition) return { ok: true, value: [element.outgoing[0]!] };
+  if (element.outgoing.length === 1 && !flows.get(element.outgoing[0])!.condition) return { ok: true, value: [element.outgoing[0]] };
   const chosen: string[] = [];
   for (const flowId of element.outgoing) {
     const condition = flows.get(flowId)!.condition;

@@ -19,7 +19,7 @@ test('parallel: one inner instance per item at once, the output collection in it
   expect(jobs.map((j) => j.variables['item'])).toEqual(['a', 'b', 'c']);
   expect(jobs.map((j) => j.variables['loopCounter'])).toEqual([1, 2, 3]);
   // completed out of order: each result lands at its own index
-  for (const index of [2, 0, 1]) await kit.complete(jobs[index]!.key, { done: `${jobs[index]!.variables['item']}!` });
+  for (const index of [2, 0, 1]) await kit.complete(jobs[index].key, { done: `${String(jobs[index].variables['item'])}!` });
   expect(kit.isEnded(key)).toBe(true);
   expect(kit.completedWith(key)).toMatchObject({ results: ['a!', 'b!', 'c!'] });
 });
@@ -39,7 +39,7 @@ test('the completion condition ends the body early and terminates the inner inst
   await kit.deploy(loopModel({ inputCollection: '=[1,2,3]', completionCondition: '=numberOfCompletedInstances >= 1' }));
   const key = await kit.createInstance('p');
   const [first] = await kit.activate('each', 1);
-  await kit.complete(first!.key);
+  await kit.complete(first.key);
   expect(kit.isEnded(key)).toBe(true);
   expect(kit.transitions(key).filter((t) => t === 'each:ELEMENT_TERMINATED')).toHaveLength(2);
   expect(kit.state.jobs.size).toBe(0);
@@ -56,9 +56,9 @@ test('an input collection that is not a list raises EXTRACT_VALUE_ERROR on the b
   const key = await kit.createInstance('p', { items: 'nope' });
   const [incident] = kit.incidents(key);
   expect(incident).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'each' });
-  expect(kit.state.elementInstances.get(incident!.elementInstanceKey)!.elementType).toBe('MULTI_INSTANCE_BODY');
+  expect(kit.state.elementInstances.get(incident.elementInstanceKey)!.elementType).toBe('MULTI_INSTANCE_BODY');
   await kit.setVariables(key, { items: [1] });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   await kit.completeJob('each');
   expect(kit.isEnded(key)).toBe(true);
 });
@@ -69,9 +69,9 @@ test('a completion condition that fails raises an incident on the inner instance
   await kit.completeJob('each');
   const [incident] = kit.incidents(key);
   expect(incident).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR' });
-  expect(kit.state.elementInstances.get(incident!.elementInstanceKey)!.elementType).toBe('SERVICE_TASK');
+  expect(kit.state.elementInstances.get(incident.elementInstanceKey)!.elementType).toBe('SERVICE_TASK');
   await kit.setVariables(key, { flag: false });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect(kit.isEnded(key)).toBe(true);
 });
 

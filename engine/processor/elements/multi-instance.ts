@@ -143,7 +143,7 @@ function innerOutcome(ctx: ProcessingContext, body: ElementInstance, inner: Elem
     }
     const value = tryEvaluate(multiInstance.outputElement, variables);
     if (!value.ok) return value;
-    const updated = [...collection];
+    const updated: unknown[] = [...(collection as readonly unknown[])];
     updated[index] = value.value;
     setLocalVariable(ctx, body.key, multiInstance.outputCollection, updated);
   }

@@ -12,7 +12,7 @@ test('a subprocess activates its start event, and completes once nothing is left
   );
   const key = await kit.createInstance('p');
   expect(kit.instancesOf(key, 'inner')).toHaveLength(1);
-  expect(kit.instancesOf(key, 'inner')[0]!.flowScopeKey).toBe(kit.instancesOf(key, 'sub')[0]!.key);
+  expect(kit.instancesOf(key, 'inner')[0].flowScopeKey).toBe(kit.instancesOf(key, 'sub')[0].key);
   await kit.completeJob('inner', { fromInside: 1 });
   expect(kit.transitions(key).filter((t) => t.startsWith('sub:'))).toEqual([
     'sub:ELEMENT_ACTIVATING',
@@ -110,7 +110,7 @@ test('a timer start event that cannot be evaluated raises an incident on the sco
   const [incident] = kit.incidents(key);
   expect(incident).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementInstanceKey: key });
   await kit.setVariables(key, { wait: 'PT1M' });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect(kit.state.events.timersOf(key)).toHaveLength(1);
   expect(kit.instancesOf(key, 'work')).toHaveLength(1);
 });

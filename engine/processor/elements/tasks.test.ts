@@ -49,7 +49,7 @@ test('a failing input mapping raises IO_MAPPING_ERROR; fixing the variable and r
   expect(incident).toMatchObject({ errorType: 'IO_MAPPING_ERROR', elementId: 'work' });
   expect(kit.jobs('work')).toHaveLength(0);
   await kit.setVariables(key, { broken: false });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect(kit.incidents(key)).toHaveLength(0);
   expect((await kit.job('work')).variables).toMatchObject({ x: 2 });
 });
@@ -60,7 +60,7 @@ test('a job type that does not evaluate raises EXTRACT_VALUE_ERROR and creates n
   expect(kit.incidents(key)).toEqual([expect.objectContaining({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'work' })]);
   expect(kit.state.jobs.size).toBe(0);
   await kit.setVariables(key, { kind: 'typed' });
-  await kit.resolve(kit.incidents(key)[0]!.key);
+  await kit.resolve(kit.incidents(key)[0].key);
   await kit.completeJob('typed');
   expect(kit.isEnded(key)).toBe(true);
 });
@@ -72,9 +72,9 @@ test('a job out of retries raises JOB_NO_RETRIES; retries back and resolved, the
   await kit.failJob(job.key, 0, 'down');
   const [incident] = kit.incidents(key);
   expect(incident).toMatchObject({ errorType: 'JOB_NO_RETRIES', errorMessage: 'down', jobKey: job.key });
-  await expect(kit.resolve(incident!.key)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+  await expect(kit.resolve(incident.key)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
   await kit.updateRetries(job.key, 1);
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   await kit.completeJob('work');
   expect(kit.isEnded(key)).toBe(true);
 });
@@ -123,7 +123,7 @@ test('a script that fails raises EXTRACT_VALUE_ERROR while activating; resolving
   expect(incident).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'calc' });
   expect(kit.reached(key, 'calc', 'ELEMENT_ACTIVATED')).toBe(false);
   await kit.setVariables(key, { broken: false });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect(kit.completedWith(key)).toMatchObject({ r: 2 });
 });
 
@@ -146,7 +146,7 @@ test('a business rule task evaluates the called decision; a missing one is CALLE
   const [incident] = kit.incidents(key);
   expect(incident).toMatchObject({ errorType: 'CALLED_DECISION_ERROR' });
   await kit.deploy({ name: 'size.dmn', xml: DECISION });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect(kit.completedWith(key)).toMatchObject({ size: 'big' });
   expect(kit.records.some((r) => r.valueType === 'DECISION_EVALUATION' && r.intent === 'EVALUATED')).toBe(true);
 });

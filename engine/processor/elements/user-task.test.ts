@@ -31,18 +31,18 @@ test('candidate groups that are not a list of strings raise EXTRACT_VALUE_ERROR 
   const key = await kit.createInstance('p', { groups: [1, 2] });
   const [incident] = kit.incidents(key);
   expect(incident).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'review' });
-  expect(incident!.errorMessage).toContain('expected a list of strings');
+  expect(incident.errorMessage).toContain('expected a list of strings');
   expect(kit.state.jobs.size).toBe(0);
   await kit.setVariables(key, { groups: ['roads'] });
-  await kit.resolve(incident!.key);
+  await kit.resolve(incident.key);
   expect((await kit.job(USER_TASK)).customHeaders['io.camunda.zeebe:candidateGroups']).toBe('["roads"]');
 });
 
 test('a due date that is not ISO 8601 fails; null leaves it out', async () => {
   await kit.deploy(userTask('<zeebe:taskSchedule dueDate="=due" />'));
   const bad = await kit.createInstance('p', { due: 'tomorrow' });
-  expect(kit.incidents(bad)[0]!.errorMessage).toContain('ISO 8601');
+  expect(kit.incidents(bad)[0].errorMessage).toContain('ISO 8601');
   const none = await kit.createInstance('p', { due: null });
   expect(kit.incidents(none)).toHaveLength(0);
-  expect(kit.jobs(USER_TASK)[0]!.customHeaders['io.camunda.zeebe:dueDate']).toBeUndefined();
+  expect(kit.jobs(USER_TASK)[0].customHeaders['io.camunda.zeebe:dueDate']).toBeUndefined();
 });
