@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import type { Unbranded } from './keys';
 import { badRequest } from './problem';
 
 /**
@@ -13,7 +14,7 @@ import { badRequest } from './problem';
  * refused by name too, never silently ignored.
  */
 export function requestSchema<Api>() {
-  return <S extends z.ZodType<Api>>(schema: S): S => schema;
+  return <S extends z.ZodType<Unbranded<Api>>>(schema: S): S => schema;
 }
 
 /** A field of Camunda's API that this engine does not offer: present means refused, naming it. */
