@@ -3,11 +3,13 @@ import { Router } from 'express';
 import type { RestContext } from '../context';
 import { clusterRoutes } from './cluster';
 import { deploymentRoutes } from './deployments';
+import { processInstanceRoutes } from './process-instances';
 
 /** Every area's routes under /v2, one line each. */
 export function v2Routes(ctx: RestContext): Router {
   const router = Router();
   router.use(clusterRoutes(ctx));
   router.use(deploymentRoutes(ctx));
+  router.use(processInstanceRoutes(ctx));
   return router;
 }
