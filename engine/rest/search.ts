@@ -172,3 +172,8 @@ export function isoDate(value: Date | string | null): string | undefined {
   if (value === null) return undefined;
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }
+
+/** Sort columns of a search's row, qualified by the alias of the query it is in. */
+export function prefixed(columns: Readonly<Record<string, string>>, alias = 'q'): Record<string, string> {
+  return Object.fromEntries(Object.entries(columns).map(([field, column]) => [field, `${alias}.${column}`]));
+}

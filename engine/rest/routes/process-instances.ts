@@ -16,7 +16,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey, DEFAULT_TENANT } from '../keys';
 import { notFound } from '../problem';
-import { Conditions, enumFilter, integerFilter, isoDate, keyFilter, limitOffset, orderBy, pageResponse, pageSchema, sortSchema, stringFilter } from '../search';
+import { Conditions, enumFilter, integerFilter, isoDate, keyFilter, limitOffset, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter } from '../search';
 import { longKey, noQueryParameters, notOffered, parseBody, parseKeyParam, requestSchema, toKeyNumber, variablesSchema } from '../validate';
 
 const tenantId = z.literal(DEFAULT_TENANT, { error: `this engine has only the tenant '${DEFAULT_TENANT}'` }).optional();
@@ -93,14 +93,15 @@ interface ProcessInstanceRow {
 
 /**
  * One row per process instance with what Camunda's answer needs: its start
- * is its first record, its name the definition's. Filters and sorts apply to
+ * is its activation, its name the definition's. Filters and sorts apply to
  * these columns.
  */
 const INSTANCES = `
   select pi.process_instance_key, pi.process_definition_key, pi.bpmn_process_id, pi.version, pi.state, pi.ended_at,
          coalesce(pd.name, pi.bpmn_process_id) as process_definition_name,
          '${DEFAULT_TENANT}'::text as tenant_id,
-         (select min(l.created_at) from engine_read.instance_log l where l.process_instance_key = pi.process_instance_key) as start_date,
+         (select s.started_at from engine_read.element_started s
+           where s.process_instance_key = pi.process_instance_key and s.element_instance_key = pi.process_instance_key) as start_date,
          exists (select 1 from engine_read.incident i where i.process_instance_key = pi.process_instance_key) as has_incident
     from engine_read.process_instance pi
     left join engine_read.process_definition pd on pd.process_definition_key = pi.process_definition_key`;
@@ -220,8 +221,4 @@ async function countInstances(db: Queryable, conditions: Conditions): Promise<nu
   const values = conditions.values.slice(0, -2);
   const { rows } = await db.query<{ count: string }>(`select count(*) as count from (${INSTANCES}) q ${conditions.where()}`, values);
   return Number(rows[0]?.count ?? 0);
-}
-
-export function prefixed(columns: Readonly<Record<string, string>>, alias = 'q'): Record<string, string> {
-  return Object.fromEntries(Object.entries(columns).map(([field, column]) => [field, `${alias}.${column}`]));
 }
