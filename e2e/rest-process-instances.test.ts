@@ -137,6 +137,63 @@ test('search filters by state and definition, sorts, pages and counts', async ()
   expect(none).toEqual({ items: [], page: { totalItems: 0 } });
 });
 
+async function liveElements(key: string): Promise<{ id: string; key: string }[]> {
+  const { rows } = await engine.pool.query<{ id: string; key: string }>(
+    `select element_id as id, element_instance_key::text as key from engine_read.element_instance
+      where process_instance_key = $1::bigint and element_type <> 'PROCESS' order by element_instance_key`,
+    [key],
+  );
+  return rows;
+}
+
+test('modification terminates and activates elements with variables; a bad instruction changes nothing', async () => {
+  const { processInstanceKey } = await camunda.createProcessInstance({ processDefinitionId: 'rest-pi-task' as never });
+  const [before] = await liveElements(processInstanceKey);
+  expect(before).toMatchObject({ id: 'work' });
+
+  const refused = await rawRequest(engine.restAddress, 'POST', `/process-instances/${processInstanceKey}/modification`, {
+    terminateInstructions: [{ elementInstanceKey: before!.key }],
+    activateInstructions: [{ elementId: 'no-such-element' }],
+  });
+  expect(refused.status).toBe(400);
+  expect((refused.body as { detail: string }).detail).toContain('no-such-element');
+  expect(await liveElements(processInstanceKey)).toEqual([before]);
+
+  await camunda.modifyProcessInstance({
+    processInstanceKey: processInstanceKey as never,
+    terminateInstructions: [{ elementInstanceKey: before!.key as never }],
+    activateInstructions: [{ elementId: 'work' as never, variableInstructions: [{ variables: { retried: true } }] }],
+  });
+  const after = await liveElements(processInstanceKey);
+  expect(after.map((element) => element.id)).toEqual(['work']);
+  expect(after[0]!.key).not.toBe(before!.key);
+  const variables = await camunda.searchVariables({ filter: { processInstanceKey, name: 'retried' } } as never, NOW);
+  expect(variables.items.map((variable) => variable.value)).toEqual(['true']);
+});
+
+test('incident resolution by filter gives failed jobs a retry and resolves their incidents', async () => {
+  const { processInstanceKey } = await camunda.createProcessInstance({ processDefinitionId: 'rest-pi-task' as never });
+  const jobs = await engine.engine.activateJobs(
+    { type: 'rest-pi-work', worker: 'rest-test', timeout: 60_000, maxJobsToActivate: 10, fetchVariable: [], requestTimeout: 5_000 },
+    new AbortController().signal,
+  );
+  const job = jobs.find((candidate) => String(candidate.processInstanceKey) === processInstanceKey)!;
+  for (const other of jobs.filter((candidate) => candidate !== job)) await engine.engine.failJob(other.key, 3, 'not this test', 0, {});
+  await engine.engine.failJob(job.key, 0, 'pump broken', 0, {});
+  expect(await engine.incidents(processInstanceKey)).toHaveLength(1);
+  expect((await camunda.getProcessInstance({ processInstanceKey: processInstanceKey as never }, NOW)).hasIncident).toBe(true);
+
+  const batch = await camunda.resolveIncidentsBatchOperation({ filter: { processInstanceKey } } as never, NOW);
+  expect(batch).toEqual({ batchOperationType: 'RESOLVE_INCIDENT' });
+  expect(await engine.incidents(processInstanceKey)).toEqual([]);
+  expect((await camunda.getProcessInstance({ processInstanceKey: processInstanceKey as never }, NOW)).hasIncident).toBe(false);
+  const again = await engine.engine.activateJobs(
+    { type: 'rest-pi-work', worker: 'rest-test', timeout: 60_000, maxJobsToActivate: 10, fetchVariable: [], requestTimeout: 5_000 },
+    new AbortController().signal,
+  );
+  expect(again.find((candidate) => candidate.key === job.key)).toMatchObject({ retries: 1 });
+});
+
 describe('bad input answers 400/404 problem details naming what is wrong, and creates nothing', () => {
   const cases: [string, 'GET' | 'POST', string, string | object | undefined, number, string][] = [
     ['malformed JSON', 'POST', '/process-instances', '{"processDefinitionId": ', 400, 'request body: not valid JSON'],
@@ -153,6 +210,9 @@ describe('bad input answers 400/404 problem details naming what is wrong, and cr
     ['cursor paging (not offered)', 'POST', '/process-instances/search', { page: { after: 'x' } }, 400, 'page.after: is not supported by this engine'],
     ['a process instance that does not exist', 'GET', '/process-instances/2251799813999999', undefined, 404, "Process instance with key '2251799813999999' not found"],
     ['a path key that is not a key', 'GET', '/process-instances/12x', undefined, 400, 'processInstanceKey: expected a key'],
+    ['a modification of an instance that does not exist', 'POST', '/process-instances/2251799813999999/modification', { terminateInstructions: [] }, 404, '2251799813999999'],
+    ['a modification with an unknown instruction field', 'POST', '/process-instances/2251799813999999/modification', { moveInstructions: [] }, 400, 'moveInstructions: unknown field'],
+    ['an incident resolution without a filter', 'POST', '/process-instances/incident-resolution', {}, 400, 'filter: '],
   ];
 
   test.each(cases)('%s', async (_name, method, path, body, status, detail) => {

@@ -3,6 +3,9 @@ import type {
   CreateProcessInstanceResult,
   ProcessInstanceCreationInstructionById,
   ProcessInstanceCreationInstructionByKey,
+  BatchOperationCreatedResult,
+  ProcessInstanceIncidentResolutionBatchOperationRequest,
+  ProcessInstanceModificationInstruction,
   ProcessInstanceResult,
   ProcessInstanceSearchQuery,
   ProcessInstanceSearchQueryResult,
@@ -45,6 +48,23 @@ const cancelSchema = requestSchema<NonNullable<CancelProcessInstanceRequest>>()(
 
 const STATES = ['ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
 
+const modificationSchema = requestSchema<ProcessInstanceModificationInstruction>()(
+  z.strictObject({
+    operationReference: notOffered(),
+    activateInstructions: z
+      .array(
+        z.strictObject({
+          elementId: z.string().min(1),
+          variableInstructions: z.array(z.strictObject({ variables: variablesSchema, scopeId: z.string().optional() })).optional(),
+          // "-1" (Camunda's default) or absent: the engine chooses the ancestor.
+          ancestorElementInstanceKey: z.union([z.literal('-1'), longKey]).optional(),
+        }),
+      )
+      .optional(),
+    terminateInstructions: z.array(z.strictObject({ elementInstanceKey: longKey })).optional(),
+  }),
+);
+
 /** Sort fields offered, and the column of the search's row each sorts by. */
 const SORT_COLUMNS = {
   processInstanceKey: 'process_instance_key',
@@ -58,23 +78,41 @@ const SORT_COLUMNS = {
   hasIncident: 'has_incident',
 } as const;
 
+/** The filter fields of Camunda's ProcessInstanceFilter that this engine answers. */
+const instanceFilterSchema = z.strictObject({
+  processInstanceKey: keyFilter,
+  processDefinitionId: stringFilter,
+  processDefinitionName: stringFilter,
+  processDefinitionVersion: integerFilter,
+  processDefinitionKey: keyFilter,
+  state: enumFilter(STATES),
+  hasIncident: z.boolean().optional(),
+  tenantId: stringFilter,
+});
+
+const incidentResolutionSchema = requestSchema<ProcessInstanceIncidentResolutionBatchOperationRequest>()(z.strictObject({ filter: instanceFilterSchema }));
+
+type InstanceFilter = z.output<typeof instanceFilterSchema>;
+
+/** The filter as conditions on the columns of INSTANCES (aliased `q`). */
+function instanceConditions(filter: InstanceFilter): Conditions {
+  return new Conditions()
+    .add('q.process_instance_key', filter.processInstanceKey, 'bigint')
+    .add('q.bpmn_process_id', filter.processDefinitionId)
+    .add('q.process_definition_name', filter.processDefinitionName)
+    .add('q.version', filter.processDefinitionVersion, 'integer')
+    .add('q.process_definition_key', filter.processDefinitionKey, 'bigint')
+    .add('q.state', filter.state)
+    .add('q.has_incident', filter.hasIncident, 'boolean')
+    .add('q.tenant_id', filter.tenantId);
+}
+
 const searchSchema = requestSchema<ProcessInstanceSearchQuery>()(
   z
     .strictObject({
       page: pageSchema,
       sort: sortSchema(['processInstanceKey', 'processDefinitionId', 'processDefinitionName', 'processDefinitionVersion', 'processDefinitionKey', 'startDate', 'endDate', 'state', 'hasIncident']),
-      filter: z
-        .strictObject({
-          processInstanceKey: keyFilter,
-          processDefinitionId: stringFilter,
-          processDefinitionName: stringFilter,
-          processDefinitionVersion: integerFilter,
-          processDefinitionKey: keyFilter,
-          state: enumFilter(STATES),
-          hasIncident: z.boolean().optional(),
-          tenantId: stringFilter,
-        })
-        .optional(),
+      filter: instanceFilterSchema.optional(),
     }),
 );
 
@@ -170,17 +208,7 @@ export function processInstanceRoutes(ctx: RestContext): Router {
     handle(async (request, response) => {
       noQueryParameters(request.query);
       const query = parseBody(searchSchema, request.body);
-      const conditions = new Conditions();
-      const filter = query.filter ?? {};
-      conditions
-        .add('q.process_instance_key', filter.processInstanceKey, 'bigint')
-        .add('q.bpmn_process_id', filter.processDefinitionId)
-        .add('q.process_definition_name', filter.processDefinitionName)
-        .add('q.version', filter.processDefinitionVersion, 'integer')
-        .add('q.process_definition_key', filter.processDefinitionKey, 'bigint')
-        .add('q.state', filter.state)
-        .add('q.has_incident', filter.hasIncident, 'boolean')
-        .add('q.tenant_id', filter.tenantId);
+      const conditions = instanceConditions(query.filter ?? {});
       const order = orderBy(query.sort, prefixed(SORT_COLUMNS), 'q.process_instance_key asc');
       const { rows } = await ctx.db.query<ProcessInstanceRow>(
         `select q.*, count(*) over () as total_items from (${INSTANCES}) q ${conditions.where()} ${order} ${limitOffset(query.page, conditions)}`,
@@ -210,6 +238,53 @@ export function processInstanceRoutes(ctx: RestContext): Router {
       parseBody(cancelSchema, request.body);
       await ctx.engine.cancelProcessInstance(key);
       response.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/process-instances/:processInstanceKey/modification',
+    handle(async (request, response) => {
+      noQueryParameters(request.query);
+      const processInstanceKey = parseKeyParam('processInstanceKey', request.params.processInstanceKey);
+      const instruction = parseBody(modificationSchema, request.body);
+      await ctx.engine.modifyProcessInstance({
+        processInstanceKey,
+        activateInstructions: (instruction.activateInstructions ?? []).map((activate, index) => ({
+          elementId: activate.elementId,
+          ancestorElementInstanceKey:
+            activate.ancestorElementInstanceKey === undefined || activate.ancestorElementInstanceKey === '-1'
+              ? 0
+              : toKeyNumber(activate.ancestorElementInstanceKey, `activateInstructions[${index}].ancestorElementInstanceKey`),
+          variableInstructions: (activate.variableInstructions ?? []).map((variables) => ({ scopeId: variables.scopeId ?? '', variables: variables.variables })),
+        })),
+        terminateInstructions: (instruction.terminateInstructions ?? []).map((terminate, index) =>
+          toKeyNumber(terminate.elementInstanceKey, `terminateInstructions[${index}].elementInstanceKey`),
+        ),
+      });
+      response.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/process-instances/incident-resolution',
+    handle(async (request, response) => {
+      noQueryParameters(request.query);
+      const { filter } = parseBody(incidentResolutionSchema, request.body);
+      const conditions = instanceConditions(filter);
+      const { rows } = await ctx.db.query<{ incident_key: string; job_key: string | null }>(
+        `select i.incident_key::text as incident_key, i.job_key::text as job_key
+           from engine_read.incident i
+          where i.process_instance_key in (select q.process_instance_key from (${INSTANCES}) q ${conditions.where()})
+          order by i.incident_key`,
+        conditions.values,
+      );
+      // Resolved here and now rather than as a tracked batch operation: the answer carries no batch key to look up.
+      for (const row of rows) {
+        // A job's incident comes back at once unless the job has a retry again.
+        if (row.job_key !== null) await ctx.engine.updateJobRetries(toKeyNumber(row.job_key, 'jobKey'), 1);
+        await ctx.engine.resolveIncident(toKeyNumber(row.incident_key, 'incidentKey'));
+      }
+      sendJson<BatchOperationCreatedResult>(response, 200, { batchOperationType: 'RESOLVE_INCIDENT' });
     }),
   );
 
