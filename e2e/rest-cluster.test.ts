@@ -75,3 +75,13 @@ test('a query parameter an operation does not take answers 400 naming it', async
   expect(answer.status).toBe(400);
   expect((await answer.json()) as unknown).toMatchObject({ status: 400, title: 'INVALID_ARGUMENT', detail: 'verbose: unknown query parameter', instance: '/v2/topology' });
 });
+
+test('a body that is not JSON answers 415 instead of being read as no body', async () => {
+  const answer = await fetch(`${engine.restAddress}/process-instances/search`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: '{"filter":{"state":"ACTIVE"}}',
+  });
+  expect(answer.status).toBe(415);
+  expect((await answer.json()) as unknown).toMatchObject({ status: 415, title: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Content-Type: expected application/json, got "text/plain"' });
+});

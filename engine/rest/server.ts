@@ -73,7 +73,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       );
     });
   }
-  app.use('/v2', express.json({ limit: BODY_LIMIT, strict: false }), v2Routes(ctx));
+  app.use('/v2', express.json({ limit: BODY_LIMIT, strict: false }), refuseUnreadBodies, v2Routes(ctx));
   app.use((request: Request, response: Response) => {
     sendProblem(response, {
       type: 'about:blank',
@@ -98,6 +98,21 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     port: boundPort,
     close: () => (closing ??= shutdown(server, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, logger)),
   };
+}
+
+/**
+ * A body that is neither JSON nor multipart (deployments) would otherwise be
+ * read as no body at all, its filter or fields silently ignored.
+ */
+function refuseUnreadBodies(request: Request, _response: Response, next: NextFunction): void {
+  const length = request.headers['content-length'];
+  const hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (hasBody && request.body === undefined && !request.is('multipart/form-data')) {
+    const type = request.headers['content-type'] ?? '';
+    next(new RestProblem(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type: expected application/json, got ${JSON.stringify(type)}`));
+    return;
+  }
+  next();
 }
 
 /** Body-parser failures (malformed JSON, too large) carry `type` and `status`; named as problems here. */

@@ -13,7 +13,7 @@ import type {
 import { Router } from 'express';
 import { z } from 'zod';
 
-import type { CreateInstanceInput, Variables } from '../../api';
+import type { CreatedInstance, CreateInstanceInput, Variables } from '../../api';
 import type { Queryable } from '../../../db/queryable';
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
@@ -184,7 +184,7 @@ export function processInstanceRoutes(ctx: RestContext): Router {
           ? { processDefinitionKey: toKeyNumber(instruction.processDefinitionKey, 'processDefinitionKey'), variables: instruction.variables ?? {} }
           : { bpmnProcessId: instruction.processDefinitionId, version: instruction.processDefinitionVersion ?? -1, variables: instruction.variables ?? {} };
       let variables: Variables = {};
-      let created;
+      let created: CreatedInstance;
       if (instruction.awaitCompletion === true) {
         const completed = await ctx.engine.createProcessInstanceWithResult(input, instruction.fetchVariables ?? [], instruction.requestTimeout ?? 0);
         created = completed;
