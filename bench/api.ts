@@ -109,6 +109,7 @@ async function main(): Promise<void> {
         GATEWAY_HOST: '127.0.0.1',
         GATEWAY_PORT: String(await freePort()),
         OPEN311_PORT: '0',
+        REST_PORT: '0',
         API_PORT: String(apiPort),
         LOG_LEVEL: 'info',
         AUTH_MODE: 'development',
