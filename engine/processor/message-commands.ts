@@ -5,8 +5,8 @@
  * message start event; with a time to live it is buffered for subscriptions
  * that open later.
  */
-import type { PublishMessageInput } from '../api';
-import { AlreadyExistsError, ExpressionError, InvalidArgumentError } from '../errors';
+import type { CorrelatedMessage, CorrelateMessageInput, PublishMessageInput } from '../api';
+import { AlreadyExistsError, ExpressionError, InvalidArgumentError, NotFoundError } from '../errors';
 import { evaluateString } from '../feel';
 import type { Definition } from '../state/engine-state';
 import type { BufferedMessage } from '../state/event-types';
@@ -16,6 +16,37 @@ import { hasActiveInstanceFor, startInstanceAt } from './event-start';
 import { correlate, markCorrelated } from './message-subscriptions';
 
 export function publishMessage(ctx: ProcessingContext, input: PublishMessageInput): number {
+  return publish(ctx, input).key;
+}
+
+/**
+ * Correlates a message at once, without buffering it: to the open subscriptions
+ * with its name and correlation key and to message start events. Rejected
+ * (NOT_FOUND) before anything is written when nothing would take it, as
+ * Zeebe's message correlation is.
+ */
+export function correlateMessage(ctx: ProcessingContext, input: CorrelateMessageInput): CorrelatedMessage {
+  if (input.name === '') throw new InvalidArgumentError('Expected to correlate a message with a name, but the name is empty');
+  const subscribed = ctx.state.events.subscriptionsFor(input.name, input.correlationKey).length > 0;
+  const startable = [...ctx.state.latestDefinition.values()].some((definition) => {
+    const id = messageStartEventFor(definition, input.name);
+    return id !== undefined && !hasActiveInstanceFor(ctx, definition.bpmnProcessId, input.correlationKey);
+  });
+  if (!subscribed && !startable) {
+    throw new NotFoundError(
+      `Expected to find subscription for message with name '${input.name}' and correlation key '${input.correlationKey}', but none was found`,
+    );
+  }
+  const published = publish(ctx, { ...input, timeToLive: 0, messageId: '' });
+  const [processInstanceKey] = published.processInstanceKeys;
+  if (processInstanceKey === undefined) {
+    // The subscriptions' elements were no longer waiting: nothing took the message after all.
+    throw new NotFoundError(`Expected to correlate message with name '${input.name}', but no process instance took it`);
+  }
+  return { messageKey: published.key, processInstanceKey };
+}
+
+function publish(ctx: ProcessingContext, input: PublishMessageInput): { key: number; processInstanceKeys: number[] } {
   if (input.name === '') throw new InvalidArgumentError('Expected to publish a message with a name, but the name is empty');
   if (input.timeToLive < 0) throw new InvalidArgumentError(`Expected timeToLive to be zero or positive, but was ${input.timeToLive}`);
   const { events } = ctx.state;
@@ -36,7 +67,7 @@ export function publishMessage(ctx: ProcessingContext, input: PublishMessageInpu
   };
   ctx.append('MESSAGE', 'PUBLISHED', message.key, messageValue(message, input.timeToLive));
 
-  startInstances(ctx, message);
+  const processInstanceKeys = startInstances(ctx, message);
   const seen = new Set<number>();
   for (const subscription of events.subscriptionsFor(message.name, message.correlationKey)) {
     // an earlier correlation in this loop may have closed it (an interrupting boundary event)
@@ -44,6 +75,7 @@ export function publishMessage(ctx: ProcessingContext, input: PublishMessageInpu
     seen.add(subscription.processInstanceKey);
     markCorrelated(ctx, message, subscription.processInstanceKey);
     correlate(ctx, subscription, message.key, message.variables);
+    processInstanceKeys.push(subscription.processInstanceKey);
   }
 
   if (input.timeToLive > 0) {
@@ -53,19 +85,24 @@ export function publishMessage(ctx: ProcessingContext, input: PublishMessageInpu
   } else {
     ctx.append('MESSAGE', 'EXPIRED', message.key, messageValue(message, 0));
   }
-  return message.key;
+  return { key: message.key, processInstanceKeys };
 }
 
 /** Latest versions only: a new version's message start events replace the old one's. */
-function startInstances(ctx: ProcessingContext, message: BufferedMessage): void {
-  for (const definition of ctx.state.latestDefinition.values()) startInstance(ctx, definition, message);
+function startInstances(ctx: ProcessingContext, message: BufferedMessage): number[] {
+  const started: number[] = [];
+  for (const definition of ctx.state.latestDefinition.values()) {
+    const key = startInstance(ctx, definition, message);
+    if (key !== undefined) started.push(key);
+  }
+  return started;
 }
 
-/** Starts an instance of `definition` for the message, unless it has no matching start event or may not start one now. */
-function startInstance(ctx: ProcessingContext, definition: Definition, message: BufferedMessage): boolean {
-  if (message.correlatedProcesses.includes(definition.bpmnProcessId)) return false;
+/** Starts an instance of `definition` for the message and returns its key, unless it has no matching start event or may not start one now. */
+function startInstance(ctx: ProcessingContext, definition: Definition, message: BufferedMessage): number | undefined {
+  if (message.correlatedProcesses.includes(definition.bpmnProcessId)) return undefined;
   const id = messageStartEventFor(definition, message.name);
-  if (id === undefined || hasActiveInstanceFor(ctx, definition.bpmnProcessId, message.correlationKey)) return false;
+  if (id === undefined || hasActiveInstanceFor(ctx, definition.bpmnProcessId, message.correlationKey)) return undefined;
   message.correlatedProcesses.push(definition.bpmnProcessId);
   if (ctx.state.events.messages.has(message.key)) ctx.changes.messages.put(message.key, message);
   ctx.append('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED', message.key, {
@@ -76,8 +113,7 @@ function startInstance(ctx: ProcessingContext, definition: Definition, message: 
     correlationKey: message.correlationKey,
     messageKey: message.key,
   });
-  startInstanceAt(ctx, definition, id, message.variables, message.correlationKey);
-  return true;
+  return startInstanceAt(ctx, definition, id, message.variables, message.correlationKey);
 }
 
 function messageStartEventFor(definition: Definition, messageName: string): string | undefined {
@@ -104,7 +140,7 @@ export function startNextBufferedInstance(ctx: ProcessingContext, ended: Element
     if (name !== undefined) candidates.push(...ctx.state.events.messagesFor(name, correlationKey));
   }
   for (const message of candidates.sort((a, b) => a.key - b.key)) {
-    if (message.deadline > ctx.now && startInstance(ctx, definition, message)) return;
+    if (message.deadline > ctx.now && startInstance(ctx, definition, message) !== undefined) return;
   }
 }
 
