@@ -35,7 +35,7 @@ ENV DATA_DIR=/data \
 USER node
 
 # Zeebe gateway (gRPC), Open311, HTTP API (/graphql, /monitor, /metrics, /healthz, /readyz; API_PORT).
-EXPOSE 26500 8311 4000
+EXPOSE 26500 8080 8311 4000
 
 # node:*-slim has neither curl nor wget; Node's fetch does the probe.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \

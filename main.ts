@@ -1,8 +1,8 @@
 /**
  * The composition root. Starts, in order: configuration, logging, PostgreSQL
  * (embedded unless DATABASE_URL), migrations, the connection pool, then —
- * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine and its
- * gRPC gateway, then the process models (deployed when changed), the grid
+ * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine, its
+ * gRPC gateway and its REST API (v2), then the process models (deployed when changed), the grid
  * index and the job workers, then the intake with its Open311 endpoint, the
  * task list, and the HTTP API (GraphQL, monitor, metrics, health).
  * Stops them in reverse order on SIGINT/SIGTERM.
@@ -14,6 +14,7 @@ import type { Config } from './config/config';
 import { loadConfigOrExit } from './config/load-or-exit';
 import { createLogger, type Logger } from './config/logger';
 import { startGateway } from './engine/gateway/server';
+import { isLoopback, startRestGateway } from './engine/rest/server';
 import { startEngine } from './engine/start-engine';
 import { createTokenVerifier } from './graphql/auth/verify-token';
 import { startApiServer } from './graphql/start-api';
@@ -100,6 +101,19 @@ class Service {
       this.add('gateway', () => gateway.stop());
       logger.info({ port: gateway.port }, `gateway listening on ${hostPort(config.gatewayHost, gateway.port)}`);
       zeebeAddress = localAddress(config.gatewayHost, gateway.port);
+
+      // Beyond loopback the REST API takes the same bearer tokens as the GraphQL API.
+      const verifier = isLoopback(config.gatewayHost) ? undefined : createTokenVerifier(config);
+      const rest = await startRestGateway({
+        engine,
+        db: pool,
+        host: config.gatewayHost,
+        port: config.restPort,
+        logger,
+        ...(verifier && { authenticate: (authorization: string | undefined) => verifier.verifyAuthorization(authorization) }),
+      });
+      this.add('REST gateway', () => rest.close());
+      logger.info({ port: rest.port }, `REST gateway listening on ${hostPort(config.gatewayHost, rest.port)}`);
     } else {
       logger.info(`embedded engine not started, ZEEBE_ADDRESS is ${zeebeAddress}`);
     }

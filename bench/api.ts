@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     const log = await open(logFile, 'w');
     const nodeArgs = (process.env.BENCH_API_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     service = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(await freePort()), OPEN311_PORT: '0', API_PORT: String(apiPort), LOG_LEVEL: 'info', AUTH_MODE: 'development' },
+      env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(await freePort()), OPEN311_PORT: '0', REST_PORT: '0', API_PORT: String(apiPort), LOG_LEVEL: 'info', AUTH_MODE: 'development' },
       stdio: ['ignore', log.fd, 'inherit'],
     });
     await log.close();

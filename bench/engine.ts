@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     engine = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', LOG_LEVEL: 'info' },
+      env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', REST_PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const engineOutput = captureOutput(engine);

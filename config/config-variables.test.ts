@@ -24,6 +24,7 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   EMBEDDED_PG_PORT: '0',
   GATEWAY_HOST: 'not a host',
   GATEWAY_PORT: '70000',
+  REST_PORT: '-1',
   ZEEBE_ADDRESS: 'zeebe',
   LOG_LEVEL: 'loud',
   OPEN311_PORT: 'x',

@@ -22,6 +22,8 @@ export interface Config {
   readonly gatewayHost: string;
   /** 0 = any free port. */
   readonly gatewayPort: number;
+  /** Port of the embedded engine's REST API (Camunda's Orchestration Cluster API v2, `/v2`), on GATEWAY_HOST; 0 = any free port. */
+  readonly restPort: number;
   /** `host:port` of an external Zeebe gateway; when set the embedded engine is not started. */
   readonly zeebeAddress: string | undefined;
   readonly logLevel: LogLevel;
@@ -58,6 +60,7 @@ export const DEFAULTS = Object.freeze({
   dataDir: './.data',
   gatewayHost: '127.0.0.1',
   gatewayPort: 26500,
+  restPort: 8080,
   logLevel: 'info' as LogLevel,
   embeddedPgPort: 5433,
   attachmentMaxBytes: 20 * 1024 * 1024,
@@ -107,6 +110,7 @@ export const CONFIG_VARIABLES = Object.freeze([
   'EMBEDDED_PG_PORT',
   'GATEWAY_HOST',
   'GATEWAY_PORT',
+  'REST_PORT',
   'ZEEBE_ADDRESS',
   'LOG_LEVEL',
   'OPEN311_PORT',
@@ -145,6 +149,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir: absoluteDataDir,
     gatewayHost: parseHost('GATEWAY_HOST', value('GATEWAY_HOST') ?? DEFAULTS.gatewayHost),
     gatewayPort: parsePort('GATEWAY_PORT', value('GATEWAY_PORT'), DEFAULTS.gatewayPort, 0),
+    restPort: parsePort('REST_PORT', value('REST_PORT'), DEFAULTS.restPort, 0),
     zeebeAddress: parseAddress('ZEEBE_ADDRESS', value('ZEEBE_ADDRESS')),
     logLevel: parseLogLevel('LOG_LEVEL', value('LOG_LEVEL')),
     embeddedPgPort: parsePort('EMBEDDED_PG_PORT', value('EMBEDDED_PG_PORT'), DEFAULTS.embeddedPgPort, 1),

@@ -143,6 +143,7 @@ describe('docker-compose.yml', () => {
       expect(ports).toContain(config.open311Port);
       expect(ports).toContain(config.apiPort);
       if (config.zeebeAddress === undefined) expect(ports).toContain(config.gatewayPort);
+      if (config.zeebeAddress === undefined) expect(ports).toContain(config.restPort);
       for (const entry of service.ports ?? []) expect(interpolate(entry)).toMatch(/^127\.0\.0\.1:/);
     });
 

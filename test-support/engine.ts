@@ -1,11 +1,12 @@
 /**
  * A real engine for e2e tests: its own PostgreSQL database, the engine on it,
- * and the gRPC gateway on an ephemeral loopback port.
+ * the gRPC gateway and the REST API (v2) on ephemeral loopback ports.
  */
 import { Pool } from 'pg';
 import pino from 'pino';
 
 import { startGateway, type Gateway } from '../engine/gateway';
+import { startRestGateway, type RestGateway } from '../engine/rest/server';
 import { startEngine, type EngineOptions } from '../engine/start-engine';
 import { createTestDatabase } from './database';
 
@@ -24,6 +25,10 @@ export interface TestEngine {
   /** `127.0.0.1:port`, for clients that take host and port together. */
   readonly address: string;
   readonly port: number;
+  /** The REST API's port on 127.0.0.1. */
+  readonly restPort: number;
+  /** `http://127.0.0.1:port/v2`, as CAMUNDA_REST_ADDRESS takes it. */
+  readonly restAddress: string;
   /** The engine currently running; a new object after restart(). */
   readonly engine: RunningEngine;
   /** A pool on the test database, for assertions on the engine's tables. */
@@ -44,10 +49,16 @@ const ADMIN_SHUTDOWN = '57P01';
 interface Running {
   readonly engine: RunningEngine;
   readonly gateway: Gateway;
+  readonly rest: RestGateway;
   readonly pool: Pool;
 }
 
-async function startOn(databaseUrl: string, port: number, options: TestEngineOptions): Promise<Running> {
+interface Ports {
+  readonly grpc: number;
+  readonly rest: number;
+}
+
+async function startOn(databaseUrl: string, ports: Ports, options: TestEngineOptions): Promise<Running> {
   const logger = pino({ level: 'warn' });
   // A pool per start, as a restarted process would have: nothing cached survives.
   const pool = new Pool({ connectionString: databaseUrl });
@@ -57,11 +68,14 @@ async function startOn(databaseUrl: string, port: number, options: TestEngineOpt
     if (error.code !== ADMIN_SHUTDOWN) logger.warn({ err: error }, `idle database connection failed: ${error.message}`);
   });
   let engine: RunningEngine | undefined;
+  let gateway: Gateway | undefined;
   try {
     engine = await startEngine({ pool, logger, ...options });
-    const gateway = await startGateway({ engine, host: HOST, port, logger });
-    return { engine, gateway, pool };
+    gateway = await startGateway({ engine, host: HOST, port: ports.grpc, logger });
+    const rest = await startRestGateway({ engine, db: pool, host: HOST, port: ports.rest, logger });
+    return { engine, gateway, rest, pool };
   } catch (error) {
+    await gateway?.stop().catch(() => undefined);
     await engine?.stop().catch(() => undefined);
     await pool.end().catch(() => undefined);
     throw error;
@@ -69,7 +83,8 @@ async function startOn(databaseUrl: string, port: number, options: TestEngineOpt
 }
 
 async function stopRunning(running: Running): Promise<void> {
-  // The gateway first: no command may reach an engine that is going away.
+  // The gateways first: no command may reach an engine that is going away.
+  await running.rest.close();
   await running.gateway.stop();
   await running.engine.stop();
   await running.pool.end();
@@ -82,17 +97,20 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
   const database = await createTestDatabase();
   let running: Running;
   try {
-    running = await startOn(database.url, 0, options);
+    running = await startOn(database.url, { grpc: 0, rest: 0 }, options);
   } catch (error) {
     await database.drop().catch(() => undefined);
     throw error;
   }
   const port = running.gateway.port;
+  const restPort = running.rest.port;
   let stopped = false;
 
   return {
     address: `${HOST}:${port}`,
     port,
+    restPort,
+    restAddress: `http://${HOST}:${restPort}/v2`,
     databaseUrl: database.url,
     get engine() {
       return running.engine;
@@ -118,7 +136,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     async restart(downtimeMs = 0) {
       await stopRunning(running);
       if (downtimeMs > 0) await new Promise((resolve) => setTimeout(resolve, downtimeMs));
-      running = await startOn(database.url, port, options);
+      running = await startOn(database.url, { grpc: port, rest: restPort }, options);
     },
     async stop() {
       if (stopped) return;

@@ -23,7 +23,7 @@ export async function startServiceProcess(env: Record<string, string>, readyPatt
   const { NODE_ENV: _jest, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
     // Ephemeral ports for everything the service listens on, so services started side by side never collide.
-    env: { ...inherited, LOG_LEVEL: 'info', OPEN311_PORT: '0', API_PORT: '0', ...env },
+    env: { ...inherited, LOG_LEVEL: 'info', OPEN311_PORT: '0', API_PORT: '0', REST_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

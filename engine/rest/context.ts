@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+
+import type { Queryable } from '../../db/queryable';
+import type { EngineApi } from '../api';
+
+/** What every route module gets: the engine's commands, its read contract, a logger and the clock. */
+export interface RestContext {
+  readonly engine: EngineApi;
+  /** Reads only the `engine_read` views (engine/read-contract.ts). */
+  readonly db: Queryable;
+  readonly logger: Logger;
+  readonly clock: () => Date;
+  /** Where this server listens, as the topology reports it. */
+  readonly address: () => { readonly host: string; readonly port: number };
+}

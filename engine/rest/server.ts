@@ -1,0 +1,140 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+
+import type { Queryable } from '../../db/queryable';
+import type { EngineApi } from '../api';
+import type { RestContext } from './context';
+import { RestProblem, sendProblem, toProblem } from './problem';
+import { v2Routes } from './routes';
+
+export interface RestGatewayOptions {
+  readonly engine: EngineApi;
+  /** Reads only the `engine_read` views. */
+  readonly db: Queryable;
+  readonly host: string;
+  /** 0 binds an ephemeral port; the bound one is returned. */
+  readonly port: number;
+  readonly logger: Logger;
+  /**
+   * Checks a request's `Authorization` header (a bearer JWT or Basic); throws
+   * to refuse it. Required unless the host is a loopback address.
+   */
+  readonly authenticate?: (authorization: string | undefined) => Promise<unknown>;
+  readonly clock?: () => Date;
+  /** How long close() lets requests in flight finish before cutting them off. */
+  readonly shutdownGraceMs?: number;
+}
+
+export interface RestGateway {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Deployments carry models; Camunda's own default limit for a request is 4 MiB of payload. */
+const BODY_LIMIT = '8mb';
+const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The Orchestration Cluster REST API (v2) of the embedded engine, as Camunda
+ * 8.8 shapes it, under `/v2`. Anything else answers 404 problem details, as
+ * Camunda answers an operation it does not have.
+ */
+export async function startRestGateway(options: RestGatewayOptions): Promise<RestGateway> {
+  const { host, authenticate } = options;
+  if (!isLoopback(host) && authenticate === undefined) {
+    throw new Error(`The REST gateway refuses to listen on ${host} without authentication; bind it to a loopback address or configure authentication`);
+  }
+  const logger = options.logger.child({ component: 'rest' });
+  let boundPort = options.port;
+  const ctx: RestContext = {
+    engine: options.engine,
+    db: options.db,
+    logger,
+    clock: options.clock ?? (() => new Date()),
+    address: () => ({ host, port: boundPort }),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  if (authenticate) {
+    app.use((request: Request, _response: Response, next: NextFunction) => {
+      authenticate(request.headers.authorization).then(
+        () => next(),
+        () => next(new RestProblem(401, 'UNAUTHORIZED', 'The request is not authenticated: send a valid bearer token')),
+      );
+    });
+  }
+  app.use('/v2', express.json({ limit: BODY_LIMIT, strict: false }), v2Routes(ctx));
+  app.use((request: Request, response: Response) => {
+    sendProblem(response, {
+      type: 'about:blank',
+      title: 'NOT_FOUND',
+      status: 404,
+      detail: `No operation ${request.method} ${request.path}`,
+      instance: request.path,
+    });
+  });
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    void _next;
+    sendProblem(response, toProblem(bodyProblem(error) ?? error, request.path, logger));
+  });
+
+  const server = createServer(app);
+  await listen(server, host, options.port);
+  boundPort = (server.address() as AddressInfo).port;
+  logger.info({ host, port: boundPort }, 'REST gateway listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: boundPort,
+    close: () => (closing ??= shutdown(server, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, logger)),
+  };
+}
+
+/** Body-parser failures (malformed JSON, too large) carry `type` and `status`; named as problems here. */
+function bodyProblem(error: unknown): RestProblem | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new RestProblem(400, 'INVALID_ARGUMENT', `request body: not valid JSON (${error instanceof Error ? error.message : 'unreadable'})`);
+    case 'entity.too.large':
+      return new RestProblem(413, 'PAYLOAD_TOO_LARGE', `request body: larger than ${BODY_LIMIT}`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new RestProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'request body: unsupported encoding or charset');
+    default:
+      return undefined;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function shutdown(server: Server, graceMs: number, logger: Logger): Promise<void> {
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      logger.warn({ graceMs }, 'requests still in flight after the grace period; closing their connections');
+      server.closeAllConnections();
+    }, graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  logger.info('REST gateway stopped');
+}
