@@ -27,3 +27,16 @@ export function wireDate(value: Date | string): string {
 export const tenantIdSchema = z
   .literal('<default>', { error: "only the default tenant '<default>' exists (multi-tenancy is off)" })
   .transform((value) => value as TenantId);
+
+/**
+ * An int64 field (a duration in ms): Camunda's client sends these as JSON
+ * strings of digits (it holds them as bigints), other clients as numbers;
+ * both are taken, within JavaScript's safe integers.
+ */
+export function int64(min = Number.MIN_SAFE_INTEGER) {
+  return z
+    .union([z.number().int(), z.string().regex(/^-?\d{1,16}$/, { error: 'expected an integer' }).transform(Number)], {
+      error: 'expected an integer (a number or a string of digits)',
+    })
+    .pipe(z.number().min(min).max(Number.MAX_SAFE_INTEGER));
+}

@@ -27,7 +27,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { badRequest } from '../problem';
 import { noQueryParameters, notOffered, parseBody, parseKeyParam, requestSchema, variablesSchema } from '../validate';
-import { DEFAULT_TENANT, tenantIdSchema, wireKey } from '../wire';
+import { DEFAULT_TENANT, int64, tenantIdSchema, wireKey } from '../wire';
 
 const positiveInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const nonNegativeInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -36,10 +36,10 @@ const activationSchema = requestSchema<JobActivationRequest>()(
   z.strictObject({
     type: z.string().refine((type) => type.trim() !== '', { error: 'must not be blank' }),
     worker: z.string().optional(),
-    timeout: positiveInt,
+    timeout: int64(1),
     maxJobsToActivate: positiveInt,
     fetchVariable: z.array(z.string()).optional(),
-    requestTimeout: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
+    requestTimeout: int64().optional(),
     tenantIds: z.array(tenantIdSchema).optional(),
   }),
 );
@@ -56,7 +56,7 @@ const failureSchema = requestSchema<JobFailRequest>()(
   z.strictObject({
     retries: nonNegativeInt.optional(),
     errorMessage: z.string().optional(),
-    retryBackOff: nonNegativeInt.optional(),
+    retryBackOff: int64(0).optional(),
     variables: variablesSchema.optional(),
   }),
 );
@@ -73,7 +73,7 @@ const updateSchema = requestSchema<JobUpdateRequest>()(
   z.strictObject({
     changeset: z.strictObject({
       retries: positiveInt.nullable().optional(),
-      timeout: nonNegativeInt.nullable().optional(),
+      timeout: int64(0).nullable().optional(),
     }),
     operationReference: notOffered(),
   }),

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { noQueryParameters, parseBody, requestSchema, variablesSchema } from '../validate';
-import { DEFAULT_TENANT, tenantIdSchema, wireKey } from '../wire';
+import { DEFAULT_TENANT, int64, tenantIdSchema, wireKey } from '../wire';
 
 const messageName = z.string().refine((name) => name.trim() !== '', { error: 'must not be blank' });
 
@@ -25,7 +25,7 @@ const publicationSchema = requestSchema<MessagePublicationRequest>()(
   z.strictObject({
     name: messageName,
     correlationKey: z.string().optional(),
-    timeToLive: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    timeToLive: int64(0).optional(),
     messageId: z.string().optional(),
     variables: variablesSchema.optional(),
     tenantId: tenantIdSchema.optional(),
