@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     engine.kill('SIGTERM');
     await once(engine, 'exit');
     report(ceiling, [...results, rest], engineStats(engineOutput()));
-    reportRest(results[0]!, rest);
+    reportRest(results[0], rest);
     reportEvents(timers, messages);
   } finally {
     if (engine && engine.exitCode === null) {

@@ -38,8 +38,8 @@ beforeAll(async () => {
     config: { CAMUNDA_REST_ADDRESS: engine.restAddress, CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_SDK_VALIDATION: 'req:strict,res:none', CAMUNDA_SDK_LOG_LEVEL: 'silent' },
   });
   const deployed = await engine.engine.deployResources([{ name: 'route-event.dmn', content: ROUTE_EVENT_DMN }]);
-  routeEventKey = String(deployed.decisions[0]!.decisionKey);
-  routeEventDrgKey = String(deployed.decisionRequirements[0]!.decisionRequirementsKey);
+  routeEventKey = String(deployed.decisions[0].decisionKey);
+  routeEventDrgKey = String(deployed.decisionRequirements[0].decisionRequirementsKey);
   const versions = (expression: string) => dmn('versions-drg', literalDecision({ id: 'versions-a', expression }), literalDecision({ id: 'versions-b', expression: '2' }));
   await engine.engine.deployResources([{ name: 'versions.dmn', content: Buffer.from(versions('1')) }]);
   await engine.engine.deployResources([{ name: 'versions.dmn', content: Buffer.from(versions('10')) }]);
@@ -105,12 +105,12 @@ test('evaluation by id: the latest version, with the evaluated inputs and the ma
   expect(result.decisionEvaluationKey).toMatch(/^\d+$/);
   const [evaluated] = result.evaluatedDecisions;
   expect(evaluated).toMatchObject({ decisionDefinitionId: 'route-event', decisionDefinitionType: 'DECISION_TABLE', decisionDefinitionKey: routeEventKey });
-  expect(evaluated!.evaluatedInputs).toEqual([
+  expect(evaluated.evaluatedInputs).toEqual([
     { inputId: 'input-category', inputName: 'Category', inputValue: '"dispute"' },
     { inputId: 'input-severity', inputName: 'Severity (1-5)', inputValue: '1' },
     { inputId: 'input-source', inputName: 'Source', inputValue: '"grid-worker"' },
   ]);
-  expect(evaluated!.matchedRules).toEqual([
+  expect(evaluated.matchedRules).toEqual([
     {
       ruleId: 'rule-dispute-minor',
       ruleIndex: 3,
@@ -126,7 +126,7 @@ test('evaluation by id: the latest version, with the evaluated inputs and the ma
 
 test('evaluation by key: that version, not the latest', async () => {
   const { items } = await camunda.searchDecisionDefinitions({ filter: { decisionDefinitionId: 'versions-a' as never, version: 1 } }, NO_WAIT);
-  const result = await lenient.evaluateDecision({ decisionDefinitionKey: items![0]!.decisionDefinitionKey!, variables: {} });
+  const result = await lenient.evaluateDecision({ decisionDefinitionKey: items![0].decisionDefinitionKey!, variables: {} });
   expect(result).toMatchObject({ decisionDefinitionId: 'versions-a', decisionDefinitionVersion: 1 });
   expect(JSON.parse(result.output)).toBe(1);
 });

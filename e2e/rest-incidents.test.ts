@@ -34,7 +34,7 @@ async function failedInstance(message: string): Promise<{ pik: string; jobKey: s
   const job = jobs.find((candidate) => candidate.processInstanceKey === pik)!;
   await camunda.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: message });
   const [incident] = await engine.incidents(pik);
-  return { pik, jobKey: job.jobKey, incidentKey: incident!.key };
+  return { pik, jobKey: job.jobKey, incidentKey: incident.key };
 }
 
 test('search and get show the open incident; resolution after the retries are restored hands the job out again', async () => {
@@ -58,7 +58,7 @@ test('search and get show the open incident; resolution after the retries are re
   };
   expect(found.items).toEqual([expect.objectContaining(expected)]);
   expect(Number(found.page.totalItems)).toBe(1);
-  expect(Date.parse(found.items![0]!.creationTime!)).toBeLessThanOrEqual(Date.now());
+  expect(Date.parse(found.items![0].creationTime!)).toBeLessThanOrEqual(Date.now());
   expect(await camunda.getIncident({ incidentKey: incidentKey as never }, NO_WAIT)).toEqual(found.items![0]);
 
   // The job has no retries left: resolving now would only raise the incident again.

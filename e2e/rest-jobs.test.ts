@@ -53,9 +53,9 @@ test('activation hands out the job with its variables and headers; completion me
     kind: 'BPMN_ELEMENT',
     listenerEventType: 'UNSPECIFIED',
   });
-  expect(job!.deadline).toBeGreaterThan(Date.now());
+  expect(job.deadline).toBeGreaterThan(Date.now());
 
-  await camunda.completeJob({ jobKey: job!.jobKey, variables: { restored: true } });
+  await camunda.completeJob({ jobKey: job.jobKey, variables: { restored: true } });
   expect(await instanceState(engine.pool, pik)).toBe('COMPLETED');
   expect(await intents(engine.pool, pik, 'JOB')).toEqual(['CREATED', 'COMPLETED']);
   expect(await variablesOf(engine.pool, pik)).toEqual({ feeder: 'F-12', load: 7, restored: true });
@@ -86,17 +86,17 @@ test('failure with retries left makes the job activatable again after the back-o
   await deploy('rest-fail.bpmn', sequenceProcess('rest-fail', [{ id: 'work', type: 'rest-fail', retries: 2 }]));
   const pik = await start('rest-fail');
   const [first] = (await camunda.activateJobs({ type: 'rest-fail', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
-  await camunda.failJob({ jobKey: first!.jobKey, retries: 1, errorMessage: 'feeder offline', retryBackOff: 200, variables: { attempt: 1 } });
+  await camunda.failJob({ jobKey: first.jobKey, retries: 1, errorMessage: 'feeder offline', retryBackOff: 200, variables: { attempt: 1 } });
   expect(await intents(engine.pool, pik, 'JOB')).toEqual(['CREATED', 'FAILED']);
 
   // During the back-off the job is not handed out; the long poll gets it when the back-off ends.
   const [again] = (await camunda.activateJobs({ type: 'rest-fail', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 10_000 })).jobs;
-  expect(again).toMatchObject({ jobKey: first!.jobKey, retries: 1 });
+  expect(again).toMatchObject({ jobKey: first.jobKey, retries: 1 });
   expect(await intents(engine.pool, pik, 'JOB')).toEqual(['CREATED', 'FAILED', 'RECURRED_AFTER_BACKOFF']);
 
-  await camunda.failJob({ jobKey: again!.jobKey, retries: 0, errorMessage: 'feeder still offline' });
+  await camunda.failJob({ jobKey: again.jobKey, retries: 0, errorMessage: 'feeder still offline' });
   const incidents = await engine.incidents(pik);
-  expect(incidents).toMatchObject([{ errorType: 'JOB_NO_RETRIES', errorMessage: 'feeder still offline', jobKey: again!.jobKey }]);
+  expect(incidents).toMatchObject([{ errorType: 'JOB_NO_RETRIES', errorMessage: 'feeder still offline', jobKey: again.jobKey }]);
   expect(await instanceState(engine.pool, pik)).toBe('ACTIVE');
 });
 
@@ -107,7 +107,7 @@ test('a BPMN error thrown by the worker is caught by the boundary event, with it
   );
   const pik = await start('rest-error');
   const [job] = (await camunda.activateJobs({ type: 'rest-error', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
-  await camunda.throwJobError({ jobKey: job!.jobKey, errorCode: 'NO_CREW', errorMessage: 'no crew on shift', variables: { reason: 'shift' } });
+  await camunda.throwJobError({ jobKey: job.jobKey, errorCode: 'NO_CREW', errorMessage: 'no crew on shift', variables: { reason: 'shift' } });
   expect(await intents(engine.pool, pik, 'JOB')).toEqual(['CREATED', 'ERROR_THROWN', 'CREATED']);
   const [handler] = (await camunda.activateJobs({ type: 'rest-error-handle', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
   expect(handler).toMatchObject({ processInstanceKey: pik, elementId: 'handle-error', variables: { reason: 'shift' } });
@@ -117,9 +117,9 @@ test('an update changes retries and timeout', async () => {
   await deploy('rest-update.bpmn', sequenceProcess('rest-update', [{ id: 'work', type: 'rest-update', retries: 1 }]));
   const pik = await start('rest-update');
   const [job] = (await camunda.activateJobs({ type: 'rest-update', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
-  await camunda.updateJob({ jobKey: job!.jobKey, changeset: { retries: 5, timeout: 60_000 } });
+  await camunda.updateJob({ jobKey: job.jobKey, changeset: { retries: 5, timeout: 60_000 } });
   expect(await intents(engine.pool, pik, 'JOB')).toEqual(['CREATED', 'RETRIES_UPDATED', 'TIMEOUT_UPDATED']);
-  await camunda.failJob({ jobKey: job!.jobKey, retries: 4 });
+  await camunda.failJob({ jobKey: job.jobKey, retries: 4 });
   const [again] = (await camunda.activateJobs({ type: 'rest-update', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
   expect(again?.retries).toBe(4);
 });
@@ -132,7 +132,7 @@ describe('bad input answers problem details naming what is wrong, and changes no
     await deploy('rest-bad.bpmn', sequenceProcess('rest-bad', [{ id: 'work', type: 'rest-bad' }]));
     pik = await start('rest-bad');
     const [job] = (await camunda.activateJobs({ type: 'rest-bad', timeout: 600_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
-    jobKey = job!.jobKey;
+    jobKey = job.jobKey;
   });
 
   afterEach(async () => {

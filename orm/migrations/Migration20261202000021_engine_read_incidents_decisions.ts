@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  * scanning the whole record log.
  */
 export class Migration20261202000021_engine_read_incidents_decisions extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`create index record_incident_idx on engine.record (key, position) where value_type = 'INCIDENT'`);
     this.addSql(`
       create view engine_read.incident_history as
@@ -36,7 +36,7 @@ export class Migration20261202000021_engine_read_incidents_decisions extends Mig
         join engine.deployment_resource res on res.key = drg.resource_key`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop view engine_read.decision_definition`);
     this.addSql(`drop view engine_read.incident_history`);
     this.addSql(`drop index engine.record_incident_idx`);

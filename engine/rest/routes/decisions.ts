@@ -17,6 +17,7 @@ import type {
   EvaluateDecisionResult,
 } from '@camunda8/orchestration-cluster-api';
 import { Router } from 'express';
+import type { QueryResultRow } from 'pg';
 import { z } from 'zod';
 
 import type { DecisionEvaluationResult } from '../../api';
@@ -144,8 +145,8 @@ export function toEvaluateDecisionResult(result: DecisionEvaluationResult): Eval
 export function decisionRoutes(ctx: RestContext): Router {
   const router = Router();
 
-  async function decision(key: number, columns: string): Promise<Record<string, unknown>> {
-    const { rows } = await ctx.db.query(`select ${columns} from engine_read.decision_definition where decision_definition_key = $1`, [key]);
+  async function decision<R extends object>(key: number, columns: string): Promise<R> {
+    const { rows } = await ctx.db.query<R & QueryResultRow>(`select ${columns} from engine_read.decision_definition where decision_definition_key = $1`, [key]);
     const [row] = rows;
     if (!row) throw notFound(`Decision definition with key '${key}' not found`);
     return row;
@@ -190,7 +191,7 @@ export function decisionRoutes(ctx: RestContext): Router {
     handle(async (request, response) => {
       noQueryParameters(request.query);
       const key = parseKeyParam('decisionDefinitionKey', request.params.decisionDefinitionKey);
-      const row = (await decision(key, COLUMNS)) as unknown as DecisionRow;
+      const row = await decision<DecisionRow>(key, COLUMNS);
       sendJson(response, 200, toDecisionDefinitionResult(row));
     }),
   );
@@ -200,8 +201,8 @@ export function decisionRoutes(ctx: RestContext): Router {
     handle(async (request, response) => {
       noQueryParameters(request.query);
       const key = parseKeyParam('decisionDefinitionKey', request.params.decisionDefinitionKey);
-      const row = await decision(key, 'dmn_xml');
-      response.status(200).type('text/xml').send(String(row.dmn_xml));
+      const row = await decision<{ dmn_xml: string }>(key, 'dmn_xml');
+      response.status(200).type('text/xml').send(row.dmn_xml);
     }),
   );
 
