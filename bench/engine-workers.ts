@@ -1,11 +1,10 @@
 /**
- * A bench:engine worker process: @camunda8/sdk job workers (gRPC), or a
- * REST worker loop on /v2/jobs, for some of the benchmark's task types, so that client-side work is spread over processes
+ * A bench:engine worker process: @camunda8/sdk job workers for some of the
+ * benchmark's task types, so that client-side work is spread over processes
  * as it would be over machines. Reports to its parent over IPC: finished
  * instances as they finish, and every job's arrival time when told to stop.
  *
- * argv: <gateway port> <poll|stream|rest> <task numbers, comma-separated> <last task number>
- * (for `rest` the port is the REST API's)
+ * argv: <gateway port> <poll|stream> <task numbers, comma-separated> <last task number>
  */
 import { Camunda8 } from '@camunda8/sdk';
 
@@ -53,9 +52,7 @@ async function main(): Promise<void> {
       return done;
     };
     const taskType = `task-${task}`;
-    if (mode === 'rest') {
-      closers.push(restWorker(taskType, `bench-${task}`, taskHandler));
-    } else if (mode === 'stream') {
+    if (mode === 'stream') {
       const stream = (await zeebe.streamJobs({ type: taskType, worker: `bench-${task}`, timeout: 60_000, taskHandler } as never)) as unknown as {
         close(): void;
       };
@@ -75,41 +72,6 @@ async function main(): Promise<void> {
     // The SDK keeps timers after close(); this process has nothing left to do.
     process.send!({ kind: 'arrivals', arrivals } satisfies WorkerMessage, () => process.exit(0));
   });
-}
-
-interface RestJob {
-  readonly jobKey: string;
-}
-
-/**
- * A worker as a REST client writes one: long-polling activations of up to 200
- * jobs, each job completed as soon as it arrives, the next activation sent
- * while the completions are under way. Plain fetch (keep-alive), so that the
- * figure is the engine's REST transport, not a client library's.
- */
-function restWorker(type: string, worker: string, handler: (job: { key: string; complete: () => Promise<unknown> }) => Promise<unknown>): () => Promise<void> {
-  const base = `http://127.0.0.1:${port}/v2`;
-  const abort = new AbortController();
-  const post = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: abort.signal });
-  const complete = async (jobKey: string): Promise<void> => {
-    const answer = await post(`/jobs/${jobKey}/completion`, {});
-    if (answer.status !== 204) throw new Error(`completion of ${jobKey}: HTTP ${answer.status} ${await answer.text()}`);
-  };
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      const answer = await post('/jobs/activation', { type, worker, timeout: 60_000, maxJobsToActivate: 200, requestTimeout: 5_000 });
-      if (answer.status !== 200) throw new Error(`activation: HTTP ${answer.status} ${await answer.text()}`);
-      const { jobs } = (await answer.json()) as { jobs: RestJob[] };
-      for (const job of jobs) void handler({ key: job.jobKey, complete: () => complete(job.jobKey) });
-    }
-  })().catch((error: unknown) => {
-    if (!abort.signal.aborted) throw error;
-  });
-  return async () => {
-    abort.abort();
-    await loop;
-  };
 }
 
 main().catch((error) => {

@@ -189,7 +189,7 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
 }
 
 async function startWorkers(port: number, mode: Mode): Promise<ChildProcess[]> {
-  const script = path.join(__dirname, 'engine-workers.js');
+  const script = path.join(__dirname, mode === 'rest' ? 'engine-rest-workers.js' : 'engine-workers.js');
   const workers = Array.from({ length: WORKER_PROCESSES }, (_, index) => {
     const tasks = Array.from({ length: TASKS }, (_, i) => i + 1).filter((task) => (task - 1) % WORKER_PROCESSES === index);
     return fork(script, [String(port), mode, tasks.join(','), String(TASKS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
