@@ -4,6 +4,8 @@
  * and back-off, a BPMN error, updates — asserted on the answers and on the
  * engine's records; bad input answers problem details and changes nothing.
  */
+import http from 'node:http';
+
 import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
 
 import { startTestEngine, type TestEngine } from '../test-support/engine';
@@ -80,6 +82,24 @@ test('a long poll waits for a job created after it began, and answers empty afte
   const empty = await camunda.activateJobs({ type: 'rest-poll-none', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 300 });
   expect(empty.jobs).toEqual([]);
   expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+});
+
+test('a long poll whose client hung up does not keep the job: the next activation gets it', async () => {
+  await deploy('rest-hangup.bpmn', sequenceProcess('rest-hangup', [{ id: 'work', type: 'rest-hangup' }]));
+  // The whole request is sent, then the connection is dropped while the server holds the long poll.
+  await new Promise<void>((resolve) => {
+    const request = http.request(`${engine.restAddress}/jobs/activation`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    request.on('error', () => undefined);
+    request.end(JSON.stringify({ type: 'rest-hangup', timeout: 600_000, maxJobsToActivate: 1, requestTimeout: 20_000 }), () => {
+      request.destroy();
+      resolve();
+    });
+  });
+  // Whether the engine still held the poll when the job was created (then the job is yielded back) or not, the job is free.
+  const pik = await start('rest-hangup');
+  const { jobs } = await camunda.activateJobs({ type: 'rest-hangup', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 3_000 });
+  expect(jobs.map((job) => job.processInstanceKey)).toEqual([pik]);
+  expect(['CREATED', 'CREATED,YIELDED']).toContain((await intents(engine.pool, pik, 'JOB')).join(','));
 });
 
 test('failure with retries left makes the job activatable again after the back-off; without retries it raises an incident', async () => {
