@@ -14,6 +14,7 @@ import type { Config } from './config/config';
 import { loadConfigOrExit } from './config/load-or-exit';
 import { createLogger, type Logger } from './config/logger';
 import { startGateway } from './engine/gateway/server';
+import { adminBearer } from './engine/rest/auth';
 import { isLoopback, startRestGateway } from './engine/rest/server';
 import { startEngine } from './engine/start-engine';
 import { createTokenVerifier } from './graphql/auth/verify-token';
@@ -102,15 +103,14 @@ class Service {
       logger.info({ port: gateway.port }, `gateway listening on ${hostPort(config.gatewayHost, gateway.port)}`);
       zeebeAddress = localAddress(config.gatewayHost, gateway.port);
 
-      // Beyond loopback the REST API takes the same bearer tokens as the GraphQL API.
-      const verifier = isLoopback(config.gatewayHost) ? undefined : createTokenVerifier(config);
+      // Beyond loopback the REST API takes the same bearer tokens as the GraphQL API (an admin's).
       const rest = await startRestGateway({
         engine,
         db: pool,
         host: config.gatewayHost,
         port: config.restPort,
         logger,
-        ...(verifier && { authenticate: (authorization: string | undefined) => verifier.verifyAuthorization(authorization) }),
+        ...(!isLoopback(config.gatewayHost) && { authenticate: adminBearer(createTokenVerifier(config)) }),
       });
       this.add('REST gateway', () => rest.close());
       logger.info({ port: rest.port }, `REST gateway listening on ${hostPort(config.gatewayHost, rest.port)}`);

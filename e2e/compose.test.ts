@@ -212,9 +212,9 @@ describe('Dockerfile', () => {
     expect(last('HEALTHCHECK')).toMatch(/\/healthz/);
   });
 
-  it('exposes the gateway, Open311 and the HTTP API', () => {
+  it('exposes the gateway, the REST API, Open311 and the HTTP API', () => {
     const exposed = instructions.filter((line) => /^EXPOSE\s/i.test(line)).flatMap((line) => line.split(/\s+/).slice(1).map(Number));
-    expect(exposed.sort()).toEqual([DEFAULTS.apiPort, DEFAULTS.gatewayPort, DEFAULTS.open311Port].sort());
+    expect(exposed.sort()).toEqual([DEFAULTS.apiPort, DEFAULTS.gatewayPort, DEFAULTS.restPort, DEFAULTS.open311Port].sort());
   });
 
   it('sets only variables the configuration reads (and NODE_ENV), listening on every interface', () => {

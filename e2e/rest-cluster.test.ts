@@ -61,7 +61,7 @@ test('an operation not offered answers 404 problem details naming it', async () 
   const answer = await fetch(`${engine.restAddress}/no-such-thing/search`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
   expect(answer.status).toBe(404);
   expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(await answer.json()).toEqual({
+  expect((await answer.json()) as unknown).toEqual({
     type: 'about:blank',
     title: 'NOT_FOUND',
     status: 404,
@@ -73,5 +73,5 @@ test('an operation not offered answers 404 problem details naming it', async () 
 test('a query parameter an operation does not take answers 400 naming it', async () => {
   const answer = await fetch(`${engine.restAddress}/topology?verbose=1`);
   expect(answer.status).toBe(400);
-  expect(await answer.json()).toMatchObject({ status: 400, title: 'INVALID_ARGUMENT', detail: 'verbose: unknown query parameter', instance: '/v2/topology' });
+  expect((await answer.json()) as unknown).toMatchObject({ status: 400, title: 'INVALID_ARGUMENT', detail: 'verbose: unknown query parameter', instance: '/v2/topology' });
 });

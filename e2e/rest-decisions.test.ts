@@ -145,7 +145,7 @@ test('a decision that fails to evaluate is an answer naming the failed decision,
 
 describe('bad input', () => {
   test.each([
-    ['an unknown filter field', 'decision-definitions/search', { filter: { colour: 'red' } }, 400, /^filter\.colour: unknown field$/],
+    ['an unknown filter field', 'decision-definitions/search', { filter: { colour: 'red' } }, 400, /^filter\.colour: unknown field/],
     ['a sort field not offered', 'decision-definitions/search', { sort: [{ field: 'colour' }] }, 400, /^sort\[0\]\.field: /],
     ['cursor paging', 'decision-definitions/search', { page: { after: 'WzFd' } }, 400, /^page\.after: is not supported by this engine$/],
     ['a wrong type', 'decision-definitions/search', { filter: { version: 'one' } }, 400, /^filter\.version: /],

@@ -95,13 +95,13 @@ test('search filters by state and error type, sorts and pages', async () => {
 
 describe('bad input answers problem details naming what is wrong, and changes nothing', () => {
   test.each([
-    ['an unknown filter field', 'incidents/search', { filter: { severity: 'high' } }, /^filter\.severity: unknown field$/],
+    ['an unknown filter field', 'incidents/search', { filter: { severity: 'high' } }, /^filter\.severity: unknown field/],
     ['a filter not offered', 'incidents/search', { filter: { creationTime: '2026-01-01T00:00:00Z' } }, /^filter\.creationTime: is not supported by this engine$/],
     ['a sort field not offered', 'incidents/search', { sort: [{ field: 'tenantId' }] }, /^sort\[0\]\.field: /],
     ['a wrong type', 'incidents/search', { filter: { processInstanceKey: 12 } }, /^filter\.processInstanceKey: /],
     ['an unknown state', 'incidents/search', { filter: { state: 'OPEN' } }, /^filter\.state: /],
     ['a page too large', 'incidents/search', { page: { limit: 1_000_000 } }, /^page\.limit: /],
-    ['an unknown key in a resolution', 'incidents/2251799813999999/resolution', { force: true }, /^force: unknown field$/],
+    ['an unknown key in a resolution', 'incidents/2251799813999999/resolution', { force: true }, /^force: unknown field/],
     ['a key that is not a number', 'incidents/abc/resolution', {}, /^incidentKey: expected a key/],
   ])('%s → 400', async (_what, path, body, detail) => {
     const answer = await raw(`${engine.restAddress}/${path}`, 'POST', body);

@@ -161,7 +161,7 @@ describe('bad input answers problem details naming what is wrong, and changes no
 
   test.each([
     ['malformed JSON', 'POST', 'jobs/activation', '{"type": "rest-bad",', /^request body: not valid JSON/],
-    ['an unknown key', 'POST', 'jobs/activation', { type: 'rest-bad', timeout: 1000, maxJobsToActivate: 1, requestTimeout: -1, colour: 'red' }, /^colour: unknown field$/],
+    ['an unknown key', 'POST', 'jobs/activation', { type: 'rest-bad', timeout: 1000, maxJobsToActivate: 1, requestTimeout: -1, colour: 'red' }, /^colour: unknown field/],
     ['a wrong type', 'POST', 'jobs/activation', { type: 'rest-bad', timeout: 'soon', maxJobsToActivate: 1, requestTimeout: -1 }, /^timeout: /],
     ['a missing field', 'POST', 'jobs/activation', { type: 'rest-bad', timeout: 1000 }, /^maxJobsToActivate: /],
     ['a blank type', 'POST', 'jobs/activation', { type: ' ', timeout: 1000, maxJobsToActivate: 1 }, /^type: must not be blank$/],

@@ -1,7 +1,8 @@
 /**
  * What other modules may read of the engine's state: the views of schema
- * `engine_read` (created by orm/migrations/Migration20261202000001_engine_read_views.ts
- * and Migration20261202000021_engine_read_incidents_decisions.ts),
+ * `engine_read` (created by orm/migrations/Migration20261202000001_engine_read_views.ts;
+ * incident_history and decision_definition by Migration20261202000021_engine_read_incidents_decisions.ts,
+ * element_started by Migration20261202140001_engine_read_element_started.ts),
  * column by column. Nothing outside the engine reads the `engine` schema's
  * tables or the JSON inside their rows; the engine keeps these columns when
  * it changes its tables. engine/README.md ("Read contract") says what each
@@ -33,6 +34,7 @@ export const ENGINE_READ_VIEWS = {
     'state',
     'ended_at',
   ],
+  element_started: ['element_instance_key', 'process_instance_key', 'started_at'],
   process_instance: ['process_instance_key', 'process_definition_key', 'bpmn_process_id', 'version', 'state', 'ended_at'],
   instance_log: ['position', 'process_instance_key', 'created_at', 'value_type', 'intent', 'element_id', 'element_type'],
   variable: ['variable_key', 'scope_key', 'process_instance_key', 'name', 'value'],

@@ -8,7 +8,7 @@ export function handle(fn: (request: Request, response: Response) => Promise<voi
   return (request: Request, response: Response, next: NextFunction): void => {
     try {
       const result = fn(request, response);
-      if (result instanceof Promise) result.catch(next);
+      if (result instanceof Promise) void result.catch(next);
     } catch (error) {
       next(error);
     }

@@ -18,8 +18,9 @@ export interface RestGatewayOptions {
   readonly port: number;
   readonly logger: Logger;
   /**
-   * Checks a request's `Authorization` header (a bearer JWT or Basic); throws
-   * to refuse it. Required unless the host is a loopback address.
+   * Checks a request's `Authorization` header (a bearer JWT; auth.ts); throws
+   * to refuse it (a RestProblem as it is, anything else as 401). Required
+   * unless the host is a loopback address.
    */
   readonly authenticate?: (authorization: string | undefined) => Promise<unknown>;
   readonly clock?: () => Date;
@@ -67,9 +68,10 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   app.set('query parser', 'simple');
   if (authenticate) {
     app.use((request: Request, _response: Response, next: NextFunction) => {
-      authenticate(request.headers.authorization).then(
+      void authenticate(request.headers.authorization).then(
         () => next(),
-        () => next(new RestProblem(401, 'UNAUTHORIZED', 'The request is not authenticated: send a valid bearer token')),
+        (error: unknown) =>
+          next(error instanceof RestProblem ? error : new RestProblem(401, 'UNAUTHORIZED', 'The request is not authenticated: send a valid bearer token')),
       );
     });
   }

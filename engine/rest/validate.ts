@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import type { Unbranded } from './keys';
 import { badRequest } from './problem';
 
 /**
@@ -13,7 +14,7 @@ import { badRequest } from './problem';
  * refused by name too, never silently ignored.
  */
 export function requestSchema<Api>() {
-  return <S extends z.ZodType<Api>>(schema: S): S => schema;
+  return <S extends z.ZodType<Unbranded<Api>>>(schema: S): S => schema;
 }
 
 /** A field of Camunda's API that this engine does not offer: present means refused, naming it. */
@@ -35,17 +36,26 @@ function pathOf(issuePath: readonly PropertyKey[], root: string): string {
 
 /** One line per problem, each naming the field (e.g. `filter.foo: unknown field`). */
 export function describeIssues(error: z.ZodError, root = ''): string {
-  return error.issues
-    .map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => `${pathOf([...issue.path, key], root)}: unknown field`).join('; ');
-      }
-      return `${pathOf(issue.path, root)}: ${issue.message}`;
-    })
-    .join('; ');
+  return error.issues.map((issue) => describeIssue(issue, [], root)).join('; ');
 }
 
-/** Parses a request body (absent: `{}`), or throws a 400 problem naming each bad field. */
+function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], root: string): string {
+  const path = [...prefix, ...issue.path];
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => `${pathOf([...path, key], root)}: unknown field, or one this engine does not support`).join('; ');
+    case 'invalid_union': {
+      // A value or an object of operators: report the branch the input was meant for (the one that got past its type).
+      const branch = issue.errors.find((issues) => !issues.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0)) ?? issue.errors[0];
+      if (branch === undefined || branch.length === 0) return `${pathOf(path, root)}: ${issue.message}`;
+      return branch.map((inner) => describeIssue(inner, path, root)).join('; ');
+    }
+    default:
+      return `${pathOf(path, root)}: ${issue.message}`;
+  }
+}
+
+/** Parses a request body (absent or null: `{}`), or throws a 400 problem naming each bad field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body ?? {});
   if (!result.success) throw badRequest(describeIssues(result.error));

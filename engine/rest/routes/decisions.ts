@@ -15,6 +15,7 @@ import type {
   DecisionInstanceKey,
   DecisionRequirementsKey,
   EvaluateDecisionResult,
+  TenantId,
 } from '@camunda8/orchestration-cluster-api';
 import { Router } from 'express';
 import type { QueryResultRow } from 'pg';
@@ -23,10 +24,11 @@ import { z } from 'zod';
 import type { DecisionEvaluationResult } from '../../api';
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
+import { DEFAULT_TENANT, apiKey, type Unbranded } from '../keys';
 import { notFound } from '../problem';
-import { pageSchema, search, sortSchema, type SearchSpec } from '../search-query';
+import { Conditions, limitOffset, orderBy, pageResponse, pageSchema, sortSchema } from '../search';
 import { longKey, noQueryParameters, parseBody, parseKeyParam, requestSchema, toKeyNumber, variablesSchema } from '../validate';
-import { DEFAULT_TENANT, tenantIdSchema, wireKey } from '../wire';
+import { tenantIdSchema } from '../wire';
 
 const SORT_COLUMNS = {
   decisionDefinitionKey: 'decision_definition_key',
@@ -39,7 +41,7 @@ const SORT_COLUMNS = {
 type SortField = keyof typeof SORT_COLUMNS;
 const SORT_FIELDS = Object.keys(SORT_COLUMNS) as [SortField, ...SortField[]];
 
-const decisionId = z.string().min(1).transform((value) => value as DecisionDefinitionId);
+const decisionId = z.string().min(1);
 
 const searchSchema = requestSchema<DecisionDefinitionSearchQuery>()(
   z.strictObject({
@@ -52,8 +54,8 @@ const searchSchema = requestSchema<DecisionDefinitionSearchQuery>()(
         version: z.number().int().positive().optional(),
         decisionRequirementsId: z.string().optional(),
         tenantId: tenantIdSchema.optional(),
-        decisionDefinitionKey: longKey.transform((value) => value as DecisionDefinitionKey).optional(),
-        decisionRequirementsKey: longKey.transform((value) => value as DecisionRequirementsKey).optional(),
+        decisionDefinitionKey: longKey.optional(),
+        decisionRequirementsKey: longKey.optional(),
       })
       .optional(),
   }),
@@ -64,7 +66,7 @@ const evaluationSchema = requestSchema<DecisionEvaluationInstruction>()(
   z
     .strictObject({
       decisionDefinitionId: decisionId.optional(),
-      decisionDefinitionKey: longKey.transform((value) => value as DecisionDefinitionKey).optional(),
+      decisionDefinitionKey: longKey.optional(),
       variables: variablesSchema.optional(),
       tenantId: tenantIdSchema.optional(),
     })
@@ -73,8 +75,8 @@ const evaluationSchema = requestSchema<DecisionEvaluationInstruction>()(
         refinement.addIssue({ code: 'custom', path: ['decisionDefinitionId'], message: 'give exactly one of decisionDefinitionId and decisionDefinitionKey' });
       }
     })
-    .transform(({ decisionDefinitionId, decisionDefinitionKey, ...rest }): DecisionEvaluationInstruction =>
-      decisionDefinitionKey !== undefined ? { ...rest, decisionDefinitionKey } : { ...rest, decisionDefinitionId: decisionDefinitionId ?? ('' as DecisionDefinitionId) },
+    .transform(({ decisionDefinitionId, decisionDefinitionKey, ...rest }): Unbranded<DecisionEvaluationInstruction> =>
+      decisionDefinitionKey !== undefined ? { ...rest, decisionDefinitionKey } : { ...rest, decisionDefinitionId: decisionDefinitionId ?? '' },
     ),
 );
 
@@ -89,22 +91,15 @@ interface DecisionRow {
 
 const COLUMNS = 'decision_definition_key, decision_definition_id, name, version, decision_requirements_key, decision_requirements_id';
 
-const SPEC: SearchSpec<SortField> = {
-  view: 'engine_read.decision_definition',
-  select: COLUMNS,
-  sortColumns: SORT_COLUMNS,
-  tieBreaker: 'decision_definition_key',
-};
-
 function toDecisionDefinitionResult(row: DecisionRow): DecisionDefinitionResult {
   return {
-    decisionDefinitionKey: wireKey<DecisionDefinitionKey>(row.decision_definition_key),
-    decisionDefinitionId: row.decision_definition_id as DecisionDefinitionId,
+    decisionDefinitionKey: apiKey<DecisionDefinitionKey>(row.decision_definition_key),
+    decisionDefinitionId: apiKey<DecisionDefinitionId>(row.decision_definition_id),
     name: row.name,
     version: row.version,
     decisionRequirementsId: row.decision_requirements_id,
-    decisionRequirementsKey: wireKey<DecisionRequirementsKey>(row.decision_requirements_key),
-    tenantId: DEFAULT_TENANT,
+    decisionRequirementsKey: apiKey<DecisionRequirementsKey>(row.decision_requirements_key),
+    tenantId: apiKey<TenantId>(DEFAULT_TENANT),
   };
 }
 
@@ -112,26 +107,26 @@ const json = (value: unknown): string => JSON.stringify(value ?? null);
 
 export function toEvaluateDecisionResult(result: DecisionEvaluationResult): EvaluateDecisionResult {
   return {
-    decisionDefinitionId: result.decisionId as DecisionDefinitionId,
+    decisionDefinitionId: apiKey<DecisionDefinitionId>(result.decisionId),
     decisionDefinitionName: result.decisionName,
     decisionDefinitionVersion: result.decisionVersion,
     decisionRequirementsId: result.decisionRequirementsId,
     output: json(result.decisionOutput),
-    failedDecisionDefinitionId: result.failedDecisionId as DecisionDefinitionId,
+    failedDecisionDefinitionId: apiKey<DecisionDefinitionId>(result.failedDecisionId),
     failureMessage: result.failureMessage,
-    tenantId: DEFAULT_TENANT,
-    decisionDefinitionKey: wireKey<DecisionDefinitionKey>(result.decisionKey),
-    decisionRequirementsKey: wireKey<DecisionRequirementsKey>(result.decisionRequirementsKey),
-    decisionInstanceKey: wireKey<DecisionInstanceKey>(result.decisionInstanceKey),
-    decisionEvaluationKey: wireKey<DecisionEvaluationKey>(result.decisionInstanceKey),
+    tenantId: apiKey<TenantId>(DEFAULT_TENANT),
+    decisionDefinitionKey: apiKey<DecisionDefinitionKey>(result.decisionKey),
+    decisionRequirementsKey: apiKey<DecisionRequirementsKey>(result.decisionRequirementsKey),
+    decisionInstanceKey: apiKey<DecisionInstanceKey>(result.decisionInstanceKey),
+    decisionEvaluationKey: apiKey<DecisionEvaluationKey>(result.decisionInstanceKey),
     evaluatedDecisions: result.evaluatedDecisions.map((evaluated) => ({
-      decisionDefinitionId: evaluated.decisionId as DecisionDefinitionId,
+      decisionDefinitionId: apiKey<DecisionDefinitionId>(evaluated.decisionId),
       decisionDefinitionName: evaluated.decisionName,
       decisionDefinitionVersion: evaluated.decisionVersion,
       decisionDefinitionType: evaluated.decisionType,
-      decisionDefinitionKey: wireKey<DecisionDefinitionKey>(evaluated.decisionKey),
+      decisionDefinitionKey: apiKey<DecisionDefinitionKey>(evaluated.decisionKey),
       output: json(evaluated.decisionOutput),
-      tenantId: DEFAULT_TENANT,
+      tenantId: apiKey<TenantId>(DEFAULT_TENANT),
       matchedRules: evaluated.matchedRules.map((rule) => ({
         ruleId: rule.ruleId,
         ruleIndex: rule.ruleIndex,
@@ -146,7 +141,7 @@ export function decisionRoutes(ctx: RestContext): Router {
   const router = Router();
 
   async function decision<R extends object>(key: number, columns: string): Promise<R> {
-    const { rows } = await ctx.db.query<R & QueryResultRow>(`select ${columns} from engine_read.decision_definition where decision_definition_key = $1`, [key]);
+    const { rows } = await ctx.db.query<R & QueryResultRow>(`select ${columns} from engine_read.decision_definition where decision_definition_key = $1::bigint`, [String(key)]);
     const [row] = rows;
     if (!row) throw notFound(`Decision definition with key '${key}' not found`);
     return row;
@@ -158,15 +153,20 @@ export function decisionRoutes(ctx: RestContext): Router {
       noQueryParameters(request.query);
       const body = parseBody(searchSchema, request.body);
       const filter = body.filter ?? {};
-      const found = await search<DecisionRow, SortField>(ctx.db, SPEC, body, [
-        { column: 'decision_definition_id', value: filter.decisionDefinitionId },
-        { column: 'name', value: filter.name },
-        { column: 'version', value: filter.version },
-        { column: 'decision_requirements_id', value: filter.decisionRequirementsId },
-        { column: 'decision_definition_key', value: filter.decisionDefinitionKey },
-        { column: 'decision_requirements_key', value: filter.decisionRequirementsKey },
-      ]);
-      const result: DecisionDefinitionSearchQueryResult = { items: found.rows.map(toDecisionDefinitionResult), page: found.page };
+      const conditions = new Conditions()
+        .add('decision_definition_id', filter.decisionDefinitionId)
+        .add('name', filter.name)
+        .add('version', filter.version, 'integer')
+        .add('decision_requirements_id', filter.decisionRequirementsId)
+        .add('decision_definition_key', filter.decisionDefinitionKey, 'bigint')
+        .add('decision_requirements_key', filter.decisionRequirementsKey, 'bigint');
+      const where = conditions.where();
+      const counted = await ctx.db.query<{ total: string }>(`select count(*) as total from engine_read.decision_definition ${where}`, conditions.values);
+      const { rows } = await ctx.db.query<DecisionRow>(
+        `select ${COLUMNS} from engine_read.decision_definition ${where} ${orderBy(body.sort, SORT_COLUMNS, 'decision_definition_key asc')} ${limitOffset(body.page, conditions)}`,
+        conditions.values,
+      );
+      const result: DecisionDefinitionSearchQueryResult = { items: rows.map(toDecisionDefinitionResult), page: pageResponse(Number(counted.rows[0]?.total ?? 0)) };
       sendJson(response, 200, result);
     }),
   );

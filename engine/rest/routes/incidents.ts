@@ -16,16 +16,18 @@ import type {
   ProcessDefinitionId,
   ProcessDefinitionKey,
   ProcessInstanceKey,
+  TenantId,
 } from '@camunda8/orchestration-cluster-api';
 import { Router } from 'express';
 import { z } from 'zod';
 
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
+import { DEFAULT_TENANT, apiKey } from '../keys';
 import { notFound } from '../problem';
-import { search, pageSchema, sortSchema, type SearchSpec } from '../search-query';
+import { Conditions, isoDate, limitOffset, orderBy, pageResponse, pageSchema, sortSchema } from '../search';
 import { longKey, noQueryParameters, notOffered, parseBody, parseKeyParam, requestSchema } from '../validate';
-import { DEFAULT_TENANT, optionalWireKey, tenantIdSchema, wireDate, wireKey } from '../wire';
+import { tenantIdSchema } from '../wire';
 
 const ERROR_TYPES = [
   'UNSPECIFIED',
@@ -63,27 +65,25 @@ const SORT_COLUMNS = {
 type SortField = keyof typeof SORT_COLUMNS;
 const SORT_FIELDS = Object.keys(SORT_COLUMNS) as [SortField, ...SortField[]];
 
-const key = <K extends string>() => longKey.transform((value) => value as K);
-
 const searchSchema = requestSchema<IncidentSearchQuery>()(
   z.strictObject({
     page: pageSchema,
     sort: sortSchema(SORT_FIELDS),
     filter: z
       .strictObject({
-        processDefinitionId: z.string().transform((value) => value as ProcessDefinitionId).optional(),
+        processDefinitionId: z.string().optional(),
         errorType: z.enum(ERROR_TYPES).optional(),
         errorMessage: z.string().optional(),
-        elementId: z.string().transform((value) => value as ElementId).optional(),
+        elementId: z.string().optional(),
         // Ranges of instants are not offered by this engine's incident search.
         creationTime: notOffered(),
         state: z.enum(['ACTIVE', 'MIGRATED', 'RESOLVED', 'PENDING']).optional(),
         tenantId: tenantIdSchema.optional(),
-        incidentKey: key<IncidentKey>().optional(),
-        processDefinitionKey: key<ProcessDefinitionKey>().optional(),
-        processInstanceKey: key<ProcessInstanceKey>().optional(),
-        elementInstanceKey: key<ElementInstanceKey>().optional(),
-        jobKey: key<JobKey>().optional(),
+        incidentKey: longKey.optional(),
+        processDefinitionKey: longKey.optional(),
+        processInstanceKey: longKey.optional(),
+        elementInstanceKey: longKey.optional(),
+        jobKey: longKey.optional(),
       })
       .optional(),
   }),
@@ -105,31 +105,24 @@ interface IncidentRow {
   readonly created_at: Date;
 }
 
-const SPEC: SearchSpec<SortField> = {
-  view: 'engine_read.incident_history',
-  select: '*',
-  sortColumns: SORT_COLUMNS,
-  tieBreaker: 'incident_key',
-};
-
 function isErrorType(value: string): value is ErrorType {
   return (ERROR_TYPES as readonly string[]).includes(value);
 }
 
 function toIncidentResult(row: IncidentRow): IncidentResult {
   return {
-    incidentKey: wireKey<IncidentKey>(row.incident_key),
-    processDefinitionId: row.bpmn_process_id as ProcessDefinitionId,
-    processDefinitionKey: wireKey<ProcessDefinitionKey>(row.process_definition_key),
-    processInstanceKey: wireKey<ProcessInstanceKey>(row.process_instance_key),
+    incidentKey: apiKey<IncidentKey>(row.incident_key),
+    processDefinitionId: apiKey<ProcessDefinitionId>(row.bpmn_process_id),
+    processDefinitionKey: apiKey<ProcessDefinitionKey>(row.process_definition_key),
+    processInstanceKey: apiKey<ProcessInstanceKey>(row.process_instance_key),
     errorType: isErrorType(row.error_type) ? row.error_type : 'UNKNOWN',
     errorMessage: row.error_message,
-    elementId: row.element_id as ElementId,
-    elementInstanceKey: wireKey<ElementInstanceKey>(row.element_instance_key),
-    creationTime: wireDate(row.created_at),
+    elementId: apiKey<ElementId>(row.element_id),
+    elementInstanceKey: apiKey<ElementInstanceKey>(row.element_instance_key),
+    creationTime: isoDate(row.created_at),
     state: row.state,
-    tenantId: DEFAULT_TENANT,
-    ...(row.job_key === null ? {} : { jobKey: optionalWireKey<JobKey>(row.job_key) }),
+    tenantId: apiKey<TenantId>(DEFAULT_TENANT),
+    ...(row.job_key === null ? {} : { jobKey: apiKey<JobKey>(row.job_key) }),
   };
 }
 
@@ -142,19 +135,24 @@ export function incidentRoutes(ctx: RestContext): Router {
       noQueryParameters(request.query);
       const body = parseBody(searchSchema, request.body);
       const filter = body.filter ?? {};
-      const found = await search<IncidentRow, SortField>(ctx.db, SPEC, body, [
-        { column: 'bpmn_process_id', value: filter.processDefinitionId },
-        { column: 'error_type', value: filter.errorType },
-        { column: 'error_message', value: filter.errorMessage },
-        { column: 'element_id', value: filter.elementId },
-        { column: 'state', value: filter.state },
-        { column: 'incident_key', value: filter.incidentKey },
-        { column: 'process_definition_key', value: filter.processDefinitionKey },
-        { column: 'process_instance_key', value: filter.processInstanceKey },
-        { column: 'element_instance_key', value: filter.elementInstanceKey },
-        { column: 'job_key', value: filter.jobKey },
-      ]);
-      const result: IncidentSearchQueryResult = { items: found.rows.map(toIncidentResult), page: found.page };
+      const conditions = new Conditions()
+        .add('bpmn_process_id', filter.processDefinitionId)
+        .add('error_type', filter.errorType)
+        .add('error_message', filter.errorMessage)
+        .add('element_id', filter.elementId)
+        .add('state', filter.state)
+        .add('incident_key', filter.incidentKey, 'bigint')
+        .add('process_definition_key', filter.processDefinitionKey, 'bigint')
+        .add('process_instance_key', filter.processInstanceKey, 'bigint')
+        .add('element_instance_key', filter.elementInstanceKey, 'bigint')
+        .add('job_key', filter.jobKey, 'bigint');
+      const where = conditions.where();
+      const counted = await ctx.db.query<{ total: string }>(`select count(*) as total from engine_read.incident_history ${where}`, conditions.values);
+      const { rows } = await ctx.db.query<IncidentRow>(
+        `select * from engine_read.incident_history ${where} ${orderBy(body.sort, SORT_COLUMNS, 'incident_key asc')} ${limitOffset(body.page, conditions)}`,
+        conditions.values,
+      );
+      const result: IncidentSearchQueryResult = { items: rows.map(toIncidentResult), page: pageResponse(Number(counted.rows[0]?.total ?? 0)) };
       sendJson(response, 200, result);
     }),
   );
@@ -164,7 +162,7 @@ export function incidentRoutes(ctx: RestContext): Router {
     handle(async (request, response) => {
       noQueryParameters(request.query);
       const incidentKey = parseKeyParam('incidentKey', request.params.incidentKey);
-      const { rows } = await ctx.db.query<IncidentRow>('select * from engine_read.incident_history where incident_key = $1', [incidentKey]);
+      const { rows } = await ctx.db.query<IncidentRow>('select * from engine_read.incident_history where incident_key = $1::bigint', [String(incidentKey)]);
       const [row] = rows;
       if (!row) throw notFound(`Incident with key '${incidentKey}' not found`);
       sendJson<IncidentResult>(response, 200, toIncidentResult(row));

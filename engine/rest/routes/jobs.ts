@@ -18,6 +18,7 @@ import type {
   ProcessDefinitionId,
   ProcessDefinitionKey,
   ProcessInstanceKey,
+  TenantId,
 } from '@camunda8/orchestration-cluster-api';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
@@ -25,9 +26,10 @@ import { z } from 'zod';
 import type { ActivatedJob } from '../../api';
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
+import { DEFAULT_TENANT, apiKey } from '../keys';
 import { badRequest } from '../problem';
 import { noQueryParameters, notOffered, parseBody, parseKeyParam, requestSchema, variablesSchema } from '../validate';
-import { DEFAULT_TENANT, int64, tenantIdSchema, wireKey } from '../wire';
+import { int64, tenantIdSchema } from '../wire';
 
 const positiveInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const nonNegativeInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -82,19 +84,19 @@ const updateSchema = requestSchema<JobUpdateRequest>()(
 export function toActivatedJobResult(job: ActivatedJob): ActivatedJobResult {
   return {
     type: job.type,
-    processDefinitionId: job.bpmnProcessId as ProcessDefinitionId,
+    processDefinitionId: apiKey<ProcessDefinitionId>(job.bpmnProcessId),
     processDefinitionVersion: job.processDefinitionVersion,
-    elementId: job.elementId as ElementId,
+    elementId: apiKey<ElementId>(job.elementId),
     customHeaders: job.customHeaders,
     worker: job.worker,
     retries: job.retries,
     deadline: job.deadline,
     variables: job.variables,
-    tenantId: DEFAULT_TENANT,
-    jobKey: wireKey<JobKey>(job.key),
-    processInstanceKey: wireKey<ProcessInstanceKey>(job.processInstanceKey),
-    processDefinitionKey: wireKey<ProcessDefinitionKey>(job.processDefinitionKey),
-    elementInstanceKey: wireKey<ElementInstanceKey>(job.elementInstanceKey),
+    tenantId: apiKey<TenantId>(DEFAULT_TENANT),
+    jobKey: apiKey<JobKey>(job.key),
+    processInstanceKey: apiKey<ProcessInstanceKey>(job.processInstanceKey),
+    processDefinitionKey: apiKey<ProcessDefinitionKey>(job.processDefinitionKey),
+    elementInstanceKey: apiKey<ElementInstanceKey>(job.elementInstanceKey),
     kind: 'BPMN_ELEMENT',
     listenerEventType: 'UNSPECIFIED',
   };

@@ -10,14 +10,16 @@ import type {
   MessagePublicationRequest,
   MessagePublicationResult,
   ProcessInstanceKey,
+  TenantId,
 } from '@camunda8/orchestration-cluster-api';
 import { Router } from 'express';
 import { z } from 'zod';
 
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
+import { DEFAULT_TENANT, apiKey } from '../keys';
 import { noQueryParameters, parseBody, requestSchema, variablesSchema } from '../validate';
-import { DEFAULT_TENANT, int64, tenantIdSchema, wireKey } from '../wire';
+import { int64, tenantIdSchema } from '../wire';
 
 const messageName = z.string().refine((name) => name.trim() !== '', { error: 'must not be blank' });
 
@@ -56,7 +58,7 @@ export function messageRoutes(ctx: RestContext): Router {
         messageId: body.messageId ?? '',
         variables: body.variables ?? {},
       });
-      const result: MessagePublicationResult = { messageKey: wireKey<MessageKey>(key), tenantId: DEFAULT_TENANT };
+      const result: MessagePublicationResult = { messageKey: apiKey<MessageKey>(key), tenantId: apiKey<TenantId>(DEFAULT_TENANT) };
       sendJson(response, 200, result);
     }),
   );
@@ -72,9 +74,9 @@ export function messageRoutes(ctx: RestContext): Router {
         variables: body.variables ?? {},
       });
       const result: MessageCorrelationResult = {
-        messageKey: wireKey<MessageKey>(correlated.messageKey),
-        processInstanceKey: wireKey<ProcessInstanceKey>(correlated.processInstanceKey),
-        tenantId: DEFAULT_TENANT,
+        messageKey: apiKey<MessageKey>(correlated.messageKey),
+        processInstanceKey: apiKey<ProcessInstanceKey>(correlated.processInstanceKey),
+        tenantId: apiKey<TenantId>(DEFAULT_TENANT),
       };
       sendJson(response, 200, result);
     }),

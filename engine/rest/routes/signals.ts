@@ -1,12 +1,13 @@
 /** Signals: a broadcast to every signal subscription and signal start event with the name. Immediately consistent. */
-import type { SignalBroadcastRequest, SignalBroadcastResult, SignalKey } from '@camunda8/orchestration-cluster-api';
+import type { SignalBroadcastRequest, SignalBroadcastResult, SignalKey, TenantId } from '@camunda8/orchestration-cluster-api';
 import { Router } from 'express';
 import { z } from 'zod';
 
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
+import { DEFAULT_TENANT, apiKey } from '../keys';
 import { noQueryParameters, parseBody, requestSchema, variablesSchema } from '../validate';
-import { DEFAULT_TENANT, tenantIdSchema, wireKey } from '../wire';
+import { tenantIdSchema } from '../wire';
 
 const broadcastSchema = requestSchema<SignalBroadcastRequest>()(
   z.strictObject({
@@ -25,7 +26,7 @@ export function signalRoutes(ctx: RestContext): Router {
       noQueryParameters(request.query);
       const body = parseBody(broadcastSchema, request.body);
       const key = await ctx.engine.broadcastSignal({ signalName: body.signalName, variables: body.variables ?? {} });
-      const result: SignalBroadcastResult = { signalKey: wireKey<SignalKey>(key), tenantId: DEFAULT_TENANT };
+      const result: SignalBroadcastResult = { signalKey: apiKey<SignalKey>(key), tenantId: apiKey<TenantId>(DEFAULT_TENANT) };
       sendJson(response, 200, result);
     }),
   );
