@@ -95,6 +95,8 @@ test('a long poll whose client hung up does not keep the job: the next activatio
       resolve();
     });
   });
+  // A round trip on another connection after the hang-up: the server has read the closed socket by the time it answers.
+  await camunda.activateJobs({ type: 'rest-hangup-probe', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 });
   // Whether the engine still held the poll when the job was created (then the job is yielded back) or not, the job is free.
   const pik = await start('rest-hangup');
   const { jobs } = await camunda.activateJobs({ type: 'rest-hangup', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 3_000 });
@@ -200,4 +202,14 @@ describe('bad input answers problem details naming what is wrong, and changes no
     await until(() => instanceState(engine.pool, pik), (state) => state === 'ACTIVE');
     expect((await camunda.activateJobs({ type: 'rest-bad', timeout: 1000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs).toEqual([]);
   });
+});
+
+test('on shutdown an open long poll is answered at once with no jobs', async () => {
+  const stopping = await startTestEngine();
+  const client = restClient(stopping);
+  const polling = raw(`${stopping.restAddress}/jobs/activation`, 'POST', { type: 'rest-shutdown', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 60_000 });
+  // The poll must be open at the server before the shutdown: an activation after it is the proof it was read.
+  await client.activateJobs({ type: 'rest-shutdown-probe', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 });
+  await stopping.stop();
+  expect(await polling).toMatchObject({ status: 200, body: { jobs: [] } });
 });
