@@ -46,7 +46,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURE = path.join(ROOT, 'engine', 'model', 'fixtures', 'bench-five-tasks.bpmn');
 
 type Zeebe = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
-type Mode = 'poll' | 'stream';
+type Mode = 'poll' | 'stream' | 'rest';
 
 interface PhaseResult {
   readonly name: string;
@@ -70,13 +70,15 @@ async function main(): Promise<void> {
     const ceiling = await insertCommitsPerSecond(url, 3_000);
 
     const port = await freePort();
+    const restPort = await freePort();
     const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     engine = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', REST_PORT: '0', LOG_LEVEL: 'info' },
+      env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', REST_PORT: String(restPort), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const engineOutput = captureOutput(engine);
     await waitFor(engine, engineOutput, /gateway listening on /);
+    await waitFor(engine, engineOutput, /REST gateway listening on /);
 
     const zeebe = new Camunda8({
       ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,
@@ -93,13 +95,16 @@ async function main(): Promise<void> {
       await runPhase({ zeebe, pool, port, mode: 'stream', name: 'throughput, job streams', instances: INSTANCES }),
       await runPhase({ zeebe, pool, port, mode: 'stream', name: `latency at ${RATE} instances/s, job streams`, instances: RATE * 10, rate: RATE }),
     ];
+    // The same polling workload over REST (/v2/jobs), beside the gRPC one above.
+    const rest = await runPhase({ zeebe, pool, port: restPort, mode: 'rest', name: 'throughput, REST polling workers (/v2/jobs)', instances: INSTANCES });
     const timers = await runTimerCase(zeebe, pool, TIMERS, IN_FLIGHT);
     const messages = await runMessageCase(zeebe, pool, MESSAGES, IN_FLIGHT);
     await pool.end();
     await zeebe.close();
     engine.kill('SIGTERM');
     await once(engine, 'exit');
-    report(ceiling, results, engineStats(engineOutput()));
+    report(ceiling, [...results, rest], engineStats(engineOutput()));
+    reportRest(results[0], rest);
     reportEvents(timers, messages);
   } finally {
     if (engine && engine.exitCode === null) {
@@ -184,7 +189,7 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
 }
 
 async function startWorkers(port: number, mode: Mode): Promise<ChildProcess[]> {
-  const script = path.join(__dirname, 'engine-workers.js');
+  const script = path.join(__dirname, mode === 'rest' ? 'engine-rest-workers.js' : 'engine-workers.js');
   const workers = Array.from({ length: WORKER_PROCESSES }, (_, index) => {
     const tasks = Array.from({ length: TASKS }, (_, i) => i + 1).filter((task) => (task - 1) % WORKER_PROCESSES === index);
     return fork(script, [String(port), mode, tasks.join(','), String(TASKS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -268,6 +273,14 @@ function report(ceiling: number, results: readonly PhaseResult[], engine: string
     );
   }
   console.log(engine);
+}
+
+/** REST against gRPC, both polling workers on the same engine in the same run. */
+function reportRest(grpc: PhaseResult, rest: PhaseResult): void {
+  console.log(
+    `REST/gRPC, polling workers: ${(rest.jobsPerSecond / grpc.jobsPerSecond).toFixed(2)}× the completed jobs/s, ` +
+      `activation latency p50 ${(rest.activationP50 / grpc.activationP50).toFixed(2)}×, p99 ${(rest.activationP99 / grpc.activationP99).toFixed(2)}×`,
+  );
 }
 
 function reportEvents(timers: TimerFigures, messages: MessageFigures): void {

@@ -157,6 +157,19 @@ export interface PublishMessageInput {
   readonly variables: Variables;
 }
 
+/** A message correlated at once and never buffered (REST's message correlation). */
+export interface CorrelateMessageInput {
+  readonly name: string;
+  readonly correlationKey: string;
+  readonly variables: Variables;
+}
+
+export interface CorrelatedMessage {
+  readonly messageKey: number;
+  /** The first process instance the message correlated to (or started). */
+  readonly processInstanceKey: number;
+}
+
 /** ModifyProcessInstance: variables for the scope named by `scopeId` (empty: the process instance). */
 export interface ModifyVariableInstruction {
   readonly scopeId: string;
@@ -223,6 +236,8 @@ export interface EngineApi {
 
   /** Returns the message's key. */
   publishMessage(input: PublishMessageInput): Promise<number>;
+  /** NOT_FOUND, with nothing written, when no subscription or message start event takes the message. */
+  correlateMessage(input: CorrelateMessageInput): Promise<CorrelatedMessage>;
 
   /** Triggers every signal subscription and signal start event with the name; returns the signal's key. */
   broadcastSignal(input: BroadcastSignalInput): Promise<number>;

@@ -1,6 +1,7 @@
 /**
  * What other modules may read of the engine's state: the views of schema
- * `engine_read` (created by orm/migrations/Migration20261202000001_engine_read_views.ts,
+ * `engine_read` (created by orm/migrations/Migration20261202000001_engine_read_views.ts;
+ * incident_history and decision_definition by Migration20261202000021_engine_read_incidents_decisions.ts,
  * element_started by Migration20261202140001_engine_read_element_started.ts),
  * column by column. Nothing outside the engine reads the `engine` schema's
  * tables or the JSON inside their rows; the engine keeps these columns when
@@ -49,6 +50,29 @@ export const ENGINE_READ_VIEWS = {
     'error_type',
     'error_message',
     'created_at',
+  ],
+  incident_history: [
+    'incident_key',
+    'process_instance_key',
+    'process_definition_key',
+    'bpmn_process_id',
+    'element_id',
+    'element_instance_key',
+    'job_key',
+    'error_type',
+    'error_message',
+    'state',
+    'created_at',
+  ],
+  decision_definition: [
+    'decision_definition_key',
+    'decision_definition_id',
+    'name',
+    'version',
+    'decision_requirements_key',
+    'decision_requirements_id',
+    'deployed_at',
+    'dmn_xml',
   ],
 } as const satisfies Record<string, readonly string[]>;
 

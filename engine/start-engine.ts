@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type {
   ActivateJobsInput,
   BroadcastSignalInput,
+  CorrelatedMessage,
+  CorrelateMessageInput,
   ActivatedJob,
   CompletedInstance,
   CreateInstanceInput,
@@ -36,7 +38,7 @@ import { activateJobs } from './processor/job-activation';
 import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout, yieldJobs } from './processor/job-commands';
 import type { LongPoll, StreamConsumer } from './processor/job-dispatch';
 import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from './processor/instance-commands';
-import { publishMessage } from './processor/message-commands';
+import { correlateMessage, publishMessage } from './processor/message-commands';
 import { broadcastSignal } from './processor/signal-commands';
 import { dueEventsOnLoad } from './processor/event-due';
 import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/processor';
@@ -308,6 +310,10 @@ class EmbeddedEngine implements Engine {
 
   publishMessage(input: PublishMessageInput): Promise<number> {
     return this.processor.submit((ctx) => publishMessage(ctx, input));
+  }
+
+  correlateMessage(input: CorrelateMessageInput): Promise<CorrelatedMessage> {
+    return this.processor.submit((ctx) => correlateMessage(ctx, input));
   }
 
   broadcastSignal(input: BroadcastSignalInput): Promise<number> {

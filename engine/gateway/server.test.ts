@@ -56,6 +56,7 @@ function stubEngine(overrides: Partial<EngineApi>): EngineApi {
     setVariables: unexpected,
     resolveIncident: unexpected,
     publishMessage: unexpected,
+    correlateMessage: unexpected,
     broadcastSignal: unexpected,
     evaluateDecision: unexpected,
     topology: () => ({ brokerVersion: '8.6.0' }),

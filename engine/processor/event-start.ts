@@ -45,15 +45,20 @@ export function hasActiveInstanceFor(ctx: ProcessingContext, bpmnProcessId: stri
 }
 
 /** Latest versions only: a new version's message start events replace the old one's. */
-export function startInstances(ctx: ProcessingContext, message: BufferedMessage): void {
-  for (const definition of ctx.state.latestDefinition.values()) startInstance(ctx, definition, message);
+export function startInstances(ctx: ProcessingContext, message: BufferedMessage): number[] {
+  const started: number[] = [];
+  for (const definition of ctx.state.latestDefinition.values()) {
+    const key = startInstance(ctx, definition, message);
+    if (key !== undefined) started.push(key);
+  }
+  return started;
 }
 
-/** Starts an instance of `definition` for the message, unless it has no matching start event or may not start one now. */
-function startInstance(ctx: ProcessingContext, definition: Definition, message: BufferedMessage): boolean {
-  if (message.correlatedProcesses.includes(definition.bpmnProcessId)) return false;
+/** Starts an instance of `definition` for the message and returns its key, unless it has no matching start event or may not start one now. */
+function startInstance(ctx: ProcessingContext, definition: Definition, message: BufferedMessage): number | undefined {
+  if (message.correlatedProcesses.includes(definition.bpmnProcessId)) return undefined;
   const id = messageStartEventFor(definition, message.name);
-  if (id === undefined || hasActiveInstanceFor(ctx, definition.bpmnProcessId, message.correlationKey)) return false;
+  if (id === undefined || hasActiveInstanceFor(ctx, definition.bpmnProcessId, message.correlationKey)) return undefined;
   message.correlatedProcesses.push(definition.bpmnProcessId);
   if (ctx.state.events.messages.has(message.key)) ctx.changes.messages.put(message.key, message);
   ctx.append('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED', message.key, {
@@ -64,11 +69,10 @@ function startInstance(ctx: ProcessingContext, definition: Definition, message: 
     correlationKey: message.correlationKey,
     messageKey: message.key,
   });
-  startInstanceAt(ctx, definition, id, message.variables, message.correlationKey);
-  return true;
+  return startInstanceAt(ctx, definition, id, message.variables, message.correlationKey);
 }
 
-function messageStartEventFor(definition: Definition, messageName: string): string | undefined {
+export function messageStartEventFor(definition: Definition, messageName: string): string | undefined {
   return (definition.process.eventStartEvents ?? []).find((id) => {
     const start = definition.process.elements.get(id);
     return start?.type === 'START_EVENT' && start.trigger?.kind === 'MESSAGE' && startMessageName(start.trigger.message.name) === messageName;
@@ -92,7 +96,7 @@ export function startNextBufferedInstance(ctx: ProcessingContext, ended: Element
     if (name !== undefined) candidates.push(...ctx.state.events.messagesFor(name, correlationKey));
   }
   for (const message of candidates.sort((a, b) => a.key - b.key)) {
-    if (message.deadline > ctx.now && startInstance(ctx, definition, message)) return;
+    if (message.deadline > ctx.now && startInstance(ctx, definition, message) !== undefined) return;
   }
 }
 

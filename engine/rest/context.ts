@@ -12,4 +12,6 @@ export interface RestContext {
   readonly clock: () => Date;
   /** Where this server listens, as the topology reports it. */
   readonly address: () => { readonly host: string; readonly port: number };
+  /** Aborted when the server starts closing: long polls answer at once with what they have. */
+  readonly closing: AbortSignal;
 }

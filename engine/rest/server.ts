@@ -53,12 +53,14 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   }
   const logger = options.logger.child({ component: 'rest' });
   let boundPort = options.port;
+  const stopping = new AbortController();
   const ctx: RestContext = {
     engine: options.engine,
     db: options.db,
     logger,
     clock: options.clock ?? (() => new Date()),
     address: () => ({ host, port: boundPort }),
+    closing: stopping.signal,
   };
 
   const app = express();
@@ -93,10 +95,13 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   boundPort = (server.address() as AddressInfo).port;
   logger.info({ host, port: boundPort }, 'REST gateway listening');
 
-  let closing: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
   return {
     port: boundPort,
-    close: () => (closing ??= shutdown(server, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, logger)),
+    close: () => {
+      stopping.abort();
+      return (closed ??= shutdown(server, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, logger));
+    },
   };
 }
 
