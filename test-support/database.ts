@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Client } from 'pg';
 import { ADMIN_URL_ENV, TEMPLATE_ENV, withClient } from './test-cluster';
 
 export interface TestDatabase {
@@ -14,6 +15,25 @@ export interface TestDatabaseOptions {
 }
 
 let created = 0;
+
+/** How long a drop waits for the test's own pools to finish closing before it forces them. */
+const CLOSE_WAIT_MS = 2_000;
+
+/**
+ * pg's `pool.end()` resolves before its sockets have closed. Forcing the drop
+ * while they close ends them from the server's side, and a pool without an
+ * error listener then throws 57P01 as an unhandled error into the test file
+ * that already passed. So the drop waits until the database has no other
+ * sessions (polled, bounded), and forces only what is still open after that.
+ */
+async function waitForConnectionsToClose(client: Client, name: string): Promise<void> {
+  const deadline = Date.now() + CLOSE_WAIT_MS;
+  for (;;) {
+    const { rows } = await client.query<{ open: number }>('select count(*)::int as open from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+    if (rows[0].open === 0 || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /**
  * A fresh database on the test run's PostgreSQL, copied from the migrated
@@ -35,6 +55,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     url: url.toString(),
     drop: () =>
       (dropped ??= withClient(adminUrl, async (client) => {
+        await waitForConnectionsToClose(client, name);
         await client.query(`drop database if exists ${name} with (force)`);
       })),
   };
