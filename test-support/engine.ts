@@ -5,7 +5,7 @@
 import { Pool } from 'pg';
 import pino from 'pino';
 
-import { startGateway, type Gateway } from '../engine/gateway';
+import { startGateway, type Gateway, type GatewayAuthenticator } from '../engine/gateway';
 import { startEngine, type EngineOptions } from '../engine/start-engine';
 import { createTestDatabase } from './database';
 
@@ -58,8 +58,9 @@ async function startOn(databaseUrl: string, port: number, options: TestEngineOpt
   });
   let engine: RunningEngine | undefined;
   try {
-    engine = await startEngine({ pool, logger, ...options });
-    const gateway = await startGateway({ engine, host: HOST, port, logger });
+    const { authenticate, ...engineOptions } = options;
+    engine = await startEngine({ pool, logger, ...engineOptions });
+    const gateway = await startGateway({ engine, host: HOST, port, logger, authenticate });
     return { engine, gateway, pool };
   } catch (error) {
     await engine?.stop().catch(() => undefined);
@@ -75,8 +76,13 @@ async function stopRunning(running: Running): Promise<void> {
   await running.pool.end();
 }
 
-/** Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure, or an observer for metrics. */
-export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize' | 'observer'>>;
+/**
+ * Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure, or an observer for
+ * metrics; and the gateway's authentication, if the test wants callers checked.
+ */
+export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize' | 'observer'>> & {
+  readonly authenticate?: GatewayAuthenticator;
+};
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const database = await createTestDatabase();
