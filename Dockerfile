@@ -28,9 +28,10 @@ COPY --from=build /app/web ./web
 # DATA_DIR: attachments (and the embedded PostgreSQL if no DATABASE_URL); a volume
 # mounted here starts out owned by the image's user.
 RUN mkdir -p /data && chown node:node /data
-# The embedded Zeebe gateway has no authentication: inside a container it must
-# listen on the container's interface, so publish its port on 127.0.0.1 only
-# (docker run -p 127.0.0.1:26500:26500 ...) or set ZEEBE_ADDRESS.
+# Inside a container the embedded Zeebe gateway must listen on the container's
+# interface. Without GATEWAY_AUTH=jwt it serves every caller, so publish its
+# port on 127.0.0.1 only (docker run -p 127.0.0.1:26500:26500 ...); with
+# GATEWAY_AUTH=jwt it checks every call's bearer token and may be published.
 ENV DATA_DIR=/data \
     GATEWAY_HOST=0.0.0.0 \
     GATEWAY_ALLOW_UNAUTHENTICATED=true

@@ -7,6 +7,7 @@
  * task list, and the HTTP API (GraphQL, monitor, metrics, health).
  * Stops them in reverse order on SIGINT/SIGTERM.
  */
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
@@ -14,6 +15,7 @@ import type { Config } from './config/config';
 import { loadConfigOrExit } from './config/load-or-exit';
 import { createLogger, type Logger } from './config/logger';
 import { startGateway } from './engine/gateway/server';
+import { createGatewayTokenCheck } from './auth/gateway-token';
 import { adminBearer } from './engine/rest/auth';
 import { isLoopback, startRestGateway } from './engine/rest/server';
 import { startEngine } from './engine/start-engine';
@@ -94,11 +96,14 @@ class Service {
     this.add('database pool', () => pool.end());
 
     let zeebeAddress = config.zeebeAddress;
+    let zeebeToken: string | undefined;
     if (zeebeAddress === undefined) {
       const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
 
-      const gateway = await startGateway({ engine, host: config.gatewayHost, port: config.gatewayPort, logger });
+      zeebeToken = config.gatewayAuth === 'jwt' ? randomBytes(32).toString('base64url') : undefined;
+      const authenticate = zeebeToken === undefined ? undefined : createGatewayTokenCheck(config, { internalToken: zeebeToken });
+      const gateway = await startGateway({ engine, host: config.gatewayHost, port: config.gatewayPort, logger, authenticate });
       this.add('gateway', () => gateway.stop());
       logger.info({ port: gateway.port }, `gateway listening on ${hostPort(config.gatewayHost, gateway.port)}`);
       zeebeAddress = localAddress(config.gatewayHost, gateway.port);
@@ -120,7 +125,7 @@ class Service {
 
     const orm = await MikroORM.init(ormConfig(database.url, logger));
     this.add('ORM', () => orm.close(true));
-    const zeebe = connectZeebe(zeebeAddress);
+    const zeebe = connectZeebe(zeebeAddress, zeebeToken);
     this.add('Zeebe client', async () => {
       await zeebe.close();
     });

@@ -40,6 +40,8 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   JWKS_URL: 'http://idp.example.org/jwks',
   JWT_ISSUER: '',
   JWT_AUDIENCE: '',
+  GATEWAY_AUTH: 'oauth',
+  GATEWAY_TOKEN_AUDIENCE: '',
   GATEWAY_ALLOW_UNAUTHENTICATED: 'yes',
   GRAPHQL_MAX_TOKENS: '0',
   GRAPHQL_MAX_SELECTIONS: 'many',

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       jwksUrl: undefined,
       jwtIssuer: 'grid-dispatch',
       jwtAudience: 'grid-dispatch',
+      gatewayAuth: 'none',
+      gatewayTokenAudience: 'zeebe-api',
       gatewayAllowUnauthenticated: false,
       queryLimits: { maxTokens: 2_000, maxSelections: 1_000, maxDepth: 8, maxAliases: 20, maxDirectives: 20, maxFragments: 20, maxCost: 10_000 },
       rateLimits: { apiPerToken: 50, apiPerIp: 50, open311PerKey: 20, open311PerIp: 10, authFailuresPerMinute: 20, refusalsPerMinute: 300 },
@@ -67,6 +69,8 @@ describe('loadConfig', () => {
         JWKS_URL: 'https://idp.example/realms/grid/protocol/openid-connect/certs',
         JWT_ISSUER: 'https://idp.example/realms/grid',
         JWT_AUDIENCE: 'grid-dispatch-api',
+        GATEWAY_AUTH: 'jwt',
+        GATEWAY_TOKEN_AUDIENCE: 'dispatch-zeebe',
         GATEWAY_ALLOW_UNAUTHENTICATED: 'true',
         GRAPHQL_MAX_TOKENS: '5000',
         GRAPHQL_MAX_SELECTIONS: '2000',
@@ -111,6 +115,8 @@ describe('loadConfig', () => {
       jwksUrl: 'https://idp.example/realms/grid/protocol/openid-connect/certs',
       jwtIssuer: 'https://idp.example/realms/grid',
       jwtAudience: 'grid-dispatch-api',
+      gatewayAuth: 'jwt',
+      gatewayTokenAudience: 'dispatch-zeebe',
       gatewayAllowUnauthenticated: true,
       queryLimits: { maxTokens: 5_000, maxSelections: 2_000, maxDepth: 10, maxAliases: 30, maxDirectives: 5, maxFragments: 40, maxCost: 20_000 },
       rateLimits: { apiPerToken: 40, apiPerIp: 100, open311PerKey: 50, open311PerIp: 5, authFailuresPerMinute: 3, refusalsPerMinute: 100 },
@@ -129,8 +135,17 @@ describe('loadConfig', () => {
       const error = errorOf({ GATEWAY_HOST: host });
       expect(error.variable).toBe('GATEWAY_HOST');
       expect(error.message).toBe(
-        `GATEWAY_HOST: ${host} is beyond loopback and the embedded Zeebe gateway has no authentication: listen on 127.0.0.1, or set GATEWAY_ALLOW_UNAUTHENTICATED=true where only trusted peers reach it`,
+        `GATEWAY_HOST: ${host} is beyond loopback and the embedded Zeebe gateway has no authentication: set GATEWAY_AUTH=jwt, or listen on 127.0.0.1, or set GATEWAY_ALLOW_UNAUTHENTICATED=true where only trusted peers reach it`,
       );
+    });
+
+    it.each(['0.0.0.0', '::', '10.0.0.7'])('listens on %s when callers authenticate with tokens (GATEWAY_AUTH=jwt)', (host) => {
+      expect(loadConfig({ GATEWAY_HOST: host, GATEWAY_AUTH: 'jwt' }, '/srv/app')).toMatchObject({ gatewayHost: host, gatewayAuth: 'jwt' });
+    });
+
+    it('refuses an unknown GATEWAY_AUTH by name', () => {
+      const error = errorOf({ GATEWAY_AUTH: 'oauth' });
+      expect(error.message).toBe('GATEWAY_AUTH: expected one of none, jwt, got "oauth"');
     });
 
     it('listens beyond loopback when explicitly allowed, or when no embedded gateway starts', () => {

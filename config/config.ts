@@ -8,6 +8,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const AUTH_MODES = ['development', 'production'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
+/** How callers of the embedded Zeebe gateway prove who they are: not at all, or with a bearer JWT. */
+export const GATEWAY_AUTH_MODES = ['none', 'jwt'] as const;
+export type GatewayAuthMode = (typeof GATEWAY_AUTH_MODES)[number];
+
 /**
  * Signs and verifies the development tokens of `npm run token`. It is public
  * (it is in this file and in the docs), so production refuses it.
@@ -54,7 +58,11 @@ export interface Config {
   readonly jwtIssuer: string;
   /** Required `aud` of every token. */
   readonly jwtAudience: string;
-  /** Lets the embedded Zeebe gateway, which has no authentication, listen beyond loopback (a container publishing its ports on 127.0.0.1 only). */
+  /** Authentication of the embedded Zeebe gateway's callers; `jwt` checks tokens as the API does, for gatewayTokenAudience. */
+  readonly gatewayAuth: GatewayAuthMode;
+  /** Required `aud` of a gateway token (Camunda's default audience for the Zeebe API). */
+  readonly gatewayTokenAudience: string;
+  /** Lets the embedded Zeebe gateway listen beyond loopback without authentication (a trusted private network only). */
   readonly gatewayAllowUnauthenticated: boolean;
   /** What one GraphQL document may ask for (graphql/limits.ts). */
   readonly queryLimits: QueryLimitSettings;
@@ -121,6 +129,8 @@ export const DEFAULTS = Object.freeze({
   jwtSecret: DEVELOPMENT_JWT_SECRET,
   jwtIssuer: 'grid-dispatch',
   jwtAudience: 'grid-dispatch',
+  gatewayAuth: 'none',
+  gatewayTokenAudience: 'zeebe-api',
   gatewayAllowUnauthenticated: false,
   queryLimits: Object.freeze({
     maxTokens: 2_000,
@@ -194,6 +204,8 @@ export const CONFIG_VARIABLES = Object.freeze([
   'JWKS_URL',
   'JWT_ISSUER',
   'JWT_AUDIENCE',
+  'GATEWAY_AUTH',
+  'GATEWAY_TOKEN_AUDIENCE',
   'GATEWAY_ALLOW_UNAUTHENTICATED',
   'GRAPHQL_MAX_TOKENS',
   'GRAPHQL_MAX_SELECTIONS',
@@ -233,12 +245,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const gatewayHost = parseHost('GATEWAY_HOST', value('GATEWAY_HOST') ?? DEFAULTS.gatewayHost);
   const zeebeAddress = parseAddress('ZEEBE_ADDRESS', value('ZEEBE_ADDRESS'));
+  const gatewayAuth = parseGatewayAuth(value('GATEWAY_AUTH'));
+  const gatewayTokenAudience = value('GATEWAY_TOKEN_AUDIENCE') ?? DEFAULTS.gatewayTokenAudience;
   const gatewayAllowUnauthenticated = parseBoolean('GATEWAY_ALLOW_UNAUTHENTICATED', value('GATEWAY_ALLOW_UNAUTHENTICATED'), DEFAULTS.gatewayAllowUnauthenticated);
-  // The embedded gateway has no authentication: beyond loopback anyone who reaches it could deploy, cancel and complete.
-  if (zeebeAddress === undefined && !isLoopbackHost(gatewayHost) && !gatewayAllowUnauthenticated) {
+  // Without authentication, anyone who reaches the gateway beyond loopback could deploy, cancel and complete.
+  if (zeebeAddress === undefined && !isLoopbackHost(gatewayHost) && gatewayAuth === 'none' && !gatewayAllowUnauthenticated) {
     throw new ConfigError(
       'GATEWAY_HOST',
-      `${gatewayHost} is beyond loopback and the embedded Zeebe gateway has no authentication: listen on 127.0.0.1, or set GATEWAY_ALLOW_UNAUTHENTICATED=true where only trusted peers reach it`,
+      `${gatewayHost} is beyond loopback and the embedded Zeebe gateway has no authentication: set GATEWAY_AUTH=jwt, or listen on 127.0.0.1, or set GATEWAY_ALLOW_UNAUTHENTICATED=true where only trusted peers reach it`,
     );
   }
   const limit = (name: string, fallback: number, max: number): number => parseCount(name, value(name), fallback, max);
@@ -264,6 +278,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     duplicateRadiusMeters: parsePositive('DUPLICATE_RADIUS_METERS', value('DUPLICATE_RADIUS_METERS'), DEFAULTS.duplicateRadiusMeters, 10_000),
     duplicateWindowHours: parsePositive('DUPLICATE_WINDOW_HOURS', value('DUPLICATE_WINDOW_HOURS'), DEFAULTS.duplicateWindowHours, 24 * 365),
     ...auth,
+    gatewayAuth,
+    gatewayTokenAudience,
     gatewayAllowUnauthenticated,
     queryLimits: Object.freeze({
       // Past about 25,000 tokens a chain of fragments exhausts the stack in graphql-js's own validation (NoFragmentCyclesRule).
@@ -295,6 +311,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+function parseGatewayAuth(raw: string | undefined): GatewayAuthMode {
+  const mode = raw ?? DEFAULTS.gatewayAuth;
+  if (!(GATEWAY_AUTH_MODES as readonly string[]).includes(mode)) {
+    throw new ConfigError('GATEWAY_AUTH', `expected one of ${GATEWAY_AUTH_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  }
+  return mode as GatewayAuthMode;
 }
 
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {

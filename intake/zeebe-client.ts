@@ -8,11 +8,13 @@ export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
  * authentication. The SDK retries calls that meet back-pressure or a lost
  * connection, by default for ever; here a few times only, since the intake's
  * outbox retries what the SDK gives up on and a report's answer must not wait.
+ * With `bearerToken` every call carries it (the embedded gateway with
+ * GATEWAY_AUTH=jwt, which knows the service's own token).
  */
-export function connectZeebe(address: string): ZeebeClient {
+export function connectZeebe(address: string, bearerToken?: string): ZeebeClient {
   return new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${address}`,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    ...(bearerToken === undefined ? { CAMUNDA_AUTH_STRATEGY: 'NONE' as const } : { CAMUNDA_AUTH_STRATEGY: 'BEARER' as const, CAMUNDA_OAUTH_TOKEN: bearerToken }),
     CAMUNDA_TENANT_ID: '',
     CAMUNDA_LOG_LEVEL: 'none',
     zeebeGrpcSettings: {

@@ -5,7 +5,7 @@
 import { Pool } from 'pg';
 import pino from 'pino';
 
-import { startGateway, type Gateway } from '../engine/gateway';
+import { startGateway, type Gateway, type GatewayAuthenticator } from '../engine/gateway';
 import { startRestGateway, type RestGateway } from '../engine/rest/server';
 import { startEngine, type EngineOptions } from '../engine/start-engine';
 import { createTestDatabase } from './database';
@@ -70,8 +70,9 @@ async function startOn(databaseUrl: string, ports: Ports, options: TestEngineOpt
   let engine: RunningEngine | undefined;
   let gateway: Gateway | undefined;
   try {
-    engine = await startEngine({ pool, logger, ...options });
-    gateway = await startGateway({ engine, host: HOST, port: ports.grpc, logger });
+    const { authenticate, ...engineOptions } = options;
+    engine = await startEngine({ pool, logger, ...engineOptions });
+    gateway = await startGateway({ engine, host: HOST, port: ports.grpc, logger, authenticate });
     const rest = await startRestGateway({ engine, db: pool, host: HOST, port: ports.rest, logger });
     return { engine, gateway, rest, pool };
   } catch (error) {
@@ -90,8 +91,13 @@ async function stopRunning(running: Running): Promise<void> {
   await running.pool.end();
 }
 
-/** Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure, or an observer for metrics. */
-export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize' | 'observer'>>;
+/**
+ * Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure, or an observer for
+ * metrics; and the gateway's authentication, if the test wants callers checked.
+ */
+export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize' | 'observer'>> & {
+  readonly authenticate?: GatewayAuthenticator;
+};
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const database = await createTestDatabase();

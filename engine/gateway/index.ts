@@ -1,2 +1,2 @@
-export { startGateway, type Gateway, type GatewayOptions } from './server';
+export { startGateway, type Gateway, type GatewayAuthenticator, type GatewayOptions } from './server';
 export { grpcStatusOf } from './status';

@@ -1,5 +1,7 @@
 import {
   Server,
+  type Metadata,
+  type StatusObject,
   ServerCredentials,
   status,
   type handleServerStreamingCall,
@@ -27,7 +29,16 @@ export interface GatewayOptions {
   readonly logger: Logger;
   /** How long stop() lets calls in flight finish before cutting them off. */
   readonly shutdownGraceMs?: number;
+  /**
+   * Checks the call's `authorization` metadata before any work; a rejection
+   * answers UNAUTHENTICATED with the error's message. Without it every caller
+   * is served, which is for loopback (or a trusted network) only.
+   */
+  readonly authenticate?: GatewayAuthenticator;
 }
+
+/** Resolves when the caller is who they claim; rejects otherwise (the message is shown to the caller). */
+export type GatewayAuthenticator = (authorization: string | undefined) => Promise<unknown>;
 
 export interface Gateway {
   readonly port: number;
@@ -72,6 +83,45 @@ function implementation(service: ServiceDefinition, offered: UntypedServiceImple
   return handlers;
 }
 
+function authorizationOf(metadata: Metadata): string | undefined {
+  const [value] = metadata.get('authorization');
+  return typeof value === 'string' ? value : undefined;
+}
+
+function unauthenticated(error: unknown): Partial<StatusObject> {
+  const reason = error instanceof Error ? error.message : 'not authenticated';
+  return { code: status.UNAUTHENTICATED, details: `authentication failed: ${reason}` };
+}
+
+/** Every method behind the authenticator: a call is handled only once its caller is authenticated. */
+function authenticated(service: ServiceDefinition, handlers: UntypedServiceImplementation, authenticate: GatewayAuthenticator): UntypedServiceImplementation {
+  const guarded: UntypedServiceImplementation = {};
+  for (const [method, definition] of Object.entries(service)) {
+    const handler = handlers[method];
+    if (definition.requestStream) throw new Error(`${method}: client-streaming methods are not guarded yet`);
+    if (definition.responseStream) {
+      const inner = handler as handleServerStreamingCall<unknown, unknown>;
+      const outer: handleServerStreamingCall<unknown, unknown> = (call) => {
+        void authenticate(authorizationOf(call.metadata)).then(
+          () => inner(call),
+          (error: unknown) => call.emit('error', unauthenticated(error)),
+        );
+      };
+      guarded[method] = outer;
+    } else {
+      const inner = handler as handleUnaryCall<unknown, unknown>;
+      const outer: handleUnaryCall<unknown, unknown> = (call, callback) => {
+        void authenticate(authorizationOf(call.metadata)).then(
+          () => inner(call, callback),
+          (error: unknown) => callback(unauthenticated(error)),
+        );
+      };
+      guarded[method] = outer;
+    }
+  }
+  return guarded;
+}
+
 function bindAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
@@ -97,9 +147,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ...decisionHandlers(engine, log),
     ...repairHandlers(engine, log),
   };
-  server.addService(service, implementation(service, offered));
+  const handlers = implementation(service, offered);
+  server.addService(service, options.authenticate === undefined ? handlers : authenticated(service, handlers, options.authenticate));
   boundPort = await bind(server, bindAddress(host, options.port));
-  log.info({ host, port: boundPort }, 'gateway listening');
+  log.info({ host, port: boundPort, authenticated: options.authenticate !== undefined }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
