@@ -94,13 +94,15 @@ test('a citizen reports, a clerk claims and completes, the grid worker verifies,
   expect(closed.feedback).toEqual([{ satisfied: true, score: 5, comment: 'fixed fast' }]);
   const statuses = closed.timeline.map((t) => t.toStatus).filter((s, i, all) => i === 0 || s !== all[i - 1]);
   expect(statuses).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
-  // What citizens and Open311 clients read says what happened in words, without the engine's keys.
+  // What citizens and Open311 clients read says what happened in words, without the engine's keys, and who is responsible.
   const engineKey = /\[job|\d{10,}/;
   const asOpen311 = await findRequest(h.grid.orm.em, Number(eventId));
+  const { rows: [department] } = await h.grid.te.pool.query<{ name: string }>(`select name from public.department where code = 'urban_management'`);
   expect({
     notesWithKeys: closed.timeline.map((t) => t.note ?? '').filter((note) => engineKey.test(note)),
     statusNotesWithKey: engineKey.test(asOpen311.status_notes ?? ''),
-  }).toEqual({ notesWithKeys: [], statusNotesWithKey: false });
+    agency: asOpen311.agency_responsible,
+  }).toEqual({ notesWithKeys: [], statusNotesWithKey: false, agency: department.name });
 
   await eventually(() => (changes.items.some((c) => c.taskQueueChanged.task.id === handling.id && c.taskQueueChanged.kind === 'COMPLETED') ? true : undefined), {
     what: 'the completion to reach the subscription',
