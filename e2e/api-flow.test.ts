@@ -83,7 +83,12 @@ test('a citizen reports, a clerk claims and completes, the grid worker verifies,
     what: `event ${eventId} to close`,
     timeoutMs: 20_000,
   });
-  await citizen.request(gql`mutation Feedback($id: ID!) { submitFeedback(eventId: $id, feedback: { satisfied: true, score: 5, comment: "fixed fast" }) { id } }`, { id: eventId });
+  // Read-your-writes: the answer already holds the feedback just given.
+  const { submitFeedback } = await citizen.request<{ submitFeedback: { feedback: unknown[] } }>(
+    gql`mutation Feedback($id: ID!) { submitFeedback(eventId: $id, feedback: { satisfied: true, score: 5, comment: "fixed fast" }) { id feedback { satisfied score comment } } }`,
+    { id: eventId },
+  );
+  expect(submitFeedback.feedback).toEqual([{ satisfied: true, score: 5, comment: 'fixed fast' }]);
   const closed = await eventually(
     async () => {
       const { event } = await citizen.request<{ event: { status: string; timeline: { toStatus: string; note: string | null }[]; feedback: { satisfied: boolean; score: number; comment: string }[] } }>(EVENT, { id: eventId });
