@@ -3,7 +3,7 @@ import type { DepartmentPlan } from './catalogue';
 import type { GridPlan } from './city-plan';
 import { Prng } from './prng';
 
-/** Staff of the reference city (DESIGN.md, "Who uses it"). */
+/** Staff of the reference city, as the city the service is modelled on has them: 2,534 clerks across its departments; a sample of its citizens. */
 export const PEOPLE = Object.freeze({
   clerks: 2_534,
   /** City-level managers of the command centre, besides one per department. */
