@@ -27,8 +27,8 @@ const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Li', 'Qiang', 'Lei', 'Jun', 
 
 /**
  * Everyone the seed creates, with stable codes: `gw-<grid code>` for grid
- * workers, `clerk-<department>-<n>`, `manager-<department>` and
- * `manager-city-<n>`, `admin-<n>`, `citizen-<n>`.
+ * workers, `clerk-<department>-<nnn>` (three digits), `manager-<department>`
+ * and `manager-city-<n>`, `admin-<n>`, `citizen-<nnnnnn>` (six digits).
  */
 export function planPeople(grids: readonly GridPlan[], departments: readonly DepartmentPlan[], seed: number = PEOPLE.seed): PersonPlan[] {
   const rng = new Prng(seed);
