@@ -5,6 +5,7 @@
  * each change to their queue. Two clerks racing for one task: one wins.
  */
 import { gql } from 'graphql-request';
+import { findRequest } from '../intake/open311/service-requests';
 import { eventually } from '../test-support/engine';
 import { apiError, collect, useApiHarness } from './api-harness';
 
@@ -82,10 +83,15 @@ test('a citizen reports, a clerk claims and completes, the grid worker verifies,
     what: `event ${eventId} to close`,
     timeoutMs: 20_000,
   });
-  await citizen.request(gql`mutation Feedback($id: ID!) { submitFeedback(eventId: $id, feedback: { satisfied: true, score: 5, comment: "fixed fast" }) { id } }`, { id: eventId });
+  // Read-your-writes: the answer already holds the feedback just given.
+  const { submitFeedback } = await citizen.request<{ submitFeedback: { feedback: unknown[] } }>(
+    gql`mutation Feedback($id: ID!) { submitFeedback(eventId: $id, feedback: { satisfied: true, score: 5, comment: "fixed fast" }) { id feedback { satisfied score comment } } }`,
+    { id: eventId },
+  );
+  expect(submitFeedback.feedback).toEqual([{ satisfied: true, score: 5, comment: 'fixed fast' }]);
   const closed = await eventually(
     async () => {
-      const { event } = await citizen.request<{ event: { status: string; timeline: { toStatus: string }[]; feedback: { satisfied: boolean; score: number; comment: string }[] } }>(EVENT, { id: eventId });
+      const { event } = await citizen.request<{ event: { status: string; timeline: { toStatus: string; note: string | null }[]; feedback: { satisfied: boolean; score: number; comment: string }[] } }>(EVENT, { id: eventId });
       return event.feedback.length > 0 ? event : undefined;
     },
     { what: 'the feedback to be recorded', timeoutMs: 20_000 },
@@ -93,6 +99,15 @@ test('a citizen reports, a clerk claims and completes, the grid worker verifies,
   expect(closed.feedback).toEqual([{ satisfied: true, score: 5, comment: 'fixed fast' }]);
   const statuses = closed.timeline.map((t) => t.toStatus).filter((s, i, all) => i === 0 || s !== all[i - 1]);
   expect(statuses).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
+  // What citizens and Open311 clients read says what happened in words, without the engine's keys, and who is responsible.
+  const engineKey = /\[job|\d{10,}/;
+  const asOpen311 = await findRequest(h.grid.orm.em, Number(eventId));
+  const { rows: [department] } = await h.grid.te.pool.query<{ name: string }>(`select name from public.department where code = 'urban_management'`);
+  expect({
+    notesWithKeys: closed.timeline.map((t) => t.note ?? '').filter((note) => engineKey.test(note)),
+    statusNotesWithKey: engineKey.test(asOpen311.status_notes ?? ''),
+    agency: asOpen311.agency_responsible,
+  }).toEqual({ notesWithKeys: [], statusNotesWithKey: false, agency: department.name });
 
   await eventually(() => (changes.items.some((c) => c.taskQueueChanged.task.id === handling.id && c.taskQueueChanged.kind === 'COMPLETED') ? true : undefined), {
     what: 'the completion to reach the subscription',

@@ -50,6 +50,8 @@ export interface ApiHarnessOptions {
   readonly production?: boolean;
   /** Further routes on the API's port, as main.ts mounts them (the monitor). */
   readonly routes?: ApiServerOptions['routes'];
+  /** Hears how each operation ended, as main.ts's metrics do. */
+  readonly observer?: ApiServerOptions['observer'];
   /** Settings of the task list beyond the harness's own. */
   readonly taskList?: Partial<Pick<StartTaskListOptions, 'leaseMs' | 'recheckMs' | 'reconcileIntervalMs'>>;
   /**
@@ -88,6 +90,7 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
         logger,
         production: options.production ?? false,
         routes: options.routes,
+        observer: options.observer,
         rateLimits: options.rateLimits ?? TEST_RATE_LIMITS,
       });
       await options.extension?.start();

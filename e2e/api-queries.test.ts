@@ -9,6 +9,7 @@ import { gql, GraphQLClient } from 'graphql-request';
 import type { QueryResultRow } from 'pg';
 import type { Queryable } from '../db/queryable';
 import { DEFAULTS } from '../config/config';
+import { apiMetrics, createMetrics, createOpsRouter, sampleValue } from '../metrics';
 import { apiError, useApiHarness } from './api-harness';
 
 jest.setTimeout(60_000);
@@ -23,7 +24,12 @@ const countingDb = (pool: Queryable): Queryable => ({
   },
 });
 
-const h = useApiHarness({ db: countingDb });
+const metrics = createMetrics({ processMetrics: false });
+const h = useApiHarness({
+  db: countingDb,
+  observer: apiMetrics(metrics.api),
+  routes: [{ path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [] }) }],
+});
 const DEPARTMENT = 'sanitation';
 const CLERK = 'clerk-sanitation-001';
 const GRID_CODE = 'D01S01C01G01';
@@ -133,6 +139,22 @@ describe('errors carry stable codes', () => {
     const { rows } = await h.grid.te.pool.query<{ id: string }>(`select id::text from public.grid_event where departments = array[$1] limit 1`, [DEPARTMENT]);
     expect(await apiError(other.request('query E($id: ID!) { event(id: $id) { id } }', { id: rows[0].id }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await apiError(other.request('{ event(id: "999999999") { id } }'))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('/metrics counts each error under the code the client got', async () => {
+    const scrape = async (): Promise<string> => (await fetch(`${h.origin}/metrics`)).text();
+    const clerk = await h.as(CLERK);
+    const before = await scrape();
+    expect(await apiError(clerk.request('{ event(id: "999999999") { id } }'))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await apiError(clerk.request('{ tasks(first: 0) { edges { cursor } } }'))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const after = await scrape();
+    const moved = (code: string): number =>
+      sampleValue(after, 'grid_dispatch_graphql_errors_total', { code }) - sampleValue(before, 'grid_dispatch_graphql_errors_total', { code });
+    expect({ NOT_FOUND: moved('NOT_FOUND'), BAD_USER_INPUT: moved('BAD_USER_INPUT'), INTERNAL_SERVER_ERROR: moved('INTERNAL_SERVER_ERROR') }).toEqual({
+      NOT_FOUND: 1,
+      BAD_USER_INPUT: 1,
+      INTERNAL_SERVER_ERROR: 0,
+    });
   });
 
   test('a grid worker sees their grid', async () => {

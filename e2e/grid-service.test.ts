@@ -66,7 +66,7 @@ test('an unseeded city: the models are deployed, the workers start, and the log 
   database = await createTestDatabase();
   service = await start(database.url);
   const messages = lines(service).map((line) => line.msg);
-  expect(messages).toEqual(expect.arrayContaining(['deployed route-event.dmn', 'deployed grid-event.bpmn', 'workers started for 9 job types']));
+  expect(messages).toEqual(expect.arrayContaining(['deployed route-event.dmn (version 1)', 'deployed grid-event.bpmn (version 1)', 'workers started for 9 job types']));
   expect(lines(service)).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'the city is not seeded: reports cannot be placed in a grid until `npm run seed`' }));
   // The HTTP API's other doors: the probes and the monitor page.
   const api = `http://127.0.0.1:${portOf(service, 'api')}`;

@@ -158,12 +158,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             checkCost(schema, document, request.operationName, request.variables, limits);
             return Promise.resolve();
           },
-          willSendResponse: ({ operation, operationName, errors }) => {
+          willSendResponse: ({ operation, operationName, response }) => {
+            // The errors as sent, after formatError mapped them: the raw ones carry no code for a domain error.
+            const sent = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
             options.observer?.operationFinished({
               type: operation?.operation ?? 'unknown',
               name: operationName ?? 'anonymous',
               seconds: Number(process.hrtime.bigint() - started) / 1e9,
-              errorCodes: (errors ?? []).map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR')),
+              errorCodes: (sent ?? []).map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR')),
             });
             return Promise.resolve();
           },

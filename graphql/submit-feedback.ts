@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../errors/app-error';
 import type { Viewer } from './auth/viewer';
@@ -13,6 +14,13 @@ export interface FeedbackInput {
 /** How long the gateway keeps feedback that arrives just before the process waits for it (close-event → catch event). */
 const FEEDBACK_TTL_MS = 60 * 60 * 1000;
 const MAX_COMMENT_LENGTH = 2_000;
+/**
+ * How long the answer waits for record-feedback to write the feedback down,
+ * so that the event it answers with holds it. Past this (the process was no
+ * longer waiting for feedback) it answers with the event as it stands.
+ */
+const RECORDED_WITHIN_MS = 10_000;
+const FEEDBACK_COUNT = 'select count(*)::int as n from public.feedback where event_id = $1';
 
 /**
  * Publishes the reporter's feedback as the `citizen-feedback` message the
@@ -34,6 +42,7 @@ export async function submitFeedback(context: ApiContext, viewer: Viewer, event:
   const feedback: { satisfied: boolean; score?: number; comment?: string } = { satisfied: input.satisfied };
   if (input.score !== undefined && input.score !== null) feedback.score = input.score;
   if (input.comment) feedback.comment = input.comment;
+  const before = await feedbackCount(context, event.id);
   try {
     await context.services.zeebe.publishMessage({
       name: 'citizen-feedback',
@@ -46,4 +55,19 @@ export async function submitFeedback(context: ApiContext, viewer: Viewer, event:
     if ((error as { code?: unknown }).code === status.ALREADY_EXISTS) throw new ConflictError(`feedback on event ${event.id} was already given`);
     throw error;
   }
+  await recorded(context, event.id, before);
+}
+
+/** Resolves once the event has more feedback rows than `before`, or the wait is over. */
+async function recorded(context: ApiContext, eventId: string, before: number): Promise<void> {
+  const deadline = Date.now() + RECORDED_WITHIN_MS;
+  for (let pause = 10; Date.now() < deadline; pause = Math.min(pause * 2, 200)) {
+    if ((await feedbackCount(context, eventId)) > before) return;
+    await delay(pause);
+  }
+}
+
+async function feedbackCount(context: ApiContext, eventId: string): Promise<number> {
+  const { rows } = await context.db.query<{ n: number }>(FEEDBACK_COUNT, [eventId]);
+  return rows[0]?.n ?? 0;
 }

@@ -53,7 +53,8 @@ const DEFAULT_LONG_POLL_MS = 30_000;
 export async function startTaskList(options: StartTaskListOptions): Promise<RunningTaskList> {
   const leaseMs = positive('leaseMs', options.leaseMs ?? DEFAULT_LEASE_MS);
   const recheckMs = Math.min(positive('recheckMs', options.recheckMs ?? DEFAULT_RECHECK_MS), Math.floor(leaseMs / 2));
-  const logger = options.logger.child({ component: 'task-list' });
+  // Each part names itself (`component`); a name given here as well would appear twice in its lines.
+  const logger = options.logger;
   const documents = options.bpmn ?? (await defaultModels());
   const names = await ElementNames.fromBpmn(documents);
   const changes = await TaskChangeListener.start(options.pool, logger);

@@ -132,6 +132,27 @@ test('the form decides what a completion needs; a refused completion changes not
   await expect(list.service.complete(viewers.roadsClerk, task.id, { outcome: 'RESOLVED' })).rejects.toMatchObject({ code: AppErrorCode.CONFLICT });
 });
 
+test('a clerk returns an unclaimed task of their queue without claiming it: the event never shows IN_PROGRESS', async () => {
+  const eventId = await fx.newEvent();
+  const { processInstanceKey, task } = await openTask('svc-handle', { eventId });
+  // Another department's clerk may not, claimed or not.
+  await expect(list.service.returnTask(viewers.waterClerk, task.id, 'not ours either')).rejects.toMatchObject({ code: expect.stringMatching(/FORBIDDEN|NOT_FOUND/) });
+
+  const returned = await list.service.returnTask(viewers.roadsClerk, task.id, 'water main, not the road');
+  expect(returned).toMatchObject({ state: 'COMPLETED', outcome: 'RETURNED', assignee: 'clerk-roads-001' });
+  await fx.instanceCompleted(processInstanceKey);
+  expect(await fx.variable(processInstanceKey, 'returnReason')).toBe('water main, not the road');
+  const { rows } = await fx.pool.query<{ to_status: string }>(`select to_status from public.grid_event_transition where event_id = $1`, [eventId]);
+  expect(rows.map((row) => row.to_status)).not.toContain('IN_PROGRESS');
+});
+
+test("a task claimed by a colleague is theirs to return", async () => {
+  const { task } = await openTask('svc-handle');
+  await list.service.claim(viewers.roadsClerk2, task.id);
+  await expect(list.service.returnTask(viewers.roadsClerk, task.id, 'not the road')).rejects.toMatchObject({ code: AppErrorCode.FORBIDDEN });
+  expect(await fx.row(task.id)).toMatchObject({ state: 'CREATED', assignee: 'clerk-roads-002' });
+});
+
 test('verify takes a boolean verified; arbitrate an assignment of known departments', async () => {
   const verify = await openTask('svc-verify');
   await list.service.claim(viewers.gridWorker, verify.task.id);

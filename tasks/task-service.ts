@@ -6,7 +6,7 @@ import type { ZeebeClient } from '../intake/zeebe-client';
 import { isJobGone } from './grpc-status';
 import { removeTask } from './lease-reconciler';
 import { claimTask } from './sql/claim-task';
-import { completeTask } from './sql/complete-task';
+import { completeTask, completeUnclaimedTask } from './sql/complete-task';
 import { findTask } from './sql/find-task';
 import { lockEventStatus, recordStatus } from './sql/record-status';
 import { unclaimTask } from './sql/unclaim-task';
@@ -93,10 +93,20 @@ export class TaskService {
    * completion; a task the engine no longer has leaves the queues (conflict).
    */
   async complete(viewer: Viewer, taskId: string, input: CompletionInput = {}): Promise<TaskView> {
+    return this.finish(viewer, taskId, input, false);
+  }
+
+  /**
+   * Completes the task as `complete` does; `unclaimed` lets the viewer finish
+   * an open task of their queue that nobody holds, without claiming it first
+   * (so its event never shows IN_PROGRESS): the task becomes theirs as it
+   * completes.
+   */
+  private async finish(viewer: Viewer, taskId: string, input: CompletionInput, unclaimed: boolean): Promise<TaskView> {
     const task = await this.actionable(viewer, taskId);
     this.assertOpen(task);
-    if (task.assignee === null) throw new ConflictError(`task ${taskId} is not claimed: claim it first`);
-    if (task.assignee !== viewer.personCode) throw new ForbiddenError(`task ${taskId} is claimed by someone else`);
+    if (task.assignee === null && !unclaimed) throw new ConflictError(`task ${taskId} is not claimed: claim it first`);
+    if (task.assignee !== null && task.assignee !== viewer.personCode) throw new ForbiddenError(`task ${taskId} is claimed by someone else`);
     const completion = checkCompletion(task.formKey, input);
     if (completion.departments.length > 0) await this.assertDepartments(completion.departments);
     let gone = false;
@@ -104,7 +114,10 @@ export class TaskService {
       const resolving = task.eventId !== null && task.formKey !== null && RESOLVING_FORMS.includes(task.formKey) && completion.outcome === 'RESOLVED';
       return await transaction(this.options.pool, async (client) => {
         const event = resolving ? await lockEvent(client, task.eventId) : undefined;
-        const row = await completeTask(client, taskId, viewer.personCode, completion.outcome);
+        const row =
+          task.assignee === null
+            ? await completeUnclaimedTask(client, taskId, viewer.personCode, completion.outcome)
+            : await completeTask(client, taskId, viewer.personCode, completion.outcome);
         if (row === undefined) {
           const now = await findTask(client, taskId);
           if (now) this.assertOpen(now);
@@ -130,14 +143,18 @@ export class TaskService {
     }
   }
 
-  /** Hands a handling task back as not this handler's business: completes it RETURNED with the reason. */
+  /**
+   * Hands a handling task back as not this handler's business: completes it
+   * RETURNED with the reason. A task of the viewer's queue that nobody holds
+   * needs no claim first: claiming would tell the citizen it is in progress.
+   */
   async returnTask(viewer: Viewer, taskId: string, reason: string): Promise<TaskView> {
     const task = await this.actionable(viewer, taskId);
     if (task.formKey === null || !HANDLING_FORMS.includes(task.formKey)) {
       throw new BadUserInputError('id', `task ${taskId} is not a handling task; only those can be returned`);
     }
     if (typeof reason !== 'string' || reason.trim() === '') throw new BadUserInputError('reason', 'say why the task is returned');
-    return this.complete(viewer, taskId, { outcome: 'RETURNED', variables: { returnReason: reason.trim() } });
+    return this.finish(viewer, taskId, { outcome: 'RETURNED', variables: { returnReason: reason.trim() } }, true);
   }
 
   private async visible(viewer: Viewer, taskId: string): Promise<TaskView> {

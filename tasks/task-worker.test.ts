@@ -3,6 +3,7 @@
  * io.camunda.zeebe:userTask jobs, through the gateway only: listed with what
  * the model says, kept leased, and removed when the engine cancels the task.
  */
+import { createLogger } from '../config/logger';
 import { eventually } from '../test-support/engine';
 import { handleModel, taskListFixture, userTaskModel, viewers } from './task-list-fixture';
 
@@ -68,6 +69,15 @@ test('a user task is listed with its name, event, candidates, schedule, priority
   });
   await added.return?.();
   expect(list.changes.subscriberCount).toBe(0);
+});
+
+test('each part of the task list names itself once in its log lines', async () => {
+  const lines: string[] = [];
+  await fx.start({ logger: createLogger('info', { write: (line: string) => void lines.push(line) }) });
+  const started = lines.find((line) => line.includes('"task worker started"'));
+  expect(started).toBeDefined();
+  expect(JSON.parse(started ?? '{}')).toMatchObject({ component: 'task-worker' });
+  expect(lines.filter((line) => (line.match(/"component":/g) ?? []).length !== 1)).toEqual([]);
 });
 
 test('a task without a model name, priority or known event gets its element id, priority 50 and no event', async () => {

@@ -14,15 +14,37 @@ export function processesDir(): string {
 
 export type ResourceDeployer = Pick<ZeebeClient, 'deployResource'>;
 
+/** What a deployment answers about one resource, whichever kind it is. */
+interface Deployed {
+  readonly process?: { readonly processDefinitionKey: string; readonly version: number };
+  readonly decision?: { readonly decisionKey: string; readonly version: number };
+  readonly decisionRequirements?: { readonly decisionRequirementsKey: string; readonly version: number };
+}
+
 /**
  * Deploys the models at every start: the engine (as Zeebe) keeps the version
  * of content it already has, so only a changed model becomes a new version.
+ * A new version's key is drawn after the deployment's own, a kept one's long
+ * before it: that tells the log which happened.
  */
 export async function deployProcesses(zeebe: ResourceDeployer, logger: Logger, dir: string = processesDir()): Promise<void> {
   for (const name of PROCESS_FILES) {
     const content = await readFile(path.join(dir, name));
-    if (name.endsWith('.dmn')) await zeebe.deployResource({ name, decision: content });
-    else await zeebe.deployResource({ name, process: content });
-    logger.info({ resource: name }, `deployed ${name}`);
+    const response = name.endsWith('.dmn') ? await zeebe.deployResource({ name, decision: content }) : await zeebe.deployResource({ name, process: content });
+    const { fresh, version } = outcomeOf(response.key, response.deployments);
+    logger.info({ resource: name, version, deploymentKey: response.key }, fresh ? `deployed ${name} (version ${version})` : `${name} unchanged (version ${version})`);
   }
+}
+
+function outcomeOf(deploymentKey: string, deployments: readonly Deployed[]): { fresh: boolean; version: number } {
+  const parts = deployments.flatMap((deployed) => {
+    if (deployed.process) return [{ key: deployed.process.processDefinitionKey, version: deployed.process.version }];
+    if (deployed.decisionRequirements) return [{ key: deployed.decisionRequirements.decisionRequirementsKey, version: deployed.decisionRequirements.version }];
+    if (deployed.decision) return [{ key: deployed.decision.decisionKey, version: deployed.decision.version }];
+    return [];
+  });
+  return {
+    fresh: parts.some((part) => BigInt(part.key) > BigInt(deploymentKey)),
+    version: Math.max(0, ...parts.map((part) => part.version)),
+  };
 }

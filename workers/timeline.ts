@@ -3,13 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GridEvent, GridEventTransition, type EventStatus } from '../orm/entities';
 import { InvalidJobError } from './job';
 
-/**
- * The job key is written into the note of the timeline entry a job makes,
- * as `[job <key>]`: a redelivered job (its worker crashed after the commit,
- * before CompleteJob reached the engine) finds its entry and writes nothing
- * again. Zeebe keeps a job's key through time-outs and retries.
+/*
+ * The timeline entry a job makes keeps the job's key (in its own column, out
+ * of the note people read): a redelivered job (its worker crashed after the
+ * commit, before CompleteJob reached the engine) finds its entry and writes
+ * nothing again. Zeebe keeps a job's key through time-outs and retries.
  */
-const jobMark = (jobKey: string): string => `[job ${jobKey}]`;
 
 /** The event, locked for this transaction: one job at a time changes an event. */
 export async function lockEvent(tx: EntityManager, eventId: number): Promise<GridEvent> {
@@ -20,7 +19,7 @@ export async function lockEvent(tx: EntityManager, eventId: number): Promise<Gri
 
 /** Whether this job already wrote its timeline entry. */
 export async function alreadyRecorded(tx: EntityManager, event: GridEvent, jobKey: string): Promise<boolean> {
-  const count = await tx.count(GridEventTransition, { event, note: { $like: `%${jobMark(jobKey)}` } });
+  const count = await tx.count(GridEventTransition, { event, jobKey });
   return count > 0;
 }
 
@@ -38,7 +37,8 @@ export function recordTransition(tx: EntityManager, event: GridEvent, toStatus: 
     fromStatus,
     toStatus,
     escalated: event.escalated,
-    note: jobKey === undefined ? note : `${note} ${jobMark(jobKey)}`,
+    note,
+    jobKey: jobKey ?? null,
   });
 }
 

@@ -217,7 +217,11 @@ export const eventResolvers: Resolvers = {
       const viewer = viewerOf(context);
       const event = await findVisibleEvent(context, args.eventId);
       await submitFeedback(context, viewer, event, args.feedback);
-      return event;
+      // Read-your-writes: the answer shows the event as the feedback left it, not as this request first read it.
+      context.loaders.event.clear(event.id);
+      context.loaders.timeline.clear(event.id);
+      context.loaders.feedback.clear(event.id);
+      return (await context.loaders.event.load(event.id)) ?? event;
     },
   },
 };

@@ -15,16 +15,40 @@ export interface ErrorReply {
 }
 
 /**
+ * The intake names a report's fields as GraphQL does; an Open311 client sent
+ * them under Open311's names, and is answered in those. `location` is both
+ * coordinates (its message gives them longitude first); `lat` is the field.
+ */
+const OPEN311_FIELDS: Readonly<Record<string, { readonly field: string; readonly words: string }>> = {
+  category: { field: 'service_code', words: 'service_code' },
+  lon: { field: 'long', words: 'long' },
+  lat: { field: 'lat', words: 'lat' },
+  location: { field: 'lat', words: 'long, lat' },
+  severity: { field: 'attribute[severity]', words: 'attribute[severity]' },
+  address: { field: 'address_string', words: 'address_string' },
+};
+
+/**
  * The one place where what a request threw becomes the Open311 answer: the
- * code decides the status; anything but an IntakeError is a bug, answered 500
- * with no detail (the caller logs it).
+ * code decides the status, the field takes its Open311 name; anything but an
+ * IntakeError is a bug, answered 500 with no detail (the caller logs it).
  */
 export function errorReply(error: unknown): ErrorReply {
   if (error instanceof IntakeError) {
     const status = httpStatusOf(error.code);
-    return { status, body: [{ code: status, description: error.message, error: error.code, field: error.field ?? null }] };
+    const { field, description } = inOpen311Terms(error.field, error.message);
+    return { status, body: [{ code: status, description, error: error.code, field }] };
   }
   return { status: 500, body: [{ code: 500, description: 'internal error', error: 'INTERNAL', field: null }] };
+}
+
+/** The intake's messages begin with the field they are about (`category: …`, `location (…) …`). */
+function inOpen311Terms(field: string | undefined, message: string): { field: string | null; description: string } {
+  if (field === undefined) return { field: null, description: message };
+  const named = Object.hasOwn(OPEN311_FIELDS, field) ? OPEN311_FIELDS[field] : undefined;
+  if (named === undefined) return { field, description: message };
+  const startsWithField = message.startsWith(`${field}:`) || message.startsWith(`${field} `);
+  return { field: named.field, description: startsWithField ? `${named.words}${message.slice(field.length)}` : message };
 }
 
 export function httpStatusOf(code: IntakeErrorCode): number {

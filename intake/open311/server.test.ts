@@ -2,6 +2,8 @@
  * Open311 GeoReport v2 over real HTTP, on the real intake: PostgreSQL with
  * the reference city, a real engine with the stand-in grid-event process.
  */
+// Typed asymmetric matchers (the global ones are `any`).
+import { expect } from '@jest/globals';
 import { eventually } from '../../test-support/engine';
 import { issueApiKey } from './api-keys';
 import { gridWithPoint, SAMPLES, startIntakeHarness, type IntakeHarness, ATTACHMENT_LIMIT } from '../fixtures/intake-harness';
@@ -157,8 +159,13 @@ describe('errors, in Open311\'s format, with nothing stored', () => {
 
   test('malformed requests: 400 naming the field', async () => {
     expect(await refused(form(request({ lat: 'abc' })), 400, 'INVALID_LOCATION')).toMatchObject({ field: 'lat' });
-    expect(await refused(form(request({ service_code: 'ufo' })), 400, 'UNKNOWN_CATEGORY')).toMatchObject({ field: 'category' });
-    expect(await refused(form(request({ lat: '39.9', long: '116.4' })), 400, 'OUTSIDE_CITY')).toMatchObject({ field: 'location' });
+    // Open311's names for the fields, in `field` and in the description, never the intake's own (category, lon, location).
+    expect(await refused(form(request({ long: 'abc' })), 400, 'INVALID_LOCATION')).toMatchObject({ field: 'long', description: expect.stringMatching(/^long: /) });
+    expect(await refused(form(request({ service_code: 'ufo' })), 400, 'UNKNOWN_CATEGORY')).toMatchObject({ field: 'service_code', description: expect.stringMatching(/^service_code: /) });
+    const { service_code: ____, ...uncoded } = request();
+    expect(await refused(form(uncoded), 400, 'MISSING_FIELD')).toMatchObject({ field: 'service_code', description: 'service_code: required' });
+    expect(await refused(form(request({ lat: '39.9', long: '116.4' })), 400, 'OUTSIDE_CITY')).toMatchObject({ field: 'lat', description: expect.stringMatching(/^long, lat \(116\.4, 39\.9\) /) });
+    expect(await refused(form(request({ 'attribute[severity]': 'urgent' })), 400, 'INVALID_SEVERITY')).toMatchObject({ field: 'attribute[severity]', description: expect.stringMatching(/^attribute\[severity\]: /) });
     const { lat: _, long: __, ...addressOnly } = request();
     expect(await refused(form(addressOnly), 400, 'MISSING_FIELD')).toMatchObject({ description: 'lat, long: required (addresses are not geocoded)' });
     const { description: ___, ...silent } = request();

@@ -59,12 +59,14 @@ interface Row {
   updated_at: Date;
   sla_due_at: Date | null;
   note: string | null;
+  agency: string | null;
 }
 
 const SELECT = `
   select e.id, e.status, e.category, e.description, e.address, e.lon, e.lat, e.grid_code,
          e.reported_at, e.updated_at, e.sla_due_at,
-         (select t.note from public.grid_event_transition t where t.event_id = e.id order by t.at desc, t.id desc limit 1) as note
+         (select t.note from public.grid_event_transition t where t.event_id = e.id order by t.at desc, t.id desc limit 1) as note,
+         (select string_agg(d.name, ', ' order by d.name) from public.department d where d.code = any(e.departments)) as agency
     from public.grid_event e`;
 
 export async function findRequests(em: EntityManager, filters: RequestFilters): Promise<ServiceRequest[]> {
@@ -112,7 +114,7 @@ function toServiceRequest(row: Row): ServiceRequest {
     service_name: nameOf(row.category),
     service_code: row.category,
     description: row.description,
-    agency_responsible: null,
+    agency_responsible: row.agency,
     service_notice: null,
     requested_datetime: iso(row.reported_at),
     updated_datetime: iso(row.updated_at),

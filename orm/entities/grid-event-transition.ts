@@ -16,6 +16,8 @@ const GridEventTransitionSchema = defineEntity({
     escalated: p.boolean().default(false),
     actor: () => p.manyToOne(Person).nullable().fieldName('actor_id'),
     note: p.text().nullable(),
+    /** The job that wrote this entry, so a redelivered job writes it once; never shown to citizens. */
+    jobKey: p.bigint('string').nullable().fieldName('job_key'),
     at: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -3,7 +3,7 @@ import type { DepartmentPlan } from './catalogue';
 import type { GridPlan } from './city-plan';
 import { Prng } from './prng';
 
-/** Staff of the reference city (DESIGN.md, "Who uses it"). */
+/** Staff of the reference city, as the city the service is modelled on has them: 2,534 clerks across its departments; a sample of its citizens. */
 export const PEOPLE = Object.freeze({
   clerks: 2_534,
   /** City-level managers of the command centre, besides one per department. */
@@ -27,8 +27,8 @@ const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Li', 'Qiang', 'Lei', 'Jun', 
 
 /**
  * Everyone the seed creates, with stable codes: `gw-<grid code>` for grid
- * workers, `clerk-<department>-<n>`, `manager-<department>` and
- * `manager-city-<n>`, `admin-<n>`, `citizen-<n>`.
+ * workers, `clerk-<department>-<nnn>` (three digits), `manager-<department>`
+ * and `manager-city-<n>`, `admin-<n>`, `citizen-<nnnnnn>` (six digits).
  */
 export function planPeople(grids: readonly GridPlan[], departments: readonly DepartmentPlan[], seed: number = PEOPLE.seed): PersonPlan[] {
   const rng = new Prng(seed);

@@ -1,0 +1,45 @@
+/**
+ * The models are deployed at every start; the log says which became a new
+ * version and which the engine kept unchanged.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../config/logger';
+import { startTestEngine, type TestEngine } from '../test-support/engine';
+import { connectSdk, type ZeebeClient } from '../test-support/zeebe-client';
+import { deployProcesses, processesDir } from './deploy-processes';
+
+jest.setTimeout(60_000);
+
+let te: TestEngine;
+let zbc: ZeebeClient;
+beforeAll(async () => {
+  te = await startTestEngine();
+  zbc = connectSdk(te.port);
+}, 120_000);
+afterAll(async () => {
+  await zbc?.close();
+  await te?.stop();
+});
+
+async function deployLogging(dir?: string): Promise<string[]> {
+  const lines: string[] = [];
+  await deployProcesses(zbc, createLogger('info', { write: (line: string) => void lines.push(line) }), dir);
+  return lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+}
+
+test('"deployed" only for a new version; a model the engine already has is "unchanged"', async () => {
+  expect(await deployLogging()).toEqual(['deployed route-event.dmn (version 1)', 'deployed grid-event.bpmn (version 1)']);
+  expect(await deployLogging()).toEqual(['route-event.dmn unchanged (version 1)', 'grid-event.bpmn unchanged (version 1)']);
+
+  const changed = await mkdtemp(path.join(tmpdir(), 'models-'));
+  try {
+    await cp(processesDir(), changed, { recursive: true });
+    const bpmn = path.join(changed, 'grid-event.bpmn');
+    await writeFile(bpmn, `${await readFile(bpmn, 'utf8')}\n<!-- edited -->\n`);
+    expect(await deployLogging(changed)).toEqual(['route-event.dmn unchanged (version 1)', 'deployed grid-event.bpmn (version 2)']);
+  } finally {
+    await rm(changed, { recursive: true, force: true });
+  }
+});
