@@ -1,7 +1,9 @@
 /**
  * Deploy: resources arrive compiled (compiling is async and happens before the
- * command is queued); here versions are assigned. A process whose resource is
- * byte-identical to its latest version keeps that version.
+ * command is queued); here versions are assigned. As in Zeebe, a process keeps
+ * its latest version only when the resource is byte-identical (same checksum)
+ * AND has the same resource name; the same bytes under another name are a new
+ * version under the new name.
  */
 import type { DeployedDecision, DeployedDecisionRequirements, DeployedProcess, DeployResult } from '../api';
 import type { DecisionRequirements } from '../dmn/types';
@@ -19,6 +21,11 @@ export interface CompiledResource {
   readonly processes: readonly ExecutableProcess[];
   /** A DMN resource's decision requirements graph. */
   readonly decisionRequirements?: DecisionRequirements;
+}
+
+/** Zeebe's duplicate rule, shared by every resource kind. */
+function isDuplicate(latest: { readonly checksum: string; readonly resourceName: string }, resource: { readonly checksum: string; readonly name: string }): boolean {
+  return latest.checksum === resource.checksum && latest.resourceName === resource.name;
 }
 
 export function deployResources(ctx: ProcessingContext, resources: readonly CompiledResource[]): DeployResult {
@@ -48,7 +55,7 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
     let resourceKey: number | undefined;
     for (const process of resource.processes) {
       const latest = ctx.state.latestDefinition.get(process.bpmnProcessId);
-      if (latest && latest.checksum === resource.checksum) {
+      if (latest && isDuplicate(latest, resource)) {
         deployed.push({ bpmnProcessId: latest.bpmnProcessId, version: latest.version, processDefinitionKey: latest.key, resourceName: latest.resourceName });
         continue;
       }
