@@ -44,6 +44,16 @@ describe('deploy', () => {
     expect(changed.processDefinitionKey).not.toBe(first.processDefinitionKey);
   });
 
+  test('the same content under another resource name is a new version under that name (Zeebe decides duplicates by checksum and name)', async () => {
+    const xml = sequenceProcess('sdk-renamed', [{ id: 'a', type: 'sdk-renamed' }]);
+    const first = await sdk.deploy(xml, 'first.bpmn');
+    const renamed = await sdk.deploy(xml, 'second.bpmn');
+    expect(renamed).toMatchObject({ bpmnProcessId: 'sdk-renamed', version: 2, resourceName: 'second.bpmn' });
+    expect(renamed.processDefinitionKey).not.toBe(first.processDefinitionKey);
+    const again = await sdk.deploy(xml, 'second.bpmn');
+    expect(again).toMatchObject({ version: 2, processDefinitionKey: renamed.processDefinitionKey });
+  });
+
   test('several resources in one deployment are all deployed', async () => {
     const result = await sdk.zbc.deployResources([
       { name: 'one.bpmn', process: Buffer.from(sequenceProcess('sdk-multi-1', [{ id: 'a', type: 'sdk-multi' }])) },
@@ -87,6 +97,46 @@ test('create an instance: the latest version by default, or the one asked for', 
   const [job] = await sdk.zbc.activateJobs({ type: 'sdk-create-2', worker: 'test', maxJobsToActivate: 5, timeout: 30_000, requestTimeout: 5_000 });
   expect(job.processInstanceKey).toBe(latest.processInstanceKey);
   expect(job.variables).toEqual({ orderId: 'o-1' });
+});
+
+describe('start instructions', () => {
+  test('an instance started at the second task runs from there with its variables; the first task never runs', async () => {
+    await sdk.deploy(
+      sequenceProcess('sdk-skip-first', [
+        { id: 'first_service_task', type: 'sdk-skip-first-1' },
+        { id: 'second_service_task', type: 'sdk-skip-first-2' },
+      ]),
+    );
+    const id = Math.random();
+    const created = await sdk.zbc.createProcessInstance({
+      bpmnProcessId: 'sdk-skip-first',
+      variables: { id },
+      startInstructions: [{ elementId: 'second_service_task' }],
+    });
+    const job = await sdk.nextJob('sdk-skip-first-2');
+    expect(job.processInstanceKey).toBe(created.processInstanceKey);
+    expect(job.variables).toEqual({ id });
+    await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
+    await sdk.untilCompleted(created.processInstanceKey);
+    const { rows } = await sdk.te.pool.query<{ element_id: string }>(
+      `select distinct value->>'elementId' as element_id from engine.record
+        where process_instance_key = $1 and value_type = 'PROCESS_INSTANCE' and intent = 'ELEMENT_ACTIVATING'`,
+      [created.processInstanceKey],
+    );
+    expect(rows.map((r) => r.element_id).sort()).toEqual(['end', 'sdk-skip-first', 'second_service_task']);
+  });
+
+  test('an instruction for the start event or an unknown element is INVALID_ARGUMENT naming it', async () => {
+    await sdk.deploy(sequenceProcess('sdk-start-bad', [{ id: 'a', type: 'sdk-start-bad' }]));
+    for (const [elementId, reason] of [
+      ['start', "the element with id 'start' targets unsupported element type 'START_EVENT'"],
+      ['nowhere', "no element found with id 'nowhere'"],
+    ]) {
+      const error = await failure(sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-start-bad', variables: {}, startInstructions: [{ elementId }] }));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details).toContain(`Expected to create instance of process with start instructions but ${reason}`);
+    }
+  });
 });
 
 test('createProcessInstanceWithResult returns the fetched variables once the instance completes', async () => {

@@ -92,6 +92,8 @@ export interface CreateInstanceInput {
   readonly version?: number;
   readonly processDefinitionKey?: number;
   readonly variables: Variables;
+  /** Element ids the instance begins at instead of its none start event (Zeebe's start instructions). */
+  readonly startInstructions?: readonly string[];
 }
 
 export interface CreatedInstance {

@@ -54,6 +54,7 @@ const LAYERS: ReadonlyArray<readonly [layer: number, name: string, modules: read
       'timer-trigger',
       'modify-instance',
       'modify-plan',
+      'start-instructions',
       'deploy-command',
       'deploy-decisions',
       'delete-resource',

@@ -72,8 +72,8 @@ export class ProcessorKit {
     return new Map(result.processes.map((p) => [p.bpmnProcessId, p.processDefinitionKey]));
   }
 
-  async createInstance(bpmnProcessId: string, variables: Variables = {}): Promise<number> {
-    const created = await this.run((ctx) => createProcessInstance(ctx, { bpmnProcessId, variables }));
+  async createInstance(bpmnProcessId: string, variables: Variables = {}, startInstructions?: readonly string[]): Promise<number> {
+    const created = await this.run((ctx) => createProcessInstance(ctx, { bpmnProcessId, variables, ...(startInstructions ? { startInstructions } : {}) }));
     return created.processInstanceKey;
   }
 
