@@ -39,11 +39,20 @@ export interface DeployedDecisionRequirements {
   readonly resourceName: string;
 }
 
+/** A `.form` resource (Camunda Forms), versioned per form id. */
+export interface DeployedForm {
+  readonly formId: string;
+  readonly version: number;
+  readonly formKey: number;
+  readonly resourceName: string;
+}
+
 export interface DeployResult {
   readonly key: number;
   readonly processes: readonly DeployedProcess[];
   readonly decisions: readonly DeployedDecision[];
   readonly decisionRequirements: readonly DeployedDecisionRequirements[];
+  readonly forms: readonly DeployedForm[];
 }
 
 export interface EvaluateDecisionInput {

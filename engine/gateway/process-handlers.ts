@@ -105,6 +105,9 @@ export function processHandlers(
           ...result.processes.map((process) => ({ process: toProcessMetadata(process) })),
           ...result.decisions.map((decision) => ({ decision: toDecisionMetadata(decision) })),
           ...result.decisionRequirements.map((requirements) => ({ decisionRequirements: toDecisionRequirementsMetadata(requirements) })),
+          ...result.forms.map((form) => ({
+            form: { formId: form.formId, version: form.version, formKey: int64(form.formKey), resourceName: form.resourceName, tenantId: DEFAULT_TENANT },
+          })),
         ],
         tenantId: DEFAULT_TENANT,
       };

@@ -1,5 +1,6 @@
 /** Deploying, in memory: which resource is a duplicate of the latest version (Zeebe's rule: same checksum and same resource name). */
 import { compileDmn } from '../dmn';
+import { parseForm } from '../form/parse-form';
 import { checksum, compileBpmn } from '../model';
 import { end, model, start, task } from '../testing/bpmn';
 import { ProcessorKit } from '../testing/processor-kit';
@@ -62,4 +63,40 @@ test('a decision resource follows the same rule', async () => {
   const renamed = await deploy('e.dmn', DECISION);
   expect(renamed.decisionRequirements).toEqual([expect.objectContaining({ decisionRequirementsId: 'drg', version: 2, resourceName: 'e.dmn' })]);
   expect(renamed.decisions).toEqual([expect.objectContaining({ decisionId: 'size', version: 2 })]);
+});
+
+const FORM = JSON.stringify({ id: 'approve', components: [] });
+
+async function compiledForm(name: string, text: string): Promise<CompiledResource> {
+  const content = Buffer.from(text);
+  return { name, content, checksum: checksum(content), processes: [], form: parseForm(content, name) };
+}
+
+test('a form is versioned per form id under the same rule, with a FORM CREATED record', async () => {
+  const deployForm = async (name: string, text: string) => {
+    const resource = await compiledForm(name, text);
+    return kit.run((ctx) => deployResources(ctx, [resource]));
+  };
+  const first = await deployForm('approve.form', FORM);
+  expect(first.forms).toEqual([{ formId: 'approve', version: 1, formKey: expect.any(Number), resourceName: 'approve.form' }]);
+  expect((await deployForm('approve.form', FORM)).forms).toEqual(first.forms);
+  expect((await deployForm('other-name.form', FORM)).forms).toEqual([expect.objectContaining({ formId: 'approve', version: 2, resourceName: 'other-name.form' })]);
+  const changed = JSON.stringify({ id: 'approve', components: [{ type: 'text', text: 'changed' }] });
+  expect((await deployForm('other-name.form', changed)).forms).toEqual([expect.objectContaining({ version: 3 })]);
+  expect(kit.records.filter((r) => r.valueType === 'FORM' && r.intent === 'CREATED').map((r) => (r.value as { version: number }).version)).toEqual([1, 2, 3]);
+});
+
+test('two resources with the same form id in one deployment are refused, and nothing is deployed', async () => {
+  const a = await compiledForm('a.form', FORM);
+  const b = await compiledForm('b.form', FORM);
+  await expect(kit.run((ctx) => deployResources(ctx, [a, b]))).rejects.toThrow("duplicated form id 'approve' in resources 'a.form' and 'b.form'");
+  expect(kit.state.forms.forms.size).toBe(0);
+});
+
+test.each([
+  ['not JSON', '{"id": ', "Resource 'x.form': the form is not valid JSON"],
+  ['no id', '{"components": []}', "Resource 'x.form': the form has no 'id'"],
+  ['not an object', '[1]', "Resource 'x.form': the form is not a JSON object"],
+])('a form that is %s is refused naming the resource', (_case, text, message) => {
+  expect(() => parseForm(Buffer.from(text), 'x.form')).toThrow(message);
 });

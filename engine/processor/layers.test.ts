@@ -57,6 +57,7 @@ const LAYERS: ReadonlyArray<readonly [layer: number, name: string, modules: read
       'start-instructions',
       'deploy-command',
       'deploy-decisions',
+      'deploy-forms',
       'delete-resource',
     ],
   ],
