@@ -67,18 +67,19 @@ test('a decision resource follows the same rule', async () => {
 
 const FORM = JSON.stringify({ id: 'approve', components: [] });
 
-async function compiledForm(name: string, text: string): Promise<CompiledResource> {
+function compiledForm(name: string, text: string): CompiledResource {
   const content = Buffer.from(text);
   return { name, content, checksum: checksum(content), processes: [], form: parseForm(content, name) };
 }
 
 test('a form is versioned per form id under the same rule, with a FORM CREATED record', async () => {
   const deployForm = async (name: string, text: string) => {
-    const resource = await compiledForm(name, text);
+    const resource = compiledForm(name, text);
     return kit.run((ctx) => deployResources(ctx, [resource]));
   };
   const first = await deployForm('approve.form', FORM);
-  expect(first.forms).toEqual([{ formId: 'approve', version: 1, formKey: expect.any(Number), resourceName: 'approve.form' }]);
+  expect(first.forms).toEqual([{ formId: 'approve', version: 1, formKey: first.forms[0]?.formKey, resourceName: 'approve.form' }]);
+  expect(kit.state.forms.forms.get(first.forms[0].formKey)?.formId).toBe('approve');
   expect((await deployForm('approve.form', FORM)).forms).toEqual(first.forms);
   expect((await deployForm('other-name.form', FORM)).forms).toEqual([expect.objectContaining({ formId: 'approve', version: 2, resourceName: 'other-name.form' })]);
   const changed = JSON.stringify({ id: 'approve', components: [{ type: 'text', text: 'changed' }] });
@@ -87,8 +88,8 @@ test('a form is versioned per form id under the same rule, with a FORM CREATED r
 });
 
 test('two resources with the same form id in one deployment are refused, and nothing is deployed', async () => {
-  const a = await compiledForm('a.form', FORM);
-  const b = await compiledForm('b.form', FORM);
+  const a = compiledForm('a.form', FORM);
+  const b = compiledForm('b.form', FORM);
   await expect(kit.run((ctx) => deployResources(ctx, [a, b]))).rejects.toThrow("duplicated form id 'approve' in resources 'a.form' and 'b.form'");
   expect(kit.state.forms.forms.size).toBe(0);
 });
