@@ -67,6 +67,8 @@ export function startAtElements(ctx: ProcessingContext, root: ElementInstance, e
   ctx.saveElementInstance(root);
   ctx.elementRecord(root, 'ELEMENT_ACTIVATING');
   const opened = openEventSubProcesses(ctx, root);
+  // The instructions are not kept on the instance: resolving this incident activates the process as
+  // any other, at its none start event.
   if (opened) return raiseFailure(ctx, root, opened);
   markActivated(ctx, root);
   for (const element of elements) activatePlanned(ctx, root, planStartActivation(ctx, root, element));
