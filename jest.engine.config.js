@@ -13,5 +13,5 @@ module.exports = {
   modulePathIgnorePatterns: base.modulePathIgnorePatterns,
   roots: ['<rootDir>/engine'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/engine/golden/golden-histories.test.ts', '/engine/read-contract.test.ts', '/engine/state/commit-batch.test.ts'],
+  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/engine/golden/golden-histories.test.ts', '/engine/read-contract.test.ts', '/engine/state/commit-batch.test.ts', '/engine/rest/auth.test.ts'],
 };

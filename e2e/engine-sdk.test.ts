@@ -4,6 +4,8 @@
  * BPMN errors, incidents, time-outs, cancellation, variables, job streams.
  */
 import { status } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 import { eventually } from '../test-support/engine';
 import { errorBoundaryProcess, malformedBpmn, sequenceProcess } from './fixtures/models';
@@ -11,6 +13,9 @@ import { failure } from './fixtures/sdk';
 import { useSdkEngine } from './fixtures/sdk-engine';
 
 jest.setTimeout(60_000);
+
+const ROUTE_EVENT_DMN = readFileSync(path.join(__dirname, '..', 'engine', 'dmn', 'fixtures', 'route-event.dmn'));
+const formJson = (id: string) => JSON.stringify({ id, type: 'default', components: [{ type: 'textfield', key: 'note', label: 'Note' }] });
 
 const sdk = useSdkEngine();
 
@@ -42,6 +47,54 @@ describe('deploy', () => {
     const changed = await sdk.deploy(sequenceProcess('sdk-versions', [{ id: 'a', type: 'sdk-versions-b' }]), 'versions.bpmn');
     expect(changed.version).toBe(2);
     expect(changed.processDefinitionKey).not.toBe(first.processDefinitionKey);
+  });
+
+  test('the same content under another resource name is a new version under that name (Zeebe decides duplicates by checksum and name)', async () => {
+    const xml = sequenceProcess('sdk-renamed', [{ id: 'a', type: 'sdk-renamed' }]);
+    const first = await sdk.deploy(xml, 'first.bpmn');
+    const renamed = await sdk.deploy(xml, 'second.bpmn');
+    expect(renamed).toMatchObject({ bpmnProcessId: 'sdk-renamed', version: 2, resourceName: 'second.bpmn' });
+    expect(renamed.processDefinitionKey).not.toBe(first.processDefinitionKey);
+    const again = await sdk.deploy(xml, 'second.bpmn');
+    expect(again).toMatchObject({ version: 2, processDefinitionKey: renamed.processDefinitionKey });
+  });
+
+  test('a form deploys: form id, version, key, resource name and tenant, as Zeebe answers', async () => {
+    const result = await sdk.zbc.deployResource({ form: Buffer.from(formJson('sdk-form-1')), name: 'form_1.form' });
+    expect(result.deployments).toHaveLength(1);
+    const { formKey, ...rest } = result.deployments[0].form;
+    expect(rest).toEqual({ formId: 'sdk-form-1', version: 1, resourceName: 'form_1.form', tenantId: '<default>' });
+    expect(formKey).toMatch(/^\d+$/);
+    const { rows } = await sdk.te.pool.query<{ form_id: string; version: number }>('select form_id, version from engine.form where key = $1', [formKey]);
+    expect(rows).toEqual([{ form_id: 'sdk-form-1', version: 1 }]);
+  });
+
+  test('a process, a decision and a form in one deployment: four entries, processes, decisions, decision requirements, forms', async () => {
+    const result = await sdk.zbc.deployResources([
+      { process: Buffer.from(sequenceProcess('sdk-with-form', [{ id: 'a', type: 'sdk-with-form' }])), name: 'with-form.bpmn' },
+      { decision: ROUTE_EVENT_DMN, name: 'route-event.dmn' },
+      { form: Buffer.from(formJson('sdk-form-2')), name: 'form_2.form' },
+    ]);
+    expect(result.deployments).toHaveLength(4);
+    // the SDK also hands over the name of the oneof that is set
+    const kinds = (result.deployments as unknown as Record<string, unknown>[]).map((entry) => entry.Metadata);
+    expect(kinds).toEqual([
+      'process',
+      'decision',
+      'decisionRequirements',
+      'form',
+    ]);
+  });
+
+  test('a form that is not JSON or has no id is INVALID_ARGUMENT naming the resource', async () => {
+    for (const [name, content, reason] of [
+      ['broken.form', '{"id": ', "Resource 'broken.form': the form is not valid JSON"],
+      ['anonymous.form', '{"components": []}', "Resource 'anonymous.form': the form has no 'id'"],
+    ]) {
+      const error = await failure(sdk.zbc.deployResource({ form: Buffer.from(content), name }));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details).toContain(reason);
+    }
   });
 
   test('several resources in one deployment are all deployed', async () => {
@@ -87,6 +140,46 @@ test('create an instance: the latest version by default, or the one asked for', 
   const [job] = await sdk.zbc.activateJobs({ type: 'sdk-create-2', worker: 'test', maxJobsToActivate: 5, timeout: 30_000, requestTimeout: 5_000 });
   expect(job.processInstanceKey).toBe(latest.processInstanceKey);
   expect(job.variables).toEqual({ orderId: 'o-1' });
+});
+
+describe('start instructions', () => {
+  test('an instance started at the second task runs from there with its variables; the first task never runs', async () => {
+    await sdk.deploy(
+      sequenceProcess('sdk-skip-first', [
+        { id: 'first_service_task', type: 'sdk-skip-first-1' },
+        { id: 'second_service_task', type: 'sdk-skip-first-2' },
+      ]),
+    );
+    const id = Math.random();
+    const created = await sdk.zbc.createProcessInstance({
+      bpmnProcessId: 'sdk-skip-first',
+      variables: { id },
+      startInstructions: [{ elementId: 'second_service_task' }],
+    });
+    const job = await sdk.nextJob('sdk-skip-first-2');
+    expect(job.processInstanceKey).toBe(created.processInstanceKey);
+    expect(job.variables).toEqual({ id });
+    await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
+    await sdk.untilCompleted(created.processInstanceKey);
+    const { rows } = await sdk.te.pool.query<{ element_id: string }>(
+      `select distinct value->>'elementId' as element_id from engine.record
+        where process_instance_key = $1 and value_type = 'PROCESS_INSTANCE' and intent = 'ELEMENT_ACTIVATING'`,
+      [created.processInstanceKey],
+    );
+    expect(rows.map((r) => r.element_id).sort()).toEqual(['end', 'sdk-skip-first', 'second_service_task']);
+  });
+
+  test('an instruction for the start event or an unknown element is INVALID_ARGUMENT naming it', async () => {
+    await sdk.deploy(sequenceProcess('sdk-start-bad', [{ id: 'a', type: 'sdk-start-bad' }]));
+    for (const [elementId, reason] of [
+      ['start', "the element with id 'start' targets unsupported element type 'START_EVENT'"],
+      ['nowhere', "no element found with id 'nowhere'"],
+    ]) {
+      const error = await failure(sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-start-bad', variables: {}, startInstructions: [{ elementId }] }));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details).toContain(`Expected to create instance of process with start instructions but ${reason}`);
+    }
+  });
 });
 
 test('createProcessInstanceWithResult returns the fetched variables once the instance completes', async () => {
@@ -357,8 +450,12 @@ test('streamJobs pushes jobs created after the stream opened', async () => {
 
 test('what the engine acknowledged survives a restart on the same database and port', async () => {
   await sdk.deploy(sequenceProcess('sdk-durable', [{ id: 'later', type: 'sdk-durable' }]));
+  const form = await sdk.zbc.deployResource({ form: Buffer.from(formJson('sdk-durable-form')), name: 'durable.form' });
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-durable', variables: { kept: 'yes' } });
   await sdk.te.restart();
+  // the form was loaded again: the same resource is a duplicate of its version
+  const again = await sdk.zbc.deployResource({ form: Buffer.from(formJson('sdk-durable-form')), name: 'durable.form' });
+  expect(again.deployments[0].form).toEqual(form.deployments[0].form);
   const [job] = await sdk.zbc.activateJobs({ type: 'sdk-durable', worker: 'test', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
   expect(job).toMatchObject({ processInstanceKey, variables: { kept: 'yes' } });
   await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });

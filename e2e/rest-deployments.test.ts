@@ -39,6 +39,11 @@ async function definitionRows(): Promise<{ key: string; id: string; version: num
   return rows;
 }
 
+async function formRows(): Promise<{ key: string; form_id: string; version: number }[]> {
+  const { rows } = await engine.pool.query<{ key: string; form_id: string; version: number }>('select key::text, form_id, version from engine.form order by key');
+  return rows;
+}
+
 async function postForm(form: FormData): Promise<{ status: number; body: unknown }> {
   const answer = await fetch(`${engine.restAddress}/deployments`, { method: 'POST', body: form });
   return { status: answer.status, body: (await answer.json()) };
@@ -66,6 +71,32 @@ test('a BPMN and a DMN deploy in one deployment; the answer and the records say 
 
   const rows = await definitionRows();
   expect(rows).toContainEqual({ key: result.processes[0].processDefinitionKey, id: 'rest-deploy', version: 1, deleted: false });
+});
+
+test('a BPMN, a DMN and a form deploy together; the form gets its id, version and key, and keeps them while name and content stay', async () => {
+  const formJson = JSON.stringify({ id: 'rest-approve', type: 'default', components: [{ type: 'textfield', key: 'note', label: 'Note' }] });
+  const resources = () => [
+    file('rest-form.bpmn', sequenceProcess('rest-form', [{ id: 'work', type: 'rest-form-work' }])),
+    file('rest-route.dmn', ROUTE_EVENT_DMN),
+    file('rest-approve.form', formJson),
+  ];
+  const result = await camunda.createDeployment({ resources: resources() });
+  expect(result.processes).toEqual([expect.objectContaining({ processDefinitionId: 'rest-form', processDefinitionVersion: 1 })]);
+  expect(result.decisionRequirements).toHaveLength(1);
+  expect(result.forms).toEqual([{ formId: 'rest-approve', version: 1, resourceName: 'rest-approve.form', tenantId: '<default>', formKey: expect.stringMatching(/^\d+$/) }]);
+  expect(result.deployments).toContainEqual({ form: result.forms[0] });
+  expect(await formRows()).toContainEqual({ key: result.forms[0].formKey, form_id: 'rest-approve', version: 1 });
+
+  const again = await camunda.createDeployment({ resources: resources() });
+  expect(again.forms).toEqual(result.forms);
+  const renamed = await camunda.createDeployment({ resources: [file('rest-approve-2.form', formJson)] });
+  expect(renamed.forms).toEqual([expect.objectContaining({ formId: 'rest-approve', version: 2, resourceName: 'rest-approve-2.form' })]);
+  expect(renamed.forms[0].formKey).not.toBe(result.forms[0].formKey);
+  const { rows } = await engine.pool.query<{ value: unknown }>(`select value from engine.record where value_type = 'FORM' and intent = 'CREATED' order by position`);
+  expect(rows.map((row) => row.value)).toEqual([
+    expect.objectContaining({ formId: 'rest-approve', version: 1, resourceName: 'rest-approve.form' }),
+    expect.objectContaining({ formId: 'rest-approve', version: 2, resourceName: 'rest-approve-2.form' }),
+  ]);
 });
 
 test('a resource deletion removes the process definition; an unknown key answers 404', async () => {
@@ -105,18 +136,24 @@ describe('bad deployments answer 400 naming the part, and deploy nothing', () =>
     expect(await definitionRows()).toEqual(before);
   }
 
-  test('a part that is neither BPMN nor DMN', async () => {
+  test('a part that is neither BPMN nor DMN nor a form', async () => {
     const form = new FormData();
     form.append('resources', good());
     form.append('resources', file('notes.txt', 'hello'));
-    await refused(form, "resources 'notes.txt': not a BPMN (.bpmn, .xml) or DMN (.dmn) resource");
+    await refused(form, "resources 'notes.txt': not a BPMN (.bpmn, .xml), DMN (.dmn) or form (.form) resource");
   });
 
-  test('a form resource (not offered yet)', async () => {
-    const form = new FormData();
-    form.append('resources', good());
-    form.append('resources', file('approve.form', JSON.stringify({ id: 'approve', components: [] })));
-    await refused(form, /^resources 'approve.form': form resources are not supported by this engine yet/);
+  test('a form that is not JSON, or has no id, beside a good BPMN', async () => {
+    const formsBefore = await formRows();
+    const notJson = new FormData();
+    notJson.append('resources', good());
+    notJson.append('resources', file('broken.form', '{"id": '));
+    await refused(notJson, /^Resource 'broken\.form': the form is not valid JSON/);
+    const noId = new FormData();
+    noId.append('resources', good());
+    noId.append('resources', file('anonymous.form', JSON.stringify({ components: [] })));
+    await refused(noId, "Resource 'anonymous.form': the form has no 'id'");
+    expect(await formRows()).toEqual(formsBefore);
   });
 
   test('a BPMN that does not parse, beside a good one', async () => {

@@ -3,7 +3,7 @@
  * configured as Modeler configures it for a self-managed cluster without
  * authentication (the REST address the user typed, `http://127.0.0.1:<port>/v2`,
  * with its trailing `/v2` stripped; authentication NONE) checks the topology,
- * deploys a BPMN and starts an instance.
+ * deploys a BPMN with a form and starts an instance.
  */
 import { Camunda8 } from '@camunda8/sdk';
 
@@ -39,10 +39,21 @@ test('topology, deployment and start of an instance, as Modeler does them', asyn
   expect(topology.brokers).toHaveLength(1);
 
   const xml = sequenceProcess('modeler-rest', [{ id: 'inspect', type: 'modeler-rest-inspect' }]);
-  const deployment = await client.deployResources([{ name: 'modeler-rest.bpmn', content: xml }]);
+  const form = JSON.stringify({ id: 'modeler-inspection', type: 'default', components: [{ type: 'textfield', key: 'finding', label: 'Finding' }] });
+  const deployment = await client.deployResources([
+    { name: 'modeler-rest.bpmn', content: xml },
+    { name: 'modeler-inspection.form', content: form },
+  ]);
   expect(deployment.processes).toEqual([
     expect.objectContaining({ processDefinitionId: 'modeler-rest', processDefinitionVersion: 1, resourceName: 'modeler-rest.bpmn' }),
   ]);
+  expect(deployment.forms).toEqual([
+    expect.objectContaining({ formId: 'modeler-inspection', version: 1, resourceName: 'modeler-inspection.form', tenantId: '<default>' }),
+  ]);
+  const forms = await engine.pool.query<{ form_id: string; version: number }>('select form_id, version from engine.form where key = $1::bigint', [
+    String(deployment.forms[0].formKey),
+  ]);
+  expect(forms.rows).toEqual([{ form_id: 'modeler-inspection', version: 1 }]);
   const definitionKey = String(deployment.processes[0].processDefinitionKey);
 
   const started = await client.createProcessInstance({ processDefinitionId: 'modeler-rest', variables: { reportedBy: 'modeler' } });

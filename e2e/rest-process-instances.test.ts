@@ -97,6 +97,28 @@ test('create by key with awaitCompletion answers the completed instance with the
   expect(Date.parse(instance.endDate!)).toBeGreaterThanOrEqual(Date.parse(instance.startDate));
 });
 
+test('start instructions: the instance begins at the given element, never at the start event or the task before it', async () => {
+  const created = await camunda.createProcessInstance({
+    processDefinitionId: 'rest-pi-task' as never,
+    variables: { skipped: true },
+    startInstructions: [{ elementId: 'end' as never }],
+    awaitCompletion: true,
+  });
+  expect(created).toMatchObject({ processDefinitionId: 'rest-pi-task', processDefinitionKey: taskKey, variables: { skipped: true } });
+  expect(await instanceRow(created.processInstanceKey)).toEqual({ state: 'COMPLETED', id: 'rest-pi-task' });
+  const { rows } = await engine.pool.query<{ element_id: string }>(
+    `select value->>'elementId' as element_id from engine.record
+      where process_instance_key = $1::bigint and value_type = 'PROCESS_INSTANCE' and intent = 'ELEMENT_ACTIVATING' order by position`,
+    [created.processInstanceKey],
+  );
+  expect(rows.map((r) => r.element_id)).toEqual(['rest-pi-task', 'end']);
+  const { rows: creation } = await engine.pool.query<{ value: unknown }>(
+    `select value from engine.record where process_instance_key = $1::bigint and value_type = 'PROCESS_INSTANCE_CREATION'`,
+    [created.processInstanceKey],
+  );
+  expect(creation[0].value).toMatchObject({ startInstructions: [{ elementId: 'end' }] });
+});
+
 test('awaitCompletion on an instance that waits for a job answers 504 after requestTimeout', async () => {
   const answer = await rawRequest(engine.restAddress, 'POST', '/process-instances', {
     processDefinitionId: 'rest-pi-task',
@@ -201,7 +223,9 @@ describe('bad input answers 400/404 problem details naming what is wrong, and cr
     ['an unknown key', 'POST', '/process-instances', { processDefinitionId: 'rest-pi-task', colour: 'red' }, 400, 'colour: unknown field'],
     ['variables of the wrong type', 'POST', '/process-instances', { processDefinitionId: 'rest-pi-task', variables: [1] }, 400, 'variables: '],
     ['a key that is not a key', 'POST', '/process-instances', { processDefinitionKey: 'abc' }, 400, 'processDefinitionKey: expected a key'],
-    ['start instructions (not offered)', 'POST', '/process-instances', { processDefinitionId: 'rest-pi-task', startInstructions: [{ elementId: 'work' }] }, 400, 'startInstructions: is not supported by this engine'],
+    ['a start instruction at the start event', 'POST', '/process-instances', { processDefinitionId: 'rest-pi-task', startInstructions: [{ elementId: 'start' }] }, 400, "the element with id 'start' targets unsupported element type 'START_EVENT'"],
+    ['a start instruction at an unknown element', 'POST', '/process-instances', { processDefinitionId: 'rest-pi-task', startInstructions: [{ elementId: 'nowhere' }] }, 400, "no element found with id 'nowhere'"],
+    ['a start instruction with an unknown field', 'POST', '/process-instances', { processDefinitionId: 'rest-pi-task', startInstructions: [{ elementId: 'work', before: true }] }, 400, 'startInstructions[0].before: unknown field'],
     ['another tenant', 'POST', '/process-instances', { processDefinitionId: 'rest-pi-task', tenantId: 'city-b' }, 400, "tenantId: this engine has only the tenant '<default>'"],
     ['an unknown process', 'POST', '/process-instances', { processDefinitionId: 'no-such-process' }, 404, 'no-such-process'],
     ['an unknown filter field', 'POST', '/process-instances/search', { filter: { colour: 'red' } }, 400, 'filter.colour: unknown field'],

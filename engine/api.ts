@@ -39,11 +39,20 @@ export interface DeployedDecisionRequirements {
   readonly resourceName: string;
 }
 
+/** A `.form` resource (Camunda Forms), versioned per form id. */
+export interface DeployedForm {
+  readonly formId: string;
+  readonly version: number;
+  readonly formKey: number;
+  readonly resourceName: string;
+}
+
 export interface DeployResult {
   readonly key: number;
   readonly processes: readonly DeployedProcess[];
   readonly decisions: readonly DeployedDecision[];
   readonly decisionRequirements: readonly DeployedDecisionRequirements[];
+  readonly forms: readonly DeployedForm[];
 }
 
 export interface EvaluateDecisionInput {
@@ -92,6 +101,8 @@ export interface CreateInstanceInput {
   readonly version?: number;
   readonly processDefinitionKey?: number;
   readonly variables: Variables;
+  /** Element ids the instance begins at instead of its none start event (Zeebe's start instructions). */
+  readonly startInstructions?: readonly string[];
 }
 
 export interface CreatedInstance {

@@ -27,6 +27,7 @@ import type {
 } from './api';
 import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, InvalidModelError, UnavailableError } from './errors';
 import { compileDmn } from './dmn';
+import { isFormResource, parseForm } from './form/parse-form';
 import { checksum, compileBpmn } from './model';
 import type { ExecutableProcess } from './model/types';
 import type { ProcessingContext } from './processor/context';
@@ -91,8 +92,8 @@ async function compileResource(content: Buffer, resourceName: string): Promise<r
   const lower = resourceName.toLowerCase();
   if (lower.endsWith('.bpmn') || lower.endsWith('.xml')) return compileBpmn(content.toString('utf8'), resourceName);
   // DMN resources define decisions, no processes (see compileDecisions)
-  if (isDmnResource(resourceName)) return [];
-  throw new InvalidModelError(resourceName, undefined, 'resource type is not supported; supported resource types are .bpmn, .xml and .dmn');
+  if (isDmnResource(resourceName) || isFormResource(resourceName)) return [];
+  throw new InvalidModelError(resourceName, undefined, 'resource type is not supported; supported resource types are .bpmn, .xml, .dmn and .form');
 }
 
 function isDmnResource(resourceName: string): boolean {
@@ -150,6 +151,7 @@ class EmbeddedEngine implements Engine {
         checksum: checksum(resource.content),
         processes: await compileResource(resource.content, resource.name),
         ...(await compileDecisions(resource.content, resource.name)),
+        ...(isFormResource(resource.name) ? { form: parseForm(resource.content, resource.name) } : {}),
       });
     }
     return this.processor.submit((ctx) => deployResources(ctx, compiled));

@@ -128,11 +128,12 @@ export interface ProcessMetadata {
 
 export interface DeployResourceResponse {
   readonly key: Int64;
-  /** One metadata per entry: processes, then decisions, then decision requirements (Zeebe's order). */
+  /** One metadata per entry: processes, then decisions, then decision requirements, then forms (Zeebe's order). */
   readonly deployments: readonly (
     | { readonly process: ProcessMetadata }
     | { readonly decision: DecisionMetadata }
     | { readonly decisionRequirements: DecisionRequirementsMetadata }
+    | { readonly form: FormMetadata }
   )[];
   readonly tenantId: string;
 }
@@ -194,6 +195,14 @@ export interface DecisionRequirementsMetadata {
   readonly dmnDecisionRequirementsName: string;
   readonly version: number;
   readonly decisionRequirementsKey: Int64;
+  readonly resourceName: string;
+  readonly tenantId: string;
+}
+
+export interface FormMetadata {
+  readonly formId: string;
+  readonly version: number;
+  readonly formKey: Int64;
   readonly resourceName: string;
   readonly tenantId: string;
 }

@@ -6,7 +6,7 @@ import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 
 import type { CreateInstanceInput, DeployResourceInput, EngineApi } from '../api';
-import { InvalidArgumentError, UnsupportedError } from '../errors';
+import { InvalidArgumentError } from '../errors';
 import { unary } from './calls';
 import {
   DEFAULT_TENANT,
@@ -53,16 +53,12 @@ function requireResources(resources: readonly DeployResourceInput[]): readonly D
 /** The CreateProcessInstance request as engine input; shared by both create methods. */
 function toCreateInput(method: string, request: CreateProcessInstanceRequest): CreateInstanceInput {
   requireDefaultTenant(method, [request.tenantId]);
-  if (request.startInstructions.length > 0) {
-    throw new UnsupportedError(
-      'Start instructions are not supported by this engine; instances always begin at the none start event',
-    );
-  }
   const processDefinitionKey = parseKey('processDefinitionKey', request.processDefinitionKey);
   const variables = parseVariables('variables', request.variables);
+  const startInstructions = request.startInstructions.map((instruction) => instruction.elementId);
   // proto3 sends 0 for a key the client left out; Zeebe reads a key only when it is set.
   if (processDefinitionKey > 0) {
-    return { processDefinitionKey, variables };
+    return { processDefinitionKey, variables, startInstructions };
   }
   const bpmnProcessId = request.bpmnProcessId.trim();
   if (bpmnProcessId === '') {
@@ -70,7 +66,7 @@ function toCreateInput(method: string, request: CreateProcessInstanceRequest): C
   }
   // Version 0 cannot exist; clients that omit the field send it, and mean "latest".
   const version = request.version > 0 ? request.version : -1;
-  return { bpmnProcessId, version, variables };
+  return { bpmnProcessId, version, variables, startInstructions };
 }
 
 export function processHandlers(
@@ -109,6 +105,9 @@ export function processHandlers(
           ...result.processes.map((process) => ({ process: toProcessMetadata(process) })),
           ...result.decisions.map((decision) => ({ decision: toDecisionMetadata(decision) })),
           ...result.decisionRequirements.map((requirements) => ({ decisionRequirements: toDecisionRequirementsMetadata(requirements) })),
+          ...result.forms.map((form) => ({
+            form: { formId: form.formId, version: form.version, formKey: int64(form.formKey), resourceName: form.resourceName, tenantId: DEFAULT_TENANT },
+          })),
         ],
         tenantId: DEFAULT_TENANT,
       };

@@ -1,15 +1,19 @@
 /**
  * Deploy: resources arrive compiled (compiling is async and happens before the
- * command is queued); here versions are assigned. A process whose resource is
- * byte-identical to its latest version keeps that version.
+ * command is queued); here versions are assigned. As in Zeebe, a process keeps
+ * its latest version only when the resource is byte-identical (same checksum)
+ * AND has the same resource name; the same bytes under another name are a new
+ * version under the new name.
  */
-import type { DeployedDecision, DeployedDecisionRequirements, DeployedProcess, DeployResult } from '../api';
+import type { DeployedDecision, DeployedDecisionRequirements, DeployedForm, DeployedProcess, DeployResult } from '../api';
 import type { DecisionRequirements } from '../dmn/types';
 import { InvalidArgumentError } from '../errors';
+import type { CompiledForm } from '../form/parse-form';
 import { nextVersion } from '../state/deleted-versions';
 import type { ExecutableProcess } from '../model/types';
 import type { ProcessingContext } from './context';
 import { checkDecisionResources, deployDecisionResource } from './deploy-decisions';
+import { checkFormResources, deployFormResource } from './deploy-forms';
 import { replaceStartTimers } from './timers';
 
 export interface CompiledResource {
@@ -19,6 +23,13 @@ export interface CompiledResource {
   readonly processes: readonly ExecutableProcess[];
   /** A DMN resource's decision requirements graph. */
   readonly decisionRequirements?: DecisionRequirements;
+  /** A `.form` resource's form. */
+  readonly form?: CompiledForm;
+}
+
+/** Zeebe's duplicate rule, shared by every resource kind. */
+function isDuplicate(latest: { readonly checksum: string; readonly resourceName: string }, resource: { readonly checksum: string; readonly name: string }): boolean {
+  return latest.checksum === resource.checksum && latest.resourceName === resource.name;
 }
 
 export function deployResources(ctx: ProcessingContext, resources: readonly CompiledResource[]): DeployResult {
@@ -35,20 +46,23 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
     }
   }
   checkDecisionResources(ctx, resources);
+  checkFormResources(resources);
   const deploymentKey = ctx.nextKey();
   const deployed: DeployedProcess[] = [];
   const decisions: DeployedDecision[] = [];
   const decisionRequirements: DeployedDecisionRequirements[] = [];
+  const forms: DeployedForm[] = [];
   for (const resource of resources) {
     if (resource.decisionRequirements) {
       const result = deployDecisionResource(ctx, deploymentKey, { ...resource, decisionRequirements: resource.decisionRequirements });
       decisionRequirements.push(result.decisionRequirements);
       decisions.push(...result.decisions);
     }
+    if (resource.form) forms.push(deployFormResource(ctx, deploymentKey, { ...resource, form: resource.form }));
     let resourceKey: number | undefined;
     for (const process of resource.processes) {
       const latest = ctx.state.latestDefinition.get(process.bpmnProcessId);
-      if (latest && latest.checksum === resource.checksum) {
+      if (latest && isDuplicate(latest, resource)) {
         deployed.push({ bpmnProcessId: latest.bpmnProcessId, version: latest.version, processDefinitionKey: latest.key, resourceName: latest.resourceName });
         continue;
       }
@@ -81,6 +95,7 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
     resources: resources.map((r) => r.name),
     processesMetadata: deployed,
     ...(decisions.length > 0 ? { decisionsMetadata: decisions, decisionRequirementsMetadata: decisionRequirements } : {}),
+    ...(forms.length > 0 ? { formMetadata: forms } : {}),
   });
-  return { key: deploymentKey, processes: deployed, decisions, decisionRequirements };
+  return { key: deploymentKey, processes: deployed, decisions, decisionRequirements, forms };
 }

@@ -62,7 +62,7 @@ export function deployDecisionResource(
 ): DeployedDecisionResource {
   const drg = resource.decisionRequirements;
   const latest = ctx.state.decisions.latestRequirements.get(drg.id);
-  if (latest && latest.checksum === resource.checksum) return existing(ctx, latest);
+  if (latest && latest.checksum === resource.checksum && latest.resourceName === resource.name) return existing(ctx, latest);
 
   const resourceKey = ctx.nextKey();
   ctx.changes.resources.push({ key: resourceKey, deploymentKey, resourceName: resource.name, checksum: resource.checksum, content: resource.content });

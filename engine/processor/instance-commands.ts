@@ -7,6 +7,7 @@ import type { ElementInstance } from '../state/types';
 import { clearIncident, incidentToResolve } from './incidents';
 import { activateElement, continueActivation, continueCompletion, terminateElement } from './lifecycle';
 import { newProcessInstance, startsOnlyByEvent } from './process-instance';
+import { checkStartInstructions, startAtElements } from './start-instructions';
 import { mergeLocal, propagate } from './variables';
 
 export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInput): Definition {
@@ -40,7 +41,8 @@ export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInpu
 
 export function createProcessInstance(ctx: ProcessingContext, input: CreateInstanceInput): CreatedInstance {
   const definition = findDefinition(ctx, input);
-  if (startsOnlyByEvent(definition)) {
+  const startElements = checkStartInstructions(definition, input.startInstructions ?? []);
+  if (startElements.length === 0 && startsOnlyByEvent(definition)) {
     throw new FailedPreconditionError(
       `Expected to create an instance of process '${definition.bpmnProcessId}' at its none start event, but it has only timer or message start events`,
     );
@@ -51,11 +53,18 @@ export function createProcessInstance(ctx: ProcessingContext, input: CreateInsta
     'PROCESS_INSTANCE_CREATION',
     'CREATED',
     key,
-    { bpmnProcessId: definition.bpmnProcessId, version: definition.version, processDefinitionKey: definition.key, processInstanceKey: key },
+    {
+      bpmnProcessId: definition.bpmnProcessId,
+      version: definition.version,
+      processDefinitionKey: definition.key,
+      processInstanceKey: key,
+      ...(startElements.length > 0 ? { startInstructions: startElements.map((element) => ({ elementId: element.id })) } : {}),
+    },
     key,
   );
   mergeLocal(ctx, key, input.variables);
-  activateElement(ctx, root);
+  if (startElements.length > 0) startAtElements(ctx, root, startElements);
+  else activateElement(ctx, root);
   return { processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, processInstanceKey: key };
 }
 

@@ -26,7 +26,7 @@ import { mergeLocal, visibleVariables } from './variables';
 
 export function modifyProcessInstance(ctx: ProcessingContext, input: ModifyProcessInstanceInput): void {
   const plan = planModification(ctx, input);
-  for (const activation of plan.activations) activate(ctx, plan.root, activation);
+  for (const activation of plan.activations) activatePlanned(ctx, plan.root, activation);
   for (const instance of plan.terminations) {
     // an earlier instruction may have terminated it with its scope
     if (ctx.state.elementInstances.get(instance.key) !== instance || instance.state === 'TERMINATING') continue;
@@ -50,7 +50,8 @@ export function modifyProcessInstance(ctx: ProcessingContext, input: ModifyProce
   );
 }
 
-function activate(ctx: ProcessingContext, root: ElementInstance, activation: PlannedActivation): void {
+/** Creates the missing flow scopes (activated without their start event) and activates the element in the innermost. */
+export function activatePlanned(ctx: ProcessingContext, root: ElementInstance, activation: PlannedActivation): void {
   const rootVariables = activation.variables.get(root.bpmnProcessId);
   if (rootVariables) mergeLocal(ctx, root.key, rootVariables);
   let scope = activation.ancestor;

@@ -75,11 +75,22 @@ function planActivation(ctx: ProcessingContext, root: ElementInstance, process: 
   return { element, ancestor, newScopes, variables: planVariables(root, process, element, chain, instruction) };
 }
 
+/**
+ * Where a start instruction's element goes in a process instance being created:
+ * into the flow scope an earlier instruction created, or into new flow scopes.
+ * The caller has checked the element (creation has its own rules and messages).
+ */
+export function planStartActivation(ctx: ProcessingContext, root: ElementInstance, element: FlowElement): PlannedActivation {
+  const chain = scopeChain(ctx.definitionOf(root).process, element);
+  const { ancestor, depth } = chooseAncestor(ctx, root, chain, { elementId: element.id, ancestorElementInstanceKey: -1, variableInstructions: [] });
+  return { element, ancestor, newScopes: chain.slice(0, depth).reverse(), variables: new Map() };
+}
+
 function unsupported(root: ElementInstance, elementId: string, reason: string): InvalidArgumentError {
   return rejection(root, `it contains one or more activate instructions for elements that are unsupported: '${elementId}'. ${reason}.`);
 }
 
-function afterEventBasedGateway(process: ExecutableProcess, element: FlowElement): boolean {
+export function afterEventBasedGateway(process: ExecutableProcess, element: FlowElement): boolean {
   if (element.type !== 'INTERMEDIATE_CATCH_EVENT') return false;
   return element.incoming.some((flowId) => {
     const flow = process.flows.get(flowId);
@@ -88,7 +99,7 @@ function afterEventBasedGateway(process: ExecutableProcess, element: FlowElement
 }
 
 /** The subprocesses around an element, innermost first (the process itself not included). */
-function scopeChain(process: ExecutableProcess, element: FlowElement): FlowElement[] {
+export function scopeChain(process: ExecutableProcess, element: FlowElement): FlowElement[] {
   const chain: FlowElement[] = [];
   for (let scope = process.elements.get(element.scopeId); scope; scope = process.elements.get(scope.scopeId)) chain.push(scope);
   return chain;

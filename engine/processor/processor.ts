@@ -208,6 +208,7 @@ export class Processor {
       definitions: ctx.changes.definitions,
       decisionRequirements: ctx.changes.decisionRequirements,
       decisions: ctx.changes.decisions,
+      forms: ctx.changes.forms,
       deletions: ctx.changes.deletions,
     };
     return { ctx, commands, answers, prepared };

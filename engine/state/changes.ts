@@ -4,6 +4,7 @@
  * cost nothing but their records when batches are large.
  */
 import type { DecisionRequirementsRow, DecisionRow } from './decision-state';
+import type { FormRow } from './form-state';
 import type { BufferedMessage, MessageSubscription, SignalSubscription, Timer } from './event-types';
 import type { ResourceDeletion } from './sql/delete-resources';
 import type { DeployedResource, ElementInstance, EngineRecord, Incident, Job, ProcessDefinitionRow, Variable } from './types';
@@ -83,6 +84,7 @@ export class BatchChanges {
   readonly definitions: ProcessDefinitionRow[] = [];
   readonly decisionRequirements: DecisionRequirementsRow[] = [];
   readonly decisions: DecisionRow[] = [];
+  readonly forms: FormRow[] = [];
   readonly deletions: ResourceDeletion[] = [];
   lastKey = 0;
   lastPosition = 0;

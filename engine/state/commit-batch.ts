@@ -5,9 +5,11 @@
 import type { Pool } from 'pg';
 import { transaction, withClient } from '../../db/transaction';
 import type { DecisionRequirementsRow, DecisionRow } from './decision-state';
+import type { FormRow } from './form-state';
 import type { DeployedResource, ProcessDefinitionRow } from './types';
 import { deleteResources, type ResourceDeletion } from './sql/delete-resources';
 import { insertDecisions } from './sql/insert-decisions';
+import { insertForms } from './sql/insert-forms';
 import { insertDeployment } from './sql/insert-deployment';
 import { writeBatch, type BatchParameters } from './sql/write-batch';
 
@@ -18,6 +20,8 @@ export interface PreparedBatch {
   /** DMN deployments; each comes with its resource row, so `resources` is never empty then. */
   readonly decisionRequirements?: readonly DecisionRequirementsRow[];
   readonly decisions?: readonly DecisionRow[];
+  /** Form deployments; each comes with its resource row too. */
+  readonly forms?: readonly FormRow[];
   /** DeleteResource: as rare as deployments, and in the same kind of transaction. */
   readonly deletions?: readonly ResourceDeletion[];
 }
@@ -31,6 +35,7 @@ export async function commitBatch(pool: Pool, batch: PreparedBatch): Promise<voi
   await transaction(pool, async (client) => {
     await insertDeployment(client, batch.resources, batch.definitions);
     await insertDecisions(client, batch.decisionRequirements ?? [], batch.decisions ?? []);
+    await insertForms(client, batch.forms ?? []);
     await deleteResources(client, batch.deletions ?? []);
     await writeBatch(client, batch.parameters);
   });

@@ -6,6 +6,7 @@
 import type { ExecutableProcess } from '../model/types';
 import { emptyPersistedKeys, type PersistedKeys } from './changes';
 import { DecisionState } from './decision-state';
+import { FormState } from './form-state';
 import type { DeletedVersions } from './deleted-versions';
 import { EventState } from './event-state';
 import type { ElementInstance, Incident, Job, Variable } from './types';
@@ -38,6 +39,8 @@ export class EngineState {
   readonly events = new EventState();
   /** Deployed decision requirements graphs and decisions. */
   readonly decisions = new DecisionState();
+  /** Deployed forms. */
+  readonly forms = new FormState();
   readonly persisted: PersistedKeys = emptyPersistedKeys();
   lastKey = PARTITION_ONE_KEY_BASE;
   lastPosition = 0;

@@ -8,6 +8,7 @@ import { noteDeletedVersion } from './deleted-versions';
 import { EngineState } from './engine-state';
 import { loadDecisions } from './load-decisions';
 import { loadEvents } from './load-events';
+import { selectForms } from './sql/select-forms';
 import { removeDrainedDefinitions } from './sql/delete-resources';
 import { selectDataRows } from './sql/select-data-rows';
 import { selectDefinitions } from './sql/select-definitions';
@@ -47,6 +48,8 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
       state.addDefinition(definition);
     }
   }
+
+  for (const form of await selectForms(pool)) state.forms.addForm(form);
 
   for (const instance of await selectDataRows(pool, 'element_instance')) {
     state.indexElementInstance(instance);

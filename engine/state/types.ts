@@ -120,7 +120,8 @@ export type ValueType =
   | 'SIGNAL_SUBSCRIPTION'
   | 'ESCALATION'
   | 'PROCESS_INSTANCE_MODIFICATION'
-  | 'RESOURCE_DELETION';
+  | 'RESOURCE_DELETION'
+  | 'FORM';
 
 /** One entry of the append-only record log (Zeebe's exporter records). */
 export interface EngineRecord {

@@ -7,6 +7,7 @@
 import pino from 'pino';
 import type { ActivatedJob, ModifyProcessInstanceInput, Variables } from '../api';
 import { compileDmn } from '../dmn';
+import { isFormResource, parseForm } from '../form/parse-form';
 import { checksum, compileBpmn } from '../model';
 import { deployResources, type CompiledResource } from '../processor/deploy-command';
 import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from '../processor/instance-commands';
@@ -53,27 +54,29 @@ export class ProcessorKit {
     return result;
   }
 
-  /** Deploys BPMN (and .dmn) documents; returns the definitions' keys by process id. */
+  /** Deploys BPMN (and .dmn, .form) documents; returns the definitions' keys by process id. */
   async deploy(...documents: Array<string | { name: string; xml: string }>): Promise<Map<string, number>> {
     const resources: CompiledResource[] = [];
     for (const [index, document] of documents.entries()) {
       const { name, xml } = typeof document === 'string' ? { name: `model-${index}.bpmn`, xml: document } : document;
       const content = Buffer.from(xml);
       const dmn = name.endsWith('.dmn');
+      const form = isFormResource(name);
       resources.push({
         name,
         content,
         checksum: checksum(content),
-        processes: dmn ? [] : await compileBpmn(xml, name),
+        processes: dmn || form ? [] : await compileBpmn(xml, name),
         ...(dmn ? { decisionRequirements: await compileDmn(xml, name) } : {}),
+        ...(form ? { form: parseForm(content, name) } : {}),
       });
     }
     const result = await this.run((ctx) => deployResources(ctx, resources));
     return new Map(result.processes.map((p) => [p.bpmnProcessId, p.processDefinitionKey]));
   }
 
-  async createInstance(bpmnProcessId: string, variables: Variables = {}): Promise<number> {
-    const created = await this.run((ctx) => createProcessInstance(ctx, { bpmnProcessId, variables }));
+  async createInstance(bpmnProcessId: string, variables: Variables = {}, startInstructions?: readonly string[]): Promise<number> {
+    const created = await this.run((ctx) => createProcessInstance(ctx, { bpmnProcessId, variables, ...(startInstructions ? { startInstructions } : {}) }));
     return created.processInstanceKey;
   }
 

@@ -13,7 +13,7 @@ import { noQueryParameters, notOffered, parseBody, parseKeyParam, requestSchema 
 const MULTIPART_LIMIT = '8mb';
 
 /** The resource types this engine deploys, by the suffix of the part's file name (as Zeebe decides). */
-const MODEL_SUFFIXES = ['.bpmn', '.xml', '.dmn'] as const;
+const MODEL_SUFFIXES = ['.bpmn', '.xml', '.dmn', '.form'] as const;
 
 const deleteResourceSchema = requestSchema<NonNullable<DeleteResourceRequest>>()(
   z.strictObject({
@@ -79,11 +79,8 @@ async function readResources(request: Request): Promise<DeployResourceInput[]> {
 
 function checkedName(name: string): string {
   const lower = name.toLowerCase();
-  if (lower.endsWith('.form')) {
-    throw badRequest(`resources '${name}': form resources are not supported by this engine yet; deploy BPMN (.bpmn, .xml) and DMN (.dmn) resources`);
-  }
   if (!MODEL_SUFFIXES.some((suffix) => lower.endsWith(suffix))) {
-    throw badRequest(`resources '${name}': not a BPMN (.bpmn, .xml) or DMN (.dmn) resource`);
+    throw badRequest(`resources '${name}': not a BPMN (.bpmn, .xml), DMN (.dmn) or form (.form) resource`);
   }
   return name;
 }
@@ -118,6 +115,15 @@ function toDeploymentResult(result: DeployResult): DeploymentResult {
         decisionRequirementsId: decision.decisionRequirementsId,
         decisionDefinitionKey: apiKey(decision.decisionKey),
         decisionRequirementsKey: apiKey(decision.decisionRequirementsKey),
+      },
+    })),
+    ...result.forms.map((form): DeploymentMetadataResult => ({
+      form: {
+        formId: apiKey(form.formId),
+        version: form.version,
+        resourceName: form.resourceName,
+        tenantId: apiKey(DEFAULT_TENANT),
+        formKey: apiKey(form.formKey),
       },
     })),
   ];

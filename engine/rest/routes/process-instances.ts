@@ -28,7 +28,7 @@ const creationFields = {
   variables: variablesSchema.optional(),
   tenantId,
   operationReference: notOffered(),
-  startInstructions: notOffered(),
+  startInstructions: z.array(z.strictObject({ elementId: z.string().min(1) })).optional(),
   runtimeInstructions: notOffered(),
   tags: notOffered(),
   awaitCompletion: z.boolean().optional(),
@@ -179,10 +179,11 @@ export function processInstanceRoutes(ctx: RestContext): Router {
       const body: unknown = request.body;
       const byKey = typeof body === 'object' && body !== null && 'processDefinitionKey' in body;
       const instruction = byKey ? parseBody(createByKeySchema, body) : parseBody(createByIdSchema, body);
+      const common = { variables: instruction.variables ?? {}, startInstructions: (instruction.startInstructions ?? []).map((start) => start.elementId) };
       const input: CreateInstanceInput =
         'processDefinitionKey' in instruction
-          ? { processDefinitionKey: toKeyNumber(instruction.processDefinitionKey, 'processDefinitionKey'), variables: instruction.variables ?? {} }
-          : { bpmnProcessId: instruction.processDefinitionId, version: instruction.processDefinitionVersion ?? -1, variables: instruction.variables ?? {} };
+          ? { processDefinitionKey: toKeyNumber(instruction.processDefinitionKey, 'processDefinitionKey'), ...common }
+          : { bpmnProcessId: instruction.processDefinitionId, version: instruction.processDefinitionVersion ?? -1, ...common };
       let variables: Variables = {};
       let created: CreatedInstance;
       if (instruction.awaitCompletion === true) {

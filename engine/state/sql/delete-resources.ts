@@ -17,7 +17,8 @@ export type ResourceDeletion = (
 const REMOVE_UNUSED_RESOURCES = `
 delete from engine.deployment_resource r
  where not exists (select 1 from engine.process_definition d where d.resource_key = r.key)
-   and not exists (select 1 from engine.decision_requirements q where q.resource_key = r.key)`;
+   and not exists (select 1 from engine.decision_requirements q where q.resource_key = r.key)
+   and not exists (select 1 from engine.form f where f.resource_key = r.key)`;
 
 /** Part of a batch's transaction (see commit-batch.ts); deletions are rare, so one statement per row. */
 export async function deleteResources(db: Queryable, deletions: readonly ResourceDeletion[]): Promise<void> {
