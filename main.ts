@@ -16,7 +16,7 @@ import { loadConfigOrExit } from './config/load-or-exit';
 import { createLogger, type Logger } from './config/logger';
 import { startGateway } from './engine/gateway/server';
 import { createGatewayTokenCheck } from './auth/gateway-token';
-import { adminBearer } from './engine/rest/auth';
+import { adminBearer, gatewayBearer } from './engine/rest/auth';
 import { isLoopback, startRestGateway } from './engine/rest/server';
 import { startEngine } from './engine/start-engine';
 import { createTokenVerifier } from './graphql/auth/verify-token';
@@ -108,14 +108,16 @@ class Service {
       logger.info({ port: gateway.port }, `gateway listening on ${hostPort(config.gatewayHost, gateway.port)}`);
       zeebeAddress = localAddress(config.gatewayHost, gateway.port);
 
-      // Beyond loopback the REST API takes the same bearer tokens as the GraphQL API (an admin's).
+      // With the gateway's authentication on, REST takes the gRPC gateway's tokens; without it, beyond loopback, an admin's API token.
+      const restAuthenticate =
+        authenticate !== undefined ? gatewayBearer(authenticate) : isLoopback(config.gatewayHost) ? undefined : adminBearer(createTokenVerifier(config));
       const rest = await startRestGateway({
         engine,
         db: pool,
         host: config.gatewayHost,
         port: config.restPort,
         logger,
-        ...(!isLoopback(config.gatewayHost) && { authenticate: adminBearer(createTokenVerifier(config)) }),
+        ...(restAuthenticate !== undefined && { authenticate: restAuthenticate }),
       });
       this.add('REST gateway', () => rest.close());
       logger.info({ port: rest.port }, `REST gateway listening on ${hostPort(config.gatewayHost, rest.port)}`);

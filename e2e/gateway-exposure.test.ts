@@ -50,14 +50,16 @@ describe('GATEWAY_HOST=0.0.0.0 with GATEWAY_AUTH=jwt', () => {
     await database?.drop();
   });
 
-  test('starts (its own client deploys the process models through the gateway); a caller without a token is refused, one with a token served', async () => {
+  test('starts (its own client deploys the process models through the gateway); a caller without a token is refused, one with a token served, over gRPC and REST alike', async () => {
     database = await createTestDatabase({ migrated: false });
     const port = await freePort();
+    const restPort = await freePort();
     service = await startServiceProcess({
       DATABASE_URL: database.url,
       GATEWAY_HOST: '0.0.0.0',
       GATEWAY_PORT: String(port),
       GATEWAY_AUTH: 'jwt',
+      REST_PORT: String(restPort),
       GATEWAY_ALLOW_UNAUTHENTICATED: '',
       ZEEBE_ADDRESS: '',
     });
@@ -84,5 +86,12 @@ describe('GATEWAY_HOST=0.0.0.0 with GATEWAY_AUTH=jwt', () => {
       zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false, ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: 50 },
     }).getZeebeGrpcApiClient();
     expect((await authorized.topology()).brokers).toHaveLength(1);
+
+    // The REST gateway beside it takes the same tokens.
+    const restTopology = (authorization?: string) =>
+      fetch(`http://127.0.0.1:${restPort}/v2/topology`, authorization === undefined ? {} : { headers: { authorization } }).then((answer) => answer.status);
+    expect(await restTopology()).toBe(401);
+    expect(await restTopology('Bearer not-a-token')).toBe(401);
+    expect(await restTopology(`Bearer ${token}`)).toBe(200);
   });
 });
