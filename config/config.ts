@@ -76,14 +76,21 @@ export interface Config {
   readonly errorStackTraces: boolean;
 }
 
-/** graphql/limits.ts's QueryLimits, kept here so that the configuration depends on nothing. */
+/** The bounds of every GraphQL document (graphql/limits.ts applies them); declared here so that the configuration depends on nothing. */
 export interface QueryLimitSettings {
+  /** Lexical tokens of the document: bounds parsing itself (graphql-js `maxTokens`). */
   readonly maxTokens: number;
+  /** Field selections of an operation with its fragments spread, as it would execute. */
   readonly maxSelections: number;
+  /** Nesting of selections. */
   readonly maxDepth: number;
+  /** Aliased fields, `__typename` included. */
   readonly maxAliases: number;
+  /** Directives anywhere in an operation. */
   readonly maxDirectives: number;
+  /** Fragment definitions in the document. */
   readonly maxFragments: number;
+  /** Estimated cost: a page costs its size times its selection (see listEstimator). */
   readonly maxCost: number;
 }
 

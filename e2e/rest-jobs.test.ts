@@ -11,7 +11,7 @@ import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
 import { startTestEngine, type TestEngine } from '../test-support/engine';
 import { restClient } from '../test-support/rest-client';
 import { errorBoundaryProcess, sequenceProcess } from './fixtures/models';
-import { instanceState, intents, raw, until, variablesOf } from './fixtures/rest';
+import { deployXml, instanceState, intents, raw, startInstance, until, variablesOf } from './fixtures/rest';
 
 let engine: TestEngine;
 let camunda: CamundaClient;
@@ -25,18 +25,10 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-async function deploy(name: string, xml: string): Promise<void> {
-  await engine.engine.deployResources([{ name, content: Buffer.from(xml) }]);
-}
-
-async function start(bpmnProcessId: string, variables: Record<string, unknown> = {}): Promise<string> {
-  const { processInstanceKey } = await engine.engine.createProcessInstance({ bpmnProcessId, variables });
-  return String(processInstanceKey);
-}
 
 test('activation hands out the job with its variables and headers; completion merges variables and the instance completes', async () => {
-  await deploy('rest-complete.bpmn', sequenceProcess('rest-complete', [{ id: 'work', type: 'rest-complete', retries: 3, headers: { region: 'north' } }]));
-  const pik = await start('rest-complete', { feeder: 'F-12', load: 7 });
+  await deployXml(engine, 'rest-complete.bpmn', sequenceProcess('rest-complete', [{ id: 'work', type: 'rest-complete', retries: 3, headers: { region: 'north' } }]));
+  const pik = await startInstance(engine, 'rest-complete', { feeder: 'F-12', load: 7 });
 
   const { jobs } = await camunda.activateJobs({ type: 'rest-complete', worker: 'rest-worker', timeout: 30_000, maxJobsToActivate: 5, requestTimeout: -1 });
   expect(jobs).toHaveLength(1);
@@ -64,17 +56,17 @@ test('activation hands out the job with its variables and headers; completion me
 });
 
 test('fetchVariable narrows the variables a job carries', async () => {
-  await deploy('rest-fetch.bpmn', sequenceProcess('rest-fetch', [{ id: 'work', type: 'rest-fetch' }]));
-  await start('rest-fetch', { a: 1, b: 2, c: 3 });
+  await deployXml(engine, 'rest-fetch.bpmn', sequenceProcess('rest-fetch', [{ id: 'work', type: 'rest-fetch' }]));
+  await startInstance(engine, 'rest-fetch', { a: 1, b: 2, c: 3 });
   const { jobs } = await camunda.activateJobs({ type: 'rest-fetch', timeout: 30_000, maxJobsToActivate: 1, fetchVariable: ['b'], requestTimeout: -1 });
   expect(jobs.map((job) => job.variables)).toEqual([{ b: 2 }]);
 });
 
 test('a long poll waits for a job created after it began, and answers empty after its request timeout', async () => {
-  await deploy('rest-poll.bpmn', sequenceProcess('rest-poll', [{ id: 'work', type: 'rest-poll' }]));
+  await deployXml(engine, 'rest-poll.bpmn', sequenceProcess('rest-poll', [{ id: 'work', type: 'rest-poll' }]));
   const polling = camunda.activateJobs({ type: 'rest-poll', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 20_000 });
   // The poll is parked in the engine before the instance exists: its job can only reach the poll by the wake-up.
-  const pik = await start('rest-poll');
+  const pik = await startInstance(engine, 'rest-poll');
   const { jobs } = await polling;
   expect(jobs.map((job) => job.processInstanceKey)).toEqual([pik]);
 
@@ -85,7 +77,7 @@ test('a long poll waits for a job created after it began, and answers empty afte
 });
 
 test('a long poll whose client hung up does not keep the job: the next activation gets it', async () => {
-  await deploy('rest-hangup.bpmn', sequenceProcess('rest-hangup', [{ id: 'work', type: 'rest-hangup' }]));
+  await deployXml(engine, 'rest-hangup.bpmn', sequenceProcess('rest-hangup', [{ id: 'work', type: 'rest-hangup' }]));
   // The whole request is sent, then the connection is dropped while the server holds the long poll.
   await new Promise<void>((resolve) => {
     const request = http.request(`${engine.restAddress}/jobs/activation`, { method: 'POST', headers: { 'content-type': 'application/json' } });
@@ -98,15 +90,15 @@ test('a long poll whose client hung up does not keep the job: the next activatio
   // A round trip on another connection after the hang-up: the server has read the closed socket by the time it answers.
   await camunda.activateJobs({ type: 'rest-hangup-probe', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 });
   // Whether the engine still held the poll when the job was created (then the job is yielded back) or not, the job is free.
-  const pik = await start('rest-hangup');
+  const pik = await startInstance(engine, 'rest-hangup');
   const { jobs } = await camunda.activateJobs({ type: 'rest-hangup', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 3_000 });
   expect(jobs.map((job) => job.processInstanceKey)).toEqual([pik]);
   expect(['CREATED', 'CREATED,YIELDED']).toContain((await intents(engine.pool, pik, 'JOB')).join(','));
 });
 
 test('failure with retries left makes the job activatable again after the back-off; without retries it raises an incident', async () => {
-  await deploy('rest-fail.bpmn', sequenceProcess('rest-fail', [{ id: 'work', type: 'rest-fail', retries: 2 }]));
-  const pik = await start('rest-fail');
+  await deployXml(engine, 'rest-fail.bpmn', sequenceProcess('rest-fail', [{ id: 'work', type: 'rest-fail', retries: 2 }]));
+  const pik = await startInstance(engine, 'rest-fail');
   const [first] = (await camunda.activateJobs({ type: 'rest-fail', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
   await camunda.failJob({ jobKey: first.jobKey, retries: 1, errorMessage: 'feeder offline', retryBackOff: 200, variables: { attempt: 1 } });
   expect(await intents(engine.pool, pik, 'JOB')).toEqual(['CREATED', 'FAILED']);
@@ -123,11 +115,11 @@ test('failure with retries left makes the job activatable again after the back-o
 });
 
 test('a BPMN error thrown by the worker is caught by the boundary event, with its variables', async () => {
-  await deploy(
+  await deployXml(engine, 
     'rest-error.bpmn',
     errorBoundaryProcess('rest-error', { taskType: 'rest-error', errorCode: 'NO_CREW', caughtTaskType: 'rest-error-handle' }),
   );
-  const pik = await start('rest-error');
+  const pik = await startInstance(engine, 'rest-error');
   const [job] = (await camunda.activateJobs({ type: 'rest-error', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
   await camunda.throwJobError({ jobKey: job.jobKey, errorCode: 'NO_CREW', errorMessage: 'no crew on shift', variables: { reason: 'shift' } });
   expect(await intents(engine.pool, pik, 'JOB')).toEqual(['CREATED', 'ERROR_THROWN', 'CREATED']);
@@ -136,8 +128,8 @@ test('a BPMN error thrown by the worker is caught by the boundary event, with it
 });
 
 test('an update changes retries and timeout', async () => {
-  await deploy('rest-update.bpmn', sequenceProcess('rest-update', [{ id: 'work', type: 'rest-update', retries: 1 }]));
-  const pik = await start('rest-update');
+  await deployXml(engine, 'rest-update.bpmn', sequenceProcess('rest-update', [{ id: 'work', type: 'rest-update', retries: 1 }]));
+  const pik = await startInstance(engine, 'rest-update');
   const [job] = (await camunda.activateJobs({ type: 'rest-update', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
   await camunda.updateJob({ jobKey: job.jobKey, changeset: { retries: 5, timeout: 60_000 } });
   expect(await intents(engine.pool, pik, 'JOB')).toEqual(['CREATED', 'RETRIES_UPDATED', 'TIMEOUT_UPDATED']);
@@ -151,8 +143,8 @@ describe('bad input answers problem details naming what is wrong, and changes no
   let jobKey: string;
 
   beforeAll(async () => {
-    await deploy('rest-bad.bpmn', sequenceProcess('rest-bad', [{ id: 'work', type: 'rest-bad' }]));
-    pik = await start('rest-bad');
+    await deployXml(engine, 'rest-bad.bpmn', sequenceProcess('rest-bad', [{ id: 'work', type: 'rest-bad' }]));
+    pik = await startInstance(engine, 'rest-bad');
     const [job] = (await camunda.activateJobs({ type: 'rest-bad', timeout: 600_000, maxJobsToActivate: 1, requestTimeout: -1 })).jobs;
     jobKey = job.jobKey;
   });

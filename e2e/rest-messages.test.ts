@@ -9,7 +9,7 @@ import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
 
 import { startTestEngine, type TestEngine } from '../test-support/engine';
 import { restClient } from '../test-support/rest-client';
-import { instanceState, intents, raw, variablesOf } from './fixtures/rest';
+import { deployXml, instanceState, intents, raw, startInstance, variablesOf } from './fixtures/rest';
 import { catchEvent, end, message, messageDef, model, signal, signalDef, start } from './fixtures/throw-catch-models';
 
 let engine: TestEngine;
@@ -24,17 +24,10 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-async function deploy(name: string, xml: string): Promise<void> {
-  await engine.engine.deployResources([{ name, content: Buffer.from(xml) }]);
-}
-
-async function startInstance(bpmnProcessId: string, variables: Record<string, unknown> = {}): Promise<string> {
-  return String((await engine.engine.createProcessInstance({ bpmnProcessId, variables })).processInstanceKey);
-}
 
 /** start → wait for message `name` (correlation key `=orderId`) → end. */
 async function deployWaiting(processId: string, name: string): Promise<void> {
-  await deploy(
+  await deployXml(engine, 
     `${processId}.bpmn`,
     model(processId, [start(), catchEvent('wait', messageDef('M')), end()], ['start->wait', 'wait->end'], [message('M', name, '=orderId')]),
   );
@@ -51,8 +44,8 @@ async function instancesOf(bpmnProcessId: string): Promise<{ key: string; state:
 describe('publication', () => {
   test('a message reaches the instance waiting with its correlation key, with its variables', async () => {
     await deployWaiting('rest-pub', 'rest-pub-paid');
-    const pik = await startInstance('rest-pub', { orderId: 'o-1' });
-    const other = await startInstance('rest-pub', { orderId: 'o-2' });
+    const pik = await startInstance(engine, 'rest-pub', { orderId: 'o-1' });
+    const other = await startInstance(engine, 'rest-pub', { orderId: 'o-2' });
 
     const answer = await camunda.publishMessage({ name: 'rest-pub-paid', correlationKey: 'o-1', variables: { paid: 40 } });
     expect(answer.messageKey).toMatch(/^\d+$/);
@@ -72,7 +65,7 @@ describe('publication', () => {
     expect(duplicate).toMatchObject({ status: 409, body: { title: 'ALREADY_EXISTS', status: 409 } });
     expect((duplicate.body as { detail: string }).detail).toContain("'pay-9'");
 
-    const pik = await startInstance('rest-ttl', { orderId: 'o-9' });
+    const pik = await startInstance(engine, 'rest-ttl', { orderId: 'o-9' });
     expect(await instanceState(engine.pool, pik)).toBe('COMPLETED');
     expect(await variablesOf(engine.pool, pik)).toEqual({ orderId: 'o-9', paid: 9 });
   });
@@ -81,7 +74,7 @@ describe('publication', () => {
 describe('correlation', () => {
   test('to a waiting instance: answers that instance and completes it', async () => {
     await deployWaiting('rest-corr', 'rest-corr-paid');
-    const pik = await startInstance('rest-corr', { orderId: 'o-3' });
+    const pik = await startInstance(engine, 'rest-corr', { orderId: 'o-3' });
     const answer = await camunda.correlateMessage({ name: 'rest-corr-paid', correlationKey: 'o-3', variables: { paid: 3 } });
     expect(answer.messageKey).toMatch(/^\d+$/);
     expect(answer).toEqual({ messageKey: answer.messageKey, processInstanceKey: pik, tenantId: '<default>' });
@@ -90,7 +83,7 @@ describe('correlation', () => {
   });
 
   test('to a message start event: answers the instance it started', async () => {
-    await deploy('rest-corr-start.bpmn', model('rest-corr-start', [start('start', messageDef('M')), end()], ['start->end'], ['<bpmn:message id="M" name="rest-corr-go" />']));
+    await deployXml(engine, 'rest-corr-start.bpmn', model('rest-corr-start', [start('start', messageDef('M')), end()], ['start->end'], ['<bpmn:message id="M" name="rest-corr-go" />']));
     const answer = await camunda.correlateMessage({ name: 'rest-corr-go', variables: { crew: 'c-4' } });
     expect(await instancesOf('rest-corr-start')).toEqual([{ key: answer.processInstanceKey, state: 'COMPLETED' }]);
     expect(await variablesOf(engine.pool, answer.processInstanceKey!)).toEqual({ crew: 'c-4' });
@@ -102,7 +95,7 @@ describe('correlation', () => {
     expect(answer).toMatchObject({ status: 404, body: { type: 'about:blank', title: 'NOT_FOUND', status: 404, instance: '/v2/messages/correlation' } });
     expect((answer.body as { detail: string }).detail).toContain("'rest-corr-none-paid'");
     // An instance that opens its subscription afterwards does not get it.
-    const pik = await startInstance('rest-corr-none', { orderId: 'o-5' });
+    const pik = await startInstance(engine, 'rest-corr-none', { orderId: 'o-5' });
     expect(await intents(engine.pool, pik, 'PROCESS_MESSAGE_SUBSCRIPTION')).toEqual(['CREATED']);
     expect(await instanceState(engine.pool, pik)).toBe('ACTIVE');
   });
@@ -110,9 +103,9 @@ describe('correlation', () => {
 
 describe('signals', () => {
   test('a broadcast starts instances at signal start events and completes instances waiting at signal catch events', async () => {
-    await deploy('rest-sig-start.bpmn', model('rest-sig-start', [start('start', signalDef('S')), end()], ['start->end'], [signal('S', 'rest-storm')]));
-    await deploy('rest-sig-wait.bpmn', model('rest-sig-wait', [start(), catchEvent('wait', signalDef('S')), end()], ['start->wait', 'wait->end'], [signal('S', 'rest-storm')]));
-    const waiting = await startInstance('rest-sig-wait');
+    await deployXml(engine, 'rest-sig-start.bpmn', model('rest-sig-start', [start('start', signalDef('S')), end()], ['start->end'], [signal('S', 'rest-storm')]));
+    await deployXml(engine, 'rest-sig-wait.bpmn', model('rest-sig-wait', [start(), catchEvent('wait', signalDef('S')), end()], ['start->wait', 'wait->end'], [signal('S', 'rest-storm')]));
+    const waiting = await startInstance(engine, 'rest-sig-wait');
 
     const answer = await camunda.broadcastSignal({ signalName: 'rest-storm', variables: { district: 'east' } });
     expect(answer.signalKey).toMatch(/^\d+$/);

@@ -19,6 +19,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { QueryLimitSettings } from '../config/config';
 import { ApiErrorCode } from './error-codes';
 
 /**
@@ -28,22 +29,7 @@ import { ApiErrorCode } from './error-codes';
  * monitor send has under 100 tokens, 2 aliases, no directives and no
  * fragments; the defaults (config/config.ts) leave ample room above that.
  */
-export interface QueryLimits {
-  /** Lexical tokens of the document: bounds parsing itself (graphql-js `maxTokens`). */
-  readonly maxTokens: number;
-  /** Field selections of an operation with its fragments spread, as it would execute. */
-  readonly maxSelections: number;
-  /** Nesting of selections. */
-  readonly maxDepth: number;
-  /** Aliased fields, `__typename` included. */
-  readonly maxAliases: number;
-  /** Directives anywhere in an operation. */
-  readonly maxDirectives: number;
-  /** Fragment definitions in the document. */
-  readonly maxFragments: number;
-  /** Estimated cost: a page costs its size times its selection (see listEstimator). */
-  readonly maxCost: number;
-}
+export type QueryLimits = QueryLimitSettings;
 
 /** What an unpaginated list (a timeline, attachments) is assumed to hold. */
 const ASSUMED_LIST_LENGTH = 10;

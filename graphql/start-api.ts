@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -22,6 +22,7 @@ import { formatError, toGraphQLError } from './errors';
 import { authorizationOf, jsonErrors, rateLimitGuard, sourceOf } from './http-guard';
 import { checkCost, parseDocument, parseOptions, validationRules, type QueryLimits } from './limits';
 import { buildSchema } from './schema';
+import { listen } from '../http/listen';
 
 /** How long a request may take to arrive; reports with photos are the largest. */
 const BODY_LIMIT = '32mb';
@@ -220,12 +221,3 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}

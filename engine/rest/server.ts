@@ -8,6 +8,7 @@ import type { EngineApi } from '../api';
 import type { RestContext } from './context';
 import { RestProblem, sendProblem, toProblem } from './problem';
 import { v2Routes } from './routes';
+import { listen } from '../../http/listen';
 
 export interface RestGatewayOptions {
   readonly engine: EngineApi;
@@ -134,16 +135,6 @@ function bodyProblem(error: unknown): RestProblem | undefined {
     default:
       return undefined;
   }
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 async function shutdown(server: Server, graceMs: number, logger: Logger): Promise<void> {

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULTS, type RateLimitSettings } from '../../config/config';
 import type { Logger } from '../../config/logger';
 import { dropConnectionsOfBlocked, FailureRate, RequestRate, type Throttled } from '../../http/rate-limits';
+import { listen } from '../../http/listen';
 import { applyIdleTimeout, timeoutOptions, type ServerTimeouts } from '../../http/server-timeouts';
 import { listCategories } from '../categories';
 import { IntakeError, type IntakeErrorCode } from '../errors';
@@ -110,13 +111,7 @@ export async function startOpen311(options: Open311Options): Promise<Open311Serv
   });
   applyIdleTimeout(server, timeouts);
   dropConnectionsOfBlocked(server, throttles.refusals);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.host, options.port);
   return {
     port: (server.address() as AddressInfo).port,
     stop: () =>
