@@ -3,7 +3,7 @@
  * `engine_read` (created by orm/migrations/Migration20261202000001_engine_read_views.ts;
  * incident_history and decision_definition by Migration20261202000021_engine_read_incidents_decisions.ts,
  * element_started by Migration20261202140001_engine_read_element_started.ts,
- * user_tasks by Migration20261203010001_user_tasks.ts),
+ * user_tasks by Migration20261203010001_user_tasks.ts, form by Migration20261203010002_engine_read_forms.ts),
  * column by column. Nothing outside the engine reads the `engine` schema's
  * tables or the JSON inside their rows; the engine keeps these columns when
  * it changes its tables. engine/README.md ("Read contract") says what each
@@ -98,6 +98,7 @@ export const ENGINE_READ_VIEWS = {
     'creation_date',
     'completion_date',
   ],
+  form: ['form_key', 'form_id', 'version', 'version_tag', 'tenant_id', 'schema', 'deployed_at'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EngineReadView = keyof typeof ENGINE_READ_VIEWS;
