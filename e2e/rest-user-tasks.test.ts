@@ -192,3 +192,20 @@ test('rejections: claim of an assigned task, completion of a completed one, unkn
   expect(assignee).toMatchObject({ status: 400 });
   expect((assignee.body as { detail: string }).detail).toContain('changeset.assignee');
 });
+
+test('a task survives a restart: its state, assignee and schedule are loaded again and it completes afterwards', async () => {
+  const pik = await start('PT1H', 'R-20');
+  const task = await taskOf(pik);
+  await camunda.assignUserTask({ userTaskKey: task.userTaskKey, assignee: 'night-shift' });
+  await camunda.updateUserTask({ userTaskKey: task.userTaskKey, changeset: { priority: 95 } });
+
+  await engine.restart();
+  const loaded = await camunda.getUserTask({ userTaskKey: task.userTaskKey }, NO_WAIT);
+  expect(loaded).toEqual({ ...task, assignee: 'night-shift', priority: 95 });
+
+  const claimed = await raw(`${engine.restAddress}/user-tasks/${task.userTaskKey}/assignment`, 'POST', { assignee: 'day-shift', allowOverride: false });
+  expect(claimed).toMatchObject({ status: 409, body: { title: 'INVALID_STATE' } });
+  await camunda.completeUserTask({ userTaskKey: task.userTaskKey, variables: { restored: true } });
+  expect(await instanceState(engine.pool, pik)).toBe('COMPLETED');
+  expect(await variablesOf(engine.pool, pik)).toMatchObject({ restored: true });
+});
