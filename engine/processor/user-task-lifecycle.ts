@@ -9,7 +9,7 @@
  */
 import { FailedPreconditionError } from '../errors';
 import type { CamundaUserTask } from '../model/types';
-import type { ElementInstance, UserTaskInstance, UserTaskState, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
+import type { ElementInstance, UserTaskInstance, UserTaskIntent, UserTaskState, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
 import type { ProcessingContext } from './context';
 import { completeElement, elementOf, markActivated, setTaskResult } from './lifecycle';
 import type { EvaluatedUserTask } from './user-task-properties';
@@ -44,7 +44,7 @@ export function createUserTask(ctx: ProcessingContext, instance: ElementInstance
   beginUserTaskTransition(ctx, task, { kind: 'CREATE', action: '', changedAttributes: [], assignee: evaluated.assignee });
 }
 
-const TRANSITIONAL_STATE: Readonly<Record<UserTaskTransitionKind, UserTaskState>> = {
+const TRANSITIONAL_STATE: Readonly<Record<UserTaskTransitionKind, UserTaskState & UserTaskIntent>> = {
   CREATE: 'CREATING',
   ASSIGN: 'ASSIGNING',
   CLAIM: 'ASSIGNING',
@@ -53,7 +53,7 @@ const TRANSITIONAL_STATE: Readonly<Record<UserTaskTransitionKind, UserTaskState>
   CANCEL: 'CANCELING',
 };
 
-const FINAL_INTENT: Readonly<Record<UserTaskTransitionKind, string>> = {
+const FINAL_INTENT: Readonly<Record<UserTaskTransitionKind, UserTaskIntent>> = {
   CREATE: 'CREATED',
   ASSIGN: 'ASSIGNED',
   CLAIM: 'ASSIGNED',
@@ -64,10 +64,11 @@ const FINAL_INTENT: Readonly<Record<UserTaskTransitionKind, string>> = {
 
 /** Writes the transitional record (…ING) and goes on with the transition. */
 export function beginUserTaskTransition(ctx: ProcessingContext, task: UserTaskInstance, transition: UserTaskTransition): void {
-  task.state = TRANSITIONAL_STATE[transition.kind];
+  const state = TRANSITIONAL_STATE[transition.kind];
+  task.state = state;
   task.transition = transition;
   ctx.saveUserTask(task);
-  appendUserTaskRecord(ctx, task, task.state, transitionValue(task, transition));
+  appendUserTaskRecord(ctx, task, state, transitionValue(task, transition));
   continueUserTaskTransition(ctx, task);
 }
 
@@ -222,6 +223,6 @@ export function userTaskValue(
   };
 }
 
-export function appendUserTaskRecord(ctx: ProcessingContext, task: UserTaskInstance, intent: string, value: Record<string, unknown>): void {
+export function appendUserTaskRecord(ctx: ProcessingContext, task: UserTaskInstance, intent: UserTaskIntent, value: Record<string, unknown>): void {
   ctx.append('USER_TASK', intent, task.key, value, task.processInstanceKey, task.elementId);
 }

@@ -156,6 +156,32 @@ export interface ProcessDefinitionRow {
   checksum: string;
 }
 
+/** Zeebe 8.8's UserTaskIntent: the commands and events of USER_TASK records, the task listeners' included. */
+export const USER_TASK_INTENTS = [
+  'CREATING',
+  'CREATED',
+  'COMPLETE',
+  'COMPLETING',
+  'COMPLETED',
+  'CANCELING',
+  'CANCELED',
+  'ASSIGN',
+  'ASSIGNING',
+  'ASSIGNED',
+  'CLAIM',
+  'UPDATE',
+  'UPDATING',
+  'UPDATED',
+  'MIGRATED',
+  'COMPLETE_TASK_LISTENER',
+  'DENY_TASK_LISTENER',
+  'COMPLETION_DENIED',
+  'CORRECTED',
+  'ASSIGNMENT_DENIED',
+  'UPDATE_DENIED',
+] as const;
+export type UserTaskIntent = (typeof USER_TASK_INTENTS)[number];
+
 /** Zeebe 8.8's UserTaskStateEnum: the task's lifecycle state. */
 export type UserTaskState = 'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELING' | 'CANCELED' | 'FAILED';
 
