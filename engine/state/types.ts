@@ -201,8 +201,8 @@ export interface UserTaskTransition {
   changes?: UserTaskAttributes;
   /** COMPLETE: the variables completed with. */
   variables?: Record<string, unknown>;
-  /** The key of the command record that began it (a request waiting for its answer refers to it). */
-  commandKey?: number;
+  /** The position of its transitional record: a request waiting for the transition's end refers to it. */
+  id?: number;
 }
 
 /** What an assignment, an update or a listener's correction can set. */
