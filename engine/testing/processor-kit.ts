@@ -5,7 +5,7 @@
  * clock is the kit's own: `advance` moves it and fires what fell due.
  */
 import pino from 'pino';
-import type { ActivatedJob, ModifyProcessInstanceInput, Variables } from '../api';
+import type { ActivatedJob, MigrateProcessInstanceInput, ModifyProcessInstanceInput, Variables } from '../api';
 import { compileDmn } from '../dmn';
 import { isFormResource, parseForm } from '../form/parse-form';
 import { checksum, compileBpmn } from '../model';
@@ -15,6 +15,7 @@ import { activateJobs } from '../processor/job-activation';
 import { completeJob, failJob, throwJobError, updateJobRetries } from '../processor/job-commands';
 import { publishMessage } from '../processor/message-commands';
 import { broadcastSignal } from '../processor/signal-commands';
+import { migrateProcessInstance } from '../processor/migrate-instance';
 import { modifyProcessInstance } from '../processor/modify-instance';
 import { Processor, type CommandRun } from '../processor/processor';
 import { EngineState } from '../state/engine-state';
@@ -139,6 +140,10 @@ export class ProcessorKit {
     return this.run((ctx) => modifyProcessInstance(ctx, input));
   }
 
+  migrate(input: MigrateProcessInstanceInput): Promise<void> {
+    return this.run((ctx) => migrateProcessInstance(ctx, input));
+  }
+
   /** Moves the clock on and runs what fell due (timers, time-outs, back-offs, message expiry) to its end. */
   async advance(millis: number): Promise<void> {
     this.clock += millis;
@@ -191,7 +196,7 @@ export class ProcessorKit {
     if (!completed) return undefined;
     return Object.fromEntries(
       this.records
-        .filter((r) => r.valueType === 'VARIABLE' && (r.value as { scopeKey: number }).scopeKey === processInstanceKey)
+        .filter((r) => r.valueType === 'VARIABLE' && r.intent !== 'MIGRATED' && (r.value as { scopeKey: number }).scopeKey === processInstanceKey)
         .map((r) => [(r.value as { name: string }).name, (r.value as { value: unknown }).value]),
     );
   }
