@@ -117,6 +117,26 @@ export interface UserTask extends ElementBase {
   readonly multiInstance?: MultiInstance;
 }
 
+/** How a Camunda user task's linked form (formId) picks the form's version, as for called processes and decisions. */
+export type FormBindingType = 'latest' | 'deployment' | 'versionTag';
+
+/** A Camunda user task's form: a deployed form linked by id, or a reference the task list resolves itself. */
+export type UserTaskForm =
+  | { readonly kind: 'LINKED'; readonly formId: string; readonly bindingType: FormBindingType; readonly versionTag?: string }
+  | { readonly kind: 'EXTERNAL'; readonly reference: Expression };
+
+/** A Camunda user task (zeebe:userTask): the engine keeps the task itself, no job. */
+export interface CamundaUserTask extends ElementBase {
+  readonly type: 'USER_TASK';
+  readonly zeebeUserTask: true;
+  readonly userTask: UserTaskProperties;
+  readonly form?: UserTaskForm;
+  /** zeebe:taskHeaders. */
+  readonly customHeaders: Readonly<Record<string, string>>;
+  readonly boundaryEvents: readonly string[];
+  readonly multiInstance?: MultiInstance;
+}
+
 export interface CallActivity extends ElementBase {
   readonly type: 'CALL_ACTIVITY';
   readonly processId: Expression;
@@ -256,6 +276,7 @@ export type FlowElement =
   | ReceiveTask
   | EventBasedGateway
   | UserTask
+  | CamundaUserTask
   | CallActivity
   | InclusiveGateway
   | EventSubProcess
@@ -291,7 +312,13 @@ export function isJobTask(element: FlowElement): element is JobTask | UserTask {
   return 'job' in element;
 }
 
-export function hasBoundaryEvents(element: FlowElement): element is JobTask | ScriptTask | DecisionTask | SubProcess | ReceiveTask | UserTask | CallActivity {
+export function isCamundaUserTask(element: FlowElement): element is CamundaUserTask {
+  return 'zeebeUserTask' in element;
+}
+
+export function hasBoundaryEvents(
+  element: FlowElement,
+): element is JobTask | ScriptTask | DecisionTask | SubProcess | ReceiveTask | UserTask | CamundaUserTask | CallActivity {
   return 'boundaryEvents' in element;
 }
 

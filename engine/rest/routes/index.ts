@@ -13,6 +13,7 @@ import { processDefinitionRoutes } from './process-definitions';
 import { processInstanceMigrationRoutes } from './process-instance-migration';
 import { processInstanceRoutes } from './process-instances';
 import { signalRoutes } from './signals';
+import { userTaskRoutes } from './user-tasks';
 import { variableRoutes } from './variables';
 
 /** Every area's routes under /v2, one line each. */
@@ -31,5 +32,6 @@ export function v2Routes(ctx: RestContext): Router {
   router.use(signalRoutes(ctx));
   router.use(decisionRoutes(ctx));
   router.use(batchOperationRoutes(ctx));
+  router.use(userTaskRoutes(ctx));
   return router;
 }
