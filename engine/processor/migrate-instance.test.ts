@@ -221,3 +221,47 @@ describe('rejected as Zeebe rejects, with nothing changed', () => {
     expect(loops.message).toContain('Both elements must have either sequential or parallel loop characteristics.');
   });
 });
+
+describe('user tasks', () => {
+  const camundaTask = (id: string, groups: string) =>
+    `<bpmn:userTask id="${id}"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="${groups}" /></bpmn:extensionElements></bpmn:userTask>`;
+  const jobWorkerTask = (id: string) => `<bpmn:userTask id="${id}" />`;
+
+  test('a Camunda user task keeps its key, assignee and candidates (USER_TASK MIGRATED) and is completed in the new version', async () => {
+    const v1 = model('p', [start(), camundaTask('review', 'water'), end()], ['start->review', 'review->end']);
+    const v2 = model('p', [start(), camundaTask('review2', 'roads'), task('file', 'file'), end()], ['start->review2', 'review2->file', 'file->end']);
+    const { key, target } = await twoVersions(v1, v2);
+    const before = kit.userTask(key);
+    await kit.assignUserTask({ userTaskKey: before.key, assignee: 'ann', allowOverride: false });
+    await kit.migrate({ processInstanceKey: key, targetProcessDefinitionKey: target, mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review2' }] });
+    const after = kit.userTask(key);
+    expect(after).toMatchObject({ key: before.key, state: 'CREATED', assignee: 'ann', candidateGroups: ['water'], elementId: 'review2', processDefinitionKey: target, processDefinitionVersion: 2 });
+    expect(kit.userTaskIntents(key).at(-1)).toBe('MIGRATED');
+    await kit.completeUserTask({ userTaskKey: after.key, variables: { ok: true } });
+    await kit.completeJob('file');
+    expect(kit.completedWith(key)).toEqual({ x: 1, ok: true });
+  });
+
+  test('a Camunda user task mapped to a job-worker user task: INVALID_STATE, the implementation may not change', async () => {
+    const v1 = model('p', [start(), camundaTask('review', 'water'), end()], ['start->review', 'review->end']);
+    const v2 = model('p', [start(), jobWorkerTask('review'), end()], ['start->review', 'review->end']);
+    const { key, target } = await twoVersions(v1, v2);
+    const error = await rejection(kit.migrate({ processInstanceKey: key, targetProcessDefinitionKey: target, mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review' }] }));
+    expect(error.code).toBe(EngineErrorCode.FAILED_PRECONDITION);
+    expect(error.message).toBe(
+      `Expected to migrate process instance '${key}' but active user task with id 'review' and implementation 'zeebe user task' is mapped to ` +
+        "an user task with id 'review' and different implementation 'job worker'. Elements must be mapped to elements of the same implementation.",
+    );
+  });
+
+  test('a job-worker user task keeps its job', async () => {
+    const v1 = model('p', [start(), jobWorkerTask('review'), end()], ['start->review', 'review->end']);
+    const v2 = model('p', [start(), jobWorkerTask('check'), end()], ['start->check', 'check->end']);
+    const { key, target } = await twoVersions(v1, v2);
+    await kit.migrate({ processInstanceKey: key, targetProcessDefinitionKey: target, mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'check' }] });
+    const [job] = await kit.activate('io.camunda.zeebe:userTask');
+    expect(job).toMatchObject({ elementId: 'check', processDefinitionKey: target });
+    await kit.complete(job.key);
+    expect(kit.isEnded(key)).toBe(true);
+  });
+});

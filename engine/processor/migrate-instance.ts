@@ -4,7 +4,8 @@
  * keeps its key and state and gets the target's definition and element id
  * (PROCESS_INSTANCE ELEMENT_MIGRATED); what it holds follows it: its job (JOB
  * MIGRATED, type, retries, headers and worker unchanged), its incident
- * (INCIDENT MIGRATED), its local variables (VARIABLE MIGRATED), tokens waiting
+ * (INCIDENT MIGRATED), its Camunda user task (USER_TASK MIGRATED, assignee and
+ * candidates unchanged), its local variables (VARIABLE MIGRATED), tokens waiting
  * at a join (SEQUENCE_FLOW_DELETED and SEQUENCE_FLOW_TAKEN), and its timers and
  * subscriptions (migrate-catch-events.ts). Last comes PROCESS_INSTANCE_MIGRATION
  * MIGRATED. Nothing is activated, completed or terminated.
@@ -22,6 +23,7 @@ import type { CatchMigration } from './migrate-catch-events';
 import { planMigration, type MigrationPlan, type PlannedElementMigration } from './migrate-plan';
 import { signalSubscriptionValue } from './signal-subscriptions';
 import { timerValue } from './timers';
+import { appendUserTaskRecord, userTaskValue } from './user-task-lifecycle';
 
 export function migrateProcessInstance(ctx: ProcessingContext, input: MigrateProcessInstanceInput): void {
   const plan = planMigration(ctx, input);
@@ -52,6 +54,7 @@ function migrateElement(ctx: ProcessingContext, plan: MigrationPlan, planned: Pl
   ctx.elementRecord(instance, 'ELEMENT_MIGRATED');
   migrateJoins(ctx, instance, planned);
   migrateJob(ctx, instance);
+  migrateUserTask(ctx, instance);
   migrateIncident(ctx, instance);
   migrateVariables(ctx, instance);
   if (planned.catches) migrateCatches(ctx, instance, planned.catches);
@@ -103,6 +106,18 @@ function migrateJob(ctx: ProcessingContext, instance: ElementInstance): void {
   job.elementId = instance.elementId;
   ctx.saveJob(job);
   ctx.append('JOB', 'MIGRATED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
+}
+
+/** A Camunda user task keeps its state, assignee, candidates, dates and form; it belongs to the target now. */
+function migrateUserTask(ctx: ProcessingContext, instance: ElementInstance): void {
+  const task = instance.userTaskKey === undefined ? undefined : ctx.state.userTasks.get(instance.userTaskKey);
+  if (!task) return;
+  task.processDefinitionKey = instance.processDefinitionKey;
+  task.processDefinitionVersion = instance.version;
+  task.bpmnProcessId = instance.bpmnProcessId;
+  task.elementId = instance.elementId;
+  ctx.saveUserTask(task);
+  appendUserTaskRecord(ctx, task, 'MIGRATED', userTaskValue(task, { action: '' }));
 }
 
 function migrateIncident(ctx: ProcessingContext, instance: ElementInstance): void {

@@ -180,6 +180,7 @@ function planElement(ctx: ProcessingContext, scope: PlanScope, instance: Element
   const targetType = zeebeTypeOf(targetElement);
   const sameType = instance.elementType === targetType || (shape === 'INNER' && targetType === 'MULTI_INSTANCE_BODY' && targetElement!.type === instance.elementType);
   if (!sameType) throw elementTypeChanged(key, instance, targetElementId, targetType);
+  if (instance.elementType === 'USER_TASK' && targetElement) requireSameUserTaskImplementation(key, instance, targetElement);
   requireUnchangedFlowScope(scope, instance, targetElement, shape);
   if (sourceElement && targetElement) {
     requireSameLoopCharacteristics(key, sourceElement, targetElement);
@@ -202,6 +203,17 @@ function elementTypeChanged(key: number, instance: ElementInstance, targetElemen
   return invalidState(
     `Expected to migrate process instance '${key}' but active element with id '${instance.elementId}' and type '${instance.elementType}' is mapped to ` +
       `an element with id '${targetElementId}' and different type '${targetType}'. Elements must be mapped to elements of the same type.`,
+  );
+}
+
+/** A Camunda user task stays one, a job-worker user task stays one. */
+function requireSameUserTaskImplementation(key: number, instance: ElementInstance, targetElement: FlowElement): void {
+  const source = instance.userTaskKey !== undefined ? 'zeebe user task' : 'job worker';
+  const target = 'zeebeUserTask' in targetElement ? 'zeebe user task' : 'job worker';
+  if (source === target) return;
+  throw invalidState(
+    `Expected to migrate process instance '${key}' but active user task with id '${instance.elementId}' and implementation '${source}' is mapped to ` +
+      `an user task with id '${targetElement.id}' and different implementation '${target}'. Elements must be mapped to elements of the same implementation.`,
   );
 }
 

@@ -79,7 +79,9 @@ with
     on conflict (key) do update
       set state = excluded.state, assignee = excluded.assignee, candidate_groups = excluded.candidate_groups,
           candidate_users = excluded.candidate_users, due_date = excluded.due_date, follow_up_date = excluded.follow_up_date,
-          priority = excluded.priority, completed_at = excluded.completed_at, data = excluded.data),
+          priority = excluded.priority, completed_at = excluded.completed_at, data = excluded.data,
+          process_definition_key = excluded.process_definition_key, bpmn_process_id = excluded.bpmn_process_id,
+          process_definition_version = excluded.process_definition_version, element_id = excluded.element_id),
   removed_user_tasks as (delete from engine.user_task where key = any($21::bigint[]))
 update engine.meta set last_key = $10, last_position = $11 where id = 1`;
 
