@@ -1,7 +1,7 @@
 /**
  * Process instance migration over REST v2 through Camunda's client (strict
  * response validation): a running instance holding a job, a boundary timer, a
- * timer catch event and a message subscription moves to a new version and is
+ * Camunda user task, a timer catch event and a message subscription moves to a new version and is
  * completed there; a batch migrates what a filter finds and is read back by
  * its key until it ends; what Zeebe rejects is answered with its reasons, and
  * changes nothing.
@@ -34,7 +34,14 @@ afterAll(async () => {
 const fork = '<bpmn:parallelGateway id="fork" />';
 const join = '<bpmn:parallelGateway id="join" />';
 
-/** Three waits side by side: a job with a boundary timer, a message, a short timer; v2 adds an audit task after the join. */
+const review = (group: string) =>
+  `<bpmn:userTask id="review"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="${group}" /></bpmn:extensionElements></bpmn:userTask>`;
+
+/**
+ * Four waits side by side: a job with a boundary timer, a Camunda user task, a
+ * message, a short timer; v2 changes the user task's candidate group and adds
+ * an audit task after the join.
+ */
 function version(id: string, v: 1 | 2): string {
   const after = v === 2 ? [task('audit', `${id}-audit`)] : [];
   return model(
@@ -43,6 +50,7 @@ function version(id: string, v: 1 | 2): string {
       start(),
       fork,
       task('work', `${id}-work`),
+      review(v === 1 ? 'water' : 'roads'),
       boundary('deadline', 'work', timerDef('timeDuration', 'PT1H')),
       catchEvent('paid', messageDef('m')),
       catchEvent('tick', timerDef('timeDuration', 'PT2S')),
@@ -51,7 +59,7 @@ function version(id: string, v: 1 | 2): string {
       end(),
       end('late'),
     ],
-    ['start->fork', 'fork->work', 'fork->paid', 'fork->tick', 'work->join', 'paid->join', 'tick->join', ...(v === 2 ? ['join->audit', 'audit->end'] : ['join->end']), 'deadline->late'],
+    ['start->fork', 'fork->work', 'fork->review', 'fork->paid', 'fork->tick', 'work->join', 'review->join', 'paid->join', 'tick->join', ...(v === 2 ? ['join->audit', 'audit->end'] : ['join->end']), 'deadline->late'],
     [message('m', `${id}-paid`, '=order')],
   );
 }
@@ -69,28 +77,40 @@ async function nextJob(type: string) {
   });
 }
 
-test('an instance holding a job, timers and a message subscription moves to version 2 and completes there', async () => {
+test('an instance holding a job, a user task, timers and a message subscription moves to version 2 and completes there', async () => {
   await deploy(version('mig-rest', 1), 'mig-rest.bpmn');
   const created = await camunda.createProcessInstance({ processDefinitionId: 'mig-rest' as never, variables: { order: 'o-7' } });
   const key = created.processInstanceKey;
   const v2 = await deploy(version('mig-rest', 2), 'mig-rest.bpmn');
+  const [userTask] = (await camunda.searchUserTasks({ filter: { processInstanceKey: key, candidateGroup: 'water' } }, NOW)).items;
+  await camunda.assignUserTask({ userTaskKey: userTask.userTaskKey, assignee: 'clerk-3' });
 
   await camunda.migrateProcessInstance({
     processInstanceKey: key,
     targetProcessDefinitionKey: v2 as never,
-    mappingInstructions: SAME(['work', 'deadline', 'paid', 'tick']) as never,
+    mappingInstructions: SAME(['work', 'deadline', 'review', 'paid', 'tick']) as never,
   });
 
   expect(await intents(engine.pool, key, 'PROCESS_INSTANCE_MIGRATION')).toEqual(['MIGRATED']);
   expect(await intents(engine.pool, key, 'JOB')).toEqual(['CREATED', 'MIGRATED']);
   expect(await intents(engine.pool, key, 'TIMER')).toEqual(['CREATED', 'CREATED', 'MIGRATED', 'MIGRATED']);
   expect(await intents(engine.pool, key, 'PROCESS_MESSAGE_SUBSCRIPTION')).toEqual(['CREATED', 'MIGRATED']);
+  expect((await intents(engine.pool, key, 'USER_TASK')).at(-1)).toBe('MIGRATED');
+  // the task as it was: the same key, assignee and candidate group, now of version 2
+  expect(await camunda.getUserTask({ userTaskKey: userTask.userTaskKey }, NOW)).toMatchObject({
+    assignee: 'clerk-3',
+    candidateGroups: ['water'],
+    state: 'CREATED',
+    processDefinitionKey: v2,
+    processDefinitionVersion: 2,
+  });
   const instance = await camunda.getProcessInstance({ processInstanceKey: key }, NOW);
   expect(instance).toMatchObject({ processDefinitionKey: v2, processDefinitionVersion: 2, state: 'ACTIVE' });
 
   const job = await nextJob('mig-rest-work');
   expect(job).toMatchObject({ processDefinitionKey: v2, processDefinitionVersion: 2, elementId: 'work' });
   await camunda.completeJob({ jobKey: job.jobKey });
+  await camunda.completeUserTask({ userTaskKey: userTask.userTaskKey, variables: { reviewed: true } });
   await camunda.correlateMessage({ name: 'mig-rest-paid', correlationKey: 'o-7', variables: { paid: true } });
   // the timer catch event fires on its own, in version 2; then the task only version 2 has
   const audit = await nextJob('mig-rest-audit');
@@ -108,7 +128,7 @@ test('a batch migrates the active instances a filter finds; the batch is read ba
   const created = await camunda.migrateProcessInstancesBatchOperation(
     {
       filter: { processDefinitionKey: v1 },
-      migrationPlan: { targetProcessDefinitionKey: v2 as never, mappingInstructions: SAME(['work', 'deadline', 'paid']) as never },
+      migrationPlan: { targetProcessDefinitionKey: v2 as never, mappingInstructions: SAME(['work', 'deadline', 'review', 'paid']) as never },
     },
     NOW,
   );
@@ -130,7 +150,7 @@ test('a batch migrates the active instances a filter finds; the batch is read ba
   const again = await camunda.migrateProcessInstancesBatchOperation(
     {
       filter: { processDefinitionKey: v1 },
-      migrationPlan: { targetProcessDefinitionKey: v2 as never, mappingInstructions: SAME(['work', 'deadline', 'paid', 'tick']) as never },
+      migrationPlan: { targetProcessDefinitionKey: v2 as never, mappingInstructions: SAME(['work', 'deadline', 'review', 'paid', 'tick']) as never },
     },
     NOW,
   );
@@ -158,7 +178,7 @@ describe('rejected as Zeebe rejects, as problem details, changing nothing', () =
   const migrate = (instance: string, body: object) => rawRequest(engine.restAddress, 'POST', `/process-instances/${instance}/migration`, body);
 
   test('an active element without a mapping: 409 INVALID_STATE with Zeebe\'s reason', async () => {
-    const mapped = await migrate(key, { targetProcessDefinitionKey: v2, mappingInstructions: SAME(['work', 'paid']) });
+    const mapped = await migrate(key, { targetProcessDefinitionKey: v2, mappingInstructions: SAME(['work', 'review', 'paid']) });
     expect(mapped).toMatchObject({
       status: 409,
       body: {
