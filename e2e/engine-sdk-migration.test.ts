@@ -11,6 +11,7 @@ import { status } from '@grpc/grpc-js';
 
 import { failure } from './fixtures/sdk';
 import { useSdkEngine } from './fixtures/sdk-engine';
+import { boundary, catchEvent, end, message, messageDef, model, start, task, timerDef } from '../engine/testing/bpmn';
 import { sequenceProcess } from './fixtures/models';
 
 jest.setTimeout(60_000);
@@ -64,6 +65,39 @@ test("the SDK's migration spec: an instance waiting at the checkpoint moves to v
   expect(second.processInstanceKey).toBe(processInstance.processInstanceKey);
   expect(second.processVersion).toBe('2');
   await sdk.untilCompleted(processInstance.processInstanceKey);
+});
+
+test('a migrated instance survives a restart: its job, boundary timer and message subscription belong to version 2', async () => {
+  const waits = (v: string) =>
+    model(
+      'sdk-mig-durable',
+      [start(), '<bpmn:parallelGateway id="fork" />', task('work', 'sdk-mig-durable'), boundary('deadline', 'work', timerDef('timeDuration', 'PT1H')), catchEvent('paid', messageDef('m')), end(), end('paid-end'), end('late')],
+      ['start->fork', 'fork->work', 'fork->paid', 'work->end', 'paid->paid-end', 'deadline->late'],
+      [message('m', `sdk-mig-durable-paid-${v}`, '=order')],
+    );
+  await sdk.deploy(waits('v1'));
+  const { processInstanceKey } = await sdk.zbc.createProcessInstance({ bpmnProcessId: 'sdk-mig-durable', variables: { order: 'd-1' } });
+  // version 2 waits for another message name: the subscription keeps the name it was opened with
+  const v2 = await sdk.deploy(waits('v2'));
+  await sdk.zbc.migrateProcessInstance({
+    processInstanceKey,
+    migrationPlan: {
+      targetProcessDefinitionKey: v2.processDefinitionKey,
+      mappingInstructions: ['work', 'deadline', 'paid'].map((id) => ({ sourceElementId: id, targetElementId: id })),
+    },
+  });
+  await sdk.te.restart();
+
+  const { rows } = await sdk.te.pool.query<{ definition: string; target: string }>(
+    'select process_definition_key::text as definition, target_element_id as target from engine.timer where process_instance_key = $1',
+    [processInstanceKey],
+  );
+  expect(rows).toEqual([{ definition: v2.processDefinitionKey, target: 'deadline' }]);
+  const job = await sdk.nextJob('sdk-mig-durable');
+  expect(job).toMatchObject({ processInstanceKey, processDefinitionKey: v2.processDefinitionKey, processDefinitionVersion: 2, elementId: 'work' });
+  await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
+  await sdk.zbc.publishMessage({ name: 'sdk-mig-durable-paid-v1', correlationKey: 'd-1', variables: {}, timeToLive: 0 });
+  await sdk.untilCompleted(processInstanceKey);
 });
 
 describe('rejected with Zeebe\'s status and reason, changing nothing', () => {
