@@ -320,6 +320,13 @@ function planJoins(scope: PlanScope, instance: ElementInstance): PlannedJoin[] {
             'Taken sequence flows must be mapped to the incoming sequence flows of the target gateway.',
         );
       }
+      const merged = [...flows].find(([, target]) => target === targetFlowId);
+      if (merged) {
+        throw invalidState(
+          `Expected to migrate process instance '${root.key}' but active sequence flows with ids '${merged[0]}' and '${flowId}' are mapped to the same target sequence flow '${targetFlowId}'. ` +
+            'Active sequence flows cannot be merged by process instance migration.',
+        );
+      }
       flows.set(flowId, targetFlowId);
     }
     planned.push({ sourceGatewayId: gatewayId, targetGatewayId, flows });
