@@ -1,6 +1,6 @@
 /** MigrateProcessInstance in memory: scopes and gateways — tokens waiting at a join, event subprocesses, event-based gateways. */
 import { EngineErrorCode, type EngineError } from '../errors';
-import { catchEvent, end, eventSubProcess, message, messageDef, model, start, task, timerDef } from '../testing/bpmn';
+import { catchEvent, end, error, errorDef, eventSubProcess, message, messageDef, model, start, task, timerDef } from '../testing/bpmn';
 import { ProcessorKit } from '../testing/processor-kit';
 
 let kit: ProcessorKit;
@@ -108,4 +108,15 @@ describe('event-based gateways', () => {
     expect(error.code).toBe(EngineErrorCode.FAILED_PRECONDITION);
     expect(error.message).toContain('These mappings detach the catch event from the element in the target process.');
   });
+});
+
+test('an active element of a type Zeebe does not migrate (an error end event held by its incident): INVALID_STATE', async () => {
+  const failing = model('p', [start(), end('fail', errorDef('err'))], ['start->fail'], [error('err', 'boom')]);
+  const { key, target } = await twoVersions(failing, failing.replace('id="fail"', 'id="fail2"').replace('targetRef="fail"', 'targetRef="fail2"'));
+  expect(kit.incidents(key)).toHaveLength(1);
+  const rejected = await rejection(kit.migrate({ processInstanceKey: key, targetProcessDefinitionKey: target, mappingInstructions: map(['fail', 'fail2']) }));
+  expect(rejected.code).toBe(EngineErrorCode.FAILED_PRECONDITION);
+  expect(rejected.message).toBe(
+    `Expected to migrate process instance '${key}' but active element with id 'fail' has an unsupported type. The migration of a END_EVENT is not supported.`,
+  );
 });
