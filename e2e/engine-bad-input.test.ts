@@ -232,12 +232,15 @@ test('a tenant other than the default is INVALID_ARGUMENT: multi-tenancy is off'
   expect(error.details).toContain('multi-tenancy is disabled');
 });
 
-test('methods the engine does not offer yet are UNIMPLEMENTED, saying so', async () => {
-  for (const method of ['MigrateProcessInstance']) {
-    const error = await unchanged(() => rejection(method, {}));
-    expect(error.code).toBe(status.UNIMPLEMENTED);
-    expect(error.details).toMatch(new RegExp(`^${method}: .*not supported`));
-  }
+test('MigrateProcessInstance without a migration plan is INVALID_ARGUMENT; of an unknown instance, NOT_FOUND with Zeebe\'s reason', async () => {
+  const noPlan = await unchanged(() => rejection('MigrateProcessInstance', { processInstanceKey: '2251799813685249' }));
+  expect(noPlan.code).toBe(status.INVALID_ARGUMENT);
+  expect(noPlan.details).toContain("'migrationPlan'");
+  const unknown = await unchanged(() =>
+    rejection('MigrateProcessInstance', { processInstanceKey: '2251799813685249', migrationPlan: { targetProcessDefinitionKey: '1', mappingInstructions: [] } }),
+  );
+  expect(unknown.code).toBe(status.NOT_FOUND);
+  expect(unknown.details).toBe("Expected to migrate process instance but no process instance found with key '2251799813685249'");
 });
 
 test('BroadcastSignal without a signal name, or with variables that are not an object, is INVALID_ARGUMENT', async () => {

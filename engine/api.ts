@@ -201,6 +201,18 @@ export interface ModifyProcessInstanceInput {
   readonly terminateInstructions: readonly number[];
 }
 
+/** MigrateProcessInstance: which element of the target each element of the source becomes. */
+export interface MigrationMappingInstruction {
+  readonly sourceElementId: string;
+  readonly targetElementId: string;
+}
+
+export interface MigrateProcessInstanceInput {
+  readonly processInstanceKey: number;
+  readonly targetProcessDefinitionKey: number;
+  readonly mappingInstructions: readonly MigrationMappingInstruction[];
+}
+
 export interface BroadcastSignalInput {
   readonly signalName: string;
   readonly variables: Variables;
@@ -262,6 +274,8 @@ export interface EngineApi {
   cancelProcessInstance(processInstanceKey: number): Promise<void>;
   /** All instructions are checked first; one that fails rejects the command and nothing is applied. */
   modifyProcessInstance(input: ModifyProcessInstanceInput): Promise<void>;
+  /** Moves a running instance to another process definition, as Zeebe 8.8 does; checked whole first, rejected with Zeebe's reasons. */
+  migrateProcessInstance(input: MigrateProcessInstanceInput): Promise<void>;
   /** A process definition key or a decision requirements key; NOT_FOUND for any other. */
   deleteResource(resourceKey: number): Promise<void>;
 

@@ -24,6 +24,7 @@ import type {
   EvaluateDecisionInput,
   JobStream,
   JobStreamInput,
+  MigrateProcessInstanceInput,
   ModifyProcessInstanceInput,
   PublishMessageInput,
   Topology,
@@ -37,6 +38,7 @@ import type { ExecutableProcess } from './model/types';
 import type { ProcessingContext } from './processor/context';
 import { deployResources, type CompiledResource } from './processor/deploy-command';
 import { deleteResource } from './processor/delete-resource';
+import { migrateProcessInstance } from './processor/migrate-instance';
 import { modifyProcessInstance } from './processor/modify-instance';
 import { evaluateDecisionCommand } from './processor/decision-commands';
 import { activateJobs } from './processor/job-activation';
@@ -268,6 +270,10 @@ class EmbeddedEngine implements Engine {
 
   modifyProcessInstance(input: ModifyProcessInstanceInput): Promise<void> {
     return this.processor.submit((ctx) => modifyProcessInstance(ctx, input));
+  }
+
+  migrateProcessInstance(input: MigrateProcessInstanceInput): Promise<void> {
+    return this.processor.submit((ctx) => migrateProcessInstance(ctx, input));
   }
 
   deleteResource(resourceKey: number): Promise<void> {

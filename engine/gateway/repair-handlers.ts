@@ -1,8 +1,9 @@
-/** ModifyProcessInstance and DeleteResource: repairing instances, retiring deployed resources. */
+/** ModifyProcessInstance, MigrateProcessInstance and DeleteResource: repairing and moving instances, retiring deployed resources. */
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 
 import type { EngineApi } from '../api';
+import { InvalidArgumentError } from '../errors';
 import { unary } from './calls';
 import { parseKey, parseLong, parseVariables } from './convert';
 import type { Empty, Int64 } from './messages';
@@ -15,6 +16,15 @@ interface ModifyProcessInstanceRequest {
     readonly variableInstructions: readonly { readonly variables: string; readonly scopeId: string }[];
   }[];
   readonly terminateInstructions: readonly { readonly elementInstanceKey: Int64 }[];
+}
+
+interface MigrateProcessInstanceRequest {
+  readonly processInstanceKey: Int64;
+  /** proto3: absent when the client sent none. */
+  readonly migrationPlan: {
+    readonly targetProcessDefinitionKey: Int64;
+    readonly mappingInstructions: readonly { readonly sourceElementId: string; readonly targetElementId: string }[];
+  } | null;
 }
 
 interface DeleteResourceRequest {
@@ -36,6 +46,17 @@ export function repairHandlers(engine: EngineApi, logger: Logger): UntypedServic
           })),
         })),
         terminateInstructions: request.terminateInstructions.map(({ elementInstanceKey }) => parseKey('elementInstanceKey', elementInstanceKey)),
+      });
+      return {};
+    }),
+
+    MigrateProcessInstance: unary<MigrateProcessInstanceRequest, Empty>('MigrateProcessInstance', logger, async (request) => {
+      const plan = request.migrationPlan;
+      if (!plan) throw new InvalidArgumentError("Expected argument 'migrationPlan' to be provided, but it was missing");
+      await engine.migrateProcessInstance({
+        processInstanceKey: parseKey('processInstanceKey', request.processInstanceKey),
+        targetProcessDefinitionKey: parseKey('targetProcessDefinitionKey', plan.targetProcessDefinitionKey),
+        mappingInstructions: plan.mappingInstructions.map(({ sourceElementId, targetElementId }) => ({ sourceElementId, targetElementId })),
       });
       return {};
     }),

@@ -44,6 +44,7 @@ function stubEngine(overrides: Partial<EngineApi>): EngineApi {
     createProcessInstanceWithResult: unexpected,
     cancelProcessInstance: unexpected,
     modifyProcessInstance: unexpected,
+    migrateProcessInstance: unexpected,
     deleteResource: unexpected,
     activateJobs: unexpected,
     streamJobs: unexpected,

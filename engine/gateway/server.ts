@@ -54,11 +54,6 @@ const MAX_RECEIVE_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
-/** What the engine does not offer yet; clients get a clear UNIMPLEMENTED instead of a generic one. */
-const NOT_YET_OFFERED: Readonly<Record<string, string>> = {
-  MigrateProcessInstance: 'Process instance migration is not supported by this engine yet',
-};
-
 function unimplemented(method: string, message: string, streaming: boolean): UntypedHandleCall {
   const error = { code: status.UNIMPLEMENTED, details: `${method}: ${message}` };
   if (streaming) {
@@ -77,8 +72,7 @@ function implementation(service: ServiceDefinition, offered: UntypedServiceImple
   const handlers: UntypedServiceImplementation = {};
   for (const [method, definition] of Object.entries(service)) {
     const handler = offered[method];
-    const message = NOT_YET_OFFERED[method] ?? 'This method is not supported by this engine';
-    handlers[method] = handler ?? unimplemented(method, message, definition.responseStream);
+    handlers[method] = handler ?? unimplemented(method, 'This method is not supported by this engine', definition.responseStream);
   }
   return handlers;
 }

@@ -21,7 +21,7 @@ export interface PlannedCatch {
   readonly interrupting: boolean;
 }
 
-interface PreparedCatch {
+export interface PreparedCatch {
   readonly catchEvent: PlannedCatch;
   readonly timer?: TimerSchedule;
   readonly message?: { readonly name: string; readonly correlationKey: string };
@@ -39,12 +39,23 @@ export function openCatchSubscriptions(
   planned: readonly PlannedCatch[],
   variables: () => Variables,
 ): FeelResult<number[]> {
+  const prepared = prepareCatchSubscriptions(ctx, planned, variables);
+  return prepared.ok ? succeeded(openPreparedCatches(ctx, instance, prepared.value)) : prepared;
+}
+
+/** The timers, message names and correlation keys, signal names of the planned catches; nothing is opened. */
+export function prepareCatchSubscriptions(ctx: ProcessingContext, planned: readonly PlannedCatch[], variables: () => Variables): FeelResult<PreparedCatch[]> {
   const prepared: PreparedCatch[] = [];
   for (const catchEvent of planned) {
     const one = prepare(ctx, catchEvent, variables);
     if (!one.ok) return one;
     prepared.push(one.value);
   }
+  return succeeded(prepared);
+}
+
+/** Opens what prepareCatchSubscriptions evaluated; returns the keys of the message subscriptions. */
+export function openPreparedCatches(ctx: ProcessingContext, instance: ElementInstance, prepared: readonly PreparedCatch[]): number[] {
   const owner = {
     elementInstanceKey: instance.key,
     processInstanceKey: instance.processInstanceKey,
@@ -59,7 +70,7 @@ export function openCatchSubscriptions(
       messageSubscriptions.push(subscription.key);
     }
   }
-  return succeeded(messageSubscriptions);
+  return messageSubscriptions;
 }
 
 function prepare(ctx: ProcessingContext, catchEvent: PlannedCatch, variables: () => Variables): FeelResult<PreparedCatch> {

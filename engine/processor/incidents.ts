@@ -59,7 +59,7 @@ export function incidentToResolve(ctx: ProcessingContext, incidentKey: number): 
   return incident;
 }
 
-function incidentValue(incident: Incident): Record<string, unknown> {
+export function incidentValue(incident: Incident): Record<string, unknown> {
   return {
     errorType: incident.errorType,
     errorMessage: incident.errorMessage,

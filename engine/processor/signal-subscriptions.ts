@@ -22,17 +22,17 @@ export function openSignalSubscription(
   };
   ctx.state.events.addSignalSubscription(subscription);
   ctx.changes.signalSubscriptions.put(subscription.key, subscription);
-  ctx.append('SIGNAL_SUBSCRIPTION', 'CREATED', subscription.key, subscriptionValue(subscription), subscription.processInstanceKey, targetElementId);
+  ctx.append('SIGNAL_SUBSCRIPTION', 'CREATED', subscription.key, signalSubscriptionValue(subscription), subscription.processInstanceKey, targetElementId);
   return subscription;
 }
 
 export function closeSignalSubscription(ctx: ProcessingContext, subscription: SignalSubscription): void {
   ctx.state.events.removeSignalSubscription(subscription);
   ctx.changes.signalSubscriptions.remove(subscription.key);
-  ctx.append('SIGNAL_SUBSCRIPTION', 'DELETED', subscription.key, subscriptionValue(subscription), subscription.processInstanceKey, subscription.targetElementId);
+  ctx.append('SIGNAL_SUBSCRIPTION', 'DELETED', subscription.key, signalSubscriptionValue(subscription), subscription.processInstanceKey, subscription.targetElementId);
 }
 
-function subscriptionValue(subscription: SignalSubscription): Record<string, unknown> {
+export function signalSubscriptionValue(subscription: SignalSubscription): Record<string, unknown> {
   return {
     signalName: subscription.signalName,
     processDefinitionKey: subscription.processDefinitionKey,

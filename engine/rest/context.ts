@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 
 import type { Queryable } from '../../db/queryable';
 import type { EngineApi } from '../api';
+import type { BatchOperations } from './batch-operations';
 
 /** What every route module gets: the engine's commands, its read contract, a logger and the clock. */
 export interface RestContext {
@@ -14,4 +15,6 @@ export interface RestContext {
   readonly address: () => { readonly host: string; readonly port: number };
   /** Aborted when the server starts closing: long polls answer at once with what they have. */
   readonly closing: AbortSignal;
+  /** The batch operations this server runs (process instance migration by filter). */
+  readonly batches: BatchOperations;
 }

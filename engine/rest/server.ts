@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 
 import type { Queryable } from '../../db/queryable';
 import type { EngineApi } from '../api';
+import { BatchOperations } from './batch-operations';
 import type { RestContext } from './context';
 import { RestProblem, sendProblem, toProblem } from './problem';
 import { v2Routes } from './routes';
@@ -55,13 +56,15 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   const logger = options.logger.child({ component: 'rest' });
   let boundPort = options.port;
   const stopping = new AbortController();
+  const clock = options.clock ?? (() => new Date());
   const ctx: RestContext = {
     engine: options.engine,
     db: options.db,
     logger,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     address: () => ({ host, port: boundPort }),
     closing: stopping.signal,
+    batches: new BatchOperations(logger, clock, stopping.signal),
   };
 
   const app = express();
@@ -101,7 +104,8 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     port: boundPort,
     close: () => {
       stopping.abort();
-      return (closed ??= shutdown(server, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, logger));
+      // a running batch operation stops after the item in hand, before the engine below it closes
+      return (closed ??= Promise.all([shutdown(server, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, logger), ctx.batches.settled()]).then(() => undefined));
     },
   };
 }

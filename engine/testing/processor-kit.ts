@@ -9,6 +9,7 @@ import type {
   ActivatedJob,
   AssignUserTaskInput,
   CompleteUserTaskInput,
+  MigrateProcessInstanceInput,
   ModifyProcessInstanceInput,
   UnassignUserTaskInput,
   UpdateUserTaskInput,
@@ -23,6 +24,7 @@ import { activateJobs } from '../processor/job-activation';
 import { completeJob, failJob, throwJobError, updateJobRetries } from '../processor/job-commands';
 import { publishMessage } from '../processor/message-commands';
 import { broadcastSignal } from '../processor/signal-commands';
+import { migrateProcessInstance } from '../processor/migrate-instance';
 import { modifyProcessInstance } from '../processor/modify-instance';
 import { assignUserTask, completeUserTask, unassignUserTask, updateUserTask, type UserTaskCommandOutcome } from '../processor/user-task-commands';
 import { Processor, type CommandRun } from '../processor/processor';
@@ -148,6 +150,10 @@ export class ProcessorKit {
     return this.run((ctx) => modifyProcessInstance(ctx, input));
   }
 
+  migrate(input: MigrateProcessInstanceInput): Promise<void> {
+    return this.run((ctx) => migrateProcessInstance(ctx, input));
+  }
+
   assignUserTask(input: AssignUserTaskInput): Promise<UserTaskCommandOutcome> {
     return this.run((ctx) => assignUserTask(ctx, input));
   }
@@ -228,7 +234,7 @@ export class ProcessorKit {
     if (!completed) return undefined;
     return Object.fromEntries(
       this.records
-        .filter((r) => r.valueType === 'VARIABLE' && (r.value as { scopeKey: number }).scopeKey === processInstanceKey)
+        .filter((r) => r.valueType === 'VARIABLE' && r.intent !== 'MIGRATED' && (r.value as { scopeKey: number }).scopeKey === processInstanceKey)
         .map((r) => [(r.value as { name: string }).name, (r.value as { value: unknown }).value]),
     );
   }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 
 import type { RestContext } from '../context';
+import { batchOperationRoutes } from './batch-operations';
 import { clusterRoutes } from './cluster';
 import { decisionRoutes } from './decisions';
 import { deploymentRoutes } from './deployments';
@@ -9,6 +10,7 @@ import { incidentRoutes } from './incidents';
 import { jobRoutes } from './jobs';
 import { messageRoutes } from './messages';
 import { processDefinitionRoutes } from './process-definitions';
+import { processInstanceMigrationRoutes } from './process-instance-migration';
 import { processInstanceRoutes } from './process-instances';
 import { signalRoutes } from './signals';
 import { userTaskRoutes } from './user-tasks';
@@ -20,6 +22,7 @@ export function v2Routes(ctx: RestContext): Router {
   router.use(clusterRoutes(ctx));
   router.use(deploymentRoutes(ctx));
   router.use(processInstanceRoutes(ctx));
+  router.use(processInstanceMigrationRoutes(ctx));
   router.use(processDefinitionRoutes(ctx));
   router.use(elementInstanceRoutes(ctx));
   router.use(variableRoutes(ctx));
@@ -28,6 +31,7 @@ export function v2Routes(ctx: RestContext): Router {
   router.use(messageRoutes(ctx));
   router.use(signalRoutes(ctx));
   router.use(decisionRoutes(ctx));
+  router.use(batchOperationRoutes(ctx));
   router.use(userTaskRoutes(ctx));
   return router;
 }

@@ -79,7 +79,7 @@ const SORT_COLUMNS = {
 } as const;
 
 /** The filter fields of Camunda's ProcessInstanceFilter that this engine answers. */
-const instanceFilterSchema = z.strictObject({
+export const instanceFilterSchema = z.strictObject({
   processInstanceKey: keyFilter,
   processDefinitionId: stringFilter,
   processDefinitionName: stringFilter,
@@ -95,7 +95,7 @@ const incidentResolutionSchema = requestSchema<ProcessInstanceIncidentResolution
 type InstanceFilter = z.output<typeof instanceFilterSchema>;
 
 /** The filter as conditions on the columns of INSTANCES (aliased `q`). */
-function instanceConditions(filter: InstanceFilter): Conditions {
+export function instanceConditions(filter: InstanceFilter): Conditions {
   return new Conditions()
     .add('q.process_instance_key', filter.processInstanceKey, 'bigint')
     .add('q.bpmn_process_id', filter.processDefinitionId)
@@ -134,7 +134,7 @@ interface ProcessInstanceRow {
  * is its activation, its name the definition's. Filters and sorts apply to
  * these columns.
  */
-const INSTANCES = `
+export const INSTANCES = `
   select pi.process_instance_key, pi.process_definition_key, pi.bpmn_process_id, pi.version, pi.state, pi.ended_at,
          coalesce(pd.name, pi.bpmn_process_id) as process_definition_name,
          '${DEFAULT_TENANT}'::text as tenant_id,

@@ -20,7 +20,8 @@ with
     insert into engine.element_instance (key, process_instance_key, process_definition_key, element_id, element_type, state, flow_scope_key, data)
     select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->>4, r->>5, (r->>6)::bigint, r->7
       from jsonb_array_elements($2::jsonb) r
-    on conflict (key) do update set state = excluded.state, data = excluded.data),
+    on conflict (key) do update
+      set state = excluded.state, data = excluded.data, process_definition_key = excluded.process_definition_key, element_id = excluded.element_id),
   removed_element_instances as (delete from engine.element_instance where key = any($3::bigint[])),
   jobs as (
     insert into engine.job (key, type, state, process_instance_key, element_instance_key, retries, deadline, data)
@@ -45,7 +46,8 @@ with
     insert into engine.timer (key, element_instance_key, process_instance_key, process_definition_key, target_element_id, due_at, data)
     select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint, r->>4, to_timestamp((r->>5)::float8 / 1000), r->6
       from jsonb_array_elements($12::jsonb) r
-    on conflict (key) do update set due_at = excluded.due_at, data = excluded.data),
+    on conflict (key) do update
+      set due_at = excluded.due_at, data = excluded.data, process_definition_key = excluded.process_definition_key, target_element_id = excluded.target_element_id),
   removed_timers as (delete from engine.timer where key = any($13::bigint[])),
   message_subscriptions as (
     insert into engine.message_subscription (key, element_instance_key, process_instance_key, message_name, correlation_key, data)
@@ -77,7 +79,9 @@ with
     on conflict (key) do update
       set state = excluded.state, assignee = excluded.assignee, candidate_groups = excluded.candidate_groups,
           candidate_users = excluded.candidate_users, due_date = excluded.due_date, follow_up_date = excluded.follow_up_date,
-          priority = excluded.priority, completed_at = excluded.completed_at, data = excluded.data),
+          priority = excluded.priority, completed_at = excluded.completed_at, data = excluded.data,
+          process_definition_key = excluded.process_definition_key, bpmn_process_id = excluded.bpmn_process_id,
+          process_definition_version = excluded.process_definition_version, element_id = excluded.element_id),
   removed_user_tasks as (delete from engine.user_task where key = any($21::bigint[]))
 update engine.meta set last_key = $10, last_position = $11 where id = 1`;
 
