@@ -2,7 +2,8 @@
  * What other modules may read of the engine's state: the views of schema
  * `engine_read` (created by orm/migrations/Migration20261202000001_engine_read_views.ts;
  * incident_history and decision_definition by Migration20261202000021_engine_read_incidents_decisions.ts,
- * element_started by Migration20261202140001_engine_read_element_started.ts),
+ * element_started by Migration20261202140001_engine_read_element_started.ts,
+ * form by Migration20261203040001_engine_read_form.ts),
  * column by column. Nothing outside the engine reads the `engine` schema's
  * tables or the JSON inside their rows; the engine keeps these columns when
  * it changes its tables. engine/README.md ("Read contract") says what each
@@ -74,6 +75,7 @@ export const ENGINE_READ_VIEWS = {
     'deployed_at',
     'dmn_xml',
   ],
+  form: ['form_key', 'form_id', 'version', 'deployed_at', 'schema'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EngineReadView = keyof typeof ENGINE_READ_VIEWS;

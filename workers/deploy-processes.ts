@@ -1,10 +1,22 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../config/logger';
 import type { ZeebeClient } from '../intake/zeebe-client';
 
 /** The models every event runs through; the decision first, as the process calls it. */
 export const PROCESS_FILES = ['route-event.dmn', 'grid-event.bpmn'] as const;
+
+/** The Camunda Forms of the user tasks, under processes/forms/, deployed before the process that uses them. */
+export const FORMS_DIR = 'forms';
+
+/** The form files of `dir`/forms, by name. */
+export async function formFiles(dir: string = processesDir()): Promise<string[]> {
+  const names = await readdir(path.join(dir, FORMS_DIR)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return names.filter((name) => name.endsWith('.form')).sort();
+}
 
 /** Where processes/ lies from this module, in dist/ (compiled) as under jest (sources). */
 export function processesDir(): string {
@@ -19,6 +31,7 @@ interface Deployed {
   readonly process?: { readonly processDefinitionKey: string; readonly version: number };
   readonly decision?: { readonly decisionKey: string; readonly version: number };
   readonly decisionRequirements?: { readonly decisionRequirementsKey: string; readonly version: number };
+  readonly form?: { readonly formKey: string; readonly version: number };
 }
 
 /**
@@ -28,9 +41,16 @@ interface Deployed {
  * before it: that tells the log which happened.
  */
 export async function deployProcesses(zeebe: ResourceDeployer, logger: Logger, dir: string = processesDir()): Promise<void> {
-  for (const name of PROCESS_FILES) {
-    const content = await readFile(path.join(dir, name));
-    const response = name.endsWith('.dmn') ? await zeebe.deployResource({ name, decision: content }) : await zeebe.deployResource({ name, process: content });
+  // Forms first: a user task's form must be there by the time the process can reach the task.
+  const files = [...(await formFiles(dir)).map((name) => `${FORMS_DIR}/${name}`), ...PROCESS_FILES];
+  for (const file of files) {
+    const content = await readFile(path.join(dir, file));
+    const name = path.basename(file);
+    const response = name.endsWith('.form')
+      ? await zeebe.deployResource({ name, form: content })
+      : name.endsWith('.dmn')
+        ? await zeebe.deployResource({ name, decision: content })
+        : await zeebe.deployResource({ name, process: content });
     const { fresh, version } = outcomeOf(response.key, response.deployments);
     logger.info({ resource: name, version, deploymentKey: response.key }, fresh ? `deployed ${name} (version ${version})` : `${name} unchanged (version ${version})`);
   }
@@ -41,6 +61,7 @@ function outcomeOf(deploymentKey: string, deployments: readonly Deployed[]): { f
     if (deployed.process) return [{ key: deployed.process.processDefinitionKey, version: deployed.process.version }];
     if (deployed.decisionRequirements) return [{ key: deployed.decisionRequirements.decisionRequirementsKey, version: deployed.decisionRequirements.version }];
     if (deployed.decision) return [{ key: deployed.decision.decisionKey, version: deployed.decision.version }];
+    if (deployed.form) return [{ key: deployed.form.formKey, version: deployed.form.version }];
     return [];
   });
   return {
