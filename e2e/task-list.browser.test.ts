@@ -73,9 +73,13 @@ async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/** A real 1×1 PNG, so that the browser can draw it. */
+const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 async function report(category: string, gridCode: string, description: string): Promise<{ eventId: number; pik: string }> {
   const point = await h.grid.pointIn(gridCode);
-  const reported = await h.grid.intake.reportEvent({ category, severity: 'medium', source: 'citizen_app', description, reporterCode: CITIZEN, ...point });
+  const attachments = [{ bytes: PHOTO, declaredType: 'image/png' }];
+  const reported = await h.grid.intake.reportEvent({ category, severity: 'medium', source: 'citizen_app', description, reporterCode: CITIZEN, attachments, ...point });
   if (reported.processInstanceKey === undefined) throw new Error('the process did not start');
   return { eventId: reported.eventId, pik: reported.processInstanceKey };
 }
@@ -124,6 +128,13 @@ test('a clerk completes a new report live from the task list; the grid worker ve
   expect(await page.getByTestId('grid-outline').count()).toBe(1);
   expect(await page.getByTestId('event-point').count()).toBe(1);
   expect(await page.getByTestId('claim-first').count()).toBe(1);
+  // The photo, fetched with the token: drawn, so its bytes arrived and are an image.
+  const photo = page.locator('[data-testid="photos"] img');
+  await page.waitForFunction(() => {
+    const image = (globalThis as unknown as { document: { querySelector(s: string): { complete: boolean; naturalWidth: number } | null } }).document.querySelector('[data-testid="photos"] img');
+    return image !== null && image.complete && image.naturalWidth === 1;
+  });
+  expect(await photo.getAttribute('alt')).toBe('Photos 1');
   await page.getByTestId('claim').focus();
   await page.keyboard.press('Enter');
   await page.getByTestId('task-assignee').and(page.getByText(CLERK)).waitFor();
@@ -204,6 +215,19 @@ test('the task carries its form; a completion with a value the form forbids is r
   });
   expect(await apiError(clerk.request(COMPLETE, { id: taskId, outcome: 'RESOLVED', variables: { priority: 100 } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables.priority' });
   expect(await clerk.request(COMPLETE, { id: taskId, outcome: 'RESOLVED' })).toEqual({ completeTask: { id: taskId, state: 'COMPLETED' } });
+
+  // The photo's bytes: to those who see the event, with the API's token; missing to anyone else.
+  const { event: seen } = await clerk.request<{ event: { attachments: { id: string }[] } }>(`query { event(id: "${event.eventId}") { attachments { id } } }`);
+  const url = `${h.origin}/attachments/${seen.attachments[0].id}`;
+  const as = async (personCode: string) => fetch(url, { headers: { authorization: `Bearer ${await h.token(personCode)}` } });
+  const mine = await as(CLERK);
+  expect(mine.status).toBe(200);
+  expect(mine.headers.get('content-type')).toBe('image/png');
+  expect(Buffer.from(await mine.arrayBuffer())).toEqual(PHOTO);
+  expect((await as('clerk-sanitation-001')).status).toBe(404);
+  expect((await fetch(url)).status).toBe(401);
+  expect((await fetch(url, { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
+  expect((await fetch(`${h.origin}/attachments/999999`, { headers: { authorization: `Bearer ${await h.token(CLERK)}` } })).status).toBe(404);
 });
 
 test('the page and its libraries are served with the same strict policy as the monitor', async () => {
