@@ -230,6 +230,31 @@ test('the task carries its form; a completion with a value the form forbids is r
   expect((await fetch(`${h.origin}/attachments/999999`, { headers: { authorization: `Bearer ${await h.token(CLERK)}` } })).status).toBe(404);
 });
 
+test('a clerk returns a task from the page without claiming it; it leaves the queue and the event is routed again', async () => {
+  await h.grid.department('urban_management');
+  const { page, problems } = await openPage(CLERK, { width: 1280, locale: 'en-GB' });
+  const event = await report('illegal_vending', GRID(6), 'A kiosk on the fire lane');
+  const taskId = await taskOf(CLERK, event.eventId, 'grid-dispatch:handle');
+  await page.getByTestId(`task-row-${taskId}`).click();
+  await page.getByTestId('return').click();
+  // An empty reason is not sent.
+  await page.getByTestId('confirm-return').click();
+  expect(await page.getByTestId('return-reason').evaluate((element) => element === (element as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
+  await page.getByLabel('Why it is not your business').fill('Fire lanes are the fire brigade\'s');
+  await page.getByTestId('confirm-return').click();
+  await page.getByTestId('task-state').and(page.getByText('Completed')).waitFor();
+  await page.getByTestId(`task-row-${taskId}`).waitFor({ state: 'detached' });
+  await snap(page, '8-clerk-returned');
+  // record-return puts it back to ACCEPTED, waiting for a handler other than this department; it never was IN_PROGRESS.
+  const statuses = await eventually(async () => {
+    const seen = await h.grid.statuses(event.eventId);
+    return seen.filter((status) => status === 'ACCEPTED').length === 2 ? seen : undefined;
+  }, { what: 'the return to be recorded' });
+  expect(statuses).not.toContain('IN_PROGRESS');
+  expect(problems).toEqual([]);
+  await page.close();
+});
+
 test('the page and its libraries are served with the same strict policy as the monitor', async () => {
   for (const file of ['', 'js/main.js', 'vendor/form-viewer.js', 'vendor/form-js.css', 'vendor/graphql-ws.js']) {
     const response = await fetch(`${h.origin}/tasks/${file}`);
