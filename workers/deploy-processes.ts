@@ -24,14 +24,14 @@ export function processesDir(): string {
   return path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'processes') : fromHere;
 }
 
-export type ResourceDeployer = Pick<ZeebeClient, 'deployResource'>;
+export type ResourceDeployer = Pick<ZeebeClient, 'deployResource' | 'deployResources'>;
 
 /** What a deployment answers about one resource, whichever kind it is. */
 interface Deployed {
   readonly process?: { readonly processDefinitionKey: string; readonly version: number };
   readonly decision?: { readonly decisionKey: string; readonly version: number };
   readonly decisionRequirements?: { readonly decisionRequirementsKey: string; readonly version: number };
-  readonly form?: { readonly formKey: string; readonly version: number };
+  readonly form?: { readonly formKey: string; readonly version: number; readonly resourceName: string };
 }
 
 /**
@@ -41,16 +41,22 @@ interface Deployed {
  * before it: that tells the log which happened.
  */
 export async function deployProcesses(zeebe: ResourceDeployer, logger: Logger, dir: string = processesDir()): Promise<void> {
-  // Forms first: a user task's form must be there by the time the process can reach the task.
-  const files = [...(await formFiles(dir)).map((name) => `${FORMS_DIR}/${name}`), ...PROCESS_FILES];
-  for (const file of files) {
-    const content = await readFile(path.join(dir, file));
-    const name = path.basename(file);
-    const response = name.endsWith('.form')
-      ? await zeebe.deployResource({ name, form: content })
-      : name.endsWith('.dmn')
-        ? await zeebe.deployResource({ name, decision: content })
-        : await zeebe.deployResource({ name, process: content });
+  // Forms first, all in one deployment: a user task's form must be there by the time the process can reach the task.
+  const forms = await formFiles(dir);
+  if (forms.length > 0) {
+    const resources = await Promise.all(forms.map(async (name) => ({ name, form: await readFile(path.join(dir, FORMS_DIR, name)) })));
+    const response = await zeebe.deployResources(resources);
+    const deployed = (response.deployments as readonly Deployed[]).flatMap((d) => (d.form ? [d.form] : []));
+    for (const name of forms) {
+      const form = deployed.find((f) => f.resourceName === name);
+      if (form === undefined) throw new Error(`the deployment of the forms answered nothing for ${name}`);
+      const fresh = BigInt(form.formKey) > BigInt(response.key);
+      logger.info({ resource: name, version: form.version, deploymentKey: response.key }, fresh ? `deployed ${name} (version ${form.version})` : `${name} unchanged (version ${form.version})`);
+    }
+  }
+  for (const name of PROCESS_FILES) {
+    const content = await readFile(path.join(dir, name));
+    const response = name.endsWith('.dmn') ? await zeebe.deployResource({ name, decision: content }) : await zeebe.deployResource({ name, process: content });
     const { fresh, version } = outcomeOf(response.key, response.deployments);
     logger.info({ resource: name, version, deploymentKey: response.key }, fresh ? `deployed ${name} (version ${version})` : `${name} unchanged (version ${version})`);
   }
@@ -61,7 +67,6 @@ function outcomeOf(deploymentKey: string, deployments: readonly Deployed[]): { f
     if (deployed.process) return [{ key: deployed.process.processDefinitionKey, version: deployed.process.version }];
     if (deployed.decisionRequirements) return [{ key: deployed.decisionRequirements.decisionRequirementsKey, version: deployed.decisionRequirements.version }];
     if (deployed.decision) return [{ key: deployed.decision.decisionKey, version: deployed.decision.version }];
-    if (deployed.form) return [{ key: deployed.form.formKey, version: deployed.form.version }];
     return [];
   });
   return {

@@ -8,10 +8,10 @@ const TOKEN_KEY = 'grid-dispatch.tasks.token';
 // The page is served at <base>/tasks/; the API at <base>/graphql, over HTTP and WebSocket.
 const GRAPHQL_URL = new URL('../graphql', document.baseURI);
 
-export class ApiError extends Error {
+export class TaskListApiError extends Error {
   constructor(message, code, field) {
     super(message);
-    this.name = 'ApiError';
+    this.name = 'TaskListApiError';
     this.code = code;
     this.field = field;
   }
@@ -41,7 +41,7 @@ export function takeTokenFromUrl() {
 
 export async function request(query, variables = {}) {
   const token = readToken();
-  if (!token) throw new ApiError('no token', 'UNAUTHENTICATED');
+  if (!token) throw new TaskListApiError('no token', 'UNAUTHENTICATED');
   let response;
   try {
     response = await fetch(GRAPHQL_URL.href, {
@@ -51,12 +51,12 @@ export async function request(query, variables = {}) {
       cache: 'no-store',
     });
   } catch (error) {
-    throw new ApiError(error.message, 'NETWORK');
+    throw new TaskListApiError(error.message, 'NETWORK');
   }
   const body = await response.json().catch(() => null);
   const first = body?.errors?.[0];
-  if (first) throw new ApiError(first.message, first.extensions?.code ?? 'ERROR', first.extensions?.field);
-  if (!response.ok || !body?.data) throw new ApiError(`HTTP ${response.status}`, 'HTTP');
+  if (first) throw new TaskListApiError(first.message, first.extensions?.code ?? 'ERROR', first.extensions?.field);
+  if (!response.ok || !body?.data) throw new TaskListApiError(`HTTP ${response.status}`, 'HTTP');
   return body.data;
 }
 

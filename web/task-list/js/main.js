@@ -4,7 +4,7 @@
  * live updates from the `taskQueueChanged` subscription, and the language.
  * Routes: #/ (the queue) and #/task/<id>.
  */
-import { ApiError, clearToken, readToken, request, saveToken, subscribe, takeTokenFromUrl } from './api.js';
+import { TaskListApiError, clearToken, readToken, request, saveToken, subscribe, takeTokenFromUrl } from './api.js';
 import { setText } from './dom.js';
 import { currentLanguage, setLanguage, t, translateShell } from './i18n.js';
 import { ME, QUEUE_CHANGED } from './queries.js';
@@ -57,7 +57,7 @@ function showError(message) {
 
 /** An expired or foreign token brings back the sign-in; anything else is said in the alert line. */
 function fail(error) {
-  if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
+  if (error instanceof TaskListApiError && error.code === 'UNAUTHENTICATED') {
     clearToken();
     showLogin(t('tokenRefused'));
     return;
@@ -82,7 +82,7 @@ async function signIn() {
   try {
     me = (await request(ME)).me;
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
+    if (error instanceof TaskListApiError && error.code === 'UNAUTHENTICATED') {
       clearToken();
       showLogin(readToken() === null ? t('tokenRefused') : undefined);
       return false;

@@ -3,7 +3,7 @@
  * place on a map of its grid, photos, timeline), claim and unclaim, and its
  * form rendered by form-js's viewer, completed or returned from here.
  */
-import { ApiError } from './api.js';
+import { TaskListApiError } from './api.js';
 import { fill, h } from './dom.js';
 import { formatTime, formText, t, term } from './i18n.js';
 import { gridMap } from './map.js';
@@ -32,7 +32,7 @@ export function createDetail(context) {
     try {
       data = await context.request(TASK, { id });
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'NOT_FOUND') {
+      if (error instanceof TaskListApiError && error.code === 'NOT_FOUND') {
         clear();
         context.announce(t('gone'));
         return;
@@ -175,7 +175,7 @@ export function createDetail(context) {
       await context.queueChanged();
       await show(variables.id);
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'BAD_USER_INPUT') context.showError(t('refused', error.field ?? '', error.message));
+      if (error instanceof TaskListApiError && error.code === 'BAD_USER_INPUT') context.showError(t('refused', error.field ?? '', error.message));
       else context.fail(error);
     } finally {
       busy = false;
