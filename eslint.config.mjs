@@ -43,7 +43,7 @@ export default defineConfig(
     rules: { 'no-restricted-imports': ['error', engineInternals] },
   },
   {
-    files: ['web/public/**/*.js'],
+    files: ['web/public/**/*.js', 'web/task-list/**/*.js'],
     languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
   {

@@ -31,6 +31,7 @@ import { loadGridIndex } from './orm/geo/load-grid-index';
 import { DepartmentClient } from './workers/departments/department-client';
 import { startTaskList } from './tasks/start-task-list';
 import { monitorRouter } from './web/monitor-router';
+import { taskListRouter } from './web/task-list-router';
 import { deployProcesses } from './workers/deploy-processes';
 import { startWorkers } from './workers/start-workers';
 
@@ -190,6 +191,7 @@ class Service {
       routes: [
         { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [databaseCheck(pool), zeebeCheck(zeebe)] }) },
         { path: '/monitor', handler: monitorRouter() },
+        { path: '/tasks', handler: taskListRouter() },
       ],
     });
     this.add('API', () => api.stop());

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Queryable } from '../db/queryable';
 import type { TaskView } from '../tasks/task';
+import { findLatestForms, type DeployedTaskForm } from '../tasks/sql/find-forms';
 import type { AttachmentRow, DepartmentRow, EventRow, FeedbackRow, GridRow, PersonRow, TransitionRow } from './rows';
 import {
   ATTACHMENTS_BY_EVENT,
@@ -31,6 +32,8 @@ export interface Loaders {
   readonly feedback: DataLoader<string, FeedbackRow[]>;
   readonly eventTasks: DataLoader<string, TaskView[]>;
   readonly gridWorker: DataLoader<string, PersonRow | null>;
+  /** The latest deployed version of a form, by form id. */
+  readonly form: DataLoader<string, DeployedTaskForm | null>;
 }
 
 export function createLoaders(db: Queryable): Loaders {
@@ -64,5 +67,9 @@ export function createLoaders(db: Queryable): Loaders {
     attachments: many<AttachmentRow, 'event_id'>(ATTACHMENTS_BY_EVENT, 'event_id'),
     feedback: many<FeedbackRow, 'event_id'>(FEEDBACK_BY_EVENT, 'event_id'),
     eventTasks: many<TaskView, 'eventId'>(TASKS_BY_EVENT, 'eventId'),
+    form: new DataLoader<string, DeployedTaskForm | null>(async (ids) => {
+      const forms = await findLatestForms(db, ids);
+      return ids.map((id) => forms.get(id) ?? null);
+    }),
   };
 }

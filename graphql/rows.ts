@@ -11,6 +11,8 @@ export interface GridRow {
   readonly street_name: string;
   readonly community_code: string;
   readonly community_name: string;
+  /** GeoJSON polygon coordinates: [outer ring of [lon, lat], holes…]; only from the by-code loader. */
+  readonly polygon?: number[][][];
 }
 
 export interface DepartmentRow {

@@ -20,6 +20,7 @@ import { createContext, type ApiContext, type ApiServices } from './context';
 import { ApiErrorCode } from './error-codes';
 import { formatError, toGraphQLError } from './errors';
 import { authorizationOf, jsonErrors, rateLimitGuard, sourceOf } from './http-guard';
+import { attachmentContent } from './attachment-content';
 import { checkCost, parseDocument, parseOptions, validationRules, type QueryLimits } from './limits';
 import { buildSchema } from './schema';
 import { listen } from '../http/listen';
@@ -192,6 +193,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   // Closed unless origins are configured: a page elsewhere cannot use a clerk's browser to call the API.
   app.use(cors({ origin: options.corsOrigins && options.corsOrigins.length > 0 ? [...options.corsOrigins] : false }));
   for (const route of options.routes ?? []) app.use(route.path, route.handler);
+  app.get('/attachments/:id', guard.handler, attachmentContent(options.services));
   app.use(
     '/graphql',
     // Before the body is read: a client over its rate is refused without it.

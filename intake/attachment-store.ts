@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { SpooledFile } from './validate-report';
 
@@ -19,6 +19,8 @@ export interface AttachmentStore {
   put(content: Uint8Array | SpooledFile): Promise<StoredContent>;
   /** Removes content this process created and nothing references; absent content is no error. */
   remove(storageKey: string): Promise<void>;
+  /** The content stored under the key. */
+  read(storageKey: string): Promise<Buffer>;
 }
 
 export function sha256Hex(content: Uint8Array): string {
@@ -79,6 +81,10 @@ export class LocalAttachmentStore implements AttachmentStore {
     await unlink(this.pathOf(storageKey)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
+  }
+
+  read(storageKey: string): Promise<Buffer> {
+    return readFile(this.pathOf(storageKey));
   }
 
   pathOf(storageKey: string): string {

@@ -46,6 +46,11 @@ export class IntakeService {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
   }
 
+  /** An attachment's content, by its storage key (public.attachment.storage_key); who may read it is the caller's to check. */
+  attachmentContent(storageKey: string): Promise<Buffer> {
+    return this.options.store.read(storageKey);
+  }
+
   async reportEvent(input: ReportInput): Promise<ReportedEvent> {
     const report = checkReport(input, this.limits);
     const gridCode = this.options.grids.findGrid(report.lon, report.lat);

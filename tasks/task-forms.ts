@@ -1,7 +1,8 @@
 import { BadUserInputError } from '../errors/app-error';
 import { ASSIGNMENT_LEVELS, type AssignmentLevel } from '../orm/entities/vocabulary';
+import { validateAgainstForm, visibleFields, type FormSchema } from './form-validation';
 
-/** The forms of processes/README.md, by the form key on their user tasks. */
+/** The form keys on grid-event.bpmn's user tasks (job headers `io.camunda.zeebe:formKey`). */
 export const FORM_KEYS = {
   handle: 'grid-dispatch:handle',
   handlePart: 'grid-dispatch:handle-part',
@@ -11,13 +12,31 @@ export const FORM_KEYS = {
   review: 'grid-dispatch:review',
 } as const;
 
+/**
+ * Which deployed Camunda Form (processes/forms/*.form, by its `id`) each form
+ * key stands for: the one place tasks are linked to forms while the model's
+ * user tasks are job-based, since the engine links a form by `formId` only on
+ * Camunda user tasks. The model switch replaces this table with `formId`.
+ */
+export const FORM_IDS: Readonly<Record<string, string>> = {
+  [FORM_KEYS.handle]: 'grid-dispatch-handle',
+  [FORM_KEYS.handlePart]: 'grid-dispatch-handle-part',
+  [FORM_KEYS.conclude]: 'grid-dispatch-conclude',
+  [FORM_KEYS.verify]: 'grid-dispatch-verify',
+  [FORM_KEYS.arbitrate]: 'grid-dispatch-arbitrate',
+  [FORM_KEYS.review]: 'grid-dispatch-review',
+};
+
+/** The deployed form a task's form key links to; null for tasks without one. */
+export function formIdOf(formKey: string | null): string | null {
+  return formKey === null ? null : (FORM_IDS[formKey] ?? null);
+}
+
 /** Forms of a handler working on an event: claiming one puts the event IN_PROGRESS, and they may be returned. */
 export const HANDLING_FORMS: readonly string[] = [FORM_KEYS.handle, FORM_KEYS.handlePart, FORM_KEYS.conclude];
 
 /** The handling forms whose RESOLVED resolves the event (a joint part is resolved by the lead's conclusion). */
 export const RESOLVING_FORMS: readonly string[] = [FORM_KEYS.handle, FORM_KEYS.conclude];
-
-export const HANDLING_OUTCOMES = ['RESOLVED', 'RETURNED'] as const;
 
 /** What a person submits when completing a task. */
 export interface CompletionInput {
@@ -38,111 +57,97 @@ export interface Completion {
 
 const nonBlank = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
-function onlyVariables(variables: Readonly<Record<string, unknown>>, allowed: readonly string[]): void {
-  for (const key of Object.keys(variables)) {
-    if (!allowed.includes(key)) {
-      throw new BadUserInputError(
-        `variables.${key}`,
-        allowed.length === 0 ? 'this form takes no variables' : `this form takes only ${allowed.join(', ')}`,
-      );
-    }
+/**
+ * Checks a completion against the task's deployed form (form-validation.ts)
+ * and builds the variables its job completes with: exactly what the form
+ * asks for, so the process keeps its own variables. `outcome` is the form's
+ * field `outcome`; the comment fills the form's one visible free-text field
+ * when the variables leave it empty. A task without a form (another
+ * process's) completes with its variables as given.
+ */
+export function checkCompletion(formKey: string | null, form: FormSchema | null, input: CompletionInput): Completion {
+  const given = input.variables ?? {};
+  if (form === null) {
+    const written: { [key: string]: JsonValue } = {};
+    for (const [key, value] of Object.entries(given)) written[key] = toJson(value, `variables.${key}`);
+    const outcome = nonBlank(input.outcome) ? input.outcome : null;
+    if (outcome !== null) written.outcome = outcome;
+    return { variables: written, outcome, departments: [] };
   }
+  const data: Record<string, unknown> = { ...given };
+  const outcomeGiven = input.outcome !== undefined && input.outcome !== null;
+  if (outcomeGiven) {
+    if (!visibleFields(form, {}).some((field) => field.path === 'outcome')) throw new BadUserInputError('outcome', 'this form has no outcome');
+    data.outcome = input.outcome;
+  }
+  if (nonBlank(input.comment)) {
+    const free = visibleFields(form, data).filter((field) => field.component.type === 'textarea');
+    if (free.length === 1 && !nonBlank(valueAt(data, free[0].path))) setAt(data, free[0].path, input.comment.trim());
+  }
+  const [error] = validateAgainstForm(form, data);
+  if (error !== undefined) {
+    throw new BadUserInputError(error.path === 'outcome' && given.outcome === undefined ? 'outcome' : `variables.${error.path}`, error.message);
+  }
+  const variables: { [key: string]: JsonValue } = {};
+  for (const [key, value] of Object.entries(data)) variables[key] = toJson(value, `variables.${key}`);
+  return outcomeOf(formKey, variables);
 }
 
-function noOutcome(outcome: string | null | undefined): void {
-  if (outcome !== undefined && outcome !== null) throw new BadUserInputError('outcome', 'this form has no outcome');
+/** What the task row keeps as its outcome, and what the form cannot say about an assignment. */
+function outcomeOf(formKey: string | null, variables: { [key: string]: JsonValue }): Completion {
+  switch (formKey) {
+    case FORM_KEYS.verify:
+      return { variables, outcome: variables.verified === true ? 'VERIFIED' : 'NOT_VERIFIED', departments: [] };
+    case FORM_KEYS.arbitrate: {
+      const assignment = variables.assignment as { level: AssignmentLevel; departments?: string[] };
+      const departments = assignmentDepartments(assignment.level, assignment.departments ?? []);
+      return { variables: { assignment: { level: assignment.level, departments } }, outcome: assignment.level, departments };
+    }
+    case FORM_KEYS.review:
+      return { variables, outcome: 'REVIEWED', departments: [] };
+    default:
+      return { variables, outcome: typeof variables.outcome === 'string' ? variables.outcome : null, departments: [] };
+  }
 }
 
 /**
- * Checks a completion against the task's form (processes/README.md: what each
- * user task writes) and builds the variables its job completes with. Nothing
- * else is written, so the process keeps its own variables.
+ * How many departments each level names: a rule across two fields, which a
+ * Camunda Form cannot state (its validation is per field). The form itself
+ * checks the level's options, that departments are distinct, and hides them
+ * for GRID.
  */
-export function checkCompletion(formKey: string | null, input: CompletionInput): Completion {
-  const variables = input.variables ?? {};
-  const comment = nonBlank(input.comment) ? input.comment.trim() : undefined;
-  switch (formKey) {
-    case FORM_KEYS.handle:
-    case FORM_KEYS.handlePart:
-    case FORM_KEYS.conclude: {
-      onlyVariables(variables, ['returnReason']);
-      const outcome = input.outcome;
-      if (outcome !== 'RESOLVED' && outcome !== 'RETURNED') {
-        throw new BadUserInputError('outcome', `the outcome must be ${HANDLING_OUTCOMES.join(' or ')}`);
-      }
-      if (outcome === 'RESOLVED') {
-        if (variables.returnReason !== undefined) throw new BadUserInputError('variables.returnReason', 'only a returned task has a return reason');
-        return { variables: { outcome }, outcome, departments: [] };
-      }
-      const reason = variables.returnReason ?? comment;
-      if (!nonBlank(reason)) throw new BadUserInputError('variables.returnReason', 'a returned task needs the reason it is not this handler\'s business');
-      return { variables: { outcome, returnReason: reason.trim() }, outcome, departments: [] };
-    }
-    case FORM_KEYS.verify: {
-      noOutcome(input.outcome);
-      onlyVariables(variables, ['verified', 'verificationNote']);
-      if (typeof variables.verified !== 'boolean') throw new BadUserInputError('variables.verified', 'say whether the fix is real: true or false');
-      const note = variables.verificationNote ?? comment;
-      if (note !== undefined && typeof note !== 'string') throw new BadUserInputError('variables.verificationNote', 'the note must be text');
-      const written: { [key: string]: JsonValue } = { verified: variables.verified };
-      if (nonBlank(note)) written.verificationNote = note.trim();
-      return { variables: written, outcome: variables.verified ? 'VERIFIED' : 'NOT_VERIFIED', departments: [] };
-    }
-    case FORM_KEYS.arbitrate: {
-      noOutcome(input.outcome);
-      onlyVariables(variables, ['assignment']);
-      const assignment = checkAssignment(variables.assignment);
-      return { variables: { assignment: { level: assignment.level, departments: [...assignment.departments] } }, outcome: assignment.level, departments: assignment.departments };
-    }
-    case FORM_KEYS.review: {
-      noOutcome(input.outcome);
-      onlyVariables(variables, ['reviewNote']);
-      const note = variables.reviewNote ?? comment;
-      if (!nonBlank(note)) throw new BadUserInputError('variables.reviewNote', 'a review needs a note');
-      return { variables: { reviewNote: note.trim() }, outcome: 'REVIEWED', departments: [] };
-    }
+function assignmentDepartments(level: AssignmentLevel, departments: readonly string[]): string[] {
+  const field = 'variables.assignment.departments';
+  if (!ASSIGNMENT_LEVELS.includes(level)) throw new BadUserInputError('variables.assignment.level', `the level must be ${ASSIGNMENT_LEVELS.join(', ')}`);
+  switch (level) {
+    case 'GRID':
+      return [];
+    case 'DEPARTMENT':
+      if (departments.length !== 1) throw new BadUserInputError(field, 'a department-level event names exactly one department');
+      return [...departments];
+    case 'JOINT':
+      if (departments.length < 2) throw new BadUserInputError(field, 'a joint event names two or more departments, the lead first');
+      return [...departments];
     default: {
-      // A task of some other process: its form is not known here, so its variables pass as given.
-      const written: { [key: string]: JsonValue } = {};
-      for (const [key, value] of Object.entries(variables)) written[key] = toJson(value, `variables.${key}`);
-      const outcome = nonBlank(input.outcome) ? input.outcome : null;
-      if (outcome !== null) written.outcome = outcome;
-      return { variables: written, outcome, departments: [] };
+      const unknown: never = level;
+      throw new Error(`unknown level ${String(unknown)}`);
     }
   }
 }
 
-function checkAssignment(value: unknown): { level: AssignmentLevel; departments: string[] } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BadUserInputError('variables.assignment', 'the assignment must be { level, departments }');
+function valueAt(data: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, part) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined), data);
+}
+
+function setAt(data: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let target = data;
+  for (const part of parts.slice(0, -1)) {
+    const next = target[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) target[part] = {};
+    target = target[part] as Record<string, unknown>;
   }
-  const { level, departments } = value as { level?: unknown; departments?: unknown };
-  if (!ASSIGNMENT_LEVELS.includes(level as AssignmentLevel)) {
-    throw new BadUserInputError('variables.assignment.level', `the level must be ${ASSIGNMENT_LEVELS.join(', ')}`);
-  }
-  const list = departments ?? [];
-  if (!Array.isArray(list) || !list.every(nonBlank)) {
-    throw new BadUserInputError('variables.assignment.departments', 'the departments must be a list of department codes');
-  }
-  const codes = list.map((code) => code.trim());
-  if (new Set(codes).size !== codes.length) throw new BadUserInputError('variables.assignment.departments', 'a department is named twice');
-  const checked = level as AssignmentLevel;
-  switch (checked) {
-    case 'GRID':
-      if (codes.length > 0) throw new BadUserInputError('variables.assignment.departments', 'a grid-level event names no department');
-      break;
-    case 'DEPARTMENT':
-      if (codes.length !== 1) throw new BadUserInputError('variables.assignment.departments', 'a department-level event names exactly one department');
-      break;
-    case 'JOINT':
-      if (codes.length < 2) throw new BadUserInputError('variables.assignment.departments', 'a joint event names two or more departments, the lead first');
-      break;
-    default: {
-      const unknown: never = checked;
-      throw new Error(`unknown level ${String(unknown)}`);
-    }
-  }
-  return { level: checked, departments: codes };
+  target[parts[parts.length - 1]] = value;
 }
 
 function toJson(value: unknown, field: string): JsonValue {

@@ -4,6 +4,8 @@
  * task lists started per test. Free of jest's globals, since the build
  * compiles it: test files wire setUp, stopLists and tearDown into their hooks.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Pool } from 'pg';
 import { createLogger } from '../config/logger';
 import type { ZeebeClient } from '../intake/zeebe-client';
@@ -14,6 +16,7 @@ import type { TaskView } from './task';
 import type { TaskChange } from './task-changes';
 import { TASK_COLUMNS } from './task';
 import { connectSdk } from '../test-support/zeebe-client';
+import { FORMS_DIR, formFiles, processesDir } from '../workers/deploy-processes';
 
 const NAMESPACES =
   'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" targetNamespace="http://camunda.org/schema/1.0/bpmn"';
@@ -124,6 +127,10 @@ export function taskListFixture(models: () => readonly string[]): TaskListFixtur
          ('clerk-water-001', 'Wang Fang', 'clerk', 'water'), ('manager-roads', 'Chen Jie', 'manager', 'roads'),
          ('manager-city-1', 'Zhao Lei', 'manager', null)`,
     );
+    // The forms the task list checks completions against, as the service deploys them.
+    for (const name of await formFiles()) {
+      await zbc.deployResource({ name, form: await readFile(path.join(processesDir(), FORMS_DIR, name)) });
+    }
   };
 
   const row = async (taskId: string): Promise<TaskView> => {

@@ -166,7 +166,7 @@ test('verify takes a boolean verified; arbitrate an assignment of known departme
   await list.service.claim(viewers.cityManager, arbitrate.task.id);
   const field = (variables: Record<string, unknown>) =>
     list.service.complete(viewers.cityManager, arbitrate.task.id, { variables }).catch((error: BadUserInputError) => error.field);
-  expect(await field({})).toBe('variables.assignment');
+  expect(await field({})).toBe('variables.assignment.level');
   expect(await field({ assignment: { level: 'CITY', departments: [] } })).toBe('variables.assignment.level');
   expect(await field({ assignment: { level: 'DEPARTMENT', departments: ['roads', 'water'] } })).toBe('variables.assignment.departments');
   expect(await field({ assignment: { level: 'DEPARTMENT', departments: ['parks'] } })).toBe('variables.assignment.departments');

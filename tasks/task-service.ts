@@ -13,7 +13,9 @@ import { unclaimTask } from './sql/unclaim-task';
 import { isTaskId, type TaskView } from './task';
 import { canAct, canSee, mayUnclaimOthers } from './task-access';
 import { changeOf, publishChanges } from './task-changes';
-import { checkCompletion, HANDLING_FORMS, RESOLVING_FORMS, type CompletionInput } from './task-forms';
+import { checkCompletion, formIdOf, HANDLING_FORMS, RESOLVING_FORMS, type CompletionInput } from './task-forms';
+import type { FormSchema } from './form-validation';
+import { findLatestForms } from './sql/find-forms';
 import { transaction } from '../db/transaction';
 import { findDepartments } from './sql/find-departments';
 
@@ -107,7 +109,7 @@ export class TaskService {
     this.assertOpen(task);
     if (task.assignee === null && !unclaimed) throw new ConflictError(`task ${taskId} is not claimed: claim it first`);
     if (task.assignee !== null && task.assignee !== viewer.personCode) throw new ForbiddenError(`task ${taskId} is claimed by someone else`);
-    const completion = checkCompletion(task.formKey, input);
+    const completion = checkCompletion(task.formKey, await this.formOf(task.formKey), input);
     if (completion.departments.length > 0) await this.assertDepartments(completion.departments);
     let gone = false;
     try {
@@ -183,6 +185,19 @@ export class TaskService {
         throw new Error(`unknown task state ${String(unknown)}`);
       }
     }
+  }
+
+  /**
+   * The latest deployed version of the task's form. A form key that names a
+   * form which is not deployed stops the completion: checking nothing would
+   * let any variables into the process.
+   */
+  private async formOf(formKey: string | null): Promise<FormSchema | null> {
+    const formId = formIdOf(formKey);
+    if (formId === null) return null;
+    const form = (await findLatestForms(this.options.pool, [formId])).get(formId);
+    if (form === undefined) throw new Error(`the form ${formId} (form key ${formKey}) is not deployed; deploy processes/forms with the process`);
+    return form.schema;
   }
 
   private async assertDepartments(codes: readonly string[]): Promise<void> {

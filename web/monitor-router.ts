@@ -26,7 +26,7 @@ export const MONITOR_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': MONITOR_CSP,
   'x-content-type-options': 'nosniff',
   // The token may sit in the URL's fragment for a moment; no Referer at all is simplest.
@@ -114,7 +114,7 @@ function resolveVendorFiles(): Map<string, string> {
  * The package's folder. Found from its main entry, walking up to its own
  * package.json: chart.js's `exports` hides both its package.json and its UMD build.
  */
-function packageRoot(pkg: string): string {
+export function packageRoot(pkg: string): string {
   let dir = path.dirname(require.resolve(pkg));
   for (;;) {
     const manifest = path.join(dir, 'package.json');

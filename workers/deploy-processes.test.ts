@@ -29,16 +29,24 @@ async function deployLogging(dir?: string): Promise<string[]> {
   return lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
 }
 
-test('"deployed" only for a new version; a model the engine already has is "unchanged"', async () => {
-  expect(await deployLogging()).toEqual(['deployed route-event.dmn (version 1)', 'deployed grid-event.bpmn (version 1)']);
-  expect(await deployLogging()).toEqual(['route-event.dmn unchanged (version 1)', 'grid-event.bpmn unchanged (version 1)']);
+const FORMS = ['arbitrate', 'conclude', 'handle-part', 'handle', 'review', 'verify'].map((name) => `${name}.form`);
+
+test('"deployed" only for a new version; a model the engine already has is "unchanged"; the forms go first', async () => {
+  expect(await deployLogging()).toEqual([...FORMS.map((form) => `deployed ${form} (version 1)`), 'deployed route-event.dmn (version 1)', 'deployed grid-event.bpmn (version 1)']);
+  expect(await deployLogging()).toEqual([...FORMS.map((form) => `${form} unchanged (version 1)`), 'route-event.dmn unchanged (version 1)', 'grid-event.bpmn unchanged (version 1)']);
 
   const changed = await mkdtemp(path.join(tmpdir(), 'models-'));
   try {
     await cp(processesDir(), changed, { recursive: true });
     const bpmn = path.join(changed, 'grid-event.bpmn');
     await writeFile(bpmn, `${await readFile(bpmn, 'utf8')}\n<!-- edited -->\n`);
-    expect(await deployLogging(changed)).toEqual(['route-event.dmn unchanged (version 1)', 'deployed grid-event.bpmn (version 2)']);
+    const verify = path.join(changed, 'forms', 'verify.form');
+    await writeFile(verify, (await readFile(verify, 'utf8')).replace('"label": "Note"', '"label": "What you saw"'));
+    expect(await deployLogging(changed)).toEqual([
+      ...FORMS.map((form) => (form === 'verify.form' ? 'deployed verify.form (version 2)' : `${form} unchanged (version 1)`)),
+      'route-event.dmn unchanged (version 1)',
+      'deployed grid-event.bpmn (version 2)',
+    ]);
   } finally {
     await rm(changed, { recursive: true, force: true });
   }

@@ -52,6 +52,8 @@ export const commonTypeDefs = /* GraphQL */ `
     communityName: String!
     "The grid worker on patrol here."
     worker: Person
+    "Its boundary as GeoJSON polygon coordinates: the outer ring of [lon, lat] points first, then any holes."
+    boundary: [[[Float!]!]!]!
   }
 
   type GridEdge { cursor: String! node: Grid! }
@@ -92,6 +94,7 @@ export const commonResolvers: Resolvers = {
     communityCode: (grid: GridRow) => grid.community_code,
     communityName: (grid: GridRow) => grid.community_name,
     worker: (grid: GridRow, _: unknown, context: ApiContext) => context.loaders.gridWorker.load(grid.code),
+    boundary: async (grid: GridRow, _: unknown, context: ApiContext) => grid.polygon ?? (await context.loaders.grid.load(grid.code))?.polygon ?? [],
   },
   Query: {
     me: async (_: unknown, __: unknown, context: ApiContext) => {

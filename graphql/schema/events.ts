@@ -57,6 +57,7 @@ export const eventTypeDefs = /* GraphQL */ `
     at: DateTime!
   }
 
+  "A file sent with the report; its bytes: GET /attachments/<id> with the same bearer token."
   type Attachment {
     id: ID!
     kind: AttachmentKind!

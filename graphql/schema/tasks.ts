@@ -3,6 +3,7 @@ import { inScope, queueScope } from '../../tasks/task-access';
 import type { TaskChange } from '../../tasks/task-changes';
 import { findTask } from '../../tasks/sql/find-task';
 import type { TaskView } from '../../tasks/task';
+import { formIdOf } from '../../tasks/task-forms';
 import { viewerOf, type ApiContext } from '../context';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
 import type { EventRow } from '../rows';
@@ -39,6 +40,17 @@ export const taskTypeDefs = /* GraphQL */ `
     event: Event
     "Open and past its due date, or its event has breached its SLA."
     breached: Boolean!
+    "The Camunda Form that completes it (its latest deployed version); null for a task without one."
+    form: TaskForm
+  }
+
+  "A deployed Camunda Form: render schema with form-js; completeTask checks the variables against it."
+  type TaskForm {
+    id: ID!
+    key: ID!
+    version: Int!
+    "The form's JSON, as deployed."
+    schema: JSONObject!
   }
 
   type TaskEdge { cursor: String! node: Task! }
@@ -102,6 +114,10 @@ export const taskResolvers: Resolvers = {
   TaskChangeKind: CHANGE_KINDS,
   Task: {
     event: (task: TaskView, _: unknown, context: ApiContext) => (task.eventId === null ? null : context.loaders.event.load(task.eventId)),
+    form: (task: TaskView, _: unknown, context: ApiContext) => {
+      const formId = formIdOf(task.formKey);
+      return formId === null ? null : context.loaders.form.load(formId);
+    },
     breached: async (task: TaskView, _: unknown, context: ApiContext) => {
       if (task.state !== 'CREATED') return false;
       if (task.dueAt !== null && task.dueAt.getTime() < Date.now()) return true;
