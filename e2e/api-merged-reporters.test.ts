@@ -21,11 +21,11 @@ const GRID_WORKER = `gw-${GRID_CODE}`;
 const MANAGER = 'manager-city-1';
 
 const REPORT = gql`mutation Report($input: ReportEventInput!) { reportEvent(input: $input) { id } }`;
-const EVENT = gql`query Event($id: ID!) { event(id: $id) { id status duplicateOf { id } feedback { satisfied score comment fromMergedReport } } }`;
+const EVENT = gql`query Event($id: ID!) { event(id: $id) { id status reporter { code } duplicateOf { id } feedback { satisfied score comment fromMergedReport } } }`;
 const FEEDBACK = gql`mutation Feedback($id: ID!, $f: FeedbackInput!) { submitFeedback(eventId: $id, feedback: $f) { id feedback { satisfied score comment fromMergedReport } } }`;
 const QUEUE = gql`query Queue { tasks(filter: { myGroups: true }) { edges { node { id formKey event { id } } } } }`;
 
-interface EventData { event: { id: string; status: string; duplicateOf: { id: string } | null; feedback: { satisfied: boolean | null; score: number | null; comment: string | null; fromMergedReport: boolean }[] } }
+interface EventData { event: { id: string; status: string; reporter: { code: string } | null; duplicateOf: { id: string } | null; feedback: { satisfied: boolean | null; score: number | null; comment: string | null; fromMergedReport: boolean }[] } }
 
 async function report(citizen: string, category: string, gridCode: string): Promise<string> {
   const client = await h.as(citizen);
@@ -66,7 +66,9 @@ test('the merged reporter reads the surviving event, hears that it closed, and g
 
   const merged = await h.as(MERGED);
   expect((await merged.request<EventData>(EVENT, { id: mergedReport })).event.duplicateOf).toEqual({ id: surviving });
-  expect((await merged.request<EventData>(EVENT, { id: surviving })).event.id).toBe(surviving);
+  // They read it, but not who else reported it.
+  expect((await merged.request<EventData>(EVENT, { id: surviving })).event).toMatchObject({ id: surviving, reporter: null });
+  expect((await merged.request<EventData>(EVENT, { id: mergedReport })).event.reporter).toEqual({ code: MERGED });
   expect(await apiError(merged.request(EVENT, { id: unrelated }))).toMatchObject({ code: 'NOT_FOUND' });
   // Someone else's report is not theirs to follow.
   expect(await apiError((await h.as(STRANGER)).request(EVENT, { id: surviving }))).toMatchObject({ code: 'NOT_FOUND' });

@@ -87,6 +87,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const format = formatError(logger);
   const wsCleanup = useServer<{ authorization?: unknown }, { viewer?: Viewer }>(
     {
+      // An unexpected error closes the socket with 4500 and, outside "production", its message as the reason:
+      // messages name the server's internals, so only when stack traces are asked for (development), whatever NODE_ENV says.
+      isProd: !(options.errorStackTraces ?? false),
       schema,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization;

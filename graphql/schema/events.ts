@@ -35,6 +35,7 @@ export const eventTypeDefs = /* GraphQL */ `
     lat: Float!
     address: String
     grid: Grid
+    "Null for a citizen reading someone else's report (one their own report was merged into)."
     reporter: Person
     reportedAt: DateTime!
     acceptedAt: DateTime
@@ -171,7 +172,13 @@ export const eventResolvers: Resolvers = {
     escalated: (e: EventRow) => e.escalated,
     address: (e: EventRow) => e.address,
     grid: (e: EventRow, _: unknown, context: ApiContext) => (e.grid_code === null ? null : context.loaders.grid.load(e.grid_code)),
-    reporter: (e: EventRow, _: unknown, context: ApiContext) => (e.reporter_id === null ? null : context.loaders.person.load(e.reporter_id)),
+    reporter: async (e: EventRow, _: unknown, context: ApiContext) => {
+      if (e.reporter_id === null) return null;
+      const reporter = await context.loaders.person.load(e.reporter_id);
+      // A citizen following an event their report was merged into does not learn who else reported it.
+      const viewer = viewerOf(context);
+      return viewer.role === 'citizen' && reporter?.code !== viewer.personCode ? null : reporter;
+    },
     reportedAt: (e: EventRow) => e.reported_at,
     acceptedAt: (e: EventRow) => e.accepted_at,
     slaDueAt: (e: EventRow) => e.sla_due_at,
