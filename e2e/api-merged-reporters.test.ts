@@ -8,7 +8,7 @@ import { gql } from 'graphql-request';
 import { eventually } from '../test-support/engine';
 import { apiError, useApiHarness } from './api-harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 const h = useApiHarness();
 const GRID_CODE = 'D01S01C01G01';
@@ -46,7 +46,7 @@ async function complete(person: string, eventId: string, formKey: string, input:
     async () => (await client.request<{ tasks: { edges: { node: { id: string; formKey: string; event: { id: string } | null } }[] } }>(QUEUE)).tasks.edges
       .map((e) => e.node)
       .find((t) => t.event?.id === eventId && t.formKey === formKey),
-    { what: `${formKey} of event ${eventId} for ${person}`, timeoutMs: 20_000 },
+    { what: `${formKey} of event ${eventId} for ${person}`, timeoutMs: 60_000 },
   );
   await client.request(gql`mutation C($id: ID!) { claimTask(id: $id) { id } }`, { id: task.id });
   await client.request(gql`mutation C($id: ID!, $outcome: String, $variables: JSONObject) { completeTask(id: $id, outcome: $outcome, variables: $variables) { id } }`, {
@@ -58,9 +58,9 @@ async function complete(person: string, eventId: string, formKey: string, input:
 test('the merged reporter reads the surviving event, hears that it closed, and gives feedback once; the process still takes the reporter\'s', async () => {
   await h.grid.department('urban_management');
   const surviving = await report(FIRST, 'illegal_parking', GRID_CODE);
-  await eventually(async () => (['ACCEPTED', 'ROUTED'].includes(await status(FIRST, surviving)) ? true : undefined), { what: 'the first report to be accepted' });
+  await eventually(async () => (['ACCEPTED', 'ROUTED'].includes(await status(FIRST, surviving)) ? true : undefined), { what: 'the first report to be accepted', timeoutMs: 60_000 });
   const mergedReport = await report(MERGED, 'illegal_parking', GRID_CODE);
-  await eventually(async () => ((await status(MERGED, mergedReport)) === 'MERGED' ? true : undefined), { what: 'the second report to be merged' });
+  await eventually(async () => ((await status(MERGED, mergedReport)) === 'MERGED' ? true : undefined), { what: 'the second report to be merged', timeoutMs: 60_000 });
   // Another event the merged reporter has nothing to do with stays out of their sight.
   const unrelated = await report(STRANGER, 'illegal_vending', OTHER_GRID);
 
@@ -80,7 +80,7 @@ test('the merged reporter reads the surviving event, hears that it closed, and g
 
   await complete(CLERK, surviving, 'grid-dispatch:handle', { outcome: 'RESOLVED' });
   await complete(GRID_WORKER, surviving, 'grid-dispatch:verify', { variables: { verified: true } });
-  await eventually(async () => ((await status(MERGED, surviving)) === 'CLOSED' ? true : undefined), { what: 'the surviving event to close', timeoutMs: 20_000 });
+  await eventually(async () => ((await status(MERGED, surviving)) === 'CLOSED' ? true : undefined), { what: 'the surviving event to close', timeoutMs: 60_000 });
 
   // Both reporters are told, each once.
   const told = await eventually(
@@ -88,7 +88,7 @@ test('the merged reporter reads the surviving event, hears that it closed, and g
       const closed = h.grid.notifier.sent.filter((n) => n.kind === 'event-closed' && n.eventId === Number(surviving));
       return closed.length >= 2 ? closed : undefined;
     },
-    { what: 'both reporters to be told of the closing' },
+    { what: 'both reporters to be told of the closing', timeoutMs: 60_000 },
   );
   expect(told.map((n) => n.to).sort()).toEqual([FIRST, MERGED]);
 

@@ -9,7 +9,7 @@ import { gql } from 'graphql-request';
 import { eventually } from '../test-support/engine';
 import { useApiHarness } from './api-harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 const h = useApiHarness();
 const GRID_CODE = 'D02S01C01G02';
@@ -32,7 +32,7 @@ async function taskOf(person: string, eventId: string, formKey: string): Promise
     async () => (await client.request<{ tasks: { edges: { node: { id: string; formKey: string; event: { id: string } | null } }[] } }>(QUEUE)).tasks.edges
       .map((e) => e.node)
       .find((t) => t.event?.id === eventId && t.formKey === formKey)?.id,
-    { what: `${formKey} of event ${eventId} for ${person}`, timeoutMs: 20_000 },
+    { what: `${formKey} of event ${eventId} for ${person}`, timeoutMs: 60_000 },
   );
 }
 
@@ -68,7 +68,7 @@ test('who claimed, returned, arbitrated, resolved and verified is on the timelin
   await act(MANAGER, id, 'grid-dispatch:arbitrate', { variables: { assignment: { level: 'GRID', departments: [] } } });
   await act(GRID_WORKER, id, 'grid-dispatch:handle', { outcome: 'RESOLVED' });
   await act(GRID_WORKER, id, 'grid-dispatch:verify', { variables: { verified: true, verificationNote: 'lamp lit at 21:00, checked from the stop' } });
-  await eventually(async () => ((await eventAs(CITIZEN, id)).status === 'CLOSED' ? true : undefined), { what: 'the event to close', timeoutMs: 20_000 });
+  await eventually(async () => ((await eventAs(CITIZEN, id)).status === 'CLOSED' ? true : undefined), { what: 'the event to close', timeoutMs: 60_000 });
 
   const staff = (await eventAs(MANAGER, id)).timeline.filter((t) => t.actor !== null);
   const byStaff = staff.map((t) => ({ to: t.toStatus, who: t.actor?.person?.code, role: t.actor?.role }));

@@ -22,7 +22,8 @@ const MAX_COMMENT_LENGTH = 2_000;
  * longer waiting for feedback) it answers with the event as it stands.
  */
 const RECORDED_WITHIN_MS = 10_000;
-const FEEDBACK_COUNT = 'select count(*)::int as n from public.feedback where event_id = $1';
+/** The reporter's rounds only: a merged reporter's feedback given meanwhile is not the one awaited. */
+const FEEDBACK_COUNT = 'select count(*)::int as n from public.feedback where event_id = $1 and merged_report_id is null';
 
 /**
  * The reporter's feedback is published as the `citizen-feedback` message the
