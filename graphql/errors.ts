@@ -50,7 +50,7 @@ function isClientStatus(http: unknown): boolean {
 export function publicExtensions(error: unknown): Record<string, unknown> | undefined {
   if (error instanceof AppError) return { code: apiCodeOfApp(error.code), ...fieldOf(error) };
   if (error instanceof UnauthenticatedError) return { code: apiCodeOfAuth(error.code), reason: error.reason };
-  if (error instanceof AuthError) return { code: apiCodeOfAuth(error.code) };
+  if (error instanceof AuthError) return { code: apiCodeOfAuth(error.code), reason: error.code };
   if (error instanceof IntakeError) return { code: apiCodeOfIntake(error.code), reason: error.code, ...fieldOf(error) };
   return undefined;
 }
@@ -127,10 +127,25 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The error a graphql-ws or HTTP handler throws before any resolver runs (a bad token at connect). */
+/**
+ * The error the HTTP handler throws before any resolver runs: no token, or
+ * one that is not accepted. Every authentication failure is answered alike,
+ * as Apollo Server recommends for an API where every operation needs a
+ * token: HTTP 401 with a `WWW-Authenticate: Bearer` challenge (RFC 6750),
+ * one error with `extensions.code` UNAUTHENTICATED and `reason`.
+ */
 export function toGraphQLError(error: unknown): GraphQLError {
   const extensions = publicExtensions(error);
   if (extensions === undefined) return new GraphQLError('internal server error', { extensions: { code: ApiErrorCode.INTERNAL_SERVER_ERROR } });
-  const status = extensions.code === ApiErrorCode.UNAUTHENTICATED ? 401 : 400;
-  return new GraphQLError(messageOf(error), { extensions: { ...extensions, http: { status } } });
+  const http = extensions.code === ApiErrorCode.UNAUTHENTICATED ? { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } : { status: 400 };
+  return new GraphQLError(messageOf(error), { extensions: { ...extensions, http } });
+}
+
+/** The close reason of a WebSocket refused for its token: graphql-ws's 4403 Forbidden, with what to send (at most 123 bytes, as WebSocket allows). */
+export function refusalReason(error: unknown): string {
+  const said = error instanceof UnauthenticatedError && error.reason === 'TOKEN_MISSING'
+    ? 'send connectionParams.authorization = "Bearer <token>"'
+    : error instanceof AuthError ? messageOf(error) : 'the token could not be checked';
+  const reason = `Forbidden: ${said}`;
+  return Buffer.byteLength(reason) <= 123 ? reason : `${Buffer.from(reason).subarray(0, 120).toString().replace(/\uFFFD+$/, '')}...`;
 }

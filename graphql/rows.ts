@@ -65,6 +65,8 @@ export interface TransitionRow {
   readonly from_status: string | null;
   readonly to_status: string;
   readonly escalated: boolean;
+  /** The person who made the change; null for the service's own steps. */
+  readonly actor_id: string | null;
   readonly note: string | null;
   readonly at: Date;
 }
@@ -82,6 +84,9 @@ export interface AttachmentRow {
 export interface FeedbackRow {
   readonly id: string;
   readonly event_id: string;
+  readonly citizen_id: string | null;
+  /** The citizen's own report that was merged into this event; null for the reporter's round. */
+  readonly merged_report_id: string | null;
   readonly satisfied: boolean | null;
   readonly score: number | null;
   readonly comment: string | null;

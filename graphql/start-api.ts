@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
@@ -18,7 +19,8 @@ import type { TokenVerifier } from './auth/verify-token';
 import type { Viewer } from './auth/viewer';
 import { createContext, type ApiContext, type ApiServices } from './context';
 import { ApiErrorCode } from './error-codes';
-import { formatError, toGraphQLError } from './errors';
+import { formatError, refusalReason, toGraphQLError } from './errors';
+import { AuthFailure, UnauthenticatedError } from './auth/auth-errors';
 import { authorizationOf, jsonErrors, rateLimitGuard, sourceOf } from './http-guard';
 import { attachmentContent } from './attachment-content';
 import { checkCost, parseDocument, parseOptions, validationRules, type QueryLimits } from './limits';
@@ -86,6 +88,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const format = formatError(logger);
   const wsCleanup = useServer<{ authorization?: unknown }, { viewer?: Viewer }>(
     {
+      // An unexpected error closes the socket with 4500 and, outside "production", its message as the reason:
+      // messages name the server's internals, so only when stack traces are asked for (development), whatever NODE_ENV says.
+      isProd: !(options.errorStackTraces ?? false),
       schema,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization;
@@ -97,6 +102,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         } catch (error) {
           await guard.failures.failed(source);
           logger.debug({ err: error }, 'WebSocket connection refused');
+          // graphql-ws closes a refused connection with 4403 "Forbidden"; closed here first, the reason says why.
+          ctx.extra.socket.close(CloseCode.Forbidden, refusalReason(error));
           return false;
         }
       },
@@ -205,6 +212,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           const authorization = authorizationOf(req);
           if (authorization === undefined) throw new Error('the rate-limit guard did not run before the GraphQL handler');
           if ('error' in authorization) throw toGraphQLError(authorization.error);
+          // Every operation needs a token: no token is refused here as a bad one is, 401 before any work.
+          if (authorization.viewer === null) throw toGraphQLError(new UnauthenticatedError(AuthFailure.TOKEN_MISSING, 'an Authorization: Bearer <token> header is required'));
           return createContext(options.services, authorization.viewer);
         }),
     }),

@@ -4,6 +4,8 @@ import { BadUserInputError, ConflictError, ForbiddenError } from '../errors/app-
 import type { Viewer } from './auth/viewer';
 import type { ApiContext } from './context';
 import type { EventRow } from './rows';
+import { insertMergedFeedback } from './sql/merged-feedback';
+import { findMergedReports } from './sql/merged-reports';
 
 export interface FeedbackInput {
   readonly satisfied: boolean;
@@ -20,24 +22,43 @@ const MAX_COMMENT_LENGTH = 2_000;
  * longer waiting for feedback) it answers with the event as it stands.
  */
 const RECORDED_WITHIN_MS = 10_000;
-const FEEDBACK_COUNT = 'select count(*)::int as n from public.feedback where event_id = $1';
+/** The reporter's rounds only: a merged reporter's feedback given meanwhile is not the one awaited. */
+const FEEDBACK_COUNT = 'select count(*)::int as n from public.feedback where event_id = $1 and merged_report_id is null';
 
 /**
- * Publishes the reporter's feedback as the `citizen-feedback` message the
+ * The reporter's feedback is published as the `citizen-feedback` message the
  * process waits for (processes/README.md, step 5); record-feedback writes it
  * down. The message id is the event and the time it was closed, so feedback
  * is taken once per closing: a second one for the same closing is a CONFLICT.
+ *
+ * A citizen whose report was merged into the event gives theirs on it too,
+ * once per closing, written down here: the process's single wait stays the
+ * reporter's, and only the reporter's rounds count in the satisfaction KPI.
+ * Feedback given on the merged report itself goes to the event it was
+ * merged into. Resolves with the event the feedback is on.
  */
-export async function submitFeedback(context: ApiContext, viewer: Viewer, event: EventRow, input: FeedbackInput): Promise<void> {
-  const reporter = event.reporter_id === null ? null : await context.loaders.person.load(event.reporter_id);
-  if (reporter?.code !== viewer.personCode) throw new ForbiddenError('only the person who reported an event gives feedback on it');
+export async function submitFeedback(context: ApiContext, viewer: Viewer, event: EventRow, input: FeedbackInput): Promise<EventRow> {
   if (input.score !== undefined && input.score !== null && !(Number.isInteger(input.score) && input.score >= 1 && input.score <= 5)) {
     throw new BadUserInputError('feedback.score', `score must be an integer from 1 to 5, got ${input.score}`);
   }
   if (input.comment && input.comment.length > MAX_COMMENT_LENGTH) {
     throw new BadUserInputError('feedback.comment', `comment must be at most ${MAX_COMMENT_LENGTH} characters`);
   }
-  if (event.status !== 'CLOSED' || event.closed_at === null) throw new ConflictError(`event ${event.id} is ${event.status}: feedback is taken once it is closed`);
+  const reporter = event.reporter_id === null ? null : await context.loaders.person.load(event.reporter_id);
+  const ownReport = reporter?.code === viewer.personCode;
+  if (ownReport && event.status === 'MERGED' && event.duplicate_of_id !== null) {
+    const surviving = await context.loaders.event.load(event.duplicate_of_id);
+    if (surviving === null) throw new Error(`event ${event.id} was merged into event ${event.duplicate_of_id}, which is missing`);
+    await giveAsMergedReporter(context, viewer, surviving, event.id, input);
+    return surviving;
+  }
+  if (!ownReport) {
+    const [mergedReport] = await findMergedReports(context.db, event.id, viewer.personCode);
+    if (mergedReport === undefined) throw new ForbiddenError('only the people who reported an event give feedback on it');
+    await giveAsMergedReporter(context, viewer, event, mergedReport, input);
+    return event;
+  }
+  assertClosed(event);
 
   const feedback: { satisfied: boolean; score?: number; comment?: string } = { satisfied: input.satisfied };
   if (input.score !== undefined && input.score !== null) feedback.score = input.score;
@@ -47,7 +68,7 @@ export async function submitFeedback(context: ApiContext, viewer: Viewer, event:
     await context.services.zeebe.publishMessage({
       name: 'citizen-feedback',
       correlationKey: event.id,
-      messageId: `feedback-${event.id}-${event.closed_at.getTime()}`,
+      messageId: `feedback-${event.id}-${event.closed_at?.getTime()}`,
       timeToLive: FEEDBACK_TTL_MS,
       variables: { feedback },
     });
@@ -56,6 +77,24 @@ export async function submitFeedback(context: ApiContext, viewer: Viewer, event:
     throw error;
   }
   await recorded(context, event.id, before);
+  return event;
+}
+
+function assertClosed(event: EventRow): void {
+  if (event.status !== 'CLOSED' || event.closed_at === null) throw new ConflictError(`event ${event.id} is ${event.status}: feedback is taken once it is closed`);
+}
+
+async function giveAsMergedReporter(context: ApiContext, viewer: Viewer, event: EventRow, mergedReportId: string, input: FeedbackInput): Promise<void> {
+  assertClosed(event);
+  const taken = await insertMergedFeedback(context.db, {
+    eventId: event.id,
+    citizenCode: viewer.personCode,
+    mergedReportId,
+    satisfied: input.satisfied,
+    score: input.score ?? null,
+    comment: input.comment ? input.comment : null,
+  });
+  if (!taken) throw new ConflictError(`feedback on event ${event.id} was already given for this closing`);
 }
 
 /** Resolves once the event has more feedback rows than `before`, or the wait is over. */

@@ -78,8 +78,8 @@ test('claim and complete a handling task: the event goes IN_PROGRESS then RESOLV
     [eventId],
   );
   expect(timeline).toEqual([
-    { from_status: 'ROUTED', to_status: 'IN_PROGRESS', actor: 'clerk-roads-001', note: 'Repair the road claimed by clerk-roads-001' },
-    { from_status: 'IN_PROGRESS', to_status: 'RESOLVED', actor: 'clerk-roads-001', note: 'Repair the road resolved by clerk-roads-001: filled the pothole' },
+    { from_status: 'ROUTED', to_status: 'IN_PROGRESS', actor: 'clerk-roads-001', note: 'Repair the road claimed' },
+    { from_status: 'IN_PROGRESS', to_status: 'RESOLVED', actor: 'clerk-roads-001', note: 'Repair the road resolved: filled the pothole' },
   ]);
   const { rows: [event] } = await fx.pool.query<{ status: string }>(`select status from public.grid_event where id = $1`, [eventId]);
   expect(event.status).toBe('RESOLVED');
@@ -93,7 +93,7 @@ test('claim and complete a handling task: the event goes IN_PROGRESS then RESOLV
   await feed.return?.();
 });
 
-test('a second handling task of an event already IN_PROGRESS adds nothing to the timeline when claimed', async () => {
+test('a second handling task of an event already IN_PROGRESS: its claim and its part are on the timeline, the status stays', async () => {
   const eventId = await fx.newEvent();
   const first = await openTask('svc-part', { eventId });
   const second = await openTask('svc-part', { eventId });
@@ -101,8 +101,15 @@ test('a second handling task of an event already IN_PROGRESS adds nothing to the
   await list.service.claim(viewers.roadsClerk2, second.task.id);
   // A joint part resolved does not resolve the event: the lead's conclusion does.
   await list.service.complete(viewers.roadsClerk, first.task.id, { outcome: 'RESOLVED' });
-  const { rows } = await fx.pool.query<{ to_status: string }>(`select to_status from public.grid_event_transition where event_id = $1 order by at, id`, [eventId]);
-  expect(rows.map((row) => row.to_status)).toEqual(['IN_PROGRESS']);
+  const { rows } = await fx.pool.query<{ to_status: string; actor: string; note: string }>(
+    `select t.to_status, p.code as actor, t.note from public.grid_event_transition t join public.person p on p.id = t.actor_id where t.event_id = $1 order by t.at, t.id`,
+    [eventId],
+  );
+  expect(rows.map((row) => [row.to_status, row.actor, row.note.replace(/^.* (claimed|resolved)$/, '$1')])).toEqual([
+    ['IN_PROGRESS', 'clerk-roads-001', 'claimed'],
+    ['IN_PROGRESS', 'clerk-roads-002', 'claimed'],
+    ['IN_PROGRESS', 'clerk-roads-001', 'resolved'],
+  ]);
 });
 
 test('the form decides what a completion needs; a refused completion changes nothing', async () => {

@@ -13,9 +13,10 @@ import { unclaimTask } from './sql/unclaim-task';
 import { isTaskId, type TaskView } from './task';
 import { canAct, canSee, mayUnclaimOthers } from './task-access';
 import { changeOf, publishChanges } from './task-changes';
-import { checkCompletion, formIdOf, HANDLING_FORMS, RESOLVING_FORMS, type CompletionInput } from './task-forms';
+import { checkCompletion, formIdOf, HANDLING_FORMS, type CompletionInput } from './task-forms';
 import type { FormSchema } from './form-validation';
 import { findLatestForms } from './sql/find-forms';
+import { claimEntry, completionEntry, type TimelineEntry } from './timeline-entry';
 import { transaction } from '../db/transaction';
 import { findDepartments } from './sql/find-departments';
 
@@ -57,7 +58,7 @@ export class TaskService {
       const row = await claimTask(client, taskId, viewer.personCode);
       if (row === undefined) return undefined;
       await publishChanges(client, [changeOf('claimed', row)]);
-      await event?.move('IN_PROGRESS', viewer.personCode, `${row.name} claimed by ${viewer.personCode}`);
+      await event?.record(claimEntry(row.name), viewer.personCode);
       return row;
     });
     if (claimed) return claimed;
@@ -112,10 +113,11 @@ export class TaskService {
     const completion = checkCompletion(task.formKey, await this.formOf(task.formKey), input);
     if (completion.departments.length > 0) await this.assertDepartments(completion.departments);
     let gone = false;
+    const comment = input.comment?.trim();
+    const entry = completionEntry(task.formKey, task.name, completion, comment === '' ? undefined : comment);
     try {
-      const resolving = task.eventId !== null && task.formKey !== null && RESOLVING_FORMS.includes(task.formKey) && completion.outcome === 'RESOLVED';
       return await transaction(this.options.pool, async (client) => {
-        const event = resolving ? await lockEvent(client, task.eventId) : undefined;
+        const event = entry ? await lockEvent(client, task.eventId) : undefined;
         const row =
           task.assignee === null
             ? await completeUnclaimedTask(client, taskId, viewer.personCode, completion.outcome)
@@ -126,8 +128,7 @@ export class TaskService {
           throw new ConflictError(`task ${taskId} is no longer yours`);
         }
         await publishChanges(client, [changeOf('completed', row)]);
-        const comment = input.comment?.trim();
-        await event?.move('RESOLVED', viewer.personCode, `${row.name} resolved by ${viewer.personCode}${comment ? `: ${comment}` : ''}`);
+        if (entry) await event?.record(entry, viewer.personCode);
         try {
           // Last, inside the transaction: when the engine refuses, nothing above is committed.
           await this.options.zeebe.completeJob({ jobKey: row.jobKey, variables: completion.variables as never });
@@ -210,16 +211,16 @@ export class TaskService {
 /**
  * Locks the task's event before the task row: the workers lock an event and
  * then update its tasks (escalate-event), so the same order here cannot deadlock
- * with them. `move` records the new status in the timeline unless the event
- * already has it.
+ * with them. `record` appends the person's entry to the timeline, with its
+ * status (or the event's own, for an entry that changes none).
  */
 async function lockEvent(client: PoolClient, eventId: string | null) {
   if (eventId === null) return undefined;
   const from = await lockEventStatus(client, eventId);
   if (from === undefined) return undefined;
   return {
-    async move(to: 'IN_PROGRESS' | 'RESOLVED', actor: string, note: string): Promise<void> {
-      if (from !== to) await recordStatus(client, eventId, from, to, actor, note);
+    async record(entry: TimelineEntry, actor: string): Promise<void> {
+      await recordStatus(client, eventId, from, entry.to ?? from, actor, entry.note);
     },
   };
 }

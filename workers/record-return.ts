@@ -25,7 +25,10 @@ export function returnedBy(assignment: Assignment, jointResults: unknown): strin
 
 /**
  * record-return: counts the return and remembers who returned it, so the
- * route drops them; the event waits for a new handler (status ACCEPTED).
+ * route drops them; the event waits for a new handler (status ACCEPTED) and
+ * has none meanwhile: no level, no departments, until routing or a manager's
+ * arbitration assigns it again (those who returned it still see it through
+ * their tasks).
  */
 export async function recordReturn(job: JobInput, services: WorkerServices): Promise<JobAnswer> {
   const eventId = eventIdOf(job.variables);
@@ -36,6 +39,8 @@ export async function recordReturn(job: JobInput, services: WorkerServices): Pro
   const reason = optionalStringOf(job.variables, 'returnReason');
 
   await recordOnce(services.em, eventId, job.key, (tx, event) => {
+    event.level = null;
+    event.departments = [];
     recordTransition(tx, event, 'ACCEPTED', `returned by ${who.join(', ')}${reason ? `: ${reason}` : ''} (return ${returnCount})`, job.key);
   });
   return complete({ returnCount, returnedDepartments });

@@ -3,9 +3,11 @@ import { BadUserInputError, ForbiddenError, EntityNotFoundError } from '../../er
 import type { Viewer } from '../auth/viewer';
 import { viewerOf, type ApiContext } from '../context';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
-import type { EventRow } from '../rows';
+import { actorOf, type ActorView } from '../actor';
+import type { EventRow, FeedbackRow, TransitionRow } from '../rows';
 import { canSeeEvent } from '../scope';
 import { findEventPage, type EventFilter } from '../sql/event-page';
+import { findMergedReports } from '../sql/merged-reports';
 import { submitFeedback, type FeedbackInput } from '../submit-feedback';
 import type { Resolvers } from './resolvers';
 
@@ -33,6 +35,7 @@ export const eventTypeDefs = /* GraphQL */ `
     lat: Float!
     address: String
     grid: Grid
+    "Null for a citizen reading someone else's report (one their own report was merged into)."
     reporter: Person
     reportedAt: DateTime!
     acceptedAt: DateTime
@@ -54,7 +57,17 @@ export const eventTypeDefs = /* GraphQL */ `
     toStatus: EventStatus!
     escalated: Boolean!
     note: String
+    "Who did it (claimed, resolved, returned, arbitrated, verified, reviewed); null for the service's own steps."
+    actor: Actor
     at: DateTime!
+  }
+
+  "Who acted on an event. Staff read the person; a citizen reads the role and the department or grid, and a person only when it is themselves."
+  type Actor {
+    role: Role!
+    department: Department
+    grid: Grid
+    person: Person
   }
 
   "A file sent with the report; its bytes: GET /attachments/<id> with the same bearer token."
@@ -67,11 +80,14 @@ export const eventTypeDefs = /* GraphQL */ `
     createdAt: DateTime!
   }
 
+  "A citizen reads their own feedback; staff read all of an event's."
   type Feedback {
     "null: no answer came in time."
     satisfied: Boolean
     score: Int
     comment: String
+    "Given by a citizen whose own report was merged into this event (not counted in the satisfaction KPI)."
+    fromMergedReport: Boolean!
     createdAt: DateTime!
   }
 
@@ -118,7 +134,7 @@ export const eventTypeDefs = /* GraphQL */ `
   }
 
   extend type Query {
-    "An event in your scope (your reports, your grid's, your department's); NOT_FOUND otherwise."
+    "An event in your scope (your reports and the events they were merged into, your grid's, your department's); NOT_FOUND otherwise."
     event(id: ID!): Event
     "Events in your scope, newest first."
     events(filter: EventFilter, first: Int = 50, after: String): EventConnection!
@@ -127,7 +143,7 @@ export const eventTypeDefs = /* GraphQL */ `
   extend type Mutation {
     "Citizens report through the app, grid workers from patrol, hotline operators for callers."
     reportEvent(input: ReportEventInput!): Event!
-    "The reporter's satisfaction with a closed event."
+    "Satisfaction with a closed event: its reporter's (what the process waits for), or, once per closing, that of a citizen whose report was merged into it."
     submitFeedback(eventId: ID!, feedback: FeedbackInput!): Event!
   }
 `;
@@ -157,7 +173,13 @@ export const eventResolvers: Resolvers = {
     escalated: (e: EventRow) => e.escalated,
     address: (e: EventRow) => e.address,
     grid: (e: EventRow, _: unknown, context: ApiContext) => (e.grid_code === null ? null : context.loaders.grid.load(e.grid_code)),
-    reporter: (e: EventRow, _: unknown, context: ApiContext) => (e.reporter_id === null ? null : context.loaders.person.load(e.reporter_id)),
+    reporter: async (e: EventRow, _: unknown, context: ApiContext) => {
+      if (e.reporter_id === null) return null;
+      const reporter = await context.loaders.person.load(e.reporter_id);
+      // A citizen following an event their report was merged into does not learn who else reported it.
+      const viewer = viewerOf(context);
+      return viewer.role === 'citizen' && reporter?.code !== viewer.personCode ? null : reporter;
+    },
     reportedAt: (e: EventRow) => e.reported_at,
     acceptedAt: (e: EventRow) => e.accepted_at,
     slaDueAt: (e: EventRow) => e.sla_due_at,
@@ -168,18 +190,32 @@ export const eventResolvers: Resolvers = {
     duplicateOf: (e: EventRow, _: unknown, context: ApiContext) => (e.duplicate_of_id === null ? null : context.loaders.event.load(e.duplicate_of_id)),
     timeline: (e: EventRow, _: unknown, context: ApiContext) => context.loaders.timeline.load(e.id),
     attachments: (e: EventRow, _: unknown, context: ApiContext) => context.loaders.attachments.load(e.id),
-    feedback: (e: EventRow, _: unknown, context: ApiContext) => context.loaders.feedback.load(e.id),
+    feedback: async (e: EventRow, _: unknown, context: ApiContext) => {
+      const viewer = viewerOf(context);
+      const rows = await context.loaders.feedback.load(e.id);
+      if (viewer.role !== 'citizen') return rows;
+      const me = await context.loaders.personByCode.load(viewer.personCode);
+      return rows.filter((row) => me !== null && row.citizen_id === me.id);
+    },
   },
   Transition: {
-    fromStatus: (t: { from_status: string | null }) => t.from_status,
-    toStatus: (t: { to_status: string }) => t.to_status,
+    fromStatus: (t: TransitionRow) => t.from_status,
+    toStatus: (t: TransitionRow) => t.to_status,
+    actor: (t: TransitionRow, _: unknown, context: ApiContext) => actorOf(context, t.actor_id),
+  },
+  Actor: {
+    department: (a: ActorView, _: unknown, context: ApiContext) => (a.departmentCode === null ? null : context.loaders.department.load(a.departmentCode)),
+    grid: (a: ActorView, _: unknown, context: ApiContext) => (a.gridCode === null ? null : context.loaders.grid.load(a.gridCode)),
   },
   Attachment: {
     contentType: (a: { content_type: string }) => a.content_type,
     size: (a: { size: string }) => Number(a.size),
     createdAt: (a: { created_at: Date }) => a.created_at,
   },
-  Feedback: { createdAt: (f: { created_at: Date }) => f.created_at },
+  Feedback: {
+    fromMergedReport: (f: FeedbackRow) => f.merged_report_id !== null,
+    createdAt: (f: FeedbackRow) => f.created_at,
+  },
   Query: {
     event: async (_: unknown, args: { id: string }, context: ApiContext) => findVisibleEvent(context, args.id),
     events: async (_: unknown, args: EventsArgs, context: ApiContext) => {
@@ -216,8 +252,7 @@ export const eventResolvers: Resolvers = {
     },
     submitFeedback: async (_: unknown, args: { eventId: string; feedback: FeedbackInput }, context: ApiContext) => {
       const viewer = viewerOf(context);
-      const event = await findVisibleEvent(context, args.eventId);
-      await submitFeedback(context, viewer, event, args.feedback);
+      const event = await submitFeedback(context, viewer, await findVisibleEvent(context, args.eventId), args.feedback);
       // Read-your-writes: the answer shows the event as the feedback left it, not as this request first read it.
       context.loaders.event.clear(event.id);
       context.loaders.timeline.clear(event.id);
@@ -241,6 +276,8 @@ export async function findVisibleEvent(context: ApiContext, id: string): Promise
     const taskGroups = (await context.loaders.eventTasks.load(id)).flatMap((t) => t.candidateGroups);
     if (canSeeEvent(viewer, event, reporterCode, taskGroups)) return event;
   }
+  // Someone whose report was merged into it follows it as its reporter does.
+  if ((await findMergedReports(context.db, event.id, viewer.personCode)).length > 0) return event;
   throw new EntityNotFoundError('event', id);
 }
 

@@ -22,12 +22,12 @@ export const GRID_WORKERS_BY_GRID = `select ${PERSON_COLUMNS} from public.person
 export const EVENTS_BY_ID = `select ${EVENT_COLUMNS} from public.grid_event e where e.id = any($1::bigint[])`;
 
 export const TRANSITIONS_BY_EVENT =
-  'select id, event_id, from_status, to_status, escalated, note, at from public.grid_event_transition where event_id = any($1::bigint[]) order by at, id';
+  'select id, event_id, from_status, to_status, escalated, actor_id, note, at from public.grid_event_transition where event_id = any($1::bigint[]) order by at, id';
 
 export const ATTACHMENTS_BY_EVENT =
   'select id, event_id, kind, content_type, size, sha256, created_at from public.attachment where event_id = any($1::bigint[]) order by id';
 
 export const FEEDBACK_BY_EVENT =
-  'select id, event_id, satisfied, score, comment, created_at from public.feedback where event_id = any($1::bigint[]) order by created_at, id';
+  'select id, event_id, citizen_id, merged_report_id, satisfied, score, comment, created_at from public.feedback where event_id = any($1::bigint[]) order by created_at, id';
 
 export const TASKS_BY_EVENT = `select ${TASK_COLUMNS} from public.task t where t.event_id = any($1::bigint[]) order by t.id`;

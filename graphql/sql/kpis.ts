@@ -42,7 +42,8 @@ const HANDLING = 'extract(epoch from ev.closed_at - ev.reported_at)';
 
 /**
  * The events in the filter, with their feedback rounds counted per event
- * (a NO_RESPONSE round has satisfied null and is not an answer), aggregated
+ * (a NO_RESPONSE round has satisfied null and is not an answer; merged
+ * reporters' feedback is kept beside the rounds, not counted), aggregated
  * by `groupBy` or over all of them.
  */
 function kpiStatement(query: StatsQuery, params: Params, groupKey: string | undefined): string {
@@ -61,6 +62,7 @@ with ev as (
 fb as (
   select f.event_id, count(*) filter (where f.satisfied) as satisfied, count(f.satisfied) as answered
     from public.feedback f join ev on ev.id = f.event_id
+   where f.merged_report_id is null
    group by f.event_id)
 select ${groupKey === undefined ? '' : 'ev.key, '}count(*)::int as reported,
        count(*) filter (where ev.status = 'MERGED')::int as merged,

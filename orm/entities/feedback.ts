@@ -13,10 +13,18 @@ const FeedbackSchema = defineEntity({
     satisfied: p.boolean().nullable(),
     score: p.smallint().nullable(),
     comment: p.text().nullable(),
+    /** The citizen's own report, merged into this event; none for the reporter's rounds (the ones the process waits for). */
+    mergedReport: () => p.manyToOne(GridEvent).nullable().fieldName('merged_report_id'),
+    /** The closing a merged reporter's feedback answers (the event's closedAt then): one per merged report and closing. */
+    closingAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
 
-/** A citizen's satisfaction with how an event was handled (one per round: a reopened event gets another). */
+/**
+ * A citizen's satisfaction with how an event was handled: the reporter's, one
+ * per round (a reopened event gets another), and each merged reporter's, one
+ * per closing.
+ */
 export class Feedback extends FeedbackSchema.class {}
 FeedbackSchema.setClass(Feedback);

@@ -8,3 +8,12 @@ export async function findReporterCode(db: Queryable, eventId: number): Promise<
   );
   return rows[0]?.code;
 }
+
+/** The person codes of the reporters whose reports were merged into the event: they follow it too. */
+export async function findMergedReporterCodes(db: Queryable, eventId: number): Promise<string[]> {
+  const { rows } = await db.query<{ code: string }>(
+    `select distinct p.code from public.grid_event m join public.person p on p.id = m.reporter_id where m.duplicate_of_id = $1 order by p.code`,
+    [eventId],
+  );
+  return rows.map((row) => row.code);
+}
