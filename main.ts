@@ -1,6 +1,7 @@
 /**
  * The composition root. Starts, in order: configuration, logging, PostgreSQL
- * (embedded unless DATABASE_URL), migrations, the connection pool, then —
+ * (embedded unless DATABASE_URL), migrations, the connection pool, the
+ * reference city when the database has none (AUTO_SEED), then —
  * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine, its
  * gRPC gateway and its REST API (v2), then the process models (deployed when changed), the grid
  * index and the job workers, then the intake with its Open311 endpoint, the
@@ -28,6 +29,7 @@ import { openDatabase } from './orm/database';
 import { migrate } from './orm/migrate';
 import { ormConfig } from './orm/orm-config';
 import { loadGridIndex } from './orm/geo/load-grid-index';
+import { seedIfEmpty } from './orm/seed/seed-if-empty';
 import { DepartmentClient } from './workers/departments/department-client';
 import { startTaskList } from './tasks/start-task-list';
 import { monitorRouter } from './web/monitor-router';
@@ -94,6 +96,8 @@ class Service {
     // An idle client whose server went away emits 'error'; unhandled, that would crash the process.
     pool.on('error', (error) => logger.warn({ err: error }, `idle database connection failed: ${error.message}`));
     this.add('database pool', () => pool.end());
+    if (config.autoSeed) await seedIfEmpty(pool, logger);
+    this.checkpoint();
 
     let zeebeAddress = config.zeebeAddress;
     let zeebeToken: string | undefined;

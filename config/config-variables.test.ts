@@ -61,6 +61,7 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   HTTP_IDLE_TIMEOUT_MS: '-1',
   CORS_ORIGINS: 'https://tasks.example.org/app',
   ERROR_STACK_TRACES: '1',
+  AUTO_SEED: 'no',
 };
 
 /** The ConfigError loadConfig refuses `env` with. */

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       httpTimeouts: { headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 },
       corsOrigins: [],
       errorStackTraces: false,
+      autoSeed: true,
     });
   });
 
@@ -90,6 +91,7 @@ describe('loadConfig', () => {
         HTTP_IDLE_TIMEOUT_MS: '15000',
         CORS_ORIGINS: 'https://tasks.city.example, https://monitor.city.example',
         ERROR_STACK_TRACES: 'true',
+        AUTO_SEED: 'true',
       },
       '/srv/app',
     );
@@ -123,6 +125,20 @@ describe('loadConfig', () => {
       httpTimeouts: { headersMs: 5_000, requestMs: 60_000, idleMs: 15_000 },
       corsOrigins: ['https://tasks.city.example', 'https://monitor.city.example'],
       errorStackTraces: true,
+      autoSeed: true,
+    });
+  });
+
+  describe('seeding the reference city at start', () => {
+    it('is on for the embedded PostgreSQL and off for an external DATABASE_URL', () => {
+      expect(loadConfig({}, '/srv/app').autoSeed).toBe(true);
+      expect(loadConfig({ DATABASE_URL: 'postgres://app@db.internal/grid' }, '/srv/app').autoSeed).toBe(false);
+    });
+
+    it('follows AUTO_SEED either way', () => {
+      expect(loadConfig({ AUTO_SEED: 'false' }, '/srv/app').autoSeed).toBe(false);
+      expect(loadConfig({ AUTO_SEED: 'true', DATABASE_URL: 'postgres://app@db.internal/grid' }, '/srv/app').autoSeed).toBe(true);
+      expect(errorOf({ AUTO_SEED: 'yes' }).message).toBe('AUTO_SEED: expected true or false, got "yes"');
     });
   });
 
