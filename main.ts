@@ -21,6 +21,7 @@ import { adminBearer, gatewayBearer } from './engine/rest/auth';
 import { isLoopback, startRestGateway } from './engine/rest/server';
 import { startEngine } from './engine/start-engine';
 import { createTokenVerifier } from './graphql/auth/verify-token';
+import { devSignInRouter } from './graphql/auth/dev-sign-in-router';
 import { startApiServer } from './graphql/start-api';
 import { startIntake } from './intake/start-intake';
 import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, workerObserver, zeebeCheck } from './metrics';
@@ -194,6 +195,7 @@ class Service {
       routes: [
         { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [databaseCheck(pool), zeebeCheck(zeebe)] }) },
         { path: '/monitor', handler: monitorRouter() },
+        { path: '/dev/sign-in', handler: devSignInRouter({ auth: config, db: pool }) },
       ],
     });
     this.add('API', () => api.stop());

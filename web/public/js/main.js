@@ -5,6 +5,7 @@
  * a focused button keeps its focus.
  */
 import { ApiError, clearToken, readToken, request, saveToken, takeTokenFromUrl } from './api.js';
+import { mountDevSignIn } from './dev-sign-in.js';
 import { setText } from './dom.js';
 import { breachesView } from './views/breaches.js';
 import { instanceView } from './views/instance.js';
@@ -146,6 +147,16 @@ elements.loginForm.addEventListener('submit', (event) => {
   // Setting the hash routes through hashchange; an unchanged one needs a direct call.
   if (location.hash.startsWith('#/')) route();
   else location.hash = '#/processes';
+});
+
+// Development mode only: the API refuses /dev/sign-in otherwise, and the picker stays hidden.
+void mountDevSignIn(document.getElementById('dev-sign-in'), {
+  roles: ['manager', 'admin'],
+  onToken: (token) => {
+    saveToken(token);
+    if (location.hash.startsWith('#/')) route();
+    else location.hash = '#/processes';
+  },
 });
 
 elements.signOut.addEventListener('click', () => {
