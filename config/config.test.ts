@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       httpTimeouts: { headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 },
       corsOrigins: [],
       errorStackTraces: false,
+      notifyRetryBackoffMs: 10_000,
       autoSeed: true,
     });
   });
@@ -92,6 +93,7 @@ describe('loadConfig', () => {
         CORS_ORIGINS: 'https://tasks.city.example, https://monitor.city.example',
         ERROR_STACK_TRACES: 'true',
         AUTO_SEED: 'true',
+        NOTIFY_RETRY_BACKOFF_MS: '250',
       },
       '/srv/app',
     );
@@ -125,6 +127,7 @@ describe('loadConfig', () => {
       httpTimeouts: { headersMs: 5_000, requestMs: 60_000, idleMs: 15_000 },
       corsOrigins: ['https://tasks.city.example', 'https://monitor.city.example'],
       errorStackTraces: true,
+      notifyRetryBackoffMs: 250,
       autoSeed: true,
     });
   });

@@ -74,6 +74,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Stack traces in error answers: for development only, never by default. */
   readonly errorStackTraces: boolean;
+  /** First back-off of a notify-department job after its department failed, doubled per failure (10 s in service, less in demonstrations). */
+  readonly notifyRetryBackoffMs: number;
   /** Seed the reference city at start when the database has none; by default only on the embedded PostgreSQL. */
   readonly autoSeed: boolean;
 }
@@ -161,6 +163,7 @@ export const DEFAULTS = Object.freeze({
   httpTimeouts: Object.freeze({ headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 }),
   corsOrigins: Object.freeze([]),
   errorStackTraces: false,
+  notifyRetryBackoffMs: 10_000,
 });
 
 /** HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518, 3.2). */
@@ -235,6 +238,7 @@ export const CONFIG_VARIABLES = Object.freeze([
   'CORS_ORIGINS',
   'ERROR_STACK_TRACES',
   'AUTO_SEED',
+  'NOTIFY_RETRY_BACKOFF_MS',
 ] as const);
 
 /**
@@ -319,6 +323,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }),
     corsOrigins: parseOrigins('CORS_ORIGINS', value('CORS_ORIGINS')),
     errorStackTraces,
+    notifyRetryBackoffMs: limit('NOTIFY_RETRY_BACKOFF_MS', DEFAULTS.notifyRetryBackoffMs, 600_000),
     autoSeed,
   });
 }
