@@ -47,6 +47,10 @@ describe('development sign-in (/dev/sign-in)', () => {
       url = await serve(development);
     });
 
+    it('says it is on', async () => {
+      expect(await (await fetch(url)).json()).toEqual({ enabled: true });
+    });
+
     it('lists seeded people of a role to pick from', async () => {
       const response = await fetch(`${url}/people?role=manager&q=city`);
       expect(response.status).toBe(200);
@@ -88,6 +92,7 @@ describe('development sign-in (/dev/sign-in)', () => {
   describe('in production mode', () => {
     it('is refused: 404 for the list and for signing, no token', async () => {
       const url = await serve(production);
+      expect(await (await fetch(url)).json()).toEqual({ enabled: false });
       const list = await fetch(`${url}/people`);
       expect(list.status).toBe(404);
       expect(await list.json()).toEqual({ errors: [{ message: 'development sign-in is off with AUTH_MODE=production', extensions: { code: 'NOT_FOUND' } }] });

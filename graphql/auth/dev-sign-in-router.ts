@@ -5,6 +5,7 @@
  * whose token secret is public anyway (anyone can sign such tokens), so this
  * adds no power; with AUTH_MODE=production every request is answered 404.
  *
+ *   GET  <mount>                              → { enabled: true | false } (in both modes)
  *   GET  <mount>/people?role=manager&q=city   → { people: [{ code, name, role, departmentCode, gridCode }] }
  *   POST <mount>  { "person": "manager-city-1" } → { token, person, expiresInSeconds }
  */
@@ -35,6 +36,10 @@ interface PersonListRow {
 
 export function devSignInRouter(options: DevSignInOptions): Router {
   const router = express.Router();
+  // Whether it is on: a page asks before it offers the sign-in, so that a production page logs no failed request.
+  router.get('/', (_request: Request, response: Response) => {
+    response.json({ enabled: options.auth.authMode === 'development' });
+  });
   if (options.auth.authMode !== 'development') {
     router.use((_request: Request, response: Response) => {
       fail(response, 404, ApiErrorCode.NOT_FOUND, 'development sign-in is off with AUTH_MODE=production');

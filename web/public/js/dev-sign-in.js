@@ -17,6 +17,10 @@ const ROLE_NAMES = { citizen: 'Citizens', grid_worker: 'Grid workers', clerk: 'C
  * default this page's origin.
  */
 export async function mountDevSignIn(container, { roles = Object.keys(ROLE_NAMES), onToken, apiBase = '' }) {
+  if (!(await isEnabled(apiBase))) {
+    container.hidden = true;
+    return false;
+  }
   const lists = await Promise.all(roles.map((role) => fetchPeople(apiBase, role)));
   if (lists.some((list) => list === null)) {
     container.hidden = true;
@@ -70,6 +74,15 @@ export async function mountDevSignIn(container, { roles = Object.keys(ROLE_NAMES
   container.replaceChildren(label, select, button, message);
   container.hidden = false;
   return true;
+}
+
+async function isEnabled(apiBase) {
+  try {
+    const response = await fetch(`${apiBase}/dev/sign-in`);
+    return response.ok && (await response.json()).enabled === true;
+  } catch {
+    return false;
+  }
 }
 
 /** The people of a role, or null when development sign-in is off (or the API unreachable). */

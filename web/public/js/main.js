@@ -57,7 +57,18 @@ function showError(message, source = 'action') {
   elements.error.dataset.source = source;
 }
 
+let devSignIn = null;
+
 function showLogin(message) {
+  // Development mode only (the API says whether it is on); asked for once, when sign-in is first needed.
+  devSignIn ??= mountDevSignIn(document.getElementById('dev-sign-in'), {
+    roles: ['manager', 'admin'],
+    onToken: (token) => {
+      saveToken(token);
+      if (location.hash.startsWith('#/')) route();
+      else location.hash = '#/processes';
+    },
+  });
   stopView();
   elements.view.replaceChildren();
   elements.login.hidden = false;
@@ -147,16 +158,6 @@ elements.loginForm.addEventListener('submit', (event) => {
   // Setting the hash routes through hashchange; an unchanged one needs a direct call.
   if (location.hash.startsWith('#/')) route();
   else location.hash = '#/processes';
-});
-
-// Development mode only: the API refuses /dev/sign-in otherwise, and the picker stays hidden.
-void mountDevSignIn(document.getElementById('dev-sign-in'), {
-  roles: ['manager', 'admin'],
-  onToken: (token) => {
-    saveToken(token);
-    if (location.hash.startsWith('#/')) route();
-    else location.hash = '#/processes';
-  },
 });
 
 elements.signOut.addEventListener('click', () => {
