@@ -17,13 +17,17 @@ async function main(): Promise<void> {
   const options = loadDemoOptions({ DEMO_DURATION_SECONDS: '300', ...process.env });
   const seconds = options.durationSeconds ?? 300;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'grid-dispatch-demo-check-'));
-  let errors = 0;
+  const errors = new Map<string, number>();
   try {
     const run = await runDemo({
       ...options,
       serviceEnv: { DATA_DIR: dataDir, EMBEDDED_PG_PORT: process.env['EMBEDDED_PG_PORT'] ?? '5435', API_PORT: '0', OPEN311_PORT: '0', GATEWAY_PORT: '0', REST_PORT: '0' },
       log: () => undefined,
-      onError: () => errors++,
+      onError: (error) => {
+        // Numbers (ids, keys) vary; the kind of failure is what counts.
+        const kind = (error instanceof Error ? error.message : String(error)).replace(/\d+/g, 'N').slice(0, 200);
+        errors.set(kind, (errors.get(kind) ?? 0) + 1);
+      },
     });
     process.stdout.write(`demo running for ${seconds} s on ${run.urls.api} …\n`);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -34,7 +38,8 @@ async function main(): Promise<void> {
     await client.end();
     await run.stop();
     process.stdout.write(`${formatChecks(checks)}\n`);
-    process.stdout.write(`reported ${load.reported} (failed ${load.failed}); actions ${JSON.stringify(actors)}; request errors ${errors}\n`);
+    process.stdout.write(`reported ${load.reported} (failed ${load.failed}); actions ${JSON.stringify(actors)}\n`);
+    for (const [kind, count] of [...errors].sort((a, b) => b[1] - a[1]).slice(0, 10)) process.stdout.write(`  ${count} × ${kind}\n`);
     process.exitCode = checks.every((check) => check.ok) ? 0 : 1;
   } finally {
     await rm(dataDir, { recursive: true, force: true });

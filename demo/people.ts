@@ -3,6 +3,8 @@
  * the development sign-in (`/dev/sign-in`), then GraphQL with that token.
  */
 
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export class GraphQLRequestError extends Error {
   constructor(
     message: string,
@@ -51,6 +53,8 @@ export class People {
       async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
         const answer = await fetch(`${apiUrl}/graphql`, {
           method: 'POST',
+          // A person gives up on a request that hangs, as a page would.
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({ query, variables }),
         });
