@@ -20,6 +20,7 @@ export interface DemoService {
 /** Beside this file's folder in a build (dist/demo → dist/main.js), or the build of the sources (tests). */
 const MAIN = [path.resolve(__dirname, '..', 'main.js'), path.resolve(__dirname, '..', 'dist', 'main.js')].find((file) => existsSync(file)) ?? 'dist/main.js';
 const STARTUP_TIMEOUT_MS = 180_000;
+const SHUTDOWN_TIMEOUT_MS = 45_000;
 
 /**
  * Starts the service with `env` on top of this process's environment and
@@ -64,7 +65,10 @@ export async function startDemoService(env: Record<string, string>, log: (line: 
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
+        // A shutdown that does not finish is cut short, as a second Ctrl-C would (the service then stops its PostgreSQL on exit).
+        const insist = setTimeout(() => child.kill('SIGTERM'), SHUTDOWN_TIMEOUT_MS);
         await exited;
+        clearTimeout(insist);
       }
       return child.exitCode;
     },
