@@ -1,6 +1,7 @@
 /**
  * The composition root. Starts, in order: configuration, logging, PostgreSQL
- * (embedded unless DATABASE_URL), migrations, the connection pool, then —
+ * (embedded unless DATABASE_URL), migrations, the connection pool, the
+ * reference city when the database has none (AUTO_SEED), then —
  * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine, its
  * gRPC gateway and its REST API (v2), then the process models (deployed when changed), the grid
  * index and the job workers, then the intake with its Open311 endpoint, the
@@ -20,6 +21,7 @@ import { adminBearer, gatewayBearer } from './engine/rest/auth';
 import { isLoopback, startRestGateway } from './engine/rest/server';
 import { startEngine } from './engine/start-engine';
 import { createTokenVerifier } from './graphql/auth/verify-token';
+import { devSignInRouter } from './graphql/auth/dev-sign-in-router';
 import { startApiServer } from './graphql/start-api';
 import { startIntake } from './intake/start-intake';
 import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, workerObserver, zeebeCheck } from './metrics';
@@ -28,6 +30,7 @@ import { openDatabase } from './orm/database';
 import { migrate } from './orm/migrate';
 import { ormConfig } from './orm/orm-config';
 import { loadGridIndex } from './orm/geo/load-grid-index';
+import { seedIfEmpty } from './orm/seed/seed-if-empty';
 import { DepartmentClient } from './workers/departments/department-client';
 import { startTaskList } from './tasks/start-task-list';
 import { monitorRouter } from './web/monitor-router';
@@ -95,6 +98,8 @@ class Service {
     // An idle client whose server went away emits 'error'; unhandled, that would crash the process.
     pool.on('error', (error) => logger.warn({ err: error }, `idle database connection failed: ${error.message}`));
     this.add('database pool', () => pool.end());
+    if (config.autoSeed) await seedIfEmpty(pool, logger);
+    this.checkpoint();
 
     let zeebeAddress = config.zeebeAddress;
     let zeebeToken: string | undefined;
@@ -192,6 +197,7 @@ class Service {
         { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [databaseCheck(pool), zeebeCheck(zeebe)] }) },
         { path: '/monitor', handler: monitorRouter() },
         { path: '/tasks', handler: taskListRouter() },
+        { path: '/dev/sign-in', handler: devSignInRouter({ auth: config, db: pool }) },
       ],
     });
     this.add('API', () => api.stop());

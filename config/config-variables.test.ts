@@ -61,6 +61,8 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   HTTP_IDLE_TIMEOUT_MS: '-1',
   CORS_ORIGINS: 'https://tasks.example.org/app',
   ERROR_STACK_TRACES: '1',
+  AUTO_SEED: 'no',
+  NOTIFY_RETRY_BACKOFF_MS: '0',
 };
 
 /** The ConfigError loadConfig refuses `env` with. */

@@ -42,6 +42,8 @@ describe('loadConfig', () => {
       httpTimeouts: { headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 },
       corsOrigins: [],
       errorStackTraces: false,
+      notifyRetryBackoffMs: 10_000,
+      autoSeed: true,
     });
   });
 
@@ -90,6 +92,8 @@ describe('loadConfig', () => {
         HTTP_IDLE_TIMEOUT_MS: '15000',
         CORS_ORIGINS: 'https://tasks.city.example, https://monitor.city.example',
         ERROR_STACK_TRACES: 'true',
+        AUTO_SEED: 'true',
+        NOTIFY_RETRY_BACKOFF_MS: '250',
       },
       '/srv/app',
     );
@@ -123,6 +127,21 @@ describe('loadConfig', () => {
       httpTimeouts: { headersMs: 5_000, requestMs: 60_000, idleMs: 15_000 },
       corsOrigins: ['https://tasks.city.example', 'https://monitor.city.example'],
       errorStackTraces: true,
+      notifyRetryBackoffMs: 250,
+      autoSeed: true,
+    });
+  });
+
+  describe('seeding the reference city at start', () => {
+    it('is on for the embedded PostgreSQL and off for an external DATABASE_URL', () => {
+      expect(loadConfig({}, '/srv/app').autoSeed).toBe(true);
+      expect(loadConfig({ DATABASE_URL: 'postgres://app@db.internal/grid' }, '/srv/app').autoSeed).toBe(false);
+    });
+
+    it('follows AUTO_SEED either way', () => {
+      expect(loadConfig({ AUTO_SEED: 'false' }, '/srv/app').autoSeed).toBe(false);
+      expect(loadConfig({ AUTO_SEED: 'true', DATABASE_URL: 'postgres://app@db.internal/grid' }, '/srv/app').autoSeed).toBe(true);
+      expect(errorOf({ AUTO_SEED: 'yes' }).message).toBe('AUTO_SEED: expected true or false, got "yes"');
     });
   });
 

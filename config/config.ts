@@ -74,6 +74,10 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Stack traces in error answers: for development only, never by default. */
   readonly errorStackTraces: boolean;
+  /** First back-off of a notify-department job after its department failed, doubled per failure (10 s in service, less in demonstrations). */
+  readonly notifyRetryBackoffMs: number;
+  /** Seed the reference city at start when the database has none; by default only on the embedded PostgreSQL. */
+  readonly autoSeed: boolean;
 }
 
 /** The bounds of every GraphQL document (graphql/limits.ts applies them); declared here so that the configuration depends on nothing. */
@@ -159,6 +163,7 @@ export const DEFAULTS = Object.freeze({
   httpTimeouts: Object.freeze({ headersMs: 10_000, requestMs: 120_000, idleMs: 30_000 }),
   corsOrigins: Object.freeze([]),
   errorStackTraces: false,
+  notifyRetryBackoffMs: 10_000,
 });
 
 /** HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518, 3.2). */
@@ -232,6 +237,8 @@ export const CONFIG_VARIABLES = Object.freeze([
   'HTTP_IDLE_TIMEOUT_MS',
   'CORS_ORIGINS',
   'ERROR_STACK_TRACES',
+  'AUTO_SEED',
+  'NOTIFY_RETRY_BACKOFF_MS',
 ] as const);
 
 /**
@@ -266,9 +273,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const errorStackTraces = parseBoolean('ERROR_STACK_TRACES', value('ERROR_STACK_TRACES'), DEFAULTS.errorStackTraces);
 
   const auth = parseAuth(value);
+  const databaseUrl = parseDatabaseUrl('DATABASE_URL', value('DATABASE_URL'));
+  // An external database belongs to someone: it is seeded only when asked.
+  const autoSeed = parseBoolean('AUTO_SEED', value('AUTO_SEED'), databaseUrl === undefined);
   if (errorStackTraces && auth.authMode === 'production') throw new ConfigError('ERROR_STACK_TRACES', 'is for development only; unset it with AUTH_MODE=production');
   return Object.freeze({
-    databaseUrl: parseDatabaseUrl('DATABASE_URL', value('DATABASE_URL')),
+    databaseUrl,
     dataDir: absoluteDataDir,
     gatewayHost,
     gatewayPort: parsePort('GATEWAY_PORT', value('GATEWAY_PORT'), DEFAULTS.gatewayPort, 0),
@@ -313,6 +323,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }),
     corsOrigins: parseOrigins('CORS_ORIGINS', value('CORS_ORIGINS')),
     errorStackTraces,
+    notifyRetryBackoffMs: limit('NOTIFY_RETRY_BACKOFF_MS', DEFAULTS.notifyRetryBackoffMs, 600_000),
+    autoSeed,
   });
 }
 

@@ -130,6 +130,8 @@ beforeEach(async () => {
     EMBEDDED_PG_PORT: String(await freePort()),
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: String(await freePort()),
+    // The city is not what these tests are about; seeding it would only lengthen every first start.
+    AUTO_SEED: 'false',
   };
 });
 

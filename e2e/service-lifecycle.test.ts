@@ -100,6 +100,8 @@ describe('the service process', () => {
         EMBEDDED_PG_PORT: String(await freePort()),
         GATEWAY_HOST: '127.0.0.1',
         GATEWAY_PORT: '0',
+        // Seeding at the first start is e2e/first-start.test.ts's subject.
+        AUTO_SEED: 'false',
       };
 
       const first = await started(env);

@@ -1,8 +1,8 @@
 /**
  * `npm run token -- <person code>`: prints a development token for a person
- * of the database the service uses (DATABASE_URL, or the embedded PostgreSQL,
- * which must not be running then, as for `npm run seed`), with their role and
- * department or grid. Refused with AUTH_MODE=production.
+ * of the database the service uses (DATABASE_URL, or the embedded PostgreSQL:
+ * the running service's server when it runs, else one started for the run),
+ * with their role and department or grid. Refused with AUTH_MODE=production.
  */
 import { loadConfigOrExit } from '../../config/load-or-exit';
 import { createLogger } from '../../config/logger';

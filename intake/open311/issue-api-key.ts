@@ -2,7 +2,7 @@
  * `node dist/intake/open311/issue-api-key.js <name> <source>`: issues an
  * Open311 API key for an intake system and prints it once on stdout (only its
  * hash is kept). Uses the database the service uses (DATABASE_URL, or the
- * embedded PostgreSQL, which must not be running then, as for `npm run seed`).
+ * embedded PostgreSQL: the running service's, else one started for the run).
  */
 import { loadConfigOrExit } from '../../config/load-or-exit';
 import { createLogger } from '../../config/logger';

@@ -9,6 +9,11 @@ export interface SeedCounts {
   readonly people: number;
 }
 
+export interface SeedOptions {
+  /** The caller has opened a transaction (and commits or rolls it back); default: seedCity opens its own. */
+  readonly inTransaction?: boolean;
+}
+
 /**
  * Writes the reference city: departments, grids, people. Idempotent: every
  * row is upserted by its natural code, so a second run changes nothing (and
@@ -16,11 +21,12 @@ export interface SeedCounts {
  * per table, rows passed as arrays and expanded by unnest: a few seconds for
  * the whole city instead of one round trip per row.
  */
-export async function seedCity(client: pg.ClientBase): Promise<SeedCounts> {
+export async function seedCity(client: pg.ClientBase, options: SeedOptions = {}): Promise<SeedCounts> {
   const city = planCity();
   const people = planPeople(city.grids, DEPARTMENTS);
 
-  await client.query('begin');
+  const ownTransaction = options.inTransaction !== true;
+  if (ownTransaction) await client.query('begin');
   try {
     await client.query(
       `insert into public.department (code, name, categories, api_endpoint, credentials_ref)
@@ -85,9 +91,9 @@ export async function seedCity(client: pg.ClientBase): Promise<SeedCounts> {
         people.map((x) => x.gridCode),
       ],
     );
-    await client.query('commit');
+    if (ownTransaction) await client.query('commit');
   } catch (error) {
-    await client.query('rollback');
+    if (ownTransaction) await client.query('rollback');
     throw error;
   }
   return { departments: DEPARTMENTS.length, grids: city.grids.length, people: people.length };

@@ -5,6 +5,7 @@
  * a focused button keeps its focus.
  */
 import { ApiError, clearToken, readToken, request, saveToken, takeTokenFromUrl } from './api.js';
+import { mountDevSignIn } from './dev-sign-in.js';
 import { setText } from './dom.js';
 import { breachesView } from './views/breaches.js';
 import { instanceView } from './views/instance.js';
@@ -56,7 +57,18 @@ function showError(message, source = 'action') {
   elements.error.dataset.source = source;
 }
 
+let devSignIn = null;
+
 function showLogin(message) {
+  // Development mode only (the API says whether it is on); asked for once, when sign-in is first needed.
+  devSignIn ??= mountDevSignIn(document.getElementById('dev-sign-in'), {
+    roles: ['manager', 'admin'],
+    onToken: (token) => {
+      saveToken(token);
+      if (location.hash.startsWith('#/')) route();
+      else location.hash = '#/processes';
+    },
+  });
   stopView();
   elements.view.replaceChildren();
   elements.login.hidden = false;
