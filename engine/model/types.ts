@@ -108,8 +108,20 @@ export interface UserTaskProperties {
   readonly priority?: Expression;
 }
 
+/** Zeebe 8.8's user task listener event types (zeebe:taskListener eventType). */
+export type TaskListenerEventType = 'creating' | 'assigning' | 'updating' | 'completing' | 'canceling';
+
+/** One zeebe:taskListener: a blocking job of `type` for its event type. */
+export interface TaskListener {
+  readonly eventType: TaskListenerEventType;
+  readonly type: Expression;
+  readonly retries: Expression;
+}
+
 export interface UserTask extends ElementBase {
   readonly type: 'USER_TASK';
+  /** zeebe:taskListeners, in model order; Camunda user tasks only. */
+  readonly taskListeners?: readonly TaskListener[];
   /** Type io.camunda.zeebe:userTask; static headers (zeebe:taskHeaders, the form key). */
   readonly job: JobDefinition;
   readonly userTask: UserTaskProperties;

@@ -5,6 +5,7 @@
  */
 import { attribute, modelExpression, readHeaders, type Reject } from './extensions';
 import type { BpmnElement, ExtensionElement } from './moddle';
+import { readTaskListeners } from './task-listeners';
 import type { ElementBase, Expression, UserTask, UserTaskProperties } from './types';
 import { USER_TASK_HEADERS, USER_TASK_JOB_TYPE } from './user-task-headers';
 
@@ -15,6 +16,7 @@ export const USER_TASK_EXTENSIONS = [
   'zeebe:FormDefinition',
   'zeebe:PriorityDefinition',
   'zeebe:UserTask',
+  'zeebe:TaskListeners',
 ] as const;
 
 /** ISO 8601 combined date and time with an offset (or Z), optionally a zone id, as Zeebe accepts. */
@@ -30,6 +32,10 @@ export function userTask(
   extensions: ReadonlyMap<string, ExtensionElement>,
   reject: Reject,
 ): UserTask {
+  const taskListeners = readTaskListeners(node, extensions.get('zeebe:TaskListeners'), reject);
+  if (taskListeners.length > 0 && !extensions.has('zeebe:UserTask')) {
+    reject(node.id, 'task listeners (zeebe:taskListeners) run only on Camunda user tasks; add zeebe:userTask');
+  }
   if (extensions.has('zeebe:UserTask')) {
     reject(node.id, 'Camunda user tasks (zeebe:userTask) are not supported; remove zeebe:userTask to run it as a job worker user task');
   }
@@ -53,6 +59,7 @@ export function userTask(
       headers: Object.freeze(headers),
     }),
     userTask: Object.freeze(readProperties(node, extensions, reject)),
+    ...(taskListeners.length > 0 ? { taskListeners } : {}),
   });
 }
 

@@ -21,6 +21,7 @@ const LAYERS: ReadonlyArray<readonly [layer: number, name: string, modules: read
       'variables',
       'incidents',
       'job-creation',
+      'task-listener-jobs',
       'joins',
       'timers',
       'message-subscriptions',
