@@ -236,6 +236,45 @@ export interface BroadcastSignalInput {
   readonly variables: Variables;
 }
 
+/** UpdateUserTask's changes: an absent (or null) attribute keeps its value; '' clears a date, [] a candidate list. */
+export interface UserTaskChangeset {
+  readonly dueDate?: string | null;
+  readonly followUpDate?: string | null;
+  readonly candidateUsers?: readonly string[];
+  readonly candidateGroups?: readonly string[];
+  readonly priority?: number;
+}
+
+export interface AssignUserTaskInput {
+  readonly userTaskKey: number;
+  /** Non-empty. */
+  readonly assignee: string;
+  /** false: INVALID_STATE when the task already has an assignee (another one or the same). */
+  readonly allowOverride: boolean;
+  /** Zeebe's custom action; default 'assign'. */
+  readonly action?: string;
+}
+
+export interface UnassignUserTaskInput {
+  readonly userTaskKey: number;
+  /** Default 'unassign'. */
+  readonly action?: string;
+}
+
+export interface CompleteUserTaskInput {
+  readonly userTaskKey: number;
+  readonly variables: Variables;
+  /** Default 'complete'. */
+  readonly action?: string;
+}
+
+export interface UpdateUserTaskInput {
+  readonly userTaskKey: number;
+  readonly changeset: UserTaskChangeset;
+  /** Default 'update'. */
+  readonly action?: string;
+}
+
 /** What the engine knows of the topology; the gateway adds the address it listens on. */
 export interface Topology {
   readonly brokerVersion: string;
@@ -283,6 +322,17 @@ export interface EngineApi {
 
   /** Triggers every signal subscription and signal start event with the name; returns the signal's key. */
   broadcastSignal(input: BroadcastSignalInput): Promise<number>;
+
+  /**
+   * Camunda user tasks (zeebe:userTask). Each resolves when the task's transition
+   * has finished; NOT_FOUND for an unknown (or finished) task, FAILED_PRECONDITION
+   * (Zeebe's INVALID_STATE) for a task that is not CREATED, one that is assigned
+   * when allowOverride is false, or a transition a listener denied.
+   */
+  assignUserTask(input: AssignUserTaskInput): Promise<void>;
+  unassignUserTask(input: UnassignUserTaskInput): Promise<void>;
+  completeUserTask(input: CompleteUserTaskInput): Promise<void>;
+  updateUserTask(input: UpdateUserTaskInput): Promise<void>;
 
   topology(): Topology;
 }

@@ -32,6 +32,48 @@ test('the views have exactly the declared columns, in order', async () => {
   expect(actual).toEqual(ENGINE_READ_VIEWS);
 });
 
+test('a Camunda user task is in user_tasks from creation to completion, its form in form', async () => {
+  const api = te.engine;
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="x">
+  <bpmn:process id="read-contract-task" isExecutable="true">
+    <bpmn:startEvent id="s" />
+    <bpmn:userTask id="t" name="Check"><bpmn:extensionElements><zeebe:userTask />
+      <zeebe:assignmentDefinition assignee="ann" candidateGroups="water" /><zeebe:formDefinition formId="rc-form" />
+      <zeebe:taskHeaders><zeebe:header key="k" value="v" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" /><bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  const deployed = await api.deployResources([
+    { name: 'rc.form', content: Buffer.from(JSON.stringify({ id: 'rc-form', components: [], versionTag: 'v7' })) },
+    { name: 'rc-task.bpmn', content: Buffer.from(xml) },
+  ]);
+  const formKey = String(deployed.forms[0].formKey);
+  expect(await one(`select form_id, version, version_tag, tenant_id, schema::jsonb as schema from engine_read.form where form_key = $1`, [formKey])).toEqual([
+    { form_id: 'rc-form', version: 1, version_tag: 'v7', tenant_id: '<default>', schema: { id: 'rc-form', components: [], versionTag: 'v7' } },
+  ]);
+  const { processInstanceKey } = await api.createProcessInstance({ bpmnProcessId: 'read-contract-task', variables: {} });
+  const select = `select user_task_key::text as key, element_id, name, state, assignee, candidate_groups, candidate_users, priority,
+                         form_key::text as form_key, custom_headers, completion_date from engine_read.user_tasks where process_instance_key = $1`;
+  const [created] = await one<{ key: string }>(select, [String(processInstanceKey)]);
+  expect(created).toEqual({
+    key: expect.any(String),
+    element_id: 't',
+    name: 'Check',
+    state: 'CREATED',
+    assignee: 'ann',
+    candidate_groups: ['water'],
+    candidate_users: [],
+    priority: 50,
+    form_key: formKey,
+    custom_headers: { k: 'v' },
+    completion_date: null,
+  });
+  await api.completeUserTask({ userTaskKey: Number(created.key), variables: {} });
+  expect(await one(select, [String(processInstanceKey)])).toEqual([{ ...created, state: 'COMPLETED', completion_date: expect.any(Date) }]);
+});
+
 async function one<R extends object>(sql: string, values: unknown[]): Promise<R[]> {
   return (await te.pool.query<R & Record<string, unknown>>(sql, values)).rows;
 }

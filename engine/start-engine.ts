@@ -6,6 +6,10 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type {
   ActivateJobsInput,
+  AssignUserTaskInput,
+  CompleteUserTaskInput,
+  UnassignUserTaskInput,
+  UpdateUserTaskInput,
   BroadcastSignalInput,
   CorrelatedMessage,
   CorrelateMessageInput,
@@ -40,6 +44,7 @@ import { activateJobs } from './processor/job-activation';
 import { completeJob, failJob, throwJobError, updateJobRetries, updateJobTimeout, yieldJobs } from './processor/job-commands';
 import type { LongPoll, StreamConsumer } from './processor/job-dispatch';
 import { cancelProcessInstance, createProcessInstance, resolveIncident, setVariables } from './processor/instance-commands';
+import { assignUserTask, completeUserTask, unassignUserTask, updateUserTask, type UserTaskCommandOutcome } from './processor/user-task-commands';
 import { correlateMessage, publishMessage } from './processor/message-commands';
 import { broadcastSignal } from './processor/signal-commands';
 import { dueEventsOnLoad } from './processor/event-due';
@@ -109,6 +114,8 @@ async function compileDecisions(content: Buffer, resourceName: string): Promise<
 class EmbeddedEngine implements Engine {
   private processor!: Processor;
   private readonly resultWaiters = new Map<number, ResultWaiter>();
+  /** Requests waiting for a user task's transition to end (task listeners), by user task key. */
+  private readonly userTaskWaiters = new Map<number, { readonly resolve: () => void; readonly reject: (error: Error) => void }>();
   readonly observer: EngineObserver;
 
   constructor(private readonly options: EngineOptions) {
@@ -185,6 +192,13 @@ class EmbeddedEngine implements Engine {
   }
 
   private answerResults(ctx: ProcessingContext): void {
+    for (const [key, error] of ctx.effects.userTaskAnswers) {
+      const waiter = this.userTaskWaiters.get(key);
+      if (!waiter) continue;
+      this.userTaskWaiters.delete(key);
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
     if (this.resultWaiters.size === 0) return;
     for (const [key, variables] of ctx.effects.completedInstances) {
       const waiter = this.takeWaiter(key);
@@ -207,6 +221,39 @@ class EmbeddedEngine implements Engine {
 
   private rejectAllResults(error: Error): void {
     for (const key of [...this.resultWaiters.keys()]) this.takeWaiter(key)?.reject(error);
+    for (const [key, waiter] of [...this.userTaskWaiters]) {
+      this.userTaskWaiters.delete(key);
+      waiter.reject(error);
+    }
+  }
+
+  /** Runs a user task command; answers when its transition ends, which without task listeners is in the same batch. */
+  private userTaskCommand(userTaskKey: number, run: (ctx: ProcessingContext) => UserTaskCommandOutcome): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.processor
+        .submit((ctx) => {
+          if (run(ctx) === 'FINISHED') return undefined;
+          this.userTaskWaiters.set(userTaskKey, { resolve, reject });
+          return ANSWER_LATER;
+        })
+        .then(resolve, reject);
+    });
+  }
+
+  assignUserTask(input: AssignUserTaskInput): Promise<void> {
+    return this.userTaskCommand(input.userTaskKey, (ctx) => assignUserTask(ctx, input));
+  }
+
+  unassignUserTask(input: UnassignUserTaskInput): Promise<void> {
+    return this.userTaskCommand(input.userTaskKey, (ctx) => unassignUserTask(ctx, input));
+  }
+
+  completeUserTask(input: CompleteUserTaskInput): Promise<void> {
+    return this.userTaskCommand(input.userTaskKey, (ctx) => completeUserTask(ctx, input));
+  }
+
+  updateUserTask(input: UpdateUserTaskInput): Promise<void> {
+    return this.userTaskCommand(input.userTaskKey, (ctx) => updateUserTask(ctx, input));
   }
 
   cancelProcessInstance(processInstanceKey: number): Promise<void> {

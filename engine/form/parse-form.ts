@@ -9,6 +9,8 @@ import { InvalidModelError } from '../errors';
 export interface CompiledForm {
   /** The form id: the JSON's `id`, what a user task's `formId` links to. */
   readonly id: string;
+  /** The JSON's `versionTag`, what a linked form with binding type versionTag names. */
+  readonly versionTag?: string;
 }
 
 export function isFormResource(resourceName: string): boolean {
@@ -29,5 +31,6 @@ export function parseForm(content: Buffer, resourceName: string): CompiledForm {
   if (typeof id !== 'string' || id.trim() === '') {
     throw new InvalidModelError(resourceName, undefined, "the form has no 'id' (a non-empty string)");
   }
-  return { id };
+  const versionTag = (json as { versionTag?: unknown }).versionTag;
+  return typeof versionTag === 'string' && versionTag.trim() !== '' ? { id, versionTag } : { id };
 }

@@ -120,11 +120,31 @@ export interface TaskListener {
 
 export interface UserTask extends ElementBase {
   readonly type: 'USER_TASK';
-  /** zeebe:taskListeners, in model order; Camunda user tasks only. */
-  readonly taskListeners?: readonly TaskListener[];
   /** Type io.camunda.zeebe:userTask; static headers (zeebe:taskHeaders, the form key). */
   readonly job: JobDefinition;
   readonly userTask: UserTaskProperties;
+  readonly boundaryEvents: readonly string[];
+  readonly multiInstance?: MultiInstance;
+}
+
+/** How a Camunda user task's linked form (formId) picks the form's version, as for called processes and decisions. */
+export type FormBindingType = 'latest' | 'deployment' | 'versionTag';
+
+/** A Camunda user task's form: a deployed form linked by id, or a reference the task list resolves itself. */
+export type UserTaskForm =
+  | { readonly kind: 'LINKED'; readonly formId: string; readonly bindingType: FormBindingType; readonly versionTag?: string }
+  | { readonly kind: 'EXTERNAL'; readonly reference: Expression };
+
+/** A Camunda user task (zeebe:userTask): the engine keeps the task itself, no job. */
+export interface CamundaUserTask extends ElementBase {
+  readonly type: 'USER_TASK';
+  readonly zeebeUserTask: true;
+  readonly userTask: UserTaskProperties;
+  /** zeebe:taskListeners, in model order. */
+  readonly taskListeners?: readonly TaskListener[];
+  readonly form?: UserTaskForm;
+  /** zeebe:taskHeaders. */
+  readonly customHeaders: Readonly<Record<string, string>>;
   readonly boundaryEvents: readonly string[];
   readonly multiInstance?: MultiInstance;
 }
@@ -268,6 +288,7 @@ export type FlowElement =
   | ReceiveTask
   | EventBasedGateway
   | UserTask
+  | CamundaUserTask
   | CallActivity
   | InclusiveGateway
   | EventSubProcess
@@ -303,7 +324,13 @@ export function isJobTask(element: FlowElement): element is JobTask | UserTask {
   return 'job' in element;
 }
 
-export function hasBoundaryEvents(element: FlowElement): element is JobTask | ScriptTask | DecisionTask | SubProcess | ReceiveTask | UserTask | CallActivity {
+export function isCamundaUserTask(element: FlowElement): element is CamundaUserTask {
+  return 'zeebeUserTask' in element;
+}
+
+export function hasBoundaryEvents(
+  element: FlowElement,
+): element is JobTask | ScriptTask | DecisionTask | SubProcess | ReceiveTask | UserTask | CamundaUserTask | CallActivity {
   return 'boundaryEvents' in element;
 }
 

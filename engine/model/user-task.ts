@@ -1,12 +1,14 @@
 /**
- * Job-based user tasks, as Zeebe runs a bpmn:userTask without zeebe:userTask: a job of
+ * User tasks. Without zeebe:userTask, as Zeebe runs a job-based user task: a job of
  * type io.camunda.zeebe:userTask whose io.camunda.zeebe:* headers carry the assignment,
- * schedule, form and priority for a task list to read.
+ * schedule, form and priority for a task list to read. With it, a Camunda user task
+ * (camunda-user-task.ts) that the engine keeps itself.
  */
+import { camundaUserTask } from './camunda-user-task';
 import { attribute, modelExpression, readHeaders, type Reject } from './extensions';
 import type { BpmnElement, ExtensionElement } from './moddle';
 import { readTaskListeners } from './task-listeners';
-import type { ElementBase, Expression, UserTask, UserTaskProperties } from './types';
+import type { CamundaUserTask, ElementBase, Expression, UserTask, UserTaskProperties } from './types';
 import { USER_TASK_HEADERS, USER_TASK_JOB_TYPE } from './user-task-headers';
 
 export const USER_TASK_EXTENSIONS = [
@@ -31,20 +33,19 @@ export function userTask(
   common: ElementBase & { readonly boundaryEvents: readonly string[] },
   extensions: ReadonlyMap<string, ExtensionElement>,
   reject: Reject,
-): UserTask {
+): UserTask | CamundaUserTask {
   const taskListeners = readTaskListeners(node, extensions.get('zeebe:TaskListeners'), reject);
-  if (taskListeners.length > 0 && !extensions.has('zeebe:UserTask')) {
-    reject(node.id, 'task listeners (zeebe:taskListeners) run only on Camunda user tasks; add zeebe:userTask');
-  }
   if (extensions.has('zeebe:UserTask')) {
-    reject(node.id, 'Camunda user tasks (zeebe:userTask) are not supported; remove zeebe:userTask to run it as a job worker user task');
+    const task = camundaUserTask(node, common, extensions, readProperties(node, extensions, reject), reject);
+    return taskListeners.length > 0 ? Object.freeze({ ...task, taskListeners }) : task;
   }
+  if (taskListeners.length > 0) reject(node.id, 'task listeners (zeebe:taskListeners) run only on Camunda user tasks; add zeebe:userTask');
   const headers = readHeaders(node, extensions.get('zeebe:TaskHeaders'), reject);
   const form = extensions.get('zeebe:FormDefinition');
   if (form) {
     if (attribute(form, 'formId') !== undefined) reject(node.id, 'linked forms (zeebe:formDefinition formId) are not supported; use formKey');
     if (attribute(form, 'externalReference') !== undefined) {
-      reject(node.id, 'external form references are only for Camunda user tasks; use formKey');
+      reject(node.id, 'external form references are only for Camunda user tasks (zeebe:userTask); use formKey');
     }
     const formKey = attribute(form, 'formKey');
     if (formKey) headers[USER_TASK_HEADERS.formKey] = formKey;
@@ -59,7 +60,6 @@ export function userTask(
       headers: Object.freeze(headers),
     }),
     userTask: Object.freeze(readProperties(node, extensions, reject)),
-    ...(taskListeners.length > 0 ? { taskListeners } : {}),
   });
 }
 

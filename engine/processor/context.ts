@@ -3,10 +3,11 @@
  * to commit, the records to append, and the effects to carry out once the
  * batch is durable (answers, job deliveries, timers).
  */
+import type { EngineError } from '../errors';
 import { NO_ENGINE_OBSERVER, type EngineObserver } from '../observer';
 import { BatchChanges } from '../state/changes';
 import type { Definition, EngineState } from '../state/engine-state';
-import type { ElementInstance, EngineRecord, Job, RecordType, ValueType, Variable } from '../state/types';
+import type { ElementInstance, EngineRecord, Job, RecordType, UserTaskInstance, ValueType, Variable } from '../state/types';
 import type { Variables } from '../api';
 import type { ElementProcessorTable } from './element-processor';
 
@@ -28,6 +29,12 @@ export interface BatchEffects {
   readonly completedInstances: Map<number, Record<string, unknown>>;
   /** Process instances that ended without completing (cancelled, terminated from outside). */
   readonly endedInstances: Set<number>;
+  /**
+   * User tasks whose transition ended in this batch: undefined when it finished,
+   * the error when it was denied or the task canceled. A request waiting for
+   * that transition is answered with it.
+   */
+  readonly userTaskAnswers: Map<number, EngineError | undefined>;
   readonly due: DueEntry[];
 }
 
@@ -37,6 +44,7 @@ export class ProcessingContext {
     typesWithNewJobs: new Set(),
     completedInstances: new Map(),
     endedInstances: new Set(),
+    userTaskAnswers: new Map(),
     due: [],
   };
   /**
@@ -151,6 +159,13 @@ export class ProcessingContext {
     this.state.markActivatable(job);
     this.effects.typesWithNewJobs.add(job.type);
     this.saveJob(job);
+  }
+
+  /** A finished task leaves the state in memory; its row stays, for the read view. */
+  saveUserTask(task: UserTaskInstance): void {
+    if (task.state === 'COMPLETED' || task.state === 'CANCELED') this.state.userTasks.delete(task.key);
+    else this.state.userTasks.set(task.key, task);
+    this.changes.userTasks.put(task.key, task);
   }
 
   saveVariable(variable: Variable): void {

@@ -76,6 +76,7 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
         version: nextVersion(ctx.state.deletedVersions, 'PROCESS', process.bpmnProcessId, latest?.version),
         checksum: resource.checksum,
         resourceName: resource.name,
+        deploymentKey,
         process,
       };
       ctx.state.addDefinition(definition);

@@ -38,7 +38,10 @@ export function deployFormResource(
 ): DeployedForm {
   const formId = resource.form.id;
   const latest = ctx.state.forms.latestForm.get(formId);
-  if (latest && latest.checksum === resource.checksum && latest.resourceName === resource.name) return deployed(latest);
+  if (latest && latest.checksum === resource.checksum && latest.resourceName === resource.name) {
+    ctx.state.forms.noteInDeployment(latest, deploymentKey);
+    return deployed(latest);
+  }
   const resourceKey = ctx.nextKey();
   ctx.changes.resources.push({ key: resourceKey, deploymentKey, resourceName: resource.name, checksum: resource.checksum, content: resource.content });
   const form: FormDefinition = {
@@ -48,15 +51,25 @@ export function deployFormResource(
     checksum: resource.checksum,
     resourceKey,
     resourceName: resource.name,
+    deploymentKey,
+    ...(resource.form.versionTag !== undefined ? { versionTag: resource.form.versionTag } : {}),
   };
   ctx.state.forms.addForm(form);
-  ctx.changes.forms.push({ key: form.key, formId, version: form.version, checksum: form.checksum, resourceKey });
+  ctx.changes.forms.push({
+    key: form.key,
+    formId,
+    version: form.version,
+    checksum: form.checksum,
+    resourceKey,
+    ...(form.versionTag !== undefined ? { versionTag: form.versionTag } : {}),
+  });
   ctx.append('FORM', 'CREATED', form.key, {
     formId,
     version: form.version,
     formKey: form.key,
     resourceName: resource.name,
     checksum: resource.checksum,
+    versionTag: resource.form.versionTag ?? '',
     deploymentKey,
   });
   return deployed(form);

@@ -7,7 +7,7 @@ import type { DecisionRequirementsRow, DecisionRow } from './decision-state';
 import type { FormRow } from './form-state';
 import type { BufferedMessage, MessageSubscription, SignalSubscription, Timer } from './event-types';
 import type { ResourceDeletion } from './sql/delete-resources';
-import type { DeployedResource, ElementInstance, EngineRecord, Incident, Job, ProcessDefinitionRow, Variable } from './types';
+import type { DeployedResource, ElementInstance, EngineRecord, Incident, Job, ProcessDefinitionRow, UserTaskInstance, Variable } from './types';
 
 /** Counts the writes of a batch, so that the processor can tell whether a command changed anything. */
 export interface WriteCounter {
@@ -55,6 +55,7 @@ export interface PersistedKeys {
   readonly messageSubscriptions: Set<number>;
   readonly messages: Set<number>;
   readonly signalSubscriptions: Set<number>;
+  readonly userTasks: Set<number>;
 }
 
 export function emptyPersistedKeys(): PersistedKeys {
@@ -67,6 +68,7 @@ export function emptyPersistedKeys(): PersistedKeys {
     messageSubscriptions: new Set(),
     messages: new Set(),
     signalSubscriptions: new Set(),
+    userTasks: new Set(),
   };
 }
 
@@ -80,6 +82,8 @@ export class BatchChanges {
   readonly messageSubscriptions: TableChanges<MessageSubscription>;
   readonly messages: TableChanges<BufferedMessage>;
   readonly signalSubscriptions: TableChanges<SignalSubscription>;
+  /** Finished tasks stay as rows (the read view lists them); only the state in memory forgets them. */
+  readonly userTasks: TableChanges<UserTaskInstance>;
   readonly resources: DeployedResource[] = [];
   readonly definitions: ProcessDefinitionRow[] = [];
   readonly decisionRequirements: DecisionRequirementsRow[] = [];
@@ -100,6 +104,7 @@ export class BatchChanges {
     this.messageSubscriptions = new TableChanges(persisted.messageSubscriptions, this.counter);
     this.messages = new TableChanges(persisted.messages, this.counter);
     this.signalSubscriptions = new TableChanges(persisted.signalSubscriptions, this.counter);
+    this.userTasks = new TableChanges(persisted.userTasks, this.counter);
   }
 
   /** Row writes so far (puts and removes, of every table). */
@@ -116,5 +121,6 @@ export class BatchChanges {
     this.messageSubscriptions.settle();
     this.messages.settle();
     this.signalSubscriptions.settle();
+    this.userTasks.settle();
   }
 }

@@ -9,7 +9,7 @@ import { DecisionState } from './decision-state';
 import { FormState } from './form-state';
 import type { DeletedVersions } from './deleted-versions';
 import { EventState } from './event-state';
-import type { ElementInstance, Incident, Job, Variable } from './types';
+import type { ElementInstance, Incident, Job, UserTaskInstance, Variable } from './types';
 
 /** Zeebe encodes the partition in a key's upper bits; partition 1 starts here. */
 export const PARTITION_ONE_KEY_BASE = 2 ** 51;
@@ -20,6 +20,8 @@ export interface Definition {
   readonly version: number;
   readonly checksum: string;
   readonly resourceName: string;
+  /** The deployment that created this version (a linked form with binding type deployment looks in it). */
+  readonly deploymentKey?: number;
   readonly process: ExecutableProcess;
 }
 
@@ -35,6 +37,8 @@ export class EngineState {
   /** Job type → keys of activatable jobs, oldest first. */
   readonly activatable = new Map<string, Set<number>>();
   readonly incidents = new Map<number, Incident>();
+  /** Camunda user tasks not yet completed or canceled. */
+  readonly userTasks = new Map<number, UserTaskInstance>();
   /** Timers, message subscriptions, buffered messages. */
   readonly events = new EventState();
   /** Deployed decision requirements graphs and decisions. */

@@ -14,6 +14,7 @@ import { selectDataRows } from './sql/select-data-rows';
 import { selectDefinitions } from './sql/select-definitions';
 import { selectDeletedVersions } from './sql/select-deleted-versions';
 import { selectMeta } from './sql/select-meta';
+import { selectUnfinishedUserTasks } from './sql/select-user-tasks';
 import { selectVariables } from './sql/select-variables';
 
 export type CompileResource = (content: Buffer, resourceName: string) => Promise<readonly ExecutableProcess[]>;
@@ -38,6 +39,7 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
       version: d.version,
       checksum: d.checksum,
       resourceName: d.resourceName,
+      deploymentKey: d.deploymentKey,
       process,
     };
     // a deleted one still draining serves its running instances only
@@ -70,6 +72,10 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
   for (const incident of await selectDataRows(pool, 'incident')) {
     state.incidents.set(incident.key, incident);
     state.persisted.incidents.add(incident.key);
+  }
+  for (const task of await selectUnfinishedUserTasks(pool)) {
+    state.userTasks.set(task.key, task);
+    state.persisted.userTasks.add(task.key);
   }
   await loadEvents(pool, state);
   await loadDecisions(pool, state);

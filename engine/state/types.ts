@@ -23,6 +23,8 @@ export interface ElementInstance {
   joins?: Record<string, Record<string, number>>;
   /** The job of a task while it waits for a worker. */
   jobKey?: number;
+  /** A Camunda user task (zeebe:userTask) while it waits: its user task. */
+  userTaskKey?: number;
   /** The flow an exclusive gateway chose on activation. */
   chosenFlowId?: string;
   /** The flows an inclusive gateway chose on activation. */
@@ -77,7 +79,8 @@ export type IncidentErrorType =
   | 'UNHANDLED_ERROR_EVENT'
   | 'CALLED_ELEMENT_ERROR'
   | 'CALLED_DECISION_ERROR'
-  | 'DECISION_EVALUATION_ERROR';
+  | 'DECISION_EVALUATION_ERROR'
+  | 'FORM_NOT_FOUND';
 
 export interface Incident {
   key: number;
@@ -126,7 +129,8 @@ export type ValueType =
   | 'ESCALATION'
   | 'PROCESS_INSTANCE_MODIFICATION'
   | 'RESOURCE_DELETION'
-  | 'FORM';
+  | 'FORM'
+  | 'USER_TASK';
 
 /** One entry of the append-only record log (Zeebe's exporter records). */
 export interface EngineRecord {
@@ -155,4 +159,71 @@ export interface ProcessDefinitionRow {
   version: number;
   resourceKey: number;
   checksum: string;
+}
+
+/** Zeebe 8.8's UserTaskStateEnum: the task's lifecycle state. */
+export type UserTaskState = 'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELING' | 'CANCELED' | 'FAILED';
+
+/** The transitions a task goes through, each command → …ING → final (user-task-lifecycle.ts). */
+export type UserTaskTransitionKind = 'CREATE' | 'ASSIGN' | 'CLAIM' | 'UPDATE' | 'COMPLETE' | 'CANCEL';
+
+/** A transition begun (its …ING record written) and not yet finished: what it will apply when it finishes. */
+export interface UserTaskTransition {
+  kind: UserTaskTransitionKind;
+  /** The custom action of the request (Zeebe's `action`), or the transition's default. */
+  action: string;
+  /** Attributes the transition changes (Zeebe's changedAttributes). */
+  changedAttributes: string[];
+  /** ASSIGN/CLAIM: the new assignee ('' unassigns). */
+  assignee?: string;
+  /** UPDATE: the attributes set. */
+  changes?: UserTaskAttributes;
+  /** COMPLETE: the variables completed with. */
+  variables?: Record<string, unknown>;
+  /** The key of the command record that began it (a request waiting for its answer refers to it). */
+  commandKey?: number;
+}
+
+/** What an assignment, an update or a listener's correction can set. */
+export interface UserTaskAttributes {
+  assignee?: string;
+  candidateGroups?: string[];
+  candidateUsers?: string[];
+  /** ISO 8601 with an offset; '' for none. */
+  dueDate?: string;
+  followUpDate?: string;
+  priority?: number;
+}
+
+/** A Camunda user task (zeebe:userTask): one per activation of the element, in the engine's state until it completes or is canceled. */
+export interface UserTaskInstance {
+  key: number;
+  state: UserTaskState;
+  elementId: string;
+  name?: string;
+  elementInstanceKey: number;
+  processInstanceKey: number;
+  processDefinitionKey: number;
+  bpmnProcessId: string;
+  processDefinitionVersion: number;
+  /** '' when unassigned. */
+  assignee: string;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  /** ISO 8601 with an offset, as the model or the last update gave it; '' for none. */
+  dueDate: string;
+  followUpDate: string;
+  /** 0-100; Zeebe's default is 50. */
+  priority: number;
+  /** The key of the linked deployed form (zeebe:formDefinition formId); -1 for none. */
+  formKey: number;
+  /** zeebe:formDefinition externalReference (or a formKey, which Zeebe treats as one); '' for none. */
+  externalFormReference: string;
+  customHeaders: Record<string, string>;
+  /** Epoch ms. */
+  creationTimestamp: number;
+  /** Epoch ms; 0 until it completes or is canceled. */
+  completionTimestamp: number;
+  /** The transition in progress, if any. */
+  transition?: UserTaskTransition;
 }

@@ -5,7 +5,15 @@
  * clock is the kit's own: `advance` moves it and fires what fell due.
  */
 import pino from 'pino';
-import type { ActivatedJob, ModifyProcessInstanceInput, Variables } from '../api';
+import type {
+  ActivatedJob,
+  AssignUserTaskInput,
+  CompleteUserTaskInput,
+  ModifyProcessInstanceInput,
+  UnassignUserTaskInput,
+  UpdateUserTaskInput,
+  Variables,
+} from '../api';
 import { compileDmn } from '../dmn';
 import { isFormResource, parseForm } from '../form/parse-form';
 import { checksum, compileBpmn } from '../model';
@@ -16,9 +24,10 @@ import { completeJob, failJob, throwJobError, updateJobRetries } from '../proces
 import { publishMessage } from '../processor/message-commands';
 import { broadcastSignal } from '../processor/signal-commands';
 import { modifyProcessInstance } from '../processor/modify-instance';
+import { assignUserTask, completeUserTask, unassignUserTask, updateUserTask, type UserTaskCommandOutcome } from '../processor/user-task-commands';
 import { Processor, type CommandRun } from '../processor/processor';
 import { EngineState } from '../state/engine-state';
-import type { ElementInstance, EngineRecord, Incident, Job } from '../state/types';
+import type { ElementInstance, EngineRecord, Incident, Job, UserTaskInstance } from '../state/types';
 
 /** 2026-01-01T00:00:00Z: far from any real clock, so a test that read the wall clock would show. */
 export const KIT_EPOCH = Date.UTC(2026, 0, 1);
@@ -137,6 +146,34 @@ export class ProcessorKit {
 
   modify(input: ModifyProcessInstanceInput): Promise<void> {
     return this.run((ctx) => modifyProcessInstance(ctx, input));
+  }
+
+  assignUserTask(input: AssignUserTaskInput): Promise<UserTaskCommandOutcome> {
+    return this.run((ctx) => assignUserTask(ctx, input));
+  }
+
+  unassignUserTask(input: UnassignUserTaskInput): Promise<UserTaskCommandOutcome> {
+    return this.run((ctx) => unassignUserTask(ctx, input));
+  }
+
+  updateUserTask(input: UpdateUserTaskInput): Promise<UserTaskCommandOutcome> {
+    return this.run((ctx) => updateUserTask(ctx, input));
+  }
+
+  completeUserTask(input: CompleteUserTaskInput): Promise<UserTaskCommandOutcome> {
+    return this.run((ctx) => completeUserTask(ctx, input));
+  }
+
+  /** The one unfinished Camunda user task of the process instance. */
+  userTask(processInstanceKey: number): UserTaskInstance {
+    const tasks = [...this.state.userTasks.values()].filter((t) => t.processInstanceKey === processInstanceKey);
+    if (tasks.length !== 1) throw new Error(`expected one user task in ${processInstanceKey}, found ${tasks.length}`);
+    return tasks[0];
+  }
+
+  /** `INTENT` of the USER_TASK records of the process instance, in order. */
+  userTaskIntents(processInstanceKey: number): string[] {
+    return this.records.filter((r) => r.valueType === 'USER_TASK' && r.processInstanceKey === processInstanceKey).map((r) => r.intent);
   }
 
   /** Moves the clock on and runs what fell due (timers, time-outs, back-offs, message expiry) to its end. */

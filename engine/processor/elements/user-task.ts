@@ -1,13 +1,15 @@
 /**
- * Job-based user tasks: a job of type io.camunda.zeebe:userTask whose
+ * User tasks. Job-based ones: a job of type io.camunda.zeebe:userTask whose
  * io.camunda.zeebe:* headers are evaluated as the task activates, as Zeebe's
  * BpmnJobBehavior does. A value that does not fit (a group list that is not a
  * list of strings, a date that is not ISO 8601) fails like any other
- * expression: an EXTRACT_VALUE_ERROR incident on the task.
+ * expression: an EXTRACT_VALUE_ERROR incident on the task. Camunda user tasks
+ * (zeebe:userTask): the engine creates the task itself (user-task-lifecycle.ts),
+ * and cancels it when the element is terminated.
  */
 import type { Variables } from '../../api';
 import { feelFailure, succeeded, tryEvaluate, tryEvaluateString, type FeelResult } from '../../feel';
-import type { Expression, UserTask } from '../../model/types';
+import { isCamundaUserTask, type CamundaUserTask, type Expression, type UserTask } from '../../model/types';
 import { isIsoDateTime, isPriority } from '../../model/user-task';
 import { USER_TASK_HEADERS } from '../../model/user-task-headers';
 import { openBoundaryEvents } from '../catch-subscriptions';
@@ -15,17 +17,28 @@ import type { ProcessingContext } from '../context';
 import { expressionFailed, type ElementProcessor } from '../element-processor';
 import { createJob } from '../job-creation';
 import { markActivated } from '../lifecycle';
+import { cancelUserTask, createUserTask } from '../user-task-lifecycle';
+import { evaluateUserTask } from '../user-task-properties';
 
-export const userTaskProcessor: ElementProcessor<ProcessingContext, UserTask> = {
+export const userTaskProcessor: ElementProcessor<ProcessingContext, UserTask | CamundaUserTask> = {
   onActivate(ctx, instance, element, variables) {
     const opened = openBoundaryEvents(ctx, instance, element, variables);
     if (opened) return opened;
+    if (isCamundaUserTask(element)) {
+      const evaluated = evaluateUserTask(ctx, instance, element, variables);
+      if ('failure' in evaluated) return evaluated.failure;
+      createUserTask(ctx, instance, element, evaluated.value);
+      return undefined;
+    }
     const headers = userTaskHeaders(element, variables);
     if (!headers.ok) return expressionFailed('EXTRACT_VALUE_ERROR', headers.failure);
     const job = createJob(ctx, instance, element, variables, headers.value);
     if (!job.ok) return expressionFailed('EXTRACT_VALUE_ERROR', job.failure);
     markActivated(ctx, instance);
     return undefined;
+  },
+  onTerminate(ctx, instance) {
+    if (instance.userTaskKey !== undefined) cancelUserTask(ctx, instance);
   },
 };
 

@@ -11,6 +11,7 @@ import { messageRoutes } from './messages';
 import { processDefinitionRoutes } from './process-definitions';
 import { processInstanceRoutes } from './process-instances';
 import { signalRoutes } from './signals';
+import { userTaskRoutes } from './user-tasks';
 import { variableRoutes } from './variables';
 
 /** Every area's routes under /v2, one line each. */
@@ -27,5 +28,6 @@ export function v2Routes(ctx: RestContext): Router {
   router.use(messageRoutes(ctx));
   router.use(signalRoutes(ctx));
   router.use(decisionRoutes(ctx));
+  router.use(userTaskRoutes(ctx));
   return router;
 }

@@ -8,6 +8,7 @@ export interface StoredDefinitionRow {
   readonly deleted: boolean;
   readonly resourceKey: string;
   readonly resourceName: string;
+  readonly deploymentKey: number;
   readonly content: Buffer;
 }
 
@@ -21,9 +22,10 @@ export async function selectDefinitions(db: Queryable): Promise<StoredDefinition
     deleted: boolean;
     resource_key: string;
     resource_name: string;
+    deployment_key: string;
     content: Buffer;
   }>(
-    `select d.key, d.bpmn_process_id, d.version, d.checksum, d.deleted, r.key as resource_key, r.resource_name, r.content
+    `select d.key, d.bpmn_process_id, d.version, d.checksum, d.deleted, r.key as resource_key, r.resource_name, r.deployment_key, r.content
        from engine.process_definition d join engine.deployment_resource r on r.key = d.resource_key
       order by d.key`,
   );
@@ -35,6 +37,7 @@ export async function selectDefinitions(db: Queryable): Promise<StoredDefinition
     deleted: d.deleted,
     resourceKey: d.resource_key,
     resourceName: d.resource_name,
+    deploymentKey: Number(d.deployment_key),
     content: d.content,
   }));
 }

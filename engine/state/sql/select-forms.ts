@@ -2,8 +2,17 @@ import type { Queryable } from '../../../db/queryable';
 import type { FormDefinition } from '../form-state';
 
 export async function selectForms(db: Queryable): Promise<FormDefinition[]> {
-  const { rows } = await db.query<{ key: string; form_id: string; version: number; checksum: string; resource_key: string; resource_name: string }>(
-    `select f.key, f.form_id, f.version, f.checksum, r.key as resource_key, r.resource_name
+  const { rows } = await db.query<{
+    key: string;
+    form_id: string;
+    version: number;
+    checksum: string;
+    resource_key: string;
+    resource_name: string;
+    deployment_key: string;
+    version_tag: string | null;
+  }>(
+    `select f.key, f.form_id, f.version, f.checksum, r.key as resource_key, r.resource_name, r.deployment_key, f.version_tag
        from engine.form f join engine.deployment_resource r on r.key = f.resource_key
       order by f.key`,
   );
@@ -14,5 +23,7 @@ export async function selectForms(db: Queryable): Promise<FormDefinition[]> {
     checksum: row.checksum,
     resourceKey: Number(row.resource_key),
     resourceName: row.resource_name,
+    deploymentKey: Number(row.deployment_key),
+    ...(row.version_tag !== null ? { versionTag: row.version_tag } : {}),
   }));
 }

@@ -64,7 +64,21 @@ with
     select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->4
       from jsonb_array_elements($18::jsonb) r
     on conflict (key) do update set data = excluded.data),
-  removed_signal_subscriptions as (delete from engine.signal_subscription where key = any($19::bigint[]))
+  removed_signal_subscriptions as (delete from engine.signal_subscription where key = any($19::bigint[])),
+  user_tasks as (
+    insert into engine.user_task (key, element_instance_key, process_instance_key, process_definition_key, bpmn_process_id,
+        process_definition_version, element_id, name, state, assignee, candidate_groups, candidate_users, due_date, follow_up_date,
+        priority, form_key, external_form_reference, custom_headers, created_at, completed_at, data)
+    select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint, r->>4, (r->>5)::int, r->>6, r->>7, r->>8, r->>9,
+        array(select jsonb_array_elements_text(r->10)), array(select jsonb_array_elements_text(r->11)),
+        (r->>12)::timestamptz, (r->>13)::timestamptz, (r->>14)::int, (r->>15)::bigint, r->>16, r->17,
+        to_timestamp((r->>18)::float8 / 1000), to_timestamp((r->>19)::float8 / 1000), r->20
+      from jsonb_array_elements($20::jsonb) r
+    on conflict (key) do update
+      set state = excluded.state, assignee = excluded.assignee, candidate_groups = excluded.candidate_groups,
+          candidate_users = excluded.candidate_users, due_date = excluded.due_date, follow_up_date = excluded.follow_up_date,
+          priority = excluded.priority, completed_at = excluded.completed_at, data = excluded.data),
+  removed_user_tasks as (delete from engine.user_task where key = any($21::bigint[]))
 update engine.meta set last_key = $10, last_position = $11 where id = 1`;
 
 /** The statement's parameters; built synchronously, before the next batch touches the same objects. */
@@ -126,7 +140,37 @@ export function batchParameters(changes: BatchChanges): BatchParameters {
     changes.lastKey,
     changes.lastPosition,
     ...eventParameters(changes),
+    ...userTaskParameters(changes),
   ];
+}
+
+/** $20-$21: user tasks; dates without a value are null, a zone id suffix ([Europe/Berlin]) is left to the JSON copy. */
+function userTaskParameters(changes: BatchChanges): unknown[] {
+  const date = (value: string) => (value === '' ? null : value.replace(/\[[^\]]+\]$/, ''));
+  const tasks = [...changes.userTasks.upserts.values()].map((t) => [
+    t.key,
+    t.elementInstanceKey,
+    t.processInstanceKey,
+    t.processDefinitionKey,
+    t.bpmnProcessId,
+    t.processDefinitionVersion,
+    t.elementId,
+    t.name ?? null,
+    t.state,
+    t.assignee === '' ? null : t.assignee,
+    t.candidateGroups,
+    t.candidateUsers,
+    date(t.dueDate),
+    date(t.followUpDate),
+    t.priority,
+    t.formKey > 0 ? t.formKey : null,
+    t.externalFormReference === '' ? null : t.externalFormReference,
+    t.customHeaders,
+    t.creationTimestamp,
+    t.completionTimestamp > 0 ? t.completionTimestamp : null,
+    t,
+  ]);
+  return [JSON.stringify(tasks), [...changes.userTasks.deletes]];
 }
 
 /** $12-$19: timers, message subscriptions, buffered messages, signal subscriptions. */
