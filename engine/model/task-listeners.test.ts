@@ -26,6 +26,31 @@ async function rejectionOf(xml: string): Promise<InvalidModelError> {
 }
 
 describe('zeebe:taskListeners at deploy', () => {
+  it('reads the listeners of a Camunda user task in model order, with retries defaulting to 3 and the names of earlier versions', async () => {
+    const [process] = await compileBpmn(
+      userTask(
+        '<zeebe:taskListener eventType="completing" type="audit" />' +
+          '<zeebe:taskListener eventType="assignment" type="=queue" retries="=tries" />' +
+          '<zeebe:taskListener eventType="creating" type="notify" retries="5" />',
+      ),
+      'listened.bpmn',
+    );
+    expect(process.elements.get('review')).toMatchObject({
+      zeebeUserTask: true,
+      taskListeners: [
+        { eventType: 'completing', type: { kind: 'static', value: 'audit' }, retries: { kind: 'static', value: '3' } },
+        { eventType: 'assigning', type: { kind: 'feel', source: 'queue' }, retries: { kind: 'feel', source: 'tries' } },
+        { eventType: 'creating', type: { kind: 'static', value: 'notify' }, retries: { kind: 'static', value: '5' } },
+      ],
+    });
+  });
+
+  it('rejects canceling listeners, which this engine cannot hold a terminated task for', async () => {
+    expect((await rejectionOf(userTask('<zeebe:taskListener eventType="canceling" type="audit" />'))).reason).toMatch(
+      /^task listener #1: canceling listeners are not supported by this engine/,
+    );
+  });
+
   it('rejects an event type Zeebe 8.8 does not have, naming the ones it has', async () => {
     const error = await rejectionOf(userTask('<zeebe:taskListener eventType="claiming" type="audit" />'));
     expect(error.elementId).toBe('review');

@@ -11,6 +11,7 @@ import { jobValue } from './job-creation';
 import { raiseIncident } from './incidents';
 import { completeElement, elementOf, setTaskResult } from './lifecycle';
 import { checkCompletion, resultValue } from './task-listener-jobs';
+import { taskListenerCompleted } from './user-task-lifecycle';
 import { mergeLocal } from './variables';
 
 type JobAction = 'complete' | 'fail' | 'throw an error for' | 'update the timeout of';
@@ -40,6 +41,10 @@ export function completeJob(ctx: ProcessingContext, jobKey: number, variables: V
   ctx.append('JOB', 'COMPLETED', job.key, value, job.processInstanceKey, job.elementId);
   ctx.observer.jobCompleted(job.type);
   ctx.deleteJob(job);
+  if (job.kind === 'TASK_LISTENER') {
+    taskListenerCompleted(ctx, job, result);
+    return;
+  }
   delete instance.jobKey;
   setTaskResult(ctx, instance, elementOf(ctx, instance)!, variables);
   completeElement(ctx, instance);

@@ -182,6 +182,10 @@ export interface UserTaskTransition {
   variables?: Record<string, unknown>;
   /** The key of the command record that began it (a request waiting for its answer refers to it). */
   commandKey?: number;
+  /** How many of the transition's task listeners have completed. */
+  listenersCompleted?: number;
+  /** What its task listeners corrected so far; applied when the transition finishes, dropped when it is denied. */
+  corrections?: UserTaskAttributes;
 }
 
 /** What an assignment, an update or a listener's correction can set. */
