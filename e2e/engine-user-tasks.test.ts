@@ -110,11 +110,11 @@ test('candidate groups that are not a list of strings raise an EXTRACT_VALUE_ERR
   await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
 });
 
-test('deploy rejects Camunda user tasks (zeebe:userTask) and bad static values, naming the element', async () => {
-  const camundaTask = await failure(sdk.deploy(userTaskProcess('ut-camunda', '<zeebe:userTask />')));
+test('deploy rejects what Zeebe rejects on user tasks (a Camunda one with two forms) and bad static values, naming the element', async () => {
+  const camundaTask = await failure(sdk.deploy(userTaskProcess('ut-camunda', '<zeebe:userTask /><zeebe:formDefinition formId="f" externalReference="u" />')));
   expect(camundaTask.code).toBe(status.INVALID_ARGUMENT);
   expect(camundaTask.details).toContain("element 'review'");
-  expect(camundaTask.details).toContain('zeebe:userTask');
+  expect(camundaTask.details).toContain("Exactly one of the attributes 'formId, externalReference'");
   const badDate = await failure(sdk.deploy(userTaskProcess('ut-bad-date', '<zeebe:taskSchedule dueDate="tomorrow" />')));
   expect(badDate.code).toBe(status.INVALID_ARGUMENT);
   expect(badDate.details).toContain("the dueDate 'tomorrow'");

@@ -209,3 +209,29 @@ test('a task survives a restart: its state, assignee and schedule are loaded aga
   expect(await instanceState(engine.pool, pik)).toBe('COMPLETED');
   expect(await variablesOf(engine.pool, pik)).toMatchObject({ restored: true });
 });
+
+test('search: variables, candidate users, dates, sort and paging', async () => {
+  const first = await startInstance(engine, 'rest-user-task', { timeout: 'PT1H', reportId: 'S-1', inspectors: ['ann', 'eve'], due: '2027-01-10T10:00:00Z' });
+  const second = await startInstance(engine, 'rest-user-task', { timeout: 'PT1H', reportId: 'S-2', inspectors: ['bob'], due: '2027-01-20T10:00:00Z' });
+  const [a, b] = [await taskOf(first), await taskOf(second)];
+  const search = async (filter: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    (await camunda.searchUserTasks({ filter: { processDefinitionId: 'rest-user-task', state: 'CREATED', ...filter }, ...extra } as never, NO_WAIT)).items
+      .map((task) => task.userTaskKey)
+      .filter((key) => key === a.userTaskKey || key === b.userTaskKey);
+
+  expect(await search({ localVariables: [{ name: 'localReport', value: '"S-2"' }] })).toEqual([b.userTaskKey]);
+  expect(await search({ processInstanceVariables: [{ name: 'reportId', value: { $in: ['"S-1"', '"S-2"'] } }] })).toEqual([a.userTaskKey, b.userTaskKey]);
+  expect(await search({ candidateUser: { $in: ['eve', 'zoe'] } })).toEqual([a.userTaskKey]);
+  expect(await search({ candidateUser: { $like: 'b*' } })).toEqual([b.userTaskKey]);
+  expect(await search({ dueDate: { $gte: '2027-01-15T00:00:00Z', $lt: '2027-02-01T00:00:00Z' } })).toEqual([b.userTaskKey]);
+  expect(await search({}, { sort: [{ field: 'dueDate', order: 'DESC' }] })).toEqual([b.userTaskKey, a.userTaskKey]);
+
+  const page = await camunda.searchUserTasks(
+    { filter: { processInstanceKey: second as never }, page: { from: 0, limit: 1 }, sort: [{ field: 'creationDate' }] },
+    NO_WAIT,
+  );
+  expect(page.items.map((task) => task.userTaskKey)).toEqual([b.userTaskKey]);
+  expect(Number(page.page.totalItems)).toBe(1);
+  await camunda.completeUserTask({ userTaskKey: a.userTaskKey });
+  await camunda.completeUserTask({ userTaskKey: b.userTaskKey });
+});

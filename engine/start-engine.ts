@@ -114,7 +114,7 @@ async function compileDecisions(content: Buffer, resourceName: string): Promise<
 class EmbeddedEngine implements Engine {
   private processor!: Processor;
   private readonly resultWaiters = new Map<number, ResultWaiter>();
-  /** Requests waiting for a user task's transition to end (task listeners), by user task key. */
+  /** Requests waiting for a user task transition to end (task listeners), by transition id. */
   private readonly userTaskWaiters = new Map<number, { readonly resolve: () => void; readonly reject: (error: Error) => void }>();
   readonly observer: EngineObserver;
 
@@ -228,12 +228,13 @@ class EmbeddedEngine implements Engine {
   }
 
   /** Runs a user task command; answers when its transition ends, which without task listeners is in the same batch. */
-  private userTaskCommand(userTaskKey: number, run: (ctx: ProcessingContext) => UserTaskCommandOutcome): Promise<void> {
+  private userTaskCommand(run: (ctx: ProcessingContext) => UserTaskCommandOutcome): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.processor
         .submit((ctx) => {
-          if (run(ctx) === 'FINISHED') return undefined;
-          this.userTaskWaiters.set(userTaskKey, { resolve, reject });
+          const outcome = run(ctx);
+          if (outcome.finished) return undefined;
+          this.userTaskWaiters.set(outcome.transitionId, { resolve, reject });
           return ANSWER_LATER;
         })
         .then(resolve, reject);
@@ -241,19 +242,19 @@ class EmbeddedEngine implements Engine {
   }
 
   assignUserTask(input: AssignUserTaskInput): Promise<void> {
-    return this.userTaskCommand(input.userTaskKey, (ctx) => assignUserTask(ctx, input));
+    return this.userTaskCommand((ctx) => assignUserTask(ctx, input));
   }
 
   unassignUserTask(input: UnassignUserTaskInput): Promise<void> {
-    return this.userTaskCommand(input.userTaskKey, (ctx) => unassignUserTask(ctx, input));
+    return this.userTaskCommand((ctx) => unassignUserTask(ctx, input));
   }
 
   completeUserTask(input: CompleteUserTaskInput): Promise<void> {
-    return this.userTaskCommand(input.userTaskKey, (ctx) => completeUserTask(ctx, input));
+    return this.userTaskCommand((ctx) => completeUserTask(ctx, input));
   }
 
   updateUserTask(input: UpdateUserTaskInput): Promise<void> {
-    return this.userTaskCommand(input.userTaskKey, (ctx) => updateUserTask(ctx, input));
+    return this.userTaskCommand((ctx) => updateUserTask(ctx, input));
   }
 
   cancelProcessInstance(processInstanceKey: number): Promise<void> {

@@ -33,27 +33,27 @@ function readForm(node: BpmnElement, form: ExtensionElement, reject: Reject): Us
     return value === undefined || value === '' ? undefined : value;
   };
   const formId = present('formId');
-  const formKey = present('formKey');
   const externalReference = present('externalReference');
-  const set = [formId, formKey, externalReference].filter((value) => value !== undefined);
-  if (set.length !== 1) {
-    reject(node.id, "zeebe:formDefinition must have exactly one of the attributes 'formId', 'formKey' and 'externalReference', not empty");
+  // moddle answers 'latest' for an absent bindingType; only one written in the XML counts
+  const bindingType = Object.prototype.hasOwnProperty.call(form, 'bindingType') ? present('bindingType') : undefined;
+  // Zeebe's ZeebeFormDefinitionValidator for native user tasks: one of formId and externalReference.
+  if (present('formKey') !== undefined) {
+    reject(node.id, "zeebe:formDefinition 'formKey' is for job worker user tasks; a Camunda user task (zeebe:userTask) links a form by 'formId' or names an 'externalReference'");
+  }
+  if ((formId === undefined) === (externalReference === undefined)) {
+    reject(node.id, "Exactly one of the attributes 'formId, externalReference' must be present and not blank for native user tasks");
   }
   if (formId === undefined) {
-    // A Camunda user task has no job headers: a form key is a reference the task list resolves, as Zeebe treats it.
-    return Object.freeze({ kind: 'EXTERNAL', reference: modelExpression((formKey ?? externalReference)!, node.id, 'the form reference', reject) });
+    if (bindingType !== undefined) reject(node.id, "Attribute 'externalReference' must not be used in combination with attribute 'bindingType'");
+    return Object.freeze({ kind: 'EXTERNAL', reference: modelExpression(externalReference!, node.id, 'the external form reference', reject) });
   }
   if (formId.startsWith('=')) reject(node.id, `the formId '${formId}' must be a static form id, not an expression`);
-  const bindingType = (present('bindingType') ?? 'latest') as FormBindingType;
-  if (!BINDING_TYPES.includes(bindingType)) {
-    reject(node.id, `the binding type '${bindingType}' of zeebe:formDefinition must be one of ${BINDING_TYPES.map((t) => `'${t}'`).join(', ')}`);
+  const binding = (bindingType ?? 'latest') as FormBindingType;
+  if (!BINDING_TYPES.includes(binding)) reject(node.id, `Attribute 'bindingType' must be one of: ${BINDING_TYPES.join(', ')}`);
+  // as in Zeebe, a version tag only counts with its binding type
+  const versionTag = binding === 'versionTag' ? present('versionTag') : undefined;
+  if (binding === 'versionTag' && versionTag === undefined) {
+    reject(node.id, "Attribute 'versionTag' must be present and not empty if the binding type is 'versionTag'");
   }
-  const versionTag = present('versionTag');
-  if (bindingType === 'versionTag' && versionTag === undefined) {
-    reject(node.id, "zeebe:formDefinition needs a non-empty 'versionTag' when its binding type is 'versionTag'");
-  }
-  if (bindingType !== 'versionTag' && versionTag !== undefined) {
-    reject(node.id, "zeebe:formDefinition 'versionTag' is only allowed with the binding type 'versionTag'");
-  }
-  return Object.freeze({ kind: 'LINKED', formId, bindingType, ...(versionTag !== undefined ? { versionTag } : {}) });
+  return Object.freeze({ kind: 'LINKED', formId, bindingType: binding, ...(versionTag !== undefined ? { versionTag } : {}) });
 }

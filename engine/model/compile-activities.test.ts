@@ -69,7 +69,6 @@ describe('compileBpmn: user tasks (job worker implementation)', () => {
   });
 
   it.each([
-    ['<zeebe:userTask />', /Camunda user tasks \(zeebe:userTask\) are not supported/],
     ['<zeebe:formDefinition formId="form-1" />', /linked forms/],
     ['<zeebe:taskSchedule dueDate="next week" />', /the dueDate 'next week' is not an ISO 8601 date and time/],
     ['<zeebe:priorityDefinition priority="high" />', /the priority 'high' must be a whole number from 0 to 100/],

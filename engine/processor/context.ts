@@ -30,9 +30,9 @@ export interface BatchEffects {
   /** Process instances that ended without completing (cancelled, terminated from outside). */
   readonly endedInstances: Set<number>;
   /**
-   * User tasks whose transition ended in this batch: undefined when it finished,
-   * the error when it was denied or the task canceled. A request waiting for
-   * that transition is answered with it.
+   * User task transitions (by id) that ended in this batch: undefined when one
+   * finished, the error when it was denied or its task canceled. A request
+   * waiting for that transition is answered with it.
    */
   readonly userTaskAnswers: Map<number, EngineError | undefined>;
   readonly due: DueEntry[];

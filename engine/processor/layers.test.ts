@@ -32,6 +32,7 @@ const LAYERS: ReadonlyArray<readonly [layer: number, name: string, modules: read
       'decision-evaluation',
       'scheduler',
       'event-due',
+      'user-task-properties',
     ],
   ],
   [1, 'lifecycle', ['lifecycle']],

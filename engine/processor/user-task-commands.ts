@@ -7,12 +7,12 @@
 import type { AssignUserTaskInput, CompleteUserTaskInput, UnassignUserTaskInput, UpdateUserTaskInput } from '../api';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import { isIsoDateTime, isPriority } from '../model/user-task';
-import type { UserTaskAttributes, UserTaskInstance } from '../state/types';
+import type { UserTaskAttributes, UserTaskInstance, UserTaskTransition } from '../state/types';
 import type { ProcessingContext } from './context';
 import { beginUserTaskTransition } from './user-task-lifecycle';
 
-/** Whether the command's transition has ended within the command, or waits (for task listeners). */
-export type UserTaskCommandOutcome = 'FINISHED' | 'PENDING';
+/** The command's transition ended within the command, or waits (for task listeners) and will be answered by its id. */
+export type UserTaskCommandOutcome = { readonly finished: true } | { readonly finished: false; readonly transitionId: number };
 
 function taskFor(ctx: ProcessingContext, userTaskKey: number, verb: string): UserTaskInstance {
   const task = ctx.state.userTasks.get(userTaskKey);
@@ -23,8 +23,11 @@ function taskFor(ctx: ProcessingContext, userTaskKey: number, verb: string): Use
   return task;
 }
 
-function outcome(ctx: ProcessingContext, task: UserTaskInstance): UserTaskCommandOutcome {
-  return ctx.effects.userTaskAnswers.has(task.key) ? 'FINISHED' : 'PENDING';
+/** Begins the transition; it has ended when the task no longer holds it (each transition is a new object). */
+function begin(ctx: ProcessingContext, task: UserTaskInstance, transition: UserTaskTransition): UserTaskCommandOutcome {
+  beginUserTaskTransition(ctx, task, transition);
+  if (task.transition === transition && transition.id !== undefined) return { finished: false, transitionId: transition.id };
+  return { finished: true };
 }
 
 /** allowOverride false is Zeebe's CLAIM: refused when someone else (or anyone, as the contract of the REST API says) holds the task. */
@@ -35,25 +38,22 @@ export function assignUserTask(ctx: ProcessingContext, input: AssignUserTaskInpu
   if (kind === 'CLAIM' && task.assignee !== '' && task.assignee !== input.assignee) {
     throw new FailedPreconditionError(`Expected to claim user task with key '${task.key}', but it has already been assigned`);
   }
-  beginUserTaskTransition(ctx, task, {
+  return begin(ctx, task, {
     kind,
     action: input.action || (kind === 'ASSIGN' ? 'assign' : 'claim'),
     changedAttributes: ['assignee'],
     assignee: input.assignee,
   });
-  return outcome(ctx, task);
 }
 
 export function unassignUserTask(ctx: ProcessingContext, input: UnassignUserTaskInput): UserTaskCommandOutcome {
   const task = taskFor(ctx, input.userTaskKey, 'unassign');
-  beginUserTaskTransition(ctx, task, { kind: 'ASSIGN', action: input.action || 'unassign', changedAttributes: ['assignee'], assignee: '' });
-  return outcome(ctx, task);
+  return begin(ctx, task, { kind: 'ASSIGN', action: input.action || 'unassign', changedAttributes: ['assignee'], assignee: '' });
 }
 
 export function completeUserTask(ctx: ProcessingContext, input: CompleteUserTaskInput): UserTaskCommandOutcome {
   const task = taskFor(ctx, input.userTaskKey, 'complete');
-  beginUserTaskTransition(ctx, task, { kind: 'COMPLETE', action: input.action || 'complete', changedAttributes: [], variables: { ...input.variables } });
-  return outcome(ctx, task);
+  return begin(ctx, task, { kind: 'COMPLETE', action: input.action || 'complete', changedAttributes: [], variables: { ...input.variables } });
 }
 
 /** Attribute names as Zeebe lists them in changedAttributes. */
@@ -71,8 +71,7 @@ export function updateUserTask(ctx: ProcessingContext, input: UpdateUserTaskInpu
   const changedAttributes = (Object.keys(CHANGED_ATTRIBUTE) as (keyof typeof CHANGED_ATTRIBUTE)[])
     .filter((name) => changes[name] !== undefined)
     .map((name) => CHANGED_ATTRIBUTE[name]);
-  beginUserTaskTransition(ctx, task, { kind: 'UPDATE', action: input.action || 'update', changedAttributes, changes });
-  return outcome(ctx, task);
+  return begin(ctx, task, { kind: 'UPDATE', action: input.action || 'update', changedAttributes, changes });
 }
 
 function checkedChanges(input: UpdateUserTaskInput): UserTaskAttributes {

@@ -7,10 +7,10 @@
  * transition (one function per kind) and writes the final record. Without
  * listeners all three happen in the same command, as in Zeebe.
  */
-import { FailedPreconditionError } from '../errors';
+import { FailedPreconditionError, type EngineError } from '../errors';
 import type { CamundaUserTask } from '../model/types';
 import type { JobResult } from '../api';
-import type { ElementInstance, Job, UserTaskInstance, UserTaskState, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
+import type { ElementInstance, Job, UserTaskInstance, UserTaskIntent, UserTaskState, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
 import type { ProcessingContext } from './context';
 import { completeElement, elementOf, markActivated, setTaskResult } from './lifecycle';
 import type { EvaluatedUserTask } from './user-task-properties';
@@ -46,7 +46,7 @@ export function createUserTask(ctx: ProcessingContext, instance: ElementInstance
   beginUserTaskTransition(ctx, task, { kind: 'CREATE', action: '', changedAttributes: [], assignee: evaluated.assignee });
 }
 
-const TRANSITIONAL_STATE: Readonly<Record<UserTaskTransitionKind, UserTaskState>> = {
+const TRANSITIONAL_STATE: Readonly<Record<UserTaskTransitionKind, UserTaskState & UserTaskIntent>> = {
   CREATE: 'CREATING',
   ASSIGN: 'ASSIGNING',
   CLAIM: 'ASSIGNING',
@@ -55,7 +55,7 @@ const TRANSITIONAL_STATE: Readonly<Record<UserTaskTransitionKind, UserTaskState>
   CANCEL: 'CANCELING',
 };
 
-const FINAL_INTENT: Readonly<Record<UserTaskTransitionKind, string>> = {
+const FINAL_INTENT: Readonly<Record<UserTaskTransitionKind, UserTaskIntent>> = {
   CREATE: 'CREATED',
   ASSIGN: 'ASSIGNED',
   CLAIM: 'ASSIGNED',
@@ -66,10 +66,12 @@ const FINAL_INTENT: Readonly<Record<UserTaskTransitionKind, string>> = {
 
 /** Writes the transitional record (…ING) and goes on with the transition. */
 export function beginUserTaskTransition(ctx: ProcessingContext, task: UserTaskInstance, transition: UserTaskTransition): void {
-  task.state = TRANSITIONAL_STATE[transition.kind];
+  const state = TRANSITIONAL_STATE[transition.kind];
+  task.state = state;
   task.transition = transition;
   ctx.saveUserTask(task);
-  appendUserTaskRecord(ctx, task, task.state, transitionValue(task, transition));
+  appendUserTaskRecord(ctx, task, state, transitionValue(task, transition));
+  transition.id = ctx.state.lastPosition;
   continueUserTaskTransition(ctx, task);
 }
 
@@ -89,7 +91,9 @@ export function taskListenerCompleted(ctx: ProcessingContext, job: Job, result: 
   if (!instance || !task) throw new Error(`task listener job ${job.key} has no user task in progress`);
   if (instance.jobKey === job.key) delete instance.jobKey;
   ctx.saveElementInstance(instance);
-  if (takeListenerResult(ctx, task, job, result)) continueUserTaskTransition(ctx, task);
+  const taken = takeListenerResult(ctx, task, job, result);
+  if (taken === 'GO_ON') continueUserTaskTransition(ctx, task);
+  else answer(ctx, taken.transition, taken.error);
 }
 
 /**
@@ -146,7 +150,7 @@ function finalizeAssignment(ctx: ProcessingContext, task: UserTaskInstance, tran
   task.state = 'CREATED';
   ctx.saveUserTask(task);
   appendUserTaskRecord(ctx, task, FINAL_INTENT[transition.kind], userTaskValue(task, transition));
-  ctx.effects.userTaskAnswers.set(task.key, undefined);
+  answer(ctx, transition);
 }
 
 function finalizeUpdate(ctx: ProcessingContext, task: UserTaskInstance, transition: UserTaskTransition): void {
@@ -159,7 +163,7 @@ function finalizeUpdate(ctx: ProcessingContext, task: UserTaskInstance, transiti
   task.state = 'CREATED';
   ctx.saveUserTask(task);
   appendUserTaskRecord(ctx, task, FINAL_INTENT.UPDATE, userTaskValue(task, transition));
-  ctx.effects.userTaskAnswers.set(task.key, undefined);
+  answer(ctx, transition);
 }
 
 /** The task's variables go to its element (locally when it has output mappings, else propagated), and the element completes. */
@@ -168,7 +172,7 @@ function finalizeCompletion(ctx: ProcessingContext, task: UserTaskInstance, tran
   task.completionTimestamp = ctx.now;
   ctx.saveUserTask(task);
   appendUserTaskRecord(ctx, task, FINAL_INTENT.COMPLETE, userTaskValue(task, transition));
-  ctx.effects.userTaskAnswers.set(task.key, undefined);
+  answer(ctx, transition);
   const instance = elementInstanceOf(ctx, task);
   delete instance.userTaskKey;
   setTaskResult(ctx, instance, elementOf(ctx, instance)!, transition.variables ?? {});
@@ -191,13 +195,16 @@ export function cancelUserTask(ctx: ProcessingContext, instance: ElementInstance
   const task = instance.userTaskKey === undefined ? undefined : ctx.state.userTasks.get(instance.userTaskKey);
   delete instance.userTaskKey;
   if (!task) return;
-  if (task.transition && task.transition.kind !== 'CREATE') {
-    ctx.effects.userTaskAnswers.set(
-      task.key,
-      new FailedPreconditionError(`Expected to ${task.transition.action || task.transition.kind.toLowerCase()} user task with key '${task.key}', but it was canceled`),
-    );
+  if (task.transition) {
+    const verb = task.transition.kind.toLowerCase();
+    answer(ctx, task.transition, new FailedPreconditionError(`Expected to ${verb} user task with key '${task.key}', but it was canceled`));
   }
   beginUserTaskTransition(ctx, task, { kind: 'CANCEL', action: '', changedAttributes: [] });
+}
+
+/** The transition ended: a request waiting for it gets the outcome once the batch is committed. */
+export function answer(ctx: ProcessingContext, transition: UserTaskTransition, error?: EngineError): void {
+  if (transition.id !== undefined) ctx.effects.userTaskAnswers.set(transition.id, error);
 }
 
 function elementInstanceOf(ctx: ProcessingContext, task: UserTaskInstance): ElementInstance {
@@ -252,6 +259,6 @@ export function userTaskValue(
   };
 }
 
-export function appendUserTaskRecord(ctx: ProcessingContext, task: UserTaskInstance, intent: string, value: Record<string, unknown>): void {
+export function appendUserTaskRecord(ctx: ProcessingContext, task: UserTaskInstance, intent: UserTaskIntent, value: Record<string, unknown>): void {
   ctx.append('USER_TASK', intent, task.key, value, task.processInstanceKey, task.elementId);
 }

@@ -3,6 +3,7 @@ import type { ActivatedJob, JobResult } from '../api';
 import { EngineErrorCode } from '../errors';
 import { boundary, end, model, start, timerDef } from '../testing/bpmn';
 import { ProcessorKit } from '../testing/processor-kit';
+import type { UserTaskCommandOutcome } from './user-task-commands';
 
 let kit: ProcessorKit;
 beforeEach(() => (kit = new ProcessorKit()));
@@ -24,6 +25,12 @@ const listened = (listeners: string[], extensions = '', more: string[] = [], flo
     ['start->review', 'review->end', ...flows],
   );
 
+/** The id a waiting request's answer is kept under. */
+function waiting(outcome: UserTaskCommandOutcome): number {
+  if (outcome.finished) throw new Error('expected the transition to wait for its listeners');
+  return outcome.transitionId;
+}
+
 const accept: JobResult = { denied: false, deniedReason: '', corrections: {} };
 const deny = (reason: string): JobResult => ({ denied: true, deniedReason: reason, corrections: {} });
 const correct = (corrections: JobResult['corrections']): JobResult => ({ denied: false, deniedReason: '', corrections });
@@ -32,7 +39,7 @@ test('listeners of an event type run one at a time in model order, as TASK_LISTE
   await kit.deploy(listened([listener('completing', 'first'), listener('assigning', 'on-assign'), listener('completing', 'second', '=tries')]));
   const key = await kit.createInstance('p', { tries: 5 });
   const task = kit.userTask(key);
-  await kit.completeUserTask({ userTaskKey: task.key, variables: { ok: true } });
+  const request = waiting(await kit.completeUserTask({ userTaskKey: task.key, variables: { ok: true } }));
   expect(task.state).toBe('COMPLETING');
   expect(await kit.activate('second')).toEqual([]);
   const first = await kit.job('first');
@@ -45,7 +52,7 @@ test('listeners of an event type run one at a time in model order, as TASK_LISTE
   await kit.complete(second.key, {}, accept);
   expect(kit.userTaskIntents(key)).toEqual(['CREATING', 'CREATED', 'COMPLETING', 'COMPLETED']);
   expect(kit.completedWith(key)).toMatchObject({ ok: true });
-  expect(kit.userTaskAnswers.get(task.key)).toBe('OK');
+  expect(kit.userTaskAnswers.get(request)).toBe('OK');
   expect(await kit.activate('on-assign')).toEqual([]);
 });
 
@@ -80,14 +87,14 @@ test('a denial puts the task back to CREATED, discards the corrections and rejec
   await kit.deploy(listened([listener('completing', 'fix'), listener('completing', 'check')]));
   const key = await kit.createInstance('p');
   const task = kit.userTask(key);
-  await kit.completeUserTask({ userTaskKey: task.key, variables: { ok: false } });
+  const request = waiting(await kit.completeUserTask({ userTaskKey: task.key, variables: { ok: false } }));
   await kit.complete((await kit.job('fix')).key, {}, correct({ priority: 99 }));
   await kit.complete((await kit.job('check')).key, {}, deny('the report is incomplete'));
   expect(task).toMatchObject({ state: 'CREATED', priority: 50 });
   expect(task.transition).toBeUndefined();
   expect(kit.userTaskIntents(key)).toEqual(['CREATING', 'CREATED', 'COMPLETING', 'CORRECTED', 'COMPLETION_DENIED']);
   expect(kit.records.find((r) => r.intent === 'COMPLETION_DENIED')?.value).toMatchObject({ deniedReason: 'the report is incomplete', priority: 50 });
-  const answer = kit.userTaskAnswers.get(task.key);
+  const answer = kit.userTaskAnswers.get(request);
   expect(answer).not.toBe('OK');
   expect(answer !== 'OK' && answer?.code).toBe(EngineErrorCode.FAILED_PRECONDITION);
   expect(answer !== 'OK' && answer?.message).toMatch(/^Command 'COMPLETE' rejected with code 'INVALID_STATE': Completion of the User Task with key '\d+' was denied by Task Listener\. Reason to deny: 'the report is incomplete'$/);
@@ -183,13 +190,13 @@ test('an interrupting boundary event while a listener job is pending cancels the
   );
   const key = await kit.createInstance('p');
   const task = kit.userTask(key);
-  await kit.completeUserTask({ userTaskKey: task.key, variables: {} });
+  const request = waiting(await kit.completeUserTask({ userTaskKey: task.key, variables: {} }));
   const slow = await kit.job('slow');
   await kit.advance(3_600_000);
   expect(kit.state.jobs.has(slow.key)).toBe(false);
   expect(kit.records.some((r) => r.valueType === 'JOB' && r.intent === 'CANCELED' && r.key === slow.key)).toBe(true);
   expect(kit.userTaskIntents(key).slice(-2)).toEqual(['CANCELING', 'CANCELED']);
-  const answer = kit.userTaskAnswers.get(task.key);
+  const answer = kit.userTaskAnswers.get(request);
   expect(answer !== 'OK' && answer?.code).toBe(EngineErrorCode.FAILED_PRECONDITION);
   expect(kit.reached(key, 'escalated', 'ELEMENT_COMPLETED')).toBe(true);
 });

@@ -9,7 +9,7 @@
  * transition's listeners again from the first.
  */
 import type { JobResult } from '../api';
-import { FailedPreconditionError } from '../errors';
+import { FailedPreconditionError, type EngineError } from '../errors';
 import type { CamundaUserTask, TaskListenerEventType } from '../model/types';
 import { listenersFor } from '../model/task-listeners';
 import type { ElementInstance, Job, UserTaskAttributes, UserTaskInstance, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
@@ -113,18 +113,20 @@ function listened(task: UserTaskInstance, transition: UserTaskTransition): Liste
   };
 }
 
+/** A denied transition, and what the request that began it hears. */
+export interface Denial {
+  readonly transition: UserTaskTransition;
+  readonly error: EngineError;
+}
+
 /**
  * A listener's job completed (already checked by the job commands): its
- * corrections are kept for the transition, or the transition is denied.
- * Returns whether the transition goes on.
+ * corrections are kept for the transition ('GO_ON'), or the transition is denied.
  */
-export function takeListenerResult(ctx: ProcessingContext, task: UserTaskInstance, job: Job, result: JobResult | undefined): boolean {
+export function takeListenerResult(ctx: ProcessingContext, task: UserTaskInstance, job: Job, result: JobResult | undefined): 'GO_ON' | Denial {
   const transition = task.transition;
   if (!transition) throw new Error(`task listener job ${job.key} completed, but user task ${task.key} has no transition in progress`);
-  if (result?.denied) {
-    deny(ctx, task, transition, result.deniedReason);
-    return false;
-  }
+  if (result?.denied) return deny(ctx, task, transition, result.deniedReason);
   const corrected = CORRECTABLE_ATTRIBUTES.filter((name) => result?.corrections[name] !== undefined);
   if (corrected.length > 0) {
     const corrections: UserTaskAttributes = { ...transition.corrections };
@@ -142,7 +144,7 @@ export function takeListenerResult(ctx: ProcessingContext, task: UserTaskInstanc
   }
   transition.listenersCompleted = (transition.listenersCompleted ?? 0) + 1;
   ctx.saveUserTask(task);
-  return true;
+  return 'GO_ON';
 }
 
 function copy<T>(value: T): T {
@@ -165,7 +167,7 @@ export function applyCorrections(task: UserTaskInstance, transition: UserTaskTra
   delete transition.corrections;
 }
 
-function deny(ctx: ProcessingContext, task: UserTaskInstance, transition: UserTaskTransition, reason: string): void {
+function deny(ctx: ProcessingContext, task: UserTaskInstance, transition: UserTaskTransition, reason: string): Denial {
   const denial = DENIAL[transition.kind];
   if (!denial) throw new Error(`a ${transition.kind} transition of user task ${task.key} cannot be denied`);
   delete task.transition;
@@ -179,13 +181,11 @@ function deny(ctx: ProcessingContext, task: UserTaskInstance, transition: UserTa
     task.processInstanceKey,
     task.elementId,
   );
-  ctx.effects.userTaskAnswers.set(
-    task.key,
-    new FailedPreconditionError(
-      `Command '${transition.kind}' rejected with code 'INVALID_STATE': ${denial.what} of the User Task with key '${task.key}' was denied by Task Listener.` +
-        ` Reason to deny: '${reason}'`,
-    ),
+  const error = new FailedPreconditionError(
+    `Command '${transition.kind}' rejected with code 'INVALID_STATE': ${denial.what} of the User Task with key '${task.key}' was denied by Task Listener.` +
+      ` Reason to deny: '${reason}'`,
   );
+  return { transition, error };
 }
 
 /** A USER_TASK record value showing the listened values (Zeebe's UserTaskRecordValue). */

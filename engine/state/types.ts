@@ -161,6 +161,32 @@ export interface ProcessDefinitionRow {
   checksum: string;
 }
 
+/** Zeebe 8.8's UserTaskIntent: the commands and events of USER_TASK records, the task listeners' included. */
+export const USER_TASK_INTENTS = [
+  'CREATING',
+  'CREATED',
+  'COMPLETE',
+  'COMPLETING',
+  'COMPLETED',
+  'CANCELING',
+  'CANCELED',
+  'ASSIGN',
+  'ASSIGNING',
+  'ASSIGNED',
+  'CLAIM',
+  'UPDATE',
+  'UPDATING',
+  'UPDATED',
+  'MIGRATED',
+  'COMPLETE_TASK_LISTENER',
+  'DENY_TASK_LISTENER',
+  'COMPLETION_DENIED',
+  'CORRECTED',
+  'ASSIGNMENT_DENIED',
+  'UPDATE_DENIED',
+] as const;
+export type UserTaskIntent = (typeof USER_TASK_INTENTS)[number];
+
 /** Zeebe 8.8's UserTaskStateEnum: the task's lifecycle state. */
 export type UserTaskState = 'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELING' | 'CANCELED' | 'FAILED';
 
@@ -180,8 +206,8 @@ export interface UserTaskTransition {
   changes?: UserTaskAttributes;
   /** COMPLETE: the variables completed with. */
   variables?: Record<string, unknown>;
-  /** The key of the command record that began it (a request waiting for its answer refers to it). */
-  commandKey?: number;
+  /** The position of its transitional record: a request waiting for the transition's end refers to it. */
+  id?: number;
   /** How many of the transition's task listeners have completed. */
   listenersCompleted?: number;
   /** What its task listeners corrected so far; applied when the transition finishes, dropped when it is denied. */

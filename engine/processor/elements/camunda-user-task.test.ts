@@ -52,7 +52,7 @@ test('an assignee from the model is assigned after creation; the task goes throu
   expect(task.assignee).toBe('clerk-7');
   expect(kit.userTaskIntents(key)).toEqual(['CREATING', 'CREATED', 'ASSIGNING', 'ASSIGNED']);
 
-  expect(await kit.assignUserTask({ userTaskKey: task.key, assignee: 'clerk-9', allowOverride: true })).toBe('FINISHED');
+  expect(await kit.assignUserTask({ userTaskKey: task.key, assignee: 'clerk-9', allowOverride: true })).toEqual({ finished: true });
   expect(task.assignee).toBe('clerk-9');
   await kit.updateUserTask({ userTaskKey: task.key, changeset: { priority: 90, candidateGroups: ['roads'], dueDate: '2026-04-01T00:00:00Z' }, action: 'escalate' });
   expect(task).toMatchObject({ priority: 90, candidateGroups: ['roads'], dueDate: '2026-04-01T00:00:00Z', state: 'CREATED' });
@@ -138,4 +138,43 @@ test('a linked form resolves by binding type; a missing form is a FORM_NOT_FOUND
   expect(kit.userTask(missing).formKey).toBe(latestKey);
   expect(kit.userTask(await kit.createInstance('p-deployment')).formKey).toBe(first.key);
   expect(kit.userTask(await kit.createInstance('p-versionTag')).formKey).toBe(first.key);
+});
+
+test('a multi-instance user task creates one task per item; each completes on its own', async () => {
+  const inner = `<bpmn:multiInstanceLoopCharacteristics isSequential="false"><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=crews" inputElement="crew" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>`;
+  await kit.deploy(
+    model('p', [start(), `<bpmn:userTask id="review"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition assignee="=crew" /></bpmn:extensionElements>${inner}</bpmn:userTask>`, end()], [
+      'start->review',
+      'review->end',
+    ]),
+  );
+  const key = await kit.createInstance('p', { crews: ['north', 'south'] });
+  const tasks = [...kit.state.userTasks.values()];
+  expect(tasks.map((t) => t.assignee)).toEqual(['north', 'south']);
+  await kit.completeUserTask({ userTaskKey: tasks[0].key, variables: {} });
+  expect(kit.isEnded(key)).toBe(false);
+  await kit.completeUserTask({ userTaskKey: tasks[1].key, variables: {} });
+  expect(kit.isEnded(key)).toBe(true);
+});
+
+test('candidate groups that are not a list of strings raise EXTRACT_VALUE_ERROR and create no task; fixed and resolved, the task comes', async () => {
+  await kit.deploy(simple('<zeebe:assignmentDefinition candidateGroups="=groups" />'));
+  const key = await kit.createInstance('p', { groups: 'water' });
+  const [incident] = kit.incidents(key);
+  expect(incident).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'review' });
+  expect(kit.state.userTasks.size).toBe(0);
+  await kit.setVariables(key, { groups: ['water'] });
+  await kit.resolve(incident.key);
+  expect(kit.userTask(key).candidateGroups).toEqual(['water']);
+});
+
+test('a job worker user task beside a Camunda one still becomes a job', async () => {
+  await kit.deploy(
+    model('p', [start(), userTask(), '<bpmn:userTask id="legacy" />', end()], ['start->review', 'review->legacy', 'legacy->end']),
+  );
+  const key = await kit.createInstance('p');
+  await kit.completeUserTask({ userTaskKey: kit.userTask(key).key, variables: {} });
+  expect(kit.jobs('io.camunda.zeebe:userTask')).toHaveLength(1);
+  await kit.completeJob('io.camunda.zeebe:userTask');
+  expect(kit.isEnded(key)).toBe(true);
 });
