@@ -12,6 +12,7 @@ import { raiseIncident } from './incidents';
 import { completeElement, elementOf, setTaskResult } from './lifecycle';
 import { checkCompletion, resultValue } from './task-listener-jobs';
 import { taskListenerCompleted } from './user-task-lifecycle';
+import { checkListenerResult } from './user-task-listeners';
 import { mergeLocal } from './variables';
 
 type JobAction = 'complete' | 'fail' | 'throw an error for' | 'update the timeout of';
@@ -36,6 +37,7 @@ function taskOf(ctx: ProcessingContext, job: Job) {
 export function completeJob(ctx: ProcessingContext, jobKey: number, variables: Variables, result?: JobResult): void {
   const job = jobFor(ctx, jobKey, 'complete');
   checkCompletion(job, variables, result);
+  if (job.kind === 'TASK_LISTENER') checkListenerResult(ctx, job, result);
   const instance = taskOf(ctx, job);
   const value = job.kind === 'TASK_LISTENER' ? { ...jobValue(job), result: resultValue(result) } : jobValue(job);
   ctx.append('JOB', 'COMPLETED', job.key, value, job.processInstanceKey, job.elementId);

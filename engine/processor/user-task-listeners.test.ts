@@ -126,6 +126,18 @@ test('creating listeners run before CREATED; one may give an assignee the model 
   expect(kit.userTaskIntents(key)).toEqual(['CREATING', 'CORRECTED', 'CREATED', 'ASSIGNING', 'ASSIGNED']);
 });
 
+test('a creating listener may not replace an assignee the model gave', async () => {
+  await kit.deploy(listened([listener('creating', 'on-create')], '<zeebe:assignmentDefinition assignee="ann" />'));
+  const key = await kit.createInstance('p');
+  const job = await kit.job('on-create');
+  expect(job.customHeaders['io.camunda.zeebe:assignee']).toBe('ann');
+  await expect(kit.complete(job.key, {}, correct({ assignee: 'bob' }))).rejects.toThrow(
+    /^Expected to complete task listener job, but correcting the assignee on 'CREATING' event is not supported when the user task has an assignee defined in the model/,
+  );
+  await kit.complete(job.key, {}, correct({ priority: 10 }));
+  expect(kit.userTask(key)).toMatchObject({ state: 'CREATED', assignee: 'ann', priority: 10 });
+});
+
 test("Zeebe's rejections of a listener job's completion, before anything changes", async () => {
   await kit.deploy(listened([listener('creating', 'on-create'), listener('updating', 'on-update')]));
   const key = await kit.createInstance('p');

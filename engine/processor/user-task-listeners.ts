@@ -9,7 +9,7 @@
  * transition's listeners again from the first.
  */
 import type { JobResult } from '../api';
-import { FailedPreconditionError, type EngineError } from '../errors';
+import { FailedPreconditionError, InvalidArgumentError, type EngineError } from '../errors';
 import type { CamundaUserTask, TaskListenerEventType } from '../model/types';
 import { listenersFor } from '../model/task-listeners';
 import type { ElementInstance, Job, UserTaskAttributes, UserTaskInstance, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
@@ -111,6 +111,23 @@ function listened(task: UserTaskInstance, transition: UserTaskTransition): Liste
     changedAttributes: changedAttributes(task, transition),
     customHeaders: task.customHeaders,
   };
+}
+
+/**
+ * Zeebe's one rejection that needs the task: a creating listener may give an
+ * assignee only when the model gave none (the assigning listeners correct one
+ * the model gave). Checked before anything changes.
+ */
+export function checkListenerResult(ctx: ProcessingContext, job: Job, result: JobResult | undefined): void {
+  if (job.listenerEventType !== 'CREATING' || result?.corrections.assignee === undefined) return;
+  const instance = ctx.state.elementInstances.get(job.elementInstanceKey);
+  const task = instance?.userTaskKey === undefined ? undefined : ctx.state.userTasks.get(instance.userTaskKey);
+  if (!task?.transition?.assignee) return;
+  throw new InvalidArgumentError(
+    "Expected to complete task listener job, but correcting the assignee on 'CREATING' event is not supported when the user task has an assignee defined in the model " +
+      `(job key '${job.key}', type '${job.type}', processInstanceKey '${job.processInstanceKey}'). ` +
+      "Use the 'CREATING' event to set an assignee only if it was not defined. Use the 'ASSIGNING' event to correct an assignee that is already defined.",
+  );
 }
 
 /** A denied transition, and what the request that began it hears. */
