@@ -88,7 +88,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   engine.attach(state);
   engine.observer.stateLoaded(state.incidents.size);
   options.logger.info(
-    { definitions: state.definitions.size, elementInstances: state.elementInstances.size, jobs: state.jobs.size, incidents: state.incidents.size },
+    {
+      definitions: state.definitions.size,
+      elementInstances: state.elementInstances.size,
+      jobs: state.jobs.size,
+      userTasks: state.userTasks.size,
+      incidents: state.incidents.size,
+    },
     'engine state loaded',
   );
   return engine;
