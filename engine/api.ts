@@ -128,6 +128,12 @@ export interface ActivateJobsInput {
   readonly requestTimeout: number;
 }
 
+/** Zeebe's JobKind, of the kinds this engine makes: a task's own job, or a user task listener's. */
+export type JobKind = 'BPMN_ELEMENT' | 'TASK_LISTENER';
+
+/** Zeebe's JobListenerEventType: UNSPECIFIED for a task's own job, else the user task event the listener runs for. */
+export type JobListenerEventType = 'UNSPECIFIED' | 'CREATING' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'CANCELING';
+
 export interface ActivatedJob {
   readonly key: number;
   readonly type: string;
@@ -137,12 +143,36 @@ export interface ActivatedJob {
   readonly processDefinitionKey: number;
   readonly elementId: string;
   readonly elementInstanceKey: number;
+  /** A listener job carries its user task's data in io.camunda.zeebe:* headers, as Zeebe's do. */
   readonly customHeaders: Readonly<Record<string, string>>;
+  readonly kind: JobKind;
+  readonly listenerEventType: JobListenerEventType;
   readonly worker: string;
   readonly retries: number;
   /** Epoch milliseconds. */
   readonly deadline: number;
   readonly variables: Variables;
+}
+
+/**
+ * A user task listener's corrections (Zeebe's JobResultCorrections): an absent
+ * attribute keeps its value; '' clears the assignee or a date, [] a candidate list.
+ */
+export interface UserTaskCorrections {
+  readonly assignee?: string;
+  readonly dueDate?: string;
+  readonly followUpDate?: string;
+  readonly candidateUsers?: readonly string[];
+  readonly candidateGroups?: readonly string[];
+  readonly priority?: number;
+}
+
+/** What the worker of a user task listener job answers with it (Zeebe's JobResult of type userTask). */
+export interface JobResult {
+  /** Denies the user task's transition: the task goes back to CREATED and the request is rejected. */
+  readonly denied: boolean;
+  readonly deniedReason: string;
+  readonly corrections: UserTaskCorrections;
 }
 
 export interface JobStreamInput {
@@ -283,7 +313,8 @@ export interface EngineApi {
   activateJobs(input: ActivateJobsInput, signal: AbortSignal): Promise<ActivatedJob[]>;
   /** Pushes each job activated for this stream to `onJob` until closed. */
   streamJobs(input: JobStreamInput, onJob: (job: ActivatedJob) => void): JobStream;
-  completeJob(jobKey: number, variables: Variables): Promise<void>;
+  /** A result only for user task listener jobs, whose completion takes no variables (INVALID_ARGUMENT otherwise). */
+  completeJob(jobKey: number, variables: Variables, result?: JobResult): Promise<void>;
   failJob(jobKey: number, retries: number, errorMessage: string, retryBackOff: number, variables: Variables): Promise<void>;
   /** Hands activated jobs that never reached their worker back to the queue, retries and error untouched (Zeebe's YIELD). */
   yieldJobs(jobKeys: readonly number[]): Promise<void>;

@@ -22,6 +22,7 @@ import type {
   DeployResult,
   EngineApi,
   EvaluateDecisionInput,
+  JobResult,
   JobStream,
   JobStreamInput,
   MigrateProcessInstanceInput,
@@ -334,8 +335,8 @@ class EmbeddedEngine implements Engine {
     return { close: () => this.processor.dispatch.removeStream(consumer) };
   }
 
-  completeJob(jobKey: number, variables: Variables): Promise<void> {
-    return this.processor.submit((ctx) => completeJob(ctx, jobKey, variables));
+  completeJob(jobKey: number, variables: Variables, result?: JobResult): Promise<void> {
+    return this.processor.submit((ctx) => completeJob(ctx, jobKey, variables, result));
   }
 
   failJob(jobKey: number, retries: number, errorMessage: string, retryBackOff: number, variables: Variables): Promise<void> {

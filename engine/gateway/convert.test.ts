@@ -92,6 +92,8 @@ test('toActivatedJob serialises keys, headers and variables as the protocol want
     elementId: 'notify-department',
     elementInstanceKey: 2251799813685251,
     customHeaders: { department: 'water' },
+    kind: 'BPMN_ELEMENT',
+    listenerEventType: 'UNSPECIFIED',
     worker: 'w-1',
     retries: 2,
     deadline: 1_800_000_000_000,

@@ -26,6 +26,8 @@ const JOB: ActivatedJob = {
   elementId: 'task',
   elementInstanceKey: 2251799813685251,
   customHeaders: {},
+  kind: 'BPMN_ELEMENT',
+  listenerEventType: 'UNSPECIFIED',
   worker: 'w',
   retries: 3,
   deadline: Date.now() + 60_000,

@@ -108,6 +108,16 @@ export interface UserTaskProperties {
   readonly priority?: Expression;
 }
 
+/** Zeebe 8.8's user task listener event types (zeebe:taskListener eventType). */
+export type TaskListenerEventType = 'creating' | 'assigning' | 'updating' | 'completing' | 'canceling';
+
+/** One zeebe:taskListener: a blocking job of `type` for its event type. */
+export interface TaskListener {
+  readonly eventType: TaskListenerEventType;
+  readonly type: Expression;
+  readonly retries: Expression;
+}
+
 export interface UserTask extends ElementBase {
   readonly type: 'USER_TASK';
   /** Type io.camunda.zeebe:userTask; static headers (zeebe:taskHeaders, the form key). */
@@ -130,6 +140,8 @@ export interface CamundaUserTask extends ElementBase {
   readonly type: 'USER_TASK';
   readonly zeebeUserTask: true;
   readonly userTask: UserTaskProperties;
+  /** zeebe:taskListeners, in model order. */
+  readonly taskListeners?: readonly TaskListener[];
   readonly form?: UserTaskForm;
   /** zeebe:taskHeaders. */
   readonly customHeaders: Readonly<Record<string, string>>;

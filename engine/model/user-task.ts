@@ -7,6 +7,7 @@
 import { camundaUserTask } from './camunda-user-task';
 import { attribute, modelExpression, readHeaders, type Reject } from './extensions';
 import type { BpmnElement, ExtensionElement } from './moddle';
+import { readTaskListeners } from './task-listeners';
 import type { CamundaUserTask, ElementBase, Expression, UserTask, UserTaskProperties } from './types';
 import { USER_TASK_HEADERS, USER_TASK_JOB_TYPE } from './user-task-headers';
 
@@ -17,6 +18,7 @@ export const USER_TASK_EXTENSIONS = [
   'zeebe:FormDefinition',
   'zeebe:PriorityDefinition',
   'zeebe:UserTask',
+  'zeebe:TaskListeners',
 ] as const;
 
 /** ISO 8601 combined date and time with an offset (or Z), optionally a zone id, as Zeebe accepts. */
@@ -32,7 +34,12 @@ export function userTask(
   extensions: ReadonlyMap<string, ExtensionElement>,
   reject: Reject,
 ): UserTask | CamundaUserTask {
-  if (extensions.has('zeebe:UserTask')) return camundaUserTask(node, common, extensions, readProperties(node, extensions, reject), reject);
+  const taskListeners = readTaskListeners(node, extensions.get('zeebe:TaskListeners'), reject);
+  if (extensions.has('zeebe:UserTask')) {
+    const task = camundaUserTask(node, common, extensions, readProperties(node, extensions, reject), reject);
+    return taskListeners.length > 0 ? Object.freeze({ ...task, taskListeners }) : task;
+  }
+  if (taskListeners.length > 0) reject(node.id, 'task listeners (zeebe:taskListeners) run only on Camunda user tasks; add zeebe:userTask');
   const headers = readHeaders(node, extensions.get('zeebe:TaskHeaders'), reject);
   const form = extensions.get('zeebe:FormDefinition');
   if (form) {

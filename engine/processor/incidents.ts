@@ -48,7 +48,7 @@ export function incidentToResolve(ctx: ProcessingContext, incidentKey: number): 
   if (!incident) {
     throw new NotFoundError(`Expected to resolve incident with key '${incidentKey}', but no such incident was found`);
   }
-  if (incident.jobKey !== undefined && incident.errorType === 'JOB_NO_RETRIES') {
+  if (incident.jobKey !== undefined && (incident.errorType === 'JOB_NO_RETRIES' || incident.errorType === 'TASK_LISTENER_NO_RETRIES')) {
     const job = ctx.state.jobs.get(incident.jobKey);
     if (job && job.retries <= 0) {
       throw new FailedPreconditionError(

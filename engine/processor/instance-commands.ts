@@ -8,6 +8,7 @@ import { clearIncident, incidentToResolve } from './incidents';
 import { activateElement, continueActivation, continueCompletion, terminateElement } from './lifecycle';
 import { newProcessInstance, startsOnlyByEvent } from './process-instance';
 import { checkStartInstructions, startAtElements } from './start-instructions';
+import { retryUserTaskTransition } from './user-task-lifecycle';
 import { mergeLocal, propagate } from './variables';
 
 export function findDefinition(ctx: ProcessingContext, input: CreateInstanceInput): Definition {
@@ -124,6 +125,7 @@ export function resolveIncident(ctx: ProcessingContext, incidentKey: number): vo
   }
   const instance = ctx.state.elementInstances.get(incident.elementInstanceKey);
   if (!instance) return;
+  if (retryUserTaskTransition(ctx, instance)) return;
   if (instance.state === 'ACTIVATING') continueActivation(ctx, instance);
   else if (instance.state === 'COMPLETING') continueCompletion(ctx, instance);
 }

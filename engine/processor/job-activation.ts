@@ -49,6 +49,8 @@ function toActivatedJob(job: Job, variables: Record<string, unknown>): Activated
     elementId: job.elementId,
     elementInstanceKey: job.elementInstanceKey,
     customHeaders: job.customHeaders,
+    kind: job.kind ?? 'BPMN_ELEMENT',
+    listenerEventType: job.listenerEventType ?? 'UNSPECIFIED',
     worker: job.worker,
     retries: job.retries,
     deadline: job.deadline,

@@ -2,7 +2,7 @@
  * Commands on jobs: complete, fail, throw an error, update retries or timeout,
  * and the scheduler's time-out and back-off follow-ups.
  */
-import type { Variables } from '../api';
+import type { JobResult, Variables } from '../api';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { Job } from '../state/types';
 import type { ProcessingContext } from './context';
@@ -10,6 +10,9 @@ import { findErrorCatch, throwErrorEvent, unhandledErrorMessage } from './error-
 import { jobValue } from './job-creation';
 import { raiseIncident } from './incidents';
 import { completeElement, elementOf, setTaskResult } from './lifecycle';
+import { checkCompletion, resultValue } from './task-listener-jobs';
+import { taskListenerCompleted } from './user-task-lifecycle';
+import { checkListenerResult } from './user-task-listeners';
 import { mergeLocal } from './variables';
 
 type JobAction = 'complete' | 'fail' | 'throw an error for' | 'update the timeout of';
@@ -31,12 +34,19 @@ function taskOf(ctx: ProcessingContext, job: Job) {
   return instance;
 }
 
-export function completeJob(ctx: ProcessingContext, jobKey: number, variables: Variables): void {
+export function completeJob(ctx: ProcessingContext, jobKey: number, variables: Variables, result?: JobResult): void {
   const job = jobFor(ctx, jobKey, 'complete');
+  checkCompletion(job, variables, result);
+  if (job.kind === 'TASK_LISTENER') checkListenerResult(ctx, job, result);
   const instance = taskOf(ctx, job);
-  ctx.append('JOB', 'COMPLETED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
+  const value = job.kind === 'TASK_LISTENER' ? { ...jobValue(job), result: resultValue(result) } : jobValue(job);
+  ctx.append('JOB', 'COMPLETED', job.key, value, job.processInstanceKey, job.elementId);
   ctx.observer.jobCompleted(job.type);
   ctx.deleteJob(job);
+  if (job.kind === 'TASK_LISTENER') {
+    taskListenerCompleted(ctx, job, result);
+    return;
+  }
   delete instance.jobKey;
   setTaskResult(ctx, instance, elementOf(ctx, instance)!, variables);
   completeElement(ctx, instance);
@@ -72,7 +82,8 @@ export function failJob(
     return;
   }
   ctx.saveJob(job);
-  raiseIncident(ctx, instance, 'JOB_NO_RETRIES', errorMessage || 'No more retries left.', job.key);
+  const errorType = job.kind === 'TASK_LISTENER' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES';
+  raiseIncident(ctx, instance, errorType, errorMessage || 'No more retries left.', job.key);
 }
 
 export function throwJobError(

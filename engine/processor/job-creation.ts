@@ -1,5 +1,5 @@
 /** A job for a task that activates: its type, retries and headers, evaluated once (nothing is created when one fails). */
-import type { Variables } from '../api';
+import type { JobKind, JobListenerEventType, Variables } from '../api';
 import { succeeded, tryEvaluateInteger, tryEvaluateString, type FeelResult } from '../feel';
 import type { Expression, JobTask, UserTask } from '../model/types';
 import type { ElementInstance, Job } from '../state/types';
@@ -16,16 +16,31 @@ export function createJob(
   if (!type.ok) return type;
   const retries = tryEvaluateInteger(element.job.retries, valueOf(element.job.retries, variables));
   if (!retries.ok) return retries;
+  return succeeded(addJob(ctx, instance, { type: type.value, retries: retries.value, customHeaders: { ...element.job.headers, ...extraHeaders } }));
+}
+
+/** What differs between the jobs of an element instance: the rest comes from the instance. */
+export interface NewJob {
+  readonly type: string;
+  readonly retries: number;
+  readonly customHeaders: Record<string, string>;
+  readonly kind?: JobKind;
+  readonly listenerEventType?: JobListenerEventType;
+}
+
+/** Creates an activatable job for the instance, which then waits for it. */
+export function addJob(ctx: ProcessingContext, instance: ElementInstance, spec: NewJob): Job {
   const job: Job = {
     key: ctx.nextKey(),
-    type: type.value,
+    type: spec.type,
     state: 'ACTIVATABLE',
-    retries: retries.value,
+    retries: spec.retries,
     worker: '',
     deadline: 0,
     recurAt: 0,
     errorMessage: '',
-    customHeaders: { ...element.job.headers, ...extraHeaders },
+    customHeaders: spec.customHeaders,
+    ...(spec.kind && spec.kind !== 'BPMN_ELEMENT' ? { kind: spec.kind, listenerEventType: spec.listenerEventType ?? 'UNSPECIFIED' } : {}),
     elementId: instance.elementId,
     elementInstanceKey: instance.key,
     processInstanceKey: instance.processInstanceKey,
@@ -36,7 +51,7 @@ export function createJob(
   ctx.makeActivatable(job);
   ctx.append('JOB', 'CREATED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
   instance.jobKey = job.key;
-  return succeeded(job);
+  return job;
 }
 
 export function jobValue(job: Job): Record<string, unknown> {
@@ -47,6 +62,8 @@ export function jobValue(job: Job): Record<string, unknown> {
     deadline: job.deadline,
     errorMessage: job.errorMessage,
     customHeaders: job.customHeaders,
+    jobKind: job.kind ?? 'BPMN_ELEMENT',
+    listenerEventType: job.listenerEventType ?? 'UNSPECIFIED',
     elementId: job.elementId,
     elementInstanceKey: job.elementInstanceKey,
     processInstanceKey: job.processInstanceKey,

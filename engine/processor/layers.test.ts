@@ -21,6 +21,8 @@ const LAYERS: ReadonlyArray<readonly [layer: number, name: string, modules: read
       'variables',
       'incidents',
       'job-creation',
+      'task-listener-jobs',
+      'user-task-properties',
       'joins',
       'timers',
       'message-subscriptions',
@@ -37,7 +39,7 @@ const LAYERS: ReadonlyArray<readonly [layer: number, name: string, modules: read
   [
     2,
     'behaviours',
-    ['catch-subscriptions', 'event-subprocesses', 'event-trigger', 'catch-scopes', 'error-events', 'event-start', 'message-correlation', 'signal-broadcast', 'user-task-lifecycle'],
+    ['catch-subscriptions', 'event-subprocesses', 'event-trigger', 'catch-scopes', 'error-events', 'event-start', 'message-correlation', 'signal-broadcast', 'user-task-listeners', 'user-task-lifecycle'],
   ],
   [3, 'element processors', ['elements/*']],
   [4, 'element processor table', ['element-processors']],

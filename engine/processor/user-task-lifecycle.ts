@@ -9,10 +9,12 @@
  */
 import { FailedPreconditionError, type EngineError } from '../errors';
 import type { CamundaUserTask } from '../model/types';
-import type { ElementInstance, UserTaskInstance, UserTaskIntent, UserTaskState, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
+import type { JobResult } from '../api';
+import type { ElementInstance, Job, UserTaskInstance, UserTaskIntent, UserTaskState, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
 import type { ProcessingContext } from './context';
 import { completeElement, elementOf, markActivated, setTaskResult } from './lifecycle';
 import type { EvaluatedUserTask } from './user-task-properties';
+import { applyCorrections, restartListeners, startNextListener, takeListenerResult } from './user-task-listeners';
 
 /** Creates the task of an activating element instance; the element is activated once creation finishes. */
 export function createUserTask(ctx: ProcessingContext, instance: ElementInstance, element: CamundaUserTask, evaluated: EvaluatedUserTask): void {
@@ -73,9 +75,39 @@ export function beginUserTaskTransition(ctx: ProcessingContext, task: UserTaskIn
   continueUserTaskTransition(ctx, task);
 }
 
-/** Between the transitional and the final record: where the transition's task listeners will run. None yet: it finishes now. */
+/** Between the transitional and the final record: the transition's task listeners run, one job at a time; then it finishes. */
 export function continueUserTaskTransition(ctx: ProcessingContext, task: UserTaskInstance): void {
+  const transition = task.transition;
+  if (!transition) throw new Error(`user task ${task.key} has no transition in progress`);
+  if (startNextListener(ctx, task, transition) === 'WAITING') return;
+  applyCorrections(task, transition);
   finalizeUserTaskTransition(ctx, task);
+}
+
+/** A task listener's job completed: the transition goes on to its next listener or finishes, unless the listener denied it. */
+export function taskListenerCompleted(ctx: ProcessingContext, job: Job, result: JobResult | undefined): void {
+  const instance = ctx.state.elementInstances.get(job.elementInstanceKey);
+  const task = instance?.userTaskKey === undefined ? undefined : ctx.state.userTasks.get(instance.userTaskKey);
+  if (!instance || !task) throw new Error(`task listener job ${job.key} has no user task in progress`);
+  if (instance.jobKey === job.key) delete instance.jobKey;
+  ctx.saveElementInstance(instance);
+  const taken = takeListenerResult(ctx, task, job, result);
+  if (taken === 'GO_ON') continueUserTaskTransition(ctx, task);
+  else answer(ctx, taken.transition, taken.error);
+}
+
+/**
+ * Resolving an incident on a task whose transition waits (a listener's type or
+ * retries failed to evaluate): the transition's listeners run again from the
+ * first, as in Zeebe. False when the instance has no such transition.
+ */
+export function retryUserTaskTransition(ctx: ProcessingContext, instance: ElementInstance): boolean {
+  const task = instance.userTaskKey === undefined ? undefined : ctx.state.userTasks.get(instance.userTaskKey);
+  if (!task?.transition) return false;
+  restartListeners(task);
+  ctx.saveUserTask(task);
+  continueUserTaskTransition(ctx, task);
+  return true;
 }
 
 /** Applies the transition in progress and writes its final record. */

@@ -2,6 +2,7 @@
  * The processor's state, as it lives in memory and, row for row, in the
  * `engine` schema. See engine/README.md for the glossary.
  */
+import type { JobKind, JobListenerEventType } from '../api';
 import type { BpmnElementType } from '../model/types';
 
 /** Lifecycle of an element instance while it exists; completed and terminated ones are removed. */
@@ -58,6 +59,9 @@ export interface Job {
   recurAt: number;
   errorMessage: string;
   customHeaders: Record<string, string>;
+  /** Absent: BPMN_ELEMENT (rows written before listeners existed have none). */
+  kind?: JobKind;
+  listenerEventType?: JobListenerEventType;
   elementId: string;
   elementInstanceKey: number;
   processInstanceKey: number;
@@ -68,6 +72,7 @@ export interface Job {
 
 export type IncidentErrorType =
   | 'JOB_NO_RETRIES'
+  | 'TASK_LISTENER_NO_RETRIES'
   | 'IO_MAPPING_ERROR'
   | 'EXTRACT_VALUE_ERROR'
   | 'CONDITION_ERROR'
@@ -204,6 +209,10 @@ export interface UserTaskTransition {
   variables?: Record<string, unknown>;
   /** The position of its transitional record: a request waiting for the transition's end refers to it. */
   id?: number;
+  /** How many of the transition's task listeners have completed. */
+  listenersCompleted?: number;
+  /** What its task listeners corrected so far; applied when the transition finishes, dropped when it is denied. */
+  corrections?: UserTaskAttributes;
 }
 
 /** What an assignment, an update or a listener's correction can set. */

@@ -9,6 +9,7 @@ import type {
   ActivatedJob,
   AssignUserTaskInput,
   CompleteUserTaskInput,
+  JobResult,
   MigrateProcessInstanceInput,
   ModifyProcessInstanceInput,
   UnassignUserTaskInput,
@@ -16,6 +17,7 @@ import type {
   Variables,
 } from '../api';
 import { compileDmn } from '../dmn';
+import type { EngineError } from '../errors';
 import { isFormResource, parseForm } from '../form/parse-form';
 import { checksum, compileBpmn } from '../model';
 import { deployResources, type CompiledResource } from '../processor/deploy-command';
@@ -38,6 +40,8 @@ export class ProcessorKit {
   readonly state = new EngineState();
   /** Every committed record, in order. */
   readonly records: EngineRecord[] = [];
+  /** How user task commands whose transition waited were finally answered, by user task key (the last answer). */
+  readonly userTaskAnswers = new Map<number, EngineError | 'OK'>();
   /** Set when the processor stopped after a failure. */
   fatal: Error | undefined;
   private clock = KIT_EPOCH;
@@ -48,7 +52,12 @@ export class ProcessorKit {
       this.state,
       () => Promise.resolve(),
       pino({ level: 'silent' }),
-      { onCommitted: (ctx) => this.records.push(...ctx.changes.records) },
+      {
+        onCommitted: (ctx) => {
+          this.records.push(...ctx.changes.records);
+          for (const [key, answer] of ctx.effects.userTaskAnswers) this.userTaskAnswers.set(key, answer ?? 'OK');
+        },
+      },
       { maxQueuedCommands: 10_000, maxBatchSize: 100, now: () => this.clock },
       (error) => (this.fatal = error),
     );
@@ -109,8 +118,8 @@ export class ProcessorKit {
     await this.complete(job.key, variables);
   }
 
-  complete(jobKey: number, variables: Variables = {}): Promise<void> {
-    return this.run((ctx) => completeJob(ctx, jobKey, variables));
+  complete(jobKey: number, variables: Variables = {}, result?: JobResult): Promise<void> {
+    return this.run((ctx) => completeJob(ctx, jobKey, variables, result));
   }
 
   failJob(jobKey: number, retries: number, message = 'failed', backOff = 0): Promise<void> {

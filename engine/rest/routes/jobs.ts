@@ -8,6 +8,7 @@ import type {
   ActivatedJobResult,
   ElementId,
   ElementInstanceKey,
+  FormKey,
   JobActivationRequest,
   JobActivationResult,
   JobCompletionRequest,
@@ -19,11 +20,14 @@ import type {
   ProcessDefinitionKey,
   ProcessInstanceKey,
   TenantId,
+  UserTaskKey,
+  UserTaskProperties,
 } from '@camunda8/orchestration-cluster-api';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 
-import type { ActivatedJob } from '../../api';
+import type { ActivatedJob, JobResult, UserTaskCorrections } from '../../api';
+import { USER_TASK_HEADERS } from '../../model/user-task-headers';
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { DEFAULT_TENANT, apiKey } from '../keys';
@@ -46,13 +50,41 @@ const activationSchema = requestSchema<JobActivationRequest>()(
   }),
 );
 
+const correctionsSchema = z.strictObject({
+  assignee: z.string().nullable().optional(),
+  dueDate: z.string().nullable().optional(),
+  followUpDate: z.string().nullable().optional(),
+  candidateUsers: z.array(z.string()).nullable().optional(),
+  candidateGroups: z.array(z.string()).nullable().optional(),
+  priority: z.number().int().min(0).max(100).nullable().optional(),
+});
+
+// Ad-hoc sub-process results are Camunda's other kind; this engine runs no ad-hoc sub-processes.
+const resultSchema = z.strictObject({
+  type: z.literal('userTask', { error: "only 'userTask' results are supported by this engine, which runs no ad-hoc sub-processes" }),
+  denied: z.boolean().nullable().optional(),
+  deniedReason: z.string().nullable().optional(),
+  corrections: correctionsSchema.nullable().optional(),
+});
+
 const completionSchema = requestSchema<JobCompletionRequest>()(
   z.strictObject({
     variables: variablesSchema.nullable().optional(),
-    // Corrections and denials of user task listeners and ad-hoc sub-process results.
-    result: notOffered(),
+    result: resultSchema.optional(),
   }),
 );
+
+type CompletionResult = z.output<typeof resultSchema>;
+
+/** Null or absent keeps an attribute; the engine's corrections leave it out. */
+function toJobResult(result: CompletionResult | undefined): JobResult | undefined {
+  if (result === undefined) return undefined;
+  const corrections: { -readonly [K in keyof UserTaskCorrections]: UserTaskCorrections[K] } = {};
+  for (const [name, value] of Object.entries(result.corrections ?? {})) {
+    if (value !== null && value !== undefined) Object.assign(corrections, { [name]: value });
+  }
+  return { denied: result.denied ?? false, deniedReason: result.deniedReason ?? '', corrections };
+}
 
 const failureSchema = requestSchema<JobFailRequest>()(
   z.strictObject({
@@ -97,8 +129,38 @@ export function toActivatedJobResult(job: ActivatedJob): ActivatedJobResult {
     processInstanceKey: apiKey<ProcessInstanceKey>(job.processInstanceKey),
     processDefinitionKey: apiKey<ProcessDefinitionKey>(job.processDefinitionKey),
     elementInstanceKey: apiKey<ElementInstanceKey>(job.elementInstanceKey),
-    kind: 'BPMN_ELEMENT',
-    listenerEventType: 'UNSPECIFIED',
+    kind: job.kind,
+    listenerEventType: job.listenerEventType,
+    ...(job.kind === 'TASK_LISTENER' ? userTaskOf(job.customHeaders) : {}),
+  };
+}
+
+/** A listener job's user task, read from its headers as Camunda's gateway reads them: none without an action. */
+function userTaskOf(headers: Readonly<Record<string, string>>): { userTask?: UserTaskProperties } {
+  const action = headers[USER_TASK_HEADERS.action];
+  if (action === undefined) return {};
+  const list = (name: string): string[] => {
+    const text = headers[name];
+    if (!text) return [];
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+  };
+  const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+  const priority = headers[USER_TASK_HEADERS.priority];
+  return {
+    userTask: {
+      action,
+      ...optional('assignee', headers[USER_TASK_HEADERS.assignee]),
+      candidateGroups: list(USER_TASK_HEADERS.candidateGroups),
+      candidateUsers: list(USER_TASK_HEADERS.candidateUsers),
+      changedAttributes: list(USER_TASK_HEADERS.changedAttributes),
+      ...optional('dueDate', headers[USER_TASK_HEADERS.dueDate]),
+      ...optional('followUpDate', headers[USER_TASK_HEADERS.followUpDate]),
+      ...(headers[USER_TASK_HEADERS.formKey] === undefined ? {} : { formKey: apiKey<FormKey>(headers[USER_TASK_HEADERS.formKey]) }),
+      ...(priority === undefined ? {} : { priority: Number(priority) }),
+      ...(headers[USER_TASK_HEADERS.userTaskKey] === undefined ? {} : { userTaskKey: apiKey<UserTaskKey>(headers[USER_TASK_HEADERS.userTaskKey]) }),
+    },
   };
 }
 
@@ -166,7 +228,7 @@ export function jobRoutes(ctx: RestContext): Router {
       noQueryParameters(request.query);
       const jobKey = parseKeyParam('jobKey', request.params.jobKey);
       const body = parseBody(completionSchema, request.body);
-      await ctx.engine.completeJob(jobKey, body.variables ?? {});
+      await ctx.engine.completeJob(jobKey, body.variables ?? {}, toJobResult(body.result));
       noContent(response);
     }),
   );
