@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       line(`linear scan, ${SCAN_POINTS.toLocaleString('en')} random points`, describe(scanned));
       line('ratio (scan / index, mean)', `${(scanned.mean / indexed.mean).toFixed(0)}×`);
       line('indexed, back to back (no per-call timer)', `${indexed.batchMeanNs.toFixed(0)} ns per lookup, ${(1e9 / indexed.batchMeanNs / 1e6).toFixed(2)} M lookups/s`);
-      line('points that fell in a grid', `${((indexed.found / POINTS) * 100).toFixed(2)} % (the box is the city's outline)`);
+      line('points that fell in a grid', `${((indexed.found / POINTS) * 100).toFixed(2)} % (the box is the city's extent, not its outline)`);
     } finally {
       await client.end();
     }
