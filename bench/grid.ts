@@ -17,7 +17,7 @@ import { startEmbeddedPostgres } from '../orm/embedded-postgres';
 import { GridIndex, scanForGrid, type GridShape } from '../orm/geo/grid-index';
 import { loadGridIndex } from '../orm/geo/load-grid-index';
 import { migrate } from '../orm/migrate';
-import { planCity } from '../orm/seed/city-plan';
+import { CITY, makeCityPlan, planCity } from '../orm/seed/city-plan';
 import { Prng } from '../orm/seed/prng';
 import { seedCity } from '../orm/seed/seed-city';
 import { freePort } from '../test-support/free-port';
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
+      const plan = await seconds(() => makeCityPlan(CITY.seed));
+      line('plan the city (divisions, outlines, tiling; not cached)', `${plan.toFixed(2)} s`);
       const firstSeed = await seconds(() => seedCity(client));
       const secondSeed = await seconds(() => seedCity(client));
       line('seed, empty database', `${firstSeed.toFixed(2)} s`);

