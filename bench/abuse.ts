@@ -33,6 +33,7 @@ import { ensureDatabase } from '../orm/database';
 import { startEmbeddedPostgres } from '../orm/embedded-postgres';
 import { migrate } from '../orm/migrate';
 import { seedCity } from '../orm/seed/seed-city';
+import { pointInSeededGrid } from '../test-support/city';
 import { freePort } from '../test-support/free-port';
 
 const SECONDS = Number(process.env.BENCH_ABUSE_SECONDS ?? 15);
@@ -153,7 +154,8 @@ function upload(target: Target, from: string, fields: Record<string, string>, fi
   });
 }
 
-const report = { service_code: 'garbage', lat: '32.04', long: '118.78', description: 'bench' };
+const inCity = pointInSeededGrid(0);
+const report = { service_code: 'garbage', lat: String(inCity.lat), long: String(inCity.lon), description: 'bench' };
 
 /** Connections that send a header line every second and never finish, `connections` of them kept open. */
 const slowloris: Attack = async (target, from, stopped, statuses) => {

@@ -7,6 +7,7 @@
  * caller's to know — and no data comes back either way.
  */
 import type { GraphQLClient } from 'graphql-request';
+import { LANDMARKS } from '../test-support/city';
 import { eventually } from '../test-support/engine';
 import { apiError, collect, useApiHarness } from './api-harness';
 
@@ -67,7 +68,7 @@ async function insertTask(eventId: string, groups: string[], formKey: string): P
 }
 
 beforeAll(async () => {
-  gridB = (await h.grid.te.pool.query<{ code: string }>(`select code from public.grid where district_code <> 'D01' order by code limit 1`)).rows[0].code;
+  gridB = (await h.grid.te.pool.query<{ code: string }>(`select code from public.grid where district_code <> '360102' order by code limit 1`)).rows[0].code;
   ids.eventA = await insertEvent(GRID_A, 'sanitation', 'citizen-000001');
   ids.eventB = await insertEvent(gridB, 'roads', 'citizen-000002');
   ids.taskA = await insertTask(ids.eventA, ['sanitation'], 'grid-dispatch:handle');
@@ -182,6 +183,23 @@ describe('reports and feedback', () => {
       point,
     );
     expect(reportEvent).toEqual({ source: 'HOTLINE_12345', reporter: { code: 'citizen-000004' } });
+  });
+
+  test('the hotline reports an address alone, placed in the community it names; GCJ-02 is converted; an unknown crs names the field', async () => {
+    const hotline = await h.as('clerk-command_center-001');
+    const byAddress = await hotline.request<{ reportEvent: { grid: Record<string, string> } }>(
+      'mutation { reportEvent(input: { category: "garbage", description: "caller says", severity: LOW, address: "东湖区滕王阁街道民巷社区门口" }) { grid { districtName streetName communityName communityPinyin } } }',
+    );
+    expect(byAddress.reportEvent.grid).toEqual({ districtName: '东湖区', streetName: '滕王阁街道', communityName: '民巷社区', communityPinyin: 'Minxiang Shequ' });
+    const report = 'mutation R($input: ReportEventInput!) { reportEvent(input: $input) { lon lat grid { districtName } } }';
+    const gcj = LANDMARKS.tengwangPavilionGcj02;
+    const input = { category: 'garbage', description: 'bins', severity: 'LOW', lon: gcj.lon, lat: gcj.lat, crs: 'GCJ02' };
+    const converted = await (await as('citizen')).request<{ reportEvent: { lon: number; lat: number; grid: { districtName: string } } }>(report, { input });
+    expect(converted.reportEvent.grid).toEqual({ districtName: '东湖区' });
+    expect(converted.reportEvent.lon).toBeCloseTo(LANDMARKS.tengwangPavilion.lon, 5);
+    expect(converted.reportEvent.lat).toBeCloseTo(LANDMARKS.tengwangPavilion.lat, 5);
+    const refused = await apiError((await as('citizen')).request(report, { input: { ...input, crs: 'BD09' } }));
+    expect(refused.message).toMatch(/input\.crs/);
   });
 
   test.each(matrix({

@@ -13,10 +13,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '../config/logger';
+import { loadDivisionPlacer } from '../intake/address-placement';
 import { LocalAttachmentStore } from '../intake/attachment-store';
 import { ProcessStarts } from '../intake/process-start';
 import { IntakeService } from '../intake/report-event';
 import { GridEvent } from '../orm/entities';
+import type { PolygonCoordinates } from '../orm/entities/grid';
+import { interiorPoint } from '../orm/geo/interior-point';
 import { loadGridIndex } from '../orm/geo/load-grid-index';
 import type { GridIndex } from '../orm/geo/grid-index';
 import { ormConfig } from '../orm/orm-config';
@@ -114,7 +117,7 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
     });
     attachmentDir = await mkdtemp(path.join(tmpdir(), 'grid-e2e-'));
     starts = new ProcessStarts(orm.em, zbc, logger);
-    intake = new IntakeService({ em: orm.em, grids, store: new LocalAttachmentStore(attachmentDir), starts, logger });
+    intake = new IntakeService({ em: orm.em, grids, places: await loadDivisionPlacer(te.pool), store: new LocalAttachmentStore(attachmentDir), starts, logger });
     await extension?.start(harness);
   }, 120_000);
 
@@ -170,11 +173,8 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
       return fake;
     },
     async pointIn(gridCode) {
-      const { rows } = await started(te).pool.query<{ lon: number; lat: number }>(
-        `select (min_lon + max_lon) / 2 as lon, (min_lat + max_lat) / 2 as lat from public.grid where code = $1`,
-        [gridCode],
-      );
-      const point = rows[0];
+      const { rows } = await started(te).pool.query<{ polygon: PolygonCoordinates }>(`select polygon from public.grid where code = $1`, [gridCode]);
+      const point = rows[0] && interiorPoint(rows[0].polygon);
       if (point === undefined || started(grids).findGrid(point.lon, point.lat) !== gridCode) throw new Error(`no inner point found for grid ${gridCode}`);
       return { lon: point.lon, lat: point.lat };
     },

@@ -11,6 +11,7 @@ import { findViewer } from '../graphql/auth/find-viewer';
 import { signDevelopmentToken } from '../graphql/auth/sign-token';
 import { sampleValue } from '../metrics';
 import { seedCity } from '../orm/seed/seed-city';
+import { pointInSeededGrid } from '../test-support/city';
 import { createTestDatabase, type TestDatabase } from '../test-support/database';
 import { eventually } from '../test-support/engine';
 import { startServiceProcess, type ServiceProcess } from '../test-support/service-process';
@@ -87,13 +88,14 @@ test("on a seeded city, an event started on the gateway is collected, routed and
   let eventId: number;
   try {
     await seedCity(client);
+    const point = pointInSeededGrid('D04S01C01G01');
     const { rows } = await client.query<{ id: string }>(
       `with e as (
          insert into public.grid_event (source, category, description, severity, lon, lat, grid_code, status)
-         select 'grid_worker', 'neighbour_dispute', 'argument over a fence', 'low', (min_lon + max_lon) / 2, (min_lat + max_lat) / 2, code, 'REPORTED'
-           from public.grid where code = 'D04S01C01G01'
+         values ('grid_worker', 'neighbour_dispute', 'argument over a fence', 'low', $1, $2, 'D04S01C01G01', 'REPORTED')
          returning id)
        insert into public.grid_event_transition (event_id, to_status) select id, 'REPORTED' from e returning event_id as id`,
+      [point.lon, point.lat],
     );
     eventId = Number(rows[0].id);
   } finally {

@@ -11,6 +11,9 @@ export interface GridRow {
   readonly street_name: string;
   readonly community_code: string;
   readonly community_name: string;
+  readonly district_pinyin: string;
+  readonly street_pinyin: string;
+  readonly community_pinyin: string;
   /** GeoJSON polygon coordinates: [outer ring of [lon, lat], holes…]; only from the by-code loader. */
   readonly polygon?: number[][][];
 }

@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger } from '../config/logger';
+import { loadGridIndex } from '../orm/geo/load-grid-index';
+import { LANDMARKS } from '../test-support/city';
 import { eventually } from '../test-support/engine';
 import { LocalAttachmentStore, sha256Hex } from './attachment-store';
 import { IntakeError, type IntakeErrorCode } from './errors';
@@ -173,4 +175,68 @@ test('an engine that does not answer holds no report: the start times out into t
   expect(reported.processInstanceKey).toBeUndefined();
   const { rows } = await h.te.pool.query(`select last_error from intake_process_start where event_id = $1`, [reported.eventId]);
   expect(rows).toEqual([{ last_error: 'no answer from the Zeebe gateway within 200 ms' }]);
+});
+
+describe('where a report lands', () => {
+  const placedAt = async (eventId: number) =>
+    (
+      await h.te.pool.query<{ grid_code: string; district_name: string; street_name: string; community_code: string; lon: number; lat: number; note: string }>(
+        `select e.grid_code, g.district_name, g.street_name, g.community_code, e.lon, e.lat, t.note
+           from grid_event e join grid g on g.code = e.grid_code join grid_event_transition t on t.event_id = e.id where e.id = $1`,
+        [eventId],
+      )
+    ).rows[0];
+
+  test('a report at a real place lands in a grid of the district it is in', async () => {
+    for (const landmark of [LANDMARKS.tengwangPavilion, LANDMARKS.shengjinPagoda, LANDMARKS.qingshanLake]) {
+      const reported = await h.intake.service.reportEvent(report({ lon: landmark.lon, lat: landmark.lat }));
+      expect(await placedAt(reported.eventId)).toMatchObject({ district_name: landmark.districtName, lon: landmark.lon, lat: landmark.lat });
+    }
+  });
+
+  test('GCJ-02 coordinates (a Chinese map SDK\'s) are converted to WGS-84, about 600 m back west-north-west, before they are placed', async () => {
+    const gcj = LANDMARKS.tengwangPavilionGcj02;
+    const wgs = LANDMARKS.tengwangPavilion;
+    const reported = await h.intake.service.reportEvent(report({ lon: gcj.lon, lat: gcj.lat, crs: 'GCJ-02' }));
+    const placed = await placedAt(reported.eventId);
+    expect(placed.lon).toBeCloseTo(wgs.lon, 5);
+    expect(placed.lat).toBeCloseTo(wgs.lat, 5);
+    expect(placed.district_name).toBe('东湖区');
+    expect(placed.note).toBe('reported through citizen_app; coordinates converted from GCJ02');
+    const metres = Math.hypot((gcj.lon - placed.lon) * 111_320 * Math.cos((wgs.lat * Math.PI) / 180), (gcj.lat - placed.lat) * 110_574);
+    expect(metres).toBeGreaterThan(550);
+    expect(metres).toBeLessThan(650);
+    // Taken as WGS-84, the same numbers would be another place, some 600 m off.
+    const asIs = await h.intake.service.reportEvent(report({ lon: gcj.lon, lat: gcj.lat }));
+    expect((await placedAt(asIs.eventId)).lon).toBe(gcj.lon);
+  });
+
+  test('a datum the service does not know is refused, naming the field', async () => {
+    const error = await refusal(report({ crs: 'BD09' }));
+    expect({ code: error.code, field: error.field, message: error.message }).toEqual({ code: 'INVALID_FIELD', field: 'crs', message: 'crs: expected one of WGS84, GCJ02, got "BD09"' });
+  });
+
+  const byAddress = (address: string) => report({ lon: undefined, lat: undefined, source: 'hotline_12345', reporterCode: undefined, address });
+
+  test('a hotline report with an address and no coordinates is placed in the community it names, at a point the grid index agrees with', async () => {
+    const reported = await h.intake.service.reportEvent(byAddress('南昌市东湖区滕王阁街道民巷社区 12号'));
+    const placed = await placedAt(reported.eventId);
+    expect(placed).toMatchObject({ community_code: '360102002001', note: 'reported through hotline_12345; no coordinates: placed in 民巷社区 (community), which the address names' });
+    const index = await loadGridIndex(h.te.pool);
+    expect(index.findGrid(placed.lon, placed.lat)).toBe(placed.grid_code);
+  });
+
+  test('an address naming only a town is placed in that town; one naming nothing of the city is still taken, for the command centre to place', async () => {
+    const town = await placedAt((await h.intake.service.reportEvent(byAddress('安义县万埠镇, by the bridge'))).eventId);
+    expect(town.street_name).toBe('万埠镇');
+    expect(town.note).toContain('placed in 万埠镇 (street)');
+    const nowhere = await h.intake.service.reportEvent(byAddress('the caller could not say where'));
+    expect(nowhere.status).toBe('REPORTED');
+    expect((await placedAt(nowhere.eventId)).note).toContain('the command centre places it');
+  });
+
+  test('without coordinates or an address, a report is refused as before', async () => {
+    const error = await refusal(report({ lon: undefined, lat: undefined, address: undefined }));
+    expect({ code: error.code, field: error.field }).toEqual({ code: 'MISSING_FIELD', field: 'lon' });
+  });
 });

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
 import { Attachment, Grid, GridEvent, GridEventTransition, Person } from '../orm/entities';
 import type { AttachmentKind, EventStatus } from '../orm/entities/vocabulary';
+import type { AddressPlacer } from './address-placement';
 import type { AttachmentStore, StoredContent } from './attachment-store';
 import { isKnownCategory } from './categories';
 import { IntakeError } from './errors';
@@ -11,6 +12,14 @@ import { checkReport, DEFAULT_LIMITS, type CheckedReport, type IntakeLimits, typ
 /** What the intake needs of the grid index (orm/geo/grid-index.ts). */
 export interface GridFinder {
   findGrid(lon: number, lat: number): string | undefined;
+}
+
+interface Placed {
+  readonly gridCode: string;
+  readonly lon: number;
+  readonly lat: number;
+  /** For the timeline, when the point is not the one reported as it was. */
+  readonly note: string | undefined;
 }
 
 export interface ReportedEvent {
@@ -25,6 +34,8 @@ export interface ReportedEvent {
 export interface IntakeServiceOptions {
   readonly em: EntityManager;
   readonly grids: GridFinder;
+  /** Places reports that give an address and no coordinates; without one, such reports are refused. */
+  readonly places?: AddressPlacer;
   readonly store: AttachmentStore;
   readonly starts: ProcessStarts;
   readonly logger: Logger;
@@ -53,10 +64,7 @@ export class IntakeService {
 
   async reportEvent(input: ReportInput): Promise<ReportedEvent> {
     const report = checkReport(input, this.limits);
-    const gridCode = this.options.grids.findGrid(report.lon, report.lat);
-    if (gridCode === undefined) {
-      throw new IntakeError('OUTSIDE_CITY', `location (${report.lon}, ${report.lat}) lies outside every grid of the city`, 'location');
-    }
+    const placed = this.place(report);
     const em = this.options.em.fork();
     if (!(await isKnownCategory(em, report.category))) {
       throw new IntakeError('UNKNOWN_CATEGORY', `category: no department handles ${JSON.stringify(report.category)}`, 'category');
@@ -72,7 +80,7 @@ export class IntakeService {
     let attachments: Attachment[];
     try {
       for (const attachment of report.attachments) stored.push(await this.options.store.put(attachment.content));
-      ({ event, attachments } = await this.persist(em, report, gridCode, reporter, stored));
+      ({ event, attachments } = await this.persist(em, report, placed, reporter, stored));
     } catch (error) {
       await this.takeBack(stored);
       throw error;
@@ -82,16 +90,37 @@ export class IntakeService {
     return {
       eventId: event.id,
       status: event.status,
-      gridCode,
+      gridCode: placed.gridCode,
       processInstanceKey,
       attachments: attachments.map(({ id, kind, contentType, size, sha256 }) => ({ id, kind, contentType, size, sha256 })),
     };
   }
 
+  /** The grid and point a report goes to: its own coordinates, else the division its address names. */
+  private place(report: CheckedReport): Placed {
+    const { location } = report;
+    if (location !== undefined) {
+      const gridCode = this.options.grids.findGrid(location.lon, location.lat);
+      if (gridCode === undefined) {
+        throw new IntakeError('OUTSIDE_CITY', `location (${location.lon}, ${location.lat}) lies outside every grid of the city`, 'location');
+      }
+      const note = location.reportedIn === 'WGS84' ? undefined : `coordinates converted from ${location.reportedIn}`;
+      return { gridCode, lon: location.lon, lat: location.lat, note };
+    }
+    const places = this.options.places;
+    if (places === undefined || report.address === undefined) throw new IntakeError('MISSING_FIELD', 'lon: required', 'lon');
+    const placement = places.place(report.address);
+    const note =
+      placement.by === 'command_centre'
+        ? 'no coordinates, and the address names no street or community of the city: the command centre places it'
+        : `no coordinates: placed in ${placement.named} (${placement.by}), which the address names`;
+    return { gridCode: placement.gridCode, lon: placement.lon, lat: placement.lat, note };
+  }
+
   private async persist(
     em: EntityManager,
     report: CheckedReport,
-    gridCode: string,
+    placed: Placed,
     reporter: Person | null,
     stored: readonly StoredContent[],
   ): Promise<{ event: GridEvent; attachments: Attachment[] }> {
@@ -101,14 +130,14 @@ export class IntakeService {
         category: report.category,
         description: report.description,
         severity: report.severity,
-        lon: report.lon,
-        lat: report.lat,
+        lon: placed.lon,
+        lat: placed.lat,
         address: report.address ?? null,
         reporter,
-        grid: tx.getReference(Grid, gridCode),
+        grid: tx.getReference(Grid, placed.gridCode),
         status: 'REPORTED',
       });
-      tx.create(GridEventTransition, { event, toStatus: 'REPORTED', actor: reporter, note: `reported through ${report.source}` });
+      tx.create(GridEventTransition, { event, toStatus: 'REPORTED', actor: reporter, note: [`reported through ${report.source}`, placed.note].filter(Boolean).join('; ') });
       const attachments = report.attachments.map((attachment, i) => {
         const content = stored[i];
         if (content === undefined) throw new Error('attachment stored out of step');

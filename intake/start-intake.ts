@@ -5,6 +5,7 @@ import type { ServerTimeouts } from '../http/server-timeouts';
 import type { GridIndex } from '../orm/geo/grid-index';
 import type { Queryable } from '../db/queryable';
 import { loadGridIndex } from '../orm/geo/load-grid-index';
+import { loadDivisionPlacer } from './address-placement';
 import { LocalAttachmentStore } from './attachment-store';
 import { startOpen311, type Open311Server } from './open311/server';
 import { ProcessStarts, type ProcessInstanceCreator, type ProcessStartOptions } from './process-start';
@@ -50,6 +51,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const service = new IntakeService({
     em: options.em,
     grids,
+    places: await loadDivisionPlacer(options.db),
     store,
     starts,
     logger,

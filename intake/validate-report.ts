@@ -1,12 +1,16 @@
 import { EVENT_SOURCES, SEVERITIES, type AttachmentKind, type EventSource, type Severity } from '../orm/entities/vocabulary';
 import { ALLOWED_CONTENT_TYPES, isAllowedContentType, sniffContentType, type AllowedContentType } from './content-sniff';
+import { coordinateSystemOf, toWgs84, type CoordinateSystem } from './crs';
 import { IntakeError } from './errors';
 
 /** A report as a channel hands it in; fields are unknown until checked. */
 export interface ReportInput {
   readonly category: unknown;
+  /** Absent (with lat) when the report names an address instead: it is then placed by the address. */
   readonly lon: unknown;
   readonly lat: unknown;
+  /** The datum of lon and lat: WGS84 (the default) or GCJ02 (Chinese map SDKs); see crs.ts. */
+  readonly crs?: unknown;
   readonly description: unknown;
   readonly severity: unknown;
   readonly source: unknown;
@@ -58,8 +62,8 @@ export interface CheckedAttachment {
 
 export interface CheckedReport {
   readonly category: string;
-  readonly lon: number;
-  readonly lat: number;
+  /** WGS-84, converted from the datum the report named; undefined for a report placed by its address. */
+  readonly location: { readonly lon: number; readonly lat: number; readonly reportedIn: CoordinateSystem } | undefined;
   readonly description: string;
   readonly severity: Severity;
   readonly source: EventSource;
@@ -75,8 +79,13 @@ export interface CheckedReport {
  */
 export function checkReport(input: ReportInput, limits: IntakeLimits = DEFAULT_LIMITS): CheckedReport {
   const category = requiredText(input.category, 'category');
-  const lon = coordinate(input.lon, 'lon', 180);
-  const lat = coordinate(input.lat, 'lat', 90);
+  const crs = coordinateSystemOf(input.crs);
+  const byAddress = absent(input.lon) && absent(input.lat) && optionalText(input.address, 'address') !== undefined;
+  let location: CheckedReport['location'];
+  if (!byAddress) {
+    const [lon, lat] = toWgs84(coordinate(input.lon, 'lon', 180), coordinate(input.lat, 'lat', 90), crs);
+    location = { lon, lat, reportedIn: crs };
+  }
 
   const description = requiredText(input.description, 'description').trim();
   if (description.length === 0 || description.length > limits.maxDescriptionLength) {
@@ -104,8 +113,7 @@ export function checkReport(input: ReportInput, limits: IntakeLimits = DEFAULT_L
   }
   return {
     category,
-    lon,
-    lat,
+    location,
     description,
     severity: severity as Severity,
     source: source as EventSource,
@@ -136,6 +144,10 @@ export function checkAttachment(attachment: AttachmentInput, field: string, limi
   return { content, size, contentType: actual, kind: ALLOWED_CONTENT_TYPES[actual] };
 }
 
+function absent(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
 function requiredText(value: unknown, field: string): string {
   if (value === undefined || value === null || value === '') throw new IntakeError('MISSING_FIELD', `${field}: required`, field);
   if (typeof value !== 'string') throw new IntakeError('INVALID_FIELD', `${field}: expected a string`, field);
@@ -153,7 +165,7 @@ function coordinate(value: unknown, field: string, bound: number): number {
   if (value === undefined || value === null || value === '') throw new IntakeError('MISSING_FIELD', `${field}: required`, field);
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(number) || Math.abs(number) > bound) {
-    throw new IntakeError('INVALID_LOCATION', `${field}: expected a WGS84 degree in -${bound}..${bound}, got ${JSON.stringify(value)}`, field);
+    throw new IntakeError('INVALID_LOCATION', `${field}: expected a degree in -${bound}..${bound}, got ${JSON.stringify(value)}`, field);
   }
   return number;
 }

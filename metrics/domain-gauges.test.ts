@@ -22,7 +22,7 @@ describe('domain gauges', () => {
     // escalate-event sets the flag and the breach time together.
     const { rows } = await pool.query<{ id: number }>(
       `insert into public.grid_event (source, category, description, severity, lon, lat, status, escalated, breached_at)
-       values ('citizen_app', 'road_damage', 'pothole', 'low', 118.78, 32.04, $1, $2, case when $2 then now() end) returning id`,
+       values ('citizen_app', 'road_damage', 'pothole', 'low', 115.8814, 28.6819, $1, $2, case when $2 then now() end) returning id`,
       [status, escalated],
     );
     return rows[0].id;

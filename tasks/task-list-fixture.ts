@@ -189,7 +189,7 @@ export function taskListFixture(models: () => readonly string[]): TaskListFixtur
     async newEvent() {
       const { rows: [event] } = await started(pool).query<{ id: string }>(
         `insert into public.grid_event (source, category, description, severity, lon, lat, status)
-         values ('citizen_app', 'road_damage', 'Pothole at the bus stop', 'medium', 118.78, 32.04, 'ROUTED') returning id::text as id`,
+         values ('citizen_app', 'road_damage', 'Pothole at the bus stop', 'medium', 115.8814, 28.6819, 'ROUTED') returning id::text as id`,
       );
       return event.id;
     },

@@ -7,6 +7,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { createLogger } from '../config/logger';
 import { Feedback, GridEvent, GridEventTransition, Person, Task } from '../orm/entities';
+import type { PolygonCoordinates } from '../orm/entities/grid';
+import { interiorPoint } from '../orm/geo/interior-point';
 import { loadGridIndex } from '../orm/geo/load-grid-index';
 import { ormConfig } from '../orm/orm-config';
 import { seedTestCity } from '../test-support/city';
@@ -67,7 +69,8 @@ function job(variables: Record<string, unknown>, overrides: Partial<JobInput> = 
 
 async function newEvent(fields: Partial<{ category: string; lon: number; lat: number; reportedAt: Date }> = {}): Promise<GridEvent> {
   const em = orm.em.fork();
-  const [centre] = await em.execute<{ lon: number; lat: number }[]>(`select (min_lon + max_lon) / 2 as lon, (min_lat + max_lat) / 2 as lat from public.grid where code = 'D03S01C01G01'`);
+  const [grid] = await em.execute<{ polygon: PolygonCoordinates }[]>(`select polygon from public.grid where code = 'D03S01C01G01'`);
+  const centre = interiorPoint(grid.polygon);
   const reporter = await em.findOneOrFail(Person, { code: 'citizen-000003' });
   const event = em.create(GridEvent, {
     source: 'citizen_app',

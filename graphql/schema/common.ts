@@ -44,12 +44,19 @@ export const commonTypeDefs = /* GraphQL */ `
   type Grid {
     code: String!
     name: String!
+    "GB/T 2260 code of the district (区/县)."
     districtCode: String!
     districtName: String!
+    "Hanyu pinyin of the district's name."
+    districtPinyin: String!
+    "Statistical division code of the street, town or township (9 digits)."
     streetCode: String!
     streetName: String!
+    streetPinyin: String!
+    "Statistical division code of the residents' or villagers' committee (12 digits)."
     communityCode: String!
     communityName: String!
+    communityPinyin: String!
     "The grid worker on patrol here."
     worker: Person
     "Its boundary as GeoJSON polygon coordinates: the outer ring of [lon, lat] points first, then any holes."
@@ -93,6 +100,9 @@ export const commonResolvers: Resolvers = {
     streetName: (grid: GridRow) => grid.street_name,
     communityCode: (grid: GridRow) => grid.community_code,
     communityName: (grid: GridRow) => grid.community_name,
+    districtPinyin: (grid: GridRow) => grid.district_pinyin,
+    streetPinyin: (grid: GridRow) => grid.street_pinyin,
+    communityPinyin: (grid: GridRow) => grid.community_pinyin,
     worker: (grid: GridRow, _: unknown, context: ApiContext) => context.loaders.gridWorker.load(grid.code),
     boundary: async (grid: GridRow, _: unknown, context: ApiContext) => grid.polygon ?? (await context.loaders.grid.load(grid.code))?.polygon ?? [],
   },

@@ -114,12 +114,18 @@ export const eventTypeDefs = /* GraphQL */ `
     filename: String
   }
 
+  "The datum of a report's coordinates. The service stores WGS-84; GCJ-02 is what Chinese map SDKs (AMap, Tencent) report."
+  enum CoordinateSystem { WGS84 GCJ02 }
+
   input ReportEventInput {
     category: String!
     description: String!
     severity: Severity!
-    lon: Float!
-    lat: Float!
+    "Longitude and latitude, in the datum crs names. Leave both out to have the report placed by its address (the street or community it names)."
+    lon: Float
+    lat: Float
+    "Default WGS84."
+    crs: CoordinateSystem
     address: String
     "Hotline operators only: the caller, when registered."
     reporterCode: String
@@ -159,8 +165,9 @@ interface ReportArgs {
     readonly category: string;
     readonly description: string;
     readonly severity: string;
-    readonly lon: number;
-    readonly lat: number;
+    readonly lon?: number | null;
+    readonly lat?: number | null;
+    readonly crs?: 'WGS84' | 'GCJ02' | null;
     readonly address?: string | null;
     readonly reporterCode?: string | null;
     readonly attachments?: readonly { readonly contentBase64: string; readonly contentType?: string | null; readonly filename?: string | null }[] | null;
@@ -235,8 +242,9 @@ export const eventResolvers: Resolvers = {
         category: input.category,
         description: input.description,
         severity: input.severity,
-        lon: input.lon,
-        lat: input.lat,
+        lon: input.lon ?? undefined,
+        lat: input.lat ?? undefined,
+        crs: input.crs ?? undefined,
         address: input.address ?? undefined,
         source,
         reporterCode,

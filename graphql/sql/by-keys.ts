@@ -9,7 +9,8 @@ import { EVENT_COLUMNS } from '../rows';
 const PERSON_COLUMNS = 'id, code, name, role, department_code, grid_code';
 
 export const GRIDS_BY_CODE =
-  'select code, name, district_code, district_name, street_code, street_name, community_code, community_name, polygon from public.grid where code = any($1)';
+  'select code, name, district_code, district_name, street_code, street_name, community_code, community_name, ' +
+  'district_pinyin, street_pinyin, community_pinyin, polygon from public.grid where code = any($1)';
 
 export const DEPARTMENTS_BY_CODE = 'select code, name, categories from public.department where code = any($1)';
 

@@ -20,7 +20,8 @@ export async function findGridPage(db: Queryable, query: GridPageQuery): Promise
   if (query.community) where.push(`community_code = ${params.param(query.community)}`);
   if (query.afterCode !== undefined) where.push(`code > ${params.param(query.afterCode)}`);
   const { rows } = await db.query<GridRow>(
-    `select code, name, district_code, district_name, street_code, street_name, community_code, community_name
+    `select code, name, district_code, district_name, street_code, street_name, community_code, community_name,
+            district_pinyin, street_pinyin, community_pinyin
        from public.grid where ${where.join(' and ')} order by code limit ${query.limit}`,
     params.values,
   );

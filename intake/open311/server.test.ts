@@ -4,6 +4,7 @@
  */
 // Typed asymmetric matchers (the global ones are `any`).
 import { expect } from '@jest/globals';
+import { LANDMARKS } from '../../test-support/city';
 import { eventually } from '../../test-support/engine';
 import { issueApiKey } from './api-keys';
 import { gridWithPoint, SAMPLES, startIntakeHarness, type IntakeHarness, ATTACHMENT_LIMIT } from '../fixtures/intake-harness';
@@ -52,6 +53,25 @@ async function refused(body: RequestInit['body'], status: number, error: string,
   expect(await h.stored()).toEqual(before);
   return errors[0];
 }
+
+test('an address_string without lat and long is placed by the street it names; crs=GCJ-02 coordinates are converted', async () => {
+  const { lat: _, long: __, ...addressOnly } = request({ address_string: '南昌市西湖区南浦街道' });
+  const placed = await post(form(addressOnly));
+  expect(placed.status).toBe(201);
+  const placedId = (placed.json as { service_request_id: string }[])[0].service_request_id;
+  const gcj = LANDMARKS.tengwangPavilionGcj02;
+  const converted = await post(form(request({ lat: String(gcj.lat), long: String(gcj.lon), crs: 'GCJ-02' })));
+  expect(converted.status).toBe(201);
+  const convertedId = (converted.json as { service_request_id: string }[])[0].service_request_id;
+  const { rows } = await h.te.pool.query<{ id: string; street_name: string; district_name: string; lon: number; lat: number }>(
+    `select e.id::text, g.street_name, g.district_name, e.lon, e.lat from grid_event e join grid g on g.code = e.grid_code where e.id = any($1::bigint[]) order by e.id`,
+    [[placedId, convertedId]],
+  );
+  expect(rows[0]).toMatchObject({ street_name: '南浦街道', district_name: '西湖区' });
+  expect(rows[1].district_name).toBe('东湖区');
+  expect(rows[1].lon).toBeCloseTo(LANDMARKS.tengwangPavilion.lon, 5);
+  expect(rows[1].lat).toBeCloseTo(LANDMARKS.tengwangPavilion.lat, 5);
+});
 
 test('services.json lists every category as a service', async () => {
   const response = await fetch(`${h.baseUrl}/services.json`);
@@ -170,8 +190,7 @@ describe('errors, in Open311\'s format, with nothing stored', () => {
     expect(await refused(form(uncoded), 400, 'MISSING_FIELD')).toMatchObject({ field: 'service_code', description: 'service_code: required' });
     expect(await refused(form(request({ lat: '39.9', long: '116.4' })), 400, 'OUTSIDE_CITY')).toMatchObject({ field: 'lat', description: expect.stringMatching(/^long, lat \(116\.4, 39\.9\) /) });
     expect(await refused(form(request({ 'attribute[severity]': 'urgent' })), 400, 'INVALID_SEVERITY')).toMatchObject({ field: 'attribute[severity]', description: expect.stringMatching(/^attribute\[severity\]: /) });
-    const { lat: _, long: __, ...addressOnly } = request();
-    expect(await refused(form(addressOnly), 400, 'MISSING_FIELD')).toMatchObject({ description: 'lat, long: required (addresses are not geocoded)' });
+    expect(await refused(form(request({ crs: 'BD-09' })), 400, 'INVALID_FIELD')).toMatchObject({ field: 'crs', description: 'crs: expected one of WGS84, GCJ02, got "BD-09"' });
     const { description: ___, ...silent } = request();
     expect(await refused(form(silent), 400, 'MISSING_FIELD')).toMatchObject({ field: 'description' });
     await refused('{"api_key": ', 400, 'MALFORMED_REQUEST', { 'content-type': 'application/json' });

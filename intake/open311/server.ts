@@ -200,13 +200,12 @@ async function postRequest(
 }
 
 async function report(fields: ReadonlyMap<string, string>, files: ParsedBody['files'], client: ApiClient, options: Open311Options): Promise<Reply> {
-  if (!fields.has('lat') && !fields.has('long') && (fields.has('address_string') || fields.has('address_id'))) {
-    throw new IntakeError('MISSING_FIELD', 'lat, long: required (addresses are not geocoded)', 'lat');
-  }
+  // Without lat and long, address_string places the report (by the street or community it names); `crs` is an extension.
   const reported = await options.intake.reportEvent({
     category: fields.get('service_code'),
     lat: fields.get('lat'),
     lon: fields.get('long'),
+    crs: fields.get('crs'),
     description: fields.get('description'),
     // Open311 has no severity; systems that know one send it as an attribute.
     severity: fields.get('attribute[severity]') ?? 'medium',

@@ -11,10 +11,14 @@ const GridSchema = defineEntity({
     name: p.text(),
     districtCode: p.text(),
     districtName: p.text(),
+    /** Hanyu pinyin of the name, without tones ("Donghu Qu"). */
+    districtPinyin: p.text().default(''),
     streetCode: p.text(),
     streetName: p.text(),
+    streetPinyin: p.text().default(''),
     communityCode: p.text(),
     communityName: p.text(),
+    communityPinyin: p.text().default(''),
     /** WGS84; GeoJSON Polygon coordinates, so any GIS tool reads them as they are. */
     polygon: p.json<PolygonCoordinates>(),
     // The bounding box, kept beside the polygon so that lookups can prefilter without parsing it.

@@ -42,13 +42,13 @@ describe('GridIndex', () => {
     const cityIndex = new GridIndex(city.grids);
     const [minLon, minLat, maxLon, maxLat] = city.bbox;
     const points: [number, number][] = [];
-    for (let k = 0; k < 2_000; k++) {
+    for (let k = 0; k < 400; k++) {
       // A fixed low-discrepancy sequence: spread over the city and a margin around it, the same on every run.
       const u = (k * 0.6180339887) % 1;
       const v = (k * 0.7548776662) % 1;
       points.push([minLon - 0.01 + u * (maxLon - minLon + 0.02), minLat - 0.01 + v * (maxLat - minLat + 0.02)]);
     }
-    for (const grid of city.grids.slice(0, 300)) points.push(...grid.polygon[0].map(([lon, lat]): [number, number] => [lon, lat]));
+    for (const grid of city.grids.slice(0, 40)) points.push(...grid.polygon[0].map(([lon, lat]): [number, number] => [lon, lat]));
     for (const [lon, lat] of points) expect(cityIndex.findGrid(lon, lat)).toBe(scanForGrid(city.grids, lon, lat));
   });
 });

@@ -48,25 +48,32 @@ export async function seedCity(client: pg.ClientBase, options: SeedOptions = {})
 
     const g = city.grids;
     await client.query(
-      `insert into public.grid (code, name, district_code, district_name, street_code, street_name,
-         community_code, community_name, polygon, min_lon, min_lat, max_lon, max_lat)
+      `insert into public.grid (code, name, district_code, district_name, district_pinyin, street_code, street_name, street_pinyin,
+         community_code, community_name, community_pinyin, polygon, min_lon, min_lat, max_lon, max_lat)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::jsonb[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])
+         $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::float8[], $14::float8[], $15::float8[], $16::float8[])
        on conflict (code) do update set name = excluded.name,
-         district_code = excluded.district_code, district_name = excluded.district_name,
-         street_code = excluded.street_code, street_name = excluded.street_name,
-         community_code = excluded.community_code, community_name = excluded.community_name,
+         district_code = excluded.district_code, district_name = excluded.district_name, district_pinyin = excluded.district_pinyin,
+         street_code = excluded.street_code, street_name = excluded.street_name, street_pinyin = excluded.street_pinyin,
+         community_code = excluded.community_code, community_name = excluded.community_name, community_pinyin = excluded.community_pinyin,
          polygon = excluded.polygon, min_lon = excluded.min_lon, min_lat = excluded.min_lat,
-         max_lon = excluded.max_lon, max_lat = excluded.max_lat`,
+         max_lon = excluded.max_lon, max_lat = excluded.max_lat
+       where (grid.name, grid.district_code, grid.district_name, grid.district_pinyin, grid.street_code, grid.street_name,
+              grid.street_pinyin, grid.community_code, grid.community_name, grid.community_pinyin, grid.polygon)
+         is distinct from (excluded.name, excluded.district_code, excluded.district_name, excluded.district_pinyin, excluded.street_code,
+              excluded.street_name, excluded.street_pinyin, excluded.community_code, excluded.community_name, excluded.community_pinyin, excluded.polygon)`,
       [
         g.map((x) => x.code),
         g.map((x) => x.name),
         g.map((x) => x.districtCode),
         g.map((x) => x.districtName),
+        g.map((x) => x.districtPinyin),
         g.map((x) => x.streetCode),
         g.map((x) => x.streetName),
+        g.map((x) => x.streetPinyin),
         g.map((x) => x.communityCode),
         g.map((x) => x.communityName),
+        g.map((x) => x.communityPinyin),
         g.map((x) => JSON.stringify(x.polygon)),
         g.map((x) => x.minLon),
         g.map((x) => x.minLat),
