@@ -1,6 +1,6 @@
 import { nameOf } from '../../intake/categories';
 import { listCategoryRows } from '../../intake/sql/list-categories';
-import type { ApiContext } from '../context';
+import { viewerOf, type ApiContext } from '../context';
 import { gridGeometry } from '../map/grid-geometry';
 import { confineToDepartment, isCityWide } from '../manager-access';
 import type { EventRow } from '../rows';
@@ -51,7 +51,7 @@ export const cityMapTypeDefs = /* GraphQL */ `
   }
 
   extend type Query {
-    "Every category some department handles, with its name."
+    "Every category some department handles, with its name (anyone signed in)."
     categories: [Category!]!
     "The grids' outlines for a map (managers and admins)."
     cityMap: CityMap!
@@ -72,7 +72,7 @@ export const cityMapResolvers: Resolvers = {
   },
   Query: {
     categories: async (_: unknown, __: unknown, context: ApiContext) => {
-      confineToDepartment(context, undefined);
+      viewerOf(context);
       return (await listCategoryRows(context.db)).map((row) => ({ code: row.code, name: nameOf(row.code), departments: row.departments }));
     },
     cityMap: async (_: unknown, __: unknown, context: ApiContext) => {

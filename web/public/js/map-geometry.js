@@ -6,15 +6,42 @@
  */
 import { CITY_MAP, CITY_MAP_VERSION } from './queries.js';
 
+const STORE_KEY = 'grid-dispatch.monitor.city-map';
 let cached = null;
 
+/**
+ * The outlines for the grids as they are now: the version (a few bytes) is
+ * asked every time, the geometry only when it differs from the copy this tab
+ * keeps (in memory, and in sessionStorage so that a reload does not fetch it again).
+ */
 export async function loadGeometry(request) {
   const { cityMap } = await request(CITY_MAP_VERSION);
-  if (cached?.version !== cityMap.version) {
-    const { cityMap: full } = await request(CITY_MAP);
-    cached = decode(full.version, JSON.parse(full.geometry));
+  if (cached?.version === cityMap.version) return cached;
+  let stored;
+  try {
+    stored = JSON.parse(sessionStorage.getItem(STORE_KEY) ?? 'null');
+  } catch {
+    stored = null;
   }
+  let text = stored?.version === cityMap.version ? stored.geometry : null;
+  let version = cityMap.version;
+  if (text === null) {
+    const { cityMap: full } = await request(CITY_MAP);
+    ({ version, geometry: text } = full);
+    try {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify({ version, geometry: text }));
+    } catch {
+      // Over the storage quota: the copy in memory still serves this page.
+    }
+  }
+  cached = decode(version, JSON.parse(text));
   return cached;
+}
+
+/** Signing out leaves nothing of the city behind in the tab. */
+export function forgetGeometry() {
+  cached = null;
+  sessionStorage.removeItem(STORE_KEY);
 }
 
 function decode(version, encoded) {

@@ -3,7 +3,9 @@
  * read once per sign-in, so every view can say names where people read them
  * and keep the codes on hover.
  */
+import { ApiError } from './api.js';
 import { h } from './dom.js';
+import { forgetGeometry } from './map-geometry.js';
 import { CATEGORIES, DEPARTMENTS, ME } from './queries.js';
 
 let loading = null;
@@ -12,6 +14,7 @@ let loading = null;
 export function loadSession(request) {
   loading ??= (async () => {
     const [{ me }, { departments }, { categories }] = await Promise.all([request(ME), request(DEPARTMENTS), request(CATEGORIES)]);
+    if (me.role !== 'MANAGER' && me.role !== 'ADMIN') throw new ApiError(`signed in as ${me.role.toLowerCase().replace('_', ' ')} ${me.code}`, 'FORBIDDEN');
     const cityWide = me.role === 'ADMIN' || (me.role === 'MANAGER' && me.department === null);
     // A department's manager reads (and filters by) their own department only.
     const own = cityWide ? departments : departments.filter((d) => d.code === me.department?.code);
@@ -31,8 +34,10 @@ export function loadSession(request) {
   return loading;
 }
 
+/** At sign-out or a new token: nothing of the last person's session stays. */
 export function forgetSession() {
   loading = null;
+  forgetGeometry();
 }
 
 /** The view a role lands on: the engine's views are the command centre's; a department starts at its breaches. */
