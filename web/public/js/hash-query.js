@@ -20,3 +20,15 @@ export function pushQuery(values) {
   const hash = text ? `${path}?${text}` : path;
   if (hash !== location.hash) location.hash = hash;
 }
+
+/**
+ * Brings form controls in line with the address: only those whose parameter
+ * changed since `previous`, so a value being typed into another one (not yet
+ * applied) is not wiped by an address change it did not cause.
+ */
+export function syncControls(controls, query, previous) {
+  for (const [name, control] of Object.entries(controls)) {
+    const value = query.get(name) ?? '';
+    if (previous === null || value !== (previous.get(name) ?? '')) control.value = value;
+  }
+}

@@ -1,6 +1,6 @@
 /** View 4: SLA breaches, earliest due first, filtered by department, grid, category and how overdue; the filters live in the address. */
 import { field, formatDuration, formatTime, h, setText, syncList, table } from '../dom.js';
-import { pushQuery } from '../hash-query.js';
+import { pushQuery, syncControls } from '../hash-query.js';
 import { BREACHES } from '../queries.js';
 import { categoryName, named, setNamed } from '../session.js';
 
@@ -67,9 +67,11 @@ export function breachesView(ctx) {
     more,
   );
 
+  let shownQuery = null;
   function setQuery(query) {
     pages = 1;
-    for (const name of FILTERS) controls[name].value = query.get(name) ?? '';
+    syncControls(controls, query, shownQuery);
+    shownQuery = query;
     // A department's manager has one department; an unknown value falls back to the first choice.
     if (department.selectedIndex < 0) department.selectedIndex = 0;
   }

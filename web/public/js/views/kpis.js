@@ -1,6 +1,6 @@
 /** View 5: the three rates, handling time by department and breaches by day (chart.js, UMD build). */
 import { field, formatDuration, formatRate, h, setText } from '../dom.js';
-import { pushQuery } from '../hash-query.js';
+import { pushQuery, syncControls } from '../hash-query.js';
 import { STATS } from '../queries.js';
 import { departmentName } from '../session.js';
 
@@ -57,10 +57,10 @@ export function kpisView(ctx) {
     apply();
   });
   form.addEventListener('change', apply);
+  let shownQuery = null;
   function setQuery(query) {
-    from.value = query.get('from') ?? '';
-    to.value = query.get('to') ?? '';
-    department.value = query.get('department') ?? '';
+    syncControls({ from, to, department }, query, shownQuery);
+    shownQuery = query;
     if (department.selectedIndex < 0) department.selectedIndex = 0;
   }
   setQuery(ctx.query);

@@ -116,12 +116,14 @@ export function mapView(ctx) {
     pushQuery({ metric: next.metric === 'open' ? null : next.metric, district: next.district, grid: next.grid });
   }
 
+  let previousGrid;
   function setQuery(query) {
     metric = Object.hasOwn(METRICS, query.get('metric') ?? '') ? query.get('metric') : 'open';
     districtCode = query.get('district');
     gridCode = query.get('grid');
     metricSelect.value = metric;
-    gridInput.value = gridCode ?? '';
+    if (gridCode !== previousGrid) gridInput.value = gridCode ?? '';
+    previousGrid = gridCode;
   }
   setQuery(ctx.query);
 
@@ -150,7 +152,10 @@ export function mapView(ctx) {
         // District names over their middles, sized to the map rather than to the screen.
         const size = Math.max(geometry.box.maxX - geometry.box.minX, geometry.box.maxY - geometry.box.minY) / 45;
         for (const d of geometry.districts) {
-          const label = svg('text', { x: (d.box.minX + d.box.maxX) / 2, y: (d.box.minY + d.box.maxY) / 2, 'font-size': size, class: 'district-label', 'aria-hidden': 'true' });
+          // No wider than the district: neighbours' names must not run into each other.
+          const fit = Math.min(size, (d.box.maxX - d.box.minX) / (0.62 * Math.max(d.name.length, 1)));
+          if (fit < size / 4) continue;
+          const label = svg('text', { x: (d.box.minX + d.box.maxX) / 2, y: (d.box.minY + d.box.maxY) / 2, 'font-size': fit, class: 'district-label', 'aria-hidden': 'true' });
           label.textContent = d.name;
           canvas.append(label);
         }
