@@ -11,8 +11,12 @@ type CityWide = Extract<Viewer, { role: 'manager' | 'admin' }>;
  */
 export function requireCityMonitor(context: ApiContext): CityWide {
   const viewer = viewerOf(context);
-  if (viewer.role === 'admin' || (viewer.role === 'manager' && viewer.departmentCode === null)) return viewer;
+  if (isCityWide(viewer)) return viewer;
   throw new ForbiddenError(`the process monitor is for city managers and admins, not a ${describe(viewer)}`);
+}
+
+export function isCityWide(viewer: Viewer): viewer is CityWide {
+  return viewer.role === 'admin' || (viewer.role === 'manager' && viewer.departmentCode === null);
 }
 
 /** The engine-reading views need the engine's tables; against a Camunda 8 cluster, Operate shows them. */

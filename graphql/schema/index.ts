@@ -1,5 +1,6 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { cityMapResolvers, cityMapTypeDefs } from './city-map';
 import { commonResolvers, commonTypeDefs } from './common';
 import { eventResolvers, eventTypeDefs } from './events';
 import { monitorResolvers, monitorTypeDefs } from './monitor';
@@ -9,7 +10,7 @@ import { taskResolvers, taskTypeDefs } from './tasks';
 /** The whole API: one module per domain, each its SDL and its resolvers. */
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [commonTypeDefs, eventTypeDefs, taskTypeDefs, monitorTypeDefs, statsTypeDefs],
-    resolvers: [commonResolvers, eventResolvers, taskResolvers, monitorResolvers, statsResolvers],
+    typeDefs: [commonTypeDefs, eventTypeDefs, taskTypeDefs, monitorTypeDefs, statsTypeDefs, cityMapTypeDefs],
+    resolvers: [commonResolvers, eventResolvers, taskResolvers, monitorResolvers, statsResolvers, cityMapResolvers],
   });
 }

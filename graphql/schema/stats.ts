@@ -66,6 +66,8 @@ export const statsTypeDefs = /* GraphQL */ `
     breaches: Int!
     "Merged into an open near-duplicate."
     merged: Int!
+    "Refused at acceptance (not the city's, or not an event). reported = merged + rejected + accepted + those not yet decided."
+    rejected: Int!
   }
 
   type KpiGroup {
@@ -175,6 +177,7 @@ function kpisOf(counts: KpiCountsRow) {
     accepted: counts.accepted,
     closed: counts.closed,
     merged: counts.merged,
+    rejected: counts.rejected,
     acceptanceRate: ratio(counts.accepted, counts.reported - counts.merged),
     completionRate: ratio(counts.closed, counts.accepted),
     satisfactionRate: ratio(counts.satisfied, counts.answered),

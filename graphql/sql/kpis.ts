@@ -18,6 +18,7 @@ export interface StatsQuery {
 export interface KpiCountsRow {
   readonly reported: number;
   readonly merged: number;
+  readonly rejected: number;
   readonly accepted: number;
   readonly closed: number;
   readonly satisfied: number;
@@ -66,6 +67,7 @@ fb as (
    group by f.event_id)
 select ${groupKey === undefined ? '' : 'ev.key, '}count(*)::int as reported,
        count(*) filter (where ev.status = 'MERGED')::int as merged,
+       count(*) filter (where ev.status = 'REJECTED')::int as rejected,
        count(*) filter (where ev.accepted_at is not null and ev.status not in ('MERGED', 'REJECTED'))::int as accepted,
        count(*) filter (where ev.closed_at is not null)::int as closed,
        coalesce(sum(fb.satisfied), 0)::int as satisfied,

@@ -36,7 +36,7 @@ export function takeTokenFromUrl() {
   const match = /^#token=([^&]+)/.exec(location.hash);
   if (!match) return false;
   saveToken(decodeURIComponent(match[1]));
-  history.replaceState(null, '', `${location.pathname}${location.search}#/processes`);
+  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
   return true;
 }
 

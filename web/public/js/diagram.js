@@ -4,6 +4,7 @@
  * created once per element and then only their numbers change, so a refresh
  * neither flickers nor resets the zoom.
  */
+import { badgeRowWidth, placeBadges } from './badge-layout.js';
 import { h, setText } from './dom.js';
 
 export const COUNT_KINDS = [
@@ -21,6 +22,8 @@ export function createDiagram(container, { onElementClick }) {
   const counts = new Map();
   let shownKey = null;
   let selected = null;
+  let laidOutAt = null;
+  let frame = 0;
 
   viewer.get('eventBus').on('element.click', ({ element }) => {
     const id = element === canvas.getRootElement() || element.waypoints ? null : element.id;
@@ -35,10 +38,51 @@ export function createDiagram(container, { onElementClick }) {
       badges[kind].dataset.label = label;
       box.append(badges[kind]);
     }
-    // Never smaller than 1:1, or the numbers become unreadable when a large diagram is fitted.
-    const id = overlays.add(elementId, 'counts', { position: { bottom: 12, left: -12 }, scale: { min: 1 }, html: box });
-    return { id, badges };
+    return { id: null, box, badges, spot: undefined, values: [] };
   }
+
+  /**
+   * Puts every element's badges where they cover no label (badge-layout.js).
+   * Badges keep their size on screen (readable when a large diagram is
+   * fitted), so a new zoom or new numbers place them again.
+   */
+  function layout() {
+    const zoom = canvas.zoom();
+    const rows = [...counts].map(([elementId, entry]) => rowOf(elementId, entry));
+    const spots = placeBadges(registry, canvas.getRootElement(), rows, zoom);
+    for (const [elementId, entry] of counts) {
+      const spot = spots.get(elementId) ?? null;
+      const same = entry.spot !== undefined && JSON.stringify(entry.spot) === JSON.stringify(spot);
+      entry.box.hidden = spot === null;
+      entry.box.dataset.placed = spot === null ? 'none' : spot.compact ? 'compact' : 'beside';
+      if (same && entry.id !== null) continue;
+      if (entry.id !== null) overlays.remove(entry.id);
+      entry.spot = spot;
+      entry.id = overlays.add(elementId, 'counts', { position: spot ? { top: spot.top, left: spot.left } : { top: 0, left: 0 }, scale: false, html: entry.box });
+    }
+    laidOutAt = { zoom, signature: signatureOf() };
+  }
+
+  /** The completed count is the one left out when room is short: the table below has it. */
+  function rowOf(elementId, entry) {
+    const [active, incidents, breached] = entry.values;
+    return { elementId, width: badgeRowWidth(entry.values), compactWidth: badgeRowWidth([active, incidents, breached]), urgent: active + incidents + breached > 0 };
+  }
+
+  function signatureOf() {
+    return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([id, e]) => `${id}:${e.values.join('/')}`).join(',');
+  }
+
+  // The canvas measures its container once; a window that changes size must tell it.
+  const resized = () => canvas.resized();
+  window.addEventListener('resize', resized);
+
+  viewer.get('eventBus').on('canvas.viewbox.changed', () => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => {
+      if (laidOutAt !== null && Math.abs(canvas.zoom() - laidOutAt.zoom) > 1e-6) layout();
+    });
+  });
 
   return {
     get key() {
@@ -50,6 +94,7 @@ export function createDiagram(container, { onElementClick }) {
       const viewbox = shownKey === null ? initial : this.viewbox();
       await viewer.importXML(xml);
       counts.clear();
+      laidOutAt = null;
       shownKey = key;
       if (viewbox) canvas.viewbox(viewbox);
       else canvas.zoom('fit-viewport', 'auto');
@@ -81,6 +126,7 @@ export function createDiagram(container, { onElementClick }) {
           entry = overlayFor(stats.elementId);
           counts.set(stats.elementId, entry);
         }
+        entry.values = COUNT_KINDS.map(({ kind }) => stats[kind] ?? 0);
         for (const { kind, label } of COUNT_KINDS) {
           const badge = entry.badges[kind];
           const value = stats[kind] ?? 0;
@@ -92,9 +138,10 @@ export function createDiagram(container, { onElementClick }) {
       }
       for (const [elementId, entry] of counts) {
         if (seen.has(elementId)) continue;
-        overlays.remove(entry.id);
+        if (entry.id !== null) overlays.remove(entry.id);
         counts.delete(elementId);
       }
+      if (laidOutAt === null || laidOutAt.signature !== signatureOf() || Math.abs(canvas.zoom() - laidOutAt.zoom) > 1e-6) layout();
     },
 
     select(elementId) {
@@ -109,6 +156,8 @@ export function createDiagram(container, { onElementClick }) {
     },
 
     destroy() {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('resize', resized);
       viewer.destroy();
     },
   };

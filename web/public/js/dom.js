@@ -41,6 +41,7 @@ export function syncList(container, items, keyOf, create, update) {
     if (child === undefined) {
       child = create(item);
       child.dataset.key = key;
+      if (container.tagName === 'TBODY') labelCells(container, child);
     } else {
       existing.delete(key);
     }
@@ -52,13 +53,22 @@ export function syncList(container, items, keyOf, create, update) {
   for (const gone of existing.values()) gone.remove();
 }
 
+/** Each cell of a new row gets its column's name (data-label), which the narrow layout shows before it. */
+function labelCells(body, row) {
+  const headers = body.parentElement?.querySelectorAll('thead th');
+  if (!headers) return;
+  [...row.children].forEach((cell, i) => {
+    if (i > 0 && headers[i] && cell.dataset.label === undefined) cell.dataset.label = headers[i].textContent;
+  });
+}
+
 /** A table with a caption and header row; rows go into the returned tbody. */
 /** `quietCaption`: a heading right above says it already; the caption stays for screen readers. */
 export function table(caption, headers, testid, { quietCaption = false } = {}) {
   const body = h('tbody');
   const element = h(
     'table',
-    { dataset: testid ? { testid } : undefined },
+    { class: 'cards', dataset: testid ? { testid } : undefined },
     h('caption', { class: quietCaption ? 'visually-hidden' : undefined }, caption),
     h('thead', {}, h('tr', {}, headers.map((header) => h('th', { scope: 'col' }, header)))),
     body,

@@ -7,19 +7,26 @@
 import { ApiError, clearToken, readToken, request, saveToken, takeTokenFromUrl } from './api.js';
 import { mountDevSignIn } from './dev-sign-in.js';
 import { setText } from './dom.js';
+import { splitHash } from './hash-query.js';
+import { forgetSession, landingRoute, loadSession } from './session.js';
 import { breachesView } from './views/breaches.js';
+import { eventView } from './views/event.js';
 import { instanceView } from './views/instance.js';
 import { kpisView } from './views/kpis.js';
+import { mapView } from './views/map.js';
 import { processView } from './views/process.js';
 import { processesView } from './views/processes.js';
 
 const REFRESH_MS = 3_000;
 
+/** `cityWide`: the engine's views, open to the command centre's managers and admins only. */
 const ROUTES = [
-  { pattern: /^#\/processes$/, nav: 'processes', create: () => processesView },
-  { pattern: /^#\/process\/([^/]+)$/, nav: 'processes', create: () => processView },
-  { pattern: /^#\/instance\/([^/]+)$/, nav: 'processes', create: () => instanceView },
+  { pattern: /^#\/processes$/, nav: 'processes', cityWide: true, create: () => processesView },
+  { pattern: /^#\/process\/([^/]+)$/, nav: 'processes', cityWide: true, create: () => processView },
+  { pattern: /^#\/instance\/([^/]+)$/, nav: 'processes', cityWide: true, create: () => instanceView },
+  { pattern: /^#\/event\/([^/]+)$/, nav: 'breaches', create: () => eventView },
   { pattern: /^#\/breaches$/, nav: 'breaches', create: () => breachesView },
+  { pattern: /^#\/map$/, nav: 'map', create: () => mapView },
   { pattern: /^#\/kpis$/, nav: 'kpis', create: () => kpisView },
 ];
 
@@ -36,6 +43,9 @@ const elements = {
 };
 
 let current = null;
+/** The route and path the current view was made for: a change of its query alone is handed to it. */
+let currentPath = null;
+let routing = 0;
 let timer;
 let running = false;
 let again = false;
@@ -81,23 +91,48 @@ function stopView() {
   clearTimeout(timer);
   current?.destroy?.();
   current = null;
+  currentPath = null;
 }
 
-function route() {
+async function route() {
   if (takeTokenFromUrl()) return route();
   if (!readToken()) return showLogin();
   elements.login.hidden = true;
   elements.signOut.hidden = false;
-  const hash = location.hash || '#/processes';
-  const match = ROUTES.map((r) => ({ r, m: r.pattern.exec(hash) })).find(({ m }) => m);
-  if (!match) {
-    location.replace('#/processes');
+  const turn = ++routing;
+  let session;
+  try {
+    session = await loadSession(request);
+  } catch (error) {
+    if (turn !== routing) return;
+    if (error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN')) {
+      clearToken();
+      forgetSession();
+      return showLogin(error.code === 'FORBIDDEN' ? `The monitor is for managers and admins: ${error.message}` : error.message);
+    }
+    showError(`Cannot load the monitor: ${error.message}`, 'refresh');
+    return;
+  }
+  if (turn !== routing) return;
+  for (const link of elements.nav) link.hidden = link.dataset.nav === 'processes' && !session.cityWide;
+  const { path, query } = splitHash(location.hash);
+  const match = ROUTES.map((r) => ({ r, m: r.pattern.exec(path) })).find(({ m }) => m);
+  // Each role lands on a view open to it, and is sent there from one that is not.
+  if (!match || (match.r.cityWide && !session.cityWide)) {
+    location.replace(landingRoute(session));
+    return;
+  }
+  if (current !== null && path === currentPath && current.setQuery) {
+    // Back, forward or a filter: the same view with other parameters keeps its page.
+    current.setQuery(query);
+    refreshNow();
     return;
   }
   stopView();
   showError('');
   const params = match.m.slice(1).map(decodeURIComponent);
-  current = match.r.create()(context, ...params);
+  currentPath = path;
+  current = match.r.create()({ ...context, session, query }, ...params);
   elements.view.replaceChildren(current.element);
   document.title = `${current.title} — grid-dispatch monitor`;
   for (const link of elements.nav) {
@@ -134,6 +169,7 @@ async function refreshNow() {
         running = false;
         // An expired or foreign token is of no further use.
         clearToken();
+        forgetSession();
         showLogin(error.message);
         return;
       }
@@ -154,14 +190,16 @@ async function refreshNow() {
 elements.loginForm.addEventListener('submit', (event) => {
   event.preventDefault();
   saveToken(elements.loginForm.elements.token.value);
+  forgetSession();
   elements.loginForm.reset();
   // Setting the hash routes through hashchange; an unchanged one needs a direct call.
   if (location.hash.startsWith('#/')) route();
-  else location.hash = '#/processes';
+  else location.hash = '#/';
 });
 
 elements.signOut.addEventListener('click', () => {
   clearToken();
+  forgetSession();
   showLogin('Signed out.');
 });
 

@@ -21,7 +21,7 @@ export const PROCESS_LIVE = /* GraphQL */ `
           node {
             key version state startedAt endedAt activeElements
             incidents { key elementId }
-            event { id category status escalated grid { code } }
+            event { id category status escalated grid { code name } }
           }
         }
         pageInfo { hasNextPage }
@@ -43,6 +43,11 @@ export const INSTANCE = /* GraphQL */ `
     }
   }`;
 
+export const PROCESS_VERSION_XML = /* GraphQL */ `
+  query MonitorProcessVersion($id: String!, $version: Int) {
+    process(bpmnProcessId: $id, version: $version) { name version bpmnXml }
+  }`;
+
 export const RETRY_INCIDENT = /* GraphQL */ `
   mutation MonitorRetryIncident($key: ID!) { retryIncident(key: $key) }`;
 
@@ -57,7 +62,7 @@ export const BREACHES = /* GraphQL */ `
     slaBreaches(filter: $filter, first: $first, after: $after) {
       edges {
         node {
-          event { id status escalated }
+          event { id status escalated processInstanceKey }
           breachedAt slaDueAt overdueSeconds open category
           departments { code name }
           grid { code name }
@@ -67,7 +72,7 @@ export const BREACHES = /* GraphQL */ `
     }
   }`;
 
-const KPI_FIELDS = `reported accepted closed acceptanceRate completionRate satisfactionRate feedbackCount
+const KPI_FIELDS = `reported merged rejected accepted closed acceptanceRate completionRate satisfactionRate feedbackCount
   averageHandlingSeconds p90HandlingSeconds breaches`;
 
 export const STATS = /* GraphQL */ `
@@ -76,5 +81,41 @@ export const STATS = /* GraphQL */ `
       kpis { ${KPI_FIELDS} }
       byDepartment: by(dimension: DEPARTMENT, first: 50) { key kpis { closed averageHandlingSeconds } }
       byDay: by(dimension: DAY, first: 100) { key kpis { reported breaches } }
+    }
+  }`;
+
+export const ME = /* GraphQL */ `
+  query MonitorMe { me { code name role department { code name } } }`;
+
+export const CATEGORIES = /* GraphQL */ `
+  query MonitorCategories { categories { code name departments } }`;
+
+export const EVENT = /* GraphQL */ `
+  query MonitorEvent($id: ID!) {
+    event(id: $id) {
+      id category description severity source status escalated address level
+      reportedAt acceptedAt slaDueAt breachedAt closedAt processInstanceKey
+      grid { code name districtName streetName communityName }
+      departments { code name }
+      duplicateOf { id }
+      timeline { fromStatus toStatus escalated note at }
+      feedback { satisfied score comment createdAt }
+    }
+  }`;
+
+export const CITY_MAP_VERSION = /* GraphQL */ `
+  query MonitorMapVersion { cityMap { version } }`;
+
+export const CITY_MAP = /* GraphQL */ `
+  query MonitorMap { cityMap { version geometry } }`;
+
+export const GRID_FIGURES = /* GraphQL */ `
+  query MonitorGridFigures { gridFigures { grid open breached satisfied answered } }`;
+
+export const GRID_EVENTS = /* GraphQL */ `
+  query MonitorGridEvents($grid: String!, $first: Int) {
+    events(filter: { grid: $grid }, first: $first) {
+      edges { node { id category status escalated reportedAt breachedAt processInstanceKey } }
+      pageInfo { hasNextPage }
     }
   }`;

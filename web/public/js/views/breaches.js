@@ -1,16 +1,29 @@
-/** View 4: SLA breaches, earliest due first, filtered by department, grid, category and how overdue. */
+/** View 4: SLA breaches, earliest due first, filtered by department, grid, category and how overdue; the filters live in the address. */
 import { field, formatDuration, formatTime, h, setText, syncList, table } from '../dom.js';
-import { BREACHES, DEPARTMENTS } from '../queries.js';
+import { pushQuery, syncControls } from '../hash-query.js';
+import { BREACHES } from '../queries.js';
+import { categoryName, named, setNamed } from '../session.js';
 
 const PAGE = 50;
+const FILTERS = ['department', 'grid', 'category', 'minOverdueHours', 'open'];
 
 export function breachesView(ctx) {
+  const { session } = ctx;
   let pages = 1;
-  let departmentsLoaded = false;
 
-  const department = h('select', { name: 'department', dataset: { testid: 'filter-department' } }, h('option', { value: '' }, 'All departments'));
-  const category = h('select', { name: 'category', dataset: { testid: 'filter-category' } }, h('option', { value: '' }, 'All categories'));
-  const grid = h('input', { name: 'grid', type: 'text', placeholder: 'e.g. D01S01C01G01', autocomplete: 'off', spellcheck: 'false', dataset: { testid: 'filter-grid' } });
+  const department = h(
+    'select',
+    { name: 'department', dataset: { testid: 'filter-department' } },
+    session.cityWide ? h('option', { value: '' }, 'All departments') : null,
+    session.filterDepartments.map((d) => h('option', { value: d.code, title: d.code }, d.name)),
+  );
+  const category = h(
+    'select',
+    { name: 'category', dataset: { testid: 'filter-category' } },
+    h('option', { value: '' }, 'All categories'),
+    session.filterCategories.map((c) => h('option', { value: c.code, title: c.code }, c.name)),
+  );
+  const grid = h('input', { name: 'grid', type: 'text', placeholder: 'grid code', autocomplete: 'off', spellcheck: 'false', dataset: { testid: 'filter-grid' } });
   const minOverdueHours = h('input', { name: 'minOverdueHours', type: 'number', min: '0', step: '0.5', inputmode: 'decimal', dataset: { testid: 'filter-min-overdue' } });
   const open = h(
     'select',
@@ -19,6 +32,7 @@ export function breachesView(ctx) {
     h('option', { value: 'true' }, 'Still open'),
     h('option', { value: 'false' }, 'Closed since'),
   );
+  const controls = { department, grid, category, minOverdueHours, open };
   const form = h(
     'form',
     { class: 'filters', 'aria-label': 'Filter breaches', dataset: { testid: 'breach-filters' } },
@@ -30,10 +44,7 @@ export function breachesView(ctx) {
     h('button', { type: 'submit' }, 'Apply'),
     h('button', { type: 'reset' }, 'Clear'),
   );
-  const apply = () => {
-    pages = 1;
-    ctx.refreshNow();
-  };
+  const apply = () => pushQuery(Object.fromEntries(FILTERS.map((name) => [name, controls[name].value.trim()])));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     apply();
@@ -46,7 +57,25 @@ export function breachesView(ctx) {
   const list = table('SLA breaches, earliest due first', ['Event', 'Category', 'Grid', 'Departments', 'SLA due', 'Breached', 'Overdue', 'State'], 'breaches');
   const more = h('button', { type: 'button', hidden: true, onclick: () => { pages++; ctx.refreshNow(); } }, 'Load more');
 
-  const element = h('section', { 'aria-labelledby': 'breaches-title' }, h('h2', { id: 'breaches-title', tabindex: '-1' }, 'SLA breaches'), form, count, list.element, more);
+  const element = h(
+    'section',
+    { 'aria-labelledby': 'breaches-title' },
+    h('h2', { id: 'breaches-title', tabindex: '-1' }, 'SLA breaches'),
+    form,
+    count,
+    h('div', { class: 'scroll' }, list.element),
+    more,
+  );
+
+  let shownQuery = null;
+  function setQuery(query) {
+    pages = 1;
+    syncControls(controls, query, shownQuery);
+    shownQuery = query;
+    // A department's manager has one department; an unknown value falls back to the first choice.
+    if (department.selectedIndex < 0) department.selectedIndex = 0;
+  }
+  setQuery(ctx.query);
 
   function filter() {
     const value = {};
@@ -56,15 +85,6 @@ export function breachesView(ctx) {
     if (minOverdueHours.value !== '' && Number.isFinite(Number(minOverdueHours.value))) value.minOverdueHours = Number(minOverdueHours.value);
     if (open.value) value.open = open.value === 'true';
     return value;
-  }
-
-  async function loadChoices() {
-    const { departments } = await ctx.request(DEPARTMENTS);
-    const sorted = [...departments].sort((a, b) => a.name.localeCompare(b.name));
-    department.append(...sorted.map((d) => h('option', { value: d.code }, `${d.name} (${d.code})`)));
-    const categories = [...new Set(departments.flatMap((d) => d.categories))].sort();
-    category.append(...categories.map((c) => h('option', { value: c }, c)));
-    departmentsLoaded = true;
   }
 
   /** The pages the manager has loaded so far, fetched again from the start. */
@@ -84,8 +104,8 @@ export function breachesView(ctx) {
   return {
     title: 'SLA breaches',
     element,
+    setQuery,
     async refresh() {
-      if (!departmentsLoaded) await loadChoices();
       const { breaches, hasNextPage } = await fetchBreaches();
       more.hidden = !hasNextPage;
       setText(count, `${breaches.length}${hasNextPage ? '+' : ''} breach${breaches.length === 1 ? '' : 'es'}`);
@@ -97,18 +117,32 @@ export function breachesView(ctx) {
           h(
             'tr',
             { dataset: { testid: `breach-row-${b.event.id}` } },
-            h('th', { scope: 'row' }, `#${b.event.id}`),
-            ['category', 'grid', 'departments', 'due', 'breached', 'overdue', 'state'].map((name) => h('td', { class: `cell-${name}` })),
+            h(
+              'th',
+              { scope: 'row' },
+              h('a', { href: `#/event/${b.event.id}`, dataset: { testid: `breach-event-${b.event.id}` } }, `Event ${b.event.id}`),
+              b.event.processInstanceKey
+                ? [h('br'), h('a', { class: 'hint', href: `#/instance/${b.event.processInstanceKey}`, title: `process instance ${b.event.processInstanceKey}`, dataset: { testid: `breach-instance-${b.event.id}` } }, 'its process')]
+                : null,
+            ),
+            h('td', { class: 'cell-category' }, named()),
+            h('td', { class: 'cell-grid' }, named()),
+            ['departments', 'due', 'breached', 'overdue', 'state'].map((name) => h('td', { class: `cell-${name}` })),
           ),
         (row, b) => {
           const cell = (name) => row.querySelector(`.cell-${name}`);
-          setText(cell('category'), b.category);
-          setText(cell('grid'), b.grid ? b.grid.code : '—');
-          setText(cell('departments'), b.departments.map((d) => d.code).join(', ') || '— (grid)');
+          setNamed(cell('category').firstChild, categoryName(session, b.category), b.category);
+          setNamed(cell('grid').firstChild, b.grid?.name, b.grid?.code);
+          const departments = b.departments.map((d) => named(d.name, d.code));
+          const signature = b.departments.map((d) => d.code).join(',');
+          if (cell('departments').dataset.codes !== signature) {
+            cell('departments').dataset.codes = signature;
+            cell('departments').replaceChildren(...(departments.length ? departments.flatMap((d, i) => (i ? [', ', d] : [d])) : ['— (grid)']));
+          }
           setText(cell('due'), formatTime(b.slaDueAt));
           setText(cell('breached'), formatTime(b.breachedAt));
           setText(cell('overdue'), formatDuration(b.overdueSeconds));
-          setText(cell('state'), b.open ? `open, ${b.event.status}` : `closed, ${b.event.status}`);
+          setText(cell('state'), `${b.open ? 'open' : 'closed'}, ${b.event.status.toLowerCase().replaceAll('_', ' ')}`);
           row.classList.toggle('open', b.open);
         },
       );

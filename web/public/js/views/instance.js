@@ -1,6 +1,8 @@
 /** View 3: one process instance — its event, incidents (retry), variables and history; cancel. */
 import { formatTime, h, setText, syncList, table } from '../dom.js';
+import { elementName, processNames } from '../bpmn-names.js';
 import { CANCEL_INSTANCE, INSTANCE, RETRY_INCIDENT } from '../queries.js';
+import { categoryName, named, setNamed } from '../session.js';
 
 /** The records that tell an instance's story; the rest (job and variable bookkeeping, flows) only on request. */
 const MILESTONES = new Set([
@@ -18,7 +20,8 @@ const isMilestone = (record) => MILESTONES.has(`${record.valueType} ${record.int
 
 export function instanceView(ctx, key) {
   let processId = null;
-  const title = h('h2', { id: 'instance-title', tabindex: '-1' }, `Instance ${key}`);
+  let names = new Map();
+  const title = h('h2', { id: 'instance-title', tabindex: '-1', title: `process instance ${key}` }, 'Process instance');
   const back = h('a', { href: '#/processes' }, '← Processes');
   const summary = h('dl', { class: 'summary', dataset: { testid: 'instance-summary' } });
   const cancel = h('button', { type: 'button', class: 'danger', dataset: { testid: 'cancel-instance' }, onclick: onCancel }, 'Cancel instance');
@@ -38,9 +41,9 @@ export function instanceView(ctx, key) {
     h('div', { class: 'toolbar' }, cancel),
     h('h3', {}, 'Incidents'),
     noIncidents,
-    incidents.element,
+    h('div', { class: 'scroll' }, incidents.element),
     h('h3', {}, 'Variables'),
-    variables.element,
+    h('div', { class: 'scroll' }, variables.element),
     h('h3', {}, 'History, newest first'),
     h('label', { class: 'check' }, everyRecord, ' Show every record (jobs, variables, sequence flows)'),
     history,
@@ -63,24 +66,27 @@ export function instanceView(ctx, key) {
   }
 
   function onCancel() {
-    if (!window.confirm(`Cancel instance ${key}? Its event stops where it is.`)) return;
-    act(cancel, CANCEL_INSTANCE, { key }, `Instance ${key} cancelled.`);
+    if (!window.confirm(`Cancel this process instance (${key})? Its event stops where it is.`)) return;
+    act(cancel, CANCEL_INSTANCE, { key }, 'The process instance is cancelled.');
   }
 
-  function renderSummary(instance) {
+  /** Entries are [label, text, code shown on hover, link]. */
+  function renderSummary(instance, processName) {
     const event = instance.event;
+    const active = instance.activeElements.map((id) => elementName(names, id));
     const entries = [
-      ['Process', `${instance.bpmnProcessId} v${instance.version}`],
-      ['State', instance.state],
+      ['Process', `${processName}, version ${instance.version}`, instance.bpmnProcessId],
+      ['Instance key', instance.key],
+      ['State', instance.state.toLowerCase()],
       ['Started', formatTime(instance.startedAt)],
       ['Ended', formatTime(instance.endedAt)],
-      ['Active at', instance.activeElements.join(', ') || '—'],
+      ['Active at', active.join(', ') || '—', instance.activeElements.join(', ')],
     ];
     if (event) {
       entries.push(
-        ['Event', `#${event.id} ${event.category} (${event.severity.toLowerCase()}), ${event.status}${event.escalated ? ', escalated' : ''}`],
-        ['Grid', event.grid ? `${event.grid.code} ${event.grid.name}` : '—'],
-        ['Departments', event.departments.map((d) => d.name).join(', ') || '—'],
+        ['Event', `Event ${event.id}: ${categoryName(ctx.session, event.category)} (${event.severity.toLowerCase()}), ${event.status.toLowerCase()}${event.escalated ? ', escalated' : ''}`, event.category, `#/event/${event.id}`],
+        ['Grid', event.grid ? event.grid.name : '—', event.grid?.code],
+        ['Departments', event.departments.map((d) => d.name).join(', ') || '—', event.departments.map((d) => d.code).join(', ')],
         ['Reported', formatTime(event.reportedAt)],
         ['SLA due', formatTime(event.slaDueAt)],
         ['SLA breached', formatTime(event.breachedAt)],
@@ -90,8 +96,9 @@ export function instanceView(ctx, key) {
       summary,
       entries,
       ([label]) => label,
-      ([label]) => h('div', { dataset: { testid: `summary-${label.toLowerCase().replaceAll(' ', '-')}` } }, h('dt', {}, label), h('dd')),
-      (row, [, value]) => setText(row.querySelector('dd'), value),
+      ([label, , , href]) =>
+        h('div', { dataset: { testid: `summary-${label.toLowerCase().replaceAll(' ', '-')}` } }, h('dt', {}, label), h('dd', {}, href ? h('a', { href }, named()) : named())),
+      (row, [, text, code]) => setNamed(row.querySelector('dd .named'), text, code || undefined),
     );
   }
 
@@ -103,12 +110,13 @@ export function instanceView(ctx, key) {
       list,
       (i) => i.key,
       (i) => {
-        const retry = h('button', { type: 'button', dataset: { testid: `retry-${i.key}` }, 'aria-label': `Retry incident at ${i.elementId}` }, 'Retry');
-        retry.addEventListener('click', () => act(retry, RETRY_INCIDENT, { key: i.key }, `Incident at ${i.elementId} retried.`));
+        const at = elementName(names, i.elementId);
+        const retry = h('button', { type: 'button', dataset: { testid: `retry-${i.key}` }, 'aria-label': `Retry incident at ${at}` }, 'Retry');
+        retry.addEventListener('click', () => act(retry, RETRY_INCIDENT, { key: i.key }, `Incident at ${at} retried.`));
         return h(
           'tr',
           { dataset: { testid: `incident-row-${i.key}` } },
-          h('th', { scope: 'row' }, i.elementId),
+          h('th', { scope: 'row' }, named(at, i.elementId)),
           h('td', {}, i.errorType),
           h('td', { class: 'message' }, i.errorMessage),
           h('td', {}, formatTime(i.createdAt)),
@@ -144,8 +152,8 @@ export function instanceView(ctx, key) {
           h('time', { datetime: r.at }, formatTime(r.at)),
           ' ',
           r.valueType === 'PROCESS_INSTANCE' && r.elementId
-            ? [h('code', {}, r.elementId), ' ', h('span', { class: 'intent' }, r.intent.replace(/^ELEMENT_/, '').toLowerCase())]
-            : [h('span', { class: 'intent' }, `${r.valueType} ${r.intent}`), r.elementId ? [' ', h('code', {}, r.elementId)] : null],
+            ? [named(elementName(names, r.elementId), r.elementId), ' ', h('span', { class: 'intent' }, r.intent.replace(/^ELEMENT_/, '').toLowerCase())]
+            : [h('span', { class: 'intent' }, `${r.valueType} ${r.intent}`), r.elementId ? [' ', named(elementName(names, r.elementId), r.elementId)] : null],
           r.elementType ? [' ', h('span', { class: 'hint' }, r.elementType)] : null,
         ),
       () => undefined,
@@ -153,7 +161,7 @@ export function instanceView(ctx, key) {
   }
 
   return {
-    title: `Instance ${key}`,
+    title: 'Process instance',
     element,
     async refresh() {
       const { processInstance: instance } = await ctx.request(INSTANCE, { key });
@@ -161,15 +169,20 @@ export function instanceView(ctx, key) {
         setText(title, `Instance ${key} is not known`);
         return;
       }
+      const process = await processNames(ctx.request, instance.bpmnProcessId, instance.version);
+      names = process.names;
       if (processId !== instance.bpmnProcessId) {
         processId = instance.bpmnProcessId;
         back.href = `#/process/${encodeURIComponent(processId)}`;
-        setText(back, `← ${processId}`);
+        back.title = processId;
+        setText(back, `← ${process.processName}`);
       }
-      setText(title, `Instance ${key}`);
+      // People know the event by its number; the 16-digit key stays on hover and in the summary.
+      setText(title, instance.event ? `Event ${instance.event.id}: ${process.processName}` : `${process.processName}: an instance without an event`);
+      document.title = `${title.textContent} — grid-dispatch monitor`;
       cancel.hidden = instance.state !== 'ACTIVE';
       element.dataset.state = instance.state;
-      renderSummary(instance);
+      renderSummary(instance, process.processName);
       renderIncidents(instance.incidents);
       renderVariables(instance.variables);
       latest = instance;

@@ -1,6 +1,8 @@
 /** View 5: the three rates, handling time by department and breaches by day (chart.js, UMD build). */
 import { field, formatDuration, formatRate, h, setText } from '../dom.js';
-import { DEPARTMENTS, STATS } from '../queries.js';
+import { pushQuery, syncControls } from '../hash-query.js';
+import { STATS } from '../queries.js';
+import { departmentName } from '../session.js';
 
 const RATES = [
   ['acceptanceRate', 'Acceptance', 'acceptance'],
@@ -9,6 +11,9 @@ const RATES = [
 ];
 const FIGURES = [
   ['reported', 'Reported', String],
+  ['merged', 'Merged into another', String],
+  ['rejected', 'Rejected', String],
+  ['undecided', 'Not yet accepted', String],
   ['accepted', 'Accepted', String],
   ['closed', 'Closed', String],
   ['feedbackCount', 'Feedback answers', String],
@@ -34,20 +39,35 @@ function chartBox(title, testid) {
 }
 
 export function kpisView(ctx) {
-  let departmentsLoaded = false;
+  const { session } = ctx;
   const charts = {};
 
   const from = h('input', { type: 'date', name: 'from', dataset: { testid: 'kpi-from' } });
   const to = h('input', { type: 'date', name: 'to', dataset: { testid: 'kpi-to' } });
-  const department = h('select', { name: 'department', dataset: { testid: 'kpi-department' } }, h('option', { value: '' }, 'All departments'));
+  const department = h(
+    'select',
+    { name: 'department', dataset: { testid: 'kpi-department' } },
+    session.cityWide ? h('option', { value: '' }, 'All departments') : null,
+    session.filterDepartments.map((d) => h('option', { value: d.code, title: d.code }, d.name)),
+  );
   const form = h('form', { class: 'filters', 'aria-label': 'KPI period and department' }, field('Reported from', from), field('Reported before', to), field('Department', department), h('button', { type: 'submit' }, 'Apply'));
+  const apply = () => pushQuery({ from: from.value, to: to.value, department: department.value });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    ctx.refreshNow();
+    apply();
   });
-  form.addEventListener('change', () => ctx.refreshNow());
+  form.addEventListener('change', apply);
+  let shownQuery = null;
+  function setQuery(query) {
+    syncControls({ from, to, department }, query, shownQuery);
+    shownQuery = query;
+    if (department.selectedIndex < 0) department.selectedIndex = 0;
+  }
+  setQuery(ctx.query);
 
   const rates = h('dl', { class: 'rates' }, RATES.map(([, label, id]) => h('div', {}, h('dt', {}, `${label} rate`), h('dd', { dataset: { testid: `kpi-${id}` } }, '—'))));
+  // The acceptance rate's arithmetic in words, so 100 % beside fewer accepted than reported explains itself.
+  const sum = h('p', { class: 'kpi-sum', dataset: { testid: 'kpi-sum' } });
   const figures = h('dl', { class: 'figures' }, FIGURES.map(([key, label]) => h('div', {}, h('dt', {}, label), h('dd', { dataset: { testid: `kpi-${key}` } }, '—'))));
   const boxes = {
     rates: chartBox('Acceptance, completion and satisfaction rates (%)', 'chart-rates'),
@@ -60,6 +80,7 @@ export function kpisView(ctx) {
     h('h2', { id: 'kpis-title', tabindex: '-1' }, 'KPIs'),
     form,
     rates,
+    sum,
     figures,
     h('div', { class: 'charts' }, Object.values(boxes).map((box) => box.element)),
   );
@@ -98,14 +119,15 @@ export function kpisView(ctx) {
   return {
     title: 'KPIs',
     element,
+    setQuery,
     async refresh() {
-      if (!departmentsLoaded) {
-        const { departments } = await ctx.request(DEPARTMENTS);
-        department.append(...[...departments].sort((a, b) => a.name.localeCompare(b.name)).map((d) => h('option', { value: d.code }, d.name)));
-        departmentsLoaded = true;
-      }
       const { stats } = await ctx.request(STATS, { filter: filter() });
-      const { kpis } = stats;
+      const kpis = { ...stats.kpis, undecided: stats.kpis.reported - stats.kpis.merged - stats.kpis.rejected - stats.kpis.accepted };
+      setText(
+        sum,
+        `Reported ${kpis.reported} = merged ${kpis.merged} + rejected ${kpis.rejected} + not yet accepted ${kpis.undecided} + accepted ${kpis.accepted}. ` +
+          `Acceptance = accepted ${kpis.accepted} / (reported ${kpis.reported} − merged ${kpis.merged}); completion = closed ${kpis.closed} / accepted ${kpis.accepted}.`,
+      );
       for (const [key, , id] of RATES) setText(element.querySelector(`[data-testid="kpi-${id}"]`), formatRate(kpis[key]));
       for (const [key, , format] of FIGURES) setText(element.querySelector(`[data-testid="kpi-${key}"]`), kpis[key] === null ? '—' : format(kpis[key]));
 
@@ -114,7 +136,7 @@ export function kpisView(ctx) {
       const handled = stats.byDepartment.filter((g) => g.kpis.averageHandlingSeconds !== null);
       const unit = unitFor(Math.max(0, ...handled.map((g) => g.kpis.averageHandlingSeconds)));
       setText(boxes.handling.element.querySelector('figcaption'), `Average handling time by department (${unit.name})`);
-      draw('handling', 'bar', handled.map((g) => g.key), handled.map((g) => Math.round((g.kpis.averageHandlingSeconds / unit.seconds) * 100) / 100), { indexAxis: 'y', color: '#5a8f4e' });
+      draw('handling', 'bar', handled.map((g) => departmentName(session, g.key)), handled.map((g) => Math.round((g.kpis.averageHandlingSeconds / unit.seconds) * 100) / 100), { indexAxis: 'y', color: '#5a8f4e' });
       draw('breaches', 'bar', stats.byDay.map((g) => g.key), stats.byDay.map((g) => g.kpis.breaches), { color: '#c0392b', scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } });
     },
     destroy() {

@@ -2,6 +2,7 @@
 import { COUNT_KINDS, createDiagram } from '../diagram.js';
 import { field, formatTime, h, setText, syncList, table } from '../dom.js';
 import { PROCESS_DIAGRAM, PROCESS_LIVE } from '../queries.js';
+import { categoryName, named, setNamed } from '../session.js';
 
 const STATES = [
   ['ACTIVE', 'Active'],
@@ -30,7 +31,7 @@ export function processView(ctx, bpmnProcessId) {
   const elementsTable = table('Counts per element', ['Element', ...COUNT_KINDS.map((c) => c.label), 'Instances'], 'element-counts');
   const stateSelect = h('select', { name: 'state', dataset: { testid: 'instance-state' }, onchange: () => ctx.refreshNow() }, STATES.map(([value, label]) => h('option', { value }, label)));
   const elementFilter = h('p', { class: 'element-filter', hidden: true, dataset: { testid: 'element-filter' } });
-  const instancesTable = table('Instances', ['Instance', 'State', 'Version', 'Started', 'Ended', 'Active at', 'Incidents', 'Event'], 'instances', { quietCaption: true });
+  const instancesTable = table('Instances', ['Instance', 'State', 'Version', 'Started', 'Ended', 'Active at', 'Incidents', 'Category and grid'], 'instances', { quietCaption: true });
   const more = h('p', { class: 'hint', hidden: true }, `Showing the first ${PAGE} instances.`);
 
   const element = h(
@@ -41,11 +42,11 @@ export function processView(ctx, bpmnProcessId) {
     legend,
     h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Diagram zoom' }, zoomButton('Fit', 'fit', 'zoom-fit'), zoomButton('Zoom in', 1.25, 'zoom-in'), zoomButton('Zoom out', 0.8, 'zoom-out')),
     canvas,
-    h('details', {}, h('summary', {}, 'Counts per element as a table'), elementsTable.element),
+    h('details', {}, h('summary', {}, 'Counts per element as a table'), h('div', { class: 'scroll' }, elementsTable.element)),
     h('h3', {}, 'Instances'),
     h('div', { class: 'filters' }, field('State', stateSelect)),
     elementFilter,
-    instancesTable.element,
+    h('div', { class: 'scroll' }, instancesTable.element),
     more,
   );
 
@@ -58,7 +59,9 @@ export function processView(ctx, bpmnProcessId) {
     elementFilter.hidden = elementId === null;
     if (elementId !== null) {
       elementFilter.append(
-        `Instances at ${diagram.nameOf(elementId)} (${elementId}) `,
+        'Instances at ',
+        named(diagram.nameOf(elementId), elementId),
+        ' ',
         h('button', { type: 'button', dataset: { testid: 'clear-element-filter' }, onclick: () => showAt(null) }, 'Show all'),
       );
     }
@@ -75,7 +78,7 @@ export function processView(ctx, bpmnProcessId) {
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, diagram.nameOf(s.elementId), ' ', h('code', {}, s.elementId)),
+          h('th', { scope: 'row' }, named(diagram.nameOf(s.elementId), s.elementId)),
           COUNT_KINDS.map(({ kind }) => h('td', { class: `num count-${kind}` })),
           h('td', {}, h('button', { type: 'button', onclick: () => showAt(s.elementId) }, 'Show instances')),
         ),
@@ -96,8 +99,10 @@ export function processView(ctx, bpmnProcessId) {
         h(
           'tr',
           { dataset: { testid: `instance-row-${i.key}` } },
-          h('th', { scope: 'row' }, h('a', { href: `#/instance/${i.key}`, dataset: { testid: `instance-link-${i.key}` } }, i.key)),
-          ['state', 'version', 'started', 'ended', 'active', 'incidents', 'event'].map((name) => h('td', { class: `cell-${name}` })),
+          // The event's number is what people know; the instance key stays on hover.
+          h('th', { scope: 'row' }, h('a', { href: `#/instance/${i.key}`, title: `process instance ${i.key}`, dataset: { testid: `instance-link-${i.key}` } }, i.event ? `Event ${i.event.id}` : 'No event')),
+          ['state', 'version', 'started', 'ended', 'active', 'incidents'].map((name) => h('td', { class: `cell-${name}` })),
+          h('td', { class: 'cell-event' }, named(), h('br'), named()),
         ),
       (row, i) => {
         const cell = (name) => row.querySelector(`.cell-${name}`);
@@ -105,10 +110,13 @@ export function processView(ctx, bpmnProcessId) {
         setText(cell('version'), i.version);
         setText(cell('started'), formatTime(i.startedAt));
         setText(cell('ended'), formatTime(i.endedAt));
-        setText(cell('active'), i.activeElements.join(', ') || '—');
+        setText(cell('active'), i.activeElements.map((id) => diagram.nameOf(id)).join(', ') || '—');
+        cell('active').title = i.activeElements.join(', ');
         setText(cell('incidents'), i.incidents.length);
         cell('incidents').classList.toggle('nonzero', i.incidents.length > 0);
-        setText(cell('event'), i.event ? `#${i.event.id} ${i.event.category}${i.event.grid ? ` · ${i.event.grid.code}` : ''}${i.event.escalated ? ' · escalated' : ''}` : '—');
+        const [category, grid] = cell('event').querySelectorAll('.named');
+        setNamed(category, i.event ? `${categoryName(ctx.session, i.event.category)}${i.event.escalated ? ' (escalated)' : ''}` : '—', i.event?.category);
+        setNamed(grid, i.event?.grid?.name ?? '', i.event?.grid?.code);
       },
     );
   }
@@ -125,7 +133,8 @@ export function processView(ctx, bpmnProcessId) {
       if (diagram.key !== process.processDefinitionKey) {
         const { process: detail } = await ctx.request(PROCESS_DIAGRAM, { id: bpmnProcessId });
         await diagram.show(detail.bpmnXml, detail.processDefinitionKey, viewports.get(bpmnProcessId));
-        setText(title, `${detail.name ?? bpmnProcessId} (${bpmnProcessId}), version ${detail.version}`);
+        setText(title, `${detail.name ?? bpmnProcessId}, version ${detail.version}`);
+        title.title = bpmnProcessId;
       }
       latest = process;
       diagram.setCounts(process.elements);

@@ -19,13 +19,13 @@ export function processesView(ctx) {
     return h(
       'tr',
       { dataset: { testid: `process-row-${id}` } },
-      h('th', { scope: 'row' }, h('a', { href: `#/process/${encodeURIComponent(id)}` }, h('span', { class: 'name' }), h('code', {}, id))),
+      h('th', { scope: 'row' }, h('a', { href: `#/process/${encodeURIComponent(id)}` }, h('span', { class: 'name named', title: id, dataset: { code: id } }))),
       h('td', { class: 'num', dataset: { testid: `process-${id}-version` } }),
       COUNTS.map(([count]) => h('td', { class: `num count-${count}`, dataset: { testid: `process-${id}-${count}` } })),
     );
   };
   const update = (row, process) => {
-    setText(row.querySelector('.name'), process.name ? `${process.name} ` : '');
+    setText(row.querySelector('.name'), process.name ?? process.bpmnProcessId);
     setText(row.querySelector(`[data-testid$="-version"]`), process.version);
     for (const [count] of COUNTS) {
       const cell = row.querySelector(`.count-${count}`);
