@@ -1,7 +1,8 @@
 /**
- * The monitor's sign-in page with the shared development sign-in module
- * (web/public/js/dev-sign-in.js): in development it lists seeded managers and
- * signs in as the one picked; in production it does not appear at all.
+ * The monitor's and the task list's sign-in pages with the shared development
+ * sign-in module (web/public/js/dev-sign-in.js): in development they list
+ * seeded people of their roles and sign in as the one picked; in production
+ * it does not appear at all.
  */
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -15,6 +16,7 @@ import { createTokenVerifier } from '../graphql/auth/verify-token';
 import { seedTestCity } from '../test-support/city';
 import { createTestDatabase, type TestDatabase } from '../test-support/database';
 import { monitorRouter } from '../web/monitor-router';
+import { taskListRouter } from '../web/task-list-router';
 import { CHROMIUM } from './monitor-harness';
 
 jest.setTimeout(90_000);
@@ -41,10 +43,11 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** The monitor page and the development sign-in on one origin, as main.ts mounts them (no GraphQL behind: only the sign-in is looked at). */
+/** The monitor, the task list and the development sign-in on one origin, as main.ts mounts them (no GraphQL behind: only the sign-in is looked at). */
 async function serve(config: Config): Promise<string> {
   const app = express();
   app.use('/monitor', monitorRouter());
+  app.use('/tasks', taskListRouter());
   app.use('/dev/sign-in', devSignInRouter({ auth: config, db: pool }));
   const server = createServer(app);
   servers.push(server);
@@ -69,7 +72,24 @@ test('in development the sign-in page offers seeded managers and signs in as the
   await page.close();
 });
 
-test('in production the sign-in page shows only the token field', async () => {
+test('in development the task list offers seeded clerks and grid workers and signs in as the one picked', async () => {
+  const origin = await serve(development);
+  const page = await browser.newPage();
+  await page.goto(`${origin}/tasks/`);
+  const picker = page.locator('[data-testid="dev-sign-in-person"]');
+  await picker.waitFor();
+  const clerk = await picker.locator('option[value^="clerk-"]').first().getAttribute('value');
+  expect(await picker.locator('option[value^="gw-"]').count()).toBeGreaterThan(0);
+  expect(await picker.locator('option[value^="manager-"]').count()).toBe(0);
+  await picker.selectOption(clerk ?? '');
+  await page.click('[data-testid="dev-sign-in"]');
+  await page.waitForFunction(() => Object.values(sessionStorage).some((value) => value.includes('.')));
+  const stored = await page.evaluate(() => Object.values(sessionStorage).find((value) => value.includes('.')) ?? '');
+  await expect(createTokenVerifier(development).verify(stored.replace(/^Bearer /, ''))).resolves.toMatchObject({ role: 'clerk', personCode: clerk });
+  await page.close();
+});
+
+test.each(['monitor', 'tasks'])('in production the %s sign-in page shows only the token field', async (path) => {
   const origin = await serve(production);
   const page = await browser.newPage();
   const failed: string[] = [];
@@ -77,7 +97,7 @@ test('in production the sign-in page shows only the token field', async () => {
     if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
   });
   const probed = page.waitForResponse((response) => response.url().endsWith('/dev/sign-in'));
-  await page.goto(`${origin}/monitor/`);
+  await page.goto(`${origin}/${path}/`);
   await page.locator('[data-testid="login-form"]').waitFor();
   await probed;
   expect(await page.locator('[data-testid="dev-sign-in-panel"]').isHidden()).toBe(true);

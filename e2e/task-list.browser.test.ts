@@ -10,6 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { planCity } from '../orm/seed/city-plan';
 import { eventually } from '../test-support/engine';
 import { taskListRouter } from '../web/task-list-router';
 import { apiError, useApiHarness } from './api-harness';
@@ -34,7 +35,9 @@ const h = useApiHarness({
 const ARTIFACTS = path.resolve(__dirname, '..', 'test-artifacts', 'task-list');
 const CITIZEN = 'citizen-000003';
 const CLERK = 'clerk-urban_management-001';
-const GRID = (n: number) => `D03S01C01G0${n}`;
+/** The n-th grid (from 1) of one street of the seeded city, so each test reports where no other test's events are. */
+const STREET_GRIDS = planCity().grids.map((grid) => grid.code).filter((code) => code.startsWith('D03S01'));
+const GRID = (n: number): string => STREET_GRIDS[n - 1] ?? '';
 
 /*
  * What the functions handed to page.evaluate see in the browser: the project

@@ -58,10 +58,12 @@ test("the form's own validation: min, max, decimals, lengths (trimmed), pattern,
   expect(paths({ ...valid, cost: 600, urgent: true })).toEqual([]);
 });
 
-test('hidden and disabled fields take no value; values no field asks for are refused', () => {
+test('hidden and disabled fields take no value (an empty one counts as none); values no field asks for are refused', () => {
   expect(paths({ ...valid, site: { reason: 'frost' } })).toEqual(['site.reason']);
   expect(paths({ ...valid, kind: 'crack' })).toEqual(['site.reason']);
   expect(paths({ ...valid, stamp: 'x' })).toEqual(['stamp']);
+  // An empty value of a hidden or disabled field is no value: what a script clearing it sends.
+  expect(paths({ ...valid, site: { reason: '' }, stamp: null })).toEqual([]);
   expect(paths({ ...valid, extra: 1, site: { note: 'deep', other: true } })).toEqual(['extra', 'site.other']);
   expect(visibleFields(FORM, valid).map((f) => f.path)).toEqual(['plate', 'cost', 'kind', 'tools', 'crew', 'urgent', 'contact', 'site.note']);
 });

@@ -4,8 +4,9 @@
  * would have checked them had a person filled it in: every visible field's
  * type, its options, `required` and the form's own validation (min, max,
  * minLength, maxLength, pattern, email, phone). A field hidden by its
- * condition or disabled takes no value; a variable no field asks for is
- * refused. Pure: no database, no engine, so a completion from any path
+ * condition or disabled takes no value (an empty one — null, "", [] — is
+ * taken as none, as a script clearing the field would send it); a variable no
+ * field asks for is refused. Pure: no database, no engine, so a completion from any path
  * (GraphQL today, a `completing` task listener later) checks the same.
  */
 import { evaluate } from 'feelin';
@@ -95,7 +96,7 @@ export function validateAgainstForm(schema: FormSchema, variables: Readonly<Reco
     asked.add(key);
     const value = valueAt(variables, path);
     if (hidden || component.disabled === true) {
-      if (value !== undefined) errors.push({ path: key, message: hidden ? 'this field is not asked for here' : 'this field cannot be changed' });
+      if (!isEmpty(value)) errors.push({ path: key, message: hidden ? 'this field is not asked for here' : 'this field cannot be changed' });
       return;
     }
     const message = checkField(component, value, context);
@@ -103,6 +104,10 @@ export function validateAgainstForm(schema: FormSchema, variables: Readonly<Reco
   }, context);
   for (const path of leafPaths(variables, [], asked)) errors.push({ path, message: `the form ${schema.id} has no field ${path}` });
   return errors;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
 /** The fields a person would see with these values filled in (not hidden, not disabled), with their dotted paths. */

@@ -2,13 +2,15 @@
  * The task list page (GET /tasks/): clerks' and grid workers' queues in the
  * browser. Static files from web/task-list, plus browser builds straight from
  * node_modules under /tasks/vendor/: form-js's viewer (the one Camunda's
- * Tasklist renders forms with) and graphql-ws's client for the live queue.
+ * Tasklist renders forms with) and graphql-ws's client for the live queue;
+ * the pages' shared development sign-in module under /tasks/shared/, so the
+ * page works whether or not the monitor is mounted beside it.
  * All data comes from /graphql (HTTP and WebSocket) with the person's token.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { MONITOR_CSP, packageRoot, SECURITY_HEADERS } from './monitor-router';
+import { findPublicDir, MONITOR_CSP, packageRoot, SECURITY_HEADERS } from './monitor-router';
 
 /**
  * The monitor's policy, plus `blob:` images: photos are fetched with the
@@ -47,6 +49,12 @@ export function taskListRouter(options: TaskListRouterOptions = {}): Router {
     const url = new URL(request.originalUrl, 'http://localhost');
     if (url.pathname.endsWith('/')) return next();
     response.redirect(301, `${url.pathname}/${url.search}`);
+  });
+  const devSignIn = path.join(findPublicDir(), 'js', 'dev-sign-in.js');
+  router.get('/shared/dev-sign-in.js', (_request: Request, response: Response, next: NextFunction) => {
+    response.sendFile(devSignIn, { headers: { 'cache-control': 'no-cache' } }, (error) => {
+      if (error) next(error);
+    });
   });
   router.get('/vendor/:name', (request: Request, response: Response, next: NextFunction) => {
     const file = vendor.get(String(request.params.name));

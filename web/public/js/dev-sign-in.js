@@ -4,7 +4,7 @@
  * `/dev/sign-in` for a token of the one picked. The API answers it only with
  * AUTH_MODE=development; otherwise the list does not appear and the page
  * keeps its token field alone. Self-contained (no imports), so any page can
- * load it from `/monitor/js/dev-sign-in.js`.
+ * load it from `/monitor/js/dev-sign-in.js` (the task list from `/tasks/shared/dev-sign-in.js`).
  *
  *   mountDevSignIn(container, { roles: ['manager', 'admin'], onToken: (token) => … })
  */

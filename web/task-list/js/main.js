@@ -6,6 +6,7 @@
  */
 import { TaskListApiError, clearToken, readToken, request, saveToken, subscribe, takeTokenFromUrl } from './api.js';
 import { setText } from './dom.js';
+import { mountDevSignIn } from '../shared/dev-sign-in.js';
 import { currentLanguage, setLanguage, t, translateShell } from './i18n.js';
 import { ME, QUEUE_CHANGED } from './queries.js';
 import { createQueue } from './queue.js';
@@ -65,7 +66,17 @@ function fail(error) {
   showError(t('failed', error.message));
 }
 
+let devSignIn = null;
+
 function showLogin(message) {
+  // Development mode only (the API says whether it is on); asked for once, when sign-in is first needed.
+  devSignIn ??= mountDevSignIn(document.getElementById('dev-sign-in'), {
+    roles: ['clerk', 'grid_worker'],
+    onToken: (token) => {
+      saveToken(token);
+      route();
+    },
+  });
   stopLive?.();
   stopLive = null;
   me = null;
