@@ -83,8 +83,9 @@ test('in development the task list offers seeded clerks and grid workers and sig
   expect(await picker.locator('option[value^="manager-"]').count()).toBe(0);
   await picker.selectOption(clerk ?? '');
   await page.click('[data-testid="dev-sign-in"]');
-  await page.waitForFunction(() => Object.values(sessionStorage).some((value) => value.includes('.')));
-  const stored = await page.evaluate(() => Object.values(sessionStorage).find((value) => value.includes('.')) ?? '');
+  // The page keeps its token and its language side by side: the token is the value that is a JWT.
+  await page.waitForFunction(() => (Object.values(sessionStorage) as string[]).some((value) => value.includes('.')));
+  const stored = await page.evaluate(() => (Object.values(sessionStorage) as string[]).find((value) => value.includes('.')) ?? '');
   await expect(createTokenVerifier(development).verify(stored.replace(/^Bearer /, ''))).resolves.toMatchObject({ role: 'clerk', personCode: clerk });
   await page.close();
 });
