@@ -259,13 +259,14 @@ test('a clerk returns a task from the page without claiming it; it leaves the qu
 });
 
 test('the page and its libraries are served with the same strict policy as the monitor', async () => {
-  for (const file of ['', 'js/main.js', 'vendor/form-viewer.js', 'vendor/form-js.css', 'vendor/graphql-ws.js']) {
+  for (const file of ['', 'js/main.js', 'vendor/form-viewer.js', 'vendor/form-js.css', 'vendor/graphql-ws.js', 'shared/dev-sign-in.js', 'shared/token-store.js']) {
     const response = await fetch(`${h.origin}/tasks/${file}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   }
   expect((await fetch(`${h.origin}/tasks/vendor/package.json`)).status).toBe(404);
+  expect((await fetch(`${h.origin}/tasks/shared/main.js`)).status).toBe(404);
   const redirect = await fetch(`${h.origin}/tasks`, { redirect: 'manual' });
   expect(redirect.status).toBe(301);
   expect(redirect.headers.get('location')).toBe('/tasks/');

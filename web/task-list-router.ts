@@ -3,7 +3,7 @@
  * browser. Static files from web/task-list, plus browser builds straight from
  * node_modules under /tasks/vendor/: form-js's viewer (the one Camunda's
  * Tasklist renders forms with) and graphql-ws's client for the live queue;
- * the pages' shared development sign-in module under /tasks/shared/, so the
+ * the modules both pages use (sign-in, token) under /tasks/shared/, so the
  * page works whether or not the monitor is mounted beside it.
  * All data comes from /graphql (HTTP and WebSocket) with the person's token.
  */
@@ -25,6 +25,9 @@ const VENDOR_FILES: Readonly<Record<string, { readonly pkg: string; readonly fil
   'form-js.css': { pkg: '@bpmn-io/form-js', file: 'dist/assets/form-js.css' },
   'graphql-ws.js': { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js' },
 };
+
+/** What /tasks/shared/ serves of the monitor's modules: the ones both pages use, a fixed list. */
+const SHARED_FILES: readonly string[] = ['dev-sign-in.js', 'token-store.js'];
 
 export interface TaskListRouterOptions {
   /** The page's folder; default web/task-list of the project (from the sources, dist/ or the Docker image). */
@@ -50,9 +53,11 @@ export function taskListRouter(options: TaskListRouterOptions = {}): Router {
     if (url.pathname.endsWith('/')) return next();
     response.redirect(301, `${url.pathname}/${url.search}`);
   });
-  const devSignIn = path.join(findPublicDir(), 'js', 'dev-sign-in.js');
-  router.get('/shared/dev-sign-in.js', (_request: Request, response: Response, next: NextFunction) => {
-    response.sendFile(devSignIn, { headers: { 'cache-control': 'no-cache' } }, (error) => {
+  const publicJs = path.join(findPublicDir(), 'js');
+  router.get('/shared/:name', (request: Request, response: Response, next: NextFunction) => {
+    const name = String(request.params.name);
+    if (!SHARED_FILES.includes(name)) return next();
+    response.sendFile(path.join(publicJs, name), { headers: { 'cache-control': 'no-cache' } }, (error) => {
       if (error) next(error);
     });
   });

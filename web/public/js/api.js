@@ -3,6 +3,8 @@
  * (gone with the tab), never in localStorage or a cookie.
  */
 
+import { tokenStore } from './token-store.js';
+
 const TOKEN_KEY = 'grid-dispatch.monitor.token';
 // The page is served at <base>/monitor/; the API at <base>/graphql.
 const GRAPHQL_URL = new URL('../graphql', document.baseURI).href;
@@ -15,30 +17,12 @@ export class ApiError extends Error {
   }
 }
 
-export function readToken() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
+const tokens = tokenStore(TOKEN_KEY);
 
-export function saveToken(token) {
-  const bare = token.trim().replace(/^Bearer\s+/i, '');
-  if (bare) sessionStorage.setItem(TOKEN_KEY, bare);
-}
-
-export function clearToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
-}
-
-/**
- * /monitor#token=… hands the page a token once: it is kept, and taken out of
- * the address bar and the history so it is not bookmarked or shared.
- */
-export function takeTokenFromUrl() {
-  const match = /^#token=([^&]+)/.exec(location.hash);
-  if (!match) return false;
-  saveToken(decodeURIComponent(match[1]));
-  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
-  return true;
-}
+export const readToken = tokens.read;
+export const saveToken = tokens.save;
+export const clearToken = tokens.clear;
+export const takeTokenFromUrl = tokens.takeFromUrl;
 
 export async function request(query, variables = {}) {
   const token = readToken();

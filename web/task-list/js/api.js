@@ -4,6 +4,8 @@
  * sessionStorage (gone with the tab), as the monitor keeps it.
  */
 
+import { tokenStore } from '../shared/token-store.js';
+
 const TOKEN_KEY = 'grid-dispatch.tasks.token';
 // The page is served at <base>/tasks/; the API at <base>/graphql, over HTTP and WebSocket.
 const GRAPHQL_URL = new URL('../graphql', document.baseURI);
@@ -17,27 +19,12 @@ export class TaskListApiError extends Error {
   }
 }
 
-export function readToken() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
+const tokens = tokenStore(TOKEN_KEY);
 
-export function saveToken(token) {
-  const bare = token.trim().replace(/^Bearer\s+/i, '');
-  if (bare) sessionStorage.setItem(TOKEN_KEY, bare);
-}
-
-export function clearToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
-}
-
-/** /tasks#token=… hands the page a token once: kept, and taken out of the address bar and the history. */
-export function takeTokenFromUrl() {
-  const match = /^#token=([^&]+)/.exec(location.hash);
-  if (!match) return false;
-  saveToken(decodeURIComponent(match[1]));
-  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
-  return true;
-}
+export const readToken = tokens.read;
+export const saveToken = tokens.save;
+export const clearToken = tokens.clear;
+export const takeTokenFromUrl = tokens.takeFromUrl;
 
 export async function request(query, variables = {}) {
   const token = readToken();
