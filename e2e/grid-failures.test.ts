@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eventually } from '../test-support/engine';
-import { answer, useGridHarness, USER_TASK } from './grid-harness';
+import { answer, useGridHarness, USER_TASK, FEEDBACK_TTL_MS } from './grid-harness';
 
 jest.setTimeout(90_000);
 
@@ -23,7 +23,7 @@ async function report(category: string, severity: string, source: string, gridCo
 async function closeSatisfied(pik: string, eventId: number) {
   await grid.complete(await grid.next(pik, USER_TASK, 'Task_Verify'), { verified: true });
   await eventually(async () => ((await grid.event(eventId)).status === 'CLOSED' ? true : undefined), { what: `event ${eventId} closed` });
-  await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: true, score: 5 } }, timeToLive: 10_000 });
+  await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: true, score: 5 } }, timeToLive: FEEDBACK_TTL_MS });
   await grid.completed(pik);
 }
 

@@ -33,6 +33,13 @@ import { startWorkers, type RunningWorkers } from '../workers/start-workers';
 import { connectSdk, silenceClientCancellations, type ZeebeClient } from './fixtures/sdk';
 
 export const USER_TASK = 'io.camunda.zeebe:userTask';
+/**
+ * Feedback published the moment an event shows CLOSED may reach the gateway
+ * before close-event's job completes and the process waits for it; the
+ * service keeps such feedback for an hour, a test for a minute, well beyond
+ * what a loaded machine takes between the two.
+ */
+export const FEEDBACK_TTL_MS = 60_000;
 
 type Job = Awaited<ReturnType<ZeebeClient['activateJobs']>>[number];
 

@@ -5,7 +5,7 @@
  */
 import { GridEvent, GridEventTransition } from '../orm/entities';
 import { eventually } from '../test-support/engine';
-import { useGridHarness, USER_TASK } from './grid-harness';
+import { useGridHarness, USER_TASK, FEEDBACK_TTL_MS } from './grid-harness';
 
 jest.setTimeout(90_000);
 
@@ -25,7 +25,7 @@ async function verifyCloseAndJudge(pik: string, eventId: number, satisfied: bool
   expect(verify.customHeaders).toMatchObject({ 'io.camunda.zeebe:candidateGroups': `["grid-${GRID_CODE}"]` });
   await grid.complete(verify, { verified: true });
   await expectStatus(eventId, 'CLOSED');
-  await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied, score: satisfied ? 5 : 2, comment: 'thanks' } }, timeToLive: 10_000 });
+  await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied, score: satisfied ? 5 : 2, comment: 'thanks' } }, timeToLive: FEEDBACK_TTL_MS });
 }
 
 async function expectStatus(eventId: number, status: string) {
@@ -99,7 +99,7 @@ test('unsatisfied feedback reopens the event with a raised priority; the departm
   const verify = await grid.next(pik, USER_TASK, 'Task_Verify');
   await grid.complete(verify, { verified: true });
   await expectStatus(eventId, 'CLOSED');
-  await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: false, score: 1 } }, timeToLive: 10_000 });
+  await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: false, score: 1 } }, timeToLive: FEEDBACK_TTL_MS });
 
   const again = await grid.next(pik, USER_TASK, 'Task_HandleInDepartment');
   expect(again.customHeaders).toMatchObject({ 'io.camunda.zeebe:priority': '70' });
@@ -107,7 +107,7 @@ test('unsatisfied feedback reopens the event with a raised priority; the departm
   await grid.complete(again, { outcome: 'RESOLVED' });
   await grid.complete(await grid.next(pik, USER_TASK, 'Task_Verify'), { verified: true });
   await expectStatus(eventId, 'CLOSED');
-  await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: true, score: 4 } }, timeToLive: 10_000 });
+  await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: true, score: 4 } }, timeToLive: FEEDBACK_TTL_MS });
   await grid.completed(pik);
 
   expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED', 'REOPENED', 'ROUTED', 'CLOSED']);
