@@ -4,9 +4,8 @@
  * /monitor/vendor/. No bundler: the page is plain ES modules, and all its data
  * comes from /graphql with the manager's bearer token.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Router } from 'express';
+import { findPageDir, pageRouter, resolveVendorFiles } from './page-router';
 
 /**
  * Only this origin, for everything. `data:` images: bpmn-js's stylesheet draws
@@ -50,77 +49,14 @@ export interface MonitorRouterOptions {
 }
 
 export function monitorRouter(options: MonitorRouterOptions = {}): Router {
-  const publicDir = options.publicDir ?? findPublicDir();
-  const vendor = resolveVendorFiles();
-  const router = express.Router();
-
-  router.use((_request: Request, response: Response, next: NextFunction) => {
-    response.set(SECURITY_HEADERS);
-    next();
+  return pageRouter({
+    pageDir: options.publicDir ?? findPublicDir(),
+    headers: SECURITY_HEADERS,
+    files: { vendor: resolveVendorFiles('monitor', VENDOR_FILES) },
   });
-
-  // Mounted at /monitor, both /monitor and /monitor/ arrive here as "/"; the page's
-  // relative URLs only resolve from the one with the slash.
-  router.get('/', (request: Request, response: Response, next: NextFunction) => {
-    const url = new URL(request.originalUrl, 'http://localhost');
-    if (url.pathname.endsWith('/')) return next();
-    response.redirect(301, `${url.pathname}/${url.search}`);
-  });
-
-  router.get('/vendor/:name', (request: Request, response: Response, next: NextFunction) => {
-    const file = vendor.get(String(request.params.name));
-    if (file === undefined) return next();
-    response.sendFile(file, { headers: { 'cache-control': 'no-cache' } }, (error) => {
-      if (error) next(error);
-    });
-  });
-
-  router.use(
-    express.static(publicDir, {
-      index: 'index.html',
-      dotfiles: 'ignore',
-      redirect: false,
-      // No content hashes in the names: revalidate (ETag) rather than serve a stale page after an upgrade.
-      setHeaders: (response) => response.setHeader('cache-control', 'no-cache'),
-    }),
-  );
-
-  router.use((_request: Request, response: Response) => {
-    response.status(404).type('text/plain').send('not found\n');
-  });
-  return router;
 }
 
 /** web/public beside this file (sources, tests) or two levels up (dist/web/ in a build or the image). */
 export function findPublicDir(): string {
-  const candidates = [path.resolve(__dirname, 'public'), path.resolve(__dirname, '..', '..', 'web', 'public')];
-  const found = candidates.find((dir) => existsSync(path.join(dir, 'index.html')));
-  if (found === undefined) throw new Error(`the monitor page is missing: looked for index.html in ${candidates.join(', ')}`);
-  return found;
-}
-
-/** Fails at start-up, not on the first page view, when a library is missing or has moved its files. */
-function resolveVendorFiles(): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const [name, { pkg, file }] of Object.entries(VENDOR_FILES)) {
-    const resolved = path.join(packageRoot(pkg), file);
-    if (!existsSync(resolved)) throw new Error(`the monitor needs ${pkg}/${file}, which is missing`);
-    files.set(name, resolved);
-  }
-  return files;
-}
-
-/**
- * The package's folder. Found from its main entry, walking up to its own
- * package.json: chart.js's `exports` hides both its package.json and its UMD build.
- */
-export function packageRoot(pkg: string): string {
-  let dir = path.dirname(require.resolve(pkg));
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === pkg) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the folder of package ${pkg}`);
-    dir = parent;
-  }
+  return findPageDir('public', 'monitor');
 }

@@ -7,10 +7,10 @@
  * page works whether or not the monitor is mounted beside it.
  * All data comes from /graphql (HTTP and WebSocket) with the person's token.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { findPublicDir, MONITOR_CSP, packageRoot, SECURITY_HEADERS } from './monitor-router';
+import type { Router } from 'express';
+import { findPublicDir, MONITOR_CSP, SECURITY_HEADERS } from './monitor-router';
+import { findPageDir, pageRouter, resolveVendorFiles } from './page-router';
 
 /**
  * The monitor's policy, plus `blob:` images: photos are fetched with the
@@ -35,57 +35,18 @@ export interface TaskListRouterOptions {
 }
 
 export function taskListRouter(options: TaskListRouterOptions = {}): Router {
-  const pageDir = options.pageDir ?? findTaskListDir();
-  const vendor = new Map<string, string>();
-  for (const [name, { pkg, file }] of Object.entries(VENDOR_FILES)) {
-    const resolved = path.join(packageRoot(pkg), file);
-    if (!existsSync(resolved)) throw new Error(`the task list needs ${pkg}/${file}, which is missing`);
-    vendor.set(name, resolved);
-  }
-  const router = express.Router();
-  router.use((_request: Request, response: Response, next: NextFunction) => {
-    response.set({ ...SECURITY_HEADERS, 'content-security-policy': TASK_LIST_CSP });
-    next();
-  });
-  // Mounted at /tasks, both /tasks and /tasks/ arrive here as "/"; relative URLs resolve only from the one with the slash.
-  router.get('/', (request: Request, response: Response, next: NextFunction) => {
-    const url = new URL(request.originalUrl, 'http://localhost');
-    if (url.pathname.endsWith('/')) return next();
-    response.redirect(301, `${url.pathname}/${url.search}`);
-  });
   const publicJs = path.join(findPublicDir(), 'js');
-  router.get('/shared/:name', (request: Request, response: Response, next: NextFunction) => {
-    const name = String(request.params.name);
-    if (!SHARED_FILES.includes(name)) return next();
-    response.sendFile(path.join(publicJs, name), { headers: { 'cache-control': 'no-cache' } }, (error) => {
-      if (error) next(error);
-    });
+  return pageRouter({
+    pageDir: options.pageDir ?? findTaskListDir(),
+    headers: { ...SECURITY_HEADERS, 'content-security-policy': TASK_LIST_CSP },
+    files: {
+      vendor: resolveVendorFiles('task list', VENDOR_FILES),
+      shared: new Map(SHARED_FILES.map((name) => [name, path.join(publicJs, name)])),
+    },
   });
-  router.get('/vendor/:name', (request: Request, response: Response, next: NextFunction) => {
-    const file = vendor.get(String(request.params.name));
-    if (file === undefined) return next();
-    response.sendFile(file, { headers: { 'cache-control': 'no-cache' } }, (error) => {
-      if (error) next(error);
-    });
-  });
-  router.use(
-    express.static(pageDir, {
-      index: 'index.html',
-      dotfiles: 'ignore',
-      redirect: false,
-      setHeaders: (response) => response.setHeader('cache-control', 'no-cache'),
-    }),
-  );
-  router.use((_request: Request, response: Response) => {
-    response.status(404).type('text/plain').send('not found\n');
-  });
-  return router;
 }
 
 /** web/task-list beside this file (sources, tests) or two levels up (dist/web/ in a build or the image). */
 export function findTaskListDir(): string {
-  const candidates = [path.resolve(__dirname, 'task-list'), path.resolve(__dirname, '..', '..', 'web', 'task-list')];
-  const found = candidates.find((dir) => existsSync(path.join(dir, 'index.html')));
-  if (found === undefined) throw new Error(`the task list page is missing: looked for index.html in ${candidates.join(', ')}`);
-  return found;
+  return findPageDir('task-list', 'task list');
 }

@@ -24,10 +24,11 @@ import { z } from 'zod';
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey, DEFAULT_TENANT } from '../keys';
-import { badRequest, notFound } from '../problem';
+import { notFound } from '../problem';
 import { limitOffset, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter, Conditions } from '../search';
 import { noQueryParameters, parseBody, parseKeyParam, requestSchema, variablesSchema } from '../validate';
 import { searchSchema, SORT_COLUMNS, toUserTaskResult, USER_TASKS, userTaskConditions, type UserTaskRow } from './user-task-search';
+import { checkTruncateValues, toVariableResult, VARIABLE_COLUMNS, VARIABLE_SORT_COLUMNS, type VariableRow } from './variables';
 
 const action = z.string().nullable().optional();
 
@@ -53,15 +54,6 @@ const updateSchema = requestSchema<UserTaskUpdateRequest>()(
   }),
 );
 
-const VARIABLE_SORT_COLUMNS = {
-  value: 'value',
-  name: 'name',
-  tenantId: 'tenant_id',
-  variableKey: 'variable_key',
-  scopeKey: 'scope_key',
-  processInstanceKey: 'process_instance_key',
-} as const;
-
 const variableSearchSchema = requestSchema<UserTaskVariableSearchQueryRequest>()(
   z.strictObject({
     page: pageSchema,
@@ -83,25 +75,6 @@ const TASK_VARIABLES = `
   select v.variable_key, v.scope_key, v.process_instance_key, v.name, v.value::text as value, '${DEFAULT_TENANT}'::text as tenant_id
     from engine_read.variable v
    where v.scope_key in (select key from scopes) or v.scope_key = $2::bigint`;
-
-interface VariableRow {
-  readonly variable_key: string;
-  readonly scope_key: string;
-  readonly process_instance_key: string;
-  readonly name: string;
-  readonly value: string;
-  readonly total_items: string;
-}
-
-/** truncateValues: values are never truncated here, so only `false` is honoured as asked. */
-function checkTruncateValues(query: unknown): void {
-  if (typeof query !== 'object' || query === null) return;
-  const { truncateValues, ...others } = query as Record<string, unknown>;
-  noQueryParameters(others);
-  if (truncateValues !== undefined && truncateValues !== 'false') {
-    throw badRequest(`truncateValues: this engine does not truncate variable values; only 'false' is supported, got ${JSON.stringify(truncateValues)}`);
-  }
-}
 
 export function userTaskRoutes(ctx: RestContext): Router {
   const router = Router();
@@ -182,23 +155,10 @@ export function userTaskRoutes(ctx: RestContext): Router {
       const where = conditions.where();
       const order = orderBy(body.sort, prefixed(VARIABLE_SORT_COLUMNS), 'q.variable_key asc');
       const { rows } = await ctx.db.query<VariableRow>(
-        `select q.variable_key::text as variable_key, q.scope_key::text as scope_key, q.process_instance_key::text as process_instance_key,
-                q.name, q.value, count(*) over () as total_items
-           from (${TASK_VARIABLES}) q ${where} ${order} ${limitOffset(body.page, conditions)}`,
+        `${VARIABLE_COLUMNS}, count(*) over () as total_items from (${TASK_VARIABLES}) q ${where} ${order} ${limitOffset(body.page, conditions)}`,
         conditions.values,
       );
-      const result: VariableSearchQueryResult = {
-        items: rows.map((row) => ({
-          name: row.name,
-          value: row.value,
-          isTruncated: false,
-          tenantId: apiKey(DEFAULT_TENANT),
-          variableKey: apiKey(row.variable_key),
-          scopeKey: apiKey(row.scope_key),
-          processInstanceKey: apiKey(row.process_instance_key),
-        })),
-        page: pageResponse(rows[0] ? Number(rows[0].total_items) : 0),
-      };
+      const result: VariableSearchQueryResult = { items: rows.map(toVariableResult), page: pageResponse(rows[0] ? Number(rows[0].total_items) : 0) };
       sendJson(response, 200, result);
     }),
   );

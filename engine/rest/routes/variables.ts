@@ -9,7 +9,8 @@ import { badRequest, notFound } from '../problem';
 import { Conditions, keyFilter, limitOffset, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter } from '../search';
 import { noQueryParameters, parseBody, parseKeyParam, requestSchema } from '../validate';
 
-const SORT_COLUMNS = {
+/** Shared with a user task's variable search. */
+export const VARIABLE_SORT_COLUMNS = {
   value: 'value',
   name: 'name',
   tenantId: 'tenant_id',
@@ -36,7 +37,7 @@ const searchSchema = requestSchema<VariableSearchQuery>()(
   }),
 );
 
-interface VariableRow {
+export interface VariableRow {
   readonly variable_key: string;
   readonly scope_key: string;
   readonly process_instance_key: string;
@@ -51,10 +52,11 @@ const VARIABLES = `
          '${DEFAULT_TENANT}'::text as tenant_id, false as is_truncated
     from engine_read.variable v`;
 
-const SELECT = `select q.variable_key::text as variable_key, q.scope_key::text as scope_key,
+/** The columns of a VariableRow, from a subquery `q` of variables. */
+export const VARIABLE_COLUMNS = `select q.variable_key::text as variable_key, q.scope_key::text as scope_key,
                        q.process_instance_key::text as process_instance_key, q.name, q.value`;
 
-function toResult(row: VariableRow): VariableSearchResult {
+export function toVariableResult(row: VariableRow): VariableSearchResult {
   return {
     name: row.name,
     tenantId: apiKey(DEFAULT_TENANT),
@@ -67,7 +69,7 @@ function toResult(row: VariableRow): VariableSearchResult {
 }
 
 /** The one query parameter of the variable search: values are never truncated here, so only `false` is honoured as asked. */
-function checkTruncateValues(query: unknown): void {
+export function checkTruncateValues(query: unknown): void {
   if (typeof query !== 'object' || query === null) return;
   const { truncateValues, ...others } = query as Record<string, unknown>;
   noQueryParameters(others);
@@ -96,9 +98,9 @@ export function variableRoutes(ctx: RestContext): Router {
         .add('q.process_instance_key', filter.processInstanceKey, 'bigint');
       const where = conditions.where();
       const filterValues = [...conditions.values];
-      const order = orderBy(query.sort, prefixed(SORT_COLUMNS), 'q.variable_key asc');
+      const order = orderBy(query.sort, prefixed(VARIABLE_SORT_COLUMNS), 'q.variable_key asc');
       const { rows } = await ctx.db.query<VariableRow>(
-        `${SELECT}, count(*) over () as total_items from (${VARIABLES}) q ${where} ${order} ${limitOffset(query.page, conditions)}`,
+        `${VARIABLE_COLUMNS}, count(*) over () as total_items from (${VARIABLES}) q ${where} ${order} ${limitOffset(query.page, conditions)}`,
         conditions.values,
       );
       let totalItems = rows[0] ? Number(rows[0].total_items) : 0;
@@ -106,7 +108,7 @@ export function variableRoutes(ctx: RestContext): Router {
         const counted = await ctx.db.query<{ count: string }>(`select count(*) as count from (${VARIABLES}) q ${where}`, filterValues);
         totalItems = Number(counted.rows[0]?.count ?? 0);
       }
-      sendJson<VariableSearchQueryResult>(response, 200, { items: rows.map(toResult), page: pageResponse(totalItems) });
+      sendJson<VariableSearchQueryResult>(response, 200, { items: rows.map(toVariableResult), page: pageResponse(totalItems) });
     }),
   );
 
@@ -115,9 +117,9 @@ export function variableRoutes(ctx: RestContext): Router {
     handle(async (request, response) => {
       noQueryParameters(request.query);
       const key = parseKeyParam('variableKey', request.params.variableKey);
-      const { rows } = await ctx.db.query<VariableRow>(`${SELECT}, 1 as total_items from (${VARIABLES}) q where q.variable_key = $1::bigint`, [String(key)]);
+      const { rows } = await ctx.db.query<VariableRow>(`${VARIABLE_COLUMNS}, 1 as total_items from (${VARIABLES}) q where q.variable_key = $1::bigint`, [String(key)]);
       if (!rows[0]) throw notFound(`Variable with key '${key}' not found`);
-      const { isTruncated: _truncated, ...variable } = toResult(rows[0]);
+      const { isTruncated: _truncated, ...variable } = toVariableResult(rows[0]);
       void _truncated;
       sendJson<VariableResult>(response, 200, variable);
     }),
