@@ -206,3 +206,48 @@ test('a task without canceling listeners is still canceled at once', async () =>
   expect(kit.userTaskIntents(key).slice(-2)).toEqual(['CANCELING', 'CANCELED']);
   expect(kit.reached(key, 'escalated', 'ELEMENT_COMPLETED')).toBe(true);
 });
+
+test('cancelling a process instance whose called process holds the task: every level ends once the listeners have run', async () => {
+  await kit.deploy(
+    model('child', [start(), userTask([listener('canceling', 'audit')]), end()], ['start->review', 'review->end']),
+    model(
+      'parent',
+      [start(), '<bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="child" /></bpmn:extensionElements></bpmn:callActivity>', end()],
+      ['start->call', 'call->end'],
+    ),
+  );
+  const key = await kit.createInstance('parent');
+  const child = kit.instancesOf(key, 'call')[0].calledChildInstanceKey!;
+  await kit.cancel(key);
+  expect(kit.isEnded(child)).toBe(false);
+  expect(kit.isEnded(key)).toBe(false);
+  await kit.complete((await kit.job('audit')).key);
+  expect(kit.isEnded(child)).toBe(true);
+  expect(kit.transitions(key).slice(-2)).toEqual(['call:ELEMENT_TERMINATED', 'parent:ELEMENT_TERMINATED']);
+});
+
+test('a completion condition met while another inner instance runs its listeners: the body completes once it is terminated', async () => {
+  await kit.deploy(
+    model(
+      'p',
+      [
+        start(),
+        `<bpmn:userTask id="review"><bpmn:extensionElements><zeebe:userTask /><zeebe:taskListeners>${listener('canceling', 'audit')}</zeebe:taskListeners></bpmn:extensionElements>` +
+          '<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=[1,2]" /></bpmn:extensionElements>' +
+          '<bpmn:completionCondition>=numberOfCompletedInstances &gt;= 1</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>',
+        end(),
+      ],
+      ['start->review', 'review->end'],
+    ),
+  );
+  const key = await kit.createInstance('p');
+  const [first] = [...kit.state.userTasks.values()].filter((t) => t.processInstanceKey === key);
+  await kit.completeUserTask({ userTaskKey: first.key, variables: {} });
+  expect(kit.reached(key, 'end', 'ELEMENT_ACTIVATING')).toBe(false);
+  await kit.complete((await kit.job('audit')).key);
+  const transitions = kit.transitions(key);
+  // the other inner instance is terminated, then the body completes
+  expect(transitions.lastIndexOf('review:ELEMENT_TERMINATED')).toBeLessThan(transitions.lastIndexOf('review:ELEMENT_COMPLETED'));
+  expect(kit.reached(key, 'end', 'ELEMENT_COMPLETED')).toBe(true);
+  expect(kit.isEnded(key)).toBe(true);
+});
