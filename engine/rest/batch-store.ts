@@ -6,6 +6,7 @@
 import type { BatchOperationTypeEnum } from '@camunda8/orchestration-cluster-api';
 
 import type { Queryable } from '../../db/queryable';
+import { Conditions, searchPage, type Page } from './search';
 
 export type BatchState = 'ACTIVE' | 'COMPLETED' | 'PARTIALLY_COMPLETED' | 'FAILED' | 'CANCELED';
 export type BatchItemState = 'ACTIVE' | 'COMPLETED' | 'FAILED' | 'CANCELED';
@@ -114,27 +115,18 @@ export async function selectBatch(db: Queryable, key: number): Promise<(BatchOpe
 export async function selectItems(
   db: Queryable,
   filter: { batchOperationKey?: number; state?: BatchItemState },
-  page: { from: number; limit: number },
+  page: Page,
 ): Promise<{ items: (BatchItem & { batchOperationKey: number; type: BatchOperationTypeEnum })[]; total: number }> {
-  const values: unknown[] = [];
-  const where: string[] = [];
-  if (filter.batchOperationKey !== undefined) where.push(`i.batch_operation_key = $${values.push(String(filter.batchOperationKey))}`);
-  if (filter.state !== undefined) where.push(`i.state = $${values.push(filter.state)}`);
-  const { rows } = await db.query<ItemRow & { type: BatchOperationTypeEnum; total: number }>(
-    `select i.batch_operation_key::text as batch_operation_key, i.position, i.process_instance_key::text as process_instance_key,
-            i.state, i.processed_date, i.error_message, b.type, count(*) over ()::integer as total
-       from engine.batch_operation_item i join engine.batch_operation b on b.key = i.batch_operation_key
-      ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
-      order by i.batch_operation_key, i.position
-      offset $${values.push(page.from)} limit $${values.push(page.limit)}`,
-    values,
-  );
-  if (rows.length === 0 && page.from > 0) {
-    // past the last page: the window count has no row to ride on
-    const counted = await selectItems(db, filter, { from: 0, limit: 1 });
-    return { items: [], total: counted.total };
-  }
-  return { items: rows.map((row) => ({ ...toItem(row), type: row.type })), total: rows[0]?.total ?? 0 };
+  const conditions = new Conditions().add('q.batch_operation_key', filter.batchOperationKey, 'bigint').add('q.state', filter.state);
+  const { rows, totalItems } = await searchPage<ItemRow & { type: BatchOperationTypeEnum }>(db, {
+    select: `select q.batch_operation_key::text as batch_operation_key, q.position, q.process_instance_key::text as process_instance_key,
+                    q.state, q.processed_date, q.error_message, q.type`,
+    source: 'select i.*, b.type from engine.batch_operation_item i join engine.batch_operation b on b.key = i.batch_operation_key',
+    conditions,
+    order: 'order by q.batch_operation_key, q.position',
+    page,
+  });
+  return { items: rows.map((row) => ({ ...toItem(row), type: row.type })), total: totalItems };
 }
 
 /** The items still to do, in order. */
