@@ -11,7 +11,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
 import type { Config } from './config/config';
 import { loadConfigOrExit } from './config/load-or-exit';
 import { createLogger, type Logger } from './config/logger';
@@ -26,6 +25,7 @@ import { startApiServer } from './graphql/start-api';
 import { startIntake } from './intake/start-intake';
 import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, workerObserver, zeebeCheck } from './metrics';
 import { connectZeebe, localAddress } from './intake/zeebe-client';
+import { createPools } from './db/pools';
 import { openDatabase } from './orm/database';
 import { migrate } from './orm/migrate';
 import { ormConfig } from './orm/orm-config';
@@ -41,7 +41,7 @@ import { startWorkers } from './workers/start-workers';
 /** A second signal this soon after the first is the same one relayed (by npm), not a request to hurry. */
 const RELAYED_SIGNAL_MS = 1_000;
 
-/** How long a fatal error's shutdown may take before the process exits regardless. */
+/** How long a shutdown (after a signal or a fatal error) may take before the process exits regardless. */
 const FATAL_SHUTDOWN_MS = 30_000;
 
 interface Part {
@@ -54,6 +54,8 @@ class StopRequested extends Error {}
 class Service {
   /** In start order; stopped in reverse. */
   private readonly parts: Part[] = [];
+  /** The part being stopped, named when a shutdown overruns. */
+  private stoppingPart: string | undefined;
   private startup: Promise<void> | undefined;
   private stopping: Promise<number> | undefined;
 
@@ -71,6 +73,14 @@ class Service {
     return (this.stopping ??= this.stopParts());
   }
 
+  /** A shutdown that overruns exits anyway, naming the part it was stuck in. */
+  exitIfStuck(code: number): void {
+    setTimeout(() => {
+      this.logger.error(`shutdown did not finish within ${FATAL_SHUTDOWN_MS} ms (stopping ${this.stoppingPart ?? 'nothing yet'}); exiting`);
+      process.exit(code);
+    }, FATAL_SHUTDOWN_MS).unref();
+  }
+
   /** A failure the service cannot recover from: stop in order, exit 1 so a supervisor restarts it. */
   fail(error: unknown): void {
     if (this.stopping) {
@@ -78,7 +88,7 @@ class Service {
       return;
     }
     this.logger.fatal({ err: error }, `fatal: ${messageOf(error)}`);
-    setTimeout(() => process.exit(1), FATAL_SHUTDOWN_MS).unref();
+    this.exitIfStuck(1);
     void this.stop().then(() => process.exit(1));
   }
 
@@ -94,17 +104,17 @@ class Service {
     this.checkpoint();
 
     const metrics = createMetrics();
-    const pool = new pg.Pool({ connectionString: database.url });
-    // An idle client whose server went away emits 'error'; unhandled, that would crash the process.
-    pool.on('error', (error) => logger.warn({ err: error }, `idle database connection failed: ${error.message}`));
-    this.add('database pool', () => pool.end());
+    // the engine has a pool of its own: its commits must never wait for connections the application holds (db/pools.ts)
+    const pools = createPools(database.url, (error) => logger.warn({ err: error }, `idle database connection failed: ${error.message}`));
+    const pool = pools.app;
+    this.add('database pool', () => pools.end());
     if (config.autoSeed) await seedIfEmpty(pool, logger);
     this.checkpoint();
 
     let zeebeAddress = config.zeebeAddress;
     let zeebeToken: string | undefined;
     if (zeebeAddress === undefined) {
-      const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
+      const engine = await startEngine({ pool: pools.engine, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
 
       zeebeToken = config.gatewayAuth === 'jwt' ? randomBytes(32).toString('base64url') : undefined;
@@ -219,6 +229,7 @@ class Service {
     let code = 0;
     for (const part of [...this.parts].reverse()) {
       this.logger.debug(`stopping ${part.name}`);
+      this.stoppingPart = part.name;
       try {
         await part.stop();
       } catch (error) {
@@ -248,6 +259,7 @@ async function main(): Promise<void> {
       }
       signalledAt = Date.now();
       logger.info(`${signal}: shutting down`);
+      service.exitIfStuck(128 + constants.signals[signal]);
       void service.stop().then((code) => process.exit(code));
     });
   }
