@@ -63,6 +63,11 @@ export class IntakeService {
     return this.options.store.read(storageKey);
   }
 
+  /** Removes stored content no attachment row refers to any more (retention, erasure); absent content is no error. */
+  remove(storageKey: string): Promise<void> {
+    return this.options.store.remove(storageKey);
+  }
+
   async reportEvent(input: ReportInput): Promise<ReportedEvent> {
     const checked = checkReport(input, this.limits);
     const placed = this.place(checked);
