@@ -160,7 +160,7 @@ export async function removeUnreferenced(pool: Queryable, store: ContentRemover,
       await store.remove(storageKey);
       count += 1;
     } catch (error) {
-      // The row is gone; a file left behind is found by the next run of nothing: say so.
+      // The row is gone and no later run knows of the file: an operator must, from the log.
       logger.warn({ err: error, storageKey }, 'could not remove an attachment file past its retention');
     }
   }
