@@ -23,6 +23,7 @@ import { createTokenVerifier } from './graphql/auth/verify-token';
 import { devSignInRouter } from './graphql/auth/dev-sign-in-router';
 import { startApiServer } from './graphql/start-api';
 import { startIntake } from './intake/start-intake';
+import { startRetention } from './privacy/retention';
 import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, workerObserver, zeebeCheck } from './metrics';
 import { connectZeebe, localAddress } from './intake/zeebe-client';
 import { createPools } from './db/pools';
@@ -175,6 +176,8 @@ class Service {
       timeouts: config.httpTimeouts,
     });
     this.add('intake', () => intake.stop());
+    const retention = startRetention(pool, intake.service, config, logger);
+    this.add('retention', () => retention.stop());
     logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
 
     registerDomainGauges(metrics.registry, pool, { onError: (error) => logger.warn({ err: error }, `domain metrics failed: ${messageOf(error)}`) });

@@ -63,6 +63,9 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   ERROR_STACK_TRACES: '1',
   AUTO_SEED: 'no',
   NOTIFY_RETRY_BACKOFF_MS: '0',
+  PERSONAL_DATA_RETENTION_DAYS: '0',
+  ATTACHMENT_RETENTION_DAYS: 'forever',
+  RETENTION_INTERVAL_MS: '-5',
 };
 
 /** The ConfigError loadConfig refuses `env` with. */

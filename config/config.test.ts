@@ -44,6 +44,9 @@ describe('loadConfig', () => {
       errorStackTraces: false,
       notifyRetryBackoffMs: 10_000,
       autoSeed: true,
+      personalDataRetentionDays: 1_095,
+      attachmentRetentionDays: 365,
+      retentionIntervalMs: 3_600_000,
     });
   });
 
@@ -94,6 +97,9 @@ describe('loadConfig', () => {
         ERROR_STACK_TRACES: 'true',
         AUTO_SEED: 'true',
         NOTIFY_RETRY_BACKOFF_MS: '250',
+        PERSONAL_DATA_RETENTION_DAYS: '730',
+        ATTACHMENT_RETENTION_DAYS: '180',
+        RETENTION_INTERVAL_MS: '600000',
       },
       '/srv/app',
     );
@@ -128,6 +134,9 @@ describe('loadConfig', () => {
       corsOrigins: ['https://tasks.city.example', 'https://monitor.city.example'],
       errorStackTraces: true,
       notifyRetryBackoffMs: 250,
+      personalDataRetentionDays: 730,
+      attachmentRetentionDays: 180,
+      retentionIntervalMs: 600_000,
       autoSeed: true,
     });
   });

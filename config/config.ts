@@ -78,6 +78,12 @@ export interface Config {
   readonly notifyRetryBackoffMs: number;
   /** Seed the reference city at start when the database has none; by default only on the embedded PostgreSQL. */
   readonly autoSeed: boolean;
+  /** Days after an event finished that its reporter's personal data is kept, then pseudonymised (docs/operations.md, Personal data). */
+  readonly personalDataRetentionDays: number;
+  /** Days after an event finished that its attachments are kept, then deleted. */
+  readonly attachmentRetentionDays: number;
+  /** How often the retention job runs. */
+  readonly retentionIntervalMs: number;
 }
 
 /** The bounds of every GraphQL document (graphql/limits.ts applies them); declared here so that the configuration depends on nothing. */
@@ -164,6 +170,11 @@ export const DEFAULTS = Object.freeze({
   corsOrigins: Object.freeze([]),
   errorStackTraces: false,
   notifyRetryBackoffMs: 10_000,
+  // Three years: the civil limitation period (Civil Code art. 188) for a claim arising from a handled event.
+  personalDataRetentionDays: 1_095,
+  // One year: photos are the most revealing data held (faces, plates, homes); a year covers reviews of the handling.
+  attachmentRetentionDays: 365,
+  retentionIntervalMs: 3_600_000,
 });
 
 /** HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518, 3.2). */
@@ -239,6 +250,9 @@ export const CONFIG_VARIABLES = Object.freeze([
   'ERROR_STACK_TRACES',
   'AUTO_SEED',
   'NOTIFY_RETRY_BACKOFF_MS',
+  'PERSONAL_DATA_RETENTION_DAYS',
+  'ATTACHMENT_RETENTION_DAYS',
+  'RETENTION_INTERVAL_MS',
 ] as const);
 
 /**
@@ -325,6 +339,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     errorStackTraces,
     notifyRetryBackoffMs: limit('NOTIFY_RETRY_BACKOFF_MS', DEFAULTS.notifyRetryBackoffMs, 600_000),
     autoSeed,
+    personalDataRetentionDays: limit('PERSONAL_DATA_RETENTION_DAYS', DEFAULTS.personalDataRetentionDays, 36_500),
+    attachmentRetentionDays: limit('ATTACHMENT_RETENTION_DAYS', DEFAULTS.attachmentRetentionDays, 36_500),
+    retentionIntervalMs: limit('RETENTION_INTERVAL_MS', DEFAULTS.retentionIntervalMs, 86_400_000),
   });
 }
 

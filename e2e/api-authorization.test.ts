@@ -119,6 +119,74 @@ describe('reading an event', () => {
   });
 });
 
+describe("the reporter's name and phone", () => {
+  type Shown = 'full' | 'masked';
+  const REPORTER_OF_A = 'query E($id: ID!) { event(id: $id) { reporter { code name phone } timeline { actor { person { code name phone } } } } }';
+  /** As each role reads event A's reporter: unclaimed, and while holding a task of A (grid worker: verify; clerk and department manager: handle). */
+  const SHOWN: Record<Role, { readonly unclaimed: Shown; readonly claimed?: Shown; readonly task?: () => string }> = {
+    citizen: { unclaimed: 'full' },
+    grid_worker: { unclaimed: 'masked', claimed: 'full', task: () => ids.verifyA },
+    clerk: { unclaimed: 'masked', claimed: 'full', task: () => ids.taskA },
+    department_manager: { unclaimed: 'masked', claimed: 'full', task: () => ids.taskA },
+    city_manager: { unclaimed: 'full' },
+    admin: { unclaimed: 'masked' },
+  };
+
+  const reporterA = async () =>
+    (await h.grid.te.pool.query<{ id: string; name: string; phone: string }>(`select id::text, name, phone from public.person where code = 'citizen-000001'`)).rows[0];
+  const expected = (person: { name: string; phone: string }, shown: Shown) =>
+    shown === 'full' ? { name: person.name, phone: person.phone } : { name: `${[...person.name][0]}${'*'.repeat([...person.name].length - 1)}`, phone: `${person.phone.slice(0, 3)}****${person.phone.slice(-4)}` };
+  const readsBy = async (code: string) =>
+    (await h.grid.te.pool.query<{ field: string; masked: boolean }>('select field, masked from public.personal_data_read where reader_code = $1 order by id', [code])).rows;
+
+  beforeAll(async () => {
+    // The "reported" entry of the timeline names the reporter as its actor: it is shown by the same rule.
+    await h.grid.te.pool.query(
+      `insert into public.grid_event_transition (event_id, to_status, actor_id, note) values ($1, 'REPORTED', (select id from public.person where code = 'citizen-000001'), 'reported through citizen_app')`,
+      [ids.eventA],
+    );
+  });
+
+  test.each(ROLES)('%s reads them as the rule says, masked or in full, and each read by staff is on record', async (role) => {
+    const person = await reporterA();
+    const client = await as(role);
+    const read = async () => {
+      const { event } = await client.request<{ event: { reporter: { code: string; name: string; phone: string }; timeline: { actor: { person: { name: string; phone: string } | null } | null }[] } }>(REPORTER_OF_A, { id: ids.eventA });
+      const actor = event.timeline.find((entry) => entry.actor?.person)?.actor?.person;
+      expect(actor).toEqual({ code: 'citizen-000001', name: event.reporter.name, phone: event.reporter.phone });
+      return { name: event.reporter.name, phone: event.reporter.phone };
+    };
+    const before = (await readsBy(PEOPLE[role])).length;
+    const rule = SHOWN[role];
+    expect(await read()).toEqual(expected(person, rule.unclaimed));
+    if (role === 'citizen') {
+      // A citizen's own data read by themselves is no staff read.
+      expect(await readsBy(PEOPLE[role])).toHaveLength(0);
+      return;
+    }
+    // Name and phone, of the reporter and of the timeline's actor: four reads, shown as they were.
+    const byField = (a: { field: string }, b: { field: string }) => a.field.localeCompare(b.field);
+    expect((await readsBy(PEOPLE[role])).slice(before).sort(byField)).toEqual(
+      ['name', 'name', 'phone', 'phone'].map((field) => ({ field, masked: rule.unclaimed === 'masked' })),
+    );
+    if (rule.task && rule.claimed) {
+      const id = rule.task();
+      await client.request('mutation C($id: ID!) { claimTask(id: $id) { id } }', { id });
+      try {
+        expect(await read()).toEqual(expected(person, rule.claimed));
+      } finally {
+        await client.request('mutation U($id: ID!) { unclaimTask(id: $id) { id } }', { id });
+      }
+      // Unclaimed again, masked again.
+      expect(await read()).toEqual(expected(person, rule.unclaimed));
+    }
+  });
+
+  test('another citizen learns nothing of the reporter: the event is not found', async () => {
+    expect(await outcome((await h.as('citizen-000002')).request(REPORTER_OF_A, { id: ids.eventA }))).toBe('NOT_FOUND');
+  });
+});
+
 describe('tasks', () => {
   test.each(matrix({
     citizen: ['NOT_FOUND', 'NOT_FOUND'],

@@ -17,11 +17,12 @@ export interface ActorView {
  * a person only when it is themselves, as the API shows staff's names to
  * citizens nowhere else.
  */
-export async function actorOf(context: ApiContext, actorId: string | null): Promise<ActorView | null> {
+export async function actorOf(context: ApiContext, actorId: string | null, eventId: string): Promise<ActorView | null> {
   if (actorId === null) return null;
   const viewer = viewerOf(context);
   const person = await context.loaders.person.load(actorId);
   if (person === null) return null;
   const named = viewer.role !== 'citizen' || person.code === viewer.personCode;
-  return { role: person.role, departmentCode: person.department_code, gridCode: person.grid_code, person: named ? person : null };
+  // A citizen actor (the reporter of the entry "reported") is shown as their reporter is, by this event's rule.
+  return { role: person.role, departmentCode: person.department_code, gridCode: person.grid_code, person: named ? { ...person, contactOf: eventId } : null };
 }

@@ -6,6 +6,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error';
+import { readAuditOf } from '../privacy/read-audit';
 import { createContext, type ApiServices } from './context';
 import { authorizationOf } from './http-guard';
 import { findVisibleEvent } from './schema/events';
@@ -26,8 +27,9 @@ async function serve(services: ApiServices, request: Request, response: Response
   const id = String(request.params.id);
   const notFound = () => void response.status(404).json({ error: `no attachment ${id}` });
   if (!/^[1-9][0-9]{0,17}$/.test(id)) return notFound();
-  const { rows } = await services.db.query<{ event_id: string; content_type: string; storage_key: string }>(
-    'select event_id::text, content_type, storage_key from public.attachment where id = $1',
+  const { rows } = await services.db.query<{ event_id: string; reporter_id: string | null; content_type: string; storage_key: string }>(
+    `select a.event_id::text, e.reporter_id::text, a.content_type, a.storage_key
+       from public.attachment a join public.grid_event e on e.id = a.event_id where a.id = $1`,
     [id],
   );
   const attachment = rows[0];
@@ -38,6 +40,19 @@ async function serve(services: ApiServices, request: Request, response: Response
     // An attachment of an event the viewer may not see is reported as missing, as the event itself is.
     if (error instanceof AppError) return notFound();
     throw error;
+  }
+  const viewer = authorization.viewer;
+  // A report's photos and voice messages may show or be the reporter: staff's downloads go on record before the bytes go out.
+  if (viewer.role !== 'citizen') {
+    await readAuditOf(services.db).record({
+      readerCode: viewer.personCode,
+      readerRole: viewer.role,
+      subjectPersonId: attachment.reporter_id,
+      eventId: attachment.event_id,
+      field: 'attachment',
+      masked: false,
+      channel: 'attachment',
+    });
   }
   const content = await services.intake.attachmentContent(attachment.storage_key);
   response

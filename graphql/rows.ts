@@ -29,8 +29,11 @@ export interface PersonRow {
   readonly code: string;
   readonly name: string;
   readonly role: string;
+  readonly phone: string | null;
   readonly department_code: string | null;
   readonly grid_code: string | null;
+  /** The event through which the API hands out a citizen's row (its reporter, a timeline entry's actor): whose handlers may read it in full. */
+  readonly contactOf?: string;
 }
 
 export interface EventRow {

@@ -7,7 +7,8 @@ import type { AttachmentStore, StoredContent } from './attachment-store';
 import { isKnownCategory } from './categories';
 import { IntakeError } from './errors';
 import type { ProcessStarts } from './process-start';
-import { checkReport, DEFAULT_LIMITS, type CheckedReport, type IntakeLimits, type ReportInput } from './validate-report';
+import { stripMetadata } from './strip-metadata';
+import { checkReport, DEFAULT_LIMITS, type CheckedAttachment, type CheckedReport, type IntakeLimits, type ReportInput } from './validate-report';
 
 /** What the intake needs of the grid index (orm/geo/grid-index.ts). */
 export interface GridFinder {
@@ -62,25 +63,34 @@ export class IntakeService {
     return this.options.store.read(storageKey);
   }
 
+  /** Removes stored content no attachment row refers to any more (retention, erasure); absent content is no error. */
+  remove(storageKey: string): Promise<void> {
+    return this.options.store.remove(storageKey);
+  }
+
   async reportEvent(input: ReportInput): Promise<ReportedEvent> {
-    const report = checkReport(input, this.limits);
-    const placed = this.place(report);
+    const checked = checkReport(input, this.limits);
+    const placed = this.place(checked);
     const em = this.options.em.fork();
-    if (!(await isKnownCategory(em, report.category))) {
-      throw new IntakeError('UNKNOWN_CATEGORY', `category: no department handles ${JSON.stringify(report.category)}`, 'category');
+    if (!(await isKnownCategory(em, checked.category))) {
+      throw new IntakeError('UNKNOWN_CATEGORY', `category: no department handles ${JSON.stringify(checked.category)}`, 'category');
     }
     let reporter: Person | null = null;
-    if (report.reporterCode !== undefined) {
-      reporter = await em.findOne(Person, { code: report.reporterCode });
-      if (reporter === null) throw new IntakeError('UNKNOWN_REPORTER', `reporter: no person ${JSON.stringify(report.reporterCode)}`, 'reporter');
+    if (checked.reporterCode !== undefined) {
+      reporter = await em.findOne(Person, { code: checked.reporterCode });
+      if (reporter === null) throw new IntakeError('UNKNOWN_REPORTER', `reporter: no person ${JSON.stringify(checked.reporterCode)}`, 'reporter');
     }
+    // Photos lose their metadata before anything is stored (strip-metadata.ts), one at a time: decoding is the costly part.
+    const attachments: CheckedAttachment[] = [];
+    for (const [i, attachment] of checked.attachments.entries()) attachments.push(await stripMetadata(attachment, `attachments[${i}]`));
+    const report: CheckedReport = { ...checked, attachments };
 
     const stored: StoredContent[] = [];
     let event: GridEvent;
-    let attachments: Attachment[];
+    let rows: Attachment[];
     try {
       for (const attachment of report.attachments) stored.push(await this.options.store.put(attachment.content));
-      ({ event, attachments } = await this.persist(em, report, placed, reporter, stored));
+      ({ event, attachments: rows } = await this.persist(em, report, placed, reporter, stored));
     } catch (error) {
       await this.takeBack(stored);
       throw error;
@@ -92,7 +102,7 @@ export class IntakeService {
       status: event.status,
       gridCode: placed.gridCode,
       processInstanceKey,
-      attachments: attachments.map(({ id, kind, contentType, size, sha256 }) => ({ id, kind, contentType, size, sha256 })),
+      attachments: rows.map(({ id, kind, contentType, size, sha256 }) => ({ id, kind, contentType, size, sha256 })),
     };
   }
 

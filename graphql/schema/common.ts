@@ -3,6 +3,7 @@ import { EVENT_SOURCES, PERSON_ROLES, SEVERITIES } from '../../orm/entities/voca
 import { ForbiddenError } from '../../errors/app-error';
 import { viewerOf, type ApiContext } from '../context';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
+import { personalField } from '../personal-data';
 import type { GridRow, PersonRow } from '../rows';
 import { findDepartments } from '../sql/departments';
 import { findGridPage } from '../sql/grid-page';
@@ -28,7 +29,10 @@ export const commonTypeDefs = /* GraphQL */ `
   "Someone the city knows: staff by name and code; citizens only to themselves and staff handling their reports."
   type Person {
     code: String!
+    "A citizen's name is masked (张*) for staff who may not read it in full (docs/operations.md, Personal data); every read by staff is recorded."
     name: String!
+    "As name; masked 138****5678."
+    phone: String
     role: Role!
     department: Department
     grid: Grid
@@ -90,6 +94,8 @@ export const commonResolvers: Resolvers = {
   Severity: upperEnum(SEVERITIES),
   EventSource: upperEnum(EVENT_SOURCES),
   Person: {
+    name: (person: PersonRow, _: unknown, context: ApiContext) => personalField(context, person, 'name'),
+    phone: (person: PersonRow, _: unknown, context: ApiContext) => personalField(context, person, 'phone'),
     department: (person: PersonRow, _: unknown, context: ApiContext) => (person.department_code === null ? null : context.loaders.department.load(person.department_code)),
     grid: (person: PersonRow, _: unknown, context: ApiContext) => (person.grid_code === null ? null : context.loaders.grid.load(person.grid_code)),
   },

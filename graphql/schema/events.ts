@@ -185,7 +185,9 @@ export const eventResolvers: Resolvers = {
       const reporter = await context.loaders.person.load(e.reporter_id);
       // A citizen following an event their report was merged into does not learn who else reported it.
       const viewer = viewerOf(context);
-      return viewer.role === 'citizen' && reporter?.code !== viewer.personCode ? null : reporter;
+      if (reporter === null || (viewer.role === 'citizen' && reporter.code !== viewer.personCode)) return null;
+      // Read through this event: its handlers may read the reporter's contact in full (personal-data.ts).
+      return { ...reporter, contactOf: e.id };
     },
     reportedAt: (e: EventRow) => e.reported_at,
     acceptedAt: (e: EventRow) => e.accepted_at,
@@ -208,7 +210,7 @@ export const eventResolvers: Resolvers = {
   Transition: {
     fromStatus: (t: TransitionRow) => t.from_status,
     toStatus: (t: TransitionRow) => t.to_status,
-    actor: (t: TransitionRow, _: unknown, context: ApiContext) => actorOf(context, t.actor_id),
+    actor: (t: TransitionRow, _: unknown, context: ApiContext) => actorOf(context, t.actor_id, t.event_id),
   },
   Actor: {
     department: (a: ActorView, _: unknown, context: ApiContext) => (a.departmentCode === null ? null : context.loaders.department.load(a.departmentCode)),

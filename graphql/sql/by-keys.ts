@@ -6,7 +6,7 @@
 import { TASK_COLUMNS } from '../../tasks/task';
 import { EVENT_COLUMNS } from '../rows';
 
-const PERSON_COLUMNS = 'id, code, name, role, department_code, grid_code';
+const PERSON_COLUMNS = 'id, code, name, role, phone, department_code, grid_code';
 
 export const GRIDS_BY_CODE =
   'select code, name, district_code, district_name, street_code, street_name, community_code, community_name, ' +

@@ -144,6 +144,23 @@ test('POST requests.json as multipart with a photo and a voice message', async (
   ]);
 });
 
+test("GET requests.json and requests/<id>.json name no reporter: neither a name nor a phone number, masked or not", async () => {
+  const id = ((await post(form(request({ service_code: 'garbage' })))).json as { service_request_id: string }[])[0].service_request_id;
+  const { rows } = await h.te.pool.query<{ name: string; phone: string }>(
+    `update grid_event set reporter_id = (select id from person where code = 'citizen-000003') where id = $1
+     returning (select name from person where code = 'citizen-000003'), (select phone from person where code = 'citizen-000003')`,
+    [id],
+  );
+  const reporter = rows[0];
+  for (const url of [`${h.baseUrl}/requests/${id}.json?api_key=${h.apiKey}`, `${h.baseUrl}/requests.json?api_key=${h.apiKey}&service_request_id=${id}`]) {
+    const text = await (await fetch(url)).text();
+    expect(text).toContain(`"service_request_id":"${id}"`);
+    expect(text).not.toContain(reporter.name);
+    expect(text).not.toContain(reporter.phone);
+    expect(text).not.toContain('****');
+  }
+});
+
 test('GET requests.json filters by id, service code, dates and status', async () => {
   const a = ((await post(form(request({ service_code: 'noise' })))).json as { service_request_id: string }[])[0].service_request_id;
   const b = ((await post(form(request({ service_code: 'street_light' })))).json as { service_request_id: string }[])[0].service_request_id;

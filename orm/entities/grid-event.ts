@@ -35,6 +35,8 @@ const GridEventSchema = defineEntity({
     processInstanceKey: p.bigint('string').nullable().unique(),
     /** Set when this report was merged into an open event (status MERGED). */
     duplicateOf: () => p.manyToOne(GridEvent).nullable().fieldName('duplicate_of_id'),
+    /** When the reporter was detached and the free text and attachments removed (retention or the reporter's erasure request). */
+    personalDataRemovedAt: p.datetime().nullable(),
     reportedAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
