@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { CodedError, type CodeOf } from '../errors/coded-error';
+import { NOTIFICATION_VARIABLES, parseNotificationSettings, type NotificationSettings } from '../notifications/settings';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -78,6 +79,8 @@ export interface Config {
   readonly notifyRetryBackoffMs: number;
   /** Seed the reference city at start when the database has none; by default only on the embedded PostgreSQL. */
   readonly autoSeed: boolean;
+  /** Notification channels, quiet hours, retries, feedback links (notifications/settings.ts). */
+  readonly notifications: NotificationSettings;
 }
 
 /** The bounds of every GraphQL document (graphql/limits.ts applies them); declared here so that the configuration depends on nothing. */
@@ -239,6 +242,7 @@ export const CONFIG_VARIABLES = Object.freeze([
   'ERROR_STACK_TRACES',
   'AUTO_SEED',
   'NOTIFY_RETRY_BACKOFF_MS',
+  ...NOTIFICATION_VARIABLES,
 ] as const);
 
 /**
@@ -325,6 +329,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     errorStackTraces,
     notifyRetryBackoffMs: limit('NOTIFY_RETRY_BACKOFF_MS', DEFAULTS.notifyRetryBackoffMs, 600_000),
     autoSeed,
+    notifications: parseNotificationSettings(value, auth.authMode === 'production', (name, problem) => {
+      throw new ConfigError(name, problem);
+    }),
   });
 }
 
