@@ -11,8 +11,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { text as readText } from 'node:stream/consumers';
 import { gql } from 'graphql-request';
+import { Registry } from 'prom-client';
 import { SMTPServer } from 'smtp-server';
 import { createLogger } from '../config/logger';
+import { registerNotificationMetrics, sampleValue } from '../metrics';
 import { EmailChannel } from '../notifications/channels/email';
 import { WebhookChannel } from '../notifications/channels/webhook';
 import { NotificationOutbox } from '../notifications/outbox';
@@ -36,6 +38,7 @@ const gateway = { server: undefined as Server | undefined, url: '', requests: 0,
 const mail = { server: undefined as SMTPServer | undefined, port: 0, attempts: 0, accepted: [] as { messageId: string; to: string; raw: string }[] };
 let outbox: NotificationOutbox | undefined;
 let email: EmailChannel | undefined;
+const registry = new Registry();
 
 const h = useApiHarness({
   extension: {
@@ -101,6 +104,7 @@ const h = useApiHarness({
         maxAttempts: 10,
         quietHours: undefined,
         timeZone: 'Asia/Shanghai',
+        observer: registerNotificationMetrics(registry, h.grid.te.pool),
       });
       outbox.start();
     },
@@ -233,6 +237,17 @@ test('a report\'s whole life notifies the reporter at each step, asks for feedba
   });
   const tampered = await fetch(`${url.slice(0, -2)}xx`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"satisfied":false}' });
   expect({ status: tampered.status, code: ((await tampered.json()) as { error: { code: string } }).error.code }).toEqual({ status: 400, code: 'LINK_INVALID' });
+
+  // An expired link is refused as such.
+  const stale = await h.feedbackLinks.url({ notificationId: inbox[inbox.length - 1]?.id ?? '', personCode: CITIZEN, eventId }, new Date(Date.now() - 48 * 3600_000));
+  const expired = await fetch(stale.replace(FEEDBACK_LINK_ORIGIN, h.origin), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"satisfied":true}' });
+  expect({ status: expired.status, code: ((await expired.json()) as { error: { code: string } }).error.code }).toEqual({ status: 410, code: 'LINK_EXPIRED' });
+
+  // The failed attempts and the outbox's state show in the metrics.
+  const exposition = await registry.metrics();
+  expect(sampleValue(exposition, 'grid_dispatch_notification_deliveries_total', { outcome: 'retry' })).toBeGreaterThanOrEqual(3);
+  expect(sampleValue(exposition, 'grid_dispatch_notification_deliveries_total', { channel: 'EMAIL', outcome: 'retry' })).toBe(1);
+  expect(sampleValue(exposition, 'grid_dispatch_notification_outbox', { channel: 'EMAIL', state: 'SENT' })).toBeGreaterThanOrEqual(2);
 
   // The answer is the feedback the process waited for, as the GraphQL mutation gives it.
   const feedback = await eventually(

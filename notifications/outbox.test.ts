@@ -151,3 +151,19 @@ test('back-off doubles to an hour; quiet hours end at their end, across midnight
   expect(quietUntil(new Date('2026-10-08T04:00:00Z'), { startMinute: 12 * 60, endMinute: 13 * 60 }, 'Asia/Shanghai')).toEqual(new Date('2026-10-08T05:00:00Z'));
   expect(quietUntil(new Date('2026-10-08T04:00:00Z'), undefined, 'Asia/Shanghai')).toBeUndefined();
 });
+
+test('an incident tells the city managers, urgently, naming the event of its instance', async () => {
+  const manager = await person('manager', null);
+  const { rows: [event] } = await pool.query<{ id: string }>(
+    `insert into public.grid_event (source, category, description, severity, lon, lat, status, process_instance_key)
+     values ('hotline_12345', 'garbage', 'test', 'low', 116.4, 39.9, 'ROUTED', 77001) returning id::text`,
+  );
+  await pool.query(
+    `insert into engine.incident (key, process_instance_key, element_instance_key, job_key, error_type, error_message, created_at, data)
+     values (88001, 77001, 77002, null, 'JOB_NO_RETRIES', 'department unavailable', now(), '{}')`,
+  );
+  const { rows } = await pool.query<{ person_id: string; kind: string; urgent: boolean; event_id: string; text: string }>(
+    `select person_id::text, kind, urgent, event_id::text, text from public.notification where kind = 'incident'`,
+  );
+  expect(rows).toContainEqual({ person_id: manager, kind: 'incident', urgent: true, event_id: event?.id, text: `Incident (JOB_NO_RETRIES) on event ${event?.id}: department unavailable` });
+});
