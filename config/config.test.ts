@@ -1,4 +1,4 @@
-import { DEVELOPMENT_LINK_SECRET } from '../notifications/settings';
+import { DEVELOPMENT_LINK_SECRET } from './notification-settings';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config';
 
 function errorOf(env: Record<string, string>): ConfigError {

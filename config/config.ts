@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { CodedError, type CodeOf } from '../errors/coded-error';
-import { NOTIFICATION_VARIABLES, parseNotificationSettings, type NotificationSettings } from '../notifications/settings';
+import { NOTIFICATION_VARIABLES, parseNotificationSettings, type NotificationSettings } from './notification-settings';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -79,7 +79,7 @@ export interface Config {
   readonly notifyRetryBackoffMs: number;
   /** Seed the reference city at start when the database has none; by default only on the embedded PostgreSQL. */
   readonly autoSeed: boolean;
-  /** Notification channels, quiet hours, retries, feedback links (notifications/settings.ts). */
+  /** Notification channels, quiet hours, retries, feedback links (config/notification-settings.ts). */
   readonly notifications: NotificationSettings;
 }
 

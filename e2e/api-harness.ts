@@ -18,7 +18,7 @@ import { feedbackLinkRouter } from '../graphql/feedback-link-router';
 import type { ApiServices } from '../graphql/context';
 import { FeedbackLinks } from '../notifications/feedback-link';
 import { NotificationListener } from '../notifications/notification-listener';
-import { DEVELOPMENT_LINK_SECRET } from '../notifications/settings';
+import { DEVELOPMENT_LINK_SECRET } from '../config/notification-settings';
 import { startTaskList, type RunningTaskList, type StartTaskListOptions } from '../tasks/start-task-list';
 import { useGridHarness, type GridHarness } from './grid-harness';
 

@@ -3,7 +3,7 @@ import type { Logger } from '../config/logger';
 import { DeliveryError, DeliveryErrorCode, type DeliveryChannel, type OutgoingMessage } from './channels/channel';
 import type { FeedbackLinks } from './feedback-link';
 import { quietUntil, retryDelayMs } from './schedule';
-import type { QuietHours } from './settings';
+import type { QuietHours } from '../config/notification-settings';
 import { markFailed, markSent, markSkipped, postpone, takeDueDeliveries, type DueDelivery } from './sql/deliveries';
 import type { DeliveryChannelName } from './vocabulary';
 

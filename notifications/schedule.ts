@@ -1,4 +1,4 @@
-import type { QuietHours } from './settings';
+import type { QuietHours } from '../config/notification-settings';
 
 const MAX_RETRY_DELAY_MS = 60 * 60_000;
 

@@ -5,7 +5,7 @@ import { EmailChannel } from './channels/email';
 import { WebhookChannel } from './channels/webhook';
 import { FeedbackLinks } from './feedback-link';
 import { NotificationOutbox, type OutboxObserver } from './outbox';
-import type { NotificationSettings } from './settings';
+import type { NotificationSettings } from '../config/notification-settings';
 import type { DeliveryChannelName } from './vocabulary';
 
 export interface StartNotificationsOptions {

@@ -1,6 +1,6 @@
 /**
  * The notification settings (docs/configuration.md, "Notifications"), read
- * by config/config.ts. Imports nothing, so the configuration stays a leaf.
+ * by config/config.ts; imports nothing, as the rest of config/.
  */
 
 /** Signs feedback links in development; public, so production without NOTIFICATION_LINK_SECRET sends no links. */
