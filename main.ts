@@ -5,7 +5,8 @@
  * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine, its
  * gRPC gateway and its REST API (v2), then the process models (deployed when changed), the grid
  * index and the job workers, then the intake with its Open311 endpoint, the
- * task list, and the HTTP API (GraphQL, monitor, metrics, health).
+ * task list, the notification outbox's sender and listener, and the HTTP API
+ * (GraphQL, monitor, metrics, health, feedback links).
  * Stops them in reverse order on SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
