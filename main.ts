@@ -5,7 +5,8 @@
  * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine, its
  * gRPC gateway and its REST API (v2), then the process models (deployed when changed), the grid
  * index and the job workers, then the intake with its Open311 endpoint, the
- * task list, and the HTTP API (GraphQL, monitor, metrics, health).
+ * task list, the notification outbox's sender and listener, and the HTTP API
+ * (GraphQL, monitor, metrics, health, feedback links).
  * Stops them in reverse order on SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,9 +23,13 @@ import { startEngine } from './engine/start-engine';
 import { createTokenVerifier } from './graphql/auth/verify-token';
 import { devSignInRouter } from './graphql/auth/dev-sign-in-router';
 import { startApiServer } from './graphql/start-api';
+import type { ApiServices } from './graphql/context';
+import { feedbackLinkRouter } from './graphql/feedback-link-router';
+import { NotificationListener } from './notifications/notification-listener';
+import { startNotifications } from './notifications/start-notifications';
 import { startIntake } from './intake/start-intake';
 import { startRetention } from './privacy/retention';
-import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, workerObserver, zeebeCheck } from './metrics';
+import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, registerNotificationMetrics, workerObserver, zeebeCheck } from './metrics';
 import { connectZeebe, localAddress } from './intake/zeebe-client';
 import { createPools } from './db/pools';
 import { openDatabase } from './orm/database';
@@ -183,20 +188,28 @@ class Service {
     registerDomainGauges(metrics.registry, pool, { onError: (error) => logger.warn({ err: error }, `domain metrics failed: ${messageOf(error)}`) });
     const taskList = await startTaskList({ zeebe, pool, logger });
     this.add('task list', () => taskList.stop());
+    const notificationObserver = registerNotificationMetrics(metrics.registry, pool, (error) => logger.warn({ err: error }, `notification metrics failed: ${messageOf(error)}`));
+    const notifications = startNotifications({ pool, settings: config.notifications, logger, observer: notificationObserver });
+    this.add('notification outbox', () => notifications.stop());
+    const notificationListener = await NotificationListener.start(pool, logger);
+    this.add('notification listener', () => notificationListener.stop());
 
+    const services: ApiServices = {
+      db: pool,
+      em: orm.em,
+      intake: intake.service,
+      tasks: taskList.service,
+      taskChanges: taskList.changes,
+      notifications: notificationListener,
+      feedbackLinks: notifications.links,
+      zeebe,
+      embeddedEngine: config.zeebeAddress === undefined,
+      logger,
+    };
     const api = await startApiServer({
       host: config.gatewayHost,
       port: config.apiPort,
-      services: {
-        db: pool,
-        em: orm.em,
-        intake: intake.service,
-        tasks: taskList.service,
-        taskChanges: taskList.changes,
-        zeebe,
-        embeddedEngine: config.zeebeAddress === undefined,
-        logger,
-      },
+      services,
       verifier: createTokenVerifier(config),
       logger,
       production: config.authMode === 'production',
@@ -211,6 +224,7 @@ class Service {
         { path: '/monitor', handler: monitorRouter() },
         { path: '/tasks', handler: taskListRouter() },
         { path: '/dev/sign-in', handler: devSignInRouter({ auth: config, db: pool }) },
+        ...(notifications.links === undefined ? [] : [{ path: '/feedback', handler: feedbackLinkRouter({ services, pool, links: notifications.links }) }]),
       ],
     });
     this.add('API', () => api.stop());

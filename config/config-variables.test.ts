@@ -66,6 +66,18 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   PERSONAL_DATA_RETENTION_DAYS: '0',
   ATTACHMENT_RETENTION_DAYS: 'forever',
   RETENTION_INTERVAL_MS: '-5',
+  NOTIFICATION_WEBHOOK_URL: 'ftp://gateway.example.org/notify',
+  NOTIFICATION_WEBHOOK_SECRET: 'short',
+  NOTIFICATION_SMTP_URL: 'http://mail.example.org',
+  NOTIFICATION_EMAIL_FROM: 'dispatch',
+  NOTIFICATION_QUIET_HOURS: '25:00-07:00',
+  NOTIFICATION_TIME_ZONE: 'Mars/Olympus_Mons',
+  NOTIFICATION_POLL_MS: '0',
+  NOTIFICATION_RETRY_BASE_MS: '1s',
+  NOTIFICATION_MAX_ATTEMPTS: '0',
+  NOTIFICATION_LINK_SECRET: 'short',
+  NOTIFICATION_PUBLIC_URL: 'localhost:4000',
+  NOTIFICATION_FEEDBACK_LINK_HOURS: '0',
 };
 
 /** The ConfigError loadConfig refuses `env` with. */

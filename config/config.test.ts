@@ -1,3 +1,4 @@
+import { DEVELOPMENT_LINK_SECRET } from './notification-settings';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config';
 
 function errorOf(env: Record<string, string>): ConfigError {
@@ -47,6 +48,20 @@ describe('loadConfig', () => {
       personalDataRetentionDays: 1_095,
       attachmentRetentionDays: 365,
       retentionIntervalMs: 3_600_000,
+      notifications: {
+        webhookUrl: undefined,
+        webhookSecret: undefined,
+        smtpUrl: undefined,
+        emailFrom: 'grid-dispatch@localhost',
+        quietHours: { startMinute: 22 * 60, endMinute: 7 * 60 },
+        timeZone: 'Asia/Shanghai',
+        pollMs: 1_000,
+        retryBaseMs: 5_000,
+        maxAttempts: 10,
+        linkSecret: DEVELOPMENT_LINK_SECRET,
+        publicUrl: 'http://localhost:4000',
+        feedbackLinkHours: 168,
+      },
     });
   });
 
@@ -100,6 +115,18 @@ describe('loadConfig', () => {
         PERSONAL_DATA_RETENTION_DAYS: '730',
         ATTACHMENT_RETENTION_DAYS: '180',
         RETENTION_INTERVAL_MS: '600000',
+        NOTIFICATION_WEBHOOK_URL: 'https://sms-gateway.city.example/notify',
+        NOTIFICATION_WEBHOOK_SECRET: 'w'.repeat(40),
+        NOTIFICATION_SMTP_URL: 'smtp://relay.city.example:25',
+        NOTIFICATION_EMAIL_FROM: 'dispatch@city.example',
+        NOTIFICATION_QUIET_HOURS: '23:30-06:15',
+        NOTIFICATION_TIME_ZONE: 'Asia/Urumqi',
+        NOTIFICATION_POLL_MS: '500',
+        NOTIFICATION_RETRY_BASE_MS: '2000',
+        NOTIFICATION_MAX_ATTEMPTS: '5',
+        NOTIFICATION_LINK_SECRET: 'l'.repeat(40),
+        NOTIFICATION_PUBLIC_URL: 'https://grid.city.example/',
+        NOTIFICATION_FEEDBACK_LINK_HOURS: '72',
       },
       '/srv/app',
     );
@@ -138,6 +165,34 @@ describe('loadConfig', () => {
       attachmentRetentionDays: 180,
       retentionIntervalMs: 600_000,
       autoSeed: true,
+      notifications: {
+        webhookUrl: 'https://sms-gateway.city.example/notify',
+        webhookSecret: 'w'.repeat(40),
+        smtpUrl: 'smtp://relay.city.example:25',
+        emailFrom: 'dispatch@city.example',
+        quietHours: { startMinute: 23 * 60 + 30, endMinute: 6 * 60 + 15 },
+        timeZone: 'Asia/Urumqi',
+        pollMs: 500,
+        retryBaseMs: 2_000,
+        maxAttempts: 5,
+        linkSecret: 'l'.repeat(40),
+        publicUrl: 'https://grid.city.example',
+        feedbackLinkHours: 72,
+      },
+    });
+  });
+
+  describe('notifications', () => {
+    it('needs the webhook secret with its URL, and turns quiet hours off', () => {
+      expect(errorOf({ NOTIFICATION_WEBHOOK_URL: 'https://sms.example/notify' })).toMatchObject({ variable: 'NOTIFICATION_WEBHOOK_SECRET' });
+      expect(loadConfig({ NOTIFICATION_QUIET_HOURS: 'off' }, '/srv/app').notifications.quietHours).toBeUndefined();
+      expect(errorOf({ NOTIFICATION_QUIET_HOURS: '07:00-07:00' })).toMatchObject({ variable: 'NOTIFICATION_QUIET_HOURS' });
+    });
+
+    it('sends no feedback links in production without a secret of its own', () => {
+      const production = { AUTH_MODE: 'production', JWKS_URL: 'https://idp.example.org/jwks', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' };
+      expect(loadConfig(production, '/srv/app').notifications.linkSecret).toBeUndefined();
+      expect(loadConfig({ ...production, NOTIFICATION_LINK_SECRET: 's'.repeat(32) }, '/srv/app').notifications.linkSecret).toBe('s'.repeat(32));
     });
   });
 

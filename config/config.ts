@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { CodedError, type CodeOf } from '../errors/coded-error';
+import { NOTIFICATION_VARIABLES, parseNotificationSettings, type NotificationSettings } from './notification-settings';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -84,6 +85,8 @@ export interface Config {
   readonly attachmentRetentionDays: number;
   /** How often the retention job runs. */
   readonly retentionIntervalMs: number;
+  /** Notification channels, quiet hours, retries, feedback links (config/notification-settings.ts). */
+  readonly notifications: NotificationSettings;
 }
 
 /** The bounds of every GraphQL document (graphql/limits.ts applies them); declared here so that the configuration depends on nothing. */
@@ -253,6 +256,7 @@ export const CONFIG_VARIABLES = Object.freeze([
   'PERSONAL_DATA_RETENTION_DAYS',
   'ATTACHMENT_RETENTION_DAYS',
   'RETENTION_INTERVAL_MS',
+  ...NOTIFICATION_VARIABLES,
 ] as const);
 
 /**
@@ -342,6 +346,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     personalDataRetentionDays: limit('PERSONAL_DATA_RETENTION_DAYS', DEFAULTS.personalDataRetentionDays, 36_500),
     attachmentRetentionDays: limit('ATTACHMENT_RETENTION_DAYS', DEFAULTS.attachmentRetentionDays, 36_500),
     retentionIntervalMs: limit('RETENTION_INTERVAL_MS', DEFAULTS.retentionIntervalMs, 86_400_000),
+    notifications: parseNotificationSettings(value, auth.authMode === 'production', (name, problem) => {
+      throw new ConfigError(name, problem);
+    }),
   });
 }
 

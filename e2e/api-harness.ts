@@ -14,6 +14,11 @@ import { signDevelopmentToken } from '../graphql/auth/sign-token';
 import { createTokenVerifier, type AuthSettings } from '../graphql/auth/verify-token';
 import type { Queryable } from '../db/queryable';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../graphql/start-api';
+import { feedbackLinkRouter } from '../graphql/feedback-link-router';
+import type { ApiServices } from '../graphql/context';
+import { FeedbackLinks } from '../notifications/feedback-link';
+import { NotificationListener } from '../notifications/notification-listener';
+import { DEVELOPMENT_LINK_SECRET } from '../config/notification-settings';
 import { startTaskList, type RunningTaskList, type StartTaskListOptions } from '../tasks/start-task-list';
 import { useGridHarness, type GridHarness } from './grid-harness';
 
@@ -28,8 +33,13 @@ export const AUTH: AuthSettings = {
 /** Explicitly higher than the service's defaults, for tests that send bursts from one token. */
 export const TEST_RATE_LIMITS = { ...DEFAULTS.rateLimits, apiPerToken: 100_000, apiPerIp: 100_000 };
 
+/** Where the harness's feedback links point: a test opens them on the harness's origin. */
+export const FEEDBACK_LINK_ORIGIN = 'https://grid-dispatch.example';
+
 export interface ApiHarness {
   readonly grid: GridHarness;
+  readonly notifications: NotificationListener;
+  readonly feedbackLinks: FeedbackLinks;
   readonly api: ApiServer;
   readonly taskList: RunningTaskList;
   /** http://127.0.0.1:<port> */
@@ -67,29 +77,35 @@ export interface ApiHarnessOptions {
 export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
   let api: ApiServer | undefined;
   let taskList: RunningTaskList | undefined;
+  let notifications: NotificationListener | undefined;
+  const feedbackLinks = new FeedbackLinks(DEVELOPMENT_LINK_SECRET, FEEDBACK_LINK_ORIGIN, 24);
   const sockets: Client[] = [];
   const logger = createLogger((process.env.API_TEST_LOG ?? 'silent') as 'silent');
 
   const grid = useGridHarness({
     async start(h) {
       taskList = await startTaskList({ zeebe: h.zbc, pool: h.te.pool, logger, longPollMs: 1_000, ...options.taskList });
+      notifications = await NotificationListener.start(h.te.pool, logger);
+      const services: ApiServices = {
+        db: options.db ? options.db(h.te.pool) : h.te.pool,
+        em: h.orm.em,
+        intake: h.intake,
+        tasks: taskList.service,
+        taskChanges: taskList.changes,
+        notifications,
+        feedbackLinks,
+        zeebe: h.zbc,
+        embeddedEngine: true,
+        logger,
+      };
       api = await startApiServer({
         host: '127.0.0.1',
         port: 0,
-        services: {
-          db: options.db ? options.db(h.te.pool) : h.te.pool,
-          em: h.orm.em,
-          intake: h.intake,
-          tasks: taskList.service,
-          taskChanges: taskList.changes,
-          zeebe: h.zbc,
-          embeddedEngine: true,
-          logger,
-        },
+        services,
         verifier: createTokenVerifier(AUTH),
         logger,
         production: options.production ?? false,
-        routes: options.routes,
+        routes: [...(options.routes ?? []), { path: '/feedback', handler: feedbackLinkRouter({ services, pool: h.te.pool, links: feedbackLinks }) }],
         observer: options.observer,
         rateLimits: options.rateLimits ?? TEST_RATE_LIMITS,
       });
@@ -99,6 +115,7 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
       await options.extension?.stop();
       await Promise.all(sockets.map((socket) => Promise.resolve(socket.dispose())));
       await api?.stop();
+      await notifications?.stop();
       await taskList?.stop();
     },
   });
@@ -111,6 +128,8 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
     grid,
     get api() { return started(api); },
     get taskList() { return started(taskList); },
+    get notifications() { return started(notifications); },
+    feedbackLinks,
     get origin() { return `http://127.0.0.1:${started(api).port}`; },
     get url() { return `${harness.origin}/graphql`; },
     async token(personCode) {

@@ -84,8 +84,8 @@ test('the merged reporter reads the surviving event, hears that it closed, and g
 
   // Both reporters are told, each once.
   const told = await eventually(
-    () => {
-      const closed = h.grid.notifier.sent.filter((n) => n.kind === 'event-closed' && n.eventId === Number(surviving));
+    async () => {
+      const closed = (await h.grid.notifications(surviving)).filter((n) => n.kind === 'event-closed');
       return closed.length >= 2 ? closed : undefined;
     },
     { what: 'both reporters to be told of the closing', timeoutMs: 60_000 },

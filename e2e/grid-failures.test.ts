@@ -81,8 +81,10 @@ test('an SLA that runs out warns at 80 %, then escalates: breach recorded, manag
   expect(notes.some((note) => note.startsWith('SLA breached') && note.includes('priority 50 → 70'))).toBe(true);
   const { rows } = await grid.te.pool.query(`select escalated from public.grid_event_transition where event_id = $1 and note like 'SLA breached%'`, [eventId]);
   expect(rows).toEqual([{ escalated: true }]);
-  expect(grid.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'sla-breached', eventId, to: 'city-managers' }));
-  expect(grid.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'sla-warning', eventId, to: 'grid-D02S01C01G03' }));
+  const told = await grid.notifications(eventId);
+  expect(told).toContainEqual(expect.objectContaining({ kind: 'escalation', eventId, to: 'manager-city-1', urgent: true }));
+  // The warning goes to whoever holds the handling task: the grid's worker.
+  expect(told).toContainEqual(expect.objectContaining({ kind: 'sla-warning', eventId, to: 'gw-D02S01C01G03', urgent: true }));
 
   // The handler keeps working; the raised priority reaches the next task.
   await grid.complete(task, { outcome: 'RESOLVED' });

@@ -24,10 +24,10 @@ import { loadGridIndex } from '../orm/geo/load-grid-index';
 import type { GridIndex } from '../orm/geo/grid-index';
 import { ormConfig } from '../orm/orm-config';
 import { seedTestCity } from '../test-support/city';
+import { notificationsOf, type WrittenNotification } from '../test-support/notifications';
 import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
 import { DepartmentClient } from '../workers/departments/department-client';
 import { deployProcesses } from '../workers/deploy-processes';
-import { RecordingNotifier } from '../workers/notifier';
 import type { WorkerConfig } from '../workers/services';
 import { startWorkers, type RunningWorkers } from '../workers/start-workers';
 import { connectSdk, silenceClientCancellations, type ZeebeClient } from './fixtures/sdk';
@@ -65,7 +65,8 @@ export interface GridHarness {
   readonly orm: MikroORM;
   readonly grids: GridIndex;
   readonly intake: IntakeService;
-  readonly notifier: RecordingNotifier;
+  /** The notifications the outbox holds for the event, oldest first. */
+  notifications(eventId: number | string): Promise<WrittenNotification[]>;
   /** Read by the workers at every job: a test may shorten the SLA before it reports. */
   readonly config: { -readonly [K in keyof WorkerConfig]: WorkerConfig[K] };
   /** Puts a fake system in front of the department (its api_endpoint points at it). */
@@ -98,7 +99,6 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
   let attachmentDir: string | undefined;
   let consoleError: jest.SpyInstance | undefined;
   const servers: Server[] = [];
-  const notifier = new RecordingNotifier();
   const activated: Job[] = [];
   const config = { feedbackTimeout: 'PT30S', slaSecondsPerHour: 3600, duplicateRadiusMeters: 50, duplicateWindowHours: 24, notifyRetryBackoffMs: 100 };
   const logger = createLogger('silent');
@@ -119,7 +119,6 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
       departmentsClient: new DepartmentClient({ maxAttempts: 1, attemptTimeoutMs: 2_000 }),
       logger,
       config,
-      notifier,
       longPollMs: 1_000,
     });
     attachmentDir = await mkdtemp(path.join(tmpdir(), 'grid-e2e-'));
@@ -156,7 +155,7 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
     get orm() { return started(orm); },
     get grids() { return started(grids); },
     get intake() { return started(intake); },
-    notifier,
+    notifications: (eventId) => notificationsOf(started(te).pool, eventId),
     config,
     async department(code, behaviour = answer(201, { ticket: `${code}-1` })) {
       const fake: FakeDepartment = { code, url: '', keys: [], bodies: [], acted: new Set(), behaviour };

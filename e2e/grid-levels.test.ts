@@ -57,7 +57,7 @@ test('department level: the report lands in its grid and department, is handled,
 
   expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
   expect(await feedbackRows(eventId)).toEqual([{ satisfied: true, score: 5, comment: 'thanks', by_reporter: true }]);
-  expect(grid.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'event-closed', eventId, to: REPORTER }));
+  expect(await grid.notifications(eventId)).toContainEqual(expect.objectContaining({ kind: 'event-closed', eventId, to: REPORTER }));
 });
 
 test('grid level: the grid worker handles it in the grid', async () => {

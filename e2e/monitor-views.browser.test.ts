@@ -248,6 +248,10 @@ test('the KPIs show what was reported, merged, rejected and accepted, so the rat
     'the counts behind the acceptance rate',
   );
   expect(await text(page, 'kpi-sum')).toContain(`Reported ${k.reported} = merged 1 + rejected 1 + not yet accepted ${undecided} + accepted ${k.accepted}`);
+  // The notification outbox: nothing sends here, so the reporters' SMS wait.
+  const [sms] = await query<{ count: number }>(`select count(*)::int as count from public.notification_delivery where channel = 'SMS' and state = 'PENDING'`);
+  expect(sms.count).toBeGreaterThan(0);
+  await pageShows(async () => Number(await text(page, 'outbox-SMS-PENDING')) > 0, true, 'the outbox figures');
   // The department chart names the departments.
   const [urban] = await query<{ name: string }>(`select name from public.department where code = 'urban_management'`);
   expect(await chartLabels(page, 'chart-handling')).toEqual([urban.name]);

@@ -3,6 +3,8 @@ import type { Logger } from '../config/logger';
 import type { IntakeService } from '../intake/report-event';
 import type { ZeebeClient } from '../intake/zeebe-client';
 import type { TaskChangeListener } from '../tasks/task-changes';
+import type { FeedbackLinks } from '../notifications/feedback-link';
+import type { NotificationListener } from '../notifications/notification-listener';
 import type { TaskService } from '../tasks/task-service';
 import { AuthFailure, UnauthenticatedError } from './auth/auth-errors';
 import type { Viewer } from './auth/viewer';
@@ -17,6 +19,10 @@ export interface ApiServices {
   readonly intake: IntakeService;
   readonly tasks: TaskService;
   readonly taskChanges: TaskChangeListener;
+  /** Feeds the notificationReceived subscription. */
+  readonly notifications: NotificationListener;
+  /** Signs feedback requests' links; undefined: none are offered. */
+  readonly feedbackLinks: FeedbackLinks | undefined;
   /** The Zeebe gateway (embedded or a Camunda 8 cluster): feedback messages, incident retries. */
   readonly zeebe: ZeebeClient;
   /** Whether the engine's own tables are in this database (the embedded engine): the incident list reads them. */

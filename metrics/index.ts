@@ -6,3 +6,4 @@ export { registerDomainGauges, type DomainGauges, type DomainGaugesOptions } fro
 export { createOpsRouter, checkReadiness, type CheckResult, type OpsRouterOptions, type ReadinessCheck, type ReadinessReport } from './ops-router';
 export { databaseCheck, zeebeCheck, type TopologySource } from './readiness';
 export { parseExposition, sampleValue, hasSample, type Sample } from './exposition';
+export { registerNotificationMetrics } from './notification-metrics';

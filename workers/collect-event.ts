@@ -19,17 +19,16 @@ export type CollectOutcome = (typeof COLLECT_OUTCOMES)[number];
  */
 export async function collectEvent(job: JobInput, services: WorkerServices): Promise<JobAnswer> {
   const eventId = eventIdOf(job.variables);
-  const { em, grids, config, notifier, logger } = services;
+  const { em, grids, config, logger } = services;
 
   const result = await em.fork().transactional(async (tx): Promise<Collected> => {
     const event = await lockEvent(tx, eventId);
     // The intake may start a second instance for one event (its start is at least once): the first to collect owns it.
     event.processInstanceKey ??= job.processInstanceKey;
     if (event.processInstanceKey !== job.processInstanceKey) return { outcome: 'DUPLICATE_START', owner: event.processInstanceKey };
-    const reporterCode = event.reporter ? (await tx.populate(event, ['reporter'])).reporter?.code : undefined;
     if (event.status !== 'REPORTED') {
       const previous = outcomeOfStatus(event.status);
-      if (previous === 'MERGED') return { outcome: 'MERGED', mergedInto: event.duplicateOf?.id, reporterCode };
+      if (previous === 'MERGED') return { outcome: 'MERGED' };
       if (previous === 'REJECTED') return { outcome: 'REJECTED' };
       return { outcome: 'ACCEPTED', gridCode: event.grid?.code };
     }
@@ -65,7 +64,7 @@ export async function collectEvent(job: JobInput, services: WorkerServices): Pro
       event.duplicateOf = open;
       recordTransition(tx, event, 'MERGED', `merged into event ${duplicate.id}, ${Math.round(duplicate.meters)} m away`);
       tx.create(GridEventTransition, { event: open, fromStatus: open.status, toStatus: open.status, escalated: open.escalated, note: `report ${event.id} merged into this event` });
-      return { outcome: 'MERGED', mergedInto: duplicate.id, reporterCode };
+      return { outcome: 'MERGED' };
     }
     recordTransition(tx, event, 'ACCEPTED', `accepted in grid ${gridCode}`);
     return { outcome: 'ACCEPTED', gridCode };
@@ -78,9 +77,6 @@ export async function collectEvent(job: JobInput, services: WorkerServices): Pro
     case 'REJECTED':
       return complete({ collectOutcome: 'REJECTED' });
     case 'MERGED':
-      if (result.reporterCode !== undefined && result.mergedInto !== undefined) {
-        await notifier.notify({ kind: 'event-merged', eventId, to: result.reporterCode, text: `your report is handled together with event ${result.mergedInto}` });
-      }
       return complete({ collectOutcome: 'MERGED' });
     case 'ACCEPTED':
       if (result.gridCode === undefined) throw new InvalidJobError(`event ${eventId} is accepted but has no grid`);
@@ -95,7 +91,7 @@ export async function collectEvent(job: JobInput, services: WorkerServices): Pro
 type Collected =
   | { readonly outcome: 'DUPLICATE_START'; readonly owner: string }
   | { readonly outcome: 'REJECTED' }
-  | { readonly outcome: 'MERGED'; readonly mergedInto?: number | undefined; readonly reporterCode?: string | undefined }
+  | { readonly outcome: 'MERGED' }
   | { readonly outcome: 'ACCEPTED'; readonly gridCode?: string | undefined };
 
 /** The outcome an earlier delivery of this job reached, read back from the status it left. */

@@ -1,3 +1,5 @@
+import { ormQueryable } from '../db/orm-queryable';
+import { notifyGroup } from '../notifications/sql/notify';
 import { Task } from '../orm/entities';
 import { complete, type JobAnswer, type JobInput } from './job';
 import type { WorkerServices } from './services';
@@ -8,7 +10,8 @@ import { assignmentOf, clampPriority, eventIdOf, integerOf, PRIORITY_RAISE } fro
 /**
  * escalate-event (督办): the SLA is breached. The breach is a timeline entry
  * with the escalated flag set on the event; the open tasks of the event get
- * the raised priority, so queues sort it first; the city managers are told.
+ * the raised priority, so queues sort it first; the city managers are told
+ * (the outbox's rows commit with the breach).
  */
 export async function escalateEvent(job: JobInput, services: WorkerServices): Promise<JobAnswer> {
   const eventId = eventIdOf(job.variables);
@@ -16,15 +19,14 @@ export async function escalateEvent(job: JobInput, services: WorkerServices): Pr
   const before = integerOf(job.variables, 'priority', 50);
   const priority = clampPriority(before + PRIORITY_RAISE);
 
-  const wrote = await recordOnce(services.em, eventId, job.key, async (tx, event) => {
+  await recordOnce(services.em, eventId, job.key, async (tx, event) => {
     event.escalated = true;
     event.breachedAt ??= new Date();
     const due = event.slaDueAt ? `, due ${event.slaDueAt.toISOString()}` : '';
     recordTransition(tx, event, event.status, `SLA breached${due}: escalated, priority ${before} → ${priority}`, job.key);
     await tx.nativeUpdate(Task, { event, state: 'CREATED', priority: { $lt: priority } }, { priority });
+    const text = `Event ${eventId} breached its SLA (handled by ${assignment.departments.join(', ') || 'its grid'}): escalated (督办).`;
+    await notifyGroup(ormQueryable(tx), MANAGERS, { kind: 'escalation', eventId, urgent: true, text });
   });
-  if (wrote) {
-    await services.notifier.notify({ kind: 'sla-breached', eventId, to: MANAGERS, text: `event ${eventId} breached its SLA (handled by ${assignment.departments.join(', ') || 'its grid'}): escalated` });
-  }
   return complete({ priority, escalated: true });
 }

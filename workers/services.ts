@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
 import type { DepartmentAnswer, DepartmentCall } from './departments/department-client';
-import type { Notifier } from './notifier';
 
 /** What the workers need of the grid index (orm/geo/grid-index.ts). */
 export interface GridFinder {
@@ -30,7 +29,6 @@ export interface WorkerServices {
   readonly em: EntityManager;
   readonly grids: GridFinder;
   readonly departments: DepartmentCaller;
-  readonly notifier: Notifier;
   /** The Authorization header for a department's credentialsRef; undefined sends none. */
   readonly credentials: (credentialsRef: string) => string | undefined;
   readonly config: WorkerConfig;

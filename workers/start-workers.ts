@@ -3,7 +3,6 @@ import type { Logger } from '../config/logger';
 import type { ZeebeClient } from '../intake/zeebe-client';
 import { HANDLERS, JOB_TYPES, type JobType } from './handlers';
 import { InvalidJobError, type JobAnswer, type JobInput } from './job';
-import { LogNotifier, type Notifier } from './notifier';
 import type { DepartmentCaller, GridFinder, WorkerConfig, WorkerServices } from './services';
 
 /** How a job's handling ended, as the worker answered Zeebe. */
@@ -24,8 +23,6 @@ export interface StartWorkersOptions {
   readonly departmentsClient: DepartmentCaller;
   readonly logger: Logger;
   readonly config: WorkerConfig;
-  /** Default: one log line per notification (notifier.ts). */
-  readonly notifier?: Notifier;
   /** Authorization header for a department's credentialsRef; default none. */
   readonly credentials?: (credentialsRef: string) => string | undefined;
   /** Job types to serve; default all. A deployment may split them across processes. */
@@ -70,7 +67,6 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
     em: options.em,
     grids: options.gridIndex,
     departments: options.departmentsClient,
-    notifier: options.notifier ?? new LogNotifier(logger),
     credentials: options.credentials ?? (() => undefined),
     config: options.config,
     logger,

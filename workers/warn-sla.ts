@@ -1,25 +1,28 @@
+import { ormQueryable } from '../db/orm-queryable';
+import { notifyGroup, notifyTaskHolders } from '../notifications/sql/notify';
 import { complete, type JobAnswer, type JobInput } from './job';
 import { handlersOf } from './notifier';
 import type { WorkerServices } from './services';
 import { recordOnce, recordTransition } from './timeline';
 import { assignmentOf, eventIdOf, routeOf } from './variables';
 
-/** warn-sla: 80 % of the SLA is used. A timeline entry (status unchanged), and the handlers are told. */
+/**
+ * warn-sla: 80 % of the SLA is used. A timeline entry (status unchanged),
+ * and whoever holds the event's open tasks is told in the same transaction;
+ * with no task open (a department served through its own system), the
+ * handlers' queues are.
+ */
 export async function warnSla(job: JobInput, services: WorkerServices): Promise<JobAnswer> {
   const eventId = eventIdOf(job.variables);
   const route = routeOf(job.variables);
   const assignment = assignmentOf(job.variables);
-  let gridCode: string | undefined;
-  let due: Date | undefined;
-  const wrote = await recordOnce(services.em, eventId, job.key, (tx, event) => {
-    gridCode = event.grid?.code;
-    due = event.slaDueAt ?? undefined;
+  await recordOnce(services.em, eventId, job.key, async (tx, event) => {
+    const due = event.slaDueAt ?? undefined;
     recordTransition(tx, event, event.status, `SLA warning: 80 % of ${route.slaHours} h used${due ? `, due ${due.toISOString()}` : ''}`, job.key);
+    const draft = { kind: 'sla-warning', eventId, urgent: true, text: `Event ${eventId}: 80 % of its ${route.slaHours} h SLA is used${due ? `; due ${due.toISOString()}` : ''}.` } as const;
+    const db = ormQueryable(tx);
+    if ((await notifyTaskHolders(db, draft)) > 0) return;
+    for (const group of handlersOf(assignment, event.grid?.code)) await notifyGroup(db, group, draft);
   });
-  if (wrote) {
-    for (const to of handlersOf(assignment, gridCode)) {
-      await services.notifier.notify({ kind: 'sla-warning', eventId, to, text: `event ${eventId}: 80 % of its ${route.slaHours} h SLA is used` });
-    }
-  }
   return complete();
 }

@@ -84,6 +84,9 @@ export const STATS = /* GraphQL */ `
     }
   }`;
 
+export const NOTIFICATION_OUTBOX = /* GraphQL */ `
+  query MonitorOutbox { notificationOutbox(failedFirst: 5) { counts { channel state count } failed { channel kind personCode eventId attempts lastError createdAt } } }`;
+
 export const ME = /* GraphQL */ `
   query MonitorMe { me { code name role department { code name } } }`;
 

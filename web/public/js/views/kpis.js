@@ -1,7 +1,7 @@
 /** View 5: the three rates, handling time by department and breaches by day (chart.js, UMD build). */
 import { field, formatDuration, formatRate, h, setText } from '../dom.js';
 import { pushQuery, syncControls } from '../hash-query.js';
-import { STATS } from '../queries.js';
+import { NOTIFICATION_OUTBOX, STATS } from '../queries.js';
 import { departmentName } from '../session.js';
 
 const RATES = [
@@ -84,6 +84,22 @@ export function kpisView(ctx) {
     figures,
     h('div', { class: 'charts' }, Object.values(boxes).map((box) => box.element)),
   );
+  // The notification outbox, for the command centre: what waits, what was sent, what was given up on.
+  const outbox = h('section', { 'aria-labelledby': 'outbox-title', dataset: { testid: 'outbox' } }, h('h3', { id: 'outbox-title' }, 'Notification outbox'));
+  if (session.cityWide) element.append(outbox);
+
+  async function refreshOutbox() {
+    const { notificationOutbox } = await ctx.request(NOTIFICATION_OUTBOX, {});
+    const rows = notificationOutbox.counts.map((c) => h('tr', {}, h('td', {}, c.channel), h('td', {}, c.state), h('td', { dataset: { testid: `outbox-${c.channel}-${c.state}` } }, String(c.count))));
+    const failed = notificationOutbox.failed.map((f) => h('li', {}, `${f.channel} ${f.kind} to ${f.personCode}${f.eventId ? ` (event ${f.eventId})` : ''}, ${f.attempts} attempts: ${f.lastError ?? ''}`));
+    const title = outbox.firstChild;
+    outbox.replaceChildren(
+      title,
+      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Channel'), h('th', {}, 'State'), h('th', {}, 'Deliveries'))), h('tbody', {}, rows)),
+      h('p', {}, failed.length === 0 ? 'No delivery failed for good.' : 'Latest failed for good:'),
+    );
+    if (failed.length > 0) outbox.append(h('ul', { dataset: { testid: 'outbox-failed' } }, failed));
+  }
 
   function filter() {
     const value = {};
@@ -121,6 +137,7 @@ export function kpisView(ctx) {
     element,
     setQuery,
     async refresh() {
+      if (session.cityWide) await refreshOutbox();
       const { stats } = await ctx.request(STATS, { filter: filter() });
       const kpis = { ...stats.kpis, undecided: stats.kpis.reported - stats.kpis.merged - stats.kpis.rejected - stats.kpis.accepted };
       setText(
