@@ -45,6 +45,18 @@ export function chinaCalendar(settings: CalendarSettings = DEFAULT_CALENDAR_SETT
   };
 }
 
+const calendars = new WeakMap<CalendarSettings, WorkingCalendar>();
+
+/** One calendar per settings object: the service's settings are read once and frozen. */
+export function calendarFor(settings: CalendarSettings = DEFAULT_CALENDAR_SETTINGS): WorkingCalendar {
+  let calendar = calendars.get(settings);
+  if (calendar === undefined) {
+    calendar = chinaCalendar(settings);
+    calendars.set(settings, calendar);
+  }
+  return calendar;
+}
+
 const coveredYears = new Map<number, boolean>();
 
 /**

@@ -34,6 +34,8 @@ export interface StartWorkersOptions {
   readonly longPollMs?: number;
   /** Default none. */
   readonly observer?: WorkerObserver;
+  /** Now, for the SLA due times (WorkerServices.clock). */
+  readonly clock?: () => Date;
 }
 
 export interface RunningWorkers {
@@ -73,6 +75,7 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
     notifier: options.notifier ?? new LogNotifier(logger),
     credentials: options.credentials ?? (() => undefined),
     config: options.config,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     logger,
     signal: stopping.signal,
   };

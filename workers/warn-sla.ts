@@ -1,6 +1,7 @@
 import { complete, type JobAnswer, type JobInput } from './job';
 import { handlersOf } from './notifier';
 import type { WorkerServices } from './services';
+import { describeSla } from './sla-due';
 import { recordOnce, recordTransition } from './timeline';
 import { assignmentOf, eventIdOf, routeOf } from './variables';
 
@@ -14,11 +15,11 @@ export async function warnSla(job: JobInput, services: WorkerServices): Promise<
   const wrote = await recordOnce(services.em, eventId, job.key, (tx, event) => {
     gridCode = event.grid?.code;
     due = event.slaDueAt ?? undefined;
-    recordTransition(tx, event, event.status, `SLA warning: 80 % of ${route.slaHours} h used${due ? `, due ${due.toISOString()}` : ''}`, job.key);
+    recordTransition(tx, event, event.status, `SLA warning: 80 % of ${describeSla(route)} used${due ? `, due ${due.toISOString()}` : ''}`, job.key);
   });
   if (wrote) {
     for (const to of handlersOf(assignment, gridCode)) {
-      await services.notifier.notify({ kind: 'sla-warning', eventId, to, text: `event ${eventId}: 80 % of its ${route.slaHours} h SLA is used` });
+      await services.notifier.notify({ kind: 'sla-warning', eventId, to, text: `event ${eventId}: 80 % of its ${describeSla(route)} SLA is used` });
     }
   }
   return complete();
