@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { CodedError, type CodeOf } from '../errors/coded-error';
 import { NOTIFICATION_VARIABLES, parseNotificationSettings, type NotificationSettings } from './notification-settings';
+import { DEFAULT_WORKING_HOURS, parseDateList, parseWorkingHours, type WorkingPeriod } from '../sla/working-hours';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -45,6 +46,12 @@ export interface Config {
   readonly feedbackTimeout: string;
   /** Seconds an SLA hour lasts: 3600 in service, less in tests and demonstrations. */
   readonly slaSecondsPerHour: number;
+  /** The working calendar of working-hour SLAs (sla/): working periods of a day, local days off and working days. */
+  readonly slaCalendar: {
+    readonly workingHours: readonly WorkingPeriod[];
+    readonly extraHolidays: readonly string[];
+    readonly extraWorkdays: readonly string[];
+  };
   /** Reports of one category closer than this (metres) to an open event are merged into it… */
   readonly duplicateRadiusMeters: number;
   /** …when that event was reported at most this many hours earlier. */
@@ -143,6 +150,7 @@ export const DEFAULTS = Object.freeze({
   apiPort: 4000,
   feedbackTimeout: 'P7D',
   slaSecondsPerHour: 3600,
+  slaWorkingHours: DEFAULT_WORKING_HOURS,
   duplicateRadiusMeters: 50,
   duplicateWindowHours: 24,
   authMode: 'development',
@@ -179,6 +187,15 @@ export const DEFAULTS = Object.freeze({
   attachmentRetentionDays: 365,
   retentionIntervalMs: 3_600_000,
 });
+
+/** The calendar's parsers (sla/working-hours.ts) report their own problem; here it is named after the variable. */
+function calendarSetting<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigError(name, error instanceof Error ? error.message : String(error));
+  }
+}
 
 /** HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518, 3.2). */
 const JWT_SECRET_MIN_LENGTH = 32;
@@ -223,6 +240,9 @@ export const CONFIG_VARIABLES = Object.freeze([
   'ATTACHMENT_DIR',
   'FEEDBACK_TIMEOUT',
   'SLA_SECONDS_PER_HOUR',
+  'SLA_WORKING_HOURS',
+  'SLA_EXTRA_HOLIDAYS',
+  'SLA_EXTRA_WORKDAYS',
   'DUPLICATE_RADIUS_METERS',
   'DUPLICATE_WINDOW_HOURS',
   'AUTH_MODE',
@@ -310,6 +330,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     apiPort: parsePort('API_PORT', value('API_PORT'), DEFAULTS.apiPort, 0),
     feedbackTimeout: parseDuration('FEEDBACK_TIMEOUT', value('FEEDBACK_TIMEOUT') ?? DEFAULTS.feedbackTimeout),
     slaSecondsPerHour: parsePositive('SLA_SECONDS_PER_HOUR', value('SLA_SECONDS_PER_HOUR'), DEFAULTS.slaSecondsPerHour, 86_400),
+    slaCalendar: Object.freeze({
+      workingHours: calendarSetting('SLA_WORKING_HOURS', () => parseWorkingHours(value('SLA_WORKING_HOURS') ?? DEFAULTS.slaWorkingHours)),
+      extraHolidays: calendarSetting('SLA_EXTRA_HOLIDAYS', () => parseDateList(value('SLA_EXTRA_HOLIDAYS'))),
+      extraWorkdays: calendarSetting('SLA_EXTRA_WORKDAYS', () => parseDateList(value('SLA_EXTRA_WORKDAYS'))),
+    }),
     duplicateRadiusMeters: parsePositive('DUPLICATE_RADIUS_METERS', value('DUPLICATE_RADIUS_METERS'), DEFAULTS.duplicateRadiusMeters, 10_000),
     duplicateWindowHours: parsePositive('DUPLICATE_WINDOW_HOURS', value('DUPLICATE_WINDOW_HOURS'), DEFAULTS.duplicateWindowHours, 24 * 365),
     ...auth,

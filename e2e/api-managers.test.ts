@@ -110,7 +110,7 @@ beforeAll(async () => {
   await (await h.as(CITIZEN)).request(gql`mutation F($id: ID!) { submitFeedback(eventId: $id, feedback: { satisfied: true, score: 5 }) { id } }`, { id: run.closed.id });
   await h.grid.completed(run.closed.pik);
 
-  // 72 SLA hours at 1/36 s an hour: breached two seconds after it is routed; collect reads the setting.
+  // Three working days at 1/36 s an hour: breached seconds after it is routed; collect reads the setting.
   h.grid.config.slaSecondsPerHour = 1 / 36;
   try {
     run.breached = await report('illegal_vending', GRIDS[1]);

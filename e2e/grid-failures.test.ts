@@ -61,7 +61,7 @@ test('a clerk returns the event; nobody is left, a manager arbitrates and the gr
 });
 
 test('an SLA that runs out warns at 80 %, then escalates: breach recorded, managers told, priority raised', async () => {
-  // 72 SLA hours at 1/36 s an hour: the warning after 1 s, the escalation after 2 s.
+  // Three working days at 1/36 s an hour: the real days they span (nights and weekends too) pass in seconds.
   grid.config.slaSecondsPerHour = 1 / 36;
   let reported: { eventId: number; pik: string };
   try {
@@ -77,7 +77,7 @@ test('an SLA that runs out warns at 80 %, then escalates: breach recorded, manag
   await eventually(async () => ((await grid.event(eventId)).escalated ? true : undefined), { what: 'the escalation' });
 
   const notes = await grid.notes(eventId);
-  expect(notes.some((note) => note.startsWith('SLA warning: 80 % of 72 h used'))).toBe(true);
+  expect(notes.some((note) => note.startsWith('SLA warning: 80 % of 21 working h used'))).toBe(true);
   expect(notes.some((note) => note.startsWith('SLA breached') && note.includes('priority 50 → 70'))).toBe(true);
   const { rows } = await grid.te.pool.query(`select escalated from public.grid_event_transition where event_id = $1 and note like 'SLA breached%'`, [eventId]);
   expect(rows).toEqual([{ escalated: true }]);

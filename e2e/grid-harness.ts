@@ -88,7 +88,8 @@ export interface HarnessExtension {
   stop(): Promise<void>;
 }
 
-export function useGridHarness(extension?: HarnessExtension): GridHarness {
+/** `now`: the engine's and the workers' clock, for a test that moves time itself (the engine's clockMoved). */
+export function useGridHarness(extension?: HarnessExtension, options: { readonly now?: () => number } = {}): GridHarness {
   let te: TestEngine | undefined;
   let zbc: ZeebeClient | undefined;
   let orm: MikroORM | undefined;
@@ -105,7 +106,7 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
 
   beforeAll(async () => {
     consoleError = silenceClientCancellations();
-    te = await startTestEngine();
+    te = await startTestEngine(options.now === undefined ? {} : { now: options.now });
     await seedTestCity(te.databaseUrl);
     orm = await MikroORM.init(ormConfig(te.databaseUrl, logger));
     zbc = connectSdk(te.port);
@@ -120,6 +121,7 @@ export function useGridHarness(extension?: HarnessExtension): GridHarness {
       logger,
       config,
       longPollMs: 1_000,
+      ...(options.now === undefined ? {} : { clock: () => new Date(options.now!()) }),
     });
     attachmentDir = await mkdtemp(path.join(tmpdir(), 'grid-e2e-'));
     starts = new ProcessStarts(orm.em, zbc, logger);

@@ -69,10 +69,13 @@ export interface EngineOptions {
   readonly onFatal?: (error: Error) => void;
   /** Told about batches, jobs, incidents and timers, for metrics; default none. */
   readonly observer?: EngineObserver;
+  /** The engine's clock (timers, deadlines, record times); the wall clock unless a test pins its own (then: clockMoved). */
+  readonly now?: () => number;
 }
 
 export interface Engine extends EngineApi {
   readonly stats: ProcessorStats;
+  clockMoved(): void;
   stop(): Promise<void>;
 }
 
@@ -138,7 +141,11 @@ class EmbeddedEngine implements Engine {
       (batch) => commitBatch(this.options.pool, batch),
       this.options.logger,
       { onCommitted: (ctx) => this.answerResults(ctx) },
-      { maxQueuedCommands: this.options.maxQueuedCommands ?? 20_000, maxBatchSize: this.options.maxBatchSize ?? 2_000 },
+      {
+        maxQueuedCommands: this.options.maxQueuedCommands ?? 20_000,
+        maxBatchSize: this.options.maxBatchSize ?? 2_000,
+        ...(this.options.now === undefined ? {} : { now: this.options.now }),
+      },
       (error) => {
         this.rejectAllResults(new UnavailableError('The engine stopped after a failure'));
         this.options.onFatal?.(error);
@@ -155,6 +162,11 @@ class EmbeddedEngine implements Engine {
 
   get stats(): ProcessorStats {
     return this.processor.stats;
+  }
+
+  /** After a test moved the engine's clock: fires what fell due and re-arms the scheduler on the new time. */
+  clockMoved(): void {
+    this.processor.scheduler.fireDue();
   }
 
   async deployResources(resources: readonly DeployResourceInput[]): Promise<DeployResult> {

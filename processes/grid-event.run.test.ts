@@ -47,6 +47,12 @@ async function next(processInstanceKey: string, type: string, elementId?: string
 
 type Variables = Parameters<typeof sdk.zbc.completeJob>[0]['variables'];
 const complete = (job: Job, variables: Variables = {}) => sdk.zbc.completeJob({ jobKey: job.key, variables });
+/** What assign-event answers: the priority and the handling period's SLA times (a day away unless given). */
+const assigned = (priority: number, warnInMs = 0.8 * 86_400_000, dueInMs = 86_400_000): Variables => ({
+  priority,
+  slaWarnAt: new Date(Date.now() + warnInMs).toISOString(),
+  slaDueAt: new Date(Date.now() + dueInMs).toISOString(),
+});
 const departmentOf = (job: Job) => (job.variables as { department?: string }).department;
 
 async function start(category: string, severity: string, source: string, eventId: string, slaSecondsPerHour = 3600): Promise<string> {
@@ -87,10 +93,10 @@ test('department level: notified, handled by its clerks, verified, closed, satis
   const pik = await start('illegal_parking', 'medium', 'citizen_app', 'e-department');
   const assign = await next(pik, 'assign-event');
   expect(assign.variables).toMatchObject({
-    route: { level: 'DEPARTMENT', departments: ['urban_management'], slaHours: 72, priority: 50 },
+    route: { level: 'DEPARTMENT', departments: ['urban_management'], slaHours: 21, slaClock: 'working', priority: 50 },
     assignment: { level: 'DEPARTMENT', departments: ['urban_management'] },
   });
-  await complete(assign, { priority: 50 });
+  await complete(assign, assigned(50));
   const notify = await next(pik, 'notify-department');
   expect(notify.variables).toMatchObject({ department: 'urban_management' });
   await complete(notify);
@@ -105,7 +111,7 @@ test('department level: notified, handled by its clerks, verified, closed, satis
 
 test('returned by the only department: nobody is left, a manager arbitrates, the grid handles it, no feedback in time', async () => {
   const pik = await start('street_light', 'low', 'citizen_app', 'e-returned');
-  await complete(await next(pik, 'assign-event'), { priority: 30 });
+  await complete(await next(pik, 'assign-event'), assigned(30));
   await complete(await next(pik, 'notify-department'));
   await complete(await next(pik, USER_TASK, 'Task_HandleInDepartment'), { outcome: 'RETURNED', returnReason: 'not a street light' });
   const ret = await next(pik, 'record-return');
@@ -114,7 +120,7 @@ test('returned by the only department: nobody is left, a manager arbitrates, the
   expect(arbitrate.customHeaders).toMatchObject({ [GROUPS]: '["city-managers"]' });
   expect(arbitrate.variables).toMatchObject({ assignment: { level: 'DEPARTMENT', departments: [] } });
   await complete(arbitrate, { assignment: { level: 'GRID', departments: [] } });
-  await complete(await next(pik, 'assign-event'), { priority: 30 });
+  await complete(await next(pik, 'assign-event'), assigned(30));
   const grid = await next(pik, USER_TASK, 'Task_HandleInGrid');
   expect(grid.customHeaders).toMatchObject({ [GROUPS]: '["grid-D01S01C01G01"]' });
   await complete(grid, { outcome: 'RESOLVED' });
@@ -127,7 +133,7 @@ test('returned by the only department: nobody is left, a manager arbitrates, the
 
 test('joint level: one part per department, a refusal re-routes without it; unsatisfied feedback reopens once, then a manager reviews', async () => {
   const pik = await start('pipe_leak', 'critical', 'hotline_12345', 'e-joint');
-  await complete(await next(pik, 'assign-event'), { priority: 80 });
+  await complete(await next(pik, 'assign-event'), assigned(80));
   const notified = [await next(pik, 'notify-department'), await next(pik, 'notify-department')];
   expect(notified.map(departmentOf).sort()).toEqual(['drainage', 'water_supply']);
   const drainage = notified.find((job) => departmentOf(job) === 'drainage')!;
@@ -144,7 +150,7 @@ test('joint level: one part per department, a refusal re-routes without it; unsa
 
   const assign = await next(pik, 'assign-event');
   expect(assign.variables).toMatchObject({ assignment: { level: 'JOINT', departments: ['water_supply'] } });
-  await complete(assign, { priority: 80 });
+  await complete(assign, assigned(80));
   await complete(await next(pik, 'notify-department'));
   await complete(await next(pik, USER_TASK, 'Task_HandlePart'), { outcome: 'RESOLVED' });
   const lead = await next(pik, USER_TASK, 'Task_LeadConcludes');
@@ -155,7 +161,7 @@ test('joint level: one part per department, a refusal re-routes without it; unsa
   expect(first.variables).toMatchObject({ feedbackOutcome: 'UNSATISFIED' });
   await complete(first);
   await complete(await next(pik, 'reopen-event'), { reopenCount: 1, priority: 100 });
-  await complete(await next(pik, 'assign-event'), { priority: 100 });
+  await complete(await next(pik, 'assign-event'), assigned(100));
   await complete(await next(pik, 'notify-department'));
   await complete(await next(pik, USER_TASK, 'Task_HandlePart'), { outcome: 'RESOLVED' });
   await complete(await next(pik, USER_TASK, 'Task_LeadConcludes'), { outcome: 'RESOLVED' });
@@ -165,9 +171,9 @@ test('joint level: one part per department, a refusal re-routes without it; unsa
 });
 
 test('SLA: a warning at 80 %, then escalation, while the handlers keep working', async () => {
-  // 72 SLA hours at 1/36 s per hour: the warning after 1 s (1.6 s, floored), the escalation after 2 s
-  const pik = await start('neighbour_dispute', 'low', 'grid_worker', 'e-sla', 1 / 36);
-  await complete(await next(pik, 'assign-event'), { priority: 50 });
+  // The timers fire at the times assign-event answered: the warning after 1 s, the escalation after 2 s
+  const pik = await start('neighbour_dispute', 'low', 'grid_worker', 'e-sla');
+  await complete(await next(pik, 'assign-event'), assigned(50, 1_000, 2_000));
   await complete(await next(pik, 'warn-sla'));
   await complete(await next(pik, 'escalate-event'), { priority: 70, escalated: true });
   const grid = await next(pik, USER_TASK, 'Task_HandleInGrid');
@@ -179,7 +185,7 @@ test('SLA: a warning at 80 %, then escalation, while the handlers keep working',
 
 test('returned twice: a manager arbitrates; a fix that does not hold on site goes back to the handlers', async () => {
   const pik = await start('neighbour_dispute', 'high', 'citizen_app', 'e-twice');
-  await complete(await next(pik, 'assign-event'), { priority: 75 });
+  await complete(await next(pik, 'assign-event'), assigned(75));
   for (let part = 0; part < 2; part++) await complete(await next(pik, 'notify-department'));
   for (let part = 0; part < 2; part++) await complete(await next(pik, USER_TASK, 'Task_HandlePart'), { outcome: 'RESOLVED' });
   const lead = await next(pik, USER_TASK, 'Task_LeadConcludes');
@@ -189,17 +195,19 @@ test('returned twice: a manager arbitrates; a fix that does not hold on site goe
 
   const again = await next(pik, 'assign-event');
   expect(again.variables).toMatchObject({ assignment: { level: 'JOINT', departments: ['command_center'] } });
-  await complete(again, { priority: 75 });
+  await complete(again, assigned(75));
   await complete(await next(pik, 'notify-department'));
   await complete(await next(pik, USER_TASK, 'Task_HandlePart'), { outcome: 'RESOLVED' });
   await complete(await next(pik, USER_TASK, 'Task_LeadConcludes'), { outcome: 'RETURNED' });
   await complete(await next(pik, 'record-return'), { returnCount: 2, returnedDepartments: ['justice', 'command_center'] });
 
   await complete(await next(pik, USER_TASK, 'Task_Arbitrate'), { assignment: { level: 'DEPARTMENT', departments: ['justice'] } });
-  await complete(await next(pik, 'assign-event'), { priority: 75 });
+  await complete(await next(pik, 'assign-event'), assigned(75));
   await complete(await next(pik, 'notify-department'));
   await complete(await next(pik, USER_TASK, 'Task_HandleInDepartment'), { outcome: 'RESOLVED' });
   await complete(await next(pik, USER_TASK, 'Task_Verify'), { verified: false, verificationNote: 'still arguing' });
+  // Back to handling through Record assignment: a new handling period, a new SLA due time.
+  await complete(await next(pik, 'assign-event'), assigned(75));
   await complete(await next(pik, 'notify-department'));
   await complete(await next(pik, USER_TASK, 'Task_HandleInDepartment'), { outcome: 'RESOLVED' });
   await complete(await closeWithFeedback(pik, 'e-twice', true));

@@ -13,6 +13,7 @@ interface Route {
   readonly level: 'GRID' | 'DEPARTMENT' | 'JOINT';
   readonly departments: readonly string[];
   readonly slaHours: number;
+  readonly slaClock: 'calendar' | 'working';
   readonly priority: number;
 }
 
@@ -53,6 +54,9 @@ describe('route-event.dmn', () => {
       if (strangers.length > 0) wrong.push(`${at}: ${strangers.join(', ')} do not handle ${category}`);
       if (new Set(result.departments).size !== result.departments.length) wrong.push(`${at}: a department twice`);
       if (!(result.slaHours > 0)) wrong.push(`${at}: SLA ${result.slaHours} hours`);
+      if (!['calendar', 'working'].includes(result.slaClock)) wrong.push(`${at}: SLA clock ${JSON.stringify(result.slaClock)}`);
+      // Urgent events are not left waiting over a night, a weekend or a holiday.
+      if ((severity === 'critical' || severity === 'high') && result.slaClock !== 'calendar') wrong.push(`${at}: a ${severity} event counted in working hours`);
       if (!Number.isInteger(result.priority) || result.priority < 0 || result.priority > 100) wrong.push(`${at}: priority ${result.priority}`);
     }
     expect(wrong).toEqual([]);
@@ -60,20 +64,21 @@ describe('route-event.dmn', () => {
 
   it('gives more severe events shorter SLAs and higher priorities under the standard SLA', () => {
     const standard = (severity: string) => route('road_damage', severity, 'citizen_app').route;
-    expect(['low', 'medium', 'high', 'critical'].map((severity) => standard(severity).slaHours)).toEqual([120, 72, 24, 4]);
+    expect(['low', 'medium', 'high', 'critical'].map((severity) => standard(severity).slaHours)).toEqual([35, 21, 24, 4]);
+    expect(['low', 'medium', 'high', 'critical'].map((severity) => standard(severity).slaClock)).toEqual(['working', 'working', 'calendar', 'calendar']);
     expect(['low', 'medium', 'high', 'critical'].map((severity) => standard(severity).priority)).toEqual([30, 50, 70, 90]);
   });
 
   it.each([
-    ['neighbour_dispute', 'medium', 'citizen_app', { level: 'GRID', departments: [], slaHours: 72, priority: 50 }],
-    ['neighbour_dispute', 'high', 'grid_worker', { level: 'JOINT', departments: ['justice', 'command_center'], slaHours: 24, priority: 75 }],
-    ['gas_leak', 'low', 'hotline_12345', { level: 'DEPARTMENT', departments: ['gas'], slaHours: 2, priority: 95 }],
-    ['pipe_leak', 'critical', 'citizen_app', { level: 'JOINT', departments: ['water_supply', 'drainage'], slaHours: 8, priority: 80 }],
-    ['illegal_parking', 'medium', 'video_alarm', { level: 'DEPARTMENT', departments: ['traffic_police'], slaHours: 2, priority: 70 }],
-    ['illegal_parking', 'medium', 'citizen_app', { level: 'DEPARTMENT', departments: ['urban_management'], slaHours: 72, priority: 50 }],
-    ['mental_health', 'medium', 'mental_health', { level: 'DEPARTMENT', departments: ['mental_health_center'], slaHours: 24, priority: 60 }],
-    ['wage_arrears', 'critical', 'enterprise_supervision', { level: 'DEPARTMENT', departments: ['enterprise_supervision'], slaHours: 4, priority: 90 }],
-    ['noise', 'low', 'citizen_app', { level: 'GRID', departments: [], slaHours: 72, priority: 30 }],
+    ['neighbour_dispute', 'medium', 'citizen_app', { level: 'GRID', departments: [], slaHours: 21, slaClock: 'working', priority: 50 }],
+    ['neighbour_dispute', 'high', 'grid_worker', { level: 'JOINT', departments: ['justice', 'command_center'], slaHours: 24, slaClock: 'calendar', priority: 75 }],
+    ['gas_leak', 'low', 'hotline_12345', { level: 'DEPARTMENT', departments: ['gas'], slaHours: 2, slaClock: 'calendar', priority: 95 }],
+    ['pipe_leak', 'critical', 'citizen_app', { level: 'JOINT', departments: ['water_supply', 'drainage'], slaHours: 8, slaClock: 'calendar', priority: 80 }],
+    ['illegal_parking', 'medium', 'video_alarm', { level: 'DEPARTMENT', departments: ['traffic_police'], slaHours: 2, slaClock: 'calendar', priority: 70 }],
+    ['illegal_parking', 'medium', 'citizen_app', { level: 'DEPARTMENT', departments: ['urban_management'], slaHours: 21, slaClock: 'working', priority: 50 }],
+    ['mental_health', 'medium', 'mental_health', { level: 'DEPARTMENT', departments: ['mental_health_center'], slaHours: 7, slaClock: 'working', priority: 60 }],
+    ['wage_arrears', 'critical', 'enterprise_supervision', { level: 'DEPARTMENT', departments: ['enterprise_supervision'], slaHours: 4, slaClock: 'calendar', priority: 90 }],
+    ['noise', 'low', 'citizen_app', { level: 'GRID', departments: [], slaHours: 21, slaClock: 'working', priority: 30 }],
   ])('%s, %s, from %s', (category, severity, source, expected) => {
     expect(route(category, severity, source).route).toEqual(expected);
   });
@@ -81,6 +86,6 @@ describe('route-event.dmn', () => {
   it('sends a category it does not know, with no severity, to the command center', () => {
     const { route: result, ruleId } = route('graffiti', '', 'citizen_app');
     expect(ruleId).toBe(CATCH_ALL);
-    expect(result).toEqual({ level: 'DEPARTMENT', departments: ['command_center'], slaHours: 72, priority: 50 });
+    expect(result).toEqual({ level: 'DEPARTMENT', departments: ['command_center'], slaHours: 21, slaClock: 'working', priority: 50 });
   });
 });

@@ -92,10 +92,10 @@ async function stopRunning(running: Running): Promise<void> {
 }
 
 /**
- * Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure, or an observer for
- * metrics; and the gateway's authentication, if the test wants callers checked.
+ * Engine settings a test may narrow, e.g. a tiny queue to provoke back-pressure, an observer for
+ * metrics, or a clock of its own; and the gateway's authentication, if the test wants callers checked.
  */
-export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize' | 'observer'>> & {
+export type TestEngineOptions = Partial<Pick<EngineOptions, 'maxQueuedCommands' | 'maxBatchSize' | 'observer' | 'now'>> & {
   readonly authenticate?: GatewayAuthenticator;
 };
 

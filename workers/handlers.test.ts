@@ -157,11 +157,18 @@ describe('the steps after collect', () => {
     const event = await newEvent({ category: 'street_cleaning', lon: 0, lat: 0 });
     const id = String(event.id);
     const assign = job({ eventId: id, route: ROUTE, assignment: ASSIGNMENT, priority: 50, slaSecondsPerHour: 60 });
-    expect(await HANDLERS['assign-event'](assign, services)).toEqual({ kind: 'complete', variables: { priority: 50 } });
-    await HANDLERS['assign-event'](assign, services);
-    const due = (await reload(event.id)).slaDueAt!.getTime() - Date.now();
+    const answer = await HANDLERS['assign-event'](assign, services);
+    const offsetTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+08:00$/;
+    expect(answer).toEqual({ kind: 'complete', variables: { priority: 50, slaDueAt: expect.stringMatching(offsetTime) as unknown, slaWarnAt: expect.stringMatching(offsetTime) as unknown } });
+    // Redelivered: the same due time, computed from when the first delivery recorded it.
+    expect(await HANDLERS['assign-event'](assign, services)).toEqual(answer);
+    const { slaDueAt, slaWarnAt } = (answer as unknown as { variables: { slaDueAt: string; slaWarnAt: string } }).variables;
+    const stored = (await reload(event.id)).slaDueAt!;
+    expect(stored.getTime()).toBe(Date.parse(slaDueAt));
+    const due = stored.getTime() - Date.now();
     expect(due).toBeGreaterThan(71 * 60_000);
     expect(due).toBeLessThanOrEqual(72 * 60_000);
+    expect(Date.parse(slaDueAt) - Date.parse(slaWarnAt)).toBe(72 * 60_000 * 0.2);
 
     const em = orm.em.fork();
     em.create(Task, { jobKey: '5000001', processInstanceKey: '1', elementId: 'Task_HandleInDepartment', elementInstanceKey: '2', name: 'Handle', event: event.id, candidateGroups: ['sanitation'], priority: 50, state: 'CREATED' });

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
+import type { CalendarSettings } from '../sla/calendar';
 import type { DepartmentAnswer, DepartmentCall } from './departments/department-client';
 
 /** What the workers need of the grid index (orm/geo/grid-index.ts). */
@@ -18,6 +19,8 @@ export interface WorkerConfig {
   readonly feedbackTimeout: string;
   /** Seconds an SLA hour lasts (3600; tests shorten it). */
   readonly slaSecondsPerHour: number;
+  /** The working calendar of working-hour SLAs; China's national calendar and 09:00-12:00, 13:30-17:30 unless configured. */
+  readonly slaCalendar?: CalendarSettings;
   readonly duplicateRadiusMeters: number;
   readonly duplicateWindowHours: number;
   /** First back-off of a failed notify-department job, doubled per failure; default 10 s. */
@@ -33,6 +36,8 @@ export interface WorkerServices {
   readonly credentials: (credentialsRef: string) => string | undefined;
   readonly config: WorkerConfig;
   readonly logger: Logger;
+  /** Now, for the SLA due times; the wall clock unless a test runs the engine on a clock of its own. */
+  readonly clock?: () => Date;
   /** Cancels department calls when the workers stop. */
   readonly signal?: AbortSignal;
 }

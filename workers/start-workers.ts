@@ -31,6 +31,8 @@ export interface StartWorkersOptions {
   readonly longPollMs?: number;
   /** Default none. */
   readonly observer?: WorkerObserver;
+  /** Now, for the SLA due times (WorkerServices.clock). */
+  readonly clock?: () => Date;
 }
 
 export interface RunningWorkers {
@@ -69,6 +71,7 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
     departments: options.departmentsClient,
     credentials: options.credentials ?? (() => undefined),
     config: options.config,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     logger,
     signal: stopping.signal,
   };

@@ -1,4 +1,5 @@
 import { ASSIGNMENT_LEVELS as LEVELS, type AssignmentLevel as Level } from '../orm/entities/vocabulary';
+import { SLA_CLOCKS, type SlaClock } from '../sla/sla-window';
 import { InvalidJobError } from './job';
 
 /** Readers for job variables: each names the variable it refuses, so the incident says what to fix. */
@@ -55,6 +56,8 @@ export function assignmentOf(variables: Readonly<Record<string, unknown>>, name 
 
 export interface Route extends Assignment {
   readonly slaHours: number;
+  /** Calendar or working hours; a route without one (decided before the column existed) counts calendar hours. */
+  readonly slaClock: SlaClock;
   readonly priority: number;
 }
 
@@ -65,7 +68,9 @@ export function routeOf(variables: Readonly<Record<string, unknown>>): Route {
   const assignment = assignmentOf(variables, 'route');
   const slaHours = integerOrFraction(route, 'slaHours');
   if (!(slaHours > 0)) throw new InvalidJobError(`route.slaHours: expected a positive number, got ${JSON.stringify(route.slaHours)}`);
-  return { ...assignment, slaHours, priority: clampPriority(integerOf(route, 'priority')) };
+  const slaClock = route.slaClock ?? 'calendar';
+  if (!(SLA_CLOCKS as readonly unknown[]).includes(slaClock)) throw new InvalidJobError(`route.slaClock: expected "calendar" or "working", got ${JSON.stringify(route.slaClock)}`);
+  return { ...assignment, slaHours, slaClock: slaClock as SlaClock, priority: clampPriority(integerOf(route, 'priority')) };
 }
 
 function integerOrFraction(record: Record<string, unknown>, name: string): number {

@@ -3,6 +3,7 @@ import { notifyGroup, notifyTaskHolders } from '../notifications/sql/notify';
 import { complete, type JobAnswer, type JobInput } from './job';
 import { handlersOf } from './notifier';
 import type { WorkerServices } from './services';
+import { describeSla } from './sla-due';
 import { recordOnce, recordTransition } from './timeline';
 import { assignmentOf, eventIdOf, routeOf } from './variables';
 
@@ -18,8 +19,8 @@ export async function warnSla(job: JobInput, services: WorkerServices): Promise<
   const assignment = assignmentOf(job.variables);
   await recordOnce(services.em, eventId, job.key, async (tx, event) => {
     const due = event.slaDueAt ?? undefined;
-    recordTransition(tx, event, event.status, `SLA warning: 80 % of ${route.slaHours} h used${due ? `, due ${due.toISOString()}` : ''}`, job.key);
-    const draft = { kind: 'sla-warning', eventId, urgent: true, text: `Event ${eventId}: 80 % of its ${route.slaHours} h SLA is used${due ? `; due ${due.toISOString()}` : ''}.` } as const;
+    recordTransition(tx, event, event.status, `SLA warning: 80 % of ${describeSla(route)} used${due ? `, due ${due.toISOString()}` : ''}`, job.key);
+    const draft = { kind: 'sla-warning', eventId, urgent: true, text: `Event ${eventId}: 80 % of its ${describeSla(route)} SLA is used${due ? `; due ${due.toISOString()}` : ''}.` } as const;
     const db = ormQueryable(tx);
     if ((await notifyTaskHolders(db, draft)) > 0) return;
     for (const group of handlersOf(assignment, event.grid?.code)) await notifyGroup(db, group, draft);
