@@ -55,7 +55,9 @@ export interface PhaseResult {
 
 export async function runPhase(target: Target, phase: Phase): Promise<PhaseResult> {
   const tasks = phase.tasks ?? TASKS;
-  const workers = await startWorkers(phase.mode === 'rest' ? target.restPort : target.grpcPort, phase.mode, tasks);
+  // An activation answer must fit the client's 4 MiB message limit: the engine does not split it by size.
+  const maxJobs = phase.payloadBytes ? Math.max(1, Math.min(200, Math.floor((3 * 2 ** 20) / phase.payloadBytes))) : 200;
+  const workers = await startWorkers(phase.mode === 'rest' ? target.restPort : target.grpcPort, phase.mode, tasks, maxJobs);
   const finished = whenFinished(workers, phase.instances);
   const cpuBefore = await sampleCpu(target.enginePid, target.dataDir);
   const started = performance.now();
@@ -81,11 +83,11 @@ export async function runPhase(target: Target, phase: Phase): Promise<PhaseResul
   };
 }
 
-export async function startWorkers(port: number, mode: Mode, tasks: number): Promise<ChildProcess[]> {
+export async function startWorkers(port: number, mode: Mode, tasks: number, maxJobs = 200): Promise<ChildProcess[]> {
   const script = path.join(__dirname, mode === 'rest' ? 'engine-rest-workers.js' : 'engine-workers.js');
   const workers = Array.from({ length: Math.min(WORKER_PROCESSES, tasks) }, (_, index) => {
     const own = Array.from({ length: tasks }, (_, i) => i + 1).filter((task) => (task - 1) % WORKER_PROCESSES === index);
-    return fork(script, [String(port), mode, own.join(','), String(tasks)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return fork(script, [String(port), mode, own.join(','), String(tasks), String(maxJobs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   });
   await Promise.all(
     workers.map((worker) => new Promise<void>((resolve) => worker.on('message', (m: WorkerMessage) => m.kind === 'ready' && resolve()))),

@@ -22,7 +22,7 @@ export interface SuiteResult {
 
 export function report(ceiling: number, suites: readonly SuiteResult[]): void {
   const cpus = os.cpus();
-  console.log(`bench:engine — process of ${TASKS} sequential service tasks, @camunda8/sdk workers, durable commits`);
+  console.log(`\nbench:engine — process of ${TASKS} sequential service tasks, @camunda8/sdk workers, durable commits`);
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`ceiling: single-row durable INSERT commits, one connection: ${ceiling.toFixed(0)}/s`);
   for (const suite of suites) {

@@ -6,7 +6,8 @@
  * One PostgreSQL for the run (embedded, durable commits), first the ceiling
  * (single-row INSERT commits per second on one connection, each durable).
  * Then for each checkout — the base (BENCH_BASE, a commit, default main's
- * 18ff3f9; `none` skips it; see engine-checkout.ts) and this one — a database
+ * 18ff3f9, from the repository BENCH_REPOSITORY or this checkout's; `none`
+ * skips it; see engine-checkout.ts) and this one — a database
  * of its own and its engine as its own process (`node dist/main.js`), with
  * @camunda8/sdk workers in worker processes over loopback, on a process of
  * five sequential service tasks:
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   // BENCH_LOG_LEVEL=debug shows PostgreSQL's own log lines (e.g. auto_explain's plans).
   const logger = createLogger(process.env.BENCH_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
   const checkouts: Checkout[] = [];
-  if (BASE !== 'none') checkouts.push(await prepareBase(ROOT, BASE));
+  if (BASE !== 'none') checkouts.push(await prepareBase(process.env.BENCH_REPOSITORY ?? ROOT, BASE));
   checkouts.push({ label: 'this checkout', root: ROOT });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'grid-dispatch-bench-'));
   const dataDir = path.join(dir, 'pg');
@@ -79,8 +80,9 @@ async function main(): Promise<void> {
       const database = `bench_${index}`;
       await ensureDatabase(server.url('postgres'), database, logger);
       suites.push(await runSuite(checkout, server.url(database), dataDir));
+      // Each checkout's figures as soon as they are in: a long run shows its progress.
+      report(ceiling, suites.slice(-1));
     }
-    report(ceiling, suites);
     if (suites.length === 2) reportComparison(ceiling, suites[0], suites[1]);
   } finally {
     await server.stop();
