@@ -35,6 +35,10 @@ export function report(ceiling: number, suites: readonly SuiteResult[]): void {
           `CPU per job: engine ${r.cpu.engine.toFixed(3)} ms, PostgreSQL ${r.cpu.postgres.toFixed(3)} ms`,
       );
     }
+    console.log(
+      `REST/gRPC, polling workers: ${(suite.rest.jobsPerSecond / suite.poll.jobsPerSecond).toFixed(2)}× the completed jobs/s, ` +
+        `activation latency p50 ${(suite.rest.activationP50 / suite.poll.activationP50).toFixed(2)}×, p99 ${(suite.rest.activationP99 / suite.poll.activationP99).toFixed(2)}×`,
+    );
     console.log(suite.engine);
     const { timers: t, messages: m, memory: mem } = suite;
     console.log(

@@ -115,6 +115,8 @@ async function runSuite(checkout: Checkout, url: string, dataDir: string): Promi
     await zeebe.deployResource({ name: 'bench-five-tasks.bpmn', process: await readFile(FIXTURE) } as never);
     const target: Target = { zeebe, pool, grpcPort: port, restPort, enginePid: engine.pid!, dataDir };
     await runPhase(target, { mode: 'poll', name: 'warm-up', instances: Math.min(500, INSTANCES) });
+    // First after the warm-up: later phases (50 KiB variables) grow the heap, which would hide what waiting instances take.
+    const memory = await runMemoryCase(target, WAITING);
     if (PG_STATEMENTS) await pool.query('select pg_stat_statements_reset()');
     const poll = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers', instances: INSTANCES });
     const stream = await runPhase(target, { mode: 'stream', name: 'throughput, job streams', instances: INSTANCES });
@@ -126,7 +128,6 @@ async function runSuite(checkout: Checkout, url: string, dataDir: string): Promi
     const rest = await runPhase(target, { mode: 'rest', name: 'throughput, REST polling workers (/v2/jobs)', instances: INSTANCES });
     const timers = await runTimerCase(zeebe, pool, TIMERS, 100);
     const messages = await runMessageCase(zeebe, pool, MESSAGES, 100);
-    const memory = await runMemoryCase(target, WAITING);
     await zeebe.close();
     engine.kill('SIGTERM');
     await once(engine, 'exit');
