@@ -55,7 +55,7 @@ export interface PhaseResult {
 
 export async function runPhase(target: Target, phase: Phase): Promise<PhaseResult> {
   const tasks = phase.tasks ?? TASKS;
-  // An activation answer must fit the client's 4 MiB message limit: the engine does not split it by size.
+  // The same for both checkouts: the base answers an activation in one message, which must fit the client's 4 MiB limit.
   const maxJobs = phase.payloadBytes ? Math.max(1, Math.min(200, Math.floor((3 * 2 ** 20) / phase.payloadBytes))) : 200;
   const workers = await startWorkers(phase.mode === 'rest' ? target.restPort : target.grpcPort, phase.mode, tasks, maxJobs);
   const finished = whenFinished(workers, phase.instances);
