@@ -4,7 +4,7 @@
  * as it would be over machines. Reports to its parent over IPC: finished
  * instances as they finish, and every job's arrival time when told to stop.
  *
- * argv: <gateway port> <poll|stream> <task numbers, comma-separated> <last task number>
+ * argv: <gateway port> <poll|stream> <task numbers, comma-separated> <last task number> [max jobs per activation, 200]
  */
 import { Camunda8 } from '@camunda8/sdk';
 
@@ -15,7 +15,7 @@ export type WorkerMessage =
 
 export type ParentMessage = { readonly kind: 'stop' };
 
-const [port, mode, taskList, lastTask] = process.argv.slice(2);
+const [port, mode, taskList, lastTask, maxJobs = '200'] = process.argv.slice(2);
 const tasks = taskList.split(',').map(Number);
 const send = (message: WorkerMessage): void => void process.send!(message);
 
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       const stream = await zeebe.streamJobs({ type: taskType, worker: `bench-${task}`, timeout: 60_000, taskHandler } as never);
       closers.push(() => stream.close());
     } else {
-      const worker = zeebe.createWorker({ taskType, taskHandler, maxJobsToActivate: 200, timeout: 60_000, pollInterval: 1 } as never);
+      const worker = zeebe.createWorker({ taskType, taskHandler, maxJobsToActivate: Number(maxJobs), timeout: 60_000, pollInterval: 1 } as never);
       closers.push(() => worker.close());
     }
   }

@@ -1,27 +1,39 @@
 /**
- * bench:engine — throughput and job activation latency of the embedded engine.
+ * bench:engine — throughput, job activation latency, CPU per job and memory
+ * of the embedded engine, this checkout against a pre-change one in the same
+ * run (ratios within one run are what a shared machine can compare).
  *
- * One run, one PostgreSQL: first the ceiling (single-row INSERT commits per
- * second on one connection, each durable), then the engine as its own process
- * (`node dist/main.js`, durable commits) with @camunda8/sdk workers in worker
- * processes over loopback, on a process of five sequential service tasks:
- *  - throughput, polling workers and then job streams: as many instances as
- *    the system takes (BENCH_IN_FLIGHT creations in flight);
- *  - latency, job streams at a steady BENCH_RATE instances/s, below
- *    saturation, so the figure is the engine's and not a queue's.
+ * One PostgreSQL for the run (embedded, durable commits), first the ceiling
+ * (single-row INSERT commits per second on one connection, each durable).
+ * Then for each checkout — the base (BENCH_BASE, a commit, default main's
+ * 18ff3f9, from the repository BENCH_REPOSITORY or this checkout's; `none`
+ * skips it; see engine-checkout.ts) and this one — a database
+ * of its own and its engine as its own process (`node dist/main.js`), with
+ * @camunda8/sdk workers in worker processes over loopback, on a process of
+ * five sequential service tasks:
+ *  - throughput, polling workers and then job streams (BENCH_IN_FLIGHT
+ *    creations in flight), with the CPU time of the engine process and of
+ *    PostgreSQL (from /proc) per completed job;
+ *  - activation latency at half the saturated rate (job streams), so the
+ *    figure is the engine's and not a queue's;
+ *  - the polling workload with 1 KiB and 50 KiB of variables per instance;
+ *  - the polling workload over REST (/v2/jobs);
+ *  - BENCH_TIMERS timers due at one moment, BENCH_MESSAGES messages correlated;
+ *  - the engine's RSS idle, with BENCH_WAITING instances waiting on a job,
+ *    and after they completed.
  * Activation latency: a job's CREATED record (the batch's clock) to the
  * moment the worker's handler held it.
  *
- * Then the event cases: BENCH_TIMERS instances each waiting on a timer, all
- * due at the same moment (lag = TRIGGERED record minus due time), and
- * BENCH_MESSAGES instances each correlated by one published message.
- *
- * BENCH_INSTANCES (3000), BENCH_IN_FLIGHT (100), BENCH_RATE (150),
- * BENCH_WORKER_PROCESSES (2), BENCH_TIMERS (10000), BENCH_MESSAGES (5000) size it; BENCH_ENGINE_NODE_ARGS passes Node
- * options to the engine process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * BENCH_INSTANCES (3000), BENCH_PAYLOAD_INSTANCES (1000), BENCH_IN_FLIGHT
+ * (100), BENCH_WORKER_PROCESSES (2), BENCH_TIMERS (10000), BENCH_MESSAGES
+ * (5000), BENCH_WAITING (100000) size it; BENCH_PG_STATEMENTS=1 loads
+ * pg_stat_statements and prints each checkout's top statements;
+ * BENCH_PG_SETTINGS adds PostgreSQL settings (`name=value`, space-separated);
+ * BENCH_ENGINE_NODE_ARGS passes Node options to the engine processes (e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { Camunda8 } from '@camunda8/sdk';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -30,89 +42,102 @@ import pg from 'pg';
 import { createLogger } from '../config/logger';
 import { ensureDatabase } from '../orm/database';
 import { startEmbeddedPostgres } from '../orm/embedded-postgres';
-import { migrate } from '../orm/migrate';
 import { freePort } from '../test-support/free-port';
-import { runMessageCase, runTimerCase, type MessageFigures, type TimerFigures } from './engine-events';
-import type { ParentMessage, WorkerMessage } from './engine-workers';
+import { DEFAULT_BASE, prepareBase, type Checkout } from './engine-checkout';
+import { runMessageCase, runTimerCase } from './engine-events';
+import { runMemoryCase } from './engine-memory';
+import { runPhase, TASKS, type Target } from './engine-phase';
+import { report, reportComparison, type SuiteResult } from './engine-report';
+import { topStatements } from './engine-statements';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 3000);
-const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 100);
-const RATE = Number(process.env.BENCH_RATE ?? 150);
-const WORKER_PROCESSES = Number(process.env.BENCH_WORKER_PROCESSES ?? 2);
+const PAYLOAD_INSTANCES = Number(process.env.BENCH_PAYLOAD_INSTANCES ?? 1000);
 const TIMERS = Number(process.env.BENCH_TIMERS ?? 10_000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5_000);
-const TASKS = 5;
+const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
+const BASE = process.env.BENCH_BASE ?? DEFAULT_BASE;
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURE = path.join(ROOT, 'engine', 'model', 'fixtures', 'bench-five-tasks.bpmn');
 
-type Zeebe = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
-type Mode = 'poll' | 'stream' | 'rest';
-
-interface PhaseResult {
-  readonly name: string;
-  readonly instances: number;
-  readonly seconds: number;
-  readonly instancesPerSecond: number;
-  readonly jobsPerSecond: number;
-  readonly activationP50: number;
-  readonly activationP99: number;
+async function main(): Promise<void> {
+  // BENCH_LOG_LEVEL=debug shows PostgreSQL's own log lines (e.g. auto_explain's plans).
+  const logger = createLogger(process.env.BENCH_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
+  const checkouts: Checkout[] = [];
+  if (BASE !== 'none') checkouts.push(await prepareBase(process.env.BENCH_REPOSITORY ?? ROOT, BASE));
+  checkouts.push({ label: 'this checkout', root: ROOT });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'grid-dispatch-bench-'));
+  const dataDir = path.join(dir, 'pg');
+  const settings = [
+    ...(PG_STATEMENTS ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : []),
+    ...(process.env.BENCH_PG_SETTINGS ?? '').split(' ').filter(Boolean),
+  ];
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), password: 'bench', logger, detached: true, settings });
+  try {
+    const ceiling = await insertCommitsPerSecond(server.url('postgres'), 3_000);
+    const suites: SuiteResult[] = [];
+    for (const [index, checkout] of checkouts.entries()) {
+      const database = `bench_${index}`;
+      await ensureDatabase(server.url('postgres'), database, logger);
+      suites.push(await runSuite(checkout, server.url(database), dataDir));
+      // Each checkout's figures as soon as they are in: a long run shows its progress.
+      report(ceiling, suites.slice(-1));
+    }
+    if (suites.length === 2) reportComparison(ceiling, suites[0], suites[1]);
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
-async function main(): Promise<void> {
-  const logger = createLogger('warn');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'grid-dispatch-bench-'));
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), password: 'bench', logger, detached: true });
-  let engine: ChildProcess | undefined;
+async function runSuite(checkout: Checkout, url: string, dataDir: string): Promise<SuiteResult> {
+  const port = await freePort();
+  const restPort = await freePort();
+  const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The service migrates its own database at start, so each checkout gets its own schema.
+  const engine = spawn(process.execPath, [...nodeArgs, path.join(checkout.root, 'dist', 'main.js')], {
+    cwd: checkout.root,
+    env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', REST_PORT: String(restPort), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const engineOutput = captureOutput(engine);
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    await ensureDatabase(server.url('postgres'), 'bench', logger);
-    const url = server.url('bench');
-    await migrate(url, logger);
-    const ceiling = await insertCommitsPerSecond(url, 3_000);
-
-    const port = await freePort();
-    const restPort = await freePort();
-    const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    engine = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', REST_PORT: String(restPort), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const engineOutput = captureOutput(engine);
     await waitFor(engine, engineOutput, /gateway listening on /);
     await waitFor(engine, engineOutput, /REST gateway listening on /);
-
+    if (PG_STATEMENTS) await pool.query('create extension if not exists pg_stat_statements');
     const zeebe = new Camunda8({
       ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,
       CAMUNDA_AUTH_STRATEGY: 'NONE',
-        CAMUNDA_LOG_LEVEL: 'none',
+      CAMUNDA_LOG_LEVEL: 'none',
       zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
     } as never).getZeebeGrpcApiClient();
     await zeebe.deployResource({ name: 'bench-five-tasks.bpmn', process: await readFile(FIXTURE) } as never);
-
-    const pool = new pg.Pool({ connectionString: url, max: 2 });
-    await runPhase({ zeebe, pool, port, mode: 'poll', name: 'warm-up', instances: Math.min(500, INSTANCES) });
-    const results = [
-      await runPhase({ zeebe, pool, port, mode: 'poll', name: 'throughput, polling workers', instances: INSTANCES }),
-      await runPhase({ zeebe, pool, port, mode: 'stream', name: 'throughput, job streams', instances: INSTANCES }),
-      await runPhase({ zeebe, pool, port, mode: 'stream', name: `latency at ${RATE} instances/s, job streams`, instances: RATE * 10, rate: RATE }),
-    ];
-    // The same polling workload over REST (/v2/jobs), beside the gRPC one above.
-    const rest = await runPhase({ zeebe, pool, port: restPort, mode: 'rest', name: 'throughput, REST polling workers (/v2/jobs)', instances: INSTANCES });
-    const timers = await runTimerCase(zeebe, pool, TIMERS, IN_FLIGHT);
-    const messages = await runMessageCase(zeebe, pool, MESSAGES, IN_FLIGHT);
-    await pool.end();
+    const target: Target = { zeebe, pool, grpcPort: port, restPort, enginePid: engine.pid!, dataDir };
+    await runPhase(target, { mode: 'poll', name: 'warm-up', instances: Math.min(500, INSTANCES) });
+    // First after the warm-up: later phases (50 KiB variables) grow the heap, which would hide what waiting instances take.
+    const memory = await runMemoryCase(target, WAITING);
+    if (PG_STATEMENTS) await pool.query('select pg_stat_statements_reset()');
+    const poll = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers', instances: INSTANCES });
+    const stream = await runPhase(target, { mode: 'stream', name: 'throughput, job streams', instances: INSTANCES });
+    const statements = PG_STATEMENTS ? await topStatements(pool, INSTANCES * 2 * TASKS) : [];
+    const half = Math.max(1, Math.round(Math.max(poll.instancesPerSecond, stream.instancesPerSecond) / 2));
+    const latency = await runPhase(target, { mode: 'stream', name: `latency at half the saturated rate (${half} instances/s), job streams`, instances: half * 10, rate: half });
+    const kib1 = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers, 1 KiB of variables', instances: PAYLOAD_INSTANCES, payloadBytes: 1024 });
+    const kib50 = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers, 50 KiB of variables', instances: PAYLOAD_INSTANCES, payloadBytes: 50 * 1024 });
+    const rest = await runPhase(target, { mode: 'rest', name: 'throughput, REST polling workers (/v2/jobs)', instances: INSTANCES });
+    const timers = await runTimerCase(zeebe, pool, TIMERS, 100);
+    const messages = await runMessageCase(zeebe, pool, MESSAGES, 100);
     await zeebe.close();
     engine.kill('SIGTERM');
     await once(engine, 'exit');
-    report(ceiling, [...results, rest], engineStats(engineOutput()));
-    reportRest(results[0], rest);
-    reportEvents(timers, messages);
+    return { label: checkout.label, poll, stream, latency, kib1, kib50, rest, timers, messages, memory, statements, engine: engineStats(engineOutput()) };
   } finally {
-    if (engine && engine.exitCode === null) {
+    await pool.end();
+    if (engine.exitCode === null) {
       engine.kill('SIGTERM');
       await once(engine, 'exit');
     }
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -131,112 +156,6 @@ async function insertCommitsPerSecond(url: string, millis: number): Promise<numb
   await client.query('drop table bench_commit');
   await client.end();
   return rate;
-}
-
-interface Phase {
-  readonly zeebe: Zeebe;
-  readonly pool: pg.Pool;
-  readonly port: number;
-  readonly mode: Mode;
-  readonly name: string;
-  readonly instances: number;
-  /** Instances per second; unset = as fast as IN_FLIGHT creations allow. */
-  readonly rate?: number;
-}
-
-async function runPhase(phase: Phase): Promise<PhaseResult> {
-  const workers = await startWorkers(phase.port, phase.mode);
-  let finished = 0;
-  let onAllFinished: () => void = () => undefined;
-  const allFinished = new Promise<void>((resolve) => (onAllFinished = resolve));
-  for (const worker of workers) {
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'finished' && (finished += message.count) >= phase.instances) onAllFinished();
-    });
-  }
-
-  const started = performance.now();
-  if (phase.rate) await createAtRate(phase.zeebe, phase.instances, phase.rate);
-  else await createFlatOut(phase.zeebe, phase.instances);
-  await allFinished;
-  const seconds = (performance.now() - started) / 1000;
-
-  const arrivals = new Map<string, number>();
-  await Promise.all(
-    workers.map(async (worker) => {
-      const reported = new Promise<void>((resolve) =>
-        worker.on('message', (message: WorkerMessage) => {
-          if (message.kind !== 'arrivals') return;
-          for (const [key, at] of message.arrivals) arrivals.set(key, at);
-          resolve();
-        }),
-      );
-      worker.send({ kind: 'stop' } satisfies ParentMessage);
-      await reported;
-      await once(worker, 'exit');
-    }),
-  );
-  const latencies = await activationLatencies(phase.pool, arrivals);
-  return {
-    name: phase.name,
-    instances: phase.instances,
-    seconds,
-    instancesPerSecond: phase.instances / seconds,
-    jobsPerSecond: (phase.instances * TASKS) / seconds,
-    activationP50: percentile(latencies, 0.5),
-    activationP99: percentile(latencies, 0.99),
-  };
-}
-
-async function startWorkers(port: number, mode: Mode): Promise<ChildProcess[]> {
-  const script = path.join(__dirname, mode === 'rest' ? 'engine-rest-workers.js' : 'engine-workers.js');
-  const workers = Array.from({ length: WORKER_PROCESSES }, (_, index) => {
-    const tasks = Array.from({ length: TASKS }, (_, i) => i + 1).filter((task) => (task - 1) % WORKER_PROCESSES === index);
-    return fork(script, [String(port), mode, tasks.join(','), String(TASKS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  });
-  await Promise.all(
-    workers.map((worker) => new Promise<void>((resolve) => worker.on('message', (m: WorkerMessage) => m.kind === 'ready' && resolve()))),
-  );
-  return workers;
-}
-
-async function createFlatOut(zeebe: Zeebe, instances: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < instances) {
-        next++;
-        await zeebe.createProcessInstance({ bpmnProcessId: 'bench-five-tasks', variables: { n: next } });
-      }
-    }),
-  );
-}
-
-async function createAtRate(zeebe: Zeebe, instances: number, rate: number): Promise<void> {
-  const started = performance.now();
-  const pending: Promise<unknown>[] = [];
-  for (let n = 0; n < instances; n++) {
-    const due = started + (n * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(zeebe.createProcessInstance({ bpmnProcessId: 'bench-five-tasks', variables: { n } }));
-  }
-  await Promise.all(pending);
-}
-
-/** Milliseconds from each job's CREATED record to the moment a worker held it. */
-async function activationLatencies(pool: pg.Pool, arrivals: Map<string, number>): Promise<number[]> {
-  const { rows } = await pool.query<{ key: string; created: number }>(
-    `select key::text, extract(epoch from created_at) * 1000 as created
-       from engine.record where value_type = 'JOB' and intent = 'CREATED' and key = any($1::bigint[])`,
-    [[...arrivals.keys()]],
-  );
-  return rows.map((row) => arrivals.get(row.key)! - Number(row.created)).sort((a, b) => a - b);
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 function captureOutput(child: ChildProcess): () => string {
@@ -258,41 +177,6 @@ function engineStats(output: string): string {
   if (!line) return 'engine: no statistics logged';
   const s = JSON.parse(line) as { batches: number; commands: number; commandsPerBatch: number; commitMillisPerBatch: number };
   return `engine: ${s.commands} commands in ${s.batches} batches, ${s.commandsPerBatch} commands per batch, ${s.commitMillisPerBatch} ms per commit`;
-}
-
-function report(ceiling: number, results: readonly PhaseResult[], engine: string): void {
-  const cpus = os.cpus();
-  console.log(`bench:engine — process of ${TASKS} sequential service tasks, @camunda8/sdk workers in ${WORKER_PROCESSES} processes, durable commits`);
-  console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(`ceiling: single-row durable INSERT commits, one connection: ${ceiling.toFixed(0)}/s`);
-  for (const r of results) {
-    console.log(
-      `${r.name}: ${r.instances} instances in ${r.seconds.toFixed(1)} s — ${r.instancesPerSecond.toFixed(0)} instances/s, ` +
-        `${r.jobsPerSecond.toFixed(0)} completed jobs/s (${(r.jobsPerSecond / ceiling).toFixed(2)}× the ceiling); ` +
-        `activation latency p50 ${r.activationP50.toFixed(1)} ms, p99 ${r.activationP99.toFixed(1)} ms`,
-    );
-  }
-  console.log(engine);
-}
-
-/** REST against gRPC, both polling workers on the same engine in the same run. */
-function reportRest(grpc: PhaseResult, rest: PhaseResult): void {
-  console.log(
-    `REST/gRPC, polling workers: ${(rest.jobsPerSecond / grpc.jobsPerSecond).toFixed(2)}× the completed jobs/s, ` +
-      `activation latency p50 ${(rest.activationP50 / grpc.activationP50).toFixed(2)}×, p99 ${(rest.activationP99 / grpc.activationP99).toFixed(2)}×`,
-  );
-}
-
-function reportEvents(timers: TimerFigures, messages: MessageFigures): void {
-  console.log(
-    `timers: ${timers.timers} instances waiting on timers due at one moment (created in ${timers.createSeconds.toFixed(1)} s); ` +
-      `all fired and completed ${timers.drainSeconds.toFixed(1)} s after the due time; ` +
-      `lag p50 ${timers.lagP50.toFixed(0)} ms, p99 ${timers.lagP99.toFixed(0)} ms; fired early: ${timers.early}`,
-  );
-  console.log(
-    `messages: ${messages.messages} published at ${messages.publishPerSecond.toFixed(0)}/s, ` +
-      `${messages.correlatedPerSecond.toFixed(0)} instances/s correlated and completed`,
-  );
 }
 
 main().catch((error) => {

@@ -111,6 +111,18 @@ export function int64(value: number): Int64 {
   return String(value);
 }
 
+/** Jobs of a task share one headers object (the model's): its JSON is made once, not per activation. */
+const headersJson = new WeakMap<object, string>();
+
+function customHeadersJson(headers: Readonly<Record<string, string>>): string {
+  let json = headersJson.get(headers);
+  if (json === undefined) {
+    json = JSON.stringify(headers);
+    headersJson.set(headers, json);
+  }
+  return json;
+}
+
 export function toActivatedJob(job: ActivatedJob): ActivatedJobMessage {
   return {
     key: int64(job.key),
@@ -121,7 +133,7 @@ export function toActivatedJob(job: ActivatedJob): ActivatedJobMessage {
     processDefinitionKey: int64(job.processDefinitionKey),
     elementId: job.elementId,
     elementInstanceKey: int64(job.elementInstanceKey),
-    customHeaders: JSON.stringify(job.customHeaders),
+    customHeaders: customHeadersJson(job.customHeaders),
     worker: job.worker,
     retries: job.retries,
     deadline: int64(job.deadline),

@@ -60,6 +60,32 @@ function toStreamInput(request: StreamActivatedJobsRequest): JobStreamInput {
   };
 }
 
+/**
+ * Clients refuse messages above 4 MiB (grpc's default, Zeebe's too), so an
+ * answer of many jobs with large variables goes out as several messages of
+ * the stream, as Zeebe's gateway does. A single larger job still goes alone.
+ */
+const MAX_ANSWER_BYTES = 3 * 1024 * 1024;
+const JOB_OVERHEAD_BYTES = 512;
+
+function inMessages(jobs: readonly ActivatedJobMessage[]): ActivatedJobMessage[][] {
+  const messages: ActivatedJobMessage[][] = [];
+  let current: ActivatedJobMessage[] = [];
+  let bytes = 0;
+  for (const job of jobs) {
+    const size = Buffer.byteLength(job.variables) + Buffer.byteLength(job.customHeaders) + JOB_OVERHEAD_BYTES;
+    if (current.length > 0 && bytes + size > MAX_ANSWER_BYTES) {
+      messages.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(job);
+    bytes += size;
+  }
+  if (current.length > 0) messages.push(current);
+  return messages;
+}
+
 function shuttingDown(): UnavailableError {
   return new UnavailableError('The gateway is shutting down; retry against a running gateway');
 }
@@ -93,7 +119,7 @@ export function jobHandlers(engine: EngineApi, logger: Logger, streams: OpenStre
           yieldBack(jobs);
           return;
         }
-        if (jobs.length > 0) call.write({ jobs: jobs.map(toActivatedJob) });
+        for (const batch of inMessages(jobs.map(toActivatedJob))) call.write({ jobs: batch });
         call.end();
       } finally {
         unregister();

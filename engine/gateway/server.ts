@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 
 import type { EngineApi } from '../api';
 import { OpenStreams } from './calls';
+import { identityEncodingOnly } from './compression';
 import { decisionHandlers } from './decision-handlers';
 import { jobHandlers } from './job-handlers';
 import { messageHandlers } from './message-handlers';
@@ -131,7 +132,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = logger.child({ component: 'gateway' });
   const service = loadGatewayService();
   const streams = new OpenStreams();
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES });
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES, interceptors: [identityEncodingOnly] });
 
   let boundPort = options.port;
   const offered = {

@@ -16,14 +16,16 @@ export function createJob(
   if (!type.ok) return type;
   const retries = tryEvaluateInteger(element.job.retries, valueOf(element.job.retries, variables));
   if (!retries.ok) return retries;
-  return succeeded(addJob(ctx, instance, { type: type.value, retries: retries.value, customHeaders: { ...element.job.headers, ...extraHeaders } }));
+  // The model's headers are immutable: jobs without extra headers share them rather than copying per job.
+  const customHeaders = extraHeaders === EMPTY_HEADERS ? element.job.headers : { ...element.job.headers, ...extraHeaders };
+  return succeeded(addJob(ctx, instance, { type: type.value, retries: retries.value, customHeaders }));
 }
 
 /** What differs between the jobs of an element instance: the rest comes from the instance. */
 export interface NewJob {
   readonly type: string;
   readonly retries: number;
-  readonly customHeaders: Record<string, string>;
+  readonly customHeaders: Readonly<Record<string, string>>;
   readonly kind?: JobKind;
   readonly listenerEventType?: JobListenerEventType;
 }

@@ -69,7 +69,8 @@ export interface Job {
   /** Epoch ms at which a failed job with a back-off becomes activatable again; 0 if none. */
   recurAt: number;
   errorMessage: string;
-  customHeaders: Record<string, string>;
+  /** Shared with the model when the task adds none of its own: never mutated. */
+  customHeaders: Readonly<Record<string, string>>;
   /** Absent: BPMN_ELEMENT (rows written before listeners existed have none). */
   kind?: JobKind;
   listenerEventType?: JobListenerEventType;
