@@ -27,3 +27,15 @@ export function zeebeCheck(zeebe: TopologySource, name = 'zeebe'): ReadinessChec
     },
   };
 }
+
+/** The engine's REST API (v2) at `baseUrl` answers its topology: a process of another role finds it there. */
+export function restCheck(baseUrl: string, name = 'zeebe-rest'): ReadinessCheck {
+  return {
+    name,
+    async check(signal) {
+      const response = await fetch(`${baseUrl}/v2/topology`, { signal });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`GET /v2/topology answered ${response.status}`);
+    },
+  };
+}
