@@ -120,10 +120,20 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ query: QUEUE, operationName: 'Queue' });
     const window = { warmUpMs: WARMUP * 1000, durationMs: SECONDS * 1000 };
     const paced = { warmUpMs: 2_000, durationMs: PACED_SECONDS * 1000 };
+    let failureShown = false;
     const queuePage = (targets: readonly GraphQLPost[]) => async (client: number) => {
       // Clerks spread over the replicas, each keeping to one, as a load balancer with sticky connections does.
-      const { status, text } = await postGraphQL(targets[client % targets.length], clerks[client].token, body);
-      return status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
+      try {
+        const { status, text } = await postGraphQL(targets[client % targets.length], clerks[client].token, body);
+        const ok = status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
+        if (!ok && !failureShown) console.error(`first failed queue page: ${status} ${text.slice(0, 300)}`);
+        failureShown ||= !ok;
+        return ok;
+      } catch (error) {
+        if (!failureShown) console.error('first failed queue page:', error);
+        failureShown = true;
+        throw error;
+      }
     };
 
     let raw: PageFigures['raw'] | undefined;
