@@ -117,7 +117,7 @@ export interface EventView {
 }
 
 /** People acting through the API replicas' origins (http://127.0.0.1:<port>). */
-export class People {
+export class PeopleThroughApi {
   private readonly tokens = new Map<string, string>();
   private readonly sockets: Client[] = [];
 

@@ -14,7 +14,7 @@ import { pointInSeededGrid, seedTestCity } from '../test-support/city';
 import { eventually } from '../test-support/engine';
 import { collect } from './api-harness';
 import { silenceClientCancellations } from './fixtures/sdk';
-import { kill, logLines, People, startDepartment, startRole, statusPath, type Department, type RoleProcess } from './split-harness';
+import { kill, logLines, PeopleThroughApi, startDepartment, startRole, statusPath, type Department, type RoleProcess } from './split-harness';
 
 jest.setTimeout(400_000);
 
@@ -26,7 +26,7 @@ const HAPPY_PATH = ['REPORTED', 'ACCEPTED', 'ROUTED', 'IN_PROGRESS', 'RESOLVED',
 let database: TestDatabase;
 let db: pg.Client;
 let department: Department;
-let people: People;
+let people: PeopleThroughApi;
 let engine: RoleProcess;
 let common: Record<string, string>;
 const processes: RoleProcess[] = [];
@@ -49,7 +49,7 @@ beforeAll(async () => {
   await db.connect();
   department = await startDepartment();
   await db.query(`update public.department set api_endpoint = $1 where code = 'urban_management'`, [department.url]);
-  people = new People(database.url);
+  people = new PeopleThroughApi(database.url);
   common = {
     DATABASE_URL: database.url,
     AUTO_SEED: 'false',
