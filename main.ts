@@ -1,18 +1,22 @@
 /**
  * The composition root. Starts, in order: configuration, logging, PostgreSQL
  * (embedded unless DATABASE_URL), migrations, the connection pool, the
- * reference city when the database has none (AUTO_SEED), then —
- * unless ZEEBE_ADDRESS names an external Zeebe gateway — the engine, its
- * gRPC gateway and its REST API (v2), then the process models (deployed when changed), the grid
- * index and the job workers, then the intake with its Open311 endpoint, the
- * task list, the notification outbox's sender and listener, and the HTTP API
- * (GraphQL, monitor, metrics, health, feedback links).
- * Stops them in reverse order on SIGINT/SIGTERM.
+ * reference city when the database has none (AUTO_SEED), then the parts of
+ * the process's roles (ROLES, every one by default): `engine` — the engine,
+ * its gRPC gateway and its REST API (v2); `workers` — the process models
+ * (deployed when changed), the grid index and the job workers; `intake` —
+ * Open311; `tasklist` — the worker listing user tasks and the lease
+ * reconciler; `api` — the intake's reports, the task list's actions and the
+ * HTTP API (GraphQL, monitor, metrics, health, feedback links) with the
+ * notification outbox's sender and listener. A process without `api`
+ * serves the probes and metrics alone on API_PORT. What must run once among
+ * replicas (the intake's outbox, the lease reconciler) runs under an advisory
+ * lock (db/run-once.ts). Stops them in reverse order on SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { Config } from './config/config';
+import type { Config, Role } from './config/config';
 import { loadConfigOrExit } from './config/load-or-exit';
 import { createLogger, type Logger } from './config/logger';
 import { startGateway } from './engine/gateway/server';
@@ -29,7 +33,9 @@ import { NotificationListener } from './notifications/notification-listener';
 import { startNotifications } from './notifications/start-notifications';
 import { startIntake } from './intake/start-intake';
 import { startRetention } from './privacy/retention';
-import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, registerNotificationMetrics, workerObserver, zeebeCheck } from './metrics';
+import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, registerNotificationMetrics, restCheck, workerObserver, zeebeCheck, type ReadinessCheck } from './metrics';
+import { startOpsServer } from './metrics/ops-server';
+import { runOnce } from './db/run-once';
 import { connectZeebe, localAddress } from './intake/zeebe-client';
 import { createPools } from './db/pools';
 import { openDatabase } from './orm/database';
@@ -38,7 +44,7 @@ import { ormConfig } from './orm/orm-config';
 import { loadGridIndex } from './orm/geo/load-grid-index';
 import { seedIfEmpty } from './orm/seed/seed-if-empty';
 import { DepartmentClient } from './workers/departments/department-client';
-import { startTaskList } from './tasks/start-task-list';
+import { startTaskList, type Singleton } from './tasks/start-task-list';
 import { monitorRouter } from './web/monitor-router';
 import { taskListRouter } from './web/task-list-router';
 import { deployProcesses } from './workers/deploy-processes';
@@ -100,12 +106,14 @@ class Service {
 
   private async startParts(): Promise<void> {
     const { config, logger } = this;
+    const has = (role: Role): boolean => config.roles.includes(role);
+    logger.info({ roles: config.roles }, `roles: ${config.roles.join(', ')}`);
     const database = await openDatabase(config, logger, {
       onUnexpectedExit: (reason) => this.fail(new Error(`embedded PostgreSQL ${reason}`)),
     });
     this.add('database', () => database.stop());
 
-    // Before anything else touches the database.
+    // Before anything else touches the database; replicas starting together wait on one lock (orm/migrate.ts).
     await migrate(database.url, logger);
     this.checkpoint();
 
@@ -116,10 +124,15 @@ class Service {
     this.add('database pool', () => pools.end());
     if (config.autoSeed) await seedIfEmpty(pool, logger);
     this.checkpoint();
+    const checks: ReadinessCheck[] = [databaseCheck(pool)];
+
+    // What must run once among replicas runs where its advisory lock is held (db/run-once.ts).
+    const singleton: Singleton = (name, start) => runOnce({ connectionString: database.url, name, start, logger });
 
     let zeebeAddress = config.zeebeAddress;
     let zeebeToken: string | undefined;
-    if (zeebeAddress === undefined) {
+    let restAddress = config.zeebeRestAddress;
+    if (has('engine')) {
       const engine = await startEngine({ pool: pools.engine, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
 
@@ -143,92 +156,118 @@ class Service {
       });
       this.add('REST gateway', () => rest.close());
       logger.info({ port: rest.port }, `REST gateway listening on ${hostPort(config.gatewayHost, rest.port)}`);
+      restAddress = `http://${localAddress(config.gatewayHost, rest.port)}`;
     } else {
-      logger.info(`embedded engine not started, ZEEBE_ADDRESS is ${zeebeAddress}`);
+      logger.info({ zeebeAddress, restAddress }, `engine not started here: its gateway is ${zeebeAddress}`);
+    }
+    if (zeebeAddress === undefined) throw new Error('no Zeebe gateway: ROLES has no engine and ZEEBE_ADDRESS is unset');
+    if (restAddress !== undefined && !has('engine')) checks.push(restCheck(restAddress));
+
+    if (has('api') || has('workers') || has('tasklist') || has('intake')) {
+      const orm = await MikroORM.init(ormConfig(database.url, logger));
+      this.add('ORM', () => orm.close(true));
+      const zeebe = connectZeebe(zeebeAddress, zeebeToken);
+      this.add('Zeebe client', async () => {
+        await zeebe.close();
+      });
+      checks.push(zeebeCheck(zeebe));
+      const reportsHere = has('api') || has('intake');
+      const gridIndex = has('workers') || reportsHere ? await loadGridIndex(pool) : undefined;
+      if (gridIndex?.size === 0) logger.warn('the city is not seeded: reports cannot be placed in a grid until `npm run seed`');
+      if (has('workers') && gridIndex !== undefined) {
+        await deployProcesses(zeebe, logger);
+        const workers = startWorkers({
+          zeebe,
+          em: orm.em,
+          gridIndex,
+          departmentsClient: new DepartmentClient({ observer: departmentObserver(metrics.workers) }),
+          logger,
+          config,
+          observer: workerObserver(metrics.workers),
+        });
+        this.add('workers', () => workers.stop());
+      }
+
+      const intake = reportsHere
+        ? await startIntake({
+            em: orm.em,
+            db: pool,
+            grids: gridIndex,
+            zeebe,
+            attachmentDir: config.attachmentDir,
+            attachmentMaxBytes: config.attachmentMaxBytes,
+            host: config.gatewayHost,
+            open311Port: has('intake') ? config.open311Port : undefined,
+            logger,
+            rateLimits: config.rateLimits,
+            timeouts: config.httpTimeouts,
+            singleton,
+          })
+        : undefined;
+      if (intake !== undefined) this.add('intake', () => intake.stop());
+      if (intake !== undefined) {
+        const retention = startRetention(pool, intake.service, config, logger);
+        this.add('retention', () => retention.stop());
+      }
+      if (intake?.open311 !== undefined) logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
+
+      if (has('api') || has('tasklist')) {
+        const taskList = await startTaskList({ zeebe, pool, logger, parts: { worker: has('tasklist'), reconciler: has('tasklist') }, singleton });
+        this.add('task list', () => taskList.stop());
+
+        if (has('api') && intake !== undefined) {
+          registerDomainGauges(metrics.registry, pool, { onError: (error) => logger.warn({ err: error }, `domain metrics failed: ${messageOf(error)}`) });
+          const notificationObserver = registerNotificationMetrics(metrics.registry, pool, (error) => logger.warn({ err: error }, `notification metrics failed: ${messageOf(error)}`));
+          const notifications = startNotifications({ pool, settings: config.notifications, logger, observer: notificationObserver });
+          this.add('notification outbox', () => notifications.stop());
+          const notificationListener = await NotificationListener.start(pool, logger);
+          this.add('notification listener', () => notificationListener.stop());
+          const services: ApiServices = {
+            db: pool,
+            em: orm.em,
+            intake: intake.service,
+            tasks: taskList.service,
+            taskChanges: taskList.changes,
+            notifications: notificationListener,
+            feedbackLinks: notifications.links,
+            zeebe,
+            embeddedEngine: config.engineTables,
+            logger,
+          };
+          const api = await startApiServer({
+            host: config.gatewayHost,
+            port: config.apiPort,
+            services,
+            verifier: createTokenVerifier(config),
+            logger,
+            production: config.authMode === 'production',
+            queryLimits: config.queryLimits,
+            rateLimits: config.rateLimits,
+            timeouts: config.httpTimeouts,
+            corsOrigins: config.corsOrigins,
+            errorStackTraces: config.errorStackTraces,
+            observer: apiMetrics(metrics.api),
+            routes: [
+              { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks }) },
+              { path: '/monitor', handler: monitorRouter() },
+              { path: '/tasks', handler: taskListRouter() },
+              { path: '/dev/sign-in', handler: devSignInRouter({ auth: config, db: pool }) },
+              ...(notifications.links === undefined ? [] : [{ path: '/feedback', handler: feedbackLinkRouter({ services, pool, links: notifications.links }) }]),
+            ],
+          });
+          this.add('API', () => api.stop());
+          logger.info({ port: api.port }, `api listening on ${hostPort(config.gatewayHost, api.port)}`);
+        }
+      }
     }
 
-    const orm = await MikroORM.init(ormConfig(database.url, logger));
-    this.add('ORM', () => orm.close(true));
-    const zeebe = connectZeebe(zeebeAddress, zeebeToken);
-    this.add('Zeebe client', async () => {
-      await zeebe.close();
-    });
-    await deployProcesses(zeebe, logger);
-    const gridIndex = await loadGridIndex(pool);
-    if (gridIndex.size === 0) logger.warn('the city is not seeded: reports cannot be placed in a grid until `npm run seed`');
-    const workers = startWorkers({
-      zeebe,
-      em: orm.em,
-      gridIndex,
-      departmentsClient: new DepartmentClient({ observer: departmentObserver(metrics.workers) }),
-      logger,
-      config,
-      observer: workerObserver(metrics.workers),
-    });
-    this.add('workers', () => workers.stop());
-
-    const intake = await startIntake({
-      em: orm.em,
-      db: pool,
-      grids: gridIndex,
-      zeebe,
-      attachmentDir: config.attachmentDir,
-      attachmentMaxBytes: config.attachmentMaxBytes,
-      host: config.gatewayHost,
-      open311Port: config.open311Port,
-      logger,
-      rateLimits: config.rateLimits,
-      timeouts: config.httpTimeouts,
-    });
-    this.add('intake', () => intake.stop());
-    const retention = startRetention(pool, intake.service, config, logger);
-    this.add('retention', () => retention.stop());
-    logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
-
-    registerDomainGauges(metrics.registry, pool, { onError: (error) => logger.warn({ err: error }, `domain metrics failed: ${messageOf(error)}`) });
-    const taskList = await startTaskList({ zeebe, pool, logger });
-    this.add('task list', () => taskList.stop());
-    const notificationObserver = registerNotificationMetrics(metrics.registry, pool, (error) => logger.warn({ err: error }, `notification metrics failed: ${messageOf(error)}`));
-    const notifications = startNotifications({ pool, settings: config.notifications, logger, observer: notificationObserver });
-    this.add('notification outbox', () => notifications.stop());
-    const notificationListener = await NotificationListener.start(pool, logger);
-    this.add('notification listener', () => notificationListener.stop());
-
-    const services: ApiServices = {
-      db: pool,
-      em: orm.em,
-      intake: intake.service,
-      tasks: taskList.service,
-      taskChanges: taskList.changes,
-      notifications: notificationListener,
-      feedbackLinks: notifications.links,
-      zeebe,
-      embeddedEngine: config.zeebeAddress === undefined,
-      logger,
-    };
-    const api = await startApiServer({
-      host: config.gatewayHost,
-      port: config.apiPort,
-      services,
-      verifier: createTokenVerifier(config),
-      logger,
-      production: config.authMode === 'production',
-      queryLimits: config.queryLimits,
-      rateLimits: config.rateLimits,
-      timeouts: config.httpTimeouts,
-      corsOrigins: config.corsOrigins,
-      errorStackTraces: config.errorStackTraces,
-      observer: apiMetrics(metrics.api),
-      routes: [
-        { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [databaseCheck(pool), zeebeCheck(zeebe)] }) },
-        { path: '/monitor', handler: monitorRouter() },
-        { path: '/tasks', handler: taskListRouter() },
-        { path: '/dev/sign-in', handler: devSignInRouter({ auth: config, db: pool }) },
-        ...(notifications.links === undefined ? [] : [{ path: '/feedback', handler: feedbackLinkRouter({ services, pool, links: notifications.links }) }]),
-      ],
-    });
-    this.add('API', () => api.stop());
-    logger.info({ port: api.port }, `api listening on ${hostPort(config.gatewayHost, api.port)}`);
+    if (!has('api')) {
+      // Every process answers the probes and is scraped on API_PORT.
+      const ops = await startOpsServer({ host: config.gatewayHost, port: config.apiPort, router: createOpsRouter({ registry: metrics.registry, checks }) });
+      this.add('ops endpoints', () => ops.stop());
+      logger.info({ port: ops.port }, `ops listening on ${hostPort(config.gatewayHost, ops.port)}`);
+    }
+    logger.info({ roles: config.roles }, `ready: ${config.roles.join(', ')}`);
   }
 
   /** Registers a started part, then ends the startup if a stop was requested meanwhile. */

@@ -39,7 +39,12 @@ export interface ReportFigures {
 }
 
 export interface ReportRun {
-  readonly url: string;
+  /**
+   * GraphQL endpoints of the API replicas. Reports go to them in turn and the
+   * clerks' subscriptions are spread over them, so with several replicas most
+   * tasks become visible on a replica other than the one that took the report.
+   */
+  readonly urls: readonly string[];
   readonly pool: pg.Pool;
   readonly grids: GridIndex;
   readonly root: string;
@@ -76,10 +81,10 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
   const arrivals = new Map<string, { at: number; department: string }>();
   const sockets: Client[] = [];
   try {
-    for (const department of departments) {
+    for (const [index, department] of departments.entries()) {
       const token = await run.token(`clerk-${department}-001`);
       const client = createClient({
-        url: run.url.replace(/^http/, 'ws'),
+        url: run.urls[(index + 1) % run.urls.length].replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
         connectionParams: { authorization: `Bearer ${token}` },
         lazy: false,
@@ -120,7 +125,7 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
       }
     };
 
-    const target = { url: new URL(run.url), agent: keepAliveAgent(256) };
+    const targets = run.urls.map((url) => ({ url: new URL(url), agent: keepAliveAgent(256) }));
     const total = Math.round(run.rate * run.seconds);
     const expected = new Map<string, { sentAt: number; department: string }>();
     const mutationTimes: number[] = [];
@@ -138,7 +143,7 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
       });
       const sentAt = performance.now();
       pending.push(
-        postGraphQL(target, citizens[n % CITIZENS], body).then(
+        postGraphQL(targets[n % targets.length], citizens[n % CITIZENS], body).then(
           ({ status, text }) => {
             const id = status === 200 ? (JSON.parse(text) as { data?: { reportEvent?: { id: string } } }).data?.reportEvent?.id : undefined;
             if (id === undefined) {
@@ -161,7 +166,7 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
     const answerSeconds = (performance.now() - started) / 1000;
     const drainUntil = performance.now() + run.drainMs;
     while (performance.now() < drainUntil && [...expected.keys()].some((id) => !arrivals.has(id))) await new Promise((resolve) => setTimeout(resolve, 100));
-    target.agent.destroy();
+    for (const target of targets) target.agent.destroy();
 
     const latencies: number[] = [];
     let wrongQueue = 0;

@@ -5,9 +5,14 @@
  * On an embedded PostgreSQL started for the run (temporary directory, deleted
  * after): migrations, the reference city (orm/seed), then BENCH_API_HISTORIC
  * closed and BENCH_API_OPEN open tasks with their events (bench/api-data.ts).
- * Then the whole service as its own process (`node dist/main.js`, the
- * composition root: engine, gateway, workers, intake, task list, API), so the
- * load generator here does not share the API's event loop.
+ * Then the service in each shape of BENCH_API_SHAPES (default both, in this
+ * order, bench/api-shapes.ts): `all-in-one`, one process with every role
+ * (`node dist/main.js`, the composition root); `split`, an engine process,
+ * two API replicas, two worker processes and a task list (ROLES), as
+ * docker-compose.yml runs it. Each in processes of its own, so the load
+ * generator here does not share the API's event loop. Parts 1 and 2 run
+ * against each shape; clients spread over the API replicas; the end of the
+ * report gives the split shape's figures as ratios of the all-in-one's.
  *
  * 1. Queue page: BENCH_API_CLIENTS clerks (drawn from all 2,534, so
  *    departments weigh by size), each sending the tasks query — first 50,
@@ -27,9 +32,7 @@
  * BENCH_API_EXPLAIN=1 prints the page statement's plans; BENCH_API_SERVICE_NODE_ARGS
  * passes Node options to the service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -50,8 +53,9 @@ import { Prng } from '../orm/seed/prng';
 import { seedCity } from '../orm/seed/seed-city';
 import { freePort } from '../test-support/free-port';
 import { generateTasks, type GeneratedData } from './api-data';
-import { keepAliveAgent, postGraphQL, rawQueuePage, runLoad, runPaced, type LoadFigures, type Statement } from './api-load';
+import { keepAliveAgent, postGraphQL, rawQueuePage, runLoad, runPaced, type GraphQLPost, type LoadFigures, type Statement } from './api-load';
 import { runReports, type ReportFigures } from './api-report';
+import { parseShapes, type Shape, startShape } from './api-shapes';
 
 const HISTORIC = Number(process.env.BENCH_API_HISTORIC ?? 1_000_000);
 const OPEN = Number(process.env.BENCH_API_OPEN ?? 100_000);
@@ -63,6 +67,8 @@ const RATES = (process.env.BENCH_API_RATES ?? '25,100').split(',').map(Number);
 const PACED_RATE = Number(process.env.BENCH_API_PACED_RATE ?? 100);
 const PACED_SECONDS = Number(process.env.BENCH_API_PACED_SECONDS ?? 10);
 const REPORT_SECONDS = Number(process.env.BENCH_API_REPORT_SECONDS ?? 30);
+/** The shapes measured, in this order, each on the same database: all-in-one, then split (bench/api-shapes.ts). */
+const SHAPES_RUN = parseShapes(process.env.BENCH_API_SHAPES ?? 'all-in-one,split');
 /** pg.Pool's default size, which the service's pool (main.ts) has. */
 const SERVICE_POOL_SIZE = 10;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -79,7 +85,8 @@ async function main(): Promise<void> {
   const logger = createLogger('warn');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'grid-dispatch-bench-api-'));
   const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), password: 'bench', logger, detached: true });
-  let service: ChildProcess | undefined;
+  let stopService: (() => Promise<void>) | undefined;
+  const runs: ShapeRun[] = [];
   try {
     await ensureDatabase(server.url('postgres'), 'bench', logger);
     const url = server.url('bench');
@@ -97,31 +104,6 @@ async function main(): Promise<void> {
     }
     console.log(`generated ${HISTORIC.toLocaleString('en')} historic and ${OPEN.toLocaleString('en')} open tasks with their events in ${data.seconds.toFixed(1)} s, vacuum analyze ${data.analyzeSeconds.toFixed(1)} s`);
 
-    const apiPort = await freePort();
-    const logFile = path.join(dir, 'service.log');
-    const log = await open(logFile, 'w');
-    const nodeArgs = (process.env.BENCH_API_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    service = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
-      // Throughput, not the rate limits, is measured here: back-to-back clients may pass a clerk's default 50 requests/s (bench:abuse runs the defaults).
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        GATEWAY_HOST: '127.0.0.1',
-        GATEWAY_PORT: String(await freePort()),
-        OPEN311_PORT: '0',
-        REST_PORT: '0',
-        API_PORT: String(apiPort),
-        LOG_LEVEL: 'info',
-        AUTH_MODE: 'development',
-        RATE_LIMIT_API_PER_TOKEN: '1000000',
-        RATE_LIMIT_REFUSALS_PER_MINUTE: '1000000',
-      },
-      stdio: ['ignore', log.fd, 'inherit'],
-    });
-    await log.close();
-    await waitForLog(service, logFile, /api listening on /);
-    const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
-
     const token = async (code: string): Promise<string> => {
       const client = await pool.connect();
       try {
@@ -132,41 +114,64 @@ async function main(): Promise<void> {
     };
     const clerks = await pickClerks(pool, token);
     const { text: eventsStatement } = await captureEventStatement(pool, clerks[0]);
-    await checkPage(apiUrl, clerks[0]);
     await explain(pool, clerks);
-
-    const window = { warmUpMs: WARMUP * 1000, durationMs: SECONDS * 1000 };
-    const target = { url: new URL(apiUrl), agent: keepAliveAgent(CLIENTS) };
-    const body = JSON.stringify({ query: QUEUE, operationName: 'Queue' });
-    const api = await runLoad(CLIENTS, window, async (client) => {
-      const { status, text } = await postGraphQL(target, clerks[client].token, body);
-      return status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
-    });
-    const raw = await runLoad(CLIENTS, window, (client) => rawQueuePage(pool, clerks[client].page, eventsStatement));
-    const paced = { warmUpMs: 2_000, durationMs: PACED_SECONDS * 1000 };
-    const apiPaced = await runPaced(CLIENTS, PACED_RATE, paced, async (client) => {
-      const { status, text } = await postGraphQL(target, clerks[client].token, body);
-      return status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
-    });
-    target.agent.destroy();
-    const rawPaced = await runPaced(CLIENTS, PACED_RATE, paced, (client) => rawQueuePage(pool, clerks[client].page, eventsStatement));
-
     const grids = await loadGridIndex(pool);
-    const reports: ReportFigures[] = [];
-    for (const rate of REPORT_SECONDS > 0 ? RATES : []) {
-      reports.push(await runReports({ url: apiUrl, pool, grids, root: ROOT, token, rate, seconds: REPORT_SECONDS, drainMs: 15_000, seed: reports.length }));
+    const nodeArgs = (process.env.BENCH_API_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const body = JSON.stringify({ query: QUEUE, operationName: 'Queue' });
+    const window = { warmUpMs: WARMUP * 1000, durationMs: SECONDS * 1000 };
+    const paced = { warmUpMs: 2_000, durationMs: PACED_SECONDS * 1000 };
+    let failureShown = false;
+    const queuePage = (targets: readonly GraphQLPost[]) => async (client: number) => {
+      // Clerks spread over the replicas, each keeping to one, as a load balancer with sticky connections does.
+      try {
+        const { status, text } = await postGraphQL(targets[client % targets.length], clerks[client].token, body);
+        const ok = status === 200 && text.startsWith('{"data":{"tasks":{"edges":[');
+        if (!ok && !failureShown) console.error(`first failed queue page: ${status} ${text.slice(0, 300)}`);
+        failureShown ||= !ok;
+        return ok;
+      } catch (error) {
+        if (!failureShown) console.error('first failed queue page:', error);
+        failureShown = true;
+        throw error;
+      }
+    };
+
+    let raw: PageFigures['raw'] | undefined;
+    let rawPaced: PageFigures['rawPaced'] | undefined;
+    for (const shape of SHAPES_RUN) {
+      const running = await startShape(shape, {
+        root: ROOT,
+        databaseUrl: url,
+        dir,
+        nodeArgs,
+        // Throughput, not the rate limits, is measured here: back-to-back clients may pass a clerk's default 50 requests/s (bench:abuse runs the defaults).
+        env: { AUTH_MODE: 'development', RATE_LIMIT_API_PER_TOKEN: '1000000', RATE_LIMIT_REFUSALS_PER_MINUTE: '1000000' },
+      });
+      stopService = () => running.stop();
+      try {
+        for (const apiUrl of running.apiUrls) await checkPage(apiUrl, clerks[0]);
+        const targets = running.apiUrls.map((apiUrl) => ({ url: new URL(apiUrl), agent: keepAliveAgent(CLIENTS) }));
+        const api = await runLoad(CLIENTS, window, queuePage(targets));
+        raw ??= await runLoad(CLIENTS, window, (client) => rawQueuePage(pool, clerks[client].page, eventsStatement));
+        const apiPaced = await runPaced(CLIENTS, PACED_RATE, paced, queuePage(targets));
+        for (const target of targets) target.agent.destroy();
+        rawPaced ??= await runPaced(CLIENTS, PACED_RATE, paced, (client) => rawQueuePage(pool, clerks[client].page, eventsStatement));
+        const reports: ReportFigures[] = [];
+        for (const rate of REPORT_SECONDS > 0 ? RATES : []) {
+          reports.push(await runReports({ urls: running.apiUrls, pool, grids, root: ROOT, token, rate, seconds: REPORT_SECONDS, drainMs: 15_000, seed: runs.length * 10 + reports.length }));
+        }
+        runs.push({ shape, processes: running.processes, replicas: running.apiUrls.length, pages: { api, raw, apiPaced, rawPaced }, reports });
+      } finally {
+        stopService = undefined;
+        await running.stop();
+      }
     }
 
     const { rows } = await pool.query<{ server_version: string }>('show server_version');
     await pool.end();
-    service.kill('SIGTERM');
-    await once(service, 'exit');
-    report(data, { api, raw, apiPaced, rawPaced }, reports, rows[0]?.server_version ?? 'unknown');
+    report(data, runs, rows[0]?.server_version ?? 'unknown');
   } finally {
-    if (service && service.exitCode === null && service.signalCode === null) {
-      service.kill('SIGTERM');
-      await once(service, 'exit');
-    }
+    await stopService?.();
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
@@ -239,15 +244,6 @@ async function explain(pool: pg.Pool, clerks: readonly Clerk[]): Promise<void> {
   }
 }
 
-async function waitForLog(child: ChildProcess, file: string, pattern: RegExp): Promise<void> {
-  for (;;) {
-    const text = await readFile(file, 'utf8');
-    if (pattern.test(text)) return;
-    if (child.exitCode !== null) throw new Error(`the service exited before it was ready:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 interface PageFigures {
   readonly api: LoadFigures;
   readonly raw: LoadFigures;
@@ -255,32 +251,56 @@ interface PageFigures {
   readonly rawPaced: LoadFigures;
 }
 
-function report(data: GeneratedData, { api, raw, apiPaced, rawPaced }: PageFigures, reports: readonly ReportFigures[], pgVersion: string): void {
+interface ShapeRun {
+  readonly shape: Shape;
+  readonly processes: number;
+  readonly replicas: number;
+  readonly pages: PageFigures;
+  readonly reports: readonly ReportFigures[];
+}
+
+function report(data: GeneratedData, runs: readonly ShapeRun[], pgVersion: string): void {
   const cpus = os.cpus();
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   console.log('');
   console.log(`bench:api — machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${pgVersion};`);
-  console.log('PostgreSQL, the service (engine, workers, task list, API) and this load generator share the cores.');
+  console.log('PostgreSQL, the service\'s processes (engine, workers, task list, API) and this load generator share the cores.');
   console.log(`data: seeded city + ${data.historic.toLocaleString('en')} historic + ${data.open.toLocaleString('en')} open tasks (generated in ${data.seconds.toFixed(1)} s, vacuum analyze ${data.analyzeSeconds.toFixed(1)} s)`);
-  console.log('');
-  console.log(`queue page (first 50, PRIORITY, ${CLIENTS} clients, ${SECONDS} s after ${WARMUP} s warm-up)`);
   const row = (what: string, f: LoadFigures) =>
     console.log(`  ${what.padEnd(30)} ${f.perSecond.toFixed(0).padStart(6)} req/s  p50 ${ms(f.p50).padStart(9)}  p90 ${ms(f.p90).padStart(9)}  p99 ${ms(f.p99).padStart(9)}  max ${ms(f.max).padStart(9)}  (${f.requests} ok, ${f.failures} failed)`);
-  row('API (GraphQL over HTTP)', api);
-  row(`raw SQL (pg.Pool of ${SERVICE_POOL_SIZE})`, raw);
-  console.log(`  API / raw SQL: p50 ${ratio(api.p50, raw.p50)}, p99 ${ratio(api.p99, raw.p99)}, throughput ${ratio(api.perSecond, raw.perSecond)}`);
-  console.log(`queue page at a steady ${PACED_RATE} pages/s (open loop over the same ${CLIENTS} clients, ${PACED_SECONDS} s after 2 s; timed from when each was due)`);
-  row('API (GraphQL over HTTP)', apiPaced);
-  row(`raw SQL (pg.Pool of ${SERVICE_POOL_SIZE})`, rawPaced);
-  console.log(`  API / raw SQL: p50 ${ratio(apiPaced.p50, rawPaced.p50)}, p99 ${ratio(apiPaced.p99, rawPaced.p99)}`);
-  console.log(`  aims (${CLIENTS} clients back to back): p99 under 20 ms — ${api.p99 < 20 ? 'met' : 'not met'}; API / raw SQL under 2× (p99) — ${api.p99 / raw.p99 < 2 ? 'met' : 'not met'}`);
-  for (const r of reports) {
+  for (const { shape, processes, replicas, pages, reports } of runs) {
+    const { api, raw, apiPaced, rawPaced } = pages;
     console.log('');
-    console.log(`report → visible at ${r.rate.toFixed(0)} reports/s (${r.categories} categories routed to ${r.departments} departments, one clerk subscribed per department)`);
-    console.log(`  ${r.sent} reports sent over ${r.seconds.toFixed(1)} s, the last answered after ${r.answerSeconds.toFixed(1)} s; ${r.answered} answered, ${r.failed} failed; reportEvent p50 ${ms(r.mutationP50)}, p99 ${ms(r.mutationP99)}`);
-    console.log(`  arrived in the right queue: ${r.arrived}; in another queue: ${r.wrongQueue}; no task: ${r.missing.merged} merged into a near-duplicate, ${r.missing.other} not arrived within 15 s of the last answer`);
-    console.log(`  report → visible: p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, max ${ms(r.max)} — aim p99 under 100 ms ${r.p99 < 100 ? 'met' : 'not met'}`);
+    console.log(`=== shape ${shape}: ${processes} service process${processes === 1 ? '' : 'es'}, ${replicas} API replica${replicas === 1 ? '' : 's'}`);
+    console.log(`queue page (first 50, PRIORITY, ${CLIENTS} clients, ${SECONDS} s after ${WARMUP} s warm-up)`);
+    row('API (GraphQL over HTTP)', api);
+    row(`raw SQL (pg.Pool of ${SERVICE_POOL_SIZE})`, raw);
+    console.log(`  API / raw SQL: p50 ${ratio(api.p50, raw.p50)}, p99 ${ratio(api.p99, raw.p99)}, throughput ${ratio(api.perSecond, raw.perSecond)}`);
+    console.log(`queue page at a steady ${PACED_RATE} pages/s (open loop over the same ${CLIENTS} clients, ${PACED_SECONDS} s after 2 s; timed from when each was due)`);
+    row('API (GraphQL over HTTP)', apiPaced);
+    row(`raw SQL (pg.Pool of ${SERVICE_POOL_SIZE})`, rawPaced);
+    console.log(`  API / raw SQL: p50 ${ratio(apiPaced.p50, rawPaced.p50)}, p99 ${ratio(apiPaced.p99, rawPaced.p99)}`);
+    console.log(`  aims (${CLIENTS} clients back to back): p99 under 20 ms — ${api.p99 < 20 ? 'met' : 'not met'}; API / raw SQL under 2× (p99) — ${api.p99 / raw.p99 < 2 ? 'met' : 'not met'}`);
+    for (const r of reports) {
+      console.log(`report → visible at ${r.rate.toFixed(0)} reports/s (${r.categories} categories routed to ${r.departments} departments, one clerk subscribed per department)`);
+      console.log(`  ${r.sent} reports sent over ${r.seconds.toFixed(1)} s, the last answered after ${r.answerSeconds.toFixed(1)} s; ${r.answered} answered, ${r.failed} failed; reportEvent p50 ${ms(r.mutationP50)}, p99 ${ms(r.mutationP99)}`);
+      console.log(`  arrived in the right queue: ${r.arrived}; in another queue: ${r.wrongQueue}; no task: ${r.missing.merged} merged into a near-duplicate, ${r.missing.other} not arrived within 15 s of the last answer`);
+      console.log(`  report → visible: p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, max ${ms(r.max)} — aim p99 under 100 ms ${r.p99 < 100 ? 'met' : 'not met'}`);
+    }
+  }
+  const [base, split] = [runs.find((run) => run.shape === 'all-in-one'), runs.find((run) => run.shape === 'split')];
+  if (base === undefined || split === undefined) return;
+  console.log('');
+  console.log('=== split / all-in-one, same machine, same database, one run (below 1× is faster or fewer for latencies, above 1× is more for throughput)');
+  const pages = (what: string, s: LoadFigures, b: LoadFigures) =>
+    console.log(`  ${what.padEnd(34)} throughput ${ratio(s.perSecond, b.perSecond)}, p50 ${ratio(s.p50, b.p50)}, p99 ${ratio(s.p99, b.p99)}`);
+  pages('queue page, back to back', split.pages.api, base.pages.api);
+  pages(`queue page, ${PACED_RATE} pages/s`, split.pages.apiPaced, base.pages.apiPaced);
+  for (const s of split.reports) {
+    const b = base.reports.find((r) => Math.round(r.rate) === Math.round(s.rate));
+    if (b === undefined) continue;
+    console.log(`  ${`report → visible, ${s.rate.toFixed(0)} reports/s`.padEnd(34)} p50 ${ratio(s.p50, b.p50)}, p99 ${ratio(s.p99, b.p99)}; reportEvent p99 ${ratio(s.mutationP99, b.mutationP99)}; arrived ${s.arrived} vs ${b.arrived}`);
   }
 }
 

@@ -14,12 +14,15 @@ function errorOf(env: Record<string, string>): ConfigError {
 describe('loadConfig', () => {
   it('applies the defaults to an empty environment', () => {
     expect(loadConfig({}, '/srv/app')).toEqual({
+      roles: ['engine', 'api', 'workers', 'tasklist', 'intake'],
       databaseUrl: undefined,
       dataDir: '/srv/app/.data',
       gatewayHost: '127.0.0.1',
       gatewayPort: 26500,
       restPort: 8080,
       zeebeAddress: undefined,
+      zeebeRestAddress: undefined,
+      engineTables: true,
       logLevel: 'info',
       embeddedPgPort: 5433,
       attachmentMaxBytes: 20 * 1024 * 1024,
@@ -75,6 +78,9 @@ describe('loadConfig', () => {
         GATEWAY_PORT: '0',
         REST_PORT: '9080',
         ZEEBE_ADDRESS: 'zeebe:26500',
+        ROLES: 'workers, api',
+        ZEEBE_REST_ADDRESS: 'http://zeebe:8080/',
+        ENGINE_TABLES: 'true',
         LOG_LEVEL: 'DEBUG',
         EMBEDDED_PG_PORT: '15432',
         ATTACHMENT_MAX_BYTES: '1048576',
@@ -135,12 +141,15 @@ describe('loadConfig', () => {
       '/srv/app',
     );
     expect(config).toEqual({
+      roles: ['api', 'workers'],
       databaseUrl: 'postgres://app:secret@db.internal:5432/grid',
       dataDir: '/var/lib/grid-dispatch',
       gatewayHost: '0.0.0.0',
       gatewayPort: 0,
       restPort: 9080,
       zeebeAddress: 'zeebe:26500',
+      zeebeRestAddress: 'http://zeebe:8080',
+      engineTables: true,
       logLevel: 'debug',
       embeddedPgPort: 15432,
       attachmentMaxBytes: 1_048_576,
@@ -239,6 +248,38 @@ describe('loadConfig', () => {
     it('listens beyond loopback when explicitly allowed, or when no embedded gateway starts', () => {
       expect(loadConfig({ GATEWAY_HOST: '0.0.0.0', GATEWAY_ALLOW_UNAUTHENTICATED: 'true' }, '/srv/app').gatewayHost).toBe('0.0.0.0');
       expect(loadConfig({ GATEWAY_HOST: '0.0.0.0', ZEEBE_ADDRESS: 'zeebe:26500' }, '/srv/app').gatewayHost).toBe('0.0.0.0');
+    });
+  });
+
+  describe('roles', () => {
+    it('runs every role by default, and every role but the engine when ZEEBE_ADDRESS names one elsewhere', () => {
+      expect(loadConfig({ ZEEBE_ADDRESS: 'engine:26500' }, '/srv/app')).toMatchObject({ roles: ['api', 'workers', 'tasklist', 'intake'], engineTables: false });
+    });
+
+    it('takes the roles named, in their own order, with spaces and empty items ignored', () => {
+      expect(loadConfig({ ROLES: ' intake, ,api ', ZEEBE_ADDRESS: 'engine:26500' }, '/srv/app').roles).toEqual(['api', 'intake']);
+      expect(loadConfig({ ROLES: 'engine' }, '/srv/app').roles).toEqual(['engine']);
+    });
+
+    it('refuses an unknown role by name, and a role named twice', () => {
+      expect(errorOf({ ROLES: 'engine,apis' }).message).toBe('ROLES: unknown role "apis": expected one or more of engine, api, workers, tasklist, intake');
+      expect(errorOf({ ROLES: 'api,api', ZEEBE_ADDRESS: 'engine:26500' }).message).toBe('ROLES: "api" is named twice');
+      expect(errorOf({ ROLES: ',' }).variable).toBe('ROLES');
+    });
+
+    it('needs ZEEBE_ADDRESS without the engine, and refuses it with the engine', () => {
+      expect(errorOf({ ROLES: 'api,workers' }).message).toBe("ZEEBE_ADDRESS: is required with ROLES=api,workers: the engine runs elsewhere, so its gateway's host:port must be given");
+      expect(errorOf({ ROLES: 'engine,api', ZEEBE_ADDRESS: 'engine:26500' }).variable).toBe('ROLES');
+    });
+
+    it('reads the engine REST address and whether its tables are in this database', () => {
+      expect(loadConfig({ ROLES: 'api', ZEEBE_ADDRESS: 'engine:26500', ZEEBE_REST_ADDRESS: 'http://engine:8080', ENGINE_TABLES: 'true' }, '/srv/app')).toMatchObject({
+        zeebeRestAddress: 'http://engine:8080',
+        engineTables: true,
+      });
+      expect(errorOf({ ZEEBE_REST_ADDRESS: 'engine:8080', ZEEBE_ADDRESS: 'engine:26500' }).variable).toBe('ZEEBE_REST_ADDRESS');
+      expect(errorOf({ ZEEBE_REST_ADDRESS: 'http://engine:8080' }).variable).toBe('ZEEBE_REST_ADDRESS');
+      expect(errorOf({ ENGINE_TABLES: 'false' }).variable).toBe('ENGINE_TABLES');
     });
   });
 

@@ -15,12 +15,24 @@ export const GATEWAY_AUTH_MODES = ['none', 'jwt'] as const;
 export type GatewayAuthMode = (typeof GATEWAY_AUTH_MODES)[number];
 
 /**
+ * What a process runs (ROLES). `engine`: the workflow engine with its gRPC and
+ * REST gateways; `api`: GraphQL, the monitor and the task list's pages;
+ * `workers`: the job workers; `tasklist`: the worker that lists user tasks and
+ * keeps their jobs leased; `intake`: Open311. Every process also serves
+ * /healthz, /readyz and /metrics on API_PORT.
+ */
+export const ROLES = ['engine', 'api', 'workers', 'tasklist', 'intake'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
  * Signs and verifies the development tokens of `npm run token`. It is public
  * (it is in this file and in the docs), so production refuses it.
  */
 export const DEVELOPMENT_JWT_SECRET = 'grid-dispatch-development-secret-do-not-use-in-production';
 
 export interface Config {
+  /** What this process runs, in ROLES order; every role by default (without ZEEBE_ADDRESS). */
+  readonly roles: readonly Role[];
   /** External PostgreSQL; undefined = start the embedded one. */
   readonly databaseUrl: string | undefined;
   /** Absolute; the embedded PostgreSQL keeps its cluster in `<dataDir>/postgres`. */
@@ -32,6 +44,14 @@ export interface Config {
   readonly restPort: number;
   /** `host:port` of an external Zeebe gateway; when set the embedded engine is not started. */
   readonly zeebeAddress: string | undefined;
+  /** Base URL of that engine's REST API (v2), e.g. `http://engine:8080`; undefined = none named (the in-process engine's own when it runs here). */
+  readonly zeebeRestAddress: string | undefined;
+  /**
+   * Whether the engine's tables are in this database: the in-process engine,
+   * or an engine process of this service on the same DATABASE_URL (not a
+   * Camunda 8 cluster). The monitor's instance and incident views read them.
+   */
+  readonly engineTables: boolean;
   readonly logLevel: LogLevel;
   readonly embeddedPgPort: number;
   /** Largest attachment (photo, voice, video) a report may carry, in bytes. */
@@ -233,6 +253,9 @@ export const CONFIG_VARIABLES = Object.freeze([
   'GATEWAY_PORT',
   'REST_PORT',
   'ZEEBE_ADDRESS',
+  'ROLES',
+  'ZEEBE_REST_ADDRESS',
+  'ENGINE_TABLES',
   'LOG_LEVEL',
   'OPEN311_PORT',
   'API_PORT',
@@ -297,11 +320,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const gatewayHost = parseHost('GATEWAY_HOST', value('GATEWAY_HOST') ?? DEFAULTS.gatewayHost);
   const zeebeAddress = parseAddress('ZEEBE_ADDRESS', value('ZEEBE_ADDRESS'));
+  const roles = parseRoles('ROLES', value('ROLES'), zeebeAddress);
+  const zeebeRestAddress = parseHttpUrl('ZEEBE_REST_ADDRESS', value('ZEEBE_REST_ADDRESS'));
+  if (zeebeRestAddress !== undefined && roles.includes('engine')) throw new ConfigError('ZEEBE_REST_ADDRESS', 'names another engine, but ROLES runs the engine in this process; unset one of them');
+  const engineTables = parseBoolean('ENGINE_TABLES', value('ENGINE_TABLES'), zeebeAddress === undefined);
+  if (!engineTables && roles.includes('engine')) throw new ConfigError('ENGINE_TABLES', 'the engine runs in this process, so its tables are in this database; unset ENGINE_TABLES');
   const gatewayAuth = parseGatewayAuth(value('GATEWAY_AUTH'));
   const gatewayTokenAudience = value('GATEWAY_TOKEN_AUDIENCE') ?? DEFAULTS.gatewayTokenAudience;
   const gatewayAllowUnauthenticated = parseBoolean('GATEWAY_ALLOW_UNAUTHENTICATED', value('GATEWAY_ALLOW_UNAUTHENTICATED'), DEFAULTS.gatewayAllowUnauthenticated);
   // Without authentication, anyone who reaches the gateway beyond loopback could deploy, cancel and complete.
-  if (zeebeAddress === undefined && !isLoopbackHost(gatewayHost) && gatewayAuth === 'none' && !gatewayAllowUnauthenticated) {
+  if (roles.includes('engine') && !isLoopbackHost(gatewayHost) && gatewayAuth === 'none' && !gatewayAllowUnauthenticated) {
     throw new ConfigError(
       'GATEWAY_HOST',
       `${gatewayHost} is beyond loopback and the embedded Zeebe gateway has no authentication: set GATEWAY_AUTH=jwt, or listen on 127.0.0.1, or set GATEWAY_ALLOW_UNAUTHENTICATED=true where only trusted peers reach it`,
@@ -316,12 +344,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const autoSeed = parseBoolean('AUTO_SEED', value('AUTO_SEED'), databaseUrl === undefined);
   if (errorStackTraces && auth.authMode === 'production') throw new ConfigError('ERROR_STACK_TRACES', 'is for development only; unset it with AUTH_MODE=production');
   return Object.freeze({
+    roles,
     databaseUrl,
     dataDir: absoluteDataDir,
     gatewayHost,
     gatewayPort: parsePort('GATEWAY_PORT', value('GATEWAY_PORT'), DEFAULTS.gatewayPort, 0),
     restPort: parsePort('REST_PORT', value('REST_PORT'), DEFAULTS.restPort, 0),
     zeebeAddress,
+    zeebeRestAddress,
+    engineTables,
     logLevel: parseLogLevel('LOG_LEVEL', value('LOG_LEVEL')),
     embeddedPgPort: parsePort('EMBEDDED_PG_PORT', value('EMBEDDED_PG_PORT'), DEFAULTS.embeddedPgPort, 1),
     attachmentMaxBytes: parseByteSize('ATTACHMENT_MAX_BYTES', value('ATTACHMENT_MAX_BYTES'), DEFAULTS.attachmentMaxBytes, ATTACHMENT_MAX_BYTES_LIMIT),
@@ -375,6 +406,40 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       throw new ConfigError(name, problem);
     }),
   });
+}
+
+/**
+ * Comma-separated roles, each at most once. Without ROLES a process runs every
+ * role, except the engine when ZEEBE_ADDRESS names one elsewhere; a process
+ * without the engine must be told where it is.
+ */
+function parseRoles(name: string, raw: string | undefined, zeebeAddress: string | undefined): readonly Role[] {
+  if (raw === undefined) return Object.freeze(ROLES.filter((role) => role !== 'engine' || zeebeAddress === undefined));
+  const given = raw.split(',').map((role) => role.trim()).filter((role) => role !== '');
+  if (given.length === 0) throw new ConfigError(name, `expected one or more of ${ROLES.join(', ')} separated by commas, got ${JSON.stringify(raw)}`);
+  for (const role of given) {
+    if (!(ROLES as readonly string[]).includes(role)) throw new ConfigError(name, `unknown role ${JSON.stringify(role)}: expected one or more of ${ROLES.join(', ')}`);
+    if (given.indexOf(role) !== given.lastIndexOf(role)) throw new ConfigError(name, `${JSON.stringify(role)} is named twice`);
+  }
+  const roles = ROLES.filter((role) => given.includes(role));
+  if (roles.includes('engine') && zeebeAddress !== undefined) throw new ConfigError(name, `runs the engine in this process, but ZEEBE_ADDRESS names one at ${zeebeAddress}; unset one of them`);
+  if (!roles.includes('engine') && zeebeAddress === undefined) throw new ConfigError('ZEEBE_ADDRESS', `is required with ROLES=${roles.join(',')}: the engine runs elsewhere, so its gateway's host:port must be given`);
+  return Object.freeze(roles);
+}
+
+/** An http(s) base URL without query or fragment; the trailing slash is dropped. */
+function parseHttpUrl(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(name, `expected a URL like http://engine:8080, got ${JSON.stringify(raw)}`);
+  }
+  return raw.replace(/\/+$/, '');
 }
 
 function isLoopbackHost(host: string): boolean {

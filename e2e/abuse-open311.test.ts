@@ -18,7 +18,7 @@ let h: IntakeHarness;
 let port: number;
 beforeAll(async () => {
   h = await startIntakeHarness({ attachmentMaxBytes: DEFAULTS.attachmentMaxBytes, rateLimits: DEFAULTS.rateLimits, timeouts: TIMEOUTS });
-  port = h.intake.open311.port;
+  port = h.intake.open311?.port ?? 0;
 }, 120_000);
 afterAll(() => h?.stop());
 

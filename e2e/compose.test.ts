@@ -21,6 +21,7 @@ interface Service {
   readonly volumes?: readonly string[];
   readonly healthcheck?: { readonly test?: unknown };
   readonly command?: unknown;
+  readonly deploy?: { readonly replicas?: number };
 }
 
 interface ComposeFile {
@@ -28,7 +29,8 @@ interface ComposeFile {
   readonly volumes?: Readonly<Record<string, unknown>>;
 }
 
-const compose = parse(read('docker-compose.yml')) as ComposeFile;
+// Compose merges `<<:` keys (YAML 1.1 merge keys) as the extension fields here use them.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
 const services = compose.services;
 
 /** Compose's substitution as `docker compose` does it with nothing set: `${X:-default}` and `${X-default}` give the default. */
@@ -74,23 +76,37 @@ const isGridDispatch = (service: Service): boolean => service.build !== undefine
 const gridDispatchServices = Object.entries(services).filter(([, service]) => isGridDispatch(service));
 const inProfile = (service: Service, profile: string): boolean => (service.profiles ?? []).includes(profile);
 
+const replicasOf = (service: Service): number => service.deploy?.replicas ?? 1;
+const rolesOf = (service: Service): readonly string[] => loadConfig(environmentOf(service), '/app').roles;
+
 describe('docker-compose.yml', () => {
-  it('runs postgres and grid-dispatch by default, and Zeebe, Operate, Elasticsearch and the Camunda variant in profile camunda', () => {
+  it('runs the split shape by default, and Camunda 8.8 on Elasticsearch with the same shape in profile camunda', () => {
     const byDefault = Object.keys(services).filter((name) => services[name].profiles === undefined);
-    expect(byDefault.sort()).toEqual(['grid-dispatch', 'postgres']);
-    for (const name of ['elasticsearch', 'zeebe', 'operate', 'grid-dispatch-camunda']) {
+    expect(byDefault.sort()).toEqual(['api', 'engine', 'postgres', 'tasklist', 'workers']);
+    for (const name of ['elasticsearch', 'zeebe', 'camunda-database', 'api-camunda', 'workers-camunda', 'tasklist-camunda']) {
       expect(services[name]).toBeDefined();
       expect(inProfile(services[name], 'camunda')).toBe(true);
     }
-    expect(gridDispatchServices.map(([name]) => name).sort()).toEqual(['grid-dispatch', 'grid-dispatch-camunda']);
+    expect(gridDispatchServices.map(([name]) => name).sort()).toEqual(['api', 'api-camunda', 'engine', 'tasklist', 'tasklist-camunda', 'workers', 'workers-camunda']);
+  });
+
+  it.each([
+    ['engine', ['engine'], 1],
+    ['api', ['api', 'intake'], 2],
+    ['workers', ['workers'], 2],
+    ['tasklist', ['tasklist'], 1],
+    ['api-camunda', ['api', 'intake'], 2],
+    ['workers-camunda', ['workers'], 2],
+    ['tasklist-camunda', ['tasklist'], 1],
+  ])('%s runs roles %j in %i replica(s)', (name, roles, replicas) => {
+    expect(rolesOf(services[name])).toEqual(roles);
+    expect(replicasOf(services[name])).toBe(replicas);
   });
 
   it('uses the agreed images', () => {
     const image = (name: string): string => interpolate(services[name].image ?? '');
     expect(image('postgres')).toBe('postgres:18');
-    expect(image('zeebe')).toMatch(/^camunda\/zeebe:8\.6\.\d+$/);
-    expect(image('operate')).toMatch(/^camunda\/operate:8\.6\.\d+$/);
-    expect(image('operate').split(':')[1]).toBe(image('zeebe').split(':')[1]);
+    expect(image('zeebe')).toMatch(/^camunda\/camunda:8\.8\.\d+$/);
     expect(image('elasticsearch')).toMatch(/^docker\.elastic\.co\/elasticsearch\/elasticsearch:8\.\d+\.\d+$/);
     for (const [, service] of gridDispatchServices) expect(service.build).toBe('.');
   });
@@ -99,10 +115,11 @@ describe('docker-compose.yml', () => {
     expect(substitutionsWithoutDefault(read('docker-compose.yml'))).toEqual([]);
   });
 
-  it('gives postgres a health check and a volume, and starts the service only once it is healthy', () => {
+  it('gives postgres a health check and a volume; the engine starts once it is healthy, the other roles once the engine is', () => {
     expect(services.postgres.healthcheck?.test).toBeDefined();
     expect(services.postgres.volumes?.some((volume) => volume.endsWith(':/var/lib/postgresql'))).toBe(true);
-    expect(dependenciesOf(services['grid-dispatch'])).toEqual({ postgres: 'service_healthy' });
+    expect(dependenciesOf(services.engine)).toEqual({ postgres: 'service_healthy' });
+    for (const name of ['api', 'workers', 'tasklist']) expect(dependenciesOf(services[name])).toEqual({ engine: 'service_healthy' });
   });
 
   it('has every dependency and named volume defined, and nothing by default depends on a profile', () => {
@@ -134,28 +151,43 @@ describe('docker-compose.yml', () => {
       // listens beyond the container's loopback
       expect(config.gatewayHost).toBe('0.0.0.0');
       expect(config.dataDir).toBe('/data');
+      // Attachments are written by one API replica and read by the other: one volume for all.
       expect(service.volumes?.some((volume) => volume.endsWith(':/data'))).toBe(true);
     });
 
-    it('publishes the ports the service listens on', () => {
+    it('publishes the ports of its roles, on 127.0.0.1, a port per replica', () => {
       const config = loadConfig(env, '/app');
       const ports = containerPorts(service);
-      expect(ports).toContain(config.open311Port);
-      expect(ports).toContain(config.apiPort);
-      if (config.zeebeAddress === undefined) expect(ports).toContain(config.gatewayPort);
-      if (config.zeebeAddress === undefined) expect(ports).toContain(config.restPort);
-      for (const entry of service.ports ?? []) expect(interpolate(entry)).toMatch(/^127\.0\.0\.1:/);
+      const expected = [
+        ...(config.roles.includes('engine') ? [config.gatewayPort, config.restPort] : []),
+        ...(config.roles.includes('api') ? [config.apiPort] : []),
+        ...(config.roles.includes('intake') ? [config.open311Port] : []),
+      ];
+      expect(ports.sort()).toEqual(expected.sort());
+      for (const entry of service.ports ?? []) {
+        expect(interpolate(entry)).toMatch(/^127\.0\.0\.1:/);
+        const [from, to = from] = interpolate(entry).split(':')[1].split('-').map(Number);
+        expect(to - from + 1).toBe(replicasOf(service));
+      }
     });
 
-    if (name === 'grid-dispatch') {
-      it('runs the embedded engine', () => {
-        expect(loadConfig(env, '/app').zeebeAddress).toBeUndefined();
+    if (name === 'engine') {
+      it('runs the engine on the database the others use', () => {
+        const config = loadConfig(env, '/app');
+        expect(config.zeebeAddress).toBeUndefined();
+        expect(config.databaseUrl).toBe(loadConfig(environmentOf(services.api), '/app').databaseUrl);
+      });
+    } else if (!inProfile(service, 'camunda')) {
+      it("finds the engine service's gRPC and REST addresses, and reads its tables", () => {
+        expect(loadConfig(env, '/app')).toMatchObject({ zeebeAddress: 'engine:26500', zeebeRestAddress: 'http://engine:8080', engineTables: true });
+        expect(containerPorts(services.engine)).toEqual(expect.arrayContaining([26500, 8080]));
       });
     } else {
-      it('points at the Zeebe service, with a database of its own', () => {
+      it('points at Camunda 8.8 (gRPC and REST), with a database of its own', () => {
         const config = loadConfig(env, '/app');
-        expect(config.zeebeAddress).toBe('zeebe:26500');
-        const other = loadConfig(environmentOf(services['grid-dispatch']), '/app');
+        expect(config).toMatchObject({ zeebeAddress: 'zeebe:26500', zeebeRestAddress: 'http://zeebe:8080', engineTables: false });
+        expect(containerPorts(services.zeebe)).toEqual(expect.arrayContaining([26500, 8080]));
+        const other = loadConfig(environmentOf(services.api), '/app');
         expect(new URL(config.databaseUrl!).pathname).not.toBe(new URL(other.databaseUrl!).pathname);
         expect(dependenciesOf(service)).toMatchObject({ zeebe: 'service_healthy', 'camunda-database': 'service_completed_successfully' });
         expect(String(services['camunda-database'].command)).toContain(new URL(config.databaseUrl!).pathname.slice(1));
@@ -163,15 +195,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('has Zeebe export to the Elasticsearch that Operate reads', () => {
+  it('has Camunda export to the Elasticsearch that its Operate and Tasklist read, and the service clients need no credentials', () => {
     const zeebe = environmentOf(services.zeebe);
-    const operate = environmentOf(services.operate);
-    expect(zeebe.ZEEBE_BROKER_EXPORTERS_ELASTICSEARCH_CLASSNAME).toBe('io.camunda.zeebe.exporter.ElasticsearchExporter');
-    const exportedTo = zeebe.ZEEBE_BROKER_EXPORTERS_ELASTICSEARCH_ARGS_URL;
-    expect(new URL(exportedTo).hostname).toBe('elasticsearch');
-    expect(operate.CAMUNDA_OPERATE_ZEEBEELASTICSEARCH_URL).toBe(exportedTo);
-    expect(operate.CAMUNDA_OPERATE_ELASTICSEARCH_URL).toBe(exportedTo);
-    expect(operate.CAMUNDA_OPERATE_ZEEBE_GATEWAYADDRESS).toBe('zeebe:26500');
+    expect(zeebe.SPRING_PROFILES_ACTIVE.split(',')).toEqual(expect.arrayContaining(['broker', 'operate', 'tasklist']));
+    expect(new URL(zeebe.CAMUNDA_DATA_SECONDARYSTORAGE_ELASTICSEARCH_URL).hostname).toBe('elasticsearch');
+    expect(zeebe.ZEEBE_BROKER_EXPORTERS_CAMUNDAEXPORTER_ARGS_CONNECT_URL).toBe(zeebe.CAMUNDA_DATA_SECONDARYSTORAGE_ELASTICSEARCH_URL);
+    expect(zeebe.CAMUNDA_SECURITY_AUTHENTICATION_UNPROTECTEDAPI).toBe('true');
   });
 
   it('says whose licence the vendor images come under', () => {

@@ -21,18 +21,25 @@ export interface IntakeOptions {
   readonly attachmentDir: string;
   readonly attachmentMaxBytes: number;
   readonly host: string;
-  readonly open311Port: number;
+  /** undefined: no Open311 endpoint in this process (an API replica accepts reports through GraphQL only). */
+  readonly open311Port: number | undefined;
   readonly logger: Logger;
   readonly processStart?: ProcessStartOptions;
   /** Open311's rate limits; default DEFAULTS.rateLimits. */
   readonly rateLimits?: RateLimitSettings;
   /** When slow Open311 clients are cut off; default DEFAULTS.httpTimeouts. */
   readonly timeouts?: ServerTimeouts;
+  /**
+   * Runs the outbox's retry loop where it must run once (db/run-once.ts);
+   * default: right here. Its rows are taken with skip locked either way.
+   */
+  readonly singleton?: (name: string, start: () => { stop(): Promise<void> }) => { stop(): Promise<void> };
 }
 
 export interface RunningIntake {
   readonly service: IntakeService;
-  readonly open311: Open311Server;
+  /** undefined when started without an Open311 port. */
+  readonly open311: Open311Server | undefined;
   readonly starts: ProcessStarts;
   readonly gridCount: number;
   /** Stops taking requests, then stops retrying starts. */
@@ -57,21 +64,26 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     logger,
     limits: { maxAttachmentBytes: options.attachmentMaxBytes },
   });
-  starts.startRetrying();
-  let open311: Open311Server;
+  const retrying = (options.singleton ?? ((_name, start) => start()))('intake-outbox', () => {
+    starts.startRetrying();
+    return { stop: () => starts.stop() };
+  });
+  let open311: Open311Server | undefined;
   try {
-    open311 = await startOpen311({
-      intake: service,
-      em: options.em,
-      host: options.host,
-      port: options.open311Port,
-      logger,
-      spoolDir: store.spoolDir,
-      ...(options.rateLimits && { rateLimits: options.rateLimits }),
-      ...(options.timeouts && { timeouts: options.timeouts }),
-    });
+    if (options.open311Port !== undefined) {
+      open311 = await startOpen311({
+        intake: service,
+        em: options.em,
+        host: options.host,
+        port: options.open311Port,
+        logger,
+        spoolDir: store.spoolDir,
+        ...(options.rateLimits && { rateLimits: options.rateLimits }),
+        ...(options.timeouts && { timeouts: options.timeouts }),
+      });
+    }
   } catch (error) {
-    await starts.stop();
+    await retrying.stop();
     throw error;
   }
   return {
@@ -81,8 +93,10 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     gridCount: grids.size,
     async stop() {
       try {
-        await open311.stop();
+        await open311?.stop();
       } finally {
+        await retrying.stop();
+        // A report's immediate start may still be retrying its own attempt.
         await starts.stop();
       }
     },

@@ -14,6 +14,8 @@ export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
 export function connectZeebe(address: string, bearerToken?: string): ZeebeClient {
   return new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${address}`,
+    // The SDK also reads the environment, where ZEEBE_ADDRESS names the same gateway for the service; blank, it warns of no conflict.
+    ZEEBE_ADDRESS: '',
     ...(bearerToken === undefined ? { CAMUNDA_AUTH_STRATEGY: 'NONE' as const } : { CAMUNDA_AUTH_STRATEGY: 'BEARER' as const, CAMUNDA_OAUTH_TOKEN: bearerToken }),
     CAMUNDA_TENANT_ID: '',
     CAMUNDA_LOG_LEVEL: 'none',

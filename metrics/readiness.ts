@@ -27,3 +27,19 @@ export function zeebeCheck(zeebe: TopologySource, name = 'zeebe'): ReadinessChec
     },
   };
 }
+
+/**
+ * The engine's REST API (v2) at `baseUrl` answers GET /v2/topology: a process
+ * of another role finds it there. Any answer below 500 counts, a 401 too: the
+ * API is there, it only wants a token that this check does not carry.
+ */
+export function restCheck(baseUrl: string, name = 'zeebe-rest'): ReadinessCheck {
+  return {
+    name,
+    async check(signal) {
+      const response = await fetch(`${baseUrl}/v2/topology`, { signal });
+      await response.body?.cancel();
+      if (response.status >= 500) throw new Error(`GET /v2/topology answered ${response.status}`);
+    },
+  };
+}

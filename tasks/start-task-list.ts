@@ -5,7 +5,7 @@ import type { Logger } from '../config/logger';
 import type { ZeebeClient } from '../intake/zeebe-client';
 import { PROCESS_FILES, processesDir } from '../workers/deploy-processes';
 import { ElementNames } from './element-names';
-import { startLeaseReconciler, type RunningReconciler } from './lease-reconciler';
+import { startLeaseReconciler, type ReconcileResult, type RunningReconciler } from './lease-reconciler';
 import { TaskChangeListener } from './task-changes';
 import { TaskService } from './task-service';
 import { startTaskWorker } from './task-worker';
@@ -26,7 +26,20 @@ export interface StartTaskListOptions {
   readonly longPollMs?: number;
   /** BPMN documents whose element names become task names. Default: processes/grid-event.bpmn. */
   readonly bpmn?: readonly string[];
+  /**
+   * Whether this process lists new user tasks (the worker) and keeps leases
+   * (the reconciler); both by default. A process serving only the API (ROLES
+   * without tasklist) acts on tasks and hears their changes, and lists none.
+   */
+  readonly parts?: { readonly worker: boolean; readonly reconciler: boolean };
+  /** Runs the reconciler where it must run once (db/run-once.ts); default: right here. */
+  readonly singleton?: Singleton;
 }
+
+/** Starts a part in one process among several (or, by default, here), and stops it. */
+export type Singleton = (name: string, start: () => { stop(): Promise<void> }) => { stop(): Promise<void> };
+
+const here: Singleton = (_name, start) => start();
 
 export interface RunningTaskList {
   readonly service: TaskService;
@@ -58,29 +71,41 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
   const documents = options.bpmn ?? (await defaultModels());
   const names = await ElementNames.fromBpmn(documents);
   const changes = await TaskChangeListener.start(options.pool, logger);
-  const worker = startTaskWorker({
-    zeebe: options.zeebe,
-    pool: options.pool,
-    logger,
-    names,
-    leaseMs,
-    longPollMs: positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS),
-  });
-  const reconciler = startLeaseReconciler({
-    zeebe: options.zeebe,
-    pool: options.pool,
-    logger,
-    leaseMs,
-    recheckMs,
-    intervalMs: positive('reconcileIntervalMs', options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS),
-  });
+  const parts = options.parts ?? { worker: true, reconciler: true };
+  const longPollMs = positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS);
+  const worker = parts.worker ? startTaskWorker({ zeebe: options.zeebe, pool: options.pool, logger, names, leaseMs, longPollMs }) : undefined;
+  const intervalMs = positive('reconcileIntervalMs', options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS);
+  const reconcilerOptions = { zeebe: options.zeebe, pool: options.pool, logger, leaseMs, recheckMs, intervalMs };
+  let running: RunningReconciler | undefined;
+  const reconcilerHandle = parts.reconciler
+    ? (options.singleton ?? here)('lease-reconciler', () => {
+        const started = startLeaseReconciler(reconcilerOptions);
+        running = started;
+        return {
+          stop: async () => {
+            if (running === started) running = undefined;
+            await started.stop();
+          },
+        };
+      })
+    : undefined;
+  // A pass asked for where the reconciler does not run: one pass of its own (its rows are taken with skip locked).
+  const reconcile = async (): Promise<ReconcileResult> => {
+    if (running !== undefined) return running.reconcile();
+    const once = startLeaseReconciler({ ...reconcilerOptions, intervalMs: 2 ** 31 - 1 });
+    try {
+      return await once.reconcile();
+    } finally {
+      await once.stop();
+    }
+  };
   const service = new TaskService({ zeebe: options.zeebe, pool: options.pool, logger });
   return {
     service,
     changes,
-    reconciler,
+    reconciler: { reconcile },
     async stop() {
-      await Promise.all([worker.stop(), reconciler.stop()]);
+      await Promise.all([worker?.stop(), reconcilerHandle?.stop()]);
       await changes.stop();
     },
   };
