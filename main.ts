@@ -24,7 +24,7 @@ import { createTokenVerifier } from './graphql/auth/verify-token';
 import { devSignInRouter } from './graphql/auth/dev-sign-in-router';
 import { startApiServer } from './graphql/start-api';
 import { startIntake } from './intake/start-intake';
-import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, workerObserver, zeebeCheck } from './metrics';
+import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineCheck, engineObserver, registerDomainGauges, workerObserver, zeebeCheck } from './metrics';
 import { connectZeebe, localAddress } from './intake/zeebe-client';
 import { openDatabase } from './orm/database';
 import { migrate } from './orm/migrate';
@@ -84,9 +84,8 @@ class Service {
 
   private async startParts(): Promise<void> {
     const { config, logger } = this;
-    const database = await openDatabase(config, logger, {
-      onUnexpectedExit: (reason) => this.fail(new Error(`embedded PostgreSQL ${reason}`)),
-    });
+    // An embedded PostgreSQL that dies is started again, and the engine reloads from it: no exit, no human.
+    const database = await openDatabase(config, logger);
     this.add('database', () => database.stop());
 
     // Before anything else touches the database.
@@ -103,9 +102,11 @@ class Service {
 
     let zeebeAddress = config.zeebeAddress;
     let zeebeToken: string | undefined;
+    const readiness = [databaseCheck(pool)];
     if (zeebeAddress === undefined) {
       const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
+      readiness.push(engineCheck(engine));
 
       zeebeToken = config.gatewayAuth === 'jwt' ? randomBytes(32).toString('base64url') : undefined;
       const authenticate = zeebeToken === undefined ? undefined : createGatewayTokenCheck(config, { internalToken: zeebeToken });
@@ -194,7 +195,7 @@ class Service {
       errorStackTraces: config.errorStackTraces,
       observer: apiMetrics(metrics.api),
       routes: [
-        { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [databaseCheck(pool), zeebeCheck(zeebe)] }) },
+        { path: '/', handler: createOpsRouter({ registry: metrics.registry, checks: [...readiness, zeebeCheck(zeebe)] }) },
         { path: '/monitor', handler: monitorRouter() },
         { path: '/tasks', handler: taskListRouter() },
         { path: '/dev/sign-in', handler: devSignInRouter({ auth: config, db: pool }) },

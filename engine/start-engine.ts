@@ -54,6 +54,7 @@ import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/proces
 import { guardObserver, NO_ENGINE_OBSERVER, type EngineObserver } from './observer';
 import { commitBatch } from './state/commit-batch';
 import { loadState } from './state/load-state';
+import { reloadWhenReachable } from './reload-state';
 import { ENGINE_VERSION } from './version';
 
 export interface EngineOptions {
@@ -67,12 +68,19 @@ export interface EngineOptions {
   readonly defaultResultTimeout?: number;
   /** Called when the engine stops after an unrecoverable failure; the service should exit and restart. */
   readonly onFatal?: (error: Error) => void;
+  /**
+   * After a failed batch (PostgreSQL gone), wait for PostgreSQL and reload the
+   * committed state in this process instead of calling onFatal; default true.
+   */
+  readonly reloadAfterFailure?: boolean;
   /** Told about batches, jobs, incidents and timers, for metrics; default none. */
   readonly observer?: EngineObserver;
 }
 
 export interface Engine extends EngineApi {
   readonly stats: ProcessorStats;
+  /** False while the engine reloads its state after a failure (every call is refused as UNAVAILABLE meanwhile). */
+  readonly serving: boolean;
   stop(): Promise<void>;
 }
 
@@ -125,6 +133,8 @@ class EmbeddedEngine implements Engine {
   /** Requests waiting for a user task transition to end (task listeners), by transition id. */
   private readonly userTaskWaiters = new Map<number, { readonly resolve: () => void; readonly reject: (error: Error) => void }>();
   readonly observer: EngineObserver;
+  private reloading = false;
+  private stopped = false;
 
   constructor(private readonly options: EngineOptions) {
     this.observer = guardObserver(options.observer ?? NO_ENGINE_OBSERVER, (error) =>
@@ -141,7 +151,8 @@ class EmbeddedEngine implements Engine {
       { maxQueuedCommands: this.options.maxQueuedCommands ?? 20_000, maxBatchSize: this.options.maxBatchSize ?? 2_000 },
       (error) => {
         this.rejectAllResults(new UnavailableError('The engine stopped after a failure'));
-        this.options.onFatal?.(error);
+        if (this.options.reloadAfterFailure === false) this.options.onFatal?.(error);
+        else void this.reload();
       },
       this.observer,
     );
@@ -155,6 +166,38 @@ class EmbeddedEngine implements Engine {
 
   get stats(): ProcessorStats {
     return this.processor.stats;
+  }
+
+  get serving(): boolean {
+    return !this.reloading && !this.stopped;
+  }
+
+  /** Drops the failed processor, reloads the committed state when PostgreSQL answers, and serves the job streams from it. */
+  private async reload(): Promise<void> {
+    if (this.reloading) return;
+    this.reloading = true;
+    const failed = this.processor;
+    try {
+      const state = await reloadWhenReachable({
+        pool: this.options.pool,
+        logger: this.options.logger,
+        compile: compileResource,
+        cancelled: () => this.stopped,
+      });
+      if (state === undefined) return;
+      const streams = failed.dispatch.takeStreams();
+      failed.dispatch.releaseAll();
+      this.attach(state);
+      this.observer.stateLoaded(state.incidents.size);
+      for (const stream of streams) {
+        this.processor.dispatch.addStream(stream);
+        this.processor.requestServe(stream.request.type);
+      }
+    } catch (error) {
+      this.options.onFatal?.(error as Error);
+    } finally {
+      this.reloading = false;
+    }
   }
 
   async deployResources(resources: readonly DeployResourceInput[]): Promise<DeployResult> {
@@ -388,6 +431,7 @@ class EmbeddedEngine implements Engine {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.processor.close();
     this.rejectAllResults(new UnavailableError('The engine is shutting down'));
     const { batches, commands, records, commitMillis } = this.processor.stats;
