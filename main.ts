@@ -20,6 +20,7 @@ import { createGatewayTokenCheck } from './auth/gateway-token';
 import { adminBearer, gatewayBearer } from './engine/rest/auth';
 import { isLoopback, startRestGateway } from './engine/rest/server';
 import { startEngine } from './engine/start-engine';
+import { startRecordRetention } from './engine/retention/record-retention';
 import { createTokenVerifier } from './graphql/auth/verify-token';
 import { devSignInRouter } from './graphql/auth/dev-sign-in-router';
 import { startApiServer } from './graphql/start-api';
@@ -107,6 +108,10 @@ class Service {
       const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
       readiness.push(engineCheck(engine));
+      if (config.engineRetentionHours > 0) {
+        const retention = startRecordRetention({ pool, logger, retainMs: config.engineRetentionHours * 3_600_000 });
+        this.add('record retention', () => retention.stop());
+      }
 
       zeebeToken = config.gatewayAuth === 'jwt' ? randomBytes(32).toString('base64url') : undefined;
       const authenticate = zeebeToken === undefined ? undefined : createGatewayTokenCheck(config, { internalToken: zeebeToken });

@@ -63,6 +63,7 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   ERROR_STACK_TRACES: '1',
   AUTO_SEED: 'no',
   NOTIFY_RETRY_BACKOFF_MS: '0',
+  ENGINE_RETENTION_HOURS: '-1',
 };
 
 /** The ConfigError loadConfig refuses `env` with. */

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       errorStackTraces: false,
       notifyRetryBackoffMs: 10_000,
       autoSeed: true,
+      engineRetentionHours: 720,
     });
   });
 
@@ -94,6 +95,7 @@ describe('loadConfig', () => {
         ERROR_STACK_TRACES: 'true',
         AUTO_SEED: 'true',
         NOTIFY_RETRY_BACKOFF_MS: '250',
+        ENGINE_RETENTION_HOURS: '48',
       },
       '/srv/app',
     );
@@ -129,6 +131,7 @@ describe('loadConfig', () => {
       errorStackTraces: true,
       notifyRetryBackoffMs: 250,
       autoSeed: true,
+      engineRetentionHours: 48,
     });
   });
 

@@ -78,6 +78,8 @@ export interface Config {
   readonly notifyRetryBackoffMs: number;
   /** Seed the reference city at start when the database has none; by default only on the embedded PostgreSQL. */
   readonly autoSeed: boolean;
+  /** Hours a finished process instance's records stay in the engine's record log; 0 keeps them for ever. */
+  readonly engineRetentionHours: number;
 }
 
 /** The bounds of every GraphQL document (graphql/limits.ts applies them); declared here so that the configuration depends on nothing. */
@@ -164,6 +166,7 @@ export const DEFAULTS = Object.freeze({
   corsOrigins: Object.freeze([]),
   errorStackTraces: false,
   notifyRetryBackoffMs: 10_000,
+  engineRetentionHours: 720,
 });
 
 /** HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518, 3.2). */
@@ -239,6 +242,7 @@ export const CONFIG_VARIABLES = Object.freeze([
   'ERROR_STACK_TRACES',
   'AUTO_SEED',
   'NOTIFY_RETRY_BACKOFF_MS',
+  'ENGINE_RETENTION_HOURS',
 ] as const);
 
 /**
@@ -325,6 +329,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     errorStackTraces,
     notifyRetryBackoffMs: limit('NOTIFY_RETRY_BACKOFF_MS', DEFAULTS.notifyRetryBackoffMs, 600_000),
     autoSeed,
+    engineRetentionHours: value('ENGINE_RETENTION_HOURS') === '0' ? 0 : limit('ENGINE_RETENTION_HOURS', DEFAULTS.engineRetentionHours, 87_600),
   });
 }
 
