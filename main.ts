@@ -105,7 +105,12 @@ class Service {
     let zeebeToken: string | undefined;
     const readiness = [databaseCheck(pool)];
     if (zeebeAddress === undefined) {
-      const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
+      // A pool of the engine's own: the task list completes jobs inside transactions on the service's pool, and
+      // an engine committing through that pool would wait for connections held by callers waiting for it.
+      const enginePool = new pg.Pool({ connectionString: database.url, max: 4 });
+      enginePool.on('error', (error) => logger.warn({ err: error }, `idle engine database connection failed: ${error.message}`));
+      this.add('engine database pool', () => enginePool.end());
+      const engine = await startEngine({ pool: enginePool, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
       readiness.push(engineCheck(engine));
       if (config.engineRetentionHours > 0) {
