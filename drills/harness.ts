@@ -90,7 +90,9 @@ export async function startDrillService(options: DrillServiceOptions = {}): Prom
       log.push(line);
       if (log.length > 20_000) log.splice(0, 10_000);
     },
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; its last lines:\n${log.slice(-8).join('\n')}`, { cause: error });
+  });
   const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
   return {
     service,
