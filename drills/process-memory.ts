@@ -9,6 +9,17 @@ export interface ProcessInfo {
   readonly rss: number;
 }
 
+/**
+ * Proportional set size in bytes (smaps_rollup): shared pages divided among
+ * the processes sharing them, so PostgreSQL's shared buffers count once
+ * across its backends instead of once per backend.
+ */
+export async function pssOf(pid: number): Promise<number> {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  const pss = /^Pss:\s+(\d+) kB/m.exec(text);
+  return pss === null ? 0 : Number(pss[1]) * 1024;
+}
+
 export async function listProcesses(): Promise<ProcessInfo[]> {
   const found: ProcessInfo[] = [];
   for (const entry of await readdir('/proc')) {

@@ -2,7 +2,8 @@
  * `npm run soak [-- --minutes=60 --rate=60 --sample-seconds=60]`: the demo's
  * load (reports, people working the task list, a department that fails now
  * and then) against a service of its own for the given time, printing every
- * sample: RSS of the service, of PostgreSQL (postmaster and backends) and of
+ * sample: RSS of the service, PSS of PostgreSQL (postmaster and backends,
+ * shared buffers counted once) and RSS of
  * this load generator, PostgreSQL's table and index sizes, its connections,
  * and the live data beside them. Ends with a verdict: flat, or growing beyond
  * noise, and whether the work still moved at the end. Exit 1 when something
@@ -14,7 +15,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { runDemo } from '../demo/run-demo';
 import { argument, freePort } from './harness';
-import { listProcesses, MIB, withDescendants } from './process-memory';
+import { listProcesses, MIB, pssOf, withDescendants } from './process-memory';
 
 interface Sample {
   readonly atSeconds: number;
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   const started = Date.now();
   const clusterDir = path.join(dataDir, 'postgres');
-  console.log('   t(s)  service  postgres(n)  driver  tables  indexes  conns  events  open  live-elements  records   (MiB)');
+  console.log('   t(s)  service  pg-pss(n)    driver  tables  indexes  conns  events  open  live-elements  records   (MiB)');
   try {
     for (;;) {
       const sample = await takeSample(pool, clusterDir, (Date.now() - started) / 1000);
@@ -106,7 +107,7 @@ async function takeSample(pool: pg.Pool, clusterDir: string, atSeconds: number):
   return {
     atSeconds,
     serviceRss: service?.rss ?? 0,
-    postgresRss: postgres.reduce((sum, info) => sum + info.rss, 0),
+    postgresRss: (await Promise.all(postgres.map((info) => pssOf(info.pid)))).reduce((sum, pss) => sum + pss, 0),
     postgresProcesses: postgres.length,
     driverRss: process.memoryUsage.rss(),
     tableBytes: Number(row.tables),
@@ -141,7 +142,7 @@ function verdict(samples: readonly Sample[]): { growing: boolean; lines: string[
     lines.push(`verdict ${name}: ${mib(before)} → ${mib(after)} MiB: ${grew ? 'GROWING' : 'flat'}`);
   };
   memory('service RSS', (sample) => sample.serviceRss);
-  memory('PostgreSQL RSS', (sample) => sample.postgresRss);
+  memory('PostgreSQL PSS', (sample) => sample.postgresRss);
   memory('load generator RSS', (sample) => sample.driverRss);
   const connectionsBefore = Math.max(...early.map((sample) => sample.connections));
   const connectionsAfter = Math.max(...late.map((sample) => sample.connections));
