@@ -184,7 +184,7 @@ class EmbeddedEngine implements Engine {
         compile: compileResource,
         cancelled: () => this.stopped,
       });
-      if (state === undefined) return;
+      if (state === undefined || this.stopped) return;
       const streams = failed.dispatch.takeStreams();
       failed.dispatch.releaseAll();
       this.attach(state);
