@@ -24,6 +24,7 @@ import { createGatewayTokenCheck } from './auth/gateway-token';
 import { adminBearer, gatewayBearer } from './engine/rest/auth';
 import { isLoopback, startRestGateway } from './engine/rest/server';
 import { startEngine } from './engine/start-engine';
+import { startRecordRetention } from './engine/retention/record-retention';
 import { createTokenVerifier } from './graphql/auth/verify-token';
 import { devSignInRouter } from './graphql/auth/dev-sign-in-router';
 import { startApiServer } from './graphql/start-api';
@@ -33,7 +34,7 @@ import { NotificationListener } from './notifications/notification-listener';
 import { startNotifications } from './notifications/start-notifications';
 import { startIntake } from './intake/start-intake';
 import { startRetention } from './privacy/retention';
-import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineObserver, registerDomainGauges, registerNotificationMetrics, restCheck, workerObserver, zeebeCheck, type ReadinessCheck } from './metrics';
+import { apiMetrics, createMetrics, createOpsRouter, databaseCheck, departmentObserver, engineCheck, engineObserver, registerDomainGauges, registerNotificationMetrics, restCheck, workerObserver, zeebeCheck, type ReadinessCheck } from './metrics';
 import { startOpsServer } from './metrics/ops-server';
 import { runOnce } from './db/run-once';
 import { connectZeebe, localAddress } from './intake/zeebe-client';
@@ -108,9 +109,8 @@ class Service {
     const { config, logger } = this;
     const has = (role: Role): boolean => config.roles.includes(role);
     logger.info({ roles: config.roles }, `roles: ${config.roles.join(', ')}`);
-    const database = await openDatabase(config, logger, {
-      onUnexpectedExit: (reason) => this.fail(new Error(`embedded PostgreSQL ${reason}`)),
-    });
+    // An embedded PostgreSQL that dies is started again, and the engine reloads from it: no exit, no human.
+    const database = await openDatabase(config, logger);
     this.add('database', () => database.stop());
 
     // Before anything else touches the database; replicas starting together wait on one lock (orm/migrate.ts).
@@ -135,6 +135,11 @@ class Service {
     if (has('engine')) {
       const engine = await startEngine({ pool: pools.engine, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
+      checks.push(engineCheck(engine));
+      if (config.engineRetentionHours > 0) {
+        const retention = startRecordRetention({ pool, logger, retainMs: config.engineRetentionHours * 3_600_000 });
+        this.add('record retention', () => retention.stop());
+      }
 
       zeebeToken = config.gatewayAuth === 'jwt' ? randomBytes(32).toString('base64url') : undefined;
       const authenticate = zeebeToken === undefined ? undefined : createGatewayTokenCheck(config, { internalToken: zeebeToken });

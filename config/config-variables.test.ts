@@ -84,6 +84,7 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   NOTIFICATION_LINK_SECRET: 'short',
   NOTIFICATION_PUBLIC_URL: 'localhost:4000',
   NOTIFICATION_FEEDBACK_LINK_HOURS: '0',
+  ENGINE_RETENTION_HOURS: '-1',
 };
 
 /** The ConfigError loadConfig refuses `env` with. */

@@ -66,6 +66,7 @@ describe('loadConfig', () => {
         publicUrl: 'http://localhost:4000',
         feedbackLinkHours: 168,
       },
+      engineRetentionHours: 720,
     });
   });
 
@@ -137,6 +138,7 @@ describe('loadConfig', () => {
         NOTIFICATION_LINK_SECRET: 'l'.repeat(40),
         NOTIFICATION_PUBLIC_URL: 'https://grid.city.example/',
         NOTIFICATION_FEEDBACK_LINK_HOURS: '72',
+        ENGINE_RETENTION_HOURS: '48',
       },
       '/srv/app',
     );
@@ -179,6 +181,7 @@ describe('loadConfig', () => {
       attachmentRetentionDays: 180,
       retentionIntervalMs: 600_000,
       autoSeed: true,
+      engineRetentionHours: 48,
       notifications: {
         webhookUrl: 'https://sms-gateway.city.example/notify',
         webhookSecret: 'w'.repeat(40),

@@ -114,6 +114,8 @@ export interface Config {
   readonly retentionIntervalMs: number;
   /** Notification channels, quiet hours, retries, feedback links (config/notification-settings.ts). */
   readonly notifications: NotificationSettings;
+  /** Hours a finished process instance's records stay in the engine's record log; 0 keeps them for ever. */
+  readonly engineRetentionHours: number;
 }
 
 /** The bounds of every GraphQL document (graphql/limits.ts applies them); declared here so that the configuration depends on nothing. */
@@ -206,6 +208,7 @@ export const DEFAULTS = Object.freeze({
   // One year: photos are the most revealing data held (faces, plates, homes); a year covers reviews of the handling.
   attachmentRetentionDays: 365,
   retentionIntervalMs: 3_600_000,
+  engineRetentionHours: 720,
 });
 
 /** The calendar's parsers (sla/working-hours.ts) report their own problem; here it is named after the variable. */
@@ -300,6 +303,7 @@ export const CONFIG_VARIABLES = Object.freeze([
   'ATTACHMENT_RETENTION_DAYS',
   'RETENTION_INTERVAL_MS',
   ...NOTIFICATION_VARIABLES,
+  'ENGINE_RETENTION_HOURS',
 ] as const);
 
 /**
@@ -405,6 +409,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     notifications: parseNotificationSettings(value, auth.authMode === 'production', (name, problem) => {
       throw new ConfigError(name, problem);
     }),
+    engineRetentionHours: value('ENGINE_RETENTION_HOURS') === '0' ? 0 : limit('ENGINE_RETENTION_HOURS', DEFAULTS.engineRetentionHours, 87_600),
   });
 }
 

@@ -54,6 +54,7 @@ import { ANSWER_LATER, Processor, type ProcessorStats } from './processor/proces
 import { guardObserver, NO_ENGINE_OBSERVER, type EngineObserver } from './observer';
 import { commitBatch } from './state/commit-batch';
 import { loadState } from './state/load-state';
+import { reloadWhenReachable } from './reload-state';
 import { ENGINE_VERSION } from './version';
 
 export interface EngineOptions {
@@ -67,6 +68,11 @@ export interface EngineOptions {
   readonly defaultResultTimeout?: number;
   /** Called when the engine stops after an unrecoverable failure; the service should exit and restart. */
   readonly onFatal?: (error: Error) => void;
+  /**
+   * After a failed batch (PostgreSQL gone), wait for PostgreSQL and reload the
+   * committed state in this process instead of calling onFatal; default true.
+   */
+  readonly reloadAfterFailure?: boolean;
   /** Told about batches, jobs, incidents and timers, for metrics; default none. */
   readonly observer?: EngineObserver;
   /** The engine's clock (timers, deadlines, record times); the wall clock unless a test pins its own (then: clockMoved). */
@@ -76,6 +82,8 @@ export interface EngineOptions {
 export interface Engine extends EngineApi {
   readonly stats: ProcessorStats;
   clockMoved(): void;
+  /** False while the engine reloads its state after a failure (every call is refused as UNAVAILABLE meanwhile). */
+  readonly serving: boolean;
   stop(): Promise<void>;
 }
 
@@ -128,6 +136,8 @@ class EmbeddedEngine implements Engine {
   /** Requests waiting for a user task transition to end (task listeners), by transition id. */
   private readonly userTaskWaiters = new Map<number, { readonly resolve: () => void; readonly reject: (error: Error) => void }>();
   readonly observer: EngineObserver;
+  private reloading = false;
+  private stopped = false;
 
   constructor(private readonly options: EngineOptions) {
     this.observer = guardObserver(options.observer ?? NO_ENGINE_OBSERVER, (error) =>
@@ -148,7 +158,8 @@ class EmbeddedEngine implements Engine {
       },
       (error) => {
         this.rejectAllResults(new UnavailableError('The engine stopped after a failure'));
-        this.options.onFatal?.(error);
+        if (this.options.reloadAfterFailure === false) this.options.onFatal?.(error);
+        else void this.reload();
       },
       this.observer,
     );
@@ -167,6 +178,38 @@ class EmbeddedEngine implements Engine {
   /** After a test moved the engine's clock: fires what fell due and re-arms the scheduler on the new time. */
   clockMoved(): void {
     this.processor.scheduler.fireDue();
+  }
+
+  get serving(): boolean {
+    return !this.reloading && !this.stopped;
+  }
+
+  /** Drops the failed processor, reloads the committed state when PostgreSQL answers, and serves the job streams from it. */
+  private async reload(): Promise<void> {
+    if (this.reloading) return;
+    this.reloading = true;
+    const failed = this.processor;
+    try {
+      const state = await reloadWhenReachable({
+        pool: this.options.pool,
+        logger: this.options.logger,
+        compile: compileResource,
+        cancelled: () => this.stopped,
+      });
+      if (state === undefined || this.stopped) return;
+      const streams = failed.dispatch.takeStreams();
+      failed.dispatch.releaseAll();
+      this.attach(state);
+      this.observer.stateLoaded(state.incidents.size);
+      for (const stream of streams) {
+        this.processor.dispatch.addStream(stream);
+        this.processor.requestServe(stream.request.type);
+      }
+    } catch (error) {
+      this.options.onFatal?.(error as Error);
+    } finally {
+      this.reloading = false;
+    }
   }
 
   async deployResources(resources: readonly DeployResourceInput[]): Promise<DeployResult> {
@@ -400,6 +443,7 @@ class EmbeddedEngine implements Engine {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.processor.close();
     this.rejectAllResults(new UnavailableError('The engine is shutting down'));
     const { batches, commands, records, commitMillis } = this.processor.stats;

@@ -7,7 +7,7 @@ import { ApiErrorCode } from '../graphql/error-codes';
 import { apiCodeOfApp, apiCodeOfAuth, apiCodeOfIntake, publicExtensions } from '../graphql/errors';
 import { IntakeError, IntakeErrorCode } from '../intake/errors';
 import { errorReply, httpStatusOf } from '../intake/open311/error-reply';
-import { DepartmentErrorCode, jobOutcomeOf, NotOursError, PermanentDepartmentError, TransientDepartmentError, type DepartmentError, type JobOutcome } from '../workers/departments/errors';
+import { DepartmentBusyError, DepartmentErrorCode, jobOutcomeOf, NotOursError, PermanentDepartmentError, TransientDepartmentError, type DepartmentError, type JobOutcome } from '../workers/departments/errors';
 import { AppError, AppErrorCode, BadUserInputError, ConflictError, EntityNotFoundError, ForbiddenError, NotOfferedError } from './app-error';
 
 /*
@@ -113,6 +113,7 @@ const DEPARTMENT: Record<DepartmentErrorCode, [DepartmentError, JobOutcome['kind
   DEPARTMENT_NOT_OURS: [new NotOursError('roads', 422, MISLEADING), 'throw-bpmn-error'],
   DEPARTMENT_REJECTED: [new PermanentDepartmentError('roads', MISLEADING, 401), 'fail-without-retry'],
   DEPARTMENT_UNAVAILABLE: [new TransientDepartmentError('roads', MISLEADING, 503, 4), 'fail-and-retry'],
+  DEPARTMENT_BUSY: [new DepartmentBusyError('roads', 8), 'retry-later'],
 };
 
 describe.each(Object.values(DepartmentErrorCode))('department code %s', (code) => {

@@ -43,3 +43,14 @@ export function restCheck(baseUrl: string, name = 'zeebe-rest'): ReadinessCheck 
     },
   };
 }
+
+/** The embedded engine serves: not reloading its state after PostgreSQL went away. */
+export function engineCheck(engine: { readonly serving: boolean }, name = 'engine'): ReadinessCheck {
+  return {
+    name,
+    check() {
+      if (!engine.serving) throw new Error('the engine is reloading its state from PostgreSQL');
+      return Promise.resolve();
+    },
+  };
+}

@@ -20,6 +20,8 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** Called when the embedded PostgreSQL dies on its own. */
   readonly onUnexpectedExit?: (reason: string) => void;
+  /** Start the embedded PostgreSQL again when it dies on its own (default true). */
+  readonly restartAfterExit?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function openDatabase(
     logger,
     detached: true,
     onUnexpectedExit: options.onUnexpectedExit,
+    restartAfterExit: options.restartAfterExit ?? true,
   });
   try {
     await ensureDatabase(server.url('postgres'), APP_DATABASE, logger);

@@ -23,6 +23,12 @@ export interface EmbeddedPostgresOptions {
   readonly settings?: readonly string[];
   /** Called when PostgreSQL exits without `stop()` having been called. */
   readonly onUnexpectedExit?: (reason: string) => void;
+  /**
+   * Start PostgreSQL again when it exits without `stop()` (killed, or stopped
+   * with `pg_ctl stop`), retrying until it runs; its crash recovery replays the
+   * WAL, so everything committed is there. Default false.
+   */
+  readonly restartAfterExit?: boolean;
 }
 
 export interface EmbeddedPostgresServer {
@@ -36,6 +42,8 @@ export interface EmbeddedPostgresServer {
 
 const READY = 'database system is ready to accept connections';
 const STOP_TIMEOUT_MS = 30_000;
+/** Waits before each restart attempt of a server that exited on its own, the last one repeated. */
+const RESTART_DELAYS_MS = [500, 1_000, 2_000, 5_000];
 /**
  * Set in the server's environment to the PID of the process that spawned it.
  * A server whose parent is still that process belongs to a running service; one
@@ -84,7 +92,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   await stopLeftoverServer(dataDir, logger);
   const lifecycle = { stopRequested: false };
-  const child = await spawnServer(binaries.postgres, dataDir, port, options, asRoot ? owner : undefined, lifecycle);
+  let restarting: Promise<void> | undefined;
+  const spawnOnce = () =>
+    spawnServer(binaries.postgres, dataDir, port, options, asRoot ? owner : undefined, lifecycle, (reason) => {
+      options.onUnexpectedExit?.(reason);
+      if (options.restartAfterExit && !lifecycle.stopRequested) restarting = restart();
+    });
+  const restart = async (): Promise<void> => {
+    for (let attempt = 0; !lifecycle.stopRequested; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, RESTART_DELAYS_MS[Math.min(attempt, RESTART_DELAYS_MS.length - 1)]));
+      if (lifecycle.stopRequested) return;
+      try {
+        child = await spawnOnce();
+        logger.warn({ port, dataDir, attempts: attempt + 1 }, `restarted the embedded PostgreSQL on 127.0.0.1:${port}`);
+        return;
+      } catch (error) {
+        // After a SIGKILL its backends linger for a moment and hold the shared memory; the next attempt gets it.
+        logger.warn({ err: error, attempt: attempt + 1 }, `embedded PostgreSQL could not be restarted yet: ${describe(error)}`);
+      }
+    }
+  };
+  let child = await spawnOnce();
   logger.info({ port, dataDir }, `embedded PostgreSQL listening on 127.0.0.1:${port}`);
 
   let stopping: Promise<void> | undefined;
@@ -95,7 +123,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     stop: () => {
       lifecycle.stopRequested = true;
-      return (stopping ??= stopServer(child, logger));
+      return (stopping ??= (async () => {
+        await restarting;
+        await stopServer(child, logger);
+      })());
     },
   };
 }
@@ -155,6 +186,7 @@ function spawnServer(
   options: EmbeddedPostgresOptions,
   owner: { uid: number; gid: number } | undefined,
   lifecycle: { readonly stopRequested: boolean },
+  onUnexpectedExit: (reason: string) => void,
 ): Promise<ChildProcess> {
   const settings = [
     'listen_addresses=127.0.0.1',
@@ -208,7 +240,7 @@ function spawnServer(
         reject(new Error(`embedded PostgreSQL did not start on port ${port} (${reason})`));
       } else if (!lifecycle.stopRequested) {
         logger.error(`embedded PostgreSQL ${reason}`);
-        options.onUnexpectedExit?.(reason);
+        onUnexpectedExit(reason);
       }
     });
   });

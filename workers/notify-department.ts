@@ -66,6 +66,8 @@ export async function notifyDepartment(job: JobInput, services: WorkerServices):
         return { kind: 'bpmn-error', errorCode: outcome.errorCode, message: outcome.message };
       case 'fail-and-retry':
         return { kind: 'fail', message: outcome.message, retries: Math.max(0, job.retries - 1), backoffMs: retryBackoff(job.retries, services.config.notifyRetryBackoffMs) };
+      case 'retry-later':
+        return { kind: 'fail', message: outcome.message, retries: job.retries, backoffMs: services.config.notifyRetryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS };
       case 'fail-without-retry':
         return { kind: 'fail', message: outcome.message, retries: 0, backoffMs: 0 };
       default: {

@@ -96,6 +96,13 @@ export class JobDispatch {
   }
 
   /** Ends every waiting long poll with no jobs (shutdown). */
+  /** Removes the open streams and returns them, for a processor that takes over after a reload. */
+  takeStreams(): StreamConsumer[] {
+    const open = [...this.streams.values()].flat().filter((stream) => !stream.closed);
+    this.streams.clear();
+    return open;
+  }
+
   releaseAll(): void {
     for (const list of this.polls.values()) {
       for (const poll of list) {

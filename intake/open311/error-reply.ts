@@ -1,11 +1,12 @@
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import { IntakeError, IntakeErrorCode } from '../errors';
 
 /** One entry of GeoReport v2's error array, with the intake's code and field as extensions. */
 export interface Open311Error {
   readonly code: number;
   readonly description: string;
-  /** The intake's stable code (`OUTSIDE_CITY`), or `INTERNAL`. */
-  readonly error: IntakeErrorCode | 'INTERNAL';
+  /** The intake's stable code (`OUTSIDE_CITY`), `UNAVAILABLE` (PostgreSQL unreachable: retry), or `INTERNAL`. */
+  readonly error: IntakeErrorCode | 'UNAVAILABLE' | 'INTERNAL';
   readonly field: string | null;
 }
 
@@ -38,6 +39,9 @@ export function errorReply(error: unknown): ErrorReply {
     const status = httpStatusOf(error.code);
     const { field, description } = inOpen311Terms(error.field, error.message);
     return { status, body: [{ code: status, description, error: error.code, field }] };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { status: 503, body: [{ code: 503, description: 'the database is unavailable; retry shortly', error: 'UNAVAILABLE', field: null }] };
   }
   return { status: 500, body: [{ code: 500, description: 'internal error', error: 'INTERNAL', field: null }] };
 }

@@ -106,7 +106,8 @@ export async function startOpen311(options: Open311Options): Promise<Open311Serv
         if (error instanceof IntakeError && COSTLY_FAILURES.has(error.code)) void throttles.failures.failed(source);
         const reply = errorReply(error);
         if (reply.status === 500) logger.error({ err: error, url: request.url }, 'open311 request failed');
-        send(response, reply.status, reply.body);
+        // PostgreSQL down (restarting): the client retries; the outage drill shows it back within seconds.
+        send(response, reply.status, reply.body, reply.status === 503 ? { 'retry-after': '5' } : {});
       });
   });
   applyIdleTimeout(server, timeouts);

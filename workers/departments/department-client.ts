@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay, retryAfterMs, type BackoffPolicy } from './backoff';
-import { NotOursError, PermanentDepartmentError, TransientDepartmentError } from './errors';
+import { DepartmentBusyError, NotOursError, PermanentDepartmentError, TransientDepartmentError } from './errors';
 
 /** One call to a department's system on behalf of one step of one event. */
 export interface DepartmentCall {
@@ -44,6 +44,12 @@ export interface DepartmentClientOptions extends Partial<BackoffPolicy> {
   readonly maxAttempts?: number;
   /** Each attempt is abandoned after this long. */
   readonly attemptTimeoutMs?: number;
+  /**
+   * Calls to one department waiting for an answer at once; one more is refused
+   * at once with DepartmentBusyError, so a department that hangs holds at most
+   * this many of the worker's job slots and the others' work goes on.
+   */
+  readonly maxInFlightPerDepartment?: number;
   readonly random?: () => number;
   /** Default none. */
   readonly observer?: DepartmentObserver;
@@ -52,6 +58,8 @@ export interface DepartmentClientOptions extends Partial<BackoffPolicy> {
 export const DEFAULT_DEPARTMENT_CLIENT = Object.freeze({
   maxAttempts: 4,
   attemptTimeoutMs: 10_000,
+  // The notify-department worker holds 32 jobs at once: a hanging department may take a quarter of them.
+  maxInFlightPerDepartment: 8,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
 });
@@ -84,9 +92,12 @@ export class DepartmentClient {
   private readonly policy: BackoffPolicy;
   private readonly random: () => number;
   private readonly observer: DepartmentObserver | undefined;
+  private readonly maxInFlight: number;
+  private readonly inFlight = new Map<string, number>();
 
   constructor(options: DepartmentClientOptions = {}) {
     this.observer = options.observer;
+    this.maxInFlight = options.maxInFlightPerDepartment ?? DEFAULT_DEPARTMENT_CLIENT.maxInFlightPerDepartment;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_DEPARTMENT_CLIENT.maxAttempts;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_DEPARTMENT_CLIENT.attemptTimeoutMs;
     this.policy = { baseDelayMs: options.baseDelayMs ?? DEFAULT_DEPARTMENT_CLIENT.baseDelayMs, maxDelayMs: options.maxDelayMs ?? DEFAULT_DEPARTMENT_CLIENT.maxDelayMs };
@@ -95,6 +106,19 @@ export class DepartmentClient {
 
   /** `signal` cancels the call, retries included (a worker shutting down); it then rejects with the signal's reason. */
   async call(request: DepartmentCall, signal?: AbortSignal): Promise<DepartmentAnswer> {
+    const waiting = this.inFlight.get(request.department) ?? 0;
+    if (waiting >= this.maxInFlight) throw new DepartmentBusyError(request.department, waiting);
+    this.inFlight.set(request.department, waiting + 1);
+    try {
+      return await this.attempts(request, signal);
+    } finally {
+      const left = (this.inFlight.get(request.department) ?? 1) - 1;
+      if (left === 0) this.inFlight.delete(request.department);
+      else this.inFlight.set(request.department, left);
+    }
+  }
+
+  private async attempts(request: DepartmentCall, signal?: AbortSignal): Promise<DepartmentAnswer> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',

@@ -9,6 +9,7 @@ export const DepartmentErrorCode = {
   DEPARTMENT_NOT_OURS: 'DEPARTMENT_NOT_OURS',
   DEPARTMENT_REJECTED: 'DEPARTMENT_REJECTED',
   DEPARTMENT_UNAVAILABLE: 'DEPARTMENT_UNAVAILABLE',
+  DEPARTMENT_BUSY: 'DEPARTMENT_BUSY',
 } as const;
 export type DepartmentErrorCode = CodeOf<typeof DepartmentErrorCode>;
 
@@ -60,6 +61,17 @@ export class TransientDepartmentError extends DepartmentError {
   }
 }
 
+/**
+ * This process already waits on as many calls to the department as it allows
+ * (a department that hangs): no call was made; the job is tried again later
+ * without spending one of its retries, and other departments' calls go on.
+ */
+export class DepartmentBusyError extends DepartmentError {
+  constructor(department: string, inFlight: number) {
+    super(DepartmentErrorCode.DEPARTMENT_BUSY, department, `department ${department} has ${inFlight} calls waiting for an answer; not calling it again yet`, undefined);
+  }
+}
+
 /** The BPMN error code a "not ours" answer is thrown as; the process's boundary event catches it. */
 export const NOT_OURS_BPMN_ERROR = 'NOT_OURS';
 
@@ -67,6 +79,8 @@ export type JobOutcome =
   | { readonly kind: 'throw-bpmn-error'; readonly errorCode: string; readonly message: string }
   /** FailJob with the job's retries minus one: Zeebe retries after back-off, an incident at zero. */
   | { readonly kind: 'fail-and-retry'; readonly message: string }
+  /** FailJob with the job's retries unchanged: nothing was tried, so nothing is spent; Zeebe offers it again after back-off. */
+  | { readonly kind: 'retry-later'; readonly message: string }
   /** FailJob with no retries left: an incident at once, for a manager to fix and retry. */
   | { readonly kind: 'fail-without-retry'; readonly message: string };
 
@@ -79,6 +93,8 @@ export function jobOutcomeOf(error: DepartmentError): JobOutcome {
       return { kind: 'fail-and-retry', message: error.message };
     case DepartmentErrorCode.DEPARTMENT_REJECTED:
       return { kind: 'fail-without-retry', message: error.message };
+    case DepartmentErrorCode.DEPARTMENT_BUSY:
+      return { kind: 'retry-later', message: error.message };
     default: {
       const unknown: never = code;
       throw new Error(`unhandled department error ${String(unknown)}`);
