@@ -33,6 +33,7 @@ import { loadGridIndex } from './orm/geo/load-grid-index';
 import { seedIfEmpty } from './orm/seed/seed-if-empty';
 import { DepartmentClient } from './workers/departments/department-client';
 import { startTaskList } from './tasks/start-task-list';
+import { connectEngineRest, userTaskUpdater } from './tasks/engine-rest';
 import { monitorRouter } from './web/monitor-router';
 import { taskListRouter } from './web/task-list-router';
 import { deployProcesses } from './workers/deploy-processes';
@@ -103,6 +104,7 @@ class Service {
 
     let zeebeAddress = config.zeebeAddress;
     let zeebeToken: string | undefined;
+    let restAddress = config.zeebeRestAddress ?? (zeebeAddress === undefined ? undefined : `http://${zeebeAddress.replace(/:\d+$/, '')}:8080/v2`);
     if (zeebeAddress === undefined) {
       const engine = await startEngine({ pool, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
@@ -127,6 +129,7 @@ class Service {
       });
       this.add('REST gateway', () => rest.close());
       logger.info({ port: rest.port }, `REST gateway listening on ${hostPort(config.gatewayHost, rest.port)}`);
+      restAddress = `http://${localAddress(config.gatewayHost, rest.port)}/v2`;
     } else {
       logger.info(`embedded engine not started, ZEEBE_ADDRESS is ${zeebeAddress}`);
     }
@@ -138,6 +141,7 @@ class Service {
       await zeebe.close();
     });
     await deployProcesses(zeebe, logger);
+    const engineRest = connectEngineRest({ address: restAddress!, ...(zeebeToken !== undefined && { token: zeebeToken }) });
     const gridIndex = await loadGridIndex(pool);
     if (gridIndex.size === 0) logger.warn('the city is not seeded: reports cannot be placed in a grid until `npm run seed`');
     const workers = startWorkers({
@@ -148,6 +152,7 @@ class Service {
       logger,
       config,
       observer: workerObserver(metrics.workers),
+      userTasks: userTaskUpdater(engineRest),
     });
     this.add('workers', () => workers.stop());
 
@@ -168,7 +173,7 @@ class Service {
     logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
 
     registerDomainGauges(metrics.registry, pool, { onError: (error) => logger.warn({ err: error }, `domain metrics failed: ${messageOf(error)}`) });
-    const taskList = await startTaskList({ zeebe, pool, logger });
+    const taskList = await startTaskList({ zeebe, rest: engineRest, pool, logger });
     this.add('task list', () => taskList.stop());
 
     const api = await startApiServer({

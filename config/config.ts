@@ -30,6 +30,8 @@ export interface Config {
   readonly restPort: number;
   /** `host:port` of an external Zeebe gateway; when set the embedded engine is not started. */
   readonly zeebeAddress: string | undefined;
+  /** The REST (v2) address of that cluster, for the task list; default `http://<ZEEBE_ADDRESS's host>:8080/v2`, Camunda's own default. */
+  readonly zeebeRestAddress: string | undefined;
   readonly logLevel: LogLevel;
   readonly embeddedPgPort: number;
   /** Largest attachment (photo, voice, video) a report may carry, in bytes. */
@@ -202,6 +204,7 @@ export const CONFIG_VARIABLES = Object.freeze([
   'GATEWAY_PORT',
   'REST_PORT',
   'ZEEBE_ADDRESS',
+  'ZEEBE_REST_ADDRESS',
   'LOG_LEVEL',
   'OPEN311_PORT',
   'API_PORT',
@@ -259,6 +262,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const gatewayHost = parseHost('GATEWAY_HOST', value('GATEWAY_HOST') ?? DEFAULTS.gatewayHost);
   const zeebeAddress = parseAddress('ZEEBE_ADDRESS', value('ZEEBE_ADDRESS'));
+  const zeebeRestAddress = value('ZEEBE_REST_ADDRESS');
+  if (zeebeRestAddress !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(zeebeRestAddress)) throw new ConfigError('ZEEBE_REST_ADDRESS', `${zeebeRestAddress} is not an http(s) URL`);
   const gatewayAuth = parseGatewayAuth(value('GATEWAY_AUTH'));
   const gatewayTokenAudience = value('GATEWAY_TOKEN_AUDIENCE') ?? DEFAULTS.gatewayTokenAudience;
   const gatewayAllowUnauthenticated = parseBoolean('GATEWAY_ALLOW_UNAUTHENTICATED', value('GATEWAY_ALLOW_UNAUTHENTICATED'), DEFAULTS.gatewayAllowUnauthenticated);
@@ -284,6 +289,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     gatewayPort: parsePort('GATEWAY_PORT', value('GATEWAY_PORT'), DEFAULTS.gatewayPort, 0),
     restPort: parsePort('REST_PORT', value('REST_PORT'), DEFAULTS.restPort, 0),
     zeebeAddress,
+    zeebeRestAddress,
     logLevel: parseLogLevel('LOG_LEVEL', value('LOG_LEVEL')),
     embeddedPgPort: parsePort('EMBEDDED_PG_PORT', value('EMBEDDED_PG_PORT'), DEFAULTS.embeddedPgPort, 1),
     attachmentMaxBytes: parseByteSize('ATTACHMENT_MAX_BYTES', value('ATTACHMENT_MAX_BYTES'), DEFAULTS.attachmentMaxBytes, ATTACHMENT_MAX_BYTES_LIMIT),

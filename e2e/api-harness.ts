@@ -14,6 +14,7 @@ import { signDevelopmentToken } from '../graphql/auth/sign-token';
 import { createTokenVerifier, type AuthSettings } from '../graphql/auth/verify-token';
 import type { Queryable } from '../db/queryable';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../graphql/start-api';
+import { connectEngineRest } from '../tasks/engine-rest';
 import { startTaskList, type RunningTaskList, type StartTaskListOptions } from '../tasks/start-task-list';
 import { useGridHarness, type GridHarness } from './grid-harness';
 
@@ -72,7 +73,7 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
 
   const grid = useGridHarness({
     async start(h) {
-      taskList = await startTaskList({ zeebe: h.zbc, pool: h.te.pool, logger, longPollMs: 1_000, ...options.taskList });
+      taskList = await startTaskList({ zeebe: h.zbc, rest: connectEngineRest({ address: h.te.restAddress }), pool: h.te.pool, logger, longPollMs: 1_000, ...options.taskList });
       api = await startApiServer({
         host: '127.0.0.1',
         port: 0,

@@ -35,7 +35,7 @@ test('a department that says "not ours" returns its part; the event is re-routed
   await grid.complete(await grid.next(pik, USER_TASK, 'Task_HandlePart'), { outcome: 'RESOLVED' });
   // Re-routed: only the water supply is left, and it is told again for the new round.
   const part = await grid.next(pik, USER_TASK, 'Task_HandlePart');
-  expect(part.customHeaders).toMatchObject({ 'io.camunda.zeebe:candidateGroups': '["water_supply"]' });
+  expect(part.userTask).toMatchObject({ candidateGroups: ['water_supply'], formId: 'grid-dispatch-handle-part' });
   expect(part.variables).toMatchObject({ returnCount: 1, returnedDepartments: ['drainage'], assignment: { level: 'JOINT', departments: ['water_supply'] } });
   expect(drainage.keys).toHaveLength(1);
   expect(drainage.acted.size).toBe(0);
@@ -87,7 +87,7 @@ test('an SLA that runs out warns at 80 %, then escalates: breach recorded, manag
   // The handler keeps working; the raised priority reaches the next task.
   await grid.complete(task, { outcome: 'RESOLVED' });
   const verify = await grid.next(pik, USER_TASK, 'Task_Verify');
-  expect(verify.customHeaders).toMatchObject({ 'io.camunda.zeebe:priority': '70' });
+  expect(verify.userTask).toMatchObject({ priority: 70 });
   await grid.complete(verify, { verified: true });
   await eventually(async () => ((await grid.event(eventId)).status === 'CLOSED' ? true : undefined), { what: 'closed' });
 });

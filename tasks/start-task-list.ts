@@ -9,10 +9,15 @@ import { startLeaseReconciler, type RunningReconciler } from './lease-reconciler
 import { TaskChangeListener } from './task-changes';
 import { TaskService } from './task-service';
 import { startTaskWorker } from './task-worker';
+import type { EngineRest } from './engine-rest';
+import { startListenerWorker } from './listener-worker';
+import { LinkedForms } from './task-forms-cache';
 
 export interface StartTaskListOptions {
-  /** @camunda8/sdk's Zeebe gRPC client: the embedded gateway or a Camunda 8 cluster's. */
+  /** @camunda8/sdk's Zeebe gRPC client: the embedded gateway or a Camunda 8 cluster's (job-based user tasks). */
   readonly zeebe: ZeebeClient;
+  /** Camunda's REST (v2) client on the same engine: Camunda user tasks and their listener jobs. */
+  readonly rest: EngineRest;
   /** The city database (schema `public`); the change listener holds one of its connections. */
   readonly pool: Pool;
   readonly logger: Logger;
@@ -43,11 +48,13 @@ const DEFAULT_RECONCILE_INTERVAL_MS = 30_000;
 const DEFAULT_LONG_POLL_MS = 30_000;
 
 /**
- * Starts the task list: the worker that lists every open user task
- * (`io.camunda.zeebe:userTask` jobs), the reconciler that keeps their jobs
- * leased and notices tasks cancelled in the engine, the change listener, and
- * the service people act through. Everything goes through the Zeebe gateway
- * protocol, so it runs the same against the embedded engine and Camunda 8.
+ * Starts the task list: the listener worker that keeps a row per Camunda
+ * user task (REST v2 listener jobs), the worker that lists the job-based
+ * user tasks of older process versions (`io.camunda.zeebe:userTask` jobs),
+ * the reconciler that keeps those jobs leased and notices tasks the engine
+ * ended, the change listener, and the service people act through.
+ * Everything goes through the engine's public APIs (REST v2, Zeebe gRPC),
+ * so it runs the same against the embedded engine and Camunda 8.8.
  * Needs the migrations applied (orm/migrate.ts).
  */
 export async function startTaskList(options: StartTaskListOptions): Promise<RunningTaskList> {
@@ -58,6 +65,15 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
   const documents = options.bpmn ?? (await defaultModels());
   const names = await ElementNames.fromBpmn(documents);
   const changes = await TaskChangeListener.start(options.pool, logger);
+  const forms = new LinkedForms(options.rest);
+  const listeners = startListenerWorker({
+    rest: options.rest,
+    forms,
+    pool: options.pool,
+    logger,
+    names,
+    longPollMs: positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS),
+  });
   const worker = startTaskWorker({
     zeebe: options.zeebe,
     pool: options.pool,
@@ -68,19 +84,20 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
   });
   const reconciler = startLeaseReconciler({
     zeebe: options.zeebe,
+    rest: options.rest,
     pool: options.pool,
     logger,
     leaseMs,
     recheckMs,
     intervalMs: positive('reconcileIntervalMs', options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS),
   });
-  const service = new TaskService({ zeebe: options.zeebe, pool: options.pool, logger });
+  const service = new TaskService({ zeebe: options.zeebe, rest: options.rest, forms, pool: options.pool, logger });
   return {
     service,
     changes,
     reconciler,
     async stop() {
-      await Promise.all([worker.stop(), reconciler.stop()]);
+      await Promise.all([listeners.stop(), worker.stop(), reconciler.stop()]);
       await changes.stop();
     },
   };

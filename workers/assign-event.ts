@@ -17,13 +17,17 @@ export async function assignEvent(job: JobInput, services: WorkerServices): Prom
   const secondsPerHour = typeof job.variables.slaSecondsPerHour === 'number' ? job.variables.slaSecondsPerHour : services.config.slaSecondsPerHour;
   const slaMs = Math.floor(route.slaHours * secondsPerHour) * 1000;
 
+  const now = Date.now();
+  // The handling user tasks' due and follow-up dates (processes/README.md): the SLA's due time and its warning at 80 %.
+  const slaDueAt = new Date(now + slaMs);
+  const slaWarnAt = new Date(now + Math.floor(slaMs * 0.8));
   await recordOnce(services.em, eventId, job.key, (tx, event) => {
-    event.slaDueAt = new Date(Date.now() + slaMs);
+    event.slaDueAt = slaDueAt;
     event.level = assignment.level;
     event.departments = [...assignment.departments];
     recordTransition(tx, event, 'ROUTED', `assigned to ${describeAssignment(assignment)}, SLA ${route.slaHours} h, priority ${priority}`, job.key);
   });
-  return complete({ priority });
+  return complete({ priority, slaDueAt: slaDueAt.toISOString(), slaWarnAt: slaWarnAt.toISOString() });
 }
 
 export function describeAssignment(assignment: Assignment): string {

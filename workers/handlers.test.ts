@@ -159,7 +159,13 @@ describe('the steps after collect', () => {
     const event = await newEvent({ category: 'street_cleaning', lon: 0, lat: 0 });
     const id = String(event.id);
     const assign = job({ eventId: id, route: ROUTE, assignment: ASSIGNMENT, priority: 50, slaSecondsPerHour: 60 });
-    expect(await HANDLERS['assign-event'](assign, services)).toEqual({ kind: 'complete', variables: { priority: 50 } });
+    const assigned = await HANDLERS['assign-event'](assign, services);
+    expect(assigned.kind).toBe('complete');
+    const { slaDueAt, slaWarnAt, ...others } = (assigned as unknown as { variables: { slaDueAt: string; slaWarnAt: string } }).variables;
+    expect(others).toEqual({ priority: 50 });
+    // 72 h of 60 s: due in 72 minutes, the warning at 80 % of them
+    expect(Date.parse(slaDueAt) - Date.parse(slaWarnAt)).toBe(72 * 60 * 1000 - Math.floor(72 * 60 * 1000 * 0.8));
+    expect(slaDueAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
     await HANDLERS['assign-event'](assign, services);
     const due = (await reload(event.id)).slaDueAt!.getTime() - Date.now();
     expect(due).toBeGreaterThan(71 * 60_000);

@@ -4,7 +4,7 @@ import type { ZeebeClient } from '../intake/zeebe-client';
 import { HANDLERS, JOB_TYPES, type JobType } from './handlers';
 import { InvalidJobError, type JobAnswer, type JobInput } from './job';
 import { LogNotifier, type Notifier } from './notifier';
-import type { DepartmentCaller, GridFinder, WorkerConfig, WorkerServices } from './services';
+import type { DepartmentCaller, GridFinder, UserTaskUpdater, WorkerConfig, WorkerServices } from './services';
 
 /** How a job's handling ended, as the worker answered Zeebe. */
 export type JobResult = 'complete' | 'bpmn-error' | 'fail';
@@ -34,6 +34,8 @@ export interface StartWorkersOptions {
   readonly longPollMs?: number;
   /** Default none. */
   readonly observer?: WorkerObserver;
+  /** The engine's user-task update (escalate-event raises priorities through it). */
+  readonly userTasks?: UserTaskUpdater;
 }
 
 export interface RunningWorkers {
@@ -75,6 +77,7 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
     config: options.config,
     logger,
     signal: stopping.signal,
+    ...(options.userTasks !== undefined && { userTasks: options.userTasks }),
   };
   const jobTypes = options.jobTypes ?? JOB_TYPES;
   const workers = jobTypes.map((type) =>
