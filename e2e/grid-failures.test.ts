@@ -44,7 +44,8 @@ test('a department that says "not ours" returns its part; the event is re-routed
   await grid.complete(await grid.next(pik, USER_TASK, 'Task_LeadConcludes'), { outcome: 'RESOLVED' });
   await closeSatisfied(pik, eventId);
 
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
+  // The task list records the lead's conclusion, whoever completes it.
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED']);
   expect((await grid.notes(eventId)).some((note) => note.startsWith('returned by drainage'))).toBe(true);
 });
 
@@ -83,6 +84,13 @@ test('an SLA that runs out warns at 80 %, then escalates: breach recorded, manag
   expect(rows).toEqual([{ escalated: true }]);
   expect(grid.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'sla-breached', eventId, to: 'city-managers' }));
   expect(grid.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'sla-warning', eventId, to: 'grid-D02S01C01G03' }));
+
+  // The open task's priority is raised through the user-task update, and the task list's row follows.
+  await eventually(async () => ((await grid.rest.getUserTask({ userTaskKey: task.key as never }, { consistency: { waitUpToMs: 0 } })).priority === 70 ? true : undefined), { what: 'the raised priority of the open task' });
+  await eventually(async () => {
+    const { rows: tasks } = await grid.te.pool.query<{ priority: number }>(`select priority from public.task where user_task_key = $1`, [task.key]);
+    return tasks[0]?.priority === 70 ? true : undefined;
+  }, { what: 'the task row to follow' });
 
   // The handler keeps working; the raised priority reaches the next task.
   await grid.complete(task, { outcome: 'RESOLVED' });

@@ -58,7 +58,7 @@ test('department level: the report lands in its grid and department, is handled,
   await verifyCloseAndJudge(pik, eventId, true);
   await grid.completed(pik);
 
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED']);
   expect(await feedbackRows(eventId)).toEqual([{ satisfied: true, score: 5, comment: 'thanks', by_reporter: true }]);
   expect(grid.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'event-closed', eventId, to: REPORTER }));
 });
@@ -70,7 +70,7 @@ test('grid level: the grid worker handles it in the grid', async () => {
   await grid.complete(task, { outcome: 'RESOLVED' });
   await verifyCloseAndJudge(pik, eventId, true);
   await grid.completed(pik);
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED']);
   expect(await feedbackRows(eventId)).toHaveLength(1);
 });
 
@@ -91,7 +91,7 @@ test('joint level: every department notified and handles its part, the lead conc
   await grid.complete(lead, { outcome: 'RESOLVED' });
   await verifyCloseAndJudge(pik, eventId, true);
   await grid.completed(pik);
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED']);
 });
 
 test('unsatisfied feedback reopens the event with a raised priority; the department is told again', async () => {
@@ -113,7 +113,7 @@ test('unsatisfied feedback reopens the event with a raised priority; the departm
   await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: true, score: 4 } }, timeToLive: FEEDBACK_TTL_MS });
   await grid.completed(pik);
 
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED', 'REOPENED', 'ROUTED', 'CLOSED']);
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED', 'REOPENED', 'ROUTED', 'RESOLVED', 'CLOSED']);
   expect((await feedbackRows(eventId)).map((row) => row.satisfied)).toEqual([false, true]);
 });
 

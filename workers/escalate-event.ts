@@ -24,10 +24,10 @@ export async function escalateEvent(job: JobInput, services: WorkerServices): Pr
     // Job-based tasks (the process's older version) have no update: their rows are raised here.
     await tx.nativeUpdate(Task, { event, state: 'CREATED', jobKey: { $ne: null }, priority: { $lt: priority } }, { priority });
   });
-  await raiseUserTasks(services, eventId, priority);
   if (wrote) {
     await services.notifier.notify({ kind: 'sla-breached', eventId, to: MANAGERS, text: `event ${eventId} breached its SLA (handled by ${assignment.departments.join(', ') || 'its grid'}): escalated` });
   }
+  await raiseUserTasks(services, eventId, priority);
   return complete({ priority, escalated: true });
 }
 
