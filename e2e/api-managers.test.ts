@@ -104,8 +104,8 @@ beforeAll(async () => {
 
   // Handled, verified, closed, and the citizen is satisfied: the instance completes.
   run.closed = await report('illegal_parking', GRIDS[0]);
-  await handle(CLERK, run.closed.id, 'grid-dispatch:handle', { outcome: 'RESOLVED' });
-  await handle(`gw-${GRIDS[0]}`, run.closed.id, 'grid-dispatch:verify', { variables: { verified: true } });
+  await handle(CLERK, run.closed.id, 'grid-dispatch-handle', { outcome: 'RESOLVED' });
+  await handle(`gw-${GRIDS[0]}`, run.closed.id, 'grid-dispatch-verify', { variables: { verified: true } });
   await eventually(async () => ((await status(run.closed.id)) === 'CLOSED' ? true : undefined), { what: 'the first event to close', timeoutMs: 20_000 });
   await (await h.as(CITIZEN)).request(gql`mutation F($id: ID!) { submitFeedback(eventId: $id, feedback: { satisfied: true, score: 5 }) { id } }`, { id: run.closed.id });
   await h.grid.completed(run.closed.pik);

@@ -20,6 +20,8 @@ export type EngineRest = Pick<
   | 'getUserTaskForm'
   | 'searchProcessInstances'
   | 'searchUserTasks'
+  | 'searchProcessDefinitions'
+  | 'getProcessDefinitionXml'
 >;
 
 export const NO_WAIT = { consistency: { waitUpToMs: 0 } } as const;

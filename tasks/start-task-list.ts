@@ -8,7 +8,8 @@ import { ElementNames } from './element-names';
 import { startLeaseReconciler, type RunningReconciler } from './lease-reconciler';
 import { TaskChangeListener } from './task-changes';
 import { TaskService } from './task-service';
-import { startTaskWorker } from './task-worker';
+import { startTaskWorker, type RunningTaskWorker } from './task-worker';
+import { JobPath, startJobPathGate, type RunningJobPathGate } from './job-path';
 import type { EngineRest } from './engine-rest';
 import { startListenerWorker } from './listener-worker';
 import { LinkedForms } from './task-forms-cache';
@@ -29,6 +30,8 @@ export interface StartTaskListOptions {
   readonly reconcileIntervalMs?: number;
   /** How long one ActivateJobs call waits for new user tasks. Default 30 s. */
   readonly longPollMs?: number;
+  /** How often the task list asks whether job-based user tasks still run (and so whether to take their jobs). Default 60 s. */
+  readonly jobPathCheckMs?: number;
   /** BPMN documents whose element names become task names. Default: processes/grid-event.bpmn. */
   readonly bpmn?: readonly string[];
 }
@@ -38,6 +41,8 @@ export interface RunningTaskList {
   readonly changes: TaskChangeListener;
   /** Runs a lease reconciliation pass now. */
   readonly reconciler: Pick<RunningReconciler, 'reconcile'>;
+  /** Whether `io.camunda.zeebe:userTask` jobs are being taken; `check` asks the engine now. */
+  readonly jobPath: Pick<RunningJobPathGate, 'active' | 'check'>;
   /** Stops activating and renewing, ends every subscription; open tasks stay leased until their lease runs out. */
   stop(): Promise<void>;
 }
@@ -46,6 +51,7 @@ export const DEFAULT_LEASE_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_RECHECK_MS = 10 * 60 * 1000;
 const DEFAULT_RECONCILE_INTERVAL_MS = 30_000;
 const DEFAULT_LONG_POLL_MS = 30_000;
+const DEFAULT_JOB_PATH_CHECK_MS = 60_000;
 
 /**
  * Starts the task list: the listener worker that keeps a row per Camunda
@@ -74,13 +80,25 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
     names,
     longPollMs: positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS),
   });
-  const worker = startTaskWorker({
-    zeebe: options.zeebe,
-    pool: options.pool,
+  let worker: RunningTaskWorker | undefined;
+  const jobPath = startJobPathGate({
+    jobPath: new JobPath(options.rest),
     logger,
-    names,
-    leaseMs,
-    longPollMs: positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS),
+    intervalMs: positive('jobPathCheckMs', options.jobPathCheckMs ?? DEFAULT_JOB_PATH_CHECK_MS),
+    start: () => {
+      worker = startTaskWorker({
+        zeebe: options.zeebe,
+        pool: options.pool,
+        logger,
+        names,
+        leaseMs,
+        longPollMs: positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS),
+      });
+    },
+    stop: async () => {
+      await worker?.stop();
+      worker = undefined;
+    },
   });
   const reconciler = startLeaseReconciler({
     zeebe: options.zeebe,
@@ -96,8 +114,9 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
     service,
     changes,
     reconciler,
+    jobPath,
     async stop() {
-      await Promise.all([listeners.stop(), worker.stop(), reconciler.stop()]);
+      await Promise.all([listeners.stop(), jobPath.stop(), reconciler.stop()]);
       await changes.stop();
     },
   };

@@ -173,6 +173,7 @@ export function taskListFixture(models: () => readonly string[]): TaskListFixtur
         recheckMs: 5 * 60_000,
         reconcileIntervalMs: 200,
         longPollMs: 500,
+        jobPathCheckMs: 200,
         bpmn: models(),
         ...options,
       });
