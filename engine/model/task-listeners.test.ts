@@ -45,10 +45,17 @@ describe('zeebe:taskListeners at deploy', () => {
     });
   });
 
-  it('rejects canceling listeners, which this engine cannot hold a terminated task for', async () => {
-    expect((await rejectionOf(userTask('<zeebe:taskListener eventType="canceling" type="audit" />'))).reason).toMatch(
-      /^task listener #1: canceling listeners are not supported by this engine/,
+  it('reads canceling listeners, and the name earlier versions wrote for them', async () => {
+    const [process] = await compileBpmn(
+      userTask('<zeebe:taskListener eventType="canceling" type="audit" /><zeebe:taskListener eventType="cancel" type="notify" retries="1" />'),
+      'listened.bpmn',
     );
+    expect(process.elements.get('review')).toMatchObject({
+      taskListeners: [
+        { eventType: 'canceling', type: { kind: 'static', value: 'audit' }, retries: { kind: 'static', value: '3' } },
+        { eventType: 'canceling', type: { kind: 'static', value: 'notify' }, retries: { kind: 'static', value: '1' } },
+      ],
+    });
   });
 
   it('rejects an event type Zeebe 8.8 does not have, naming the ones it has', async () => {

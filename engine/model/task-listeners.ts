@@ -42,9 +42,6 @@ export function readTaskListeners(node: BpmnElement, extension: ExtensionElement
           `use one of ${TASK_LISTENER_EVENT_TYPES.map((type) => `'${type}'`).join(', ')}`,
       );
     }
-    if (eventType === 'canceling') {
-      reject(node.id, `${what}: canceling listeners are not supported by this engine, which ends a user task at once when its element is terminated`);
-    }
     const type = attribute(listener, 'type')?.trim();
     if (!type || type === '=') reject(node.id, `${what} (${eventType}) has no job type; set its 'type'`);
     const rawRetries = attribute(listener, 'retries')?.trim() || DEFAULT_RETRIES;

@@ -13,7 +13,7 @@ import { hasBoundaryEvents } from '../model/types';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
 import { eventSubProcessesOf, isInterrupted, startEventOf, triggerEventSubProcess } from './event-subprocesses';
-import { activateWithVariables, createChild, isInnerInstance, terminateElement } from './lifecycle';
+import { activateWithVariables, createChild, interruptHost, isInnerInstance } from './lifecycle';
 
 export type ThrowKind = 'ERROR' | 'ESCALATION';
 
@@ -62,8 +62,11 @@ export function activateCatch(ctx: ProcessingContext, found: FoundCatch, variabl
     triggerEventSubProcess(ctx, found.scope, found.event, variables);
     return;
   }
+  if (found.event.interrupting) {
+    interruptHost(ctx, found.host, found.event, variables);
+    return;
+  }
   const flowScope = ctx.state.elementInstances.get(found.host.flowScopeKey)!;
-  if (found.event.interrupting) terminateElement(ctx, found.host);
   const event = createChild(ctx, flowScope, found.event);
   activateWithVariables(ctx, event, variables);
 }

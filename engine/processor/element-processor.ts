@@ -27,6 +27,9 @@ export function expressionFailed(errorType: IncidentErrorType, feel: FeelFailure
   return { errorType, message: feel.message };
 }
 
+/** What onTerminate began: nothing to wait for (void), or something the termination waits for, as Zeebe's TransitionOutcome. */
+export type TerminationOutcome = void | 'AWAIT';
+
 /** A step's outcome: nothing (it went on), or the failure that stopped it. */
 export type Step = Failure | undefined;
 
@@ -55,8 +58,12 @@ export interface ElementProcessor<C, E> {
   onCompleted?(ctx: C, instance: ElementInstance, element: E): void;
   /** The flows taken on leaving. Default: every outgoing flow. */
   outgoingFlows?(instance: ElementInstance, element: E): readonly string[];
-  /** The instance is TERMINATING, its children are terminated: end what only this type owns (a called process). */
-  onTerminate?(ctx: C, instance: ElementInstance, element: E): void;
+  /**
+   * The instance is TERMINATING, its children are terminated or terminating: end what only this type
+   * owns (a called process, a user task). 'AWAIT' keeps the instance TERMINATING until what it began
+   * ends (a user task's canceling listeners) and the processor calls `awaitedTerminationEnded`.
+   */
+  onTerminate?(ctx: C, instance: ElementInstance, element: E): TerminationOutcome;
   /** After ELEMENT_TERMINATED. */
   onTerminated?(ctx: C, instance: ElementInstance, element: E): void;
 }

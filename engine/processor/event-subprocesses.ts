@@ -16,7 +16,7 @@ import type { EventSubProcess, StartEvent } from '../model/types';
 import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
 import { closeEventSubscriptions } from './event-subscriptions';
-import { activateElement, activateWithVariables, createChild, elementOf, terminateElement } from './lifecycle';
+import { activateElement, activateWithVariables, createChild, elementOf, terminateChildren, terminateScopeIfEmpty } from './lifecycle';
 
 /** The event subprocesses directly inside a scope instance; none for a multi-instance body (each inner instance has its own). */
 export function eventSubProcessesOf(ctx: ProcessingContext, scope: ElementInstance): readonly EventSubProcess[] {
@@ -35,8 +35,9 @@ export function startEventOf(ctx: ProcessingContext, scope: ElementInstance, eve
   return ctx.definitionOf(scope).process.elements.get(eventSubProcess.startEvent) as StartEvent;
 }
 
-/** Whether an interrupting event subprocess runs in the scope: then no other one may start there. */
+/** Whether an interrupting event subprocess runs in the scope (or waits for it to empty): then no other one may start there. */
 export function isInterrupted(ctx: ProcessingContext, scope: ElementInstance): boolean {
+  if (scope.afterChildrenTerminated?.kind === 'EVENT_SUB_PROCESS') return true;
   for (const key of ctx.state.childrenOf(scope.key)) {
     const child = ctx.state.elementInstances.get(key)!;
     if (child.elementType !== 'EVENT_SUB_PROCESS') continue;
@@ -53,23 +54,41 @@ export function isInterrupted(ctx: ProcessingContext, scope: ElementInstance): b
  */
 export function triggerEventSubProcess(ctx: ProcessingContext, scope: ElementInstance, start: StartEvent, variables: Variables): boolean {
   if (scope.state !== 'ACTIVATED') return false;
-  const eventSubProcess = ctx.definitionOf(scope).process.elements.get(start.scopeId) as EventSubProcess;
   const interrupting = start.interrupting !== false;
   if (interrupting) {
     const starts = new Set(eventSubProcessesOf(ctx, scope).map((e) => e.startEvent));
     closeEventSubscriptions(ctx, scope, starts);
-    for (const childKey of [...ctx.state.childrenOf(scope.key)]) {
-      terminateElement(ctx, ctx.state.elementInstances.get(childKey)!);
-    }
+    const emptied = terminateChildren(ctx, scope);
     if (scope.joins) {
       delete scope.joins;
       ctx.saveElementInstance(scope);
     }
+    if (!emptied) {
+      // a child awaits its canceling listeners: the event subprocess starts once the scope is empty, as in Zeebe
+      scope.afterChildrenTerminated = { kind: 'EVENT_SUB_PROCESS', startEventId: start.id, variables };
+      ctx.saveElementInstance(scope);
+      return false;
+    }
   }
+  startEventSubProcess(ctx, scope, start, variables);
+  return !interrupting;
+}
+
+/** The container's onChildTerminated for a process and (event) subprocess: a waiting interrupting event subprocess starts once the scope is empty. */
+export function scopeChildTerminated(ctx: ProcessingContext, scope: ElementInstance): void {
+  const after = scope.afterChildrenTerminated;
+  if (after?.kind !== 'EVENT_SUB_PROCESS') return terminateScopeIfEmpty(ctx, scope);
+  if (scope.state !== 'ACTIVATED' || ctx.state.childrenOf(scope.key).size > 0) return;
+  delete scope.afterChildrenTerminated;
+  ctx.saveElementInstance(scope);
+  startEventSubProcess(ctx, scope, ctx.definitionOf(scope).process.elements.get(after.startEventId) as StartEvent, after.variables);
+}
+
+function startEventSubProcess(ctx: ProcessingContext, scope: ElementInstance, start: StartEvent, variables: Variables): void {
+  const eventSubProcess = ctx.definitionOf(scope).process.elements.get(start.scopeId) as EventSubProcess;
   const instance = createChild(ctx, scope, eventSubProcess);
   activateElement(ctx, instance);
-  if (instance.state !== 'ACTIVATED') return !interrupting;
+  if (instance.state !== 'ACTIVATED') return;
   const startInstance = createChild(ctx, instance, start);
   activateWithVariables(ctx, startInstance, variables);
-  return !interrupting;
 }

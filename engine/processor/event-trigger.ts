@@ -10,7 +10,7 @@ import type { ElementInstance } from '../state/types';
 import type { ProcessingContext } from './context';
 import { closeEventSubscriptions } from './event-subscriptions';
 import { triggerEventSubProcess } from './event-subprocesses';
-import { activateWithVariables, completeElement, createChild, elementOf, setTaskResult, terminateElement } from './lifecycle';
+import { activateWithVariables, completeElement, createChild, elementOf, interruptHost, setTaskResult } from './lifecycle';
 
 /** Triggers `targetElementId` for `owner`; true when the owner still waits afterwards (non-interrupting). */
 export function triggerCatch(ctx: ProcessingContext, owner: ElementInstance, targetElementId: string, variables: Variables): boolean {
@@ -43,8 +43,11 @@ export function triggerCatch(ctx: ProcessingContext, owner: ElementInstance, tar
 function triggerBoundary(ctx: ProcessingContext, host: ElementInstance, boundary: BoundaryEvent, variables: Variables): boolean {
   const flowScope = ctx.state.elementInstances.get(host.flowScopeKey);
   if (!flowScope) return false;
-  if (boundary.interrupting) terminateElement(ctx, host);
+  if (boundary.interrupting) {
+    interruptHost(ctx, host, boundary, variables);
+    return false;
+  }
   const event = createChild(ctx, flowScope, boundary);
   activateWithVariables(ctx, event, variables);
-  return !boundary.interrupting;
+  return true;
 }

@@ -72,7 +72,8 @@ export function createProcessInstance(ctx: ProcessingContext, input: CreateInsta
 
 export function cancelProcessInstance(ctx: ProcessingContext, processInstanceKey: number): void {
   const root = ctx.state.elementInstances.get(processInstanceKey);
-  if (!root || root.elementType !== 'PROCESS') {
+  // as in Zeebe, one already being canceled (awaiting canceling listeners) is not found again
+  if (!root || root.elementType !== 'PROCESS' || root.state === 'TERMINATING') {
     throw new NotFoundError(
       `Expected to cancel a process instance with key '${processInstanceKey}', but no such process was found`,
     );

@@ -250,33 +250,125 @@ function completeScopeIfDone(ctx: ProcessingContext, scope: ElementInstance): vo
   completeElement(ctx, scope);
 }
 
-/** Terminates an element instance and everything inside it, depth first. */
-export function terminateElement(ctx: ProcessingContext, instance: ElementInstance): void {
+/**
+ * Terminates an element instance and everything inside it, depth first. An
+ * instance stays TERMINATING while its processor awaits what it began (a user
+ * task's canceling listeners, as Zeebe's TransitionOutcome.AWAIT) or while a
+ * child of it still does; `awaitedTerminationEnded` finishes it later. True
+ * when the instance is terminated now.
+ */
+export function terminateElement(ctx: ProcessingContext, instance: ElementInstance): boolean {
   const element = elementOf(ctx, instance);
   const processor = processorOf(ctx, instance);
   instance.state = 'TERMINATING';
   ctx.saveElementInstance(instance);
   ctx.elementRecord(instance, 'ELEMENT_TERMINATING');
-  for (const childKey of [...ctx.state.childrenOf(instance.key)]) {
-    terminateElement(ctx, ctx.state.elementInstances.get(childKey)!);
-  }
-  processor.onTerminate?.(ctx, instance, element);
+  terminateChildren(ctx, instance);
+  // before onTerminate: an incident that its awaited work raises must stay
   if (instance.incidentKey !== undefined) {
     const incident = ctx.state.incidents.get(instance.incidentKey);
     if (incident) clearIncident(ctx, incident);
   }
+  const outcome = processor.onTerminate?.(ctx, instance, element);
   closeEventSubscriptions(ctx, instance);
-  if (instance.jobKey !== undefined) {
-    const job = ctx.state.jobs.get(instance.jobKey);
-    if (job) {
-      ctx.append('JOB', 'CANCELED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
-      ctx.deleteJob(job);
-    }
+  if (outcome === 'AWAIT') {
+    instance.awaitsTermination = true;
+    ctx.saveElementInstance(instance);
   }
+  return finishTerminationIfDone(ctx, instance);
+}
+
+/** Terminates a scope's children; one already TERMINATING ends on its own. True when none is left. */
+export function terminateChildren(ctx: ProcessingContext, scope: ElementInstance): boolean {
+  for (const childKey of [...ctx.state.childrenOf(scope.key)]) {
+    const child = ctx.state.elementInstances.get(childKey)!;
+    if (child.state !== 'TERMINATING') terminateElement(ctx, child);
+  }
+  return ctx.state.childrenOf(scope.key).size === 0;
+}
+
+/** The job an instance waits on (a task's, or a task listener's) is canceled. */
+export function cancelJobOf(ctx: ProcessingContext, instance: ElementInstance): void {
+  if (instance.jobKey === undefined) return;
+  const job = ctx.state.jobs.get(instance.jobKey);
+  delete instance.jobKey;
+  ctx.saveElementInstance(instance);
+  if (!job) return;
+  ctx.append('JOB', 'CANCELED', job.key, jobValue(job), job.processInstanceKey, job.elementId);
+  ctx.deleteJob(job);
+}
+
+/** A TERMINATING instance that awaits nothing and holds nothing (no child, no called process instance) is terminated. */
+function finishTerminationIfDone(ctx: ProcessingContext, instance: ElementInstance): boolean {
+  if (instance.awaitsTermination || ctx.state.childrenOf(instance.key).size > 0) return false;
+  if (instance.calledChildInstanceKey !== undefined && ctx.state.elementInstances.has(instance.calledChildInstanceKey)) return false;
+  cancelJobOf(ctx, instance);
   ctx.elementRecord(instance, 'ELEMENT_TERMINATED');
   removeScopeVariables(ctx, instance.key);
   ctx.deleteElementInstance(instance);
-  processor.onTerminated?.(ctx, instance, element);
+  processorOf(ctx, instance).onTerminated?.(ctx, instance, elementOf(ctx, instance));
+  return true;
+}
+
+/**
+ * What a TERMINATING instance awaited has ended (a user task's canceling
+ * listeners completed): it is terminated, and then what waited for it goes on.
+ */
+export function awaitedTerminationEnded(ctx: ProcessingContext, instance: ElementInstance): void {
+  delete instance.awaitsTermination;
+  ctx.saveElementInstance(instance);
+  if (finishTerminationIfDone(ctx, instance)) terminatedLate(ctx, instance);
+}
+
+/**
+ * An instance whose termination waited is terminated: a terminating scope (or
+ * call activity) around it may now end too; otherwise the interrupting boundary
+ * event that ended it starts, as in Zeebe only while its flow scope is active
+ * and not interrupted; otherwise the parent hears of it (onChildTerminated: an
+ * interrupting event subprocess or a completion waiting for the scope to empty,
+ * or a modification's scope that ends with it).
+ */
+function terminatedLate(ctx: ProcessingContext, instance: ElementInstance): void {
+  const parent = parentOf(ctx, instance);
+  if (!parent) return;
+  if (parent.state === 'TERMINATING') {
+    if (finishTerminationIfDone(ctx, parent)) terminatedLate(ctx, parent);
+    return;
+  }
+  const interruptedBy = instance.interruptedBy;
+  if (interruptedBy && parent.state === 'ACTIVATED' && !parent.afterChildrenTerminated) {
+    const boundary = ctx.definitionOf(parent).process.elements.get(interruptedBy.eventId)!;
+    const event = createChild(ctx, parent, boundary);
+    activateWithVariables(ctx, event, interruptedBy.variables);
+    return;
+  }
+  childTerminated(ctx, instance);
+}
+
+/**
+ * An interrupting boundary event on `host`: the host is terminated, then the
+ * event starts in the host's flow scope. While the host's termination waits
+ * (canceling listeners), the event waits with it.
+ */
+export function interruptHost(ctx: ProcessingContext, host: ElementInstance, boundary: FlowElement, variables: Variables): void {
+  const flowScope = ctx.state.elementInstances.get(host.flowScopeKey)!;
+  if (!terminateElement(ctx, host)) {
+    host.interruptedBy = { eventId: boundary.id, variables };
+    ctx.saveElementInstance(host);
+    return;
+  }
+  const event = createChild(ctx, flowScope, boundary);
+  activateWithVariables(ctx, event, variables);
+}
+
+/**
+ * A scope whose children a terminate end event or a completion condition ended
+ * completes once the last of them is terminated (some awaited canceling listeners).
+ */
+function completeWhenEmpty(ctx: ProcessingContext, scope: ElementInstance): void {
+  delete scope.afterChildrenTerminated;
+  ctx.saveElementInstance(scope);
+  followUp(ctx, scope, completeElement, 'ACTIVATED');
 }
 
 /** An instance was terminated on its own (a modification): its parent hears of it and may end with it. */
@@ -288,6 +380,7 @@ export function childTerminated(ctx: ProcessingContext, child: ElementInstance):
 /** A scope left empty by a terminated child ends too (tokens at a join still count as inside, as Zeebe's active sequence flows do). */
 export function terminateScopeIfEmpty(ctx: ProcessingContext, scope: ElementInstance): void {
   if (scope.state !== 'ACTIVATED' || ctx.state.childrenOf(scope.key).size > 0 || scope.joins) return;
+  if (scope.afterChildrenTerminated?.kind === 'COMPLETE') return completeWhenEmpty(ctx, scope);
   terminateElement(ctx, scope);
   childTerminated(ctx, scope);
 }

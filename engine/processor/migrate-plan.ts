@@ -105,6 +105,11 @@ export function planMigration(ctx: ProcessingContext, input: MigrateProcessInsta
   const targetIdOf = new Map<number, string>();
   const queue: ElementInstance[] = [root];
   for (let instance = queue.shift(); instance; instance = queue.shift()) {
+    if (instance.state === 'TERMINATING') {
+      throw invalidState(
+        `Expected to migrate process instance '${key}' but element with id '${instance.elementId}' is being terminated (its canceling task listeners run). Migrate it once it has ended.`,
+      );
+    }
     const planned = planElement(ctx, { root, source, target, mapping, targetIdOf }, instance);
     targetIdOf.set(instance.key, planned.targetElementId);
     elements.push(planned);

@@ -12,7 +12,8 @@ import type { CamundaUserTask } from '../model/types';
 import type { JobResult } from '../api';
 import type { ElementInstance, Job, UserTaskInstance, UserTaskIntent, UserTaskState, UserTaskTransition, UserTaskTransitionKind } from '../state/types';
 import type { ProcessingContext } from './context';
-import { completeElement, elementOf, markActivated, setTaskResult } from './lifecycle';
+import type { TerminationOutcome } from './element-processor';
+import { awaitedTerminationEnded, cancelJobOf, completeElement, elementOf, markActivated, setTaskResult } from './lifecycle';
 import type { EvaluatedUserTask } from './user-task-properties';
 import { applyCorrections, restartListeners, startNextListener, takeListenerResult } from './user-task-listeners';
 
@@ -179,27 +180,40 @@ function finalizeCompletion(ctx: ProcessingContext, task: UserTaskInstance, tran
   completeElement(ctx, instance);
 }
 
+/** The task is CANCELED; when its canceling listeners ran, the element's termination, which awaited them, goes on. */
 function finalizeCancellation(ctx: ProcessingContext, task: UserTaskInstance, transition: UserTaskTransition): void {
   task.state = 'CANCELED';
   task.completionTimestamp = ctx.now;
   ctx.saveUserTask(task);
   appendUserTaskRecord(ctx, task, FINAL_INTENT.CANCEL, userTaskValue(task, transition));
+  const instance = elementInstanceOf(ctx, task);
+  delete instance.userTaskKey;
+  ctx.saveElementInstance(instance);
+  if (instance.awaitsTermination) awaitedTerminationEnded(ctx, instance);
 }
 
 /**
  * The task's element instance is terminated (a boundary event, cancellation,
- * termination, modification): the task is canceled. A request waiting for a
- * transition in progress is answered INVALID_STATE.
+ * termination, modification): the task goes CANCELING, as in Zeebe 8.8. A
+ * listener job of the transition in progress is canceled and the request
+ * waiting for it answered INVALID_STATE. Then the canceling listeners run, one
+ * at a time; the element stays TERMINATING until they have ('AWAIT') and the
+ * task is CANCELED. Without them the task is CANCELED at once.
  */
-export function cancelUserTask(ctx: ProcessingContext, instance: ElementInstance): void {
+export function cancelUserTask(ctx: ProcessingContext, instance: ElementInstance): TerminationOutcome {
   const task = instance.userTaskKey === undefined ? undefined : ctx.state.userTasks.get(instance.userTaskKey);
-  delete instance.userTaskKey;
-  if (!task) return;
+  if (!task) {
+    delete instance.userTaskKey;
+    return undefined;
+  }
+  cancelJobOf(ctx, instance);
   if (task.transition) {
     const verb = task.transition.kind.toLowerCase();
     answer(ctx, task.transition, new FailedPreconditionError(`Expected to ${verb} user task with key '${task.key}', but it was canceled`));
   }
   beginUserTaskTransition(ctx, task, { kind: 'CANCEL', action: '', changedAttributes: [] });
+  // a transition still held waits for a listener (or for an incident on one to be resolved)
+  return task.transition ? 'AWAIT' : undefined;
 }
 
 /** The transition ended: a request waiting for it gets the outcome once the batch is committed. */

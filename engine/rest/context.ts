@@ -15,6 +15,6 @@ export interface RestContext {
   readonly address: () => { readonly host: string; readonly port: number };
   /** Aborted when the server starts closing: long polls answer at once with what they have. */
   readonly closing: AbortSignal;
-  /** The batch operations this server runs (process instance migration by filter). */
+  /** The batch operations (process instance migration by filter), kept in PostgreSQL and resumed by the next server that starts. */
   readonly batches: BatchOperations;
 }

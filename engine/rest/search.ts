@@ -1,6 +1,8 @@
 import type { SearchQueryPageResponse } from '@camunda8/orchestration-cluster-api';
+import type { QueryResultRow } from 'pg';
 import { z } from 'zod';
 
+import type { Queryable } from '../../db/queryable';
 import { longKey, notOffered } from './validate';
 
 /**
@@ -165,6 +167,37 @@ export function limitOffset(page: Page | undefined, conditions: Conditions): str
 
 export function pageResponse(totalItems: number): SearchQueryPageResponse {
   return { totalItems };
+}
+
+export interface SearchPageQuery {
+  /** The select list, reading the source as `q` (e.g. `select q.*`). */
+  readonly select: string;
+  /** A view, or a subquery, that the conditions and the order read as `q`. */
+  readonly source: string;
+  readonly conditions: Conditions;
+  /** ORDER BY (orderBy()). */
+  readonly order: string;
+  readonly page: Page | undefined;
+}
+
+/**
+ * One page of a search and how many rows the filter finds: counted in the
+ * same statement (a window over the filtered rows), or, for a page past the
+ * last row, where the window has no row to ride on, by a count of its own.
+ * The conditions' parameters gain the page's limit and offset.
+ */
+export async function searchPage<R extends QueryResultRow>(db: Queryable, query: SearchPageQuery): Promise<{ readonly rows: R[]; readonly totalItems: number }> {
+  const { conditions } = query;
+  const where = conditions.where();
+  const filterValues = [...conditions.values];
+  const { rows } = await db.query<R & { total_items: string }>(
+    `${query.select}, count(*) over () as total_items from (${query.source}) q ${where} ${query.order} ${limitOffset(query.page, conditions)}`,
+    conditions.values,
+  );
+  if (rows[0]) return { rows, totalItems: Number(rows[0].total_items) };
+  if ((query.page?.from ?? 0) === 0) return { rows, totalItems: 0 };
+  const counted = await db.query<{ count: string }>(`select count(*) as count from (${query.source}) q ${where}`, filterValues);
+  return { rows, totalItems: Number(counted.rows[0]?.count ?? 0) };
 }
 
 /** An ISO 8601 date of a timestamp column; undefined when null. */

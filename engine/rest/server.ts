@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Queryable } from '../../db/queryable';
 import type { EngineApi } from '../api';
 import { BatchOperations } from './batch-operations';
+import { migrationBatchWorker } from './routes/process-instance-migration';
 import type { RestContext } from './context';
 import { RestProblem, sendProblem, toProblem } from './problem';
 import { v2Routes } from './routes';
@@ -13,7 +14,7 @@ import { listen } from '../../http/listen';
 
 export interface RestGatewayOptions {
   readonly engine: EngineApi;
-  /** Reads only the `engine_read` views. */
+  /** Reads the `engine_read` views; the batch operations keep their own tables on it (batch-store.ts). */
   readonly db: Queryable;
   readonly host: string;
   /** 0 binds an ephemeral port; the bound one is returned. */
@@ -64,7 +65,13 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     clock,
     address: () => ({ host, port: boundPort }),
     closing: stopping.signal,
-    batches: new BatchOperations(logger, clock, stopping.signal),
+    batches: new BatchOperations({
+      db: options.db,
+      logger,
+      clock,
+      closing: stopping.signal,
+      workers: { MIGRATE_PROCESS_INSTANCE: migrationBatchWorker(options.engine) },
+    }),
   };
 
   const app = express();
@@ -98,6 +105,8 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   await listen(server, host, options.port);
   boundPort = (server.address() as AddressInfo).port;
   logger.info({ host, port: boundPort }, 'REST gateway listening');
+  // batches a closed or dead server left ACTIVE go on here
+  await ctx.batches.resume();
 
   let closed: Promise<void> | undefined;
   return {

@@ -2,7 +2,7 @@
  * The processor's state, as it lives in memory and, row for row, in the
  * `engine` schema. See engine/README.md for the glossary.
  */
-import type { JobKind, JobListenerEventType } from '../api';
+import type { JobKind, JobListenerEventType, Variables } from '../api';
 import type { BpmnElementType } from '../model/types';
 
 /** Lifecycle of an element instance while it exists; completed and terminated ones are removed. */
@@ -43,7 +43,18 @@ export interface ElementInstance {
   startedByCorrelationKey?: string;
   /** An instance started at a timer or message start event: that event (otherwise the none start event). */
   startEventId?: string;
+  /** TERMINATING and waiting for what its processor began on termination (a user task's canceling listeners). */
+  awaitsTermination?: true;
+  /** An interrupting boundary event that fired while this instance's termination waits: it starts once the instance is terminated, if its flow scope is still active. */
+  interruptedBy?: { eventId: string; variables: Variables };
+  /** A scope some of whose terminated children still wait (canceling listeners): what it does once none is left. */
+  afterChildrenTerminated?: AfterChildrenTerminated;
 }
+
+/** An interrupting event subprocess starts once the scope is empty; a terminate end event's or a completion condition's scope completes. */
+export type AfterChildrenTerminated =
+  | { kind: 'COMPLETE' }
+  | { kind: 'EVENT_SUB_PROCESS'; startEventId: string; variables: Variables };
 
 export type JobState = 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED' | 'ERROR_THROWN';
 

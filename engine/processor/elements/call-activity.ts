@@ -45,7 +45,8 @@ export const callActivityProcessor: ElementContainerProcessor<ProcessingContext,
 
   onTerminate(ctx, instance) {
     const called = instance.calledChildInstanceKey === undefined ? undefined : ctx.state.elementInstances.get(instance.calledChildInstanceKey);
-    if (called) terminateElement(ctx, called);
+    // the call activity is terminated once the called instance is (it may await canceling listeners)
+    if (called && called.state !== 'TERMINATING') terminateElement(ctx, called);
   },
 
   /** The called process's root variables, read while they still exist. */

@@ -72,9 +72,13 @@ export const multiInstanceBodyProcessor: ElementContainerProcessor<ProcessingCon
     ctx.saveElementInstance(body);
     if (outcome.conditionMet) {
       for (const key of [...ctx.state.childrenOf(body.key)]) {
-        terminateElement(ctx, ctx.state.elementInstances.get(key)!);
+        const inner = ctx.state.elementInstances.get(key)!;
+        if (inner.state === 'TERMINATING') continue;
+        terminateElement(ctx, inner);
         loop.terminated++;
       }
+      // an inner instance awaiting its canceling listeners: the body completes once the last one is terminated
+      if (ctx.state.childrenOf(body.key).size > 0) body.afterChildrenTerminated = { kind: 'COMPLETE' };
       ctx.saveElementInstance(body);
     } else if (multiInstance.sequential && loop.created < outcome.items.length) {
       createInner(ctx, body, element!, multiInstance, outcome.items[loop.created]);

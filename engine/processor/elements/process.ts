@@ -10,7 +10,8 @@ import { openEventSubProcesses } from '../catch-subscriptions';
 import type { ProcessingContext } from '../context';
 import type { ElementContainerProcessor } from '../element-processor';
 import { startNextBufferedInstance } from '../event-start';
-import { activateChildAt, leaveElement, markActivated, terminateScopeIfEmpty } from '../lifecycle';
+import { activateChildAt, leaveElement, markActivated } from '../lifecycle';
+import { scopeChildTerminated } from '../event-subprocesses';
 import { localVariables } from '../variables';
 import type { ElementInstance } from '../../state/types';
 
@@ -36,7 +37,7 @@ export const processProcessor: ElementContainerProcessor<ProcessingContext, unde
   },
 
   onChildCompleted: (ctx, scope, child, childElement) => leaveElement(ctx, scope, child, childElement),
-  onChildTerminated: terminateScopeIfEmpty,
+  onChildTerminated: scopeChildTerminated,
 };
 
 function startNextIfStartedByMessage(ctx: ProcessingContext, instance: ElementInstance): void {

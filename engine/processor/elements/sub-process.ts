@@ -9,7 +9,8 @@ import type { EventSubProcess, SubProcess } from '../../model/types';
 import { openBoundaryEvents, openEventSubProcesses } from '../catch-subscriptions';
 import type { ProcessingContext } from '../context';
 import type { ElementContainerProcessor } from '../element-processor';
-import { activateChildAt, leaveElement, markActivated, terminateScopeIfEmpty } from '../lifecycle';
+import { activateChildAt, leaveElement, markActivated } from '../lifecycle';
+import { scopeChildTerminated } from '../event-subprocesses';
 
 export const subProcessProcessor: ElementContainerProcessor<ProcessingContext, SubProcess> = {
   onActivate(ctx, instance, element, variables) {
@@ -20,7 +21,7 @@ export const subProcessProcessor: ElementContainerProcessor<ProcessingContext, S
     return undefined;
   },
   onChildCompleted: (ctx, scope, child, childElement) => leaveElement(ctx, scope, child, childElement),
-  onChildTerminated: terminateScopeIfEmpty,
+  onChildTerminated: scopeChildTerminated,
 };
 
 export const eventSubProcessProcessor: ElementContainerProcessor<ProcessingContext, EventSubProcess> = {
@@ -31,5 +32,5 @@ export const eventSubProcessProcessor: ElementContainerProcessor<ProcessingConte
     return undefined;
   },
   onChildCompleted: (ctx, scope, child, childElement) => leaveElement(ctx, scope, child, childElement),
-  onChildTerminated: terminateScopeIfEmpty,
+  onChildTerminated: scopeChildTerminated,
 };

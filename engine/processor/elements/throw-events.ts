@@ -16,7 +16,7 @@ import { activateCatch, findCatch, isInterruptingCatch } from '../catch-scopes';
 import type { ProcessingContext } from '../context';
 import { expressionFailed, failure, type ElementProcessor, type Step } from '../element-processor';
 import { throwErrorEvent, unhandledErrorMessage } from '../error-events';
-import { completeElement, completeEventOutputs, markActivated, terminateElement } from '../lifecycle';
+import { completeElement, completeEventOutputs, markActivated, terminateChildren } from '../lifecycle';
 import { throwSignal } from '../signal-broadcast';
 import { localVariables } from '../variables';
 
@@ -32,10 +32,10 @@ export const endEventProcessor: ElementProcessor<ProcessingContext, EndEvent> = 
   onCompleted(ctx, instance, element) {
     if (element.eventType !== 'TERMINATE') return;
     const flowScope = ctx.state.elementInstances.get(instance.flowScopeKey)!;
-    for (const childKey of [...ctx.state.childrenOf(flowScope.key)]) {
-      terminateElement(ctx, ctx.state.elementInstances.get(childKey)!);
-    }
     delete flowScope.joins;
+    // a sibling awaiting its canceling listeners: the scope completes once the last one is terminated
+    if (!terminateChildren(ctx, flowScope)) flowScope.afterChildrenTerminated = { kind: 'COMPLETE' };
+    ctx.saveElementInstance(flowScope);
   },
 };
 

@@ -5,7 +5,8 @@
  * list of strings, a date that is not ISO 8601) fails like any other
  * expression: an EXTRACT_VALUE_ERROR incident on the task. Camunda user tasks
  * (zeebe:userTask): the engine creates the task itself (user-task-lifecycle.ts),
- * and cancels it when the element is terminated.
+ * and cancels it when the element is terminated; the termination awaits the
+ * task's canceling listeners.
  */
 import type { Variables } from '../../api';
 import { feelFailure, succeeded, tryEvaluate, tryEvaluateString, type FeelResult } from '../../feel';
@@ -38,7 +39,7 @@ export const userTaskProcessor: ElementProcessor<ProcessingContext, UserTask | C
     return undefined;
   },
   onTerminate(ctx, instance) {
-    if (instance.userTaskKey !== undefined) cancelUserTask(ctx, instance);
+    return instance.userTaskKey === undefined ? undefined : cancelUserTask(ctx, instance);
   },
 };
 

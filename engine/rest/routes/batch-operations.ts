@@ -7,7 +7,7 @@ import type {
 import { Router } from 'express';
 import { z } from 'zod';
 
-import type { BatchOperation } from '../batch-operations';
+import type { BatchOperations } from '../batch-operations';
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey } from '../keys';
@@ -25,43 +25,30 @@ const itemSearchSchema = requestSchema<BatchOperationItemSearchQuery>()(
   }),
 );
 
-function toResponse(batch: BatchOperation): BatchOperationResponse {
-  const count = (state: string) => batch.items.filter((item) => item.state === state).length;
+function toResponse(batch: NonNullable<Awaited<ReturnType<BatchOperations['get']>>>): BatchOperationResponse {
   return {
     batchOperationKey: apiKey(batch.key),
     state: batch.state,
     batchOperationType: batch.type,
     startDate: batch.startDate.toISOString(),
     ...(batch.endDate && { endDate: batch.endDate.toISOString() }),
-    operationsTotalCount: batch.items.length,
-    operationsFailedCount: count('FAILED'),
-    operationsCompletedCount: count('COMPLETED'),
+    operationsTotalCount: batch.total,
+    operationsFailedCount: batch.failed,
+    operationsCompletedCount: batch.completed,
     errors: [],
   };
 }
 
-function itemsOf(batch: BatchOperation): BatchOperationItemResponse[] {
-  return batch.items.map((item) => ({
-    operationType: batch.type,
-    batchOperationKey: apiKey(batch.key),
-    itemKey: String(item.processInstanceKey),
-    processInstanceKey: apiKey(item.processInstanceKey),
-    state: item.state,
-    ...(item.processedDate && { processedDate: item.processedDate.toISOString() }),
-    ...(item.errorMessage !== undefined && { errorMessage: item.errorMessage }),
-  }));
-}
-
-/** A batch operation by its key, and its items (which failed, and why), while the server that runs it is up. */
+/** A batch operation by its key, and its items (which failed, and why), kept across restarts. */
 export function batchOperationRoutes(ctx: RestContext): Router {
   const router = Router();
 
   router.get(
     '/batch-operations/:batchOperationKey',
-    handle((request, response) => {
+    handle(async (request, response) => {
       noQueryParameters(request.query);
       const key = parseKeyParam('batchOperationKey', request.params.batchOperationKey);
-      const batch = ctx.batches.get(key);
+      const batch = await ctx.batches.get(key);
       if (!batch) throw notFound(`Batch operation with key '${key}' not found`);
       sendJson<BatchOperationResponse>(response, 200, toResponse(batch));
     }),
@@ -69,17 +56,32 @@ export function batchOperationRoutes(ctx: RestContext): Router {
 
   router.post(
     '/batch-operation-items/search',
-    handle((request, response) => {
+    handle(async (request, response) => {
       noQueryParameters(request.query);
       const { page, filter } = parseBody(itemSearchSchema, request.body);
-      const from = page?.from ?? 0;
-      const items = [...ctx.batches.all()]
-        .filter((batch) => filter?.batchOperationKey === undefined || String(batch.key) === filter.batchOperationKey)
-        .flatMap(itemsOf)
-        .filter((item) => filter?.state === undefined || item.state === filter.state);
+      const batchOperationKey = filter?.batchOperationKey === undefined ? undefined : Number(filter.batchOperationKey);
+      // a key that is no number names no batch
+      if (batchOperationKey !== undefined && !Number.isSafeInteger(batchOperationKey)) {
+        sendJson<BatchOperationItemSearchQueryResult>(response, 200, { items: [], page: pageResponse(0) });
+        return;
+      }
+      const found = await ctx.batches.items(
+        { ...(batchOperationKey !== undefined && { batchOperationKey }), ...(filter?.state !== undefined && { state: filter.state }) },
+        { from: page?.from ?? 0, limit: page?.limit ?? DEFAULT_PAGE_LIMIT },
+      );
       sendJson<BatchOperationItemSearchQueryResult>(response, 200, {
-        items: items.slice(from, from + (page?.limit ?? DEFAULT_PAGE_LIMIT)),
-        page: pageResponse(items.length),
+        items: found.items.map(
+          (item): BatchOperationItemResponse => ({
+            operationType: item.type,
+            batchOperationKey: apiKey(item.batchOperationKey),
+            itemKey: String(item.processInstanceKey),
+            processInstanceKey: apiKey(item.processInstanceKey),
+            state: item.state,
+            ...(item.processedDate && { processedDate: item.processedDate.toISOString() }),
+            ...(item.errorMessage !== undefined && { errorMessage: item.errorMessage }),
+          }),
+        ),
+        page: pageResponse(found.total),
       });
     }),
   );

@@ -26,7 +26,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { DEFAULT_TENANT, apiKey, type Unbranded } from '../keys';
 import { notFound } from '../problem';
-import { Conditions, limitOffset, orderBy, pageResponse, pageSchema, sortSchema } from '../search';
+import { Conditions, searchPage, orderBy, pageResponse, pageSchema, sortSchema } from '../search';
 import { longKey, noQueryParameters, parseBody, parseKeyParam, requestSchema, toKeyNumber, variablesSchema } from '../validate';
 import { tenantIdSchema } from '../wire';
 
@@ -160,13 +160,14 @@ export function decisionRoutes(ctx: RestContext): Router {
         .add('decision_requirements_id', filter.decisionRequirementsId)
         .add('decision_definition_key', filter.decisionDefinitionKey, 'bigint')
         .add('decision_requirements_key', filter.decisionRequirementsKey, 'bigint');
-      const where = conditions.where();
-      const counted = await ctx.db.query<{ total: string }>(`select count(*) as total from engine_read.decision_definition ${where}`, conditions.values);
-      const { rows } = await ctx.db.query<DecisionRow>(
-        `select ${COLUMNS} from engine_read.decision_definition ${where} ${orderBy(body.sort, SORT_COLUMNS, 'decision_definition_key asc')} ${limitOffset(body.page, conditions)}`,
-        conditions.values,
-      );
-      const result: DecisionDefinitionSearchQueryResult = { items: rows.map(toDecisionDefinitionResult), page: pageResponse(Number(counted.rows[0]?.total ?? 0)) };
+      const { rows, totalItems } = await searchPage<DecisionRow>(ctx.db, {
+        select: `select ${COLUMNS}`,
+        source: 'select * from engine_read.decision_definition',
+        conditions,
+        order: orderBy(body.sort, SORT_COLUMNS, 'decision_definition_key asc'),
+        page: body.page,
+      });
+      const result: DecisionDefinitionSearchQueryResult = { items: rows.map(toDecisionDefinitionResult), page: pageResponse(totalItems) };
       sendJson(response, 200, result);
     }),
   );

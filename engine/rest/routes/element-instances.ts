@@ -7,7 +7,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey, DEFAULT_TENANT } from '../keys';
 import { notFound } from '../problem';
-import { Conditions, enumFilter, isoDate, limitOffset, orderBy, pageResponse, pageSchema, prefixed, sortSchema } from '../search';
+import { Conditions, enumFilter, isoDate, searchPage, orderBy, pageResponse, pageSchema, prefixed, sortSchema } from '../search';
 import { longKey, noQueryParameters, parseBody, parseKeyParam, requestSchema } from '../validate';
 
 type ElementType = ElementInstanceResult['type'];
@@ -156,17 +156,7 @@ export function elementInstanceRoutes(ctx: RestContext): Router {
         .add('q.flow_scope_key', filter.elementInstanceScopeKey, 'bigint');
       if (filter.hasIncident !== undefined) conditions.clauses.push(`q.incident_key is ${filter.hasIncident ? 'not ' : ''}null`);
       const order = orderBy(query.sort, prefixed(SORT_COLUMNS), 'q.element_instance_key asc');
-      const where = conditions.where();
-      const filterValues = [...conditions.values];
-      const { rows } = await ctx.db.query<ElementInstanceRow>(
-        `${SELECT}, count(*) over () as total_items from (${ELEMENTS}) q ${where} ${order} ${limitOffset(query.page, conditions)}`,
-        conditions.values,
-      );
-      let totalItems = rows[0] ? Number(rows[0].total_items) : 0;
-      if (!rows[0] && (query.page?.from ?? 0) > 0) {
-        const counted = await ctx.db.query<{ count: string }>(`select count(*) as count from (${ELEMENTS}) q ${where}`, filterValues);
-        totalItems = Number(counted.rows[0]?.count ?? 0);
-      }
+      const { rows, totalItems } = await searchPage<ElementInstanceRow>(ctx.db, { select: SELECT, source: ELEMENTS, conditions, order, page: query.page });
       sendJson<ElementInstanceSearchQueryResult>(response, 200, { items: rows.map(toResult), page: pageResponse(totalItems) });
     }),
   );

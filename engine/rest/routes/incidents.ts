@@ -25,7 +25,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { DEFAULT_TENANT, apiKey } from '../keys';
 import { notFound } from '../problem';
-import { Conditions, isoDate, limitOffset, orderBy, pageResponse, pageSchema, sortSchema } from '../search';
+import { Conditions, isoDate, searchPage, orderBy, pageResponse, pageSchema, sortSchema } from '../search';
 import { longKey, noQueryParameters, notOffered, parseBody, parseKeyParam, requestSchema } from '../validate';
 import { tenantIdSchema } from '../wire';
 
@@ -146,13 +146,14 @@ export function incidentRoutes(ctx: RestContext): Router {
         .add('process_instance_key', filter.processInstanceKey, 'bigint')
         .add('element_instance_key', filter.elementInstanceKey, 'bigint')
         .add('job_key', filter.jobKey, 'bigint');
-      const where = conditions.where();
-      const counted = await ctx.db.query<{ total: string }>(`select count(*) as total from engine_read.incident_history ${where}`, conditions.values);
-      const { rows } = await ctx.db.query<IncidentRow>(
-        `select * from engine_read.incident_history ${where} ${orderBy(body.sort, SORT_COLUMNS, 'incident_key asc')} ${limitOffset(body.page, conditions)}`,
-        conditions.values,
-      );
-      const result: IncidentSearchQueryResult = { items: rows.map(toIncidentResult), page: pageResponse(Number(counted.rows[0]?.total ?? 0)) };
+      const { rows, totalItems } = await searchPage<IncidentRow>(ctx.db, {
+        select: 'select q.*',
+        source: 'select * from engine_read.incident_history',
+        conditions,
+        order: orderBy(body.sort, SORT_COLUMNS, 'incident_key asc'),
+        page: body.page,
+      });
+      const result: IncidentSearchQueryResult = { items: rows.map(toIncidentResult), page: pageResponse(totalItems) };
       sendJson(response, 200, result);
     }),
   );

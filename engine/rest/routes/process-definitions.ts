@@ -13,7 +13,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey, DEFAULT_TENANT } from '../keys';
 import { notFound } from '../problem';
-import { Conditions, keyFilter, limitOffset, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter } from '../search';
+import { Conditions, keyFilter, searchPage, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter } from '../search';
 import { longKey, noQueryParameters, parseBody, parseKeyParam, requestSchema } from '../validate';
 
 const SORT_COLUMNS = {
@@ -105,18 +105,8 @@ export function processDefinitionRoutes(ctx: RestContext): Router {
         .add('q.tenant_id', filter.tenantId)
         .add('q.process_definition_key', filter.processDefinitionKey, 'bigint')
         .add('q.has_start_form', filter.hasStartForm, 'boolean');
-      const where = conditions.where();
-      const filterValues = [...conditions.values];
       const order = orderBy(query.sort, prefixed(SORT_COLUMNS), 'q.process_definition_key asc');
-      const { rows } = await ctx.db.query<DefinitionRow>(
-        `${SELECT}, count(*) over () as total_items from (${DEFINITIONS}) q ${where} ${order} ${limitOffset(query.page, conditions)}`,
-        conditions.values,
-      );
-      let totalItems = rows[0] ? Number(rows[0].total_items) : 0;
-      if (!rows[0] && (query.page?.from ?? 0) > 0) {
-        const counted = await ctx.db.query<{ count: string }>(`select count(*) as count from (${DEFINITIONS}) q ${where}`, filterValues);
-        totalItems = Number(counted.rows[0]?.count ?? 0);
-      }
+      const { rows, totalItems } = await searchPage<DefinitionRow>(ctx.db, { select: SELECT, source: DEFINITIONS, conditions, order, page: query.page });
       sendJson<ProcessDefinitionSearchQueryResult>(response, 200, { items: rows.map(toResult), page: pageResponse(totalItems) });
     }),
   );

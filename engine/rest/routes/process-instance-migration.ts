@@ -7,6 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 
 import type { MigrateProcessInstanceInput } from '../../api';
+import type { BatchWorker } from '../batch-operations';
 import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey } from '../keys';
@@ -34,6 +35,17 @@ function toInput(processInstanceKey: number, plan: Plan): MigrateProcessInstance
     targetProcessDefinitionKey: toKeyNumber(plan.targetProcessDefinitionKey, 'targetProcessDefinitionKey'),
     mappingInstructions: plan.mappingInstructions,
   };
+}
+
+/** What a migration batch stores for its items: the plan, without an instance. */
+function migrationPlanOf(input: MigrateProcessInstanceInput): Omit<MigrateProcessInstanceInput, 'processInstanceKey'> {
+  return { targetProcessDefinitionKey: input.targetProcessDefinitionKey, mappingInstructions: input.mappingInstructions };
+}
+
+/** The batch worker of MIGRATE_PROCESS_INSTANCE: migrates one instance by the stored plan. */
+export function migrationBatchWorker(engine: RestContext['engine']): BatchWorker {
+  return (plan, processInstanceKey) =>
+    engine.migrateProcessInstance({ ...(plan as Omit<MigrateProcessInstanceInput, 'processInstanceKey'>), processInstanceKey });
 }
 
 /**
@@ -71,7 +83,7 @@ export function processInstanceMigrationRoutes(ctx: RestContext): Router {
         conditions.values,
       );
       const keys = rows.map((row) => toKeyNumber(row.process_instance_key, 'processInstanceKey'));
-      const batch = ctx.batches.start('MIGRATE_PROCESS_INSTANCE', keys, (processInstanceKey) => ctx.engine.migrateProcessInstance({ ...input, processInstanceKey }));
+      const batch = await ctx.batches.start('MIGRATE_PROCESS_INSTANCE', migrationPlanOf(input), keys);
       sendJson<BatchOperationCreatedResult>(response, 200, { batchOperationKey: apiKey(batch.key), batchOperationType: batch.type });
     }),
   );

@@ -19,7 +19,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey, DEFAULT_TENANT } from '../keys';
 import { notFound } from '../problem';
-import { Conditions, enumFilter, integerFilter, isoDate, keyFilter, limitOffset, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter } from '../search';
+import { Conditions, enumFilter, integerFilter, isoDate, keyFilter, searchPage, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter } from '../search';
 import { longKey, noQueryParameters, notOffered, parseBody, parseKeyParam, requestSchema, toKeyNumber, variablesSchema } from '../validate';
 
 const tenantId = z.literal(DEFAULT_TENANT, { error: `this engine has only the tenant '${DEFAULT_TENANT}'` }).optional();
@@ -211,11 +211,7 @@ export function processInstanceRoutes(ctx: RestContext): Router {
       const query = parseBody(searchSchema, request.body);
       const conditions = instanceConditions(query.filter ?? {});
       const order = orderBy(query.sort, prefixed(SORT_COLUMNS), 'q.process_instance_key asc');
-      const { rows } = await ctx.db.query<ProcessInstanceRow>(
-        `select q.*, count(*) over () as total_items from (${INSTANCES}) q ${conditions.where()} ${order} ${limitOffset(query.page, conditions)}`,
-        conditions.values,
-      );
-      const totalItems = rows[0] ? Number(rows[0].total_items) : await countInstances(ctx.db, conditions);
+      const { rows, totalItems } = await searchPage<ProcessInstanceRow>(ctx.db, { select: 'select q.*', source: INSTANCES, conditions, order, page: query.page });
       sendJson<ProcessInstanceSearchQueryResult>(response, 200, { items: rows.map(toResult), page: pageResponse(totalItems) });
     }),
   );
@@ -293,8 +289,3 @@ export function processInstanceRoutes(ctx: RestContext): Router {
 }
 
 /** A page past the last row has no row to carry the count. */
-async function countInstances(db: Queryable, conditions: Conditions): Promise<number> {
-  const values = conditions.values.slice(0, -2);
-  const { rows } = await db.query<{ count: string }>(`select count(*) as count from (${INSTANCES}) q ${conditions.where()}`, values);
-  return Number(rows[0]?.count ?? 0);
-}

@@ -25,7 +25,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey, DEFAULT_TENANT } from '../keys';
 import { notFound } from '../problem';
-import { limitOffset, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter, Conditions } from '../search';
+import { searchPage, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter, Conditions } from '../search';
 import { noQueryParameters, parseBody, parseKeyParam, requestSchema, variablesSchema } from '../validate';
 import { searchSchema, SORT_COLUMNS, toUserTaskResult, USER_TASKS, userTaskConditions, type UserTaskRow } from './user-task-search';
 import { checkTruncateValues, toVariableResult, VARIABLE_COLUMNS, VARIABLE_SORT_COLUMNS, type VariableRow } from './variables';
@@ -91,18 +91,8 @@ export function userTaskRoutes(ctx: RestContext): Router {
       noQueryParameters(request.query);
       const body = parseBody(searchSchema, request.body);
       const conditions = userTaskConditions(body.filter ?? {});
-      const where = conditions.where();
-      const filterValues = [...conditions.values];
       const order = orderBy(body.sort, SORT_COLUMNS, 'q.user_task_key::bigint asc');
-      const { rows } = await ctx.db.query<UserTaskRow & { total_items: string }>(
-        `select q.*, count(*) over () as total_items from (${USER_TASKS}) q ${where} ${order} ${limitOffset(body.page, conditions)}`,
-        conditions.values,
-      );
-      let totalItems = rows[0] ? Number(rows[0].total_items) : 0;
-      if (!rows[0] && (body.page?.from ?? 0) > 0) {
-        const counted = await ctx.db.query<{ count: string }>(`select count(*) as count from (${USER_TASKS}) q ${where}`, filterValues);
-        totalItems = Number(counted.rows[0]?.count ?? 0);
-      }
+      const { rows, totalItems } = await searchPage<UserTaskRow>(ctx.db, { select: 'select q.*', source: USER_TASKS, conditions, order, page: body.page });
       const result: UserTaskSearchQueryResult = { items: rows.map(toUserTaskResult), page: pageResponse(totalItems) };
       sendJson(response, 200, result);
     }),
@@ -152,13 +142,9 @@ export function userTaskRoutes(ctx: RestContext): Router {
       conditions.param(task.element_instance_key);
       conditions.param(task.process_instance_key);
       conditions.add('q.name', body.filter?.name);
-      const where = conditions.where();
       const order = orderBy(body.sort, prefixed(VARIABLE_SORT_COLUMNS), 'q.variable_key asc');
-      const { rows } = await ctx.db.query<VariableRow>(
-        `${VARIABLE_COLUMNS}, count(*) over () as total_items from (${TASK_VARIABLES}) q ${where} ${order} ${limitOffset(body.page, conditions)}`,
-        conditions.values,
-      );
-      const result: VariableSearchQueryResult = { items: rows.map(toVariableResult), page: pageResponse(rows[0] ? Number(rows[0].total_items) : 0) };
+      const { rows, totalItems } = await searchPage<VariableRow>(ctx.db, { select: VARIABLE_COLUMNS, source: TASK_VARIABLES, conditions, order, page: body.page });
+      const result: VariableSearchQueryResult = { items: rows.map(toVariableResult), page: pageResponse(totalItems) };
       sendJson(response, 200, result);
     }),
   );

@@ -6,7 +6,7 @@ import type { RestContext } from '../context';
 import { handle, sendJson } from '../handler';
 import { apiKey, DEFAULT_TENANT } from '../keys';
 import { badRequest, notFound } from '../problem';
-import { Conditions, keyFilter, limitOffset, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter } from '../search';
+import { Conditions, keyFilter, searchPage, orderBy, pageResponse, pageSchema, prefixed, sortSchema, stringFilter } from '../search';
 import { noQueryParameters, parseBody, parseKeyParam, requestSchema } from '../validate';
 
 /** Shared with a user task's variable search. */
@@ -96,18 +96,8 @@ export function variableRoutes(ctx: RestContext): Router {
         .add('q.variable_key', filter.variableKey, 'bigint')
         .add('q.scope_key', filter.scopeKey, 'bigint')
         .add('q.process_instance_key', filter.processInstanceKey, 'bigint');
-      const where = conditions.where();
-      const filterValues = [...conditions.values];
       const order = orderBy(query.sort, prefixed(VARIABLE_SORT_COLUMNS), 'q.variable_key asc');
-      const { rows } = await ctx.db.query<VariableRow>(
-        `${VARIABLE_COLUMNS}, count(*) over () as total_items from (${VARIABLES}) q ${where} ${order} ${limitOffset(query.page, conditions)}`,
-        conditions.values,
-      );
-      let totalItems = rows[0] ? Number(rows[0].total_items) : 0;
-      if (!rows[0] && (query.page?.from ?? 0) > 0) {
-        const counted = await ctx.db.query<{ count: string }>(`select count(*) as count from (${VARIABLES}) q ${where}`, filterValues);
-        totalItems = Number(counted.rows[0]?.count ?? 0);
-      }
+      const { rows, totalItems } = await searchPage<VariableRow>(ctx.db, { select: VARIABLE_COLUMNS, source: VARIABLES, conditions, order, page: query.page });
       sendJson<VariableSearchQueryResult>(response, 200, { items: rows.map(toVariableResult), page: pageResponse(totalItems) });
     }),
   );
