@@ -84,3 +84,21 @@ test('an assignment made through /v2/user-tasks/{key}/assignment shows in the Gr
   expect(changes.items.find((c) => c.taskQueueChanged.task.id === task.id && c.taskQueueChanged.kind === 'CLAIMED')?.taskQueueChanged.task.assignee).toBe(CLERK);
   changes.stop();
 });
+
+test('a task the engine cancels leaves the queue at once: the canceling listener removes it', async () => {
+  const socket = await h.ws(CLERK);
+  const changes = collect<{ taskQueueChanged: { kind: string; task: { id: string } } }>(socket, 'subscription { taskQueueChanged { kind task { id } } }');
+  await changes.ready;
+  await eventually(() => (h.taskList.changes.subscriberCount > 0 ? true : undefined), { what: 'the subscription to reach the server' });
+  const { task } = await handlingTask();
+  const { rows } = await h.grid.te.pool.query<{ pik: string }>(`select process_instance_key::text as pik from public.task where id = $1`, [task.id]);
+
+  await h.grid.rest.cancelProcessInstance({ processInstanceKey: rows[0].pik as never });
+
+  await eventually(() => (changes.items.some((c) => c.taskQueueChanged.task.id === task.id && c.taskQueueChanged.kind === 'REMOVED') ? true : undefined), {
+    what: 'the removal to reach the subscription',
+  });
+  const { rows: after } = await h.grid.te.pool.query<{ state: string }>(`select state from public.task where id = $1`, [task.id]);
+  expect(after[0].state).toBe('CANCELED');
+  changes.stop();
+});

@@ -9,17 +9,20 @@ import { changeOf, publishChanges } from './task-changes';
 import { checkCompletedVariables, HANDLING_FORMS } from './task-forms';
 import type { LinkedForms } from './task-forms-cache';
 import { findDepartments } from './sql/find-departments';
-import { completeUserTaskRow, findUserTask, insertUserTask, setAssignee, setAttributes } from './sql/user-task-rows';
+import { cancelUserTaskRow, completeUserTaskRow, findUserTask, insertUserTask, setAssignee, setAttributes } from './sql/user-task-rows';
 import { lockEvent } from './event-lock';
 import { claimEntry, completionEntry, type TimelineEntry } from './timeline-entry';
 import type { TaskView } from './task';
 
 /**
  * The job type of the task list's user task listeners: grid-event.bpmn's
- * user tasks name it for their creating, assigning, updating and completing
- * events, so the queues follow every change whoever makes it.
+ * user tasks name it for their creating, assigning, updating, completing and
+ * canceling events, so the queues follow every change whoever makes it.
  */
 export const TASK_LIST_LISTENER_TYPE = 'grid-dispatch:task-list';
+
+/** The action of the assignment that precedes a return from one's queue: no claim is recorded for it. */
+export const RETURN_ACTION = 'return';
 
 export interface ListenerWorkerOptions {
   readonly rest: Pick<EngineRest, 'activateJobs' | 'completeJob' | 'failJob' | 'searchUserTasks'>;
@@ -157,7 +160,8 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
       case 'ASSIGNING': {
         const assignee = nonEmpty(task.assignee);
         const before = await findUserTask(client, key);
-        const event = assignee !== null && before && isHandling(before) ? await lockEvent(client, before.eventId) : undefined;
+        const claims = assignee !== null && task.action !== RETURN_ACTION && before !== undefined && isHandling(before);
+        const event = claims ? await lockEvent(client, before.eventId) : undefined;
         const row = await setAssignee(client, key, assignee);
         if (row) {
           await publishChanges(client, [changeOf(assignee === null ? 'unclaimed' : 'claimed', row)]);
@@ -178,7 +182,11 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
       }
       case 'COMPLETING':
         return complete(client, key, nonEmpty(task.assignee), task.formKey === undefined ? null : String(task.formKey), job.variables);
-      case 'CANCELING':
+      case 'CANCELING': {
+        const row = await cancelUserTaskRow(client, key);
+        if (row) await publishChanges(client, [changeOf('removed', row)]);
+        return { denied: false };
+      }
       case 'START':
       case 'END':
       case 'UNSPECIFIED':

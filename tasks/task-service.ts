@@ -7,7 +7,7 @@ import { isJobGone } from './grpc-status';
 import { removeTask } from './lease-reconciler';
 import { claimTask } from './sql/claim-task';
 import { completeTask, completeUnclaimedTask } from './sql/complete-task';
-import { findTask } from './sql/find-task';
+import { findTask, findTaskForShare } from './sql/find-task';
 import { unclaimTask } from './sql/unclaim-task';
 import { isTaskId, type TaskView } from './task';
 import { canAct, canSee, mayUnclaimOthers } from './task-access';
@@ -21,6 +21,7 @@ import { findDepartments } from './sql/find-departments';
 import { isGone, isInvalidState, restProblemOf, type EngineRest } from './engine-rest';
 import type { LinkedForms } from './task-forms-cache';
 import { lockEvent } from './event-lock';
+import { RETURN_ACTION } from './listener-worker';
 
 export interface TaskServiceOptions {
   /** Completes the jobs of job-based user tasks (instances of the process's older version). */
@@ -88,7 +89,7 @@ export class TaskService {
     if (task.userTaskKey !== null) {
       const userTaskKey = task.userTaskKey;
       await this.engine(task, () => this.options.rest.unassignUserTask({ userTaskKey: userTaskKey as never }));
-      return this.visible(viewer, taskId);
+      return this.settled(viewer, taskId);
     }
     const released = await transaction(this.options.pool, async (client) => {
       const row = await unclaimTask(client, taskId, assignee);
@@ -191,7 +192,7 @@ export class TaskService {
       this.assertOpen(now);
       throw new ConflictError(`task ${task.id} was claimed by someone else`, { cause: error });
     }
-    return this.visible(viewer, task.id);
+    return this.settled(viewer, task.id);
   }
 
   /**
@@ -208,10 +209,11 @@ export class TaskService {
     const completion = checkCompletion(task.formKey, form?.schema ?? null, input);
     if (completion.departments.length > 0) await this.assertDepartments(completion.departments);
     if (task.assignee === null) {
-      await this.engine(task, () => this.options.rest.assignUserTask({ userTaskKey: userTaskKey as never, assignee: viewer.personCode, allowOverride: false }));
+      // Action `return`: the assigning listener records no claim (the event never shows IN_PROGRESS for a return).
+      await this.engine(task, () => this.options.rest.assignUserTask({ userTaskKey: userTaskKey as never, assignee: viewer.personCode, allowOverride: false, action: RETURN_ACTION }));
     }
     await this.engine(task, () => this.options.rest.completeUserTask({ userTaskKey: userTaskKey as never, variables: completion.variables }));
-    return this.visible(viewer, task.id);
+    return this.settled(viewer, task.id);
   }
 
   /** A call to the engine for the task: a task it no longer has leaves the queues; one it refuses is a conflict. */
@@ -227,6 +229,18 @@ export class TaskService {
       if (isInvalidState(error)) throw new ConflictError(`task ${task.id}: ${restProblemOf(error)?.detail ?? 'the engine refused it in its current state'}`, { cause: error });
       throw error;
     }
+  }
+
+  /**
+   * The row once the listener that changed it has committed: the engine
+   * answers a request when the listener's job is completed, which is just
+   * before the listener's transaction commits, so the row is read under a
+   * share lock that waits for that commit.
+   */
+  private async settled(viewer: Viewer, taskId: string): Promise<TaskView> {
+    const task = await transaction(this.options.pool, (client) => findTaskForShare(client, taskId));
+    if (task === undefined || !canSee(viewer, task)) throw new EntityNotFoundError('Task', taskId);
+    return task;
   }
 
   private async visible(viewer: Viewer, taskId: string): Promise<TaskView> {

@@ -106,3 +106,14 @@ export async function completeUserTaskRow(db: Queryable, userTaskKey: string, as
   const { rows } = await db.query<TaskView>(COMPLETE_USER_TASK, [userTaskKey, assignee, outcome]);
   return rows[0];
 }
+
+/** A task the engine is cancelling (its element terminated): it leaves every queue. */
+export const CANCEL_USER_TASK = `
+  update public.task t set state = 'CANCELED', completed_at = now()
+   where t.user_task_key = $1::bigint and t.state = 'CREATED'
+  returning ${TASK_COLUMNS}`;
+
+export async function cancelUserTaskRow(db: Queryable, userTaskKey: string): Promise<TaskView | undefined> {
+  const { rows } = await db.query<TaskView>(CANCEL_USER_TASK, [userTaskKey]);
+  return rows[0];
+}
