@@ -264,7 +264,11 @@ describe('the process monitor', () => {
   test('cancelProcessInstance terminates the instance through the gateway', async () => {
     const admin = await h.as(ADMIN);
     expect(await admin.request(CANCEL, { key: run.cancelled.pik })).toEqual({ cancelProcessInstance: true });
-    const { processInstance } = await admin.request<{ processInstance: { state: string; activeElements: string[]; endedAt: string | null } }>(INSTANCE, { key: run.cancelled.pik });
+    // The user task's canceling listener (the task list's) runs before the instance is terminated, as in Zeebe 8.8.
+    const processInstance = await eventually(async () => {
+      const { processInstance: now } = await admin.request<{ processInstance: { state: string; activeElements: string[]; endedAt: string | null } }>(INSTANCE, { key: run.cancelled.pik });
+      return now.state === 'TERMINATED' ? now : undefined;
+    }, { what: 'the instance to be terminated' });
     expect(processInstance).toMatchObject({ state: 'TERMINATED', activeElements: [] });
     expect(processInstance.endedAt).not.toBeNull();
     const { process } = await admin.request<{ process: { instances: { edges: { node: { key: string } }[] } } }>(INSTANCES, { state: 'TERMINATED', first: 10, after: null });
