@@ -3,7 +3,7 @@
  * with this test playing the workers and the people, as processes/README.md describes
  * them: the model's FEEL, scopes and paths work, not just its syntax.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
@@ -23,6 +23,8 @@ let rest: CamundaClient;
 beforeAll(async () => {
   const read = (name: string) => readFileSync(join(__dirname, name));
   await sdk.zbc.deployResource({ name: 'route-event.dmn', decision: read('route-event.dmn') });
+  // The user tasks link their forms by id: the forms are deployed with the process.
+  for (const file of readdirSync(join(__dirname, 'forms'))) await sdk.zbc.deployResource({ name: file, form: read(join('forms', file)) });
   await sdk.zbc.deployResource({ name: 'grid-event.bpmn', process: read('grid-event.bpmn') });
   rest = restClient(sdk.te);
 });
@@ -40,6 +42,7 @@ interface PersonTask {
 }
 type Job = ActivatedJob | PersonTask;
 const takenTasks = new Set<string>();
+const SLA_TIMES = { slaDueAt: '2026-12-31T17:30:00+08:00', slaWarnAt: '2026-12-30T17:30:00+08:00' };
 
 /** Accepts the listener jobs waiting (creating, assigning, completing …), as the task list does. */
 async function acceptListeners(): Promise<void> {
@@ -92,7 +95,9 @@ async function next(processInstanceKey: string, type: string, elementId?: string
 type Variables = Parameters<typeof sdk.zbc.completeJob>[0]['variables'];
 async function complete(job: Job, variables: Variables = {}): Promise<void> {
   if (job.type !== USER_TASK) {
-    await sdk.zbc.completeJob({ jobKey: job.key, variables });
+    // assign-event writes the SLA's due and warning times, the handling tasks' due and follow-up dates.
+    const written = job.type === 'assign-event' ? { ...SLA_TIMES, ...variables } : variables;
+    await sdk.zbc.completeJob({ jobKey: job.key, variables: written });
     return;
   }
   // The completion is answered once its completing listener's job is accepted.
