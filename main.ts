@@ -46,6 +46,7 @@ import { loadGridIndex } from './orm/geo/load-grid-index';
 import { seedIfEmpty } from './orm/seed/seed-if-empty';
 import { DepartmentClient } from './workers/departments/department-client';
 import { startTaskList, type Singleton } from './tasks/start-task-list';
+import { connectEngineRest, userTaskUpdater } from './tasks/engine-rest';
 import { monitorRouter } from './web/monitor-router';
 import { taskListRouter } from './web/task-list-router';
 import { deployProcesses } from './workers/deploy-processes';
@@ -131,7 +132,8 @@ class Service {
 
     let zeebeAddress = config.zeebeAddress;
     let zeebeToken: string | undefined;
-    let restAddress = config.zeebeRestAddress;
+    // Camunda's REST API listens on 8080 beside the gateway's gRPC port unless told otherwise.
+    let restAddress = config.zeebeRestAddress ?? (zeebeAddress === undefined ? undefined : `http://${zeebeAddress.replace(/:\d+$/, '')}:8080`);
     if (has('engine')) {
       const engine = await startEngine({ pool: pools.engine, logger, onFatal: (error) => this.fail(error), observer: engineObserver(metrics.engine) });
       this.add('engine', () => engine.stop());
@@ -176,6 +178,7 @@ class Service {
         await zeebe.close();
       });
       checks.push(zeebeCheck(zeebe));
+      const engineRest = connectEngineRest({ address: `${restAddress}/v2`, ...(zeebeToken !== undefined && { token: zeebeToken }) });
       const reportsHere = has('api') || has('intake');
       const gridIndex = has('workers') || reportsHere ? await loadGridIndex(pool) : undefined;
       if (gridIndex?.size === 0) logger.warn('the city is not seeded: reports cannot be placed in a grid until `npm run seed`');
@@ -189,6 +192,7 @@ class Service {
           logger,
           config,
           observer: workerObserver(metrics.workers),
+          userTasks: userTaskUpdater(engineRest),
         });
         this.add('workers', () => workers.stop());
       }
@@ -217,7 +221,7 @@ class Service {
       if (intake?.open311 !== undefined) logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
 
       if (has('api') || has('tasklist')) {
-        const taskList = await startTaskList({ zeebe, pool, logger, parts: { worker: has('tasklist'), reconciler: has('tasklist') }, singleton });
+        const taskList = await startTaskList({ zeebe, rest: engineRest, pool, logger, parts: { worker: has('tasklist'), reconciler: has('tasklist') }, singleton });
         this.add('task list', () => taskList.stop());
 
         if (has('api') && intake !== undefined) {

@@ -130,7 +130,7 @@ export async function generateTasks(client: pg.ClientBase, historic: number, ope
                    else 'gw-' || ($2::text[])[p.grid] end,
               p.created_at + ($4::int[])[p.prio] * interval '1 hour',
               ($5::int[])[p.prio],
-              'grid-dispatch:handle',
+              'grid-dispatch-handle',
               case when p.is_open then 'CREATED' when p.canceled then 'CANCELED' else 'COMPLETED' end,
               case when p.is_open or p.canceled then null else 'RESOLVED' end,
               p.created_at,

@@ -197,26 +197,26 @@ type Counted = 'resolved' | 'returned' | 'verified' | 'arbitrated' | 'reviewed';
  */
 function completionOf(task: OpenTask, rng: Prng, firstGridReturn: () => boolean): { input: Record<string, unknown>; counts: Counted } {
   switch (task.formKey) {
-    case 'grid-dispatch:handle':
-    case 'grid-dispatch:handle-part': {
+    case 'grid-dispatch-handle':
+    case 'grid-dispatch-handle-part': {
       const atGrid = task.candidateGroups.some((group) => group.startsWith('grid-'));
       if ((atGrid && firstGridReturn()) || rng.next() < 0.08) {
         return { input: { outcome: 'RETURNED', variables: { returnReason: 'Not ours: another office handles this' } }, counts: 'returned' };
       }
       return { input: { outcome: 'RESOLVED' }, counts: 'resolved' };
     }
-    case 'grid-dispatch:conclude':
+    case 'grid-dispatch-conclude':
       return { input: { outcome: 'RESOLVED' }, counts: 'resolved' };
-    case 'grid-dispatch:verify': {
+    case 'grid-dispatch-verify': {
       const verified = rng.next() < 0.9;
       return { input: { variables: { verified, verificationNote: verified ? 'Checked on site: fixed' : 'Checked on site: not fixed yet' } }, counts: 'verified' };
     }
-    case 'grid-dispatch:arbitrate': {
+    case 'grid-dispatch-arbitrate': {
       const category = task.event?.category;
       const department = DEPARTMENTS.find((d) => category !== undefined && d.categories.some((c) => c === category)) ?? DEPARTMENTS[0];
       return { input: { variables: { assignment: { level: 'DEPARTMENT', departments: [department.code] } } }, counts: 'arbitrated' };
     }
-    case 'grid-dispatch:review':
+    case 'grid-dispatch-review':
       return { input: { variables: { reviewNote: 'Called the citizen back; explained what was done' } }, counts: 'reviewed' };
     default:
       return { input: {}, counts: 'resolved' };

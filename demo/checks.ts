@@ -27,7 +27,7 @@ export async function checkCity(db: pg.ClientBase | pg.Pool, options: CheckOptio
     await atLeastOne('events handled at grid level', `select count(*) as n from public.grid_event where level = 'GRID'`),
     await atLeastOne('events handled by one department', `select count(*) as n from public.grid_event where level = 'DEPARTMENT'`),
     await atLeastOne('events handled jointly', `select count(*) as n from public.grid_event where level = 'JOINT'`),
-    await atLeastOne('arbitrations by the command centre', `select count(*) as n from public.task where form_key = 'grid-dispatch:arbitrate' and state = 'COMPLETED'`),
+    await atLeastOne('arbitrations by the command centre', `select count(*) as n from public.task where form_key = 'grid-dispatch-arbitrate' and state = 'COMPLETED'`),
     await atLeastOne('merged duplicates', `select count(*) as n from public.grid_event where status = 'MERGED'`),
     await atLeastOne(
       'department incidents raised',

@@ -71,11 +71,11 @@ beforeAll(async () => {
   gridB = (await h.grid.te.pool.query<{ code: string }>(`select code from public.grid where district_code <> '360102' order by code limit 1`)).rows[0].code;
   ids.eventA = await insertEvent(GRID_A, 'sanitation', 'citizen-000001');
   ids.eventB = await insertEvent(gridB, 'roads', 'citizen-000002');
-  ids.taskA = await insertTask(ids.eventA, ['sanitation'], 'grid-dispatch:handle');
-  ids.taskB = await insertTask(ids.eventB, ['roads'], 'grid-dispatch:handle');
-  ids.verifyA = await insertTask(ids.eventA, [`grid-${GRID_A}`], 'grid-dispatch:verify');
-  ids.verifyB = await insertTask(ids.eventB, [`grid-${gridB}`], 'grid-dispatch:verify');
-  ids.arbitrateA = await insertTask(ids.eventA, ['city-managers'], 'grid-dispatch:arbitrate');
+  ids.taskA = await insertTask(ids.eventA, ['sanitation'], 'grid-dispatch-handle');
+  ids.taskB = await insertTask(ids.eventB, ['roads'], 'grid-dispatch-handle');
+  ids.verifyA = await insertTask(ids.eventA, [`grid-${GRID_A}`], 'grid-dispatch-verify');
+  ids.verifyB = await insertTask(ids.eventB, [`grid-${gridB}`], 'grid-dispatch-verify');
+  ids.arbitrateA = await insertTask(ids.eventA, ['city-managers'], 'grid-dispatch-arbitrate');
 });
 
 async function outcome(call: Promise<unknown>, passCodes: readonly string[] = []): Promise<string> {

@@ -66,14 +66,14 @@ test('a citizen reports, a clerk claims and completes, the grid worker verifies,
   await eventually(() => (h.taskList.changes.subscriberCount > 0 ? true : undefined), { what: 'the subscription to reach the server' });
 
   const eventId = await report('illegal_parking', 'MEDIUM');
-  const handling = await taskOf(CLERK, eventId, 'grid-dispatch:handle');
+  const handling = await taskOf(CLERK, eventId, 'grid-dispatch-handle');
   expect(handling).toMatchObject({ state: 'CREATED', assignee: null, candidateGroups: ['urban_management'], event: { status: 'ROUTED', category: 'illegal_parking' } });
 
   const clerk = await h.as(CLERK);
   expect((await clerk.request<{ claimTask: unknown }>(CLAIM, { id: handling.id })).claimTask).toEqual({ id: handling.id, assignee: CLERK, state: 'CREATED' });
   await clerk.request(COMPLETE, { id: handling.id, outcome: 'RESOLVED' });
 
-  const verify = await taskOf(GRID_WORKER, eventId, 'grid-dispatch:verify');
+  const verify = await taskOf(GRID_WORKER, eventId, 'grid-dispatch-verify');
   const worker = await h.as(GRID_WORKER);
   await worker.request(CLAIM, { id: verify.id });
   await worker.request(COMPLETE, { id: verify.id, variables: { verified: true } });
@@ -122,7 +122,7 @@ test('a citizen reports, a clerk claims and completes, the grid worker verifies,
 test('two clerks race to claim one task: one wins, the other gets CONFLICT', async () => {
   await h.grid.department('urban_management');
   const eventId = await report('illegal_vending', 'MEDIUM');
-  const task = await taskOf(CLERK, eventId, 'grid-dispatch:handle');
+  const task = await taskOf(CLERK, eventId, 'grid-dispatch-handle');
   const [first, second] = [await h.as(CLERK), await h.as(OTHER_CLERK)];
 
   const results = await Promise.allSettled([first.request(CLAIM, { id: task.id }), second.request(CLAIM, { id: task.id })]);

@@ -19,6 +19,7 @@ import type { ApiServices } from '../graphql/context';
 import { FeedbackLinks } from '../notifications/feedback-link';
 import { NotificationListener } from '../notifications/notification-listener';
 import { DEVELOPMENT_LINK_SECRET } from '../config/notification-settings';
+import { connectEngineRest } from '../tasks/engine-rest';
 import { startTaskList, type RunningTaskList, type StartTaskListOptions } from '../tasks/start-task-list';
 import { useGridHarness, type GridHarness } from './grid-harness';
 
@@ -84,7 +85,7 @@ export function useApiHarness(options: ApiHarnessOptions = {}): ApiHarness {
 
   const grid = useGridHarness({
     async start(h) {
-      taskList = await startTaskList({ zeebe: h.zbc, pool: h.te.pool, logger, longPollMs: 1_000, ...options.taskList });
+      taskList = await startTaskList({ zeebe: h.zbc, rest: connectEngineRest({ address: h.te.restAddress }), pool: h.te.pool, logger, longPollMs: 1_000, ...options.taskList });
       notifications = await NotificationListener.start(h.te.pool, logger);
       const services: ApiServices = {
         db: options.db ? options.db(h.te.pool) : h.te.pool,

@@ -104,8 +104,8 @@ beforeAll(async () => {
 
   // Handled, verified, closed, and the citizen is satisfied: the instance completes.
   run.closed = await report('illegal_parking', GRIDS[0]);
-  await handle(CLERK, run.closed.id, 'grid-dispatch:handle', { outcome: 'RESOLVED' });
-  await handle(`gw-${GRIDS[0]}`, run.closed.id, 'grid-dispatch:verify', { variables: { verified: true } });
+  await handle(CLERK, run.closed.id, 'grid-dispatch-handle', { outcome: 'RESOLVED' });
+  await handle(`gw-${GRIDS[0]}`, run.closed.id, 'grid-dispatch-verify', { variables: { verified: true } });
   await eventually(async () => ((await status(run.closed.id)) === 'CLOSED' ? true : undefined), { what: 'the first event to close', timeoutMs: 20_000 });
   await (await h.as(CITIZEN)).request(gql`mutation F($id: ID!) { submitFeedback(eventId: $id, feedback: { satisfied: true, score: 5 }) { id } }`, { id: run.closed.id });
   await h.grid.completed(run.closed.pik);
@@ -264,7 +264,11 @@ describe('the process monitor', () => {
   test('cancelProcessInstance terminates the instance through the gateway', async () => {
     const admin = await h.as(ADMIN);
     expect(await admin.request(CANCEL, { key: run.cancelled.pik })).toEqual({ cancelProcessInstance: true });
-    const { processInstance } = await admin.request<{ processInstance: { state: string; activeElements: string[]; endedAt: string | null } }>(INSTANCE, { key: run.cancelled.pik });
+    // The user task's canceling listener (the task list's) runs before the instance is terminated, as in Zeebe 8.8.
+    const processInstance = await eventually(async () => {
+      const { processInstance: now } = await admin.request<{ processInstance: { state: string; activeElements: string[]; endedAt: string | null } }>(INSTANCE, { key: run.cancelled.pik });
+      return now.state === 'TERMINATED' ? now : undefined;
+    }, { what: 'the instance to be terminated' });
     expect(processInstance).toMatchObject({ state: 'TERMINATED', activeElements: [] });
     expect(processInstance.endedAt).not.toBeNull();
     const { process } = await admin.request<{ process: { instances: { edges: { node: { key: string } }[] } } }>(INSTANCES, { state: 'TERMINATED', first: 10, after: null });

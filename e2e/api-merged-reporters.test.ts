@@ -78,8 +78,8 @@ test('the merged reporter reads the surviving event, hears that it closed, and g
   // Not closed yet: no feedback from anyone.
   expect(await apiError(merged.request(FEEDBACK, { id: surviving, f: { satisfied: true } }))).toMatchObject({ code: 'CONFLICT' });
 
-  await complete(CLERK, surviving, 'grid-dispatch:handle', { outcome: 'RESOLVED' });
-  await complete(GRID_WORKER, surviving, 'grid-dispatch:verify', { variables: { verified: true } });
+  await complete(CLERK, surviving, 'grid-dispatch-handle', { outcome: 'RESOLVED' });
+  await complete(GRID_WORKER, surviving, 'grid-dispatch-verify', { variables: { verified: true } });
   await eventually(async () => ((await status(MERGED, surviving)) === 'CLOSED' ? true : undefined), { what: 'the surviving event to close', timeoutMs: 60_000 });
 
   // Both reporters are told, each once.

@@ -44,7 +44,7 @@ async function seedQueue(count: number): Promise<void> {
               from grids
             returning id, grid_code)
      insert into public.task (job_key, process_instance_key, element_id, element_instance_key, name, event_id, candidate_groups, priority, form_key, state, lease_expires_at)
-     select 900000000 + e.id, 800000000 + e.id, 'Task_HandleInDepartment', 700000000 + e.id, 'Handle in department', e.id, array[$2], 50, 'grid-dispatch:handle', 'CREATED',
+     select 900000000 + e.id, 800000000 + e.id, 'Task_HandleInDepartment', 700000000 + e.id, 'Handle in department', e.id, array[$2], 50, 'grid-dispatch-handle', 'CREATED',
             -- leased well ahead: the task list's reconciler has no engine job to ask about
             now() + interval '7 days'
        from events e`,

@@ -57,17 +57,17 @@ test('who claimed, returned, arbitrated, resolved and verified is on the timelin
   const id = reportEvent.id;
 
   // The clerk claims, then returns it: nobody is left, a manager must arbitrate.
-  const handle = await taskOf(CLERK, id, 'grid-dispatch:handle');
+  const handle = await taskOf(CLERK, id, 'grid-dispatch-handle');
   const clerk = await h.as(CLERK);
   await clerk.request(gql`mutation C($id: ID!) { claimTask(id: $id) { id } }`, { id: handle });
   await clerk.request(gql`mutation R($id: ID!) { returnTask(id: $id, reason: "the lamp belongs to a private estate") { id } }`, { id: handle });
-  await taskOf(MANAGER, id, 'grid-dispatch:arbitrate');
+  await taskOf(MANAGER, id, 'grid-dispatch-arbitrate');
   // Waiting for arbitration: the department that returned it is no longer the one handling it.
   expect(await eventAs(MANAGER, id)).toMatchObject({ status: 'ACCEPTED', level: null, departments: [] });
 
-  await act(MANAGER, id, 'grid-dispatch:arbitrate', { variables: { assignment: { level: 'GRID', departments: [] } } });
-  await act(GRID_WORKER, id, 'grid-dispatch:handle', { outcome: 'RESOLVED' });
-  await act(GRID_WORKER, id, 'grid-dispatch:verify', { variables: { verified: true, verificationNote: 'lamp lit at 21:00, checked from the stop' } });
+  await act(MANAGER, id, 'grid-dispatch-arbitrate', { variables: { assignment: { level: 'GRID', departments: [] } } });
+  await act(GRID_WORKER, id, 'grid-dispatch-handle', { outcome: 'RESOLVED' });
+  await act(GRID_WORKER, id, 'grid-dispatch-verify', { variables: { verified: true, verificationNote: 'lamp lit at 21:00, checked from the stop' } });
   await eventually(async () => ((await eventAs(CITIZEN, id)).status === 'CLOSED' ? true : undefined), { what: 'the event to close', timeoutMs: 60_000 });
 
   const staff = (await eventAs(MANAGER, id)).timeline.filter((t) => t.actor !== null);

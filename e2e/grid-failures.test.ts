@@ -35,7 +35,7 @@ test('a department that says "not ours" returns its part; the event is re-routed
   await grid.complete(await grid.next(pik, USER_TASK, 'Task_HandlePart'), { outcome: 'RESOLVED' });
   // Re-routed: only the water supply is left, and it is told again for the new round.
   const part = await grid.next(pik, USER_TASK, 'Task_HandlePart');
-  expect(part.customHeaders).toMatchObject({ 'io.camunda.zeebe:candidateGroups': '["water_supply"]' });
+  expect(part.userTask).toMatchObject({ candidateGroups: ['water_supply'], formId: 'grid-dispatch-handle-part' });
   expect(part.variables).toMatchObject({ returnCount: 1, returnedDepartments: ['drainage'], assignment: { level: 'JOINT', departments: ['water_supply'] } });
   expect(drainage.keys).toHaveLength(1);
   expect(drainage.acted.size).toBe(0);
@@ -44,7 +44,8 @@ test('a department that says "not ours" returns its part; the event is re-routed
   await grid.complete(await grid.next(pik, USER_TASK, 'Task_LeadConcludes'), { outcome: 'RESOLVED' });
   await closeSatisfied(pik, eventId);
 
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
+  // The task list records the lead's conclusion, whoever completes it.
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED']);
   expect((await grid.notes(eventId)).some((note) => note.startsWith('returned by drainage'))).toBe(true);
 });
 
@@ -86,10 +87,17 @@ test('an SLA that runs out warns at 80 %, then escalates: breach recorded, manag
   // The warning goes to whoever holds the handling task: the grid's worker.
   expect(told).toContainEqual(expect.objectContaining({ kind: 'sla-warning', eventId, to: 'gw-D02S01C01G03', urgent: true }));
 
+  // The open task's priority is raised through the user-task update, and the task list's row follows.
+  await eventually(async () => ((await grid.rest.getUserTask({ userTaskKey: task.key as never }, { consistency: { waitUpToMs: 0 } })).priority === 70 ? true : undefined), { what: 'the raised priority of the open task' });
+  await eventually(async () => {
+    const { rows: tasks } = await grid.te.pool.query<{ priority: number }>(`select priority from public.task where user_task_key = $1`, [task.key]);
+    return tasks[0]?.priority === 70 ? true : undefined;
+  }, { what: 'the task row to follow' });
+
   // The handler keeps working; the raised priority reaches the next task.
   await grid.complete(task, { outcome: 'RESOLVED' });
   const verify = await grid.next(pik, USER_TASK, 'Task_Verify');
-  expect(verify.customHeaders).toMatchObject({ 'io.camunda.zeebe:priority': '70' });
+  expect(verify.userTask).toMatchObject({ priority: 70 });
   await grid.complete(verify, { verified: true });
   await eventually(async () => ((await grid.event(eventId)).status === 'CLOSED' ? true : undefined), { what: 'closed' });
 });

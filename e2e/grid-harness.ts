@@ -31,6 +31,10 @@ import { deployProcesses } from '../workers/deploy-processes';
 import type { WorkerConfig } from '../workers/services';
 import { startWorkers, type RunningWorkers } from '../workers/start-workers';
 import { connectSdk, silenceClientCancellations, type ZeebeClient } from './fixtures/sdk';
+import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
+import { restClient } from '../test-support/rest-client';
+import { connectEngineRest, userTaskUpdater } from '../tasks/engine-rest';
+import { startTaskList, type RunningTaskList } from '../tasks/start-task-list';
 
 export const USER_TASK = 'io.camunda.zeebe:userTask';
 /**
@@ -41,7 +45,20 @@ export const USER_TASK = 'io.camunda.zeebe:userTask';
  */
 export const FEEDBACK_TTL_MS = 60_000;
 
-type Job = Awaited<ReturnType<ZeebeClient['activateJobs']>>[number];
+type ActivatedJob = Awaited<ReturnType<ZeebeClient['activateJobs']>>[number];
+
+/** A Camunda user task as a person finds it through REST v2: its key, its attributes, the variables it sees. */
+export interface PersonTask {
+  readonly key: string;
+  readonly type: typeof USER_TASK;
+  readonly processInstanceKey: string;
+  readonly elementId: string;
+  readonly userTask: { readonly candidateGroups: string[]; readonly priority: number; readonly dueDate?: string; readonly followUpDate?: string; readonly formId?: string };
+  readonly variables: Record<string, unknown>;
+}
+
+/** A job of a worker, or (type USER_TASK) a user task. */
+export type Job = ActivatedJob | PersonTask;
 
 /** A department's system: answers as `behaviour` says, counts requests and the distinct keys it acted on. */
 export interface FakeDepartment {
@@ -73,9 +90,13 @@ export interface GridHarness {
   department(code: string, behaviour?: FakeDepartment['behaviour']): Promise<FakeDepartment>;
   /** A point inside the grid: the centre of its polygon's bounding box, checked against the index. */
   pointIn(gridCode: string): Promise<{ lon: number; lat: number }>;
-  /** The next job of this type (a user task: at this element) of the instance. */
+  /** The next job of this type (USER_TASK: the next open user task, at this element) of the instance. */
+  next(processInstanceKey: string, type: typeof USER_TASK, elementId?: string): Promise<PersonTask>;
   next(processInstanceKey: string, type: string, elementId?: string): Promise<Job>;
+  /** Completes the job, or the user task through REST v2 (its `completing` listener checks the variables). */
   complete(job: Job, variables?: Record<string, unknown>): Promise<void>;
+  /** Camunda's REST client on the engine. */
+  readonly rest: CamundaClient;
   completed(processInstanceKey: string): Promise<void>;
   event(eventId: number): Promise<GridEvent>;
   statuses(eventId: number): Promise<string[]>;
@@ -100,9 +121,12 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
   let attachmentDir: string | undefined;
   let consoleError: jest.SpyInstance | undefined;
   const servers: Server[] = [];
-  const activated: Job[] = [];
+  const activated: ActivatedJob[] = [];
+  const takenTasks = new Set<string>();
+  let rest: CamundaClient | undefined;
+  let taskList: RunningTaskList | undefined;
   const config = { feedbackTimeout: 'PT30S', slaSecondsPerHour: 3600, duplicateRadiusMeters: 50, duplicateWindowHours: 24, notifyRetryBackoffMs: 100 };
-  const logger = createLogger('silent');
+  const logger = createLogger((process.env.GRID_TEST_LOG ?? 'silent') as 'silent');
 
   beforeAll(async () => {
     consoleError = silenceClientCancellations();
@@ -110,7 +134,10 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
     await seedTestCity(te.databaseUrl);
     orm = await MikroORM.init(ormConfig(te.databaseUrl, logger));
     zbc = connectSdk(te.port);
+    rest = restClient(te);
     await deployProcesses(zbc, logger);
+    // The task list's listeners let the user tasks be created, assigned, updated and completed.
+    taskList = await startTaskList({ zeebe: zbc, rest: connectEngineRest({ address: te.restAddress }), pool: te.pool, logger, longPollMs: 1_000 });
     grids = await loadGridIndex(te.pool);
     workers = startWorkers({
       zeebe: zbc,
@@ -122,6 +149,7 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
       config,
       longPollMs: 1_000,
       ...(options.now === undefined ? {} : { clock: () => new Date(options.now!()) }),
+      userTasks: userTaskUpdater(rest),
     });
     attachmentDir = await mkdtemp(path.join(tmpdir(), 'grid-e2e-'));
     starts = new ProcessStarts(orm.em, zbc, logger);
@@ -132,6 +160,7 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
   afterAll(async () => {
     await extension?.stop();
     await workers?.stop();
+    await taskList?.stop();
     await starts?.stop();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); })));
     await zbc?.close();
@@ -146,7 +175,32 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
     return value;
   };
 
-  const take = (processInstanceKey: string, type: string, elementId?: string): Job | undefined => {
+  const openTask = async (processInstanceKey: string, elementId?: string): Promise<PersonTask | undefined> => {
+    const found = await started(rest).searchUserTasks(
+      { filter: { processInstanceKey: processInstanceKey as never, state: 'CREATED', ...(elementId !== undefined && { elementId: elementId as never }) }, page: { limit: 50 } },
+      { consistency: { waitUpToMs: 0 } },
+    );
+    const task = found.items.find((item) => !takenTasks.has(String(item.userTaskKey)));
+    if (!task) return undefined;
+    takenTasks.add(String(task.userTaskKey));
+    const variables = await started(rest).searchUserTaskVariables({ userTaskKey: task.userTaskKey, truncateValues: false, page: { limit: 100 } }, { consistency: { waitUpToMs: 0 } });
+    return {
+      key: String(task.userTaskKey),
+      type: USER_TASK,
+      processInstanceKey,
+      elementId: String(task.elementId),
+      userTask: {
+        candidateGroups: task.candidateGroups ?? [],
+        priority: task.priority ?? 50,
+        ...(task.dueDate ? { dueDate: task.dueDate } : {}),
+        ...(task.followUpDate ? { followUpDate: task.followUpDate } : {}),
+        ...(task.formKey ? { formId: String((await started(rest).getUserTaskForm({ userTaskKey: task.userTaskKey }, { consistency: { waitUpToMs: 0 } }))?.formId) } : {}),
+      },
+      variables: Object.fromEntries(variables.items.map((item) => [item.name, JSON.parse(item.value) as unknown])),
+    };
+  };
+
+  const take = (processInstanceKey: string, type: string, elementId?: string): ActivatedJob | undefined => {
     const index = activated.findIndex((job) => job.type === type && job.processInstanceKey === processInstanceKey && (elementId === undefined || job.elementId === elementId));
     return index === -1 ? undefined : activated.splice(index, 1)[0];
   };
@@ -186,7 +240,11 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
       if (point === undefined || started(grids).findGrid(point.lon, point.lat) !== gridCode) throw new Error(`no inner point found for grid ${gridCode}`);
       return { lon: point.lon, lat: point.lat };
     },
-    async next(processInstanceKey, type, elementId) {
+    get rest() { return started(rest); },
+    async next(processInstanceKey: string, type: string, elementId?: string): Promise<never> {
+      if (type === USER_TASK) {
+        return eventually(() => openTask(processInstanceKey, elementId), { what: `user task${elementId ? ` at ${elementId}` : ''} of instance ${processInstanceKey}`, timeoutMs: 20_000 }) as Promise<never>;
+      }
       return eventually(
         async () => {
           const ready = take(processInstanceKey, type, elementId);
@@ -195,9 +253,13 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
           return take(processInstanceKey, type, elementId);
         },
         { what: `job ${type}${elementId ? ` at ${elementId}` : ''} of instance ${processInstanceKey}`, timeoutMs: 20_000 },
-      );
+      ) as Promise<never>;
     },
     async complete(job, variables = {}) {
+      if (job.type === USER_TASK) {
+        await started(rest).completeUserTask({ userTaskKey: job.key as never, variables });
+        return;
+      }
       await started(zbc).completeJob({ jobKey: job.key, variables: variables as never });
     },
     async completed(processInstanceKey) {

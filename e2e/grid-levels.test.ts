@@ -22,7 +22,7 @@ async function report(category: string, severity: string, source: string, where?
 
 async function verifyCloseAndJudge(pik: string, eventId: number, satisfied: boolean) {
   const verify = await grid.next(pik, USER_TASK, 'Task_Verify');
-  expect(verify.customHeaders).toMatchObject({ 'io.camunda.zeebe:candidateGroups': `["grid-${GRID_CODE}"]` });
+  expect(verify.userTask).toMatchObject({ candidateGroups: [`grid-${GRID_CODE}`], formId: 'grid-dispatch-verify' });
   await grid.complete(verify, { verified: true });
   await expectStatus(eventId, 'CLOSED');
   await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied, score: satisfied ? 5 : 2, comment: 'thanks' } }, timeToLive: FEEDBACK_TTL_MS });
@@ -42,7 +42,10 @@ test('department level: the report lands in its grid and department, is handled,
   const { eventId, pik } = await report('illegal_parking', 'medium', 'citizen_app');
 
   const task = await grid.next(pik, USER_TASK, 'Task_HandleInDepartment');
-  expect(task.customHeaders).toMatchObject({ 'io.camunda.zeebe:candidateGroups': '["urban_management"]', 'io.camunda.zeebe:priority': '50' });
+  expect(task.userTask).toMatchObject({ candidateGroups: ['urban_management'], priority: 50, formId: 'grid-dispatch-handle' });
+  // Due at the SLA, followed up from its warning (assign-event's slaDueAt and slaWarnAt).
+  expect(Date.parse(task.userTask.dueDate!)).toBe(Date.parse(String(task.variables.slaDueAt)));
+  expect(Date.parse(task.userTask.followUpDate!)).toBe(Date.parse(String(task.variables.slaWarnAt)));
   const event = await grid.event(eventId);
   expect(event.grid?.code).toBe(GRID_CODE);
   expect(event.status).toBe('ROUTED');
@@ -56,7 +59,7 @@ test('department level: the report lands in its grid and department, is handled,
   await verifyCloseAndJudge(pik, eventId, true);
   await grid.completed(pik);
 
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED']);
   expect(await feedbackRows(eventId)).toEqual([{ satisfied: true, score: 5, comment: 'thanks', by_reporter: true }]);
   expect(await grid.notifications(eventId)).toContainEqual(expect.objectContaining({ kind: 'event-closed', eventId, to: REPORTER }));
 });
@@ -64,11 +67,11 @@ test('department level: the report lands in its grid and department, is handled,
 test('grid level: the grid worker handles it in the grid', async () => {
   const { eventId, pik } = await report('neighbour_dispute', 'low', 'grid_worker');
   const task = await grid.next(pik, USER_TASK, 'Task_HandleInGrid');
-  expect(task.customHeaders).toMatchObject({ 'io.camunda.zeebe:candidateGroups': `["grid-${GRID_CODE}"]` });
+  expect(task.userTask).toMatchObject({ candidateGroups: [`grid-${GRID_CODE}`], formId: 'grid-dispatch-handle' });
   await grid.complete(task, { outcome: 'RESOLVED' });
   await verifyCloseAndJudge(pik, eventId, true);
   await grid.completed(pik);
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED']);
   expect(await feedbackRows(eventId)).toHaveLength(1);
 });
 
@@ -78,18 +81,18 @@ test('joint level: every department notified and handles its part, the lead conc
   const { eventId, pik } = await report('pipe_leak', 'critical', 'hotline_12345');
 
   const parts = [await grid.next(pik, USER_TASK, 'Task_HandlePart'), await grid.next(pik, USER_TASK, 'Task_HandlePart')];
-  expect(parts.map((part) => (part.customHeaders as Record<string, string>)['io.camunda.zeebe:candidateGroups']).sort()).toEqual(['["drainage"]', '["water_supply"]']);
+  expect(parts.map((part) => part.userTask.candidateGroups[0]).sort()).toEqual(['drainage', 'water_supply']);
   expect(water.acted.size).toBe(1);
   expect(drainage.acted.size).toBe(1);
   // Each part is its own notification, with a key of its own.
   expect(water.keys[0]).not.toBe(drainage.keys[0]);
   for (const part of parts) await grid.complete(part, { outcome: 'RESOLVED' });
   const lead = await grid.next(pik, USER_TASK, 'Task_LeadConcludes');
-  expect(lead.customHeaders).toMatchObject({ 'io.camunda.zeebe:candidateGroups': '["water_supply"]' });
+  expect(lead.userTask).toMatchObject({ candidateGroups: ['water_supply'], formId: 'grid-dispatch-conclude' });
   await grid.complete(lead, { outcome: 'RESOLVED' });
   await verifyCloseAndJudge(pik, eventId, true);
   await grid.completed(pik);
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED']);
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED']);
 });
 
 test('unsatisfied feedback reopens the event with a raised priority; the department is told again', async () => {
@@ -103,7 +106,7 @@ test('unsatisfied feedback reopens the event with a raised priority; the departm
   await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: false, score: 1 } }, timeToLive: FEEDBACK_TTL_MS });
 
   const again = await grid.next(pik, USER_TASK, 'Task_HandleInDepartment');
-  expect(again.customHeaders).toMatchObject({ 'io.camunda.zeebe:priority': '70' });
+  expect(again.userTask).toMatchObject({ priority: 70 });
   expect(new Set(urban.keys).size).toBe(2);
   await grid.complete(again, { outcome: 'RESOLVED' });
   await grid.complete(await grid.next(pik, USER_TASK, 'Task_Verify'), { verified: true });
@@ -111,7 +114,7 @@ test('unsatisfied feedback reopens the event with a raised priority; the departm
   await grid.zbc.publishMessage({ name: 'citizen-feedback', correlationKey: String(eventId), variables: { feedback: { satisfied: true, score: 4 } }, timeToLive: FEEDBACK_TTL_MS });
   await grid.completed(pik);
 
-  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'CLOSED', 'REOPENED', 'ROUTED', 'CLOSED']);
+  expect(await grid.statuses(eventId)).toEqual(['REPORTED', 'ACCEPTED', 'ROUTED', 'RESOLVED', 'CLOSED', 'REOPENED', 'ROUTED', 'RESOLVED', 'CLOSED']);
   expect((await feedbackRows(eventId)).map((row) => row.satisfied)).toEqual([false, true]);
 });
 

@@ -140,7 +140,8 @@ test("on a seeded city, an event started on the gateway is collected, routed and
   const moved = (name: string, labels?: Record<string, string>) => sampleValue(after, name, labels) - sampleValue(before, name, labels);
   expect(moved('grid_dispatch_engine_commands_total')).toBeGreaterThan(0);
   expect(moved('grid_dispatch_engine_jobs_completed_total', { type: 'collect-event' })).toBe(1);
-  expect(moved('grid_dispatch_engine_jobs_activated_total', { type: 'io.camunda.zeebe:userTask' })).toBe(1);
+  // The Camunda user task's creating listener: the task list took its job.
+  expect(moved('grid_dispatch_engine_jobs_activated_total', { type: 'grid-dispatch:task-list' })).toBe(1);
   expect(moved('grid_dispatch_worker_job_duration_seconds_count', { type: 'assign-event', result: 'complete' })).toBe(1);
   // Domain gauges are read from PostgreSQL at most every few seconds.
   await eventually(async () => (sampleValue(await scrape(), 'grid_dispatch_open_tasks') === 1 ? true : undefined), { what: 'the open-tasks gauge to show the task', timeoutMs: 15_000 });

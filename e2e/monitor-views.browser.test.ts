@@ -149,9 +149,9 @@ beforeAll(async () => {
   const strayInstance = await h.grid.zbc.createProcessInstance({ bpmnProcessId: 'grid-event', variables: { eventId: String(stray.id), category: 'illegal_parking', severity: 'low', source: 'video_alarm' } });
   await h.grid.completed(strayInstance.processInstanceKey);
 
-  await handle(CLERK, closed.eventId, 'grid-dispatch:handle', 'RESOLVED');
+  await handle(CLERK, closed.eventId, 'grid-dispatch-handle', 'RESOLVED');
   const gridWorker = (await query<{ code: string }>(`select code from public.person where grid_code = $1`, [grids[2]]))[0].code;
-  await handle(gridWorker, closed.eventId, 'grid-dispatch:verify', null, { verified: true });
+  await handle(gridWorker, closed.eventId, 'grid-dispatch-verify', null, { verified: true });
   await until('the handled event to close', async () => (await statusOf(closed.eventId)) === 'CLOSED');
   await (await h.as(CITIZEN)).request(FEEDBACK, { id: String(closed.eventId) });
   await until('both breaches recorded', async () => (await query(`select 1 from public.grid_event where breached_at is not null`)).length === 2);

@@ -199,8 +199,8 @@ test('a manager sees the counts, filters the breaches and retries the incident f
   const broken = await report('road_damage', 'medium', 'citizen_app', GRID(5));
 
   // One event all the way: the clerk resolves, the grid worker verifies, the citizen is satisfied.
-  await handle(CLERK, closed.eventId, 'grid-dispatch:handle', 'RESOLVED');
-  await handle(`gw-${GRID(3)}`, closed.eventId, 'grid-dispatch:verify', null, { verified: true });
+  await handle(CLERK, closed.eventId, 'grid-dispatch-handle', 'RESOLVED');
+  await handle(`gw-${GRID(3)}`, closed.eventId, 'grid-dispatch-verify', null, { verified: true });
   await eventually(async () => ((await h.grid.event(closed.eventId)).status === 'CLOSED' ? true : undefined), { what: 'the handled event to close', timeoutMs: 20_000 });
   await (await h.as(CITIZEN)).request(FEEDBACK, { id: String(closed.eventId) });
   await h.grid.completed(closed.pik);

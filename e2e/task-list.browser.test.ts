@@ -117,7 +117,7 @@ test('a clerk completes a new report live from the task list; the grid worker ve
   await snap(page, '1-clerk-empty-queue');
 
   const event = await report('illegal_vending', GRID(4), 'Stalls block the pavement at the market gate');
-  const taskId = await taskOf(CLERK, event.eventId, 'grid-dispatch:handle');
+  const taskId = await taskOf(CLERK, event.eventId, 'grid-dispatch-handle');
   const row = page.getByTestId(`task-row-${taskId}`);
   await row.waitFor({ timeout: 20_000 });
   expect(await row.textContent()).toContain('Stalls block the pavement');
@@ -167,7 +167,7 @@ test('a clerk completes a new report live from the task list; the grid worker ve
   const phone = worker.page;
   expect(await phone.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
   expect(await phone.getByRole('heading', { level: 2, name: /我的待办/ }).count()).toBe(1);
-  const verifyId = await taskOf(`gw-${GRID(4)}`, event.eventId, 'grid-dispatch:verify');
+  const verifyId = await taskOf(`gw-${GRID(4)}`, event.eventId, 'grid-dispatch-verify');
   const verifyRow = phone.getByTestId(`task-row-${verifyId}`);
   await verifyRow.waitFor({ timeout: 20_000 });
   expect(await verifyRow.textContent()).toContain('现场核查');
@@ -205,7 +205,7 @@ test('a clerk completes a new report live from the task list; the grid worker ve
 test('the task carries its form; a completion with a value the form forbids is refused naming the field', async () => {
   await h.grid.department('urban_management');
   const event = await report('illegal_vending', GRID(5), 'Boxes stacked on the cycle lane');
-  const taskId = await taskOf(CLERK, event.eventId, 'grid-dispatch:handle');
+  const taskId = await taskOf(CLERK, event.eventId, 'grid-dispatch-handle');
   const clerk = await h.as(CLERK);
   const { task } = await clerk.request<{ task: { form: { id: string; version: number; schema: { id: string; components: { key?: string }[] } } } }>(TASK_FORM, { id: taskId });
   expect(task.form).toMatchObject({ id: 'grid-dispatch-handle', version: 1, schema: { id: 'grid-dispatch-handle' } });
@@ -239,7 +239,7 @@ test('a clerk returns a task from the page without claiming it; it leaves the qu
   await h.grid.department('urban_management');
   const { page, problems } = await openPage(CLERK, { width: 1280, locale: 'en-GB' });
   const event = await report('illegal_vending', GRID(6), 'A kiosk on the fire lane');
-  const taskId = await taskOf(CLERK, event.eventId, 'grid-dispatch:handle');
+  const taskId = await taskOf(CLERK, event.eventId, 'grid-dispatch-handle');
   await page.getByTestId(`task-row-${taskId}`).click();
   await page.getByTestId('return').click();
   // An empty reason is not sent.

@@ -3,31 +3,78 @@
  * with this test playing the workers and the people, as processes/README.md describes
  * them: the model's FEEL, scopes and paths work, not just its syntax.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
 import { eventually } from '../test-support/engine';
+import { restClient } from '../test-support/rest-client';
 import { useSdkEngine } from '../e2e/fixtures/sdk-engine';
 
 jest.setTimeout(60_000);
 
 const sdk = useSdkEngine();
 const USER_TASK = 'io.camunda.zeebe:userTask';
-const GROUPS = 'io.camunda.zeebe:candidateGroups';
+/** The task list's listener jobs, which this test accepts as the task list would. */
+const LISTENERS = 'grid-dispatch:task-list';
+const NO_WAIT = { consistency: { waitUpToMs: 0 } };
+let rest: CamundaClient;
 
 beforeAll(async () => {
   const read = (name: string) => readFileSync(join(__dirname, name));
   await sdk.zbc.deployResource({ name: 'route-event.dmn', decision: read('route-event.dmn') });
+  // The user tasks link their forms by id: the forms are deployed with the process.
+  for (const file of readdirSync(join(__dirname, 'forms'))) await sdk.zbc.deployResource({ name: file, form: read(join('forms', file)) });
   await sdk.zbc.deployResource({ name: 'grid-event.bpmn', process: read('grid-event.bpmn') });
+  rest = restClient(sdk.te);
 });
 
-type Job = Awaited<ReturnType<typeof sdk.zbc.activateJobs>>[number];
+type ActivatedJob = Awaited<ReturnType<typeof sdk.zbc.activateJobs>>[number];
+
+/** A Camunda user task as a person finds it through REST v2. */
+interface PersonTask {
+  readonly key: string;
+  readonly type: typeof USER_TASK;
+  readonly processInstanceKey: string;
+  readonly elementId: string;
+  readonly userTask: { readonly candidateGroups: string[]; readonly priority: number };
+  readonly variables: Record<string, unknown>;
+}
+type Job = ActivatedJob | PersonTask;
+const takenTasks = new Set<string>();
+const SLA_TIMES = { slaDueAt: '2026-12-31T17:30:00+08:00', slaWarnAt: '2026-12-30T17:30:00+08:00' };
+
+/** Accepts the listener jobs waiting (creating, assigning, completing …), as the task list does. */
+async function acceptListeners(): Promise<void> {
+  const jobs = await sdk.zbc.activateJobs({ type: LISTENERS, worker: 'test-task-list', maxJobsToActivate: 20, timeout: 30_000, requestTimeout: 100 });
+  for (const job of jobs) await sdk.zbc.completeJob({ jobKey: job.key, variables: {} });
+}
+
+async function openTask(processInstanceKey: string, elementId?: string): Promise<PersonTask | undefined> {
+  await acceptListeners();
+  const found = await rest.searchUserTasks({ filter: { processInstanceKey: processInstanceKey as never, state: 'CREATED', ...(elementId !== undefined && { elementId: elementId as never }) } }, NO_WAIT);
+  const task = found.items.find((item) => !takenTasks.has(String(item.userTaskKey)));
+  if (!task) return undefined;
+  takenTasks.add(String(task.userTaskKey));
+  const variables = await rest.searchUserTaskVariables({ userTaskKey: task.userTaskKey, truncateValues: false, page: { limit: 100 } }, NO_WAIT);
+  return {
+    key: String(task.userTaskKey),
+    type: USER_TASK,
+    processInstanceKey,
+    elementId: String(task.elementId),
+    userTask: { candidateGroups: task.candidateGroups ?? [], priority: task.priority ?? 50 },
+    variables: Object.fromEntries(variables.items.map((item) => [item.name, JSON.parse(item.value) as unknown])),
+  };
+}
 
 /** Jobs activated but not yet asked for: parallel parts activate together. */
 const activated: Job[] = [];
 
 /** The next job of this type for the instance (a user task: at this element). */
+async function next(processInstanceKey: string, type: typeof USER_TASK, elementId?: string): Promise<PersonTask>;
+async function next(processInstanceKey: string, type: string, elementId?: string): Promise<ActivatedJob>;
 async function next(processInstanceKey: string, type: string, elementId?: string): Promise<Job> {
+  if (type === USER_TASK) return eventually(() => openTask(processInstanceKey, elementId), { what: `user task${elementId ? ` at ${elementId}` : ''} of instance ${processInstanceKey}` });
   const take = () => {
     const index = activated.findIndex(
       (job) => job.type === type && job.processInstanceKey === processInstanceKey && (elementId === undefined || job.elementId === elementId),
@@ -46,14 +93,26 @@ async function next(processInstanceKey: string, type: string, elementId?: string
 }
 
 type Variables = Parameters<typeof sdk.zbc.completeJob>[0]['variables'];
-const complete = (job: Job, variables: Variables = {}) => sdk.zbc.completeJob({ jobKey: job.key, variables });
+async function complete(job: Job, variables: Variables = {}): Promise<void> {
+  if (job.type !== USER_TASK) {
+    // assign-event writes the SLA's due and warning times, the handling tasks' due and follow-up dates.
+    const written = job.type === 'assign-event' ? { ...SLA_TIMES, ...variables } : variables;
+    await sdk.zbc.completeJob({ jobKey: job.key, variables: written });
+    return;
+  }
+  // The completion is answered once its completing listener's job is accepted.
+  let done = false;
+  const completion = rest.completeUserTask({ userTaskKey: job.key as never, variables }).finally(() => (done = true));
+  while (!done) await acceptListeners();
+  await completion;
+}
 /** What assign-event answers: the priority and the handling period's SLA times (a day away unless given). */
 const assigned = (priority: number, warnInMs = 0.8 * 86_400_000, dueInMs = 86_400_000): Variables => ({
   priority,
   slaWarnAt: new Date(Date.now() + warnInMs).toISOString(),
   slaDueAt: new Date(Date.now() + dueInMs).toISOString(),
 });
-const departmentOf = (job: Job) => (job.variables as { department?: string }).department;
+const departmentOf = (job: ActivatedJob) => (job.variables as { department?: string }).department;
 
 async function start(category: string, severity: string, source: string, eventId: string, slaSecondsPerHour = 3600): Promise<string> {
   const { processInstanceKey } = await sdk.zbc.createProcessInstance({
@@ -101,7 +160,7 @@ test('department level: notified, handled by its clerks, verified, closed, satis
   expect(notify.variables).toMatchObject({ department: 'urban_management' });
   await complete(notify);
   const task = await next(pik, USER_TASK, 'Task_HandleInDepartment');
-  expect(task.customHeaders).toMatchObject({ [GROUPS]: '["urban_management"]', 'io.camunda.zeebe:priority': '50' });
+  expect(task.userTask).toMatchObject({ candidateGroups: ['urban_management'], priority: 50 });
   await complete(task, { outcome: 'RESOLVED' });
   const record = await closeWithFeedback(pik, 'e-department', true);
   expect(record.variables).toMatchObject({ feedbackOutcome: 'SATISFIED' });
@@ -117,12 +176,12 @@ test('returned by the only department: nobody is left, a manager arbitrates, the
   const ret = await next(pik, 'record-return');
   await complete(ret, { returnCount: 1, returnedDepartments: ['street_lighting'] });
   const arbitrate = await next(pik, USER_TASK, 'Task_Arbitrate');
-  expect(arbitrate.customHeaders).toMatchObject({ [GROUPS]: '["city-managers"]' });
+  expect(arbitrate.userTask).toMatchObject({ candidateGroups: ['city-managers'] });
   expect(arbitrate.variables).toMatchObject({ assignment: { level: 'DEPARTMENT', departments: [] } });
   await complete(arbitrate, { assignment: { level: 'GRID', departments: [] } });
   await complete(await next(pik, 'assign-event'), assigned(30));
   const grid = await next(pik, USER_TASK, 'Task_HandleInGrid');
-  expect(grid.customHeaders).toMatchObject({ [GROUPS]: '["grid-D01S01C01G01"]' });
+  expect(grid.userTask).toMatchObject({ candidateGroups: ['grid-D01S01C01G01'] });
   await complete(grid, { outcome: 'RESOLVED' });
   const record = await closeWithFeedback(pik, 'e-returned', undefined);
   expect(record.elementId).toBe('Task_RecordNoResponse');
@@ -141,7 +200,7 @@ test('joint level: one part per department, a refusal re-routes without it; unsa
   await sdk.zbc.throwError({ jobKey: drainage.key, errorCode: 'NOT_OURS', errorMessage: 'not a drain' });
   await complete(water);
   const part = await next(pik, USER_TASK, 'Task_HandlePart');
-  expect(part.customHeaders).toMatchObject({ [GROUPS]: '["water_supply"]', 'io.camunda.zeebe:priority': '80' });
+  expect(part.userTask).toMatchObject({ candidateGroups: ['water_supply'], priority: 80 });
   await complete(part, { outcome: 'RESOLVED' });
 
   const ret = await next(pik, 'record-return');
@@ -154,7 +213,7 @@ test('joint level: one part per department, a refusal re-routes without it; unsa
   await complete(await next(pik, 'notify-department'));
   await complete(await next(pik, USER_TASK, 'Task_HandlePart'), { outcome: 'RESOLVED' });
   const lead = await next(pik, USER_TASK, 'Task_LeadConcludes');
-  expect(lead.customHeaders).toMatchObject({ [GROUPS]: '["water_supply"]' });
+  expect(lead.userTask).toMatchObject({ candidateGroups: ['water_supply'] });
   await complete(lead, { outcome: 'RESOLVED' });
 
   const first = await closeWithFeedback(pik, 'e-joint', false);
@@ -189,7 +248,7 @@ test('returned twice: a manager arbitrates; a fix that does not hold on site goe
   for (let part = 0; part < 2; part++) await complete(await next(pik, 'notify-department'));
   for (let part = 0; part < 2; part++) await complete(await next(pik, USER_TASK, 'Task_HandlePart'), { outcome: 'RESOLVED' });
   const lead = await next(pik, USER_TASK, 'Task_LeadConcludes');
-  expect(lead.customHeaders).toMatchObject({ [GROUPS]: '["justice"]' });
+  expect(lead.userTask).toMatchObject({ candidateGroups: ['justice'] });
   await complete(lead, { outcome: 'RETURNED', returnReason: 'no dispute left to mediate' });
   await complete(await next(pik, 'record-return'), { returnCount: 1, returnedDepartments: ['justice'] });
 

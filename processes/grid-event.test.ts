@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileBpmn } from '../engine/model';
-import type { DecisionTask, ExecutableProcess, FlowElement } from '../engine/model';
+import type { CamundaUserTask, DecisionTask, ExecutableProcess, FlowElement } from '../engine/model';
 
 /**
  * The engine's BPMN compiler deploys grid-event.bpmn, and the model's job types are the ones
@@ -39,7 +39,6 @@ describe('grid-event.bpmn on the engine', () => {
         'close-event',
         'collect-event',
         'escalate-event',
-        'io.camunda.zeebe:userTask',
         'notify-department',
         'record-feedback',
         'record-return',
@@ -47,6 +46,20 @@ describe('grid-event.bpmn on the engine', () => {
         'warn-sla',
       ].sort(),
     );
+  });
+
+  it('makes every human step a Camunda user task with its form by id and the task list\'s listeners', async () => {
+    const process = await compile();
+    const userTasks = [...process.elements.values()].filter((element) => element.type === 'USER_TASK') as CamundaUserTask[];
+    expect(userTasks.map((task) => task.id).sort()).toEqual(
+      ['Task_Arbitrate', 'Task_HandleInDepartment', 'Task_HandleInGrid', 'Task_HandlePart', 'Task_LeadConcludes', 'Task_Review', 'Task_Verify'].sort(),
+    );
+    for (const task of userTasks) {
+      expect({ id: task.id, zeebeUserTask: task.zeebeUserTask, form: task.form?.kind }).toEqual({ id: task.id, zeebeUserTask: true, form: 'LINKED' });
+      expect((task.taskListeners ?? []).map((listener) => [listener.eventType, listener.type])).toEqual(
+        ['creating', 'assigning', 'updating', 'completing', 'canceling'].map((eventType) => [eventType, { kind: 'static', value: 'grid-dispatch:task-list' }]),
+      );
+    }
   });
 
   it('routes with the route-event decision into the variable route', async () => {

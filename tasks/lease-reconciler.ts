@@ -7,9 +7,12 @@ import { resetLease } from './sql/reset-lease';
 import { takeDueLeases, type DueLease } from './sql/take-due-leases';
 import { changeOf, publishChanges } from './task-changes';
 import { transaction } from '../db/transaction';
+import { isGone, NO_WAIT, type EngineRest } from './engine-rest';
 
 export interface LeaseReconcilerOptions {
   readonly zeebe: Pick<ZeebeClient, 'updateJobTimeout'>;
+  /** Looks Camunda user tasks up (REST v2): the ones the engine ended without the task list hearing of it leave the queues. */
+  readonly rest: Pick<EngineRest, 'getUserTask'>;
   readonly pool: Pool;
   readonly logger: Logger;
   /** The job timeout each renewal sets. */
@@ -42,9 +45,11 @@ export interface ReconcileResult {
 const BATCH = 200;
 
 /**
- * Keeps the open tasks' jobs leased to the task list with UpdateJobTimeout,
- * and removes tasks whose job the engine no longer has (NOT_FOUND). Only
- * gateway calls: the same works against a Camunda 8 cluster.
+ * Keeps the open job-based tasks' jobs leased to the task list with
+ * UpdateJobTimeout, and removes tasks whose job the engine no longer has
+ * (NOT_FOUND); looks each open Camunda user task up as often, and removes
+ * those the engine cancelled. Only gateway calls: the same works against a
+ * Camunda 8 cluster.
  */
 export function startLeaseReconciler(options: LeaseReconcilerOptions): RunningReconciler {
   const logger = options.logger.child({ component: 'lease-reconciler' });
@@ -53,7 +58,25 @@ export function startLeaseReconciler(options: LeaseReconcilerOptions): RunningRe
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<ReconcileResult> | undefined;
 
+  const check = async (lease: DueLease, userTaskKey: string): Promise<'renewed' | 'cancelled' | 'later' | 'unavailable'> => {
+    try {
+      const task = await options.rest.getUserTask({ userTaskKey: userTaskKey as never }, NO_WAIT);
+      if (task.state !== 'CANCELED' && task.state !== 'FAILED') return 'renewed';
+    } catch (error) {
+      if (!isGone(error)) {
+        await resetLease(options.pool, lease.id);
+        logger.warn({ err: error, userTaskKey }, 'looking a user task up failed');
+        return 'unavailable';
+      }
+    }
+    await removeTask(options.pool, lease.id);
+    logger.info({ taskId: lease.id, userTaskKey }, 'user task ended in the engine; removed from the queues');
+    return 'cancelled';
+  };
+
   const renew = async (lease: DueLease): Promise<'renewed' | 'cancelled' | 'later' | 'unavailable'> => {
+    if (lease.userTaskKey !== null) return check(lease, lease.userTaskKey);
+    if (lease.jobKey === null) return 'renewed';
     try {
       await options.zeebe.updateJobTimeout({ jobKey: lease.jobKey, timeout: options.leaseMs });
       return 'renewed';

@@ -8,11 +8,17 @@ import { ElementNames } from './element-names';
 import { startLeaseReconciler, type ReconcileResult, type RunningReconciler } from './lease-reconciler';
 import { TaskChangeListener } from './task-changes';
 import { TaskService } from './task-service';
-import { startTaskWorker } from './task-worker';
+import { startTaskWorker, type RunningTaskWorker } from './task-worker';
+import { JobPath, startJobPathGate, type RunningJobPathGate } from './job-path';
+import type { EngineRest } from './engine-rest';
+import { startListenerWorker } from './listener-worker';
+import { LinkedForms } from './task-forms-cache';
 
 export interface StartTaskListOptions {
-  /** @camunda8/sdk's Zeebe gRPC client: the embedded gateway or a Camunda 8 cluster's. */
+  /** @camunda8/sdk's Zeebe gRPC client: the embedded gateway or a Camunda 8 cluster's (job-based user tasks). */
   readonly zeebe: ZeebeClient;
+  /** Camunda's REST (v2) client on the same engine: Camunda user tasks and their listener jobs. */
+  readonly rest: EngineRest;
   /** The city database (schema `public`); the change listener holds one of its connections. */
   readonly pool: Pool;
   readonly logger: Logger;
@@ -24,6 +30,8 @@ export interface StartTaskListOptions {
   readonly reconcileIntervalMs?: number;
   /** How long one ActivateJobs call waits for new user tasks. Default 30 s. */
   readonly longPollMs?: number;
+  /** How often the task list asks whether job-based user tasks still run (and so whether to take their jobs). Default 60 s. */
+  readonly jobPathCheckMs?: number;
   /** BPMN documents whose element names become task names. Default: processes/grid-event.bpmn. */
   readonly bpmn?: readonly string[];
   /**
@@ -46,6 +54,8 @@ export interface RunningTaskList {
   readonly changes: TaskChangeListener;
   /** Runs a lease reconciliation pass now. */
   readonly reconciler: Pick<RunningReconciler, 'reconcile'>;
+  /** Whether `io.camunda.zeebe:userTask` jobs are being taken; `check` asks the engine now. */
+  readonly jobPath: Pick<RunningJobPathGate, 'active' | 'check'>;
   /** Stops activating and renewing, ends every subscription; open tasks stay leased until their lease runs out. */
   stop(): Promise<void>;
 }
@@ -54,13 +64,16 @@ export const DEFAULT_LEASE_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_RECHECK_MS = 10 * 60 * 1000;
 const DEFAULT_RECONCILE_INTERVAL_MS = 30_000;
 const DEFAULT_LONG_POLL_MS = 30_000;
+const DEFAULT_JOB_PATH_CHECK_MS = 60_000;
 
 /**
- * Starts the task list: the worker that lists every open user task
- * (`io.camunda.zeebe:userTask` jobs), the reconciler that keeps their jobs
- * leased and notices tasks cancelled in the engine, the change listener, and
- * the service people act through. Everything goes through the Zeebe gateway
- * protocol, so it runs the same against the embedded engine and Camunda 8.
+ * Starts the task list: the listener worker that keeps a row per Camunda
+ * user task (REST v2 listener jobs), the worker that lists the job-based
+ * user tasks of older process versions (`io.camunda.zeebe:userTask` jobs),
+ * the reconciler that keeps those jobs leased and notices tasks the engine
+ * ended, the change listener, and the service people act through.
+ * Everything goes through the engine's public APIs (REST v2, Zeebe gRPC),
+ * so it runs the same against the embedded engine and Camunda 8.8.
  * Needs the migrations applied (orm/migrate.ts).
  */
 export async function startTaskList(options: StartTaskListOptions): Promise<RunningTaskList> {
@@ -73,9 +86,26 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
   const changes = await TaskChangeListener.start(options.pool, logger);
   const parts = options.parts ?? { worker: true, reconciler: true };
   const longPollMs = positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS);
-  const worker = parts.worker ? startTaskWorker({ zeebe: options.zeebe, pool: options.pool, logger, names, leaseMs, longPollMs }) : undefined;
+  const forms = new LinkedForms(options.rest);
+  // The engine hands each listener job to one activation, so several task-list processes may take them side by side.
+  const listeners = parts.worker ? startListenerWorker({ rest: options.rest, forms, pool: options.pool, logger, names, longPollMs }) : undefined;
+  let worker: RunningTaskWorker | undefined;
+  const jobPath = parts.worker
+    ? startJobPathGate({
+        jobPath: new JobPath(options.rest),
+        logger,
+        intervalMs: positive('jobPathCheckMs', options.jobPathCheckMs ?? DEFAULT_JOB_PATH_CHECK_MS),
+        start: () => {
+          worker = startTaskWorker({ zeebe: options.zeebe, pool: options.pool, logger, names, leaseMs, longPollMs });
+        },
+        stop: async () => {
+          await worker?.stop();
+          worker = undefined;
+        },
+      })
+    : undefined;
   const intervalMs = positive('reconcileIntervalMs', options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS);
-  const reconcilerOptions = { zeebe: options.zeebe, pool: options.pool, logger, leaseMs, recheckMs, intervalMs };
+  const reconcilerOptions = { zeebe: options.zeebe, rest: options.rest, pool: options.pool, logger, leaseMs, recheckMs, intervalMs };
   let running: RunningReconciler | undefined;
   const reconcilerHandle = parts.reconciler
     ? (options.singleton ?? here)('lease-reconciler', () => {
@@ -99,13 +129,14 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
       await once.stop();
     }
   };
-  const service = new TaskService({ zeebe: options.zeebe, pool: options.pool, logger });
+  const service = new TaskService({ zeebe: options.zeebe, rest: options.rest, forms, pool: options.pool, logger });
   return {
     service,
     changes,
     reconciler: { reconcile },
+    jobPath: jobPath ?? { active: false, check: () => Promise.resolve(false) },
     async stop() {
-      await Promise.all([worker?.stop(), reconcilerHandle?.stop()]);
+      await Promise.all([listeners?.stop(), jobPath?.stop(), reconcilerHandle?.stop()]);
       await changes.stop();
     },
   };

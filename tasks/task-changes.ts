@@ -7,7 +7,8 @@ import type { TaskView } from './task';
 /** The one channel every task-list process notifies and listens on. */
 export const TASK_CHANGES_CHANNEL = 'grid_dispatch_task_changes';
 
-export type TaskChangeKind = 'added' | 'claimed' | 'unclaimed' | 'completed' | 'removed';
+/** `updated`: its priority, schedule or candidates changed (an escalation raises the priority). */
+export type TaskChangeKind = 'added' | 'claimed' | 'unclaimed' | 'updated' | 'completed' | 'removed';
 
 /**
  * What happened to a task, with what a subscriber needs to decide whether it

@@ -2,32 +2,43 @@ import { BadUserInputError } from '../errors/app-error';
 import { ASSIGNMENT_LEVELS, type AssignmentLevel } from '../orm/entities/vocabulary';
 import { validateAgainstForm, visibleFields, type FormSchema } from './form-validation';
 
-/** The form keys on grid-event.bpmn's user tasks (job headers `io.camunda.zeebe:formKey`). */
+/**
+ * The forms of grid-event.bpmn's user tasks, by the id each is deployed
+ * under (processes/forms/*.form) and linked by (`zeebe:formDefinition
+ * formId`). A task row's form key is its form's id.
+ */
 export const FORM_KEYS = {
-  handle: 'grid-dispatch:handle',
-  handlePart: 'grid-dispatch:handle-part',
-  conclude: 'grid-dispatch:conclude',
-  verify: 'grid-dispatch:verify',
-  arbitrate: 'grid-dispatch:arbitrate',
-  review: 'grid-dispatch:review',
+  handle: 'grid-dispatch-handle',
+  handlePart: 'grid-dispatch-handle-part',
+  conclude: 'grid-dispatch-conclude',
+  verify: 'grid-dispatch-verify',
+  arbitrate: 'grid-dispatch-arbitrate',
+  review: 'grid-dispatch-review',
 } as const;
 
 /**
- * Which deployed Camunda Form (processes/forms/*.form, by its `id`) each form
- * key stands for: the one place tasks are linked to forms while the model's
- * user tasks are job-based, since the engine links a form by `formId` only on
- * Camunda user tasks. The model switch replaces this table with `formId`.
+ * The form keys of the job-based user tasks of the process's older version
+ * (`zeebe:formDefinition formKey`), whose instances run on it to their end:
+ * their rows are written with the form id the key stands for.
  */
-export const FORM_IDS: Readonly<Record<string, string>> = {
-  [FORM_KEYS.handle]: 'grid-dispatch-handle',
-  [FORM_KEYS.handlePart]: 'grid-dispatch-handle-part',
-  [FORM_KEYS.conclude]: 'grid-dispatch-conclude',
-  [FORM_KEYS.verify]: 'grid-dispatch-verify',
-  [FORM_KEYS.arbitrate]: 'grid-dispatch-arbitrate',
-  [FORM_KEYS.review]: 'grid-dispatch-review',
+export const LEGACY_FORM_KEYS: Readonly<Record<string, string>> = {
+  'grid-dispatch:handle': FORM_KEYS.handle,
+  'grid-dispatch:handle-part': FORM_KEYS.handlePart,
+  'grid-dispatch:conclude': FORM_KEYS.conclude,
+  'grid-dispatch:verify': FORM_KEYS.verify,
+  'grid-dispatch:arbitrate': FORM_KEYS.arbitrate,
+  'grid-dispatch:review': FORM_KEYS.review,
 };
 
-/** The deployed form a task's form key links to; null for tasks without one. */
+/** Kept for the readers of the older name: every form id the task list knows, by itself. */
+export const FORM_IDS: Readonly<Record<string, string>> = Object.fromEntries(Object.values(FORM_KEYS).map((id) => [id, id]));
+
+/** The deployed form of a job-based task's form key (null: none of ours; the key is kept as given). */
+export function legacyFormId(formKey: string | null): string | null {
+  return formKey === null ? null : (LEGACY_FORM_KEYS[formKey] ?? formKey);
+}
+
+/** The deployed form a task row names; null for tasks without one. */
 export function formIdOf(formKey: string | null): string | null {
   return formKey === null ? null : (FORM_IDS[formKey] ?? null);
 }
@@ -91,6 +102,27 @@ export function checkCompletion(formKey: string | null, form: FormSchema | null,
   const variables: { [key: string]: JsonValue } = {};
   for (const [key, value] of Object.entries(data)) variables[key] = toJson(value, `variables.${key}`);
   return outcomeOf(formKey, variables);
+}
+
+/**
+ * Checks the variables a task is being completed with, whoever completes it
+ * (the `completing` listener): the values of the form's visible fields
+ * against the form, and the rules a form cannot state. What the completion
+ * leaves out is judged by the value the process already has, since a
+ * listener sees the completion's variables over the process's. A refusal is
+ * BadUserInputError naming the field (`variables.<path>`).
+ */
+export function checkCompletedVariables(formId: string | null, form: FormSchema, variables: Readonly<Record<string, unknown>>): Completion {
+  const data: Record<string, unknown> = {};
+  for (const { path } of visibleFields(form, variables, { inputs: variables })) {
+    const top = path.split('.')[0];
+    if (variables[top] !== undefined) data[top] = variables[top];
+  }
+  const [error] = validateAgainstForm(form, data, { inputs: variables });
+  if (error !== undefined) throw new BadUserInputError(`variables.${error.path}`, error.message);
+  const written: { [key: string]: JsonValue } = {};
+  for (const [key, value] of Object.entries(data)) written[key] = toJson(value, `variables.${key}`);
+  return outcomeOf(formId, written);
 }
 
 /** What the task row keeps as its outcome, and what the form cannot say about an assignment. */

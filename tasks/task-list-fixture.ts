@@ -12,6 +12,7 @@ import type { ZeebeClient } from '../intake/zeebe-client';
 import type { Viewer } from '../graphql/auth/viewer';
 import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
 import { startTaskList, type RunningTaskList, type StartTaskListOptions } from './start-task-list';
+import { connectEngineRest } from './engine-rest';
 import type { TaskView } from './task';
 import type { TaskChange } from './task-changes';
 import { TASK_COLUMNS } from './task';
@@ -165,12 +166,14 @@ export function taskListFixture(models: () => readonly string[]): TaskListFixtur
     async start(options = {}) {
       const list = await startTaskList({
         zeebe: started(zbc),
+        rest: connectEngineRest({ address: started(te).restAddress }),
         pool: started(pool),
         logger,
         leaseMs: 10 * 60_000,
         recheckMs: 5 * 60_000,
         reconcileIntervalMs: 200,
         longPollMs: 500,
+        jobPathCheckMs: 200,
         bpmn: models(),
         ...options,
       });

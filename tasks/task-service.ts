@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { Logger } from '../config/logger';
 import { BadUserInputError, ConflictError, ForbiddenError, EntityNotFoundError } from '../errors/app-error';
 import type { Viewer } from '../graphql/auth/viewer';
@@ -7,8 +7,7 @@ import { isJobGone } from './grpc-status';
 import { removeTask } from './lease-reconciler';
 import { claimTask } from './sql/claim-task';
 import { completeTask, completeUnclaimedTask } from './sql/complete-task';
-import { findTask } from './sql/find-task';
-import { lockEventStatus, recordStatus } from './sql/record-status';
+import { findTask, findTaskForShare } from './sql/find-task';
 import { unclaimTask } from './sql/unclaim-task';
 import { isTaskId, type TaskView } from './task';
 import { canAct, canSee, mayUnclaimOthers } from './task-access';
@@ -16,12 +15,20 @@ import { changeOf, publishChanges } from './task-changes';
 import { checkCompletion, formIdOf, HANDLING_FORMS, type CompletionInput } from './task-forms';
 import type { FormSchema } from './form-validation';
 import { findLatestForms } from './sql/find-forms';
-import { claimEntry, completionEntry, type TimelineEntry } from './timeline-entry';
+import { claimEntry, completionEntry } from './timeline-entry';
 import { transaction } from '../db/transaction';
 import { findDepartments } from './sql/find-departments';
+import { isGone, isInvalidState, restProblemOf, type EngineRest } from './engine-rest';
+import type { LinkedForms } from './task-forms-cache';
+import { lockEvent } from './event-lock';
+import { RETURN_ACTION } from './listener-worker';
 
 export interface TaskServiceOptions {
+  /** Completes the jobs of job-based user tasks (instances of the process's older version). */
   readonly zeebe: Pick<ZeebeClient, 'completeJob'>;
+  /** Assigns, unassigns and completes Camunda user tasks (REST v2). */
+  readonly rest: Pick<EngineRest, 'assignUserTask' | 'unassignUserTask' | 'completeUserTask'>;
+  readonly forms: LinkedForms;
   readonly pool: Pool;
   readonly logger: Logger;
 }
@@ -52,6 +59,7 @@ export class TaskService {
     const task = await this.actionable(viewer, taskId);
     if (task.assignee === viewer.personCode && task.state === 'CREATED') return task;
     this.assertOpen(task);
+    if (task.userTaskKey !== null) return this.assign(viewer, task);
     const handling = task.eventId !== null && task.formKey !== null && HANDLING_FORMS.includes(task.formKey);
     const claimed = await transaction(this.options.pool, async (client) => {
       const event = handling ? await lockEvent(client, task.eventId) : undefined;
@@ -77,6 +85,11 @@ export class TaskService {
     if (assignee === null) return task;
     if (assignee !== viewer.personCode && !mayUnclaimOthers(viewer, task)) {
       throw new ForbiddenError(`task ${taskId} is claimed by someone else; only they or a manager may put it back`);
+    }
+    if (task.userTaskKey !== null) {
+      const userTaskKey = task.userTaskKey;
+      await this.engine(task, () => this.options.rest.unassignUserTask({ userTaskKey: userTaskKey as never }));
+      return this.settled(viewer, taskId);
     }
     const released = await transaction(this.options.pool, async (client) => {
       const row = await unclaimTask(client, taskId, assignee);
@@ -110,6 +123,7 @@ export class TaskService {
     this.assertOpen(task);
     if (task.assignee === null && !unclaimed) throw new ConflictError(`task ${taskId} is not claimed: claim it first`);
     if (task.assignee !== null && task.assignee !== viewer.personCode) throw new ForbiddenError(`task ${taskId} is claimed by someone else`);
+    if (task.userTaskKey !== null) return this.completeUserTask(viewer, task, input);
     const completion = checkCompletion(task.formKey, await this.formOf(task.formKey), input);
     if (completion.departments.length > 0) await this.assertDepartments(completion.departments);
     let gone = false;
@@ -131,7 +145,7 @@ export class TaskService {
         if (entry) await event?.record(entry, viewer.personCode);
         try {
           // Last, inside the transaction: when the engine refuses, nothing above is committed.
-          await this.options.zeebe.completeJob({ jobKey: row.jobKey, variables: completion.variables as never });
+          await this.options.zeebe.completeJob({ jobKey: row.jobKey!, variables: completion.variables as never });
         } catch (error) {
           if (isJobGone(error)) gone = true;
           throw error;
@@ -158,6 +172,75 @@ export class TaskService {
     }
     if (typeof reason !== 'string' || reason.trim() === '') throw new BadUserInputError('reason', 'say why the task is returned');
     return this.finish(viewer, taskId, { outcome: 'RETURNED', variables: { returnReason: reason.trim() } }, true);
+  }
+
+  /**
+   * Claims a Camunda user task through the engine's assignment (REST v2,
+   * no override): of two people racing, the engine takes one and refuses
+   * the other. The `assigning` listener writes the row, publishes the claim
+   * and records IN_PROGRESS before the engine answers.
+   */
+  private async assign(viewer: Viewer, task: TaskView): Promise<TaskView> {
+    const userTaskKey = task.userTaskKey!;
+    if (task.assignee !== null) throw new ConflictError(`task ${task.id} was claimed by someone else`);
+    try {
+      await this.engine(task, () => this.options.rest.assignUserTask({ userTaskKey: userTaskKey as never, assignee: viewer.personCode, allowOverride: false }));
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const now = await this.visible(viewer, task.id);
+      if (now.state === 'CREATED' && now.assignee === viewer.personCode) return now;
+      this.assertOpen(now);
+      throw new ConflictError(`task ${task.id} was claimed by someone else`, { cause: error });
+    }
+    return this.settled(viewer, task.id);
+  }
+
+  /**
+   * Completes a Camunda user task through the engine's completion (REST
+   * v2). The input is checked against the task's form here first, so a
+   * person hears which field is wrong; the `completing` listener checks it
+   * again, as it checks every client's completion, and writes the row and
+   * the timeline. A task nobody holds (a return from one's queue) is
+   * assigned to the viewer first.
+   */
+  private async completeUserTask(viewer: Viewer, task: TaskView, input: CompletionInput): Promise<TaskView> {
+    const userTaskKey = task.userTaskKey!;
+    const form = task.formKey === null ? null : await this.options.forms.ofTask(userTaskKey);
+    const completion = checkCompletion(task.formKey, form?.schema ?? null, input);
+    if (completion.departments.length > 0) await this.assertDepartments(completion.departments);
+    if (task.assignee === null) {
+      // Action `return`: the assigning listener records no claim (the event never shows IN_PROGRESS for a return).
+      await this.engine(task, () => this.options.rest.assignUserTask({ userTaskKey: userTaskKey as never, assignee: viewer.personCode, allowOverride: false, action: RETURN_ACTION }));
+    }
+    await this.engine(task, () => this.options.rest.completeUserTask({ userTaskKey: userTaskKey as never, variables: completion.variables }));
+    return this.settled(viewer, task.id);
+  }
+
+  /** A call to the engine for the task: a task it no longer has leaves the queues; one it refuses is a conflict. */
+  private async engine(task: TaskView, call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      if (isGone(error)) {
+        await removeTask(this.options.pool, task.id);
+        this.logger.info({ taskId: task.id, userTaskKey: task.userTaskKey }, 'the engine no longer has the user task; removed it');
+        throw new ConflictError(`task ${task.id} was cancelled in the process meanwhile`, { cause: error });
+      }
+      if (isInvalidState(error)) throw new ConflictError(`task ${task.id}: ${restProblemOf(error)?.detail ?? 'the engine refused it in its current state'}`, { cause: error });
+      throw error;
+    }
+  }
+
+  /**
+   * The row once the listener that changed it has committed: the engine
+   * answers a request when the listener's job is completed, which is just
+   * before the listener's transaction commits, so the row is read under a
+   * share lock that waits for that commit.
+   */
+  private async settled(viewer: Viewer, taskId: string): Promise<TaskView> {
+    const task = await transaction(this.options.pool, (client) => findTaskForShare(client, taskId));
+    if (task === undefined || !canSee(viewer, task)) throw new EntityNotFoundError('Task', taskId);
+    return task;
   }
 
   private async visible(viewer: Viewer, taskId: string): Promise<TaskView> {
@@ -206,21 +289,4 @@ export class TaskService {
     const unknown = codes.filter((code) => !known.has(code));
     if (unknown.length > 0) throw new BadUserInputError('variables.assignment.departments', `no such department: ${unknown.join(', ')}`);
   }
-}
-
-/**
- * Locks the task's event before the task row: the workers lock an event and
- * then update its tasks (escalate-event), so the same order here cannot deadlock
- * with them. `record` appends the person's entry to the timeline, with its
- * status (or the event's own, for an entry that changes none).
- */
-async function lockEvent(client: PoolClient, eventId: string | null) {
-  if (eventId === null) return undefined;
-  const from = await lockEventStatus(client, eventId);
-  if (from === undefined) return undefined;
-  return {
-    async record(entry: TimelineEntry, actor: string): Promise<void> {
-      await recordStatus(client, eventId, from, entry.to ?? from, actor, entry.note);
-    },
-  };
 }

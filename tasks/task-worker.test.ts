@@ -48,12 +48,12 @@ test('a user task is listed with its name, event, candidates, schedule, priority
     dueAt: new Date('2026-12-01T10:00:00Z'),
     followUpAt: new Date('2026-11-30T09:00:00Z'),
     priority: 70,
-    formKey: 'grid-dispatch:handle',
+    formKey: 'grid-dispatch-handle',
     state: 'CREATED',
     outcome: null,
     completedAt: null,
   });
-  expect(task.jobKey).toMatch(/^\d+$/);
+  expect(task.jobKey!).toMatch(/^\d+$/);
   expect(task.elementInstanceKey).toMatch(/^\d+$/);
 
   const [change] = await fx.collect(added, (seen) => seen.some((c) => c.taskId === task.id));
@@ -65,7 +65,7 @@ test('a user task is listed with its name, event, candidates, schedule, priority
     assignee: null,
     eventId,
     priority: 70,
-    formKey: 'grid-dispatch:handle',
+    formKey: 'grid-dispatch-handle',
   });
   await added.return?.();
   expect(list.changes.subscriberCount).toBe(0);
@@ -74,9 +74,9 @@ test('a user task is listed with its name, event, candidates, schedule, priority
 test('each part of the task list names itself once in its log lines', async () => {
   const lines: string[] = [];
   await fx.start({ logger: createLogger('info', { write: (line: string) => void lines.push(line) }) });
-  const started = lines.find((line) => line.includes('"task worker started"'));
-  expect(started).toBeDefined();
-  expect(JSON.parse(started ?? '{}')).toMatchObject({ component: 'task-worker' });
+  // The job-based worker starts once the engine says job-based instances run (the other tests' open ones).
+  const started = await eventually(() => lines.find((line) => line.includes('"task listener worker started"')), { what: 'the listener worker to start' });
+  expect(JSON.parse(started)).toMatchObject({ component: 'task-listeners' });
   expect(lines.filter((line) => (line.match(/"component":/g) ?? []).length !== 1)).toEqual([]);
 });
 
@@ -97,13 +97,13 @@ test('a job activated again after its lease ran out while the task list was down
   await first.service.claim(viewers.roadsClerk, task.id);
   await first.stop();
 
-  await eventually(async () => ((await fx.jobIntents(task.jobKey)).includes('TIMED_OUT') ? true : undefined), { what: 'the lease to run out' });
+  await eventually(async () => ((await fx.jobIntents(task.jobKey!)).includes('TIMED_OUT') ? true : undefined), { what: 'the lease to run out' });
   const second = await fx.start({ leaseMs: 60_000, recheckMs: 30_000 });
-  await eventually(async () => ((await fx.activations(task.jobKey)) === 2 ? true : undefined), {
+  await eventually(async () => ((await fx.activations(task.jobKey!)) === 2 ? true : undefined), {
     what: 'the job to be activated again',
   });
   // The stale lease is renewed by the next pass; the engine then holds the job for the new lease.
-  await eventually(async () => ((await fx.jobIntents(task.jobKey)).includes('TIMEOUT_UPDATED') ? true : undefined), { what: 'the lease renewal' });
+  await eventually(async () => ((await fx.jobIntents(task.jobKey!)).includes('TIMEOUT_UPDATED') ? true : undefined), { what: 'the lease renewal' });
 
   const rows = await fx.rows(processInstanceKey);
   expect(rows).toHaveLength(1);
@@ -120,11 +120,11 @@ test('open tasks stay leased: the reconciler renews their jobs before the lease 
   const firstLeaseOver = Date.now() + 2_000;
   // Renewed at least twice, and held past the end of the first lease.
   const intents = await eventually(async () => {
-    const seen = await fx.jobIntents(task.jobKey);
+    const seen = await fx.jobIntents(task.jobKey!);
     return Date.now() > firstLeaseOver && seen.filter((intent) => intent === 'TIMEOUT_UPDATED').length >= 2 ? seen : undefined;
   }, { what: 'two lease renewals past the first lease', timeoutMs: 20_000 });
   expect(intents).not.toContain('TIMED_OUT');
-  expect(await fx.activations(task.jobKey)).toBe(1);
+  expect(await fx.activations(task.jobKey!)).toBe(1);
   const { rows } = await fx.pool.query<{ ahead: boolean }>(`select lease_expires_at > now() as ahead from public.task where id = $1`, [task.id]);
   expect(rows[0].ahead).toBe(true);
   await list.service.claim(viewers.roadsClerk, task.id);

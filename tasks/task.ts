@@ -6,7 +6,10 @@ import type { TaskState } from '../orm/entities/vocabulary';
  */
 export interface TaskView {
   readonly id: string;
-  readonly jobKey: string;
+  /** The Camunda user task behind the task; null for a job-based user task. */
+  readonly userTaskKey: string | null;
+  /** The `io.camunda.zeebe:userTask` job of a job-based user task; null for a Camunda user task. */
+  readonly jobKey: string | null;
   readonly processInstanceKey: string;
   readonly elementId: string;
   readonly elementInstanceKey: string;
@@ -19,6 +22,7 @@ export interface TaskView {
   readonly dueAt: Date | null;
   readonly followUpAt: Date | null;
   readonly priority: number;
+  /** The id of the task's deployed form (processes/forms), or a job-based task's form key that names none. */
   readonly formKey: string | null;
   readonly state: TaskState;
   readonly outcome: string | null;
@@ -29,6 +33,7 @@ export interface TaskView {
 /** The select list that reads a `public.task` row (alias `t`) as a TaskView. */
 export const TASK_COLUMNS = `
   t.id::text as "id",
+  t.user_task_key::text as "userTaskKey",
   t.job_key::text as "jobKey",
   t.process_instance_key::text as "processInstanceKey",
   t.element_id as "elementId",

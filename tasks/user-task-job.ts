@@ -6,6 +6,7 @@
 
 import { USER_TASK_HEADERS } from '../engine/model/user-task-headers';
 import type { TaskView } from './task';
+import { legacyFormId } from './task-forms';
 
 /** Camunda's default when a model sets no priority. */
 export const DEFAULT_PRIORITY = 50;
@@ -93,7 +94,7 @@ export function readUserTaskJob(
     dueAt: date(USER_TASK_HEADERS.dueDate),
     followUpAt: date(USER_TASK_HEADERS.followUpDate),
     priority: priority(),
-    formKey: text(USER_TASK_HEADERS.formKey),
+    formKey: legacyFormId(text(USER_TASK_HEADERS.formKey)),
     // The engine's own deadline when it gives one; the requested lease otherwise.
     leaseExpiresAt: new Date(Number.isFinite(deadline) && deadline > 0 ? deadline : now + leaseMs),
   };

@@ -24,9 +24,24 @@ export async function escalateEvent(job: JobInput, services: WorkerServices): Pr
     event.breachedAt ??= new Date();
     const due = event.slaDueAt ? `, due ${event.slaDueAt.toISOString()}` : '';
     recordTransition(tx, event, event.status, `SLA breached${due}: escalated, priority ${before} → ${priority}`, job.key);
-    await tx.nativeUpdate(Task, { event, state: 'CREATED', priority: { $lt: priority } }, { priority });
+    // Job-based tasks (the process's older version) have no update: their rows are raised here.
+    await tx.nativeUpdate(Task, { event, state: 'CREATED', jobKey: { $ne: null }, priority: { $lt: priority } }, { priority });
     const text = `Event ${eventId} breached its SLA (handled by ${assignment.departments.join(', ') || 'its grid'}): escalated (督办).`;
     await notifyGroup(ormQueryable(tx), MANAGERS, { kind: 'escalation', eventId, urgent: true, text });
   });
+  await raiseUserTasks(services, eventId, priority);
   return complete({ priority, escalated: true });
+}
+
+/**
+ * The event's open Camunda user tasks get the raised priority through the
+ * engine's user-task update (changeset priority), as any client's update:
+ * the task list's `updating` listener then updates the rows and tells the
+ * subscribers. Run on every delivery of the job: an update already made
+ * finds no task below the priority.
+ */
+async function raiseUserTasks(services: WorkerServices, eventId: number, priority: number): Promise<void> {
+  if (!services.userTasks) return;
+  const tasks = await services.em.fork().find(Task, { event: eventId, state: 'CREATED', userTaskKey: { $ne: null }, priority: { $lt: priority } }, { fields: ['userTaskKey'] });
+  for (const task of tasks) await services.userTasks.setPriority(task.userTaskKey!, priority);
 }

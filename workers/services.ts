@@ -27,6 +27,11 @@ export interface WorkerConfig {
   readonly notifyRetryBackoffMs?: number;
 }
 
+/** Changes to Camunda user tasks through the engine (REST v2 update): the task list's `updating` listener brings them to the queues. */
+export interface UserTaskUpdater {
+  setPriority(userTaskKey: string, priority: number): Promise<void>;
+}
+
 export interface WorkerServices {
   /** The ORM's root EntityManager; every job forks its own. */
   readonly em: EntityManager;
@@ -38,6 +43,8 @@ export interface WorkerServices {
   readonly logger: Logger;
   /** Now, for the SLA due times; the wall clock unless a test runs the engine on a clock of its own. */
   readonly clock?: () => Date;
+  /** Raises the priority of an event's Camunda user tasks; without it, only job-based tasks' rows are raised. */
+  readonly userTasks?: UserTaskUpdater;
   /** Cancels department calls when the workers stop. */
   readonly signal?: AbortSignal;
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../config/logger';
 import type { ZeebeClient } from '../intake/zeebe-client';
 import { HANDLERS, JOB_TYPES, type JobType } from './handlers';
 import { InvalidJobError, type JobAnswer, type JobInput } from './job';
-import type { DepartmentCaller, GridFinder, WorkerConfig, WorkerServices } from './services';
+import type { DepartmentCaller, GridFinder, UserTaskUpdater, WorkerConfig, WorkerServices } from './services';
 
 /** How a job's handling ended, as the worker answered Zeebe. */
 export type JobResult = 'complete' | 'bpmn-error' | 'fail';
@@ -33,6 +33,8 @@ export interface StartWorkersOptions {
   readonly observer?: WorkerObserver;
   /** Now, for the SLA due times (WorkerServices.clock). */
   readonly clock?: () => Date;
+  /** The engine's user-task update (escalate-event raises priorities through it). */
+  readonly userTasks?: UserTaskUpdater;
 }
 
 export interface RunningWorkers {
@@ -74,6 +76,7 @@ export function startWorkers(options: StartWorkersOptions): RunningWorkers {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     logger,
     signal: stopping.signal,
+    ...(options.userTasks !== undefined && { userTasks: options.userTasks }),
   };
   const jobTypes = options.jobTypes ?? JOB_TYPES;
   const workers = jobTypes.map((type) =>

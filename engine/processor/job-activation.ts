@@ -1,6 +1,7 @@
 import type { ActivatedJob } from '../api';
 import type { Job } from '../state/types';
 import type { ProcessingContext } from './context';
+import { USER_TASK_HEADERS } from '../model/user-task-headers';
 import { visibleVariables } from './variables';
 
 export interface ActivationRequest {
@@ -24,7 +25,7 @@ export function activateJobs(ctx: ProcessingContext, request: ActivationRequest,
     job.deadline = ctx.now + request.timeout;
     ctx.saveJob(job);
     ctx.schedule({ due: job.deadline, kind: 'JOB_TIMEOUT', key });
-    activated.push(toActivatedJob(job, visibleVariables(ctx.state, job.elementInstanceKey, request.fetchVariable)));
+    activated.push(toActivatedJob(job, jobVariables(ctx, job, request.fetchVariable)));
   }
   if (activated.length > 0) {
     ctx.observer.jobsActivated(request.type, activated.length);
@@ -36,6 +37,21 @@ export function activateJobs(ctx: ProcessingContext, request: ActivationRequest,
     });
   }
   return activated;
+}
+
+/**
+ * A job sees the variables of its element's scopes; a completing listener's
+ * job also sees the variables the completion gives, over those (Zeebe 8.8:
+ * a listener can check what the task is completed with).
+ */
+function jobVariables(ctx: ProcessingContext, job: Job, fetchVariable: readonly string[]): Record<string, unknown> {
+  const visible = visibleVariables(ctx.state, job.elementInstanceKey, fetchVariable);
+  if (job.kind !== 'TASK_LISTENER' || job.listenerEventType !== 'COMPLETING') return visible;
+  const task = ctx.state.userTasks.get(Number(job.customHeaders[USER_TASK_HEADERS.userTaskKey]));
+  const given = task?.transition?.kind === 'COMPLETE' ? (task.transition.variables ?? {}) : {};
+  const wanted = fetchVariable.length > 0 ? new Set(fetchVariable) : undefined;
+  for (const [name, value] of Object.entries(given)) if (!wanted || wanted.has(name)) visible[name] = value;
+  return visible;
 }
 
 function toActivatedJob(job: Job, variables: Record<string, unknown>): ActivatedJob {

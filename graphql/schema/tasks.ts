@@ -14,7 +14,7 @@ export const taskTypeDefs = /* GraphQL */ `
   enum TaskState { ${TASK_STATES.join(' ')} }
   "Queue orders: priority (highest first), due date (soonest first, undated last), creation (oldest first)."
   enum TaskSort { ${TASK_SORTS.join(' ')} }
-  enum TaskChangeKind { ADDED CLAIMED UNCLAIMED COMPLETED REMOVED }
+  enum TaskChangeKind { ADDED CLAIMED UNCLAIMED UPDATED COMPLETED REMOVED }
 
   "A user task of a process: handle an event, verify a fix, arbitrate, review."
   type Task {
@@ -22,7 +22,7 @@ export const taskTypeDefs = /* GraphQL */ `
     name: String!
     "The BPMN element (user task) id."
     elementId: String!
-    "Which form completes it (processes/README.md): grid-dispatch:handle, :verify, :arbitrate …"
+    "The id of the form that completes it (processes/forms): grid-dispatch-handle, grid-dispatch-verify, grid-dispatch-arbitrate …"
     formKey: String
     state: TaskState!
     candidateGroups: [String!]!
@@ -108,7 +108,7 @@ interface TasksArgs {
   readonly after?: string | null;
 }
 
-const CHANGE_KINDS = { ADDED: 'added', CLAIMED: 'claimed', UNCLAIMED: 'unclaimed', COMPLETED: 'completed', REMOVED: 'removed' } as const;
+const CHANGE_KINDS = { ADDED: 'added', CLAIMED: 'claimed', UNCLAIMED: 'unclaimed', UPDATED: 'updated', COMPLETED: 'completed', REMOVED: 'removed' } as const;
 
 export const taskResolvers: Resolvers = {
   TaskChangeKind: CHANGE_KINDS,

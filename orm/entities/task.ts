@@ -7,8 +7,10 @@ const TaskSchema = defineEntity({
   tableName: 'task',
   properties: {
     id: p.bigint('number').primary().autoincrement(),
-    /** The `io.camunda.zeebe:userTask` job behind the task; completing the task completes it. */
-    jobKey: p.bigint('string').unique(),
+    /** The Camunda user task (zeebe:userTask) behind the task; null for a job-based one. */
+    userTaskKey: p.bigint('string').unique().nullable(),
+    /** The `io.camunda.zeebe:userTask` job behind a job-based user task (the process's older version); null for a Camunda user task. */
+    jobKey: p.bigint('string').unique().nullable(),
     processInstanceKey: p.bigint('string'),
     /** The BPMN element (user task) id, and the key of its instance. */
     elementId: p.text(),

@@ -28,7 +28,7 @@ export async function recordStatus(
   eventId: string,
   from: EventStatus,
   to: EventStatus,
-  actorCode: string,
+  actorCode: string | null,
   note: string,
 ): Promise<void> {
   await db.query(RECORD_STATUS, [eventId, to, from, actorCode, note]);

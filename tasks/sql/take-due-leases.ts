@@ -14,11 +14,13 @@ export const TAKE_DUE_LEASES = `
            limit $2
            for update skip locked) due
    where t.id = due.id
-  returning t.id::text as "id", t.job_key::text as "jobKey"`;
+  returning t.id::text as "id", t.job_key::text as "jobKey", t.user_task_key::text as "userTaskKey"`;
 
+/** An open task to check: a job-based one's job to renew, or a Camunda user task to look up. */
 export interface DueLease {
   readonly id: string;
-  readonly jobKey: string;
+  readonly jobKey: string | null;
+  readonly userTaskKey: string | null;
 }
 
 export async function takeDueLeases(db: Queryable, dueBefore: Date, limit: number, renewedUntil: Date): Promise<DueLease[]> {

@@ -11,7 +11,7 @@ import { CLAIM, COMPLETE, DEPARTMENTS, RETURN, TASK, UNCLAIM } from './queries.j
 import { photoList } from './photos.js';
 
 /** Forms of a handler at work on an event: they may also be returned as not this handler's business. */
-const HANDLING_FORMS = ['grid-dispatch:handle', 'grid-dispatch:handle-part', 'grid-dispatch:conclude'];
+const HANDLING_FORMS = ['grid-dispatch-handle', 'grid-dispatch-handle-part', 'grid-dispatch-conclude'];
 
 export function createDetail(context) {
   const element = h('div', { class: 'detail' });

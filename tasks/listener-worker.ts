@@ -1,0 +1,263 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '../config/logger';
+import { AppError, BadUserInputError } from '../errors/app-error';
+import { transaction } from '../db/transaction';
+import type { ElementNames } from './element-names';
+import { NO_WAIT, type EngineRest } from './engine-rest';
+import { DEFAULT_PRIORITY } from './user-task-job';
+import { changeOf, publishChanges } from './task-changes';
+import { checkCompletedVariables, HANDLING_FORMS } from './task-forms';
+import type { LinkedForms } from './task-forms-cache';
+import { findDepartments } from './sql/find-departments';
+import { cancelUserTaskRow, completeUserTaskRow, findUserTask, insertUserTask, setAssignee, setAttributes } from './sql/user-task-rows';
+import { lockEvent } from './event-lock';
+import { claimEntry, completionEntry, type TimelineEntry } from './timeline-entry';
+import type { TaskView } from './task';
+
+/**
+ * The job type of the task list's user task listeners: grid-event.bpmn's
+ * user tasks name it for their creating, assigning, updating, completing and
+ * canceling events, so the queues follow every change whoever makes it.
+ */
+export const TASK_LIST_LISTENER_TYPE = 'grid-dispatch:task-list';
+
+/** The action of the assignment that precedes a return from one's queue: no claim is recorded for it. */
+export const RETURN_ACTION = 'return';
+
+export interface ListenerWorkerOptions {
+  readonly rest: Pick<EngineRest, 'activateJobs' | 'completeJob' | 'failJob' | 'searchUserTasks'>;
+  readonly forms: LinkedForms;
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly names: ElementNames;
+  /** How long one activation call waits for listener jobs. */
+  readonly longPollMs: number;
+  /** How long a listener job stays with this task list before the engine hands it out again. */
+  readonly jobTimeoutMs?: number;
+  readonly batchSize?: number;
+  readonly workerName?: string;
+}
+
+export interface RunningListenerWorker {
+  stop(): Promise<void>;
+}
+
+type ListenerJob = Awaited<ReturnType<EngineRest['activateJobs']>>['jobs'][number];
+type Result = { readonly denied: false } | { readonly denied: true; readonly reason: string };
+
+const RETRY_DELAY_MS = 1_000;
+const STOP_GRACE_MS = 500;
+
+/**
+ * Takes the task list's listener jobs (REST job activation, as on a Camunda
+ * 8.8 cluster) and keeps `public.task` in step with the engine: a row when a
+ * task is created, its assignee, schedule and priority as they change, its
+ * completion — each change published in the transaction that writes it, and
+ * the listener job completed last in that transaction, so a row is never
+ * ahead of a transition the engine did not make. A completion whose
+ * variables its form refuses is denied, naming the field.
+ */
+export function startListenerWorker(options: ListenerWorkerOptions): RunningListenerWorker {
+  const logger = options.logger.child({ component: 'task-listeners' });
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = async (): Promise<void> => {
+    while (!stopping) {
+      let jobs: ListenerJob[];
+      try {
+        ({ jobs } = await options.rest.activateJobs({
+          type: TASK_LIST_LISTENER_TYPE,
+          worker: options.workerName ?? 'grid-dispatch-task-list',
+          maxJobsToActivate: options.batchSize ?? 32,
+          timeout: options.jobTimeoutMs ?? 60_000,
+          requestTimeout: options.longPollMs,
+        }));
+      } catch (error) {
+        if (stopping) break;
+        logger.warn({ err: error }, 'activating task listener jobs failed; trying again');
+        await pause(RETRY_DELAY_MS);
+        continue;
+      }
+      await Promise.all(jobs.map((job) => handle(job)));
+    }
+  };
+
+  const handle = async (job: ListenerJob): Promise<void> => {
+    try {
+      await transaction(options.pool, async (client) => {
+        const result = await apply(client, job);
+        // Last: the row's change commits only once the engine has taken the listener's answer.
+        await options.rest.completeJob({
+          jobKey: job.jobKey,
+          ...(result.denied ? { result: { type: 'userTask', denied: true, deniedReason: result.reason } } : {}),
+        });
+      });
+    } catch (error) {
+      logger.error({ err: error, jobKey: job.jobKey, listenerEventType: job.listenerEventType }, 'a task listener job failed');
+      await options.rest
+        // Tried again after a pause; the last retry raises an incident the operators see.
+        .failJob({ jobKey: job.jobKey, retries: Math.max(0, job.retries - 1), errorMessage: error instanceof Error ? error.message : String(error), retryBackOff: RETRY_DELAY_MS })
+        .catch((again: unknown) => logger.warn({ err: again, jobKey: job.jobKey }, 'could not fail the listener job; it returns after its timeout'));
+    }
+  };
+
+  /**
+   * The task a listener job is about. A creating listener's job carries no
+   * user task properties (there is no action yet), so the task is found by
+   * its element instance, in state CREATING.
+   */
+  const userTaskOf = async (job: ListenerJob): Promise<NonNullable<ListenerJob['userTask']>> => {
+    if (job.userTask?.userTaskKey !== undefined && job.userTask.userTaskKey !== null) return job.userTask;
+    const found = await options.rest.searchUserTasks({ filter: { elementInstanceKey: job.elementInstanceKey }, page: { limit: 1 } }, NO_WAIT);
+    const task = found.items[0];
+    if (!task) throw new Error(`listener job ${job.jobKey}: no user task at element instance ${job.elementInstanceKey}`);
+    return {
+      userTaskKey: task.userTaskKey,
+      ...(task.assignee !== undefined && { assignee: task.assignee }),
+      candidateGroups: task.candidateGroups ?? [],
+      candidateUsers: task.candidateUsers ?? [],
+      ...(task.dueDate !== undefined && { dueDate: task.dueDate }),
+      ...(task.followUpDate !== undefined && { followUpDate: task.followUpDate }),
+      ...(task.formKey !== undefined && { formKey: task.formKey }),
+      ...(task.priority !== undefined && { priority: task.priority }),
+    };
+  };
+
+  const apply = async (client: PoolClient, job: ListenerJob): Promise<Result> => {
+    const task = await userTaskOf(job);
+    const key = String(task.userTaskKey);
+    const eventType = job.listenerEventType;
+    switch (eventType) {
+      case 'CREATING': {
+        const form = await options.forms.of(key, task.formKey === undefined ? null : String(task.formKey));
+        const row = await insertUserTask(client, {
+          userTaskKey: key,
+          processInstanceKey: String(job.processInstanceKey),
+          elementId: String(job.elementId),
+          elementInstanceKey: String(job.elementInstanceKey),
+          name: options.names.nameOf(String(job.processDefinitionId), String(job.elementId)),
+          eventId: eventIdOf(job.variables.eventId),
+          candidateGroups: task.candidateGroups ?? [],
+          candidateUsers: task.candidateUsers ?? [],
+          assignee: nonEmpty(task.assignee),
+          dueAt: dateOf(task.dueDate),
+          followUpAt: dateOf(task.followUpDate),
+          priority: task.priority ?? DEFAULT_PRIORITY,
+          formKey: form?.id ?? null,
+        });
+        if (row) await publishChanges(client, [changeOf('added', row)]);
+        return { denied: false };
+      }
+      case 'ASSIGNING': {
+        const assignee = nonEmpty(task.assignee);
+        const before = await findUserTask(client, key);
+        const claims = assignee !== null && task.action !== RETURN_ACTION && before !== undefined && isHandling(before);
+        const event = claims ? await lockEvent(client, before.eventId) : undefined;
+        const row = await setAssignee(client, key, assignee);
+        if (row) {
+          await publishChanges(client, [changeOf(assignee === null ? 'unclaimed' : 'claimed', row)]);
+          if (assignee !== null) await event?.record(claimEntry(row.name), assignee);
+        }
+        return { denied: false };
+      }
+      case 'UPDATING': {
+        const row = await setAttributes(client, key, {
+          candidateGroups: task.candidateGroups ?? [],
+          candidateUsers: task.candidateUsers ?? [],
+          dueAt: dateOf(task.dueDate),
+          followUpAt: dateOf(task.followUpDate),
+          priority: task.priority ?? DEFAULT_PRIORITY,
+        });
+        if (row) await publishChanges(client, [changeOf('updated', row)]);
+        return { denied: false };
+      }
+      case 'COMPLETING':
+        return complete(client, key, nonEmpty(task.assignee), task.formKey === undefined ? null : String(task.formKey), job.variables);
+      case 'CANCELING': {
+        const row = await cancelUserTaskRow(client, key);
+        if (row) await publishChanges(client, [changeOf('removed', row)]);
+        return { denied: false };
+      }
+      case 'START':
+      case 'END':
+      case 'UNSPECIFIED':
+      case undefined:
+        throw new Error(`listener job ${job.jobKey}: the task list does not listen to ${String(eventType)}`);
+      default: {
+        const unknown: never = eventType;
+        throw new Error(`unknown listener event type ${String(unknown)}`);
+      }
+    }
+  };
+
+  const complete = async (client: PoolClient, key: string, assignee: string | null, formKey: string | null, variables: Record<string, unknown>): Promise<Result> => {
+    const form = await options.forms.of(key, formKey);
+    const row = await findUserTask(client, key);
+    let outcome: string | null = typeof variables.outcome === 'string' ? variables.outcome : null;
+    let entry: TimelineEntry | undefined;
+    if (form) {
+      try {
+        const completion = checkCompletedVariables(form.id, form.schema, variables);
+        if (completion.departments.length > 0) {
+          const known = await findDepartments(client, completion.departments);
+          const unknown = completion.departments.filter((code) => !known.has(code));
+          if (unknown.length > 0) throw new BadUserInputError('variables.assignment.departments', `no such department: ${unknown.join(', ')}`);
+        }
+        outcome = completion.outcome;
+        entry = row ? completionEntry(form.id, row.name, completion, undefined) : undefined;
+      } catch (error) {
+        if (error instanceof BadUserInputError) return { denied: true, reason: `${error.field}: ${error.message}` };
+        if (error instanceof AppError) throw error;
+        throw error;
+      }
+    }
+    const event = entry && row ? await lockEvent(client, row.eventId) : undefined;
+    const done = await completeUserTaskRow(client, key, assignee, outcome);
+    if (done) {
+      await publishChanges(client, [changeOf('completed', done)]);
+      if (entry) await event?.record(entry, assignee);
+    }
+    return { denied: false };
+  };
+
+  const running = loop();
+  logger.info('task listener worker started');
+  return {
+    async stop() {
+      stopping = true;
+      wake?.();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+function isHandling(task: TaskView): boolean {
+  return task.eventId !== null && task.formKey !== null && HANDLING_FORMS.includes(task.formKey);
+}
+
+function nonEmpty(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value === '' ? null : value;
+}
+
+function dateOf(value: string | null | undefined): Date | null {
+  if (value === undefined || value === null || value === '') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The process variable `eventId` as a bigint id, when it can be one. */
+function eventIdOf(value: unknown): string | null {
+  const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  return typeof text === 'string' && /^[1-9][0-9]{0,17}$/.test(text) ? text : null;
+}
