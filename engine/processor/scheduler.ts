@@ -5,6 +5,8 @@
  */
 import type { DueEntry } from './context';
 
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 export class Scheduler {
   private readonly heap: DueEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -37,7 +39,8 @@ export class Scheduler {
     if (!next || next.due >= this.timerDue) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerDue = next.due;
-    this.timer = setTimeout(() => this.fireDue(), Math.max(0, next.due - this.now()));
+    // Node fires a delay beyond 2^31-1 ms (about 24.8 days) after 1 ms; a far timer wakes at the cap and re-arms instead.
+    this.timer = setTimeout(() => this.fireDue(), Math.min(MAX_TIMER_DELAY_MS, Math.max(0, next.due - this.now())));
     this.timer.unref();
   }
 
