@@ -24,11 +24,12 @@ const COMPLETE = gql`mutation Complete($id: ID!, $outcome: String, $variables: J
 
 interface QueueTask { id: string; formKey: string; assignee: string | null; state: string; dueAt: string | null; event: { id: string } | null; form: { id: string; schema: unknown } | null }
 
-async function handlingTask(): Promise<{ task: QueueTask; userTaskKey: string }> {
+/** A report of `category` handled by urban management; each test reports its own category, so none is merged into another's event. */
+async function handlingTask(category: string): Promise<{ task: QueueTask; userTaskKey: string }> {
   await h.grid.department('urban_management');
   const citizen = await h.as(CITIZEN);
   const { reportEvent } = await citizen.request<{ reportEvent: { id: string } }>(REPORT, {
-    input: { category: 'illegal_parking', severity: 'MEDIUM', description: 'a van on the pavement', ...(await h.grid.pointIn(GRID_CODE)) },
+    input: { category, severity: 'MEDIUM', description: 'a van on the pavement', ...(await h.grid.pointIn(GRID_CODE)) },
   });
   const clerk = await h.as(CLERK);
   const task = await eventually(
@@ -40,7 +41,7 @@ async function handlingTask(): Promise<{ task: QueueTask; userTaskKey: string }>
 }
 
 test('a completion the form forbids is refused naming the field, through GraphQL and straight through REST', async () => {
-  const { task, userTaskKey } = await handlingTask();
+  const { task, userTaskKey } = await handlingTask('illegal_parking');
   // The task has its SLA's due date and its form's schema.
   expect(task).toMatchObject({ formKey: 'grid-dispatch-handle', form: { id: 'grid-dispatch-handle' } });
   expect(task.dueAt).not.toBeNull();
@@ -71,7 +72,7 @@ test('an assignment made through /v2/user-tasks/{key}/assignment shows in the Gr
   const changes = collect<{ taskQueueChanged: { kind: string; task: { id: string; assignee: string | null } } }>(socket, 'subscription { taskQueueChanged { kind task { id assignee } } }');
   await changes.ready;
   await eventually(() => (h.taskList.changes.subscriberCount > 0 ? true : undefined), { what: 'the subscription to reach the server' });
-  const { task, userTaskKey } = await handlingTask();
+  const { task, userTaskKey } = await handlingTask('illegal_advertising');
 
   await h.grid.rest.assignUserTask({ userTaskKey: userTaskKey as never, assignee: CLERK, allowOverride: false });
 
@@ -90,7 +91,7 @@ test('a task the engine cancels leaves the queue at once: the canceling listener
   const changes = collect<{ taskQueueChanged: { kind: string; task: { id: string } } }>(socket, 'subscription { taskQueueChanged { kind task { id } } }');
   await changes.ready;
   await eventually(() => (h.taskList.changes.subscriberCount > 0 ? true : undefined), { what: 'the subscription to reach the server' });
-  const { task } = await handlingTask();
+  const { task } = await handlingTask('shared_bike_clutter');
   const { rows } = await h.grid.te.pool.query<{ pik: string }>(`select process_instance_key::text as pik from public.task where id = $1`, [task.id]);
 
   await h.grid.rest.cancelProcessInstance({ processInstanceKey: rows[0].pik as never });

@@ -165,8 +165,8 @@ test('a report\'s whole life notifies the reporter at each step, asks for feedba
     input: { category: 'illegal_parking', severity: 'MEDIUM', description: 'a van blocks the fire lane', ...point },
   });
   const eventId = reportEvent.id;
-  await complete(CLERK, eventId, 'grid-dispatch:handle', { outcome: 'RESOLVED' });
-  await complete(GRID_WORKER, eventId, 'grid-dispatch:verify', { variables: { verified: true } });
+  await complete(CLERK, eventId, 'grid-dispatch-handle', { outcome: 'RESOLVED' });
+  await complete(GRID_WORKER, eventId, 'grid-dispatch-verify', { variables: { verified: true } });
 
   const steps = ['EVENT_ACCEPTED', 'EVENT_ROUTED', 'EVENT_RESOLVED', 'EVENT_CLOSED', 'FEEDBACK_REQUEST'];
   const inbox = await eventually(

@@ -83,7 +83,7 @@ async function report(api: string, gridIndex: number): Promise<{ eventId: string
 /** From the clerk's resolution on: the grid worker verifies, the event closes, the citizen is satisfied. */
 async function finish(api: string, eventId: string, grid: string): Promise<void> {
   const worker = `gw-${grid}`;
-  const verify = await people.taskOf(api, worker, eventId, 'grid-dispatch:verify');
+  const verify = await people.taskOf(api, worker, eventId, 'grid-dispatch-verify');
   await people.claim(api, worker, verify.id);
   await people.complete(api, worker, verify.id, { variables: { verified: true } });
   await people.waitForEvent(api, CITIZEN, eventId, 'CLOSED', (event) => event.status === 'CLOSED');
@@ -94,7 +94,7 @@ async function finish(api: string, eventId: string, grid: string): Promise<void>
 /** The whole flow of one event through one API origin. */
 async function wholeFlow(api: string, gridIndex: number): Promise<string> {
   const { eventId, grid } = await report(api, gridIndex);
-  const handling = await people.taskOf(api, CLERK, eventId, 'grid-dispatch:handle');
+  const handling = await people.taskOf(api, CLERK, eventId, 'grid-dispatch-handle');
   await people.claim(api, CLERK, handling.id);
   await people.complete(api, CLERK, handling.id, { outcome: 'RESOLVED' });
   await finish(api, eventId, grid);
@@ -174,7 +174,7 @@ test('the split shape: two API replicas, two worker processes, a task list; one 
   await changes.ready;
 
   const events = await Promise.all([1, 2, 3, 4].map((grid, i) => report(origin(i % 2 === 0 ? victim : survivor), grid)));
-  const handling = await Promise.all(events.map(({ eventId }) => people.taskOf(origin(survivor), CLERK, eventId, 'grid-dispatch:handle')));
+  const handling = await Promise.all(events.map(({ eventId }) => people.taskOf(origin(survivor), CLERK, eventId, 'grid-dispatch-handle')));
   for (const task of handling) await people.claim(origin(victim), CLERK, task.id);
   for (const task of handling.slice(0, 2)) await people.complete(origin(victim), CLERK, task.id, { outcome: 'RESOLVED' });
   const kindsOf = (id: string) => changes.items.filter((c) => c.taskQueueChanged.task.id === id).map((c) => c.taskQueueChanged.kind);
