@@ -95,7 +95,6 @@ export class JobDispatch {
     if (list.length === 0) this.polls.delete(type);
   }
 
-  /** Ends every waiting long poll with no jobs (shutdown). */
   /** Removes the open streams and returns them, for a processor that takes over after a reload. */
   takeStreams(): StreamConsumer[] {
     const open = [...this.streams.values()].flat().filter((stream) => !stream.closed);
@@ -103,6 +102,7 @@ export class JobDispatch {
     return open;
   }
 
+  /** Ends every waiting long poll with no jobs (shutdown). */
   releaseAll(): void {
     for (const list of this.polls.values()) {
       for (const poll of list) {
