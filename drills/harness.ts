@@ -3,10 +3,10 @@
  * ports), a list of checks that are printed as they are decided, and polling.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startDemoService, type DemoService } from '../demo/service';
+import { freePort } from '../test-support/free-port';
 
 export interface Check {
   readonly name: string;
@@ -35,17 +35,7 @@ export class Checks {
   }
 }
 
-/** A loopback port that was free a moment ago, for the service to bind. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 export interface DrillService {
   readonly service: DemoService;

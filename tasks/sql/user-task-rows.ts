@@ -1,24 +1,12 @@
 import { TASK_COLUMNS, type TaskView } from '../task';
 import type { Queryable } from '../../db/queryable';
 
-/** A Camunda user task as its `creating` listener job tells it, before it has a row. */
-export interface NewUserTask {
-  readonly userTaskKey: string;
-  readonly processInstanceKey: string;
-  readonly elementId: string;
-  readonly elementInstanceKey: string;
-  readonly name: string;
-  /** A candidate: kept only when that grid event exists. */
-  readonly eventId: string | null;
-  readonly candidateGroups: readonly string[];
-  readonly candidateUsers: readonly string[];
-  readonly assignee: string | null;
-  readonly dueAt: Date | null;
-  readonly followUpAt: Date | null;
-  readonly priority: number;
-  /** The linked form's id. */
-  readonly formKey: string | null;
-}
+/**
+ * A Camunda user task as its `creating` listener job tells it, before it has a
+ * row: the view's fields that the engine knows (an `eventId` is kept only when
+ * that grid event exists).
+ */
+export type NewUserTask = Omit<TaskView, 'id' | 'userTaskKey' | 'jobKey' | 'state' | 'outcome' | 'createdAt' | 'completedAt'> & { readonly userTaskKey: string };
 
 /**
  * The row of a new user task. A listener job handed out again (its
