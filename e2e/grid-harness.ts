@@ -26,6 +26,7 @@ import { ormConfig } from '../orm/orm-config';
 import { seedTestCity } from '../test-support/city';
 import { notificationsOf, type WrittenNotification } from '../test-support/notifications';
 import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
+import { describeInstance } from '../test-support/instance-state';
 import { DepartmentClient } from '../workers/departments/department-client';
 import { deployProcesses } from '../workers/deploy-processes';
 import type { WorkerConfig } from '../workers/services';
@@ -200,6 +201,16 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
     };
   };
 
+  /** A wait that times out says where the instance stands. */
+  const saying = async <T>(processInstanceKey: string, waiting: Promise<T>): Promise<T> => {
+    try {
+      return await waiting;
+    } catch (error) {
+      if (error instanceof Error) error.message += `\n${await describeInstance(started(te).pool, processInstanceKey).catch((cause: unknown) => `(its state could not be read: ${String(cause)})`)}`;
+      throw error;
+    }
+  };
+
   const take = (processInstanceKey: string, type: string, elementId?: string): ActivatedJob | undefined => {
     const index = activated.findIndex((job) => job.type === type && job.processInstanceKey === processInstanceKey && (elementId === undefined || job.elementId === elementId));
     return index === -1 ? undefined : activated.splice(index, 1)[0];
@@ -243,9 +254,9 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
     get rest() { return started(rest); },
     async next(processInstanceKey: string, type: string, elementId?: string): Promise<never> {
       if (type === USER_TASK) {
-        return eventually(() => openTask(processInstanceKey, elementId), { what: `user task${elementId ? ` at ${elementId}` : ''} of instance ${processInstanceKey}`, timeoutMs: 20_000 }) as Promise<never>;
+        return saying(processInstanceKey, eventually(() => openTask(processInstanceKey, elementId), { what: `user task${elementId ? ` at ${elementId}` : ''} of instance ${processInstanceKey}`, timeoutMs: 20_000 })) as Promise<never>;
       }
-      return eventually(
+      return saying(processInstanceKey, eventually(
         async () => {
           const ready = take(processInstanceKey, type, elementId);
           if (ready) return ready;
@@ -253,7 +264,7 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
           return take(processInstanceKey, type, elementId);
         },
         { what: `job ${type}${elementId ? ` at ${elementId}` : ''} of instance ${processInstanceKey}`, timeoutMs: 20_000 },
-      ) as Promise<never>;
+      )) as Promise<never>;
     },
     async complete(job, variables = {}) {
       if (job.type === USER_TASK) {
@@ -263,7 +274,7 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
       await started(zbc).completeJob({ jobKey: job.key, variables: variables as never });
     },
     async completed(processInstanceKey) {
-      await eventually(
+      await saying(processInstanceKey, eventually(
         async () => {
           const { rows } = await started(te).pool.query(
             `select 1 from engine.record where process_instance_key = $1 and value_type = 'PROCESS_INSTANCE'
@@ -273,7 +284,7 @@ export function useGridHarness(extension?: HarnessExtension, options: { readonly
           return rows.length > 0 ? true : undefined;
         },
         { what: `instance ${processInstanceKey} to complete`, timeoutMs: 20_000 },
-      );
+      ));
     },
     async event(eventId) {
       return started(orm).em.fork().findOneOrFail(GridEvent, eventId, { populate: ['grid', 'duplicateOf'] });

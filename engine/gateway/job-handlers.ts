@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ActivatedJob, ActivateJobsInput, EngineApi, JobStream, JobStreamInput } from '../api';
 import { InvalidArgumentError, UnavailableError } from '../errors';
 import { failStream, type OpenStreams, serverStream, unary } from './calls';
+import { SupersededPolls } from './superseded-polls';
 import { parseKey, parseLong, parseNames, parseVariables, requireDefaultTenant, toActivatedJob } from './convert';
 import type {
   ActivatedJobMessage,
@@ -102,6 +103,8 @@ export function jobHandlers(engine: EngineApi, logger: Logger, streams: OpenStre
       .catch((error: unknown) => logger.warn({ err: error, jobKeys: jobs.map((job) => job.key) }, 'could not hand back undelivered jobs'));
   }
 
+  const polls = new SupersededPolls();
+
   return {
     ActivateJobs: serverStream<ActivateJobsRequest, ActivateJobsResponse>('ActivateJobs', logger, async (call) => {
       const input = toActivateInput(call.request);
@@ -113,15 +116,22 @@ export function jobHandlers(engine: EngineApi, logger: Logger, streams: OpenStre
       if (call.cancelled) abort.abort();
       // On shutdown the long poll ends early and the client gets what it has so far: nothing.
       const unregister = streams.add(() => abort.abort());
+      let superseded = false;
+      const leave = polls.enter(call.getPeer(), input.type, input.worker, () => {
+        superseded = true;
+        abort.abort();
+      });
       try {
         const jobs = await engine.activateJobs(input, abort.signal);
-        if (call.cancelled) {
+        if (call.cancelled || superseded) {
           yieldBack(jobs);
+          if (!call.cancelled) call.end();
           return;
         }
         for (const batch of inMessages(jobs.map(toActivatedJob))) call.write({ jobs: batch });
         call.end();
       } finally {
+        leave();
         unregister();
         call.off('cancelled', onCancelled);
       }
