@@ -62,10 +62,15 @@ export async function runRetention(pool: Pool, store: ContentRemover, settings: 
         [settings.attachmentRetentionDays],
         limit,
       );
-      removed.push(...(await removeAttachments(tx, ids)));
+      // A row locked after another run released it was matched on this statement's older snapshot; a new statement sees what that run removed.
+      const { rows } = await tx.query<{ id: string }>(
+        `select distinct event_id::text as id from public.attachment where event_id = any(string_to_array($1, ',')::bigint[])`,
+        [ids.join(',')],
+      );
+      removed.push(...(await removeAttachments(tx, rows.map((row) => row.id))));
+      eventsStrippedOfAttachments += rows.length;
       return ids.length;
     });
-    eventsStrippedOfAttachments += batch;
     if (batch < limit) break;
   }
   const { erasuresCompleted, contents } = await completeErasures(pool, limit);
