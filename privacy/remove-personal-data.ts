@@ -46,13 +46,13 @@ export async function pseudonymiseEvents(tx: Queryable, eventIds: readonly strin
 }
 
 /** Deletes the events' attachment rows; their files go after commit (removeUnreferenced). */
-export async function removeAttachments(tx: Queryable, eventIds: readonly string[]): Promise<RemovedContent[]> {
+export async function removeAttachments(tx: Queryable, eventIds: readonly string[]): Promise<Array<RemovedContent & { readonly eventId: string }>> {
   if (eventIds.length === 0) return [];
-  const { rows } = await tx.query<{ sha256: string; storage_key: string }>(
-    "delete from public.attachment where event_id = any(string_to_array($1, ',')::bigint[]) returning sha256, storage_key",
+  const { rows } = await tx.query<{ event_id: string; sha256: string; storage_key: string }>(
+    "delete from public.attachment where event_id = any(string_to_array($1, ',')::bigint[]) returning event_id::text, sha256, storage_key",
     [idList(eventIds)],
   );
-  return rows.map((row) => ({ sha256: row.sha256, storageKey: row.storage_key }));
+  return rows.map((row) => ({ eventId: row.event_id, sha256: row.sha256, storageKey: row.storage_key }));
 }
 
 export function idList(ids: readonly string[]): string {

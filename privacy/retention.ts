@@ -62,16 +62,13 @@ export async function runRetention(pool: Pool, store: ContentRemover, settings: 
         [settings.attachmentRetentionDays],
         limit,
       );
-      // A row locked after another run released it was matched on this statement's older snapshot; a new statement sees what that run removed.
-      const { rows } = await tx.query<{ id: string }>(
-        `select distinct event_id::text as id from public.attachment where event_id = any(string_to_array($1, ',')::bigint[])`,
-        [ids.join(',')],
-      );
-      removed.push(...(await removeAttachments(tx, rows.map((row) => row.id))));
-      eventsStrippedOfAttachments += rows.length;
-      return ids.length;
+      const contents = await removeAttachments(tx, ids);
+      removed.push(...contents);
+      // A row locked after another run released it was matched on this statement's older snapshot: count what was removed, not what was locked.
+      return { locked: ids.length, stripped: new Set(contents.map((content) => content.eventId)).size };
     });
-    if (batch < limit) break;
+    eventsStrippedOfAttachments += batch.stripped;
+    if (batch.locked < limit) break;
   }
   const { erasuresCompleted, contents } = await completeErasures(pool, limit);
   removed.push(...contents);
