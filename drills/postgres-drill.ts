@@ -88,9 +88,14 @@ export async function runPostgresDrill(options: PostgresDrillOptions): Promise<C
       }
     }
 
+    let lastReadiness = '';
     await waitFor('readiness 200 after the outage', 180_000, async () => {
       const response = await fetch(`${drill!.apiUrl}/readyz`).catch(() => undefined);
+      lastReadiness = response === undefined ? 'no answer' : `${response.status} ${await response.text()}`;
       return response?.status === 200 ? true : undefined;
+    }).catch((error: unknown) => {
+      // What the service said last tells why it did not recover; the drill's own message alone does not.
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; /readyz: ${lastReadiness}; the service's last lines:\n${drill!.log.slice(-15).join('\n')}`, { cause: error });
     });
     const readyAfter = (Date.now() - faultAt) / 1000;
     graphql.markRecovered();
