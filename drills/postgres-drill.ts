@@ -19,7 +19,8 @@ import { connectZeebe } from '../intake/zeebe-client';
 import { ensureDatabase } from '../orm/database';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../orm/embedded-postgres';
 import { Checks, freePort, sleep, startDrillService, waitFor, type DrillService } from './harness';
-import { completions, deployDrillModel, formatCounts, probeReadiness, startDrillWorkers, streamInstances } from './workload';
+import { People } from '../demo/people';
+import { completions, deployDrillModel, formatCounts, probeGraphQL, probeReadiness, startDrillWorkers, streamInstances } from './workload';
 
 export type PostgresFault = 'kill' | 'stop' | 'external';
 export const POSTGRES_FAULTS: readonly PostgresFault[] = ['kill', 'stop', 'external'];
@@ -41,7 +42,8 @@ export async function runPostgresDrill(options: PostgresDrillOptions): Promise<C
   const external = options.fault === 'external' ? await startExternalPostgres() : undefined;
   let drill: DrillService | undefined;
   try {
-    drill = await startDrillService({ env: external ? { DATABASE_URL: external.url } : {} });
+    // The city seeded on the external database too: the GraphQL client signs in as one of its citizens.
+    drill = await startDrillService({ env: external ? { DATABASE_URL: external.url, AUTO_SEED: 'true' } : {} });
     const zeebe = connectZeebe(`127.0.0.1:${drill.gatewayPort}`);
     await deployDrillModel(zeebe);
     await zeebe.close();
@@ -49,8 +51,13 @@ export async function runPostgresDrill(options: PostgresDrillOptions): Promise<C
     const stream = streamInstances(drill.gatewayPort);
     await waitFor('instances acknowledged before the fault', 120_000, () => (stream.acknowledged.size >= before ? true : undefined));
     const probe = probeReadiness(drill.apiUrl);
+    // Signed in before the fault: the development sign-in looks the person up in the database.
+    const citizen = await new People(drill.apiUrl).as('citizen-000001');
+    const graphql = probeGraphQL(drill.apiUrl, citizen.token, 100);
+    await waitFor('a GraphQL answer before the fault', 30_000, () => (graphql.answers.has('ok') ? true : undefined));
     const faultAt = Date.now();
     stream.markOutage();
+    graphql.markOutage();
     const ackedAtFault = stream.acknowledged.size;
 
     switch (options.fault) {
@@ -81,17 +88,25 @@ export async function runPostgresDrill(options: PostgresDrillOptions): Promise<C
       }
     }
 
+    let lastReadiness = '';
     await waitFor('readiness 200 after the outage', 180_000, async () => {
       const response = await fetch(`${drill!.apiUrl}/readyz`).catch(() => undefined);
+      lastReadiness = response === undefined ? 'no answer' : `${response.status} ${await response.text()}`;
       return response?.status === 200 ? true : undefined;
+    }).catch((error: unknown) => {
+      // What the service said last tells why it did not recover; the drill's own message alone does not.
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; /readyz: ${lastReadiness}; the service's last lines:\n${drill!.log.slice(-15).join('\n')}`, { cause: error });
     });
     const readyAfter = (Date.now() - faultAt) / 1000;
+    graphql.markRecovered();
+    await waitFor('a GraphQL answer after recovery', 60_000, () => (graphql.firstOkAfterRecovery() !== undefined ? true : undefined)).catch(() => undefined);
     await waitFor('instances acknowledged after recovery', 120_000, () =>
       stream.acknowledged.size >= ackedAtFault + before ? true : undefined,
     );
     const servedAgain = stream.firstAcknowledgedAfterOutage();
     await stream.stop();
     await probe.stop();
+    await graphql.stop();
 
     const alive = drill.service.child.exitCode === null && drill.service.child.signalCode === null;
     checks.check('service stayed up', alive, alive ? 'no exit during the outage' : `exited with ${drill.service.child.exitCode ?? drill.service.child.signalCode}`);
@@ -107,6 +122,16 @@ export async function runPostgresDrill(options: PostgresDrillOptions): Promise<C
       [...stream.refusals.keys()].every((code) => code === '14' || code === '8'),
       `gRPC codes of refused creations: ${formatCounts(stream.refusals)} (14 UNAVAILABLE, 8 RESOURCE_EXHAUSTED)`,
     );
+    const unavailable = graphql.duringOutage.get('503 SERVICE_UNAVAILABLE') ?? 0;
+    const internal = [...graphql.duringOutage.keys()].filter((answer) => answer.endsWith('INTERNAL_SERVER_ERROR'));
+    // Only an outage that lasts is sure to be met by a question: the service restarts its own PostgreSQL within a second or two,
+    // and a question asked then waits for a connection and is answered.
+    if (options.fault === 'external') checks.check('GraphQL answered SERVICE_UNAVAILABLE (HTTP 503) during the outage', unavailable > 0, `answers during the outage: ${formatCounts(graphql.duringOutage)}`);
+    else checks.note(`GraphQL answers during the outage: ${formatCounts(graphql.duringOutage)}`);
+    checks.check('no GraphQL INTERNAL_SERVER_ERROR during the outage', internal.length === 0, internal.length === 0 ? 'none' : formatCounts(new Map(internal.map((answer) => [answer, graphql.duringOutage.get(answer) ?? 0]))));
+    checks.check('every SERVICE_UNAVAILABLE carried a retry hint', graphql.hintsMissing === 0, `${graphql.hintsMissing} without extensions.retryAfterSeconds, or HTTP 503 without Retry-After`);
+    const okAgain = graphql.firstOkAfterRecovery();
+    checks.check('GraphQL answered again after recovery', okAgain !== undefined, okAgain === undefined ? 'no successful answer after the outage' : `first successful answer ${((okAgain - faultAt) / 1000).toFixed(1)} s after the fault`);
     checks.note(`ready again ${readyAfter.toFixed(1)} s after the fault; first creation acknowledged after ${servedAgain === undefined ? '?' : ((servedAgain - faultAt) / 1000).toFixed(1)} s`);
 
     const url = await drill.databaseUrl();

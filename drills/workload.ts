@@ -147,3 +147,80 @@ export async function completions(databaseUrl: string, bpmnProcessId = DRILL_PRO
 export function formatCounts(counts: ReadonlyMap<string, number>): string {
   return [...counts].map(([key, count]) => `${key}×${count}`).join(', ') || 'none';
 }
+
+export interface GraphQLProbe {
+  /** How each answer ended: `ok`, or `<HTTP status> <extensions.code>` of its first error, or `no answer`; counted. */
+  readonly answers: Map<string, number>;
+  /** Answers to questions asked while the drill said the database was away (between `markOutage()` and `markRecovered()`). */
+  readonly duringOutage: Map<string, number>;
+  /** Whether every SERVICE_UNAVAILABLE came with a retry hint (extensions.retryAfterSeconds and, with HTTP 503, Retry-After). */
+  readonly hintsMissing: number;
+  /** When the first `ok` after `markRecovered()` came. */
+  firstOkAfterRecovery(): number | undefined;
+  markOutage(): void;
+  markRecovered(): void;
+  stop(): Promise<void>;
+}
+
+const EVENTS_QUERY = '{ events(first: 1) { edges { node { id } } } }';
+
+/** A person's GraphQL client asking for their events every `intervalMs`, as the task list page does; it reads what an outage answers. */
+export function probeGraphQL(apiUrl: string, token: string, intervalMs = 250): GraphQLProbe {
+  const answers = new Map<string, number>();
+  const duringOutage = new Map<string, number>();
+  let hintsMissing = 0;
+  let stopped = false;
+  let inOutage = false;
+  let recovered = false;
+  let okAfter: number | undefined;
+  const count = (answer: string, askedDuringOutage: boolean, askedAfterRecovery: boolean): void => {
+    answers.set(answer, (answers.get(answer) ?? 0) + 1);
+    if (askedDuringOutage) duringOutage.set(answer, (duringOutage.get(answer) ?? 0) + 1);
+    if (answer === 'ok' && askedAfterRecovery && okAfter === undefined) okAfter = Date.now();
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      // An answer counts for the phase its question was asked in: one asked before the fault may be answered during it.
+      const [askedDuringOutage, askedAfterRecovery] = [inOutage, recovered];
+      try {
+        const response = await fetch(`${apiUrl}/graphql`, {
+          method: 'POST',
+          signal: AbortSignal.timeout(10_000),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: EVENTS_QUERY }),
+        });
+        const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string; retryAfterSeconds?: unknown } }[] };
+        const error = body.errors?.[0];
+        if (error === undefined) {
+          count('ok', askedDuringOutage, askedAfterRecovery);
+        } else {
+          const code = error.extensions?.code ?? 'no code';
+          if (code === 'SERVICE_UNAVAILABLE' && (typeof error.extensions?.retryAfterSeconds !== 'number' || (response.status === 503 && response.headers.get('retry-after') === null))) hintsMissing++;
+          count(`${response.status} ${code}`, askedDuringOutage, askedAfterRecovery);
+        }
+      } catch {
+        count('no answer', askedDuringOutage, askedAfterRecovery);
+      }
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    answers,
+    duringOutage,
+    get hintsMissing() {
+      return hintsMissing;
+    },
+    firstOkAfterRecovery: () => okAfter,
+    markOutage: () => {
+      inOutage = true;
+    },
+    markRecovered: () => {
+      inOutage = false;
+      recovered = true;
+    },
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}

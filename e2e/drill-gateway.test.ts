@@ -2,8 +2,9 @@
  * The Zeebe gateway unreachable (the engine and its gateway stopped, as a
  * Camunda cluster that is down) while citizens report: the intake accepts
  * every report, keeps its process start in the outbox, and starts each one
- * once the gateway is back. GATEWAY_OUTAGE_MS sets the outage (default 5 s;
- * 30000 for the full drill).
+ * once the gateway is back, each once. GATEWAY_OUTAGE_MS sets the outage:
+ * 5 s here in `npm test`; `npm run drill:gateway` runs this file with the
+ * full 30 s. The checks are printed as the drills print theirs.
  */
 import { tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { ormConfig } from '../orm/orm-config';
 import { pointInSeededGrid, seedTestCity } from '../test-support/city';
 import { eventually, startTestEngine, type TestEngine } from '../test-support/engine';
 import { deployProcesses } from '../workers/deploy-processes';
+import { Checks } from '../drills/harness';
 import { connectSdk, silenceClientCancellations, type ZeebeClient } from './fixtures/sdk';
 
 const OUTAGE_MS = Number(process.env.GATEWAY_OUTAGE_MS ?? 5_000);
@@ -65,17 +67,21 @@ test('reports taken while the gateway is unreachable are started once it is back
   const before = await report(0);
   expect(before.processInstanceKey).toBeDefined();
 
+  const lines: string[] = [`gateway outage drill: the gateway unreachable for ${OUTAGE_MS / 1000} s while reports stream in`];
+  const checks = new Checks((line) => lines.push(line));
   const outage = te.restart(OUTAGE_MS);
   const accepted: { eventId: number; processInstanceKey?: string }[] = [];
   const outageStarted = Date.now();
-  // Reports keep coming for the length of the outage; every one is accepted.
+  // Reports keep coming for the length of the outage; every one is accepted (reportEvent throws otherwise).
   for (let n = 1; Date.now() - outageStarted < OUTAGE_MS; n++) accepted.push(await report(n));
   await outage;
+  const backAt = Date.now();
+  checks.note(`the gateway was back ${((backAt - outageStarted) / 1000).toFixed(1)} s after it went away`);
 
   const waiting = accepted.filter((reported) => reported.processInstanceKey === undefined);
-  expect(waiting.length).toBeGreaterThan(0);
+  checks.check('every report was accepted while the gateway was away', accepted.length > 0, `${accepted.length} reports accepted, each with its event id`);
   const { rows: outbox } = await te.pool.query<{ n: number }>('select count(*)::int as n from public.intake_process_start');
-  expect(outbox[0]?.n).toBeGreaterThan(0);
+  checks.check('the starts waited in the outbox', waiting.length > 0 && (outbox[0]?.n ?? 0) > 0, `${waiting.length} reports answered without a process instance; ${outbox[0]?.n ?? 0} starts in intake_process_start when the gateway came back`);
 
   const ids = accepted.map((reported) => reported.eventId);
   const started = await eventually(
@@ -84,10 +90,10 @@ test('reports taken while the gateway is unreachable are started once it is back
       return rows.length === ids.length && rows.every((row) => row.key !== null) ? rows : undefined;
     },
     { timeoutMs: 60_000 + OUTAGE_MS, intervalMs: 250, what: 'every report started' },
-  );
-  expect(started).toHaveLength(accepted.length);
+  ).catch(() => []);
+  checks.check('every report was started afterwards', started.length === accepted.length, `${started.length} of ${accepted.length} events have their process instance, the last ${((Date.now() - backAt) / 1000).toFixed(1)} s after the gateway was back`);
   const { rows: left } = await te.pool.query<{ n: number }>('select count(*)::int as n from public.intake_process_start');
-  expect(left[0]?.n).toBe(0);
+  checks.check('the outbox emptied', left[0]?.n === 0, `${left[0]?.n} starts left`);
 
   // Once each: one grid-event instance per reported event.
   const { rows: instances } = await te.pool.query<{ event_id: string; n: number }>(
@@ -98,6 +104,9 @@ test('reports taken while the gateway is unreachable are started once it is back
       group by 1`,
   );
   const perEvent = new Map(instances.map((row) => [Number(row.event_id), row.n]));
-  expect(ids.filter((id) => perEvent.get(id) !== 1)).toEqual([]);
-  console.log(`gateway outage drill: ${OUTAGE_MS / 1000} s down, ${accepted.length} reports accepted meanwhile, ${waiting.length} kept in the outbox and started afterwards, each once`);
+  const notOnce = ids.filter((id) => perEvent.get(id) !== 1);
+  checks.check('nothing lost, nothing doubled', notOnce.length === 0, `${ids.length - notOnce.length} of ${ids.length} events have exactly one grid-event instance${notOnce.length > 0 ? `; not once: ${notOnce.map((id) => `${id}×${perEvent.get(id) ?? 0}`).join(', ')}` : ''}`);
+  console.log(lines.join('\n'));
+  expect(checks.list.filter((check) => !check.passed)).toEqual([]);
+  expect(checks.list).toHaveLength(5);
 });

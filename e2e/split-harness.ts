@@ -147,7 +147,10 @@ export class PeopleThroughApi {
     return reportEvent.id;
   }
 
-  /** Waits until the person's queue (their groups) holds the event's task of this form. */
+  /**
+   * Waits until the person's queue (their groups) holds the event's task of this form. Long enough for a
+   * task whose listener job a killed task list held: the engine hands it out again after its 60 s time-out.
+   */
   async taskOf(origin: string, person: string, eventId: string, formKey: string): Promise<QueueTask> {
     const client = await this.as(person, origin);
     return eventually(
@@ -155,8 +158,28 @@ export class PeopleThroughApi {
         const { tasks } = await client.request<{ tasks: { edges: { node: QueueTask }[] } }>(QUEUE, { filter: { myGroups: true } });
         return tasks.edges.map((edge) => edge.node).find((task) => task.event?.id === eventId && task.formKey === formKey);
       },
-      { what: `${formKey} task of event ${eventId} in ${person}'s queue`, timeoutMs: 90_000, intervalMs: 200 },
-    );
+      { what: `${formKey} task of event ${eventId} in ${person}'s queue`, timeoutMs: 180_000, intervalMs: 200 },
+    ).catch(async (error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await this.whereIs(eventId)}`, { cause: error });
+    });
+  }
+
+  /** Where an event's flow stands: its task rows and its instance's last records, to tell a slow step from a lost one. */
+  private async whereIs(eventId: string): Promise<string> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      const { rows: tasks } = await client.query<{ form_key: string; state: string }>('select form_key, state from public.task where event_id = $1 order by id', [eventId]);
+      const { rows: records } = await client.query<{ at: string; what: string }>(
+        `select to_char(r.created_at, 'HH24:MI:SS.MS') as at, r.value_type || ' ' || r.intent || ' ' || coalesce(r.element_id, '') || ' ' || coalesce(r.value->>'type', '') as what
+           from engine.record r join public.grid_event e on e.process_instance_key = r.process_instance_key
+          where e.id = $1 order by r.position desc limit 12`,
+        [eventId],
+      );
+      return `task rows: ${tasks.map((t) => `${t.form_key} ${t.state}`).join(', ') || 'none'}; last records (newest first, now ${new Date().toISOString()}):\n${records.map((r) => `  ${r.at} ${r.what}`).join('\n')}`;
+    } finally {
+      await client.end();
+    }
   }
 
   async claim(origin: string, person: string, taskId: string): Promise<void> {

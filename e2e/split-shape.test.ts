@@ -4,9 +4,11 @@
  * the rest pointed at its gRPC and REST addresses (the path a Camunda 8
  * cluster takes), then the split shape — the engine, two API replicas, two
  * worker processes, one task list — driven through the whole grid flow, with
- * one API replica and one worker process SIGKILLed mid-flow. Every event
- * still completes exactly once: one process instance each, one CLOSED, one
- * feedback, and the department acts on each step once.
+ * the engine, one API replica, one worker process and the task list
+ * SIGKILLed mid-flow (the engine started again on its ports, a new task list
+ * in the old one's place). Every event still completes
+ * exactly once: one process instance each, one CLOSED, one feedback, each
+ * user task once in the queue, and the department acts on each step once.
  */
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../test-support/database';
@@ -28,6 +30,8 @@ let db: pg.Client;
 let department: Department;
 let people: PeopleThroughApi;
 let engine: RoleProcess;
+/** What the engine process was started with, to start it again on the same ports after it is killed. */
+let engineEnv: Record<string, string>;
 let common: Record<string, string>;
 const processes: RoleProcess[] = [];
 const reported: string[] = [];
@@ -59,6 +63,7 @@ beforeAll(async () => {
     RATE_LIMIT_API_PER_IP: '100000',
   };
   engine = await start('engine', { ROLES: 'engine' });
+  engineEnv = { ...common, ROLES: 'engine' };
   const addresses = { ZEEBE_ADDRESS: `127.0.0.1:${engine.port('gateway')}`, ZEEBE_REST_ADDRESS: `http://127.0.0.1:${engine.port('REST gateway')}`, ENGINE_TABLES: 'true' };
   common = { ...common, ...addresses };
 }, 120_000);
@@ -130,6 +135,18 @@ async function checkExactlyOnce(eventIds: readonly string[]): Promise<void> {
   );
   // No report started a second instance.
   expect(instances[0].n).toBe(reported.length);
+  // Each user task of the process reached the queue once, whichever task list process took it.
+  const { rows: doubled } = await db.query<{ element_instance_key: string; n: number }>(
+    `select element_instance_key::text, count(*)::int as n from public.task where event_id = any($1::bigint[]) group by 1 having count(*) > 1`,
+    [eventIds],
+  );
+  expect(doubled).toEqual([]);
+  const { rows: perEvent } = await db.query<{ id: string; tasks: number }>(
+    `select event_id::text as id, count(*)::int as tasks from public.task where event_id = any($1::bigint[]) group by 1 order by 1`,
+    [eventIds],
+  );
+  // The clerk's handling and the grid worker's verification: two tasks per event.
+  expect(perEvent).toEqual(eventIds.map((id) => ({ id, tasks: 2 })).sort((a, b) => Number(a.id) - Number(b.id)));
   for (const id of eventIds) {
     const keys = department.applied.filter((key) => key.startsWith(`grid-event-${id}-`));
     expect({ id, applied: keys.length }).toEqual({ id, applied: 1 });
@@ -157,7 +174,7 @@ async function flowThroughOneService(service: RoleProcess): Promise<void> {
   await checkExactlyOnce([eventId]);
 }
 
-test('the split shape: two API replicas, two worker processes, a task list; one API and one worker SIGKILLed mid-flow, every event completes once', async () => {
+test('the split shape: two API replicas, two worker processes, a task list; the engine, one API, one worker and the task list SIGKILLed mid-flow, every event completes once', async () => {
   const workers = [await start('workers-1', { ROLES: 'workers' }), await start('workers-2', { ROLES: 'workers' })];
   const [taskList, ...apis] = await Promise.all([start('tasklist', { ROLES: 'tasklist' }), start('api-1', { ROLES: 'api,intake' }), start('api-2', { ROLES: 'api,intake' })]);
 
@@ -180,9 +197,16 @@ test('the split shape: two API replicas, two worker processes, a task list; one 
   const kindsOf = (id: string) => changes.items.filter((c) => c.taskQueueChanged.task.id === id).map((c) => c.taskQueueChanged.kind);
   await eventually(() => (handling.every((task) => kindsOf(task.id).includes('CLAIMED')) ? true : undefined), { what: 'the claims made on one replica to reach a subscriber on the other' });
 
-  // Mid-flow: two resolutions just handed to the workers, two tasks claimed and open.
-  await Promise.all([kill(victim), kill(workers[0])]);
+  // Mid-flow: two resolutions just handed to the workers, two tasks claimed and open. One of each kind is killed:
+  // the engine comes back on its ports (as a supervisor restarts it), the task list is replaced by a new process,
+  // and the verify tasks the resolutions lead to reach the queue through it.
+  const [gatewayPort, restPort] = [engine.port('gateway'), engine.port('REST gateway')];
+  await Promise.all([kill(victim), kill(workers[0]), kill(taskList), kill(engine)]);
+  engine = await startRole('engine-2', { ...engineEnv, GATEWAY_PORT: String(gatewayPort), REST_PORT: String(restPort) });
+  processes.push(engine);
   await eventually(async () => ((await holderOf('intake-outbox')) === survivor.child.pid ? true : undefined), { what: 'the outbox to move to the surviving replica', timeoutMs: 30_000 });
+  const taskListAgain = await start('tasklist-2', { ROLES: 'tasklist' });
+  expect(await eventually(() => holderOf('lease-reconciler'), { what: 'the new task list to hold the reconciler', timeoutMs: 30_000 })).toBe(taskListAgain.child.pid);
 
   for (const task of handling.slice(2)) await people.complete(origin(survivor), CLERK, task.id, { outcome: 'RESOLVED' });
   await Promise.all(events.map(({ eventId, grid }) => finish(origin(survivor), eventId, grid)));

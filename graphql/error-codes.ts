@@ -19,6 +19,12 @@ export const ApiErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** Too many requests from this token or address, or too many failed tokens: HTTP 429, try again after `Retry-After` seconds. */
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  /**
+   * The database cannot be reached for the moment (an outage, a restart): nothing was done, the
+   * same request may be sent again after `extensions.retryAfterSeconds`. HTTP 503 with `Retry-After`
+   * when no field could be answered.
+   */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** The HTTP body is larger than the API accepts: HTTP 413. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** Apollo's own: the query does not parse, does not match the schema, or is deeper or costlier than the limits (graphql/limits.ts). */

@@ -1,11 +1,15 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../config/logger';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { AppError, AppErrorCode } from '../errors/app-error';
 import type { CodedError } from '../errors/coded-error';
 import { IntakeError, IntakeErrorCode } from '../intake/errors';
 import { AuthError, AuthErrorCode, UnauthenticatedError } from './auth/auth-errors';
 import { ApiErrorCode } from './error-codes';
+
+/** What a client is told to wait before trying again while PostgreSQL is away: a restart by the service takes a few seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 const PUBLIC_CODES: ReadonlySet<string> = new Set<string>(Object.values(ApiErrorCode));
 
@@ -24,6 +28,15 @@ export function formatError(logger: Logger) {
     const extensions = publicExtensions(error);
     if (extensions !== undefined) return { message: messageOf(error), locations: formatted.locations, path: formatted.path, extensions };
 
+    // PostgreSQL away (SQLSTATE classes 08 and 57P, socket errnos): the request did nothing and may be sent again.
+    if (isDatabaseUnavailable(error)) {
+      return {
+        message: `the service cannot reach its database for the moment: try again in ${DATABASE_RETRY_AFTER_SECONDS} s`,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ApiErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+      };
+    }
     // Apollo's own codes (every one of them is an ApiErrorCode) pass as Apollo set them: clients such as the
     // persisted-query link act on PERSISTED_QUERY_NOT_FOUND.
     const code = formatted.extensions?.code;
@@ -39,6 +52,16 @@ export function formatError(logger: Logger) {
     logger.error({ err: error, path: formatted.path }, `GraphQL request failed: ${error instanceof Error ? error.message : String(error)}`);
     return { message: 'internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ApiErrorCode.INTERNAL_SERVER_ERROR } };
   };
+}
+
+/**
+ * HTTP 503 with Retry-After for an answer whose every error is SERVICE_UNAVAILABLE and which holds no data:
+ * proxies and HTTP clients retry it as they retry any 503. An answer with some fields resolved stays 200.
+ */
+export function unavailableHead(errors: readonly GraphQLFormattedError[] | undefined, data: unknown): { status: number; retryAfter: string } | undefined {
+  if (errors === undefined || errors.length === 0 || (data !== undefined && data !== null)) return undefined;
+  if (!errors.every((error) => error.extensions?.code === ApiErrorCode.SERVICE_UNAVAILABLE)) return undefined;
+  return { status: 503, retryAfter: String(DATABASE_RETRY_AFTER_SECONDS) };
 }
 
 function isClientStatus(http: unknown): boolean {

@@ -19,7 +19,7 @@ import type { TokenVerifier } from './auth/verify-token';
 import type { Viewer } from './auth/viewer';
 import { createContext, type ApiContext, type ApiServices } from './context';
 import { ApiErrorCode } from './error-codes';
-import { formatError, refusalReason, toGraphQLError } from './errors';
+import { formatError, refusalReason, toGraphQLError, unavailableHead } from './errors';
 import { AuthFailure, UnauthenticatedError } from './auth/auth-errors';
 import { authorizationOf, jsonErrors, rateLimitGuard, sourceOf } from './http-guard';
 import { attachmentContent } from './attachment-content';
@@ -170,6 +170,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           willSendResponse: ({ operation, operationName, response }) => {
             // The errors as sent, after formatError mapped them: the raw ones carry no code for a domain error.
             const sent = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
+            const unavailable = response.body.kind === 'single' ? unavailableHead(sent, response.body.singleResult.data) : undefined;
+            if (unavailable !== undefined) {
+              response.http.status = unavailable.status;
+              response.http.headers.set('retry-after', unavailable.retryAfter);
+            }
             options.observer?.operationFinished({
               type: operation?.operation ?? 'unknown',
               name: operationName ?? 'anonymous',

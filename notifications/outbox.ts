@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../config/logger';
+import { transaction } from '../db/transaction';
 import { DeliveryError, DeliveryErrorCode, type DeliveryChannel, type OutgoingMessage } from './channels/channel';
 import type { FeedbackLinks } from './feedback-link';
 import { quietUntil, retryDelayMs } from './schedule';
@@ -62,22 +63,16 @@ export class NotificationOutbox {
 
   /** Sends one batch; resolves with how many deliveries it took. */
   async runOnce(): Promise<number> {
-    const client = await this.options.pool.connect();
-    try {
-      await client.query('begin');
+    // Through db/transaction.ts: a connection the server drops while this holds it (a PostgreSQL outage
+    // between two statements) must be an error of this round, not an unhandled 'error' event that stops the process.
+    return transaction(this.options.pool, async (client) => {
       const due = await takeDueDeliveries(client, this.batchSize);
       for (const delivery of due) {
         if (this.abort.signal.aborted) break;
         await this.deliver(client, delivery);
       }
-      await client.query('commit');
       return due.length;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async run(): Promise<void> {
