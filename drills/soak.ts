@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     console.log(`load: ${JSON.stringify(stats.load)}`);
     if (errors.size > 0) console.log(`errors seen by the load: ${[...errors].map(([message, count]) => `${count}× ${message}`).join('; ')}`);
   }
-  const verdicts = verdict(samples, sharedBuffers);
+  const verdicts = verdict(samples, sharedBuffers, retentionMinutes > 0);
   for (const line of verdicts.lines) console.log(line);
   process.exitCode = verdicts.growing ? 1 : 0;
 }
@@ -188,7 +188,7 @@ function kindOf(info: { readonly pid: number; readonly argv: readonly string[] }
  * grows by more than 10 % and 16 MiB, or connections by more than two, is
  * growth beyond noise. Table sizes are judged per row of data.
  */
-function verdict(samples: readonly Sample[], sharedBuffers: number): { growing: boolean; lines: string[] } {
+function verdict(samples: readonly Sample[], sharedBuffers: number, retained: boolean): { growing: boolean; lines: string[] } {
   const lines: string[] = [];
   if (samples.length < 4) return { growing: false, lines: ['verdict: too few samples to judge (run longer)'] };
   const quarter = Math.max(1, Math.floor(samples.length / 4));
@@ -227,9 +227,9 @@ function verdict(samples: readonly Sample[], sharedBuffers: number): { growing: 
   lines.push(
     `tables and indexes: +${mib(bytes)} MiB for ${newEvents} new events (${newEvents > 0 ? (bytes / newEvents / 1024).toFixed(1) : '–'} KiB per event, record log ${first.records} → ${last.records}); live elements ${first.liveElements} → ${last.liveElements}, open events ${first.openEvents} → ${last.openEvents}`,
   );
-  // A service that stopped working is flat too: the engine's log and the closed events must move in the last quarter.
+  // A service that stopped working is flat too: the closed events, and without retention (which shrinks it) the engine's log, must move in the last quarter.
   const lastQuarter = samples[samples.length - 1 - quarter];
-  const stalled = last.records <= lastQuarter.records || last.events - last.openEvents <= lastQuarter.events - lastQuarter.openEvents;
+  const stalled = (!retained && last.records <= lastQuarter.records) || last.events - last.openEvents <= lastQuarter.events - lastQuarter.openEvents;
   growing ||= stalled;
   lines.push(`verdict progress: record log ${lastQuarter.records} → ${last.records}, finished events ${lastQuarter.events - lastQuarter.openEvents} → ${last.events - last.openEvents} in the last quarter: ${stalled ? 'STALLED' : 'moving'}`);
   lines.push(stalled ? 'verdict: STALLED' : growing ? 'verdict: GROWING beyond noise' : 'verdict: flat');
