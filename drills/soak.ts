@@ -116,7 +116,8 @@ async function main(): Promise<void> {
     await pool.end();
     const stats = run.stats();
     await run.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    // A PostgreSQL that is still shutting down may write into pg_wal while the directory goes.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 }).catch((error: unknown) => console.error(`could not remove ${dataDir}:`, error));
     console.log(`load: ${JSON.stringify(stats.load)}`);
     if (errors.size > 0) console.log(`errors seen by the load: ${[...errors].map(([message, count]) => `${count}× ${message}`).join('; ')}`);
   }
