@@ -221,7 +221,16 @@ class Service {
       if (intake?.open311 !== undefined) logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);
 
       if (has('api') || has('tasklist')) {
-        const taskList = await startTaskList({ zeebe, rest: engineRest, pool, logger, parts: { worker: has('tasklist'), reconciler: has('tasklist') }, singleton });
+        const listenerRest = has('tasklist') ? connectEngineRest({ address: `${restAddress}/v2`, ...(zeebeToken !== undefined && { token: zeebeToken }) }) : undefined;
+        const taskList = await startTaskList({
+          zeebe,
+          rest: engineRest,
+          ...(listenerRest !== undefined && { listenerRest }),
+          pool,
+          logger,
+          parts: { worker: has('tasklist'), reconciler: has('tasklist') },
+          singleton,
+        });
         this.add('task list', () => taskList.stop());
 
         if (has('api') && intake !== undefined) {

@@ -118,8 +118,15 @@ export interface GraphQLPost {
   readonly agent: http.Agent;
 }
 
+/**
+ * With a `timeout`, Node's agent also honours the server's `Keep-Alive:
+ * timeout=5` and drops a socket idle for 4 s; without one it keeps idle
+ * sockets until the server closes them at 5 s, and a request sent on one as
+ * the server closes it fails with ECONNRESET, a failure of the load
+ * generator rather than of the service.
+ */
 export function keepAliveAgent(sockets: number): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+  return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, timeout: 60_000 });
 }
 
 /** POSTs a GraphQL body with a bearer token; resolves with the status and the body as text. */

@@ -9,17 +9,6 @@ export interface ProcessInfo {
   readonly rss: number;
 }
 
-/**
- * Proportional set size in bytes (smaps_rollup): shared pages divided among
- * the processes sharing them, so PostgreSQL's shared buffers count once
- * across its backends instead of once per backend.
- */
-export async function pssOf(pid: number): Promise<number> {
-  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
-  const pss = /^Pss:\s+(\d+) kB/m.exec(text);
-  return pss === null ? 0 : Number(pss[1]) * 1024;
-}
-
 export async function listProcesses(): Promise<ProcessInfo[]> {
   const found: ProcessInfo[] = [];
   for (const entry of await readdir('/proc')) {
@@ -44,3 +33,29 @@ export function withDescendants(all: readonly ProcessInfo[], root: number): Proc
 }
 
 export const MIB = 1024 * 1024;
+
+/**
+ * A process's memory split by what backs it (smaps_rollup, proportional:
+ * pages shared between processes are divided among them, so a sum over a
+ * process tree counts each page once).
+ * - anon: the process's own heap and stacks (copy-on-write pages shared with
+ *   a parent since fork divided between them); a leak shows here.
+ * - shmem: shared memory it has touched; for PostgreSQL mostly the shared
+ *   buffers, which fill up to `shared_buffers` as more of the data is read
+ *   and then stay there, not a leak.
+ * - file: mapped files (the binary, libraries).
+ */
+export interface MemorySplit {
+  readonly anon: number;
+  readonly shmem: number;
+  readonly file: number;
+}
+
+export async function memorySplitOf(pid: number): Promise<MemorySplit> {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
+    return match === null ? 0 : Number(match[1]) * 1024;
+  };
+  return { anon: field('Pss_Anon'), shmem: field('Pss_Shmem'), file: field('Pss_File') };
+}

@@ -19,6 +19,15 @@ export interface StartTaskListOptions {
   readonly zeebe: ZeebeClient;
   /** Camunda's REST (v2) client on the same engine: Camunda user tasks and their listener jobs. */
   readonly rest: EngineRest;
+  /**
+   * A REST client of the listener worker's own; default `rest`. The client
+   * admits calls through an adaptive limit once the engine has pushed back
+   * (16 at once, fewer under more pressure); an assignment or update waits
+   * for its listener job, so with one client such calls could hold every
+   * permit while the worker's activation that would answer them waited for
+   * one.
+   */
+  readonly listenerRest?: EngineRest;
   /** The city database (schema `public`); the change listener holds one of its connections. */
   readonly pool: Pool;
   readonly logger: Logger;
@@ -88,7 +97,10 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
   const longPollMs = positive('longPollMs', options.longPollMs ?? DEFAULT_LONG_POLL_MS);
   const forms = new LinkedForms(options.rest);
   // The engine hands each listener job to one activation, so several task-list processes may take them side by side.
-  const listeners = parts.worker ? startListenerWorker({ rest: options.rest, forms, pool: options.pool, logger, names, longPollMs }) : undefined;
+  const listenerRest = options.listenerRest ?? options.rest;
+  const listeners = parts.worker
+    ? startListenerWorker({ rest: listenerRest, forms: listenerRest === options.rest ? forms : new LinkedForms(listenerRest), pool: options.pool, logger, names, longPollMs })
+    : undefined;
   let worker: RunningTaskWorker | undefined;
   const jobPath = parts.worker
     ? startJobPathGate({

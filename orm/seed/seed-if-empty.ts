@@ -15,6 +15,7 @@ export type SeedAtStart = { readonly seeded: true; readonly counts: SeedCounts; 
  */
 export async function seedIfEmpty(pool: pg.Pool, logger: Logger): Promise<SeedAtStart> {
   const client = await pool.connect();
+  let seeded = false;
   try {
     await client.query('begin');
     try {
@@ -28,6 +29,7 @@ export async function seedIfEmpty(pool: pg.Pool, logger: Logger): Promise<SeedAt
       const started = performance.now();
       const counts = await seedCity(client, { inTransaction: true });
       await client.query('commit');
+      seeded = true;
       const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
       logger.info({ ...counts, seconds }, `seeded ${counts.grids} grids, ${counts.departments} departments, ${counts.people} people in ${seconds.toFixed(1)} s`);
       return { seeded: true, counts, seconds };
@@ -36,6 +38,9 @@ export async function seedIfEmpty(pool: pg.Pool, logger: Logger): Promise<SeedAt
       throw error;
     }
   } finally {
-    client.release();
+    // Seeding leaves its backend holding about 110 MiB of private memory that
+    // PostgreSQL does not give back; pooled, that connection would keep it for
+    // the service's life (a listener takes it for good). Closed, it frees it.
+    client.release(seeded);
   }
 }
