@@ -7,7 +7,7 @@ import { NO_WAIT, type EngineRest } from './engine-rest';
 import { DEFAULT_PRIORITY } from './user-task-job';
 import { changeOf, publishChanges } from './task-changes';
 import { checkCompletedVariables, HANDLING_FORMS } from './task-forms';
-import type { LinkedForms } from './task-forms-cache';
+import type { LinkedForm, LinkedForms } from './task-forms-cache';
 import { findDepartments } from './sql/find-departments';
 import { cancelUserTaskRow, completeUserTaskRow, findUserTask, insertUserTask, setAssignee, setAttributes } from './sql/user-task-rows';
 import { lockEvent } from './event-lock';
@@ -43,6 +43,7 @@ export interface RunningListenerWorker {
 }
 
 type ListenerJob = Awaited<ReturnType<EngineRest['activateJobs']>>['jobs'][number];
+type UserTaskOfJob = NonNullable<ListenerJob['userTask']>;
 type Result = { readonly denied: false } | { readonly denied: true; readonly reason: string };
 
 const RETRY_DELAY_MS = 1_000;
@@ -93,8 +94,14 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
 
   const handle = async (job: ListenerJob): Promise<void> => {
     try {
+      // The engine's answers first, outside the transaction: in one process the REST gateway reads from this same pool, so
+      // listener transactions waiting on REST reads could hold every connection those reads need (and wait forever).
+      const task = await userTaskOf(job);
+      const formKey = task.formKey === undefined ? null : String(task.formKey);
+      const needsForm = job.listenerEventType === 'CREATING' || job.listenerEventType === 'COMPLETING';
+      const form = needsForm ? await options.forms.of(String(task.userTaskKey), formKey) : null;
       await transaction(options.pool, async (client) => {
-        const result = await apply(client, job);
+        const result = await apply(client, job, task, form);
         // Last: the row's change commits only once the engine has taken the listener's answer.
         await options.rest.completeJob({
           jobKey: job.jobKey,
@@ -115,7 +122,7 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
    * user task properties (there is no action yet), so the task is found by
    * its element instance, in state CREATING.
    */
-  const userTaskOf = async (job: ListenerJob): Promise<NonNullable<ListenerJob['userTask']>> => {
+  const userTaskOf = async (job: ListenerJob): Promise<UserTaskOfJob> => {
     if (job.userTask?.userTaskKey !== undefined && job.userTask.userTaskKey !== null) return job.userTask;
     const found = await options.rest.searchUserTasks({ filter: { elementInstanceKey: job.elementInstanceKey }, page: { limit: 1 } }, NO_WAIT);
     const task = found.items[0];
@@ -132,13 +139,11 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
     };
   };
 
-  const apply = async (client: PoolClient, job: ListenerJob): Promise<Result> => {
-    const task = await userTaskOf(job);
+  const apply = async (client: PoolClient, job: ListenerJob, task: UserTaskOfJob, form: LinkedForm | null): Promise<Result> => {
     const key = String(task.userTaskKey);
     const eventType = job.listenerEventType;
     switch (eventType) {
       case 'CREATING': {
-        const form = await options.forms.of(key, task.formKey === undefined ? null : String(task.formKey));
         const row = await insertUserTask(client, {
           userTaskKey: key,
           processInstanceKey: String(job.processInstanceKey),
@@ -181,7 +186,7 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
         return { denied: false };
       }
       case 'COMPLETING':
-        return complete(client, key, nonEmpty(task.assignee), task.formKey === undefined ? null : String(task.formKey), job.variables);
+        return complete(client, key, nonEmpty(task.assignee), form, job.variables);
       case 'CANCELING': {
         const row = await cancelUserTaskRow(client, key);
         if (row) await publishChanges(client, [changeOf('removed', row)]);
@@ -199,8 +204,7 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
     }
   };
 
-  const complete = async (client: PoolClient, key: string, assignee: string | null, formKey: string | null, variables: Record<string, unknown>): Promise<Result> => {
-    const form = await options.forms.of(key, formKey);
+  const complete = async (client: PoolClient, key: string, assignee: string | null, form: LinkedForm | null, variables: Record<string, unknown>): Promise<Result> => {
     const row = await findUserTask(client, key);
     let outcome: string | null = typeof variables.outcome === 'string' ? variables.outcome : null;
     let entry: TimelineEntry | undefined;

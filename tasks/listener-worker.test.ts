@@ -1,0 +1,60 @@
+/**
+ * The task list's listeners when the REST gateway reads from the task list's
+ * own connection pool, as in the all-in-one service (main.ts hands both the
+ * application pool): more new tasks at once than the pool has connections
+ * still all reach the queue.
+ */
+import { Pool } from 'pg';
+import { createLogger } from '../config/logger';
+import { startRestGateway, type RestGateway } from '../engine/rest/server';
+import { eventually } from '../test-support/engine';
+import { connectEngineRest } from './engine-rest';
+import { TASK_LIST_LISTENER_TYPE } from './listener-worker';
+import { taskListFixture, userTaskModel } from './task-list-fixture';
+
+jest.setTimeout(60_000);
+
+const LISTENED = userTaskModel(
+  'lw-listened',
+  'Repair the road',
+  '<zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="roads" />' +
+    `<zeebe:taskListeners><zeebe:taskListener eventType="creating" type="${TASK_LIST_LISTENER_TYPE}" /></zeebe:taskListeners>`,
+);
+/** Fewer connections than the tasks created at once below. */
+const SHARED_POOL_SIZE = 2;
+const TASKS = 8;
+
+const fx = taskListFixture(() => [LISTENED]);
+let shared: Pool;
+let rest: RestGateway;
+beforeAll(async () => {
+  await fx.setUp();
+  await fx.deploy(LISTENED);
+  shared = new Pool({ connectionString: fx.te.databaseUrl, max: SHARED_POOL_SIZE });
+  rest = await startRestGateway({ engine: fx.te.engine, db: shared, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
+}, 120_000);
+afterAll(async () => {
+  await fx.stopLists();
+  await rest?.close();
+  await shared?.end();
+  await fx.tearDown();
+});
+
+test(`${TASKS} tasks created at once reach the queue when the REST gateway shares the task list's pool of ${SHARED_POOL_SIZE}`, async () => {
+  await fx.start({ pool: shared, rest: connectEngineRest({ address: `http://127.0.0.1:${rest.port}/v2` }) });
+  const instances = await Promise.all(Array.from({ length: TASKS }, () => fx.create('lw-listened')));
+  const rows = await eventually(
+    async () => {
+      const { rows: found } = await fx.pool.query<{ process_instance_key: string; state: string }>(
+        `select process_instance_key::text, state from public.task where process_instance_key = any($1::bigint[])`,
+        [instances],
+      );
+      return found.length === TASKS ? found : undefined;
+    },
+    { what: `the ${TASKS} tasks in the queue`, timeoutMs: 20_000 },
+  );
+  expect(rows.map((row) => row.state)).toEqual(Array.from({ length: TASKS }, () => 'CREATED'));
+  // Each created in the engine too: its creating listener was answered.
+  const { rows: tasks } = await fx.te.pool.query<{ state: string }>(`select state from engine.user_task where process_instance_key = any($1::bigint[])`, [instances]);
+  expect(tasks.map((task) => task.state)).toEqual(Array.from({ length: TASKS }, () => 'CREATED'));
+});
