@@ -148,8 +148,11 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
         );
       }
     }
+    const splits = new Map<Side, Split>();
+    for (const side of [before, after]) splits.set(side, await splitAtActivation(side));
     const listenerVsSearch = await measureSearchPoll(after, half, options, (rate, seconds, seed) => reports(after, rate, seconds, seed, 15_000));
     printBeforeAfter(before, after, half, routes.length, options);
+    printSplits(splits);
     printListenerVsSearch(listenerVsSearch, half, options.searchPollMs);
   } finally {
     for (const side of [before, after]) {
@@ -322,6 +325,50 @@ function printBeforeAfter(before: Side, after: Side, half: number, categories: n
   const [b, a] = [pooled(before), pooled(after)];
   const ratio = (p: number) => (percentile(a, p) / percentile(b, p)).toFixed(2);
   console.log(`  after / before: p50 ${ratio(0.5)}×, p90 ${ratio(0.9)}×, p99 ${ratio(0.99)}× (below 1× is faster); saturating rate ${(after.saturation!.saturatingRate / before.saturation!.saturatingRate).toFixed(2)}×`);
+}
+
+interface Split {
+  /** Report sent → the user task's element activated in the engine (its ELEMENT_ACTIVATED record). */
+  readonly toTask: Float64Array;
+  /** The element activated → the task's ADDED change at the clerk. */
+  readonly toQueue: Float64Array;
+}
+
+/**
+ * Where the time of the measured runs went, the same way in both versions:
+ * the engine records the user task element's activation (both write
+ * engine.record); before it, the report's automated steps; after it, the
+ * way to the queue (a job taken by the task list, or a user task and its
+ * creating listener).
+ */
+async function splitAtActivation(side: Side): Promise<Split> {
+  const sentAt = new Map(side.runs.flatMap((run) => [...run.sentAt]));
+  const visibleAt = new Map(side.runs.flatMap((run) => [...run.visibleAt]));
+  const { rows } = await side.pool!.query<{ event_id: string; activated: number }>(
+    `select t.event_id::text as event_id, extract(epoch from r.created_at) * 1000 as activated
+       from public.task t
+       join engine.record r on r.process_instance_key = t.process_instance_key and r.key = t.element_instance_key
+      where t.event_id = any($1::bigint[]) and r.value_type = 'PROCESS_INSTANCE' and r.intent = 'ELEMENT_ACTIVATED'`,
+    [[...visibleAt.keys()]],
+  );
+  const [toTask, toQueue]: number[][] = [[], []];
+  for (const row of rows) {
+    const [sent, visible] = [sentAt.get(row.event_id), visibleAt.get(row.event_id)];
+    if (sent === undefined || visible === undefined) continue;
+    toTask.push(Number(row.activated) - sent);
+    toQueue.push(visible - Number(row.activated));
+  }
+  return { toTask: Float64Array.from(toTask).sort(), toQueue: Float64Array.from(toQueue).sort() };
+}
+
+function printSplits(splits: ReadonlyMap<Side, Split>): void {
+  const ms = (values: Float64Array, p: number) => `${percentile(values, p).toFixed(0)} ms`;
+  console.log('  where the time went (the same reports, split at the user task element\'s activation in the engine):');
+  for (const [side, split] of splits) {
+    console.log(
+      `  ${side.checkout.label.padEnd(14)} report → task activated p50 ${ms(split.toTask, 0.5)}, p99 ${ms(split.toTask, 0.99)}; activated → in the queue p50 ${ms(split.toQueue, 0.5)}, p99 ${ms(split.toQueue, 0.99)} (${split.toQueue.length} tasks)`,
+    );
+  }
 }
 
 function printListenerVsSearch(poll: SearchPoll, rate: number, pollMs: number): void {

@@ -41,7 +41,8 @@ export interface ReportFigures {
   /** From the first report sent to the first and to the last task seen, s: with `arrived`, the rate the service kept up. */
   readonly firstArrivalSeconds: number;
   readonly lastArrivalSeconds: number;
-  /** When the ADDED change of each report's task reached its clerk, ms since the epoch, by event id. */
+  /** When each report that arrived was sent and when the ADDED change of its task reached its clerk, ms since the epoch, by event id. */
+  readonly sentAt: ReadonlyMap<string, number>;
   readonly visibleAt: ReadonlyMap<string, number>;
 }
 
@@ -183,7 +184,7 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
     for (const target of targets) target.agent.destroy();
 
     const latencies: number[] = [];
-    const visibleAt = new Map<string, number>();
+    const [sentAt, visibleAt] = [new Map<string, number>(), new Map<string, number>()];
     let [firstArrival, lastArrival] = [Infinity, started];
     let wrongQueue = 0;
     const missingIds: string[] = [];
@@ -193,6 +194,7 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
       else if (arrival.department !== report.department) wrongQueue++;
       else {
         latencies.push(arrival.at - report.sentAt);
+        sentAt.set(id, performance.timeOrigin + report.sentAt);
         visibleAt.set(id, performance.timeOrigin + arrival.at);
         firstArrival = Math.min(firstArrival, arrival.at);
         lastArrival = Math.max(lastArrival, arrival.at);
@@ -222,6 +224,7 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
       latencies: sorted,
       firstArrivalSeconds: Number.isFinite(firstArrival) ? (firstArrival - started) / 1000 : NaN,
       lastArrivalSeconds: (lastArrival - started) / 1000,
+      sentAt,
       visibleAt,
     };
   } finally {
