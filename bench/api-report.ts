@@ -36,6 +36,14 @@ export interface ReportFigures {
   readonly max: number;
   readonly departments: number;
   readonly categories: number;
+  /** Report → visible of every report that arrived in the right queue, ms, sorted (to pool runs). */
+  readonly latencies: Float64Array;
+  /** From the first report sent to the first and to the last task seen, s: with `arrived`, the rate the service kept up. */
+  readonly firstArrivalSeconds: number;
+  readonly lastArrivalSeconds: number;
+  /** When each report that arrived was sent and when the ADDED change of its task reached its clerk, ms since the epoch, by event id. */
+  readonly sentAt: ReadonlyMap<string, number>;
+  readonly visibleAt: ReadonlyMap<string, number>;
 }
 
 export interface ReportRun {
@@ -55,6 +63,13 @@ export interface ReportRun {
   readonly drainMs: number;
   /** Varies the points and categories between runs, so one run's reports are no near-duplicates of another's. */
   readonly seed: number;
+  /** The categories reported and the department each must reach; default: departmentRoutes(root). */
+  readonly routes?: readonly Route[];
+}
+
+export interface Route {
+  readonly category: string;
+  readonly department: string;
 }
 
 const SEVERITY = 'medium';
@@ -63,10 +78,10 @@ const CITIZENS = 100;
 const REPORT = `mutation Report($input: ReportEventInput!) { reportEvent(input: $input) { id } }`;
 const CHANGES = `subscription { taskQueueChanged { kind task { id event { id } } } }`;
 
-/** Categories that route-event.dmn sends to exactly one department at this severity and source. */
-async function departmentRoutes(root: string): Promise<{ category: string; department: string }[]> {
+/** Categories that the route-event.dmn under `root` sends to exactly one department at this severity and source. */
+export async function departmentRoutes(root: string): Promise<Route[]> {
   const drg = await compileDmn(await readFile(path.join(root, 'processes', 'route-event.dmn'), 'utf8'), 'route-event.dmn');
-  const routes: { category: string; department: string }[] = [];
+  const routes: Route[] = [];
   for (const category of Object.keys(CATEGORIES)) {
     const evaluation = evaluateDecision(drg, 'route-event', { category, severity: SEVERITY, source: SOURCE });
     const route = evaluation.output as { level?: string; departments?: string[] } | undefined;
@@ -76,7 +91,7 @@ async function departmentRoutes(root: string): Promise<{ category: string; depar
 }
 
 export async function runReports(run: ReportRun): Promise<ReportFigures> {
-  const routes = await departmentRoutes(run.root);
+  const routes = run.routes ?? (await departmentRoutes(run.root));
   const departments = [...new Set(routes.map((r) => r.department))];
   const arrivals = new Map<string, { at: number; department: string }>();
   const sockets: Client[] = [];
@@ -169,13 +184,21 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
     for (const target of targets) target.agent.destroy();
 
     const latencies: number[] = [];
+    const [sentAt, visibleAt] = [new Map<string, number>(), new Map<string, number>()];
+    let [firstArrival, lastArrival] = [Infinity, started];
     let wrongQueue = 0;
     const missingIds: string[] = [];
     for (const [id, report] of expected) {
       const arrival = arrivals.get(id);
       if (arrival === undefined) missingIds.push(id);
       else if (arrival.department !== report.department) wrongQueue++;
-      else latencies.push(arrival.at - report.sentAt);
+      else {
+        latencies.push(arrival.at - report.sentAt);
+        sentAt.set(id, performance.timeOrigin + report.sentAt);
+        visibleAt.set(id, performance.timeOrigin + arrival.at);
+        firstArrival = Math.min(firstArrival, arrival.at);
+        lastArrival = Math.max(lastArrival, arrival.at);
+      }
     }
     const { rows } = await run.pool.query<{ merged: string }>(`select count(*) filter (where status = 'MERGED') as merged from public.grid_event where id = any($1::bigint[])`, [missingIds]);
     const merged = Number(rows[0]?.merged ?? 0);
@@ -198,6 +221,11 @@ export async function runReports(run: ReportRun): Promise<ReportFigures> {
       max: sorted.length === 0 ? NaN : sorted[sorted.length - 1],
       departments: departments.length,
       categories: routes.length,
+      latencies: sorted,
+      firstArrivalSeconds: Number.isFinite(firstArrival) ? (firstArrival - started) / 1000 : NaN,
+      lastArrivalSeconds: (lastArrival - started) / 1000,
+      sentAt,
+      visibleAt,
     };
   } finally {
     await Promise.all(sockets.map((socket) => Promise.resolve(socket.dispose())));

@@ -28,6 +28,12 @@
  * 2. Report → visible: citizens report at each of BENCH_API_RATES per second
  *    (default 25 and then 100) for BENCH_API_REPORT_SECONDS each (default 30;
  *    0 skips part 2), bench/api-report.ts.
+ * 3. Report → visible before and after (bench/api-before-after.ts): the base
+ *    commit BENCH_API_BASE (default 18ff3f9, the job-based task list; `none`
+ *    skips part 3) and this checkout, each as one all-in-one process on a
+ *    copy of the same data, at half the saturating rate found by a ramp, in
+ *    alternating runs; the ratio after / before. BENCH_API_SHAPES=none runs
+ *    part 3 alone.
  *
  * BENCH_API_EXPLAIN=1 prints the page statement's plans; BENCH_API_SERVICE_NODE_ARGS
  * passes Node options to the service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
@@ -37,7 +43,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { DEFAULTS } from '../config/config';
-import { createLogger } from '../config/logger';
+import { createLogger, type Logger } from '../config/logger';
 import { findViewer } from '../graphql/auth/find-viewer';
 import { signDevelopmentToken } from '../graphql/auth/sign-token';
 import type { AuthSettings } from '../graphql/auth/verify-token';
@@ -46,16 +52,18 @@ import type { Queryable } from '../db/queryable';
 import { createLoaders } from '../graphql/loaders';
 import { findTaskPage } from '../graphql/sql/task-page';
 import { ensureDatabase } from '../orm/database';
-import { startEmbeddedPostgres } from '../orm/embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../orm/embedded-postgres';
 import { loadGridIndex } from '../orm/geo/load-grid-index';
 import { migrate } from '../orm/migrate';
 import { Prng } from '../orm/seed/prng';
 import { seedCity } from '../orm/seed/seed-city';
 import { freePort } from '../test-support/free-port';
+import { runBeforeAfter } from './api-before-after';
 import { generateTasks, type GeneratedData } from './api-data';
 import { keepAliveAgent, postGraphQL, rawQueuePage, runLoad, runPaced, type GraphQLPost, type LoadFigures, type Statement } from './api-load';
 import { runReports, type ReportFigures } from './api-report';
 import { parseShapes, type Shape, startShape } from './api-shapes';
+import { DEFAULT_BASE } from './engine-checkout';
 
 const HISTORIC = Number(process.env.BENCH_API_HISTORIC ?? 1_000_000);
 const OPEN = Number(process.env.BENCH_API_OPEN ?? 100_000);
@@ -68,7 +76,13 @@ const PACED_RATE = Number(process.env.BENCH_API_PACED_RATE ?? 100);
 const PACED_SECONDS = Number(process.env.BENCH_API_PACED_SECONDS ?? 10);
 const REPORT_SECONDS = Number(process.env.BENCH_API_REPORT_SECONDS ?? 30);
 /** The shapes measured, in this order, each on the same database: all-in-one, then split (bench/api-shapes.ts). */
-const SHAPES_RUN = parseShapes(process.env.BENCH_API_SHAPES ?? 'all-in-one,split');
+const SHAPES_RUN = process.env.BENCH_API_SHAPES === 'none' ? [] : parseShapes(process.env.BENCH_API_SHAPES ?? 'all-in-one,split');
+/** Part 3 (bench/api-before-after.ts): the commit compared with this checkout, `none` to skip. */
+const BASE = process.env.BENCH_API_BASE ?? DEFAULT_BASE;
+const BASE_ROUNDS = Number(process.env.BENCH_API_BASE_ROUNDS ?? 2);
+const RAMP_RATES = (process.env.BENCH_API_RAMP_RATES ?? '5,10,20,40,80,160').split(',').map(Number);
+const RAMP_SECONDS = Number(process.env.BENCH_API_RAMP_SECONDS ?? 10);
+const SEARCH_POLL_MS = Number(process.env.BENCH_API_SEARCH_POLL_MS ?? 1000);
 /** pg.Pool's default size, which the service's pool (main.ts) has. */
 const SERVICE_POOL_SIZE = 10;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -85,6 +99,42 @@ async function main(): Promise<void> {
   const logger = createLogger('warn');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'grid-dispatch-bench-api-'));
   const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), password: 'bench', logger, detached: true });
+  try {
+    if (SHAPES_RUN.length > 0) await measureShapes(server, dir, logger);
+    if (BASE !== 'none') {
+      await runBeforeAfter({
+        adminUrl: server.url('postgres'),
+        url: (database) => server.url(database),
+        root: ROOT,
+        repository: process.env.BENCH_REPOSITORY ?? ROOT,
+        base: BASE,
+        historic: HISTORIC,
+        open: OPEN,
+        reportSeconds: REPORT_SECONDS,
+        rounds: BASE_ROUNDS,
+        rampRates: RAMP_RATES,
+        rampSeconds: RAMP_SECONDS,
+        searchPollMs: SEARCH_POLL_MS,
+        dir,
+        token: async (pool, code) => {
+          const client = await pool.connect();
+          try {
+            return await signDevelopmentToken(AUTH, await findViewer(client, code));
+          } finally {
+            client.release();
+          }
+        },
+        logger,
+      });
+    }
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Parts 1 and 2, on the database `bench`, in each shape of BENCH_API_SHAPES. */
+async function measureShapes(server: EmbeddedPostgresServer, dir: string, logger: Logger): Promise<void> {
   let stopService: (() => Promise<void>) | undefined;
   const runs: ShapeRun[] = [];
   try {
@@ -172,8 +222,6 @@ async function main(): Promise<void> {
     report(data, runs, rows[0]?.server_version ?? 'unknown');
   } finally {
     await stopService?.();
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,52 +1,80 @@
 /**
- * The task list's listener worker on the service's own arrangement: the
- * engine's REST reads and the task list's transactions on one connection
- * pool. A batch of creating listeners larger than the pool must not stall
- * it: each job asks the engine (REST, which reads through the same pool)
- * before its transaction takes a connection.
+ * The task list's listeners: a new task's row from its creating listener's
+ * job, also where the job's headers cannot say everything; and with the REST
+ * gateway reading from the task list's own connection pool, as in the
+ * all-in-one service (main.ts hands both the application pool), more new
+ * tasks at once than the pool has connections still all reach the queue.
  */
 import { Pool } from 'pg';
 import { createLogger } from '../config/logger';
 import { startRestGateway, type RestGateway } from '../engine/rest/server';
+import { eventually } from '../test-support/engine';
 import { connectEngineRest } from './engine-rest';
 import { TASK_LIST_LISTENER_TYPE } from './listener-worker';
 import { taskListFixture, userTaskModel } from './task-list-fixture';
 
 jest.setTimeout(60_000);
 
-const LISTENED = userTaskModel(
-  'tl-listened',
-  'Check the street light',
-  '<zeebe:userTask />' +
-    '<zeebe:formDefinition formId="grid-dispatch-handle" />' +
-    '<zeebe:assignmentDefinition candidateGroups="roads" />' +
-    `<zeebe:taskListeners><zeebe:taskListener eventType="creating" type="${TASK_LIST_LISTENER_TYPE}" /></zeebe:taskListeners>`,
+const LISTENERS = `<zeebe:taskListeners><zeebe:taskListener eventType="creating" type="${TASK_LIST_LISTENER_TYPE}" /></zeebe:taskListeners>`;
+const LISTENED = userTaskModel('lw-listened', 'Repair the road', '<zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="roads" />' + LISTENERS);
+/** Zeebe leaves a priority of 0 out of the listener job's headers: the row must still say 0, not the default. */
+const PRIORITY_ZERO = userTaskModel(
+  'lw-priority-zero',
+  'Sweep the square',
+  '<zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="roads" /><zeebe:priorityDefinition priority="0" />' +
+    '<zeebe:taskSchedule dueDate="2030-01-02T03:04:05Z" />' +
+    LISTENERS,
 );
+/** Fewer connections than the tasks created at once below. */
+const SHARED_POOL_SIZE = 2;
+const TASKS = 8;
 
-const fx = taskListFixture(() => [LISTENED]);
-let shared: Pool | undefined;
-let rest: RestGateway | undefined;
-
+const fx = taskListFixture(() => [LISTENED, PRIORITY_ZERO]);
+let shared: Pool;
+let rest: RestGateway;
 beforeAll(async () => {
   await fx.setUp();
   await fx.deploy(LISTENED);
+  await fx.deploy(PRIORITY_ZERO);
+  shared = new Pool({ connectionString: fx.te.databaseUrl, max: SHARED_POOL_SIZE });
+  rest = await startRestGateway({ engine: fx.te.engine, db: shared, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
 }, 120_000);
 afterEach(() => fx.stopLists());
 afterAll(async () => {
+  await fx.stopLists();
   await rest?.close();
   await shared?.end();
   await fx.tearDown();
 });
 
-test('creating listeners for more tasks at once than the shared pool has connections all become rows', async () => {
-  // Three connections, one of them held by the task list's change listener; 16 tasks created at once.
-  shared = new Pool({ connectionString: fx.te.databaseUrl, max: 3 });
-  rest = await startRestGateway({ engine: fx.te.engine, db: shared, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
+test(`${TASKS} tasks created at once reach the queue when the REST gateway shares the task list's pool of ${SHARED_POOL_SIZE}`, async () => {
   await fx.start({ pool: shared, rest: connectEngineRest({ address: `http://127.0.0.1:${rest.port}/v2` }) });
+  const instances = await Promise.all(Array.from({ length: TASKS }, () => fx.create('lw-listened')));
+  const rows = await eventually(
+    async () => {
+      const { rows: found } = await fx.pool.query<{ process_instance_key: string; state: string }>(
+        `select process_instance_key::text, state from public.task where process_instance_key = any($1::bigint[])`,
+        [instances],
+      );
+      return found.length === TASKS ? found : undefined;
+    },
+    { what: `the ${TASKS} tasks in the queue`, timeoutMs: 20_000 },
+  );
+  expect(rows.map((row) => row.state)).toEqual(Array.from({ length: TASKS }, () => 'CREATED'));
+  // Each created in the engine too: its creating listener was answered.
+  const { rows: tasks } = await fx.te.pool.query<{ state: string }>(`select state from engine.user_task where process_instance_key = any($1::bigint[])`, [instances]);
+  expect(tasks.map((task) => task.state)).toEqual(Array.from({ length: TASKS }, () => 'CREATED'));
+});
 
-  const instances = await Promise.all(Array.from({ length: 16 }, () => fx.create('tl-listened')));
-  const tasks = await Promise.all(instances.map((key) => fx.taskOf(key)));
+test('a new task with priority 0 and a due date reaches the queue with both', async () => {
+  await fx.start();
+  const task = await fx.taskOf(await fx.create('lw-priority-zero'));
+  expect(task).toMatchObject({ name: 'Sweep the square', priority: 0, candidateGroups: ['roads'], state: 'CREATED' });
+  expect(task.dueAt?.toISOString()).toBe('2030-01-02T03:04:05.000Z');
+});
 
-  expect(tasks.map((task) => task.processInstanceKey).sort()).toEqual([...instances].sort());
-  expect(tasks.every((task) => task.name === 'Check the street light' && task.formKey === 'grid-dispatch-handle' && task.userTaskKey !== null)).toBe(true);
+test('a new task with a priority reaches the queue with its candidates and priority', async () => {
+  await fx.start();
+  const task = await fx.taskOf(await fx.create('lw-listened'));
+  expect(task).toMatchObject({ name: 'Repair the road', priority: 50, candidateGroups: ['roads'], state: 'CREATED', dueAt: null });
 });

@@ -4,6 +4,7 @@ import { AppError, BadUserInputError } from '../errors/app-error';
 import { transaction } from '../db/transaction';
 import type { ElementNames } from './element-names';
 import { NO_WAIT, type EngineRest } from './engine-rest';
+import { USER_TASK_HEADERS } from '../engine/model/user-task-headers';
 import { DEFAULT_PRIORITY } from './user-task-job';
 import { changeOf, publishChanges } from './task-changes';
 import { checkCompletedVariables, HANDLING_FORMS } from './task-forms';
@@ -71,14 +72,21 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
       };
     });
 
+  const capacity = options.batchSize ?? 32;
+  const inFlight = new Set<Promise<void>>();
   const loop = async (): Promise<void> => {
     while (!stopping) {
+      // Jobs are handled while the next long poll waits: a new task is not held up by the ones before it.
+      if (inFlight.size >= capacity) {
+        await Promise.race(inFlight);
+        continue;
+      }
       let jobs: ListenerJob[];
       try {
         ({ jobs } = await options.rest.activateJobs({
           type: TASK_LIST_LISTENER_TYPE,
           worker: options.workerName ?? 'grid-dispatch-task-list',
-          maxJobsToActivate: options.batchSize ?? 32,
+          maxJobsToActivate: capacity - inFlight.size,
           timeout: options.jobTimeoutMs ?? 60_000,
           requestTimeout: options.longPollMs,
         }));
@@ -88,8 +96,12 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
         await pause(RETRY_DELAY_MS);
         continue;
       }
-      await Promise.all(jobs.map((job) => handle(job)));
+      for (const job of jobs) {
+        const handling: Promise<void> = handle(job).finally(() => inFlight.delete(handling));
+        inFlight.add(handling);
+      }
     }
+    await Promise.all(inFlight);
   };
 
   const handle = async (job: ListenerJob): Promise<void> => {
@@ -119,11 +131,14 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
 
   /**
    * The task a listener job is about. A creating listener's job carries no
-   * user task properties (there is no action yet), so the task is found by
-   * its element instance, in state CREATING.
+   * user task properties (there is no action yet), but its headers carry the
+   * task as Zeebe writes them; only when they do not say enough is the task
+   * found by its element instance, in state CREATING (a REST search).
    */
   const userTaskOf = async (job: ListenerJob): Promise<UserTaskOfJob> => {
     if (job.userTask?.userTaskKey !== undefined && job.userTask.userTaskKey !== null) return job.userTask;
+    const fromHeaders = userTaskFromHeaders(job.customHeaders);
+    if (fromHeaders !== undefined) return fromHeaders;
     const found = await options.rest.searchUserTasks({ filter: { elementInstanceKey: job.elementInstanceKey }, page: { limit: 1 } }, NO_WAIT);
     const task = found.items[0];
     if (!task) throw new Error(`listener job ${job.jobKey}: no user task at element instance ${job.elementInstanceKey}`);
@@ -246,6 +261,37 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
       await Promise.race([running, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
       clearTimeout(timer);
     },
+  };
+}
+
+/**
+ * A listener job's task from its `io.camunda.zeebe:*` headers. Zeebe leaves
+ * out blank values and a priority of 0, so without a key and a priority they
+ * cannot be told from a task that has none: undefined then.
+ */
+function userTaskFromHeaders(headers: Readonly<Record<string, unknown>> | undefined): UserTaskOfJob | undefined {
+  const text = (name: string): string | undefined => (typeof headers?.[name] === 'string' && headers[name] !== '' ? headers[name] : undefined);
+  const key = text(USER_TASK_HEADERS.userTaskKey);
+  const priority = Number(text(USER_TASK_HEADERS.priority));
+  if (key === undefined || !Number.isInteger(priority)) return undefined;
+  const list = (name: string): string[] => {
+    const value = text(name);
+    const parsed: unknown = value === undefined ? [] : JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+  };
+  const assignee = text(USER_TASK_HEADERS.assignee);
+  const dueDate = text(USER_TASK_HEADERS.dueDate);
+  const followUpDate = text(USER_TASK_HEADERS.followUpDate);
+  const formKey = text(USER_TASK_HEADERS.formKey);
+  return {
+    userTaskKey: key as UserTaskOfJob['userTaskKey'],
+    ...(assignee !== undefined && { assignee }),
+    candidateGroups: list(USER_TASK_HEADERS.candidateGroups),
+    candidateUsers: list(USER_TASK_HEADERS.candidateUsers),
+    ...(dueDate !== undefined && { dueDate }),
+    ...(followUpDate !== undefined && { followUpDate }),
+    ...(formKey !== undefined && { formKey: formKey as NonNullable<UserTaskOfJob['formKey']> }),
+    priority,
   };
 }
 
