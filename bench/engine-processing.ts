@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const state = new EngineState();
   const deploy = new ProcessingContext(state, Date.now(), ELEMENT_PROCESSORS);
   deployResources(deploy, [{ name: 'bench-five-tasks.bpmn', content: xml, checksum: checksum(xml), processes }]);
-  deploy.changes.settle();
+  deploy.settle();
   const bpmnProcessId = processes[0].bpmnProcessId;
   const types = [...processes[0].elements.values()].flatMap((e) => ('job' in e && e.job.type.kind === 'static' ? [e.job.type.value] : []));
 
@@ -42,14 +42,14 @@ async function main(): Promise<void> {
         createProcessInstance(ctx, { bpmnProcessId, variables: { n: i, order: { id: 'x', total: 1 } } });
         ctx.drain();
       }
-      ctx.changes.settle();
+      ctx.settle();
       for (const type of types) {
         ctx = new ProcessingContext(state, Date.now(), ELEMENT_PROCESSORS);
         for (const job of activateJobs(ctx, { type, worker: 'bench', timeout: 60_000, fetchVariable: [] }, BATCH)) {
           completeJob(ctx, job.key, { r: 1 });
           ctx.drain();
         }
-        ctx.changes.settle();
+        ctx.settle();
       }
     }
   };

@@ -1,7 +1,7 @@
 /** bench:engine's output: each checkout's figures, then this checkout against the base as ratios. */
 import os from 'node:os';
 import type { MessageFigures, TimerFigures } from './engine-events';
-import type { MemoryFigures } from './engine-memory';
+import { describeMemory, heapKiBPerInstance, type MemoryFigures } from './engine-memory';
 import { TASKS, type PhaseResult } from './engine-phase';
 import type { StatementFigure } from './engine-statements';
 
@@ -46,11 +46,7 @@ export function report(ceiling: number, suites: readonly SuiteResult[]): void {
         `after the due time; lag p50 ${t.lagP50.toFixed(0)} ms, p99 ${t.lagP99.toFixed(0)} ms; fired early: ${t.early}`,
     );
     console.log(`messages: ${m.messages} published at ${m.publishPerSecond.toFixed(0)}/s, ${m.correlatedPerSecond.toFixed(0)} instances/s correlated and completed (${(m.correlatedPerSecond / ceiling).toFixed(2)}× the ceiling)`);
-    console.log(
-      `memory: engine RSS idle ${mem.idleMiB.toFixed(0)} MiB, with ${mem.waiting} instances waiting on a job ${mem.waitingMiB.toFixed(0)} MiB ` +
-        `(${mem.kibPerInstance.toFixed(2)} KiB per instance; created in ${mem.createSeconds.toFixed(1)} s), after they completed ` +
-        `${mem.afterMiB.toFixed(0)} MiB (${((mem.afterMiB / mem.idleMiB - 1) * 100).toFixed(0)} % above idle; completed in ${mem.completeSeconds.toFixed(1)} s)`,
-    );
+    for (const line of describeMemory(mem)) console.log(line);
     for (const s of suite.statements) {
       console.log(
         `  pg_stat_statements: ${s.millisPerJob.toFixed(3)} ms/job, ${s.calls} calls, ${s.millisPerCall.toFixed(2)} ms/call, ` +
@@ -84,6 +80,7 @@ export function reportComparison(ceiling: number, base: SuiteResult, current: Su
       `messages correlated ${base.messages.correlatedPerSecond.toFixed(0)} → ${current.messages.correlatedPerSecond.toFixed(0)}/s (${ratio(current.messages.correlatedPerSecond, base.messages.correlatedPerSecond)})`,
   );
   console.log(
-    `memory per waiting instance: ${base.memory.kibPerInstance.toFixed(2)} → ${current.memory.kibPerInstance.toFixed(2)} KiB (${ratio(current.memory.kibPerInstance, base.memory.kibPerInstance)})`,
+    `memory per waiting instance: ${base.memory.kibPerInstance.toFixed(2)} → ${current.memory.kibPerInstance.toFixed(2)} KiB (${ratio(current.memory.kibPerInstance, base.memory.kibPerInstance)}); ` +
+      `heap after full GC ${heapKiBPerInstance(base.memory).toFixed(2)} → ${heapKiBPerInstance(current.memory).toFixed(2)} KiB (${ratio(heapKiBPerInstance(current.memory), heapKiBPerInstance(base.memory))})`,
   );
 }

@@ -57,14 +57,14 @@ async function batches(): Promise<{ batches: Batch[]; jobs: number }> {
   const state = new EngineState();
   const deploy = new ProcessingContext(state, Date.now(), ELEMENT_PROCESSORS);
   deployResources(deploy, [{ name: 'bench-five-tasks.bpmn', content: xml, checksum: checksum(xml), processes }]);
-  deploy.changes.settle();
+  deploy.settle();
   const types = [...processes[0].elements.values()].flatMap((e) => ('job' in e && e.job.type.kind === 'static' ? [e.job.type.value] : []));
   const result: Batch[] = [];
   let jobs = 0;
   const batch = (kind: Kind, run: (ctx: ProcessingContext) => void) => {
     const ctx = new ProcessingContext(state, Date.now(), ELEMENT_PROCESSORS);
     run(ctx);
-    ctx.changes.settle();
+    ctx.settle();
     result.push({ kind, parameters: batchParameters(ctx.changes) });
   };
   for (let round = 0; round < ROUNDS; round++) {

@@ -93,11 +93,13 @@ async function main(): Promise<void> {
 async function runSuite(checkout: Checkout, url: string, dataDir: string): Promise<SuiteResult> {
   const port = await freePort();
   const restPort = await freePort();
+  // The memory case collects garbage and reads the heap through the inspector (engine-heap.ts).
+  const inspectPort = await freePort();
   const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // The service migrates its own database at start, so each checkout gets its own schema.
-  const engine = spawn(process.execPath, [...nodeArgs, path.join(checkout.root, 'dist', 'main.js')], {
+  const engine = spawn(process.execPath, [...nodeArgs, `--inspect=127.0.0.1:${inspectPort}`, path.join(checkout.root, 'dist', 'main.js')], {
     cwd: checkout.root,
-    env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', REST_PORT: String(restPort), LOG_LEVEL: 'info' },
+    env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', API_PORT: '0', REST_PORT: String(restPort), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const engineOutput = captureOutput(engine);
@@ -116,7 +118,7 @@ async function runSuite(checkout: Checkout, url: string, dataDir: string): Promi
     const target: Target = { zeebe, pool, grpcPort: port, restPort, enginePid: engine.pid!, dataDir };
     await runPhase(target, { mode: 'poll', name: 'warm-up', instances: Math.min(500, INSTANCES) });
     // First after the warm-up: later phases (50 KiB variables) grow the heap, which would hide what waiting instances take.
-    const memory = await runMemoryCase(target, WAITING);
+    const memory = await runMemoryCase(target, WAITING, { inspectPort });
     if (PG_STATEMENTS) await pool.query('select pg_stat_statements_reset()');
     const poll = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers', instances: INSTANCES });
     const stream = await runPhase(target, { mode: 'stream', name: 'throughput, job streams', instances: INSTANCES });

@@ -62,7 +62,7 @@ export class ProcessingContext {
     readonly processors: ElementProcessors,
     readonly observer: EngineObserver = NO_ENGINE_OBSERVER,
   ) {
-    this.changes = new BatchChanges(state.persisted);
+    this.changes = new BatchChanges(state.lastKey);
   }
 
   /** Follow-up work runs after the current step, in order, like Zeebe's follow-up commands. */

@@ -78,7 +78,7 @@ export function triggerEventSubProcess(ctx: ProcessingContext, scope: ElementIns
 export function scopeChildTerminated(ctx: ProcessingContext, scope: ElementInstance): void {
   const after = scope.afterChildrenTerminated;
   if (after?.kind !== 'EVENT_SUB_PROCESS') return terminateScopeIfEmpty(ctx, scope);
-  if (scope.state !== 'ACTIVATED' || ctx.state.childrenOf(scope.key).size > 0) return;
+  if (scope.state !== 'ACTIVATED' || ctx.state.childCount(scope.key) > 0) return;
   delete scope.afterChildrenTerminated;
   ctx.saveElementInstance(scope);
   startEventSubProcess(ctx, scope, ctx.definitionOf(scope).process.elements.get(after.startEventId) as StartEvent, after.variables);

@@ -246,7 +246,7 @@ function completeScopeIfDone(ctx: ProcessingContext, scope: ElementInstance): vo
     for (const gatewayId of waitingInclusiveJoins(ctx, scope)) activated = activateInclusiveJoinIfReady(ctx, scope, gatewayId) || activated;
     if (activated) return;
   }
-  if (ctx.state.childrenOf(scope.key).size > 0 || scope.joins) return;
+  if (ctx.state.childCount(scope.key) > 0 || scope.joins) return;
   completeElement(ctx, scope);
 }
 
@@ -280,11 +280,11 @@ export function terminateElement(ctx: ProcessingContext, instance: ElementInstan
 
 /** Terminates a scope's children; one already TERMINATING ends on its own. True when none is left. */
 export function terminateChildren(ctx: ProcessingContext, scope: ElementInstance): boolean {
-  for (const childKey of [...ctx.state.childrenOf(scope.key)]) {
+  for (const childKey of ctx.state.childrenOf(scope.key)) {
     const child = ctx.state.elementInstances.get(childKey)!;
     if (child.state !== 'TERMINATING') terminateElement(ctx, child);
   }
-  return ctx.state.childrenOf(scope.key).size === 0;
+  return ctx.state.childCount(scope.key) === 0;
 }
 
 /** The job an instance waits on (a task's, or a task listener's) is canceled. */
@@ -300,7 +300,7 @@ export function cancelJobOf(ctx: ProcessingContext, instance: ElementInstance): 
 
 /** A TERMINATING instance that awaits nothing and holds nothing (no child, no called process instance) is terminated. */
 function finishTerminationIfDone(ctx: ProcessingContext, instance: ElementInstance): boolean {
-  if (instance.awaitsTermination || ctx.state.childrenOf(instance.key).size > 0) return false;
+  if (instance.awaitsTermination || ctx.state.childCount(instance.key) > 0) return false;
   if (instance.calledChildInstanceKey !== undefined && ctx.state.elementInstances.has(instance.calledChildInstanceKey)) return false;
   cancelJobOf(ctx, instance);
   ctx.elementRecord(instance, 'ELEMENT_TERMINATED');
@@ -379,7 +379,7 @@ export function childTerminated(ctx: ProcessingContext, child: ElementInstance):
 
 /** A scope left empty by a terminated child ends too (tokens at a join still count as inside, as Zeebe's active sequence flows do). */
 export function terminateScopeIfEmpty(ctx: ProcessingContext, scope: ElementInstance): void {
-  if (scope.state !== 'ACTIVATED' || ctx.state.childrenOf(scope.key).size > 0 || scope.joins) return;
+  if (scope.state !== 'ACTIVATED' || ctx.state.childCount(scope.key) > 0 || scope.joins) return;
   if (scope.afterChildrenTerminated?.kind === 'COMPLETE') return completeWhenEmpty(ctx, scope);
   terminateElement(ctx, scope);
   childTerminated(ctx, scope);

@@ -132,9 +132,7 @@ function migrateIncident(ctx: ProcessingContext, instance: ElementInstance): voi
 
 /** Variables stay where they are; their records name the new process. */
 function migrateVariables(ctx: ProcessingContext, instance: ElementInstance): void {
-  const scope = ctx.state.variables.get(instance.key);
-  if (!scope) return;
-  for (const variable of scope.values()) {
+  for (const variable of ctx.state.scopeVariables(instance.key)) {
     ctx.append(
       'VARIABLE',
       'MIGRATED',

@@ -199,9 +199,9 @@ export class Processor {
     for (const type of this.pendingTypes) ctx.effects.typesWithNewJobs.add(type);
     this.pendingTypes.clear();
     this.dispatch.serve(ctx, ctx.effects.typesWithNewJobs, answers);
+    // From here on the batch counts as written: commits are ordered and a failed one stops the engine
+    // (the next batch's ProcessingContext takes every key given so far as written).
     ctx.settle();
-    // From here on the batch counts as written: commits are ordered and a failed one stops the engine.
-    ctx.changes.settle();
     const prepared: PreparedBatch = {
       parameters: batchParameters(ctx.changes),
       resources: ctx.changes.resources,

@@ -13,11 +13,9 @@ export function visibleVariables(state: EngineState, scopeKey: number, names?: r
   const wanted = names && names.length > 0 ? new Set(names) : undefined;
   let key = scopeKey;
   while (key >= 0) {
-    const scope = state.variables.get(key);
-    if (scope) {
-      for (const [name, variable] of scope) {
-        if (!(name in result) && (!wanted || wanted.has(name))) result[name] = variable.value;
-      }
+    for (const variable of state.scopeVariables(key)) {
+      const name = variable.name;
+      if (!(name in result) && (!wanted || wanted.has(name))) result[name] = variable.value;
     }
     const instance = state.elementInstances.get(key);
     key = instance ? instance.flowScopeKey : -1;
@@ -27,15 +25,14 @@ export function visibleVariables(state: EngineState, scopeKey: number, names?: r
 
 export function localVariables(state: EngineState, scopeKey: number): Variables {
   const result: Variables = {};
-  const scope = state.variables.get(scopeKey);
-  if (scope) for (const [name, variable] of scope) result[name] = variable.value;
+  for (const variable of state.scopeVariables(scopeKey)) result[variable.name] = variable.value;
   return result;
 }
 
 export function setLocalVariable(ctx: ProcessingContext, scopeKey: number, name: string, value: unknown): void {
   const instance = ctx.state.elementInstances.get(scopeKey);
   const processInstanceKey = instance ? instance.processInstanceKey : scopeKey;
-  const existing = ctx.state.variables.get(scopeKey)?.get(name);
+  const existing = ctx.state.variable(scopeKey, name);
   const recordValue = {
     name,
     value,
@@ -70,7 +67,7 @@ function owningScope(state: EngineState, scopeKey: number, name: string): number
   let key = scopeKey;
   let root = scopeKey;
   while (key >= 0) {
-    if (state.variables.get(key)?.has(name)) return key;
+    if (state.variable(key, name)) return key;
     root = key;
     const instance = state.elementInstances.get(key);
     key = instance ? instance.flowScopeKey : -1;
@@ -79,8 +76,6 @@ function owningScope(state: EngineState, scopeKey: number, name: string): number
 }
 
 export function removeScopeVariables(ctx: ProcessingContext, scopeKey: number): void {
-  const scope = ctx.state.variables.get(scopeKey);
-  if (!scope) return;
-  for (const variable of scope.values()) ctx.changes.variables.remove(variable.key);
+  for (const variable of ctx.state.scopeVariables(scopeKey)) ctx.changes.variables.remove(variable.key);
   ctx.state.variables.delete(scopeKey);
 }

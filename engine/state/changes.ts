@@ -19,7 +19,13 @@ export class TableChanges<T> {
   readonly deletes = new Set<number>();
 
   constructor(
-    private readonly persisted: Set<number>,
+    /**
+     * Keys are given in increasing order and every batch before this one counts
+     * as written (commits are ordered; a failed one stops the engine): a key at
+     * or below this has a row, a greater one was created in this batch and has
+     * none yet. Knowing that from the key keeps no set of written keys in memory.
+     */
+    private readonly lastWrittenKey: number,
     private readonly counter: WriteCounter = { writes: 0 },
   ) {}
 
@@ -32,44 +38,12 @@ export class TableChanges<T> {
   remove(key: number): void {
     this.counter.writes++;
     this.upserts.delete(key);
-    if (this.persisted.has(key)) this.deletes.add(key);
-  }
-
-  /** After a successful commit: remember which keys now have rows. */
-  settle(): void {
-    for (const key of this.upserts.keys()) this.persisted.add(key);
-    for (const key of this.deletes) this.persisted.delete(key);
+    if (key <= this.lastWrittenKey) this.deletes.add(key);
   }
 
   get isEmpty(): boolean {
     return this.upserts.size === 0 && this.deletes.size === 0;
   }
-}
-
-export interface PersistedKeys {
-  readonly elementInstances: Set<number>;
-  readonly jobs: Set<number>;
-  readonly variables: Set<number>;
-  readonly incidents: Set<number>;
-  readonly timers: Set<number>;
-  readonly messageSubscriptions: Set<number>;
-  readonly messages: Set<number>;
-  readonly signalSubscriptions: Set<number>;
-  readonly userTasks: Set<number>;
-}
-
-export function emptyPersistedKeys(): PersistedKeys {
-  return {
-    elementInstances: new Set(),
-    jobs: new Set(),
-    variables: new Set(),
-    incidents: new Set(),
-    timers: new Set(),
-    messageSubscriptions: new Set(),
-    messages: new Set(),
-    signalSubscriptions: new Set(),
-    userTasks: new Set(),
-  };
 }
 
 export class BatchChanges {
@@ -95,32 +69,21 @@ export class BatchChanges {
 
   private readonly counter: WriteCounter = { writes: 0 };
 
-  constructor(persisted: PersistedKeys) {
-    this.elementInstances = new TableChanges(persisted.elementInstances, this.counter);
-    this.jobs = new TableChanges(persisted.jobs, this.counter);
-    this.variables = new TableChanges(persisted.variables, this.counter);
-    this.incidents = new TableChanges(persisted.incidents, this.counter);
-    this.timers = new TableChanges(persisted.timers, this.counter);
-    this.messageSubscriptions = new TableChanges(persisted.messageSubscriptions, this.counter);
-    this.messages = new TableChanges(persisted.messages, this.counter);
-    this.signalSubscriptions = new TableChanges(persisted.signalSubscriptions, this.counter);
-    this.userTasks = new TableChanges(persisted.userTasks, this.counter);
+  /** `lastWrittenKey`: the last key given before this batch (see TableChanges). */
+  constructor(lastWrittenKey: number) {
+    this.elementInstances = new TableChanges(lastWrittenKey, this.counter);
+    this.jobs = new TableChanges(lastWrittenKey, this.counter);
+    this.variables = new TableChanges(lastWrittenKey, this.counter);
+    this.incidents = new TableChanges(lastWrittenKey, this.counter);
+    this.timers = new TableChanges(lastWrittenKey, this.counter);
+    this.messageSubscriptions = new TableChanges(lastWrittenKey, this.counter);
+    this.messages = new TableChanges(lastWrittenKey, this.counter);
+    this.signalSubscriptions = new TableChanges(lastWrittenKey, this.counter);
+    this.userTasks = new TableChanges(lastWrittenKey, this.counter);
   }
 
   /** Row writes so far (puts and removes, of every table). */
   get writes(): number {
     return this.counter.writes;
-  }
-
-  settle(): void {
-    this.elementInstances.settle();
-    this.jobs.settle();
-    this.variables.settle();
-    this.incidents.settle();
-    this.timers.settle();
-    this.messageSubscriptions.settle();
-    this.messages.settle();
-    this.signalSubscriptions.settle();
-    this.userTasks.settle();
   }
 }

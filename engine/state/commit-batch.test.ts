@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../test-support/database';
-import { BatchChanges, emptyPersistedKeys } from './changes';
+import { BatchChanges } from './changes';
 import { commitBatch } from './commit-batch';
 import { removeDrainedDefinitions } from './sql/delete-resources';
 import { batchParameters } from './sql/write-batch';
@@ -69,7 +69,7 @@ describe('a batch whose connection dies mid-transaction', () => {
   it('commitBatch destroys the connection instead of returning it', async () => {
     const before = await engineBackend();
     const batch = {
-      parameters: batchParameters(new BatchChanges(emptyPersistedKeys())),
+      parameters: batchParameters(new BatchChanges(0)),
       resources: [],
       definitions: [],
       deletions: [{ kind: 'PROCESS' as const, key: 1, draining: false, versions: [] }],

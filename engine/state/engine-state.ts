@@ -4,7 +4,6 @@
  * load-state.ts rebuilds this from them after a restart.
  */
 import type { ExecutableProcess } from '../model/types';
-import { emptyPersistedKeys, type PersistedKeys } from './changes';
 import { DecisionState } from './decision-state';
 import { FormState } from './form-state';
 import type { DeletedVersions } from './deleted-versions';
@@ -29,10 +28,14 @@ export class EngineState {
   readonly definitions = new Map<number, Definition>();
   readonly latestDefinition = new Map<string, Definition>();
   readonly elementInstances = new Map<number, ElementInstance>();
-  /** Flow scope key → keys of the element instances directly inside it. */
-  readonly children = new Map<number, Set<number>>();
-  /** Scope key → variable name → variable. */
-  readonly variables = new Map<number, Map<string, Variable>>();
+  /**
+   * Flow scope key → the key of the one element instance directly inside it, or
+   * the set of them when there are more. Most scopes hold one (a process waiting
+   * at a task): a set for each would be most of what a waiting instance costs.
+   */
+  private readonly children = new Map<number, number | Set<number>>();
+  /** Scope key → its one variable, or variable name → variable when it has more (as children, for the same reason). */
+  readonly variables = new Map<number, Variable | Map<string, Variable>>();
   readonly jobs = new Map<number, Job>();
   /** Job type → keys of activatable jobs, oldest first. */
   readonly activatable = new Map<string, Set<number>>();
@@ -45,7 +48,6 @@ export class EngineState {
   readonly decisions = new DecisionState();
   /** Deployed forms. */
   readonly forms = new FormState();
-  readonly persisted: PersistedKeys = emptyPersistedKeys();
   lastKey = PARTITION_ONE_KEY_BASE;
   lastPosition = 0;
 
@@ -70,33 +72,75 @@ export class EngineState {
     }
   }
 
-  childrenOf(scopeKey: number): ReadonlySet<number> {
-    return this.children.get(scopeKey) ?? EMPTY;
+  /** The keys of the element instances directly inside a scope, as they are now (a copy: safe to change the state while going through it). */
+  childrenOf(scopeKey: number): readonly number[] {
+    const children = this.children.get(scopeKey);
+    if (children === undefined) return NONE;
+    return typeof children === 'number' ? [children] : [...children];
+  }
+
+  childCount(scopeKey: number): number {
+    const children = this.children.get(scopeKey);
+    if (children === undefined) return 0;
+    return typeof children === 'number' ? 1 : children.size;
   }
 
   indexElementInstance(instance: ElementInstance): void {
     this.elementInstances.set(instance.key, instance);
-    if (instance.flowScopeKey >= 0) {
-      let set = this.children.get(instance.flowScopeKey);
-      if (!set) this.children.set(instance.flowScopeKey, (set = new Set()));
-      set.add(instance.key);
-    }
+    const scopeKey = instance.flowScopeKey;
+    if (scopeKey < 0) return;
+    const children = this.children.get(scopeKey);
+    if (children === undefined) this.children.set(scopeKey, instance.key);
+    else if (typeof children !== 'number') children.add(instance.key);
+    else if (children !== instance.key) this.children.set(scopeKey, new Set([children, instance.key]));
   }
 
   unindexElementInstance(instance: ElementInstance): void {
     this.elementInstances.delete(instance.key);
     this.children.delete(instance.key);
-    const siblings = this.children.get(instance.flowScopeKey);
-    if (siblings) {
-      siblings.delete(instance.key);
-      if (siblings.size === 0) this.children.delete(instance.flowScopeKey);
+    const scopeKey = instance.flowScopeKey;
+    const siblings = this.children.get(scopeKey);
+    if (siblings === undefined) return;
+    if (typeof siblings === 'number') {
+      if (siblings === instance.key) this.children.delete(scopeKey);
+      return;
+    }
+    siblings.delete(instance.key);
+    // Back to the compact form once one is left; an emptied set goes.
+    if (siblings.size <= 1) {
+      const [last] = siblings;
+      if (last === undefined) this.children.delete(scopeKey);
+      else this.children.set(scopeKey, last);
     }
   }
 
+  /** A scope's variable by name. */
+  variable(scopeKey: number, name: string): Variable | undefined {
+    const scope = this.variables.get(scopeKey);
+    if (scope === undefined || scope instanceof Map) return scope?.get(name);
+    return scope.name === name ? scope : undefined;
+  }
+
+  /** A scope's variables, in the order they were created. */
+  scopeVariables(scopeKey: number): Iterable<Variable> {
+    const scope = this.variables.get(scopeKey);
+    if (scope === undefined) return NO_VARIABLES;
+    return scope instanceof Map ? scope.values() : [scope];
+  }
+
   indexVariable(variable: Variable): void {
-    let scope = this.variables.get(variable.scopeKey);
-    if (!scope) this.variables.set(variable.scopeKey, (scope = new Map<string, Variable>()));
-    scope.set(variable.name, variable);
+    const scope = this.variables.get(variable.scopeKey);
+    if (scope === undefined || (!(scope instanceof Map) && scope.name === variable.name)) this.variables.set(variable.scopeKey, variable);
+    else if (scope instanceof Map) scope.set(variable.name, variable);
+    else {
+      this.variables.set(
+        variable.scopeKey,
+        new Map([
+          [scope.name, scope],
+          [variable.name, variable],
+        ]),
+      );
+    }
   }
 
   markActivatable(job: Job): void {
@@ -110,4 +154,5 @@ export class EngineState {
   }
 }
 
-const EMPTY: ReadonlySet<number> = new Set();
+const NONE: readonly number[] = [];
+const NO_VARIABLES: readonly Variable[] = [];

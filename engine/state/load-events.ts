@@ -4,23 +4,11 @@ import type { EngineState } from './engine-state';
 import { selectDataRows } from './sql/select-data-rows';
 
 export async function loadEvents(db: Queryable, state: EngineState): Promise<void> {
-  const { events, persisted } = state;
-  for (const timer of await selectDataRows(db, 'timer')) {
-    events.addTimer(timer);
-    persisted.timers.add(timer.key);
-  }
-  for (const subscription of await selectDataRows(db, 'message_subscription')) {
-    events.addSubscription(subscription);
-    persisted.messageSubscriptions.add(subscription.key);
-  }
-  for (const message of await selectDataRows(db, 'message')) {
-    events.addMessage(message);
-    persisted.messages.add(message.key);
-  }
-  for (const subscription of await selectDataRows(db, 'signal_subscription')) {
-    events.addSignalSubscription(subscription);
-    persisted.signalSubscriptions.add(subscription.key);
-  }
+  const { events } = state;
+  for (const timer of await selectDataRows(db, 'timer')) events.addTimer(timer);
+  for (const subscription of await selectDataRows(db, 'message_subscription')) events.addSubscription(subscription);
+  for (const message of await selectDataRows(db, 'message')) events.addMessage(message);
+  for (const subscription of await selectDataRows(db, 'signal_subscription')) events.addSignalSubscription(subscription);
   for (const instance of state.elementInstances.values()) {
     if (instance.startedByCorrelationKey !== undefined) {
       events.startedByCorrelationKey.set(`${instance.bpmnProcessId}\u0000${instance.startedByCorrelationKey}`, instance.key);

@@ -53,30 +53,16 @@ export async function loadState(pool: Pool, compile: CompileResource): Promise<E
 
   for (const form of await selectForms(pool)) state.forms.addForm(form);
 
-  for (const instance of await selectDataRows(pool, 'element_instance')) {
-    state.indexElementInstance(instance);
-    state.persisted.elementInstances.add(instance.key);
-  }
-
-  for (const variable of await selectVariables(pool)) {
-    state.indexVariable(variable);
-    state.persisted.variables.add(variable.key);
-  }
+  for (const instance of await selectDataRows(pool, 'element_instance')) state.indexElementInstance(instance);
+  for (const variable of await selectVariables(pool)) state.indexVariable(variable);
 
   for (const job of await selectDataRows(pool, 'job')) {
     state.jobs.set(job.key, job);
-    state.persisted.jobs.add(job.key);
     if (job.state === 'ACTIVATABLE') state.markActivatable(job);
   }
 
-  for (const incident of await selectDataRows(pool, 'incident')) {
-    state.incidents.set(incident.key, incident);
-    state.persisted.incidents.add(incident.key);
-  }
-  for (const task of await selectUnfinishedUserTasks(pool)) {
-    state.userTasks.set(task.key, task);
-    state.persisted.userTasks.add(task.key);
-  }
+  for (const incident of await selectDataRows(pool, 'incident')) state.incidents.set(incident.key, incident);
+  for (const task of await selectUnfinishedUserTasks(pool)) state.userTasks.set(task.key, task);
   await loadEvents(pool, state);
   await loadDecisions(pool, state);
   for (const deleted of await selectDeletedVersions(pool)) noteDeletedVersion(state.deletedVersions, deleted);

@@ -226,7 +226,7 @@ export class ProcessorKit {
 
   /** A variable as the process instance's root scope holds it. */
   variable(processInstanceKey: number, name: string): unknown {
-    return this.state.variables.get(processInstanceKey)?.get(name)?.value;
+    return this.state.variable(processInstanceKey, name)?.value;
   }
 
   incidents(processInstanceKey: number): Incident[] {

@@ -71,20 +71,20 @@ export const multiInstanceBodyProcessor: ElementContainerProcessor<ProcessingCon
     loop.completed++;
     ctx.saveElementInstance(body);
     if (outcome.conditionMet) {
-      for (const key of [...ctx.state.childrenOf(body.key)]) {
+      for (const key of ctx.state.childrenOf(body.key)) {
         const inner = ctx.state.elementInstances.get(key)!;
         if (inner.state === 'TERMINATING') continue;
         terminateElement(ctx, inner);
         loop.terminated++;
       }
       // an inner instance awaiting its canceling listeners: the body completes once the last one is terminated
-      if (ctx.state.childrenOf(body.key).size > 0) body.afterChildrenTerminated = { kind: 'COMPLETE' };
+      if (ctx.state.childCount(body.key) > 0) body.afterChildrenTerminated = { kind: 'COMPLETE' };
       ctx.saveElementInstance(body);
     } else if (multiInstance.sequential && loop.created < outcome.items.length) {
       createInner(ctx, body, element!, multiInstance, outcome.items[loop.created]);
       return;
     }
-    if (ctx.state.childrenOf(body.key).size > 0) return;
+    if (ctx.state.childCount(body.key) > 0) return;
     followUp(ctx, body, completeElement, 'ACTIVATED');
   },
 
@@ -157,7 +157,7 @@ function innerOutcome(ctx: ProcessingContext, body: ElementInstance, inner: Elem
       ...variables,
       numberOfInstances: loop.created,
       // the completing instance counts as completed, no longer as active
-      numberOfActiveInstances: ctx.state.childrenOf(body.key).size - 1,
+      numberOfActiveInstances: ctx.state.childCount(body.key) - 1,
       numberOfCompletedInstances: loop.completed + 1,
       numberOfTerminatedInstances: loop.terminated,
     });
