@@ -42,7 +42,9 @@ export function report(ceiling: number, suites: readonly SuiteResult[]): void {
     console.log(suite.engine);
     const { timers: t, messages: m, memory: mem } = suite;
     console.log(
-      `timers: ${t.timers} due at one moment (created in ${t.createSeconds.toFixed(1)} s); all fired and completed ${t.drainSeconds.toFixed(1)} s ` +
+      `timers: ${t.timers} due at one moment (created in ${t.createSeconds.toFixed(1)} s, ` +
+        `${t.createdAheadSeconds >= 0 ? `${t.createdAheadSeconds.toFixed(1)} s before the due time` : `NOT all before the due time: ${(-t.createdAheadSeconds).toFixed(1)} s late`}); ` +
+        `all fired and completed ${t.drainSeconds.toFixed(2)} s ` +
         `after the due time; lag p50 ${t.lagP50.toFixed(0)} ms, p99 ${t.lagP99.toFixed(0)} ms; fired early: ${t.early}`,
     );
     console.log(`messages: ${m.messages} published at ${m.publishPerSecond.toFixed(0)}/s, ${m.correlatedPerSecond.toFixed(0)} instances/s correlated and completed (${(m.correlatedPerSecond / ceiling).toFixed(2)}× the ceiling)`);
@@ -76,7 +78,8 @@ export function reportComparison(ceiling: number, base: SuiteResult, current: Su
       `p99 ${bl.activationP99.toFixed(1)} → ${cl.activationP99.toFixed(1)} ms (${ratio(cl.activationP99, bl.activationP99)}); rates ${bl.instancesPerSecond.toFixed(0)} and ${cl.instancesPerSecond.toFixed(0)} instances/s`,
   );
   console.log(
-    `timers: all completed ${base.timers.drainSeconds.toFixed(1)} → ${current.timers.drainSeconds.toFixed(1)} s after the due time; ` +
+    `timers: all completed ${base.timers.drainSeconds.toFixed(2)} → ${current.timers.drainSeconds.toFixed(2)} s after the due time ` +
+      `(${ratio(current.timers.drainSeconds, base.timers.drainSeconds)}); ` +
       `messages correlated ${base.messages.correlatedPerSecond.toFixed(0)} → ${current.messages.correlatedPerSecond.toFixed(0)}/s (${ratio(current.messages.correlatedPerSecond, base.messages.correlatedPerSecond)})`,
   );
   console.log(

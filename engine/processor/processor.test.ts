@@ -1,6 +1,6 @@
 /** The single writer's contract with its callers, in memory. */
 import { NotFoundError } from '../errors';
-import { end, model, start, task } from '../testing/bpmn';
+import { catchEvent, end, model, start, task, timerDef } from '../testing/bpmn';
 import { ProcessorKit } from '../testing/processor-kit';
 import { createProcessInstance } from './instance-commands';
 
@@ -39,4 +39,46 @@ test('a command that throws a rejection after it changed state is never answered
   expect(kit.records.length).toBe(committed);
   expect(kit.fatal).toBeInstanceOf(NotFoundError);
   await expect(kit.processor.submit(() => 1)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+});
+
+describe('a batch bounded by its records', () => {
+  const TIMER_MODEL = model('t', [start(), catchEvent('wait', timerDef('timeDuration', 'PT5M')), end()], ['start->wait', 'wait->end']);
+
+  test('timers falling due together fire over several batches, each timer once, and every instance completes', async () => {
+    const bounded = new ProcessorKit({ maxBatchRecords: 200 });
+    try {
+      await bounded.deploy(TIMER_MODEL);
+      const instances = await bounded.run((ctx) =>
+        Array.from({ length: 300 }, () => createProcessInstance(ctx, { bpmnProcessId: 't', variables: {} }).processInstanceKey),
+      );
+      const batchesBefore = bounded.batchRecordCounts.length;
+      await bounded.advance(5 * 60_000);
+
+      const burst = bounded.batchRecordCounts.slice(batchesBefore);
+      expect(burst.length).toBeGreaterThan(1);
+      const triggered = bounded.records.filter((r) => r.valueType === 'TIMER' && r.intent === 'TRIGGERED').map((r) => r.key);
+      expect(triggered).toHaveLength(300);
+      expect(new Set(triggered).size).toBe(300);
+      for (const key of instances) expect(bounded.state.elementInstances.has(key)).toBe(false);
+      expect(bounded.state.events.timers.size).toBe(0);
+      expect(bounded.fatal).toBeUndefined();
+    } finally {
+      await bounded.stop();
+    }
+  });
+
+  test('commands the bound leaves for the next batch keep their order and are all answered', async () => {
+    const bounded = new ProcessorKit({ maxBatchRecords: 1 });
+    await bounded.deploy(MODEL);
+    const created = await Promise.all(
+      Array.from({ length: 5 }, () => bounded.processor.submit((ctx) => createProcessInstance(ctx, { bpmnProcessId: 'p', variables: {} }))),
+    );
+    await bounded.processor.whenIdle();
+    const keys = created.map((c) => c.processInstanceKey);
+    expect(keys).toEqual([...keys].sort((a, b) => a - b));
+    // one command per batch: each instance's records crossed the bound of one record
+    expect(bounded.batchRecordCounts.slice(-5).every((count) => count > 1)).toBe(true);
+    expect(bounded.batchRecordCounts.length).toBeGreaterThanOrEqual(6);
+    await bounded.stop();
+  });
 });

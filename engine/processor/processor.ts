@@ -1,6 +1,7 @@
 /**
  * The single writer (Zeebe's partition). Commands queue up; each turn takes all
- * that are waiting, applies them in order to the state, and commits what they
+ * that are waiting (up to maxBatchSize commands, closed early once they have
+ * appended maxBatchRecords records), applies them in order to the state, and commits what they
  * changed in one transaction (group commit). Only then do their callers hear
  * back. While a batch commits, the next one gathers.
  */
@@ -40,6 +41,14 @@ export interface ProcessorOptions {
   /** Commands waiting beyond this are refused with RESOURCE_EXHAUSTED. */
   readonly maxQueuedCommands: number;
   readonly maxBatchSize: number;
+  /**
+   * A batch closes once its commands have appended this many records (the
+   * command that crosses it included): a burst of internal work (thousands of
+   * timers due at once) then commits in several statements, each processed
+   * while the one before commits, instead of one huge statement after all the
+   * processing. Default: no bound beyond maxBatchSize.
+   */
+  readonly maxBatchRecords?: number;
   /** The batch's clock (records' timestamps, due dates); the wall clock unless a test sets its own. */
   readonly now?: () => number;
 }
@@ -81,7 +90,7 @@ export class Processor {
     private readonly observer: EngineObserver = NO_ENGINE_OBSERVER,
   ) {
     this.now = options.now ?? Date.now;
-    this.scheduler = new Scheduler((entries) => this.submitInternal((ctx) => runDue(ctx, entries)), this.now);
+    this.scheduler = new Scheduler((entries) => this.submitDue(entries), this.now);
   }
 
   /** Queues a command from a client; refused under back-pressure or when stopped. */
@@ -106,6 +115,18 @@ export class Processor {
     if (this.failure || this.closing) return;
     this.queue.push({ run, resolve: IGNORE, reject: (error) => this.logger.error({ err: error }, 'internal command failed') });
     this.kick();
+  }
+
+  /**
+   * Due work in commands of DUE_ENTRIES_PER_COMMAND entries: 10,000 timers due
+   * at one moment are then many commands, which the record bound spreads over
+   * batches that commit one after another while the next is processed.
+   */
+  private submitDue(entries: readonly DueEntry[]): void {
+    for (let from = 0; from < entries.length; from += DUE_ENTRIES_PER_COMMAND) {
+      const chunk = entries.slice(from, from + DUE_ENTRIES_PER_COMMAND);
+      this.submitInternal((ctx) => runDue(ctx, chunk));
+    }
   }
 
   /** Asks the dispatcher to look at a job type at the end of the next batch (a new stream or poll). */
@@ -153,10 +174,12 @@ export class Processor {
         committing = undefined;
         continue;
       }
-      const commands = this.queue.length <= this.options.maxBatchSize ? this.queue : this.queue.slice(0, this.options.maxBatchSize);
-      this.queue = commands === this.queue ? [] : this.queue.slice(this.options.maxBatchSize);
-      const batch = this.processBatch(commands);
+      const taken = this.queue.length <= this.options.maxBatchSize ? this.queue : this.queue.slice(0, this.options.maxBatchSize);
+      this.queue = taken === this.queue ? [] : this.queue.slice(this.options.maxBatchSize);
+      const batch = this.processBatch(taken);
       if (!batch) break;
+      // Commands the record bound left out go first next time, ahead of anything queued meanwhile.
+      if (batch.commands.length < taken.length) this.queue = taken.slice(batch.commands.length).concat(this.queue);
       const previous = committing;
       committing = (async () => {
         if (previous) await previous;
@@ -173,10 +196,14 @@ export class Processor {
     if (this.queue.length > 0 && !this.failure) this.kick();
   }
 
-  private processBatch(commands: QueuedCommand[]): ProcessedBatch | undefined {
+  /** Processes the commands in order until they are done or the batch holds maxBatchRecords records. */
+  private processBatch(taken: QueuedCommand[]): ProcessedBatch | undefined {
     const ctx = new ProcessingContext(this.state, this.now(), ELEMENT_PROCESSORS, this.observer);
     const answers: Delivery[] = [];
-    for (const command of commands) {
+    const maxRecords = this.options.maxBatchRecords ?? Infinity;
+    let count = 0;
+    while (count < taken.length && ctx.changes.records.length < maxRecords) {
+      const command = taken[count++];
       let result: unknown;
       const before = ctx.writeMark();
       try {
@@ -191,11 +218,12 @@ export class Processor {
           answers.push(() => command.reject(error));
           continue;
         }
-        this.fail(error as Error, commands);
+        this.fail(error as Error, taken);
         return undefined;
       }
       if (result !== ANSWER_LATER) answers.push(() => command.resolve(result));
     }
+    const commands = count === taken.length ? taken : taken.slice(0, count);
     for (const type of this.pendingTypes) ctx.effects.typesWithNewJobs.add(type);
     this.pendingTypes.clear();
     this.dispatch.serve(ctx, ctx.effects.typesWithNewJobs, answers);
@@ -275,3 +303,6 @@ function runDue(ctx: ProcessingContext, entries: readonly DueEntry[]): void {
 }
 
 const IGNORE = (): void => undefined;
+
+/** Small enough that a batch's record bound is crossed by little, large enough that a burst is few commands. */
+const DUE_ENTRIES_PER_COMMAND = 100;

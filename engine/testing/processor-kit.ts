@@ -44,21 +44,24 @@ export class ProcessorKit {
   readonly userTaskAnswers = new Map<number, EngineError | 'OK'>();
   /** Set when the processor stopped after a failure. */
   fatal: Error | undefined;
+  /** How many records each committed batch held, in commit order. */
+  readonly batchRecordCounts: number[] = [];
   private clock = KIT_EPOCH;
   readonly processor: Processor;
 
-  constructor() {
+  constructor(options: { readonly maxBatchRecords?: number } = {}) {
     this.processor = new Processor(
       this.state,
       () => Promise.resolve(),
       pino({ level: 'silent' }),
       {
         onCommitted: (ctx) => {
+          this.batchRecordCounts.push(ctx.changes.records.length);
           this.records.push(...ctx.changes.records);
           for (const [key, answer] of ctx.effects.userTaskAnswers) this.userTaskAnswers.set(key, answer ?? 'OK');
         },
       },
-      { maxQueuedCommands: 10_000, maxBatchSize: 100, now: () => this.clock },
+      { maxQueuedCommands: 10_000, maxBatchSize: 100, now: () => this.clock, ...options },
       (error) => (this.fatal = error),
     );
   }
