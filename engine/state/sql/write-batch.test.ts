@@ -5,7 +5,7 @@ import type { ElementInstance, Job } from '../types';
 import { batchParameters, writeBatch } from './write-batch';
 
 /**
- * The batch statement gets its rows as array literals and JSON lines built by
+ * The batch statement gets its rows as array literals and JSON arrays built by
  * hand (batch-columns.ts): whatever text and JSON the engine holds must come
  * back from PostgreSQL exactly as it went in.
  */

@@ -4,10 +4,10 @@
  * key counters. One round trip per batch, atomic as any single statement.
  *
  * The tables every job writes (records, element instances, jobs, variables)
- * travel as columns, one array parameter per column zipped by `unnest`, their
- * JSON values one document per line (batch-columns.ts): PostgreSQL reads
- * them without building and taking apart one JSON document of the whole
- * batch. The rarer tables travel as one JSON array of rows each (arrays of
+ * travel as columns, one array parameter per column, zipped by `rows from`
+ * (`unnest` for the plain columns, `jsonb_array_elements` for the JSON one;
+ * batch-columns.ts): PostgreSQL reads keys, names and states as they are
+ * instead of out of a JSON document of the whole batch. The rarer tables travel as one JSON array of rows each (arrays of
  * columns, not objects): fewer parameters, and their cost does not matter.
  */
 import type { ClientBase } from 'pg';
@@ -18,29 +18,29 @@ const WRITE_BATCH = `
 with
   records as (
     insert into engine.record (position, key, record_type, value_type, intent, process_instance_key, element_id, created_at, value)
-    select r.position, r.key, r.record_type, r.value_type, r.intent, r.process_instance_key, r.element_id, to_timestamp(r.at / 1000), r.value::jsonb
-      from unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::float8[], string_to_array($9::text, E'\\n'))
+    select r.position, r.key, r.record_type, r.value_type, r.intent, r.process_instance_key, r.element_id, to_timestamp(r.at / 1000), r.value
+      from rows from (unnest($1::bigint[]), unnest($2::bigint[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::bigint[]), unnest($7::text[]), unnest($8::float8[]), jsonb_array_elements($9::jsonb))
         as r(position, key, record_type, value_type, intent, process_instance_key, element_id, at, value)),
   element_instances as (
     insert into engine.element_instance (key, process_instance_key, process_definition_key, element_id, element_type, state, flow_scope_key, data)
-    select r.key, r.process_instance_key, r.process_definition_key, r.element_id, r.element_type, r.state, r.flow_scope_key, r.data::jsonb
-      from unnest($10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::bigint[], string_to_array($17::text, E'\\n'))
+    select r.key, r.process_instance_key, r.process_definition_key, r.element_id, r.element_type, r.state, r.flow_scope_key, r.data
+      from rows from (unnest($10::bigint[]), unnest($11::bigint[]), unnest($12::bigint[]), unnest($13::text[]), unnest($14::text[]), unnest($15::text[]), unnest($16::bigint[]), jsonb_array_elements($17::jsonb))
         as r(key, process_instance_key, process_definition_key, element_id, element_type, state, flow_scope_key, data)
     on conflict (key) do update
       set state = excluded.state, data = excluded.data, process_definition_key = excluded.process_definition_key, element_id = excluded.element_id),
   removed_element_instances as (delete from engine.element_instance where key = any($18::bigint[])),
   jobs as (
     insert into engine.job (key, type, state, process_instance_key, element_instance_key, retries, deadline, data)
-    select r.key, r.type, r.state, r.process_instance_key, r.element_instance_key, r.retries, to_timestamp(r.deadline / 1000), r.data::jsonb
-      from unnest($19::bigint[], $20::text[], $21::text[], $22::bigint[], $23::bigint[], $24::int[], $25::float8[], string_to_array($26::text, E'\\n'))
+    select r.key, r.type, r.state, r.process_instance_key, r.element_instance_key, r.retries, to_timestamp(r.deadline / 1000), r.data
+      from rows from (unnest($19::bigint[]), unnest($20::text[]), unnest($21::text[]), unnest($22::bigint[]), unnest($23::bigint[]), unnest($24::int[]), unnest($25::float8[]), jsonb_array_elements($26::jsonb))
         as r(key, type, state, process_instance_key, element_instance_key, retries, deadline, data)
     on conflict (key) do update
       set state = excluded.state, retries = excluded.retries, deadline = excluded.deadline, data = excluded.data),
   removed_jobs as (delete from engine.job where key = any($27::bigint[])),
   variables as (
     insert into engine.variable (key, scope_key, process_instance_key, name, value)
-    select r.key, r.scope_key, r.process_instance_key, r.name, r.value::jsonb
-      from unnest($28::bigint[], $29::bigint[], $30::bigint[], $31::text[], string_to_array($32::text, E'\\n'))
+    select r.key, r.scope_key, r.process_instance_key, r.name, r.value
+      from rows from (unnest($28::bigint[]), unnest($29::bigint[]), unnest($30::bigint[]), unnest($31::text[]), jsonb_array_elements($32::jsonb))
         as r(key, scope_key, process_instance_key, name, value)
     on conflict (key) do update set value = excluded.value),
   removed_variables as (delete from engine.variable where key = any($33::bigint[])),
