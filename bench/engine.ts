@@ -99,6 +99,7 @@ async function runSuite(checkout: Checkout, url: string, dataDir: string): Promi
   // The service migrates its own database at start, so each checkout gets its own schema.
   const engine = spawn(process.execPath, [...nodeArgs, `--inspect=127.0.0.1:${inspectPort}`, path.join(checkout.root, 'dist', 'main.js')], {
     cwd: checkout.root,
+    // API_PORT 0: two runs on one machine (or the service itself) must not collide on the default port.
     env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', API_PORT: '0', REST_PORT: String(restPort), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

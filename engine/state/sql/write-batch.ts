@@ -3,70 +3,78 @@
  * CTEs append the records, upsert and delete the state rows and advance the
  * key counters. One round trip per batch, atomic as any single statement.
  *
- * Rows travel as one JSON array per table (arrays of columns, not objects):
- * serialising a whole batch once is far cheaper than pg's per-element
- * escaping of text[] parameters, and PostgreSQL unpacks JSON in C.
+ * The tables every job writes (records, element instances, jobs, variables)
+ * travel as columns, one array parameter per column, zipped by `rows from`
+ * (`unnest` for the plain columns, `jsonb_array_elements` for the JSON one;
+ * batch-columns.ts): PostgreSQL reads keys, names and states as they are
+ * instead of out of a JSON document of the whole batch. The rarer tables travel as one JSON array of rows each (arrays of
+ * columns, not objects): fewer parameters, and their cost does not matter.
  */
 import type { ClientBase } from 'pg';
 import type { BatchChanges } from '../changes';
+import { bigintArray, ColumnLiterals } from './batch-columns';
 
 const WRITE_BATCH = `
 with
   records as (
     insert into engine.record (position, key, record_type, value_type, intent, process_instance_key, element_id, created_at, value)
-    select (r->>0)::bigint, (r->>1)::bigint, r->>2, r->>3, r->>4, (r->>5)::bigint, r->>6, to_timestamp((r->>7)::float8 / 1000), r->8
-      from jsonb_array_elements($1::jsonb) r),
+    select r.position, r.key, r.record_type, r.value_type, r.intent, r.process_instance_key, r.element_id, to_timestamp(r.at / 1000), r.value
+      from rows from (unnest($1::bigint[]), unnest($2::bigint[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::bigint[]), unnest($7::text[]), unnest($8::float8[]), jsonb_array_elements($9::jsonb))
+        as r(position, key, record_type, value_type, intent, process_instance_key, element_id, at, value)),
   element_instances as (
     insert into engine.element_instance (key, process_instance_key, process_definition_key, element_id, element_type, state, flow_scope_key, data)
-    select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->>4, r->>5, (r->>6)::bigint, r->7
-      from jsonb_array_elements($2::jsonb) r
+    select r.key, r.process_instance_key, r.process_definition_key, r.element_id, r.element_type, r.state, r.flow_scope_key, r.data
+      from rows from (unnest($10::bigint[]), unnest($11::bigint[]), unnest($12::bigint[]), unnest($13::text[]), unnest($14::text[]), unnest($15::text[]), unnest($16::bigint[]), jsonb_array_elements($17::jsonb))
+        as r(key, process_instance_key, process_definition_key, element_id, element_type, state, flow_scope_key, data)
     on conflict (key) do update
       set state = excluded.state, data = excluded.data, process_definition_key = excluded.process_definition_key, element_id = excluded.element_id),
-  removed_element_instances as (delete from engine.element_instance where key = any($3::bigint[])),
+  removed_element_instances as (delete from engine.element_instance where key = any($18::bigint[])),
   jobs as (
     insert into engine.job (key, type, state, process_instance_key, element_instance_key, retries, deadline, data)
-    select (r->>0)::bigint, r->>1, r->>2, (r->>3)::bigint, (r->>4)::bigint, (r->>5)::int, to_timestamp((r->>6)::float8 / 1000), r->7
-      from jsonb_array_elements($4::jsonb) r
+    select r.key, r.type, r.state, r.process_instance_key, r.element_instance_key, r.retries, to_timestamp(r.deadline / 1000), r.data
+      from rows from (unnest($19::bigint[]), unnest($20::text[]), unnest($21::text[]), unnest($22::bigint[]), unnest($23::bigint[]), unnest($24::int[]), unnest($25::float8[]), jsonb_array_elements($26::jsonb))
+        as r(key, type, state, process_instance_key, element_instance_key, retries, deadline, data)
     on conflict (key) do update
       set state = excluded.state, retries = excluded.retries, deadline = excluded.deadline, data = excluded.data),
-  removed_jobs as (delete from engine.job where key = any($5::bigint[])),
+  removed_jobs as (delete from engine.job where key = any($27::bigint[])),
   variables as (
     insert into engine.variable (key, scope_key, process_instance_key, name, value)
-    select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->4
-      from jsonb_array_elements($6::jsonb) r
+    select r.key, r.scope_key, r.process_instance_key, r.name, r.value
+      from rows from (unnest($28::bigint[]), unnest($29::bigint[]), unnest($30::bigint[]), unnest($31::text[]), jsonb_array_elements($32::jsonb))
+        as r(key, scope_key, process_instance_key, name, value)
     on conflict (key) do update set value = excluded.value),
-  removed_variables as (delete from engine.variable where key = any($7::bigint[])),
+  removed_variables as (delete from engine.variable where key = any($33::bigint[])),
   incidents as (
     insert into engine.incident (key, process_instance_key, element_instance_key, job_key, error_type, error_message, created_at, data)
     select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint, r->>4, r->>5, to_timestamp((r->>6)::float8 / 1000), r->7
-      from jsonb_array_elements($8::jsonb) r
+      from jsonb_array_elements($34::jsonb) r
     on conflict (key) do update set data = excluded.data),
-  removed_incidents as (delete from engine.incident where key = any($9::bigint[])),
+  removed_incidents as (delete from engine.incident where key = any($35::bigint[])),
   timers as (
     insert into engine.timer (key, element_instance_key, process_instance_key, process_definition_key, target_element_id, due_at, data)
     select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint, r->>4, to_timestamp((r->>5)::float8 / 1000), r->6
-      from jsonb_array_elements($12::jsonb) r
+      from jsonb_array_elements($38::jsonb) r
     on conflict (key) do update
       set due_at = excluded.due_at, data = excluded.data, process_definition_key = excluded.process_definition_key, target_element_id = excluded.target_element_id),
-  removed_timers as (delete from engine.timer where key = any($13::bigint[])),
+  removed_timers as (delete from engine.timer where key = any($39::bigint[])),
   message_subscriptions as (
     insert into engine.message_subscription (key, element_instance_key, process_instance_key, message_name, correlation_key, data)
     select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->>4, r->5
-      from jsonb_array_elements($14::jsonb) r
+      from jsonb_array_elements($40::jsonb) r
     on conflict (key) do update set data = excluded.data),
-  removed_message_subscriptions as (delete from engine.message_subscription where key = any($15::bigint[])),
+  removed_message_subscriptions as (delete from engine.message_subscription where key = any($41::bigint[])),
   messages as (
     insert into engine.message (key, name, correlation_key, message_id, expires_at, data)
     select (r->>0)::bigint, r->>1, r->>2, r->>3, to_timestamp((r->>4)::float8 / 1000), r->5
-      from jsonb_array_elements($16::jsonb) r
+      from jsonb_array_elements($42::jsonb) r
     on conflict (key) do update set data = excluded.data),
-  removed_messages as (delete from engine.message where key = any($17::bigint[])),
+  removed_messages as (delete from engine.message where key = any($43::bigint[])),
   signal_subscriptions as (
     insert into engine.signal_subscription (key, element_instance_key, process_instance_key, signal_name, data)
     select (r->>0)::bigint, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->4
-      from jsonb_array_elements($18::jsonb) r
+      from jsonb_array_elements($44::jsonb) r
     on conflict (key) do update set data = excluded.data),
-  removed_signal_subscriptions as (delete from engine.signal_subscription where key = any($19::bigint[])),
+  removed_signal_subscriptions as (delete from engine.signal_subscription where key = any($45::bigint[])),
   user_tasks as (
     insert into engine.user_task (key, element_instance_key, process_instance_key, process_definition_key, bpmn_process_id,
         process_definition_version, element_id, name, state, assignee, candidate_groups, candidate_users, due_date, follow_up_date,
@@ -75,52 +83,20 @@ with
         array(select jsonb_array_elements_text(r->10)), array(select jsonb_array_elements_text(r->11)),
         (r->>12)::timestamptz, (r->>13)::timestamptz, (r->>14)::int, (r->>15)::bigint, r->>16, r->17,
         to_timestamp((r->>18)::float8 / 1000), to_timestamp((r->>19)::float8 / 1000), r->20
-      from jsonb_array_elements($20::jsonb) r
+      from jsonb_array_elements($46::jsonb) r
     on conflict (key) do update
       set state = excluded.state, assignee = excluded.assignee, candidate_groups = excluded.candidate_groups,
           candidate_users = excluded.candidate_users, due_date = excluded.due_date, follow_up_date = excluded.follow_up_date,
           priority = excluded.priority, completed_at = excluded.completed_at, data = excluded.data,
           process_definition_key = excluded.process_definition_key, bpmn_process_id = excluded.bpmn_process_id,
           process_definition_version = excluded.process_definition_version, element_id = excluded.element_id),
-  removed_user_tasks as (delete from engine.user_task where key = any($21::bigint[]))
-update engine.meta set last_key = $10, last_position = $11 where id = 1`;
+  removed_user_tasks as (delete from engine.user_task where key = any($47::bigint[]))
+update engine.meta set last_key = $36, last_position = $37 where id = 1`;
 
 /** The statement's parameters; built synchronously, before the next batch touches the same objects. */
 export type BatchParameters = readonly unknown[];
 
 export function batchParameters(changes: BatchChanges): BatchParameters {
-  const records = changes.records.map((r) => [
-    r.position,
-    r.key,
-    r.recordType,
-    r.valueType,
-    r.intent,
-    r.processInstanceKey,
-    r.elementId,
-    r.timestamp,
-    r.value,
-  ]);
-  const elementInstances = [...changes.elementInstances.upserts.values()].map((e) => [
-    e.key,
-    e.processInstanceKey,
-    e.processDefinitionKey,
-    e.elementId,
-    e.elementType,
-    e.state,
-    e.flowScopeKey,
-    e,
-  ]);
-  const jobs = [...changes.jobs.upserts.values()].map((j) => [
-    j.key,
-    j.type,
-    j.state,
-    j.processInstanceKey,
-    j.elementInstanceKey,
-    j.retries,
-    j.deadline > 0 ? j.deadline : null,
-    j,
-  ]);
-  const variables = [...changes.variables.upserts.values()].map((v) => [v.key, v.scopeKey, v.processInstanceKey, v.name, v.value]);
   const incidents = [...changes.incidents.upserts.values()].map((i) => [
     i.key,
     i.processInstanceKey,
@@ -132,13 +108,13 @@ export function batchParameters(changes: BatchChanges): BatchParameters {
     i,
   ]);
   return [
-    JSON.stringify(records),
-    JSON.stringify(elementInstances),
-    [...changes.elementInstances.deletes],
-    JSON.stringify(jobs),
-    [...changes.jobs.deletes],
-    JSON.stringify(variables),
-    [...changes.variables.deletes],
+    ...recordColumns(changes),
+    ...elementInstanceColumns(changes),
+    bigintArray([...changes.elementInstances.deletes]),
+    ...jobColumns(changes),
+    bigintArray([...changes.jobs.deletes]),
+    ...variableColumns(changes),
+    bigintArray([...changes.variables.deletes]),
     JSON.stringify(incidents),
     [...changes.incidents.deletes],
     changes.lastKey,
@@ -148,7 +124,41 @@ export function batchParameters(changes: BatchChanges): BatchParameters {
   ];
 }
 
-/** $20-$21: user tasks; dates without a value are null, a zone id suffix ([Europe/Berlin]) is left to the JSON copy. */
+/** $1-$9: the records, a column each. */
+function recordColumns(changes: BatchChanges): string[] {
+  const columns = new ColumnLiterals('number', 'number', 'text', 'text', 'text', 'number', 'text', 'number', 'json');
+  for (const r of changes.records) {
+    columns.add(r.position, r.key, r.recordType, r.valueType, r.intent, r.processInstanceKey, r.elementId, r.timestamp, r.value);
+  }
+  return columns.parameters();
+}
+
+/** $10-$17: element instances written; `data` is the whole object, as the engine loads it again. */
+function elementInstanceColumns(changes: BatchChanges): string[] {
+  const columns = new ColumnLiterals('number', 'number', 'number', 'text', 'text', 'text', 'number', 'json');
+  for (const e of changes.elementInstances.upserts.values()) {
+    columns.add(e.key, e.processInstanceKey, e.processDefinitionKey, e.elementId, e.elementType, e.state, e.flowScopeKey, e);
+  }
+  return columns.parameters();
+}
+
+/** $19-$26: jobs written; no deadline (0) is null. */
+function jobColumns(changes: BatchChanges): string[] {
+  const columns = new ColumnLiterals('number', 'text', 'text', 'number', 'number', 'number', 'number', 'json');
+  for (const j of changes.jobs.upserts.values()) {
+    columns.add(j.key, j.type, j.state, j.processInstanceKey, j.elementInstanceKey, j.retries, j.deadline > 0 ? j.deadline : null, j);
+  }
+  return columns.parameters();
+}
+
+/** $28-$32: variables written. */
+function variableColumns(changes: BatchChanges): string[] {
+  const columns = new ColumnLiterals('number', 'number', 'number', 'text', 'json');
+  for (const v of changes.variables.upserts.values()) columns.add(v.key, v.scopeKey, v.processInstanceKey, v.name, v.value);
+  return columns.parameters();
+}
+
+/** $46-$47: user tasks; dates without a value are null, a zone id suffix ([Europe/Berlin]) is left to the JSON copy. */
 function userTaskParameters(changes: BatchChanges): unknown[] {
   const date = (value: string) => (value === '' ? null : value.replace(/\[[^\]]+\]$/, ''));
   const tasks = [...changes.userTasks.upserts.values()].map((t) => [
@@ -177,7 +187,7 @@ function userTaskParameters(changes: BatchChanges): unknown[] {
   return [JSON.stringify(tasks), [...changes.userTasks.deletes]];
 }
 
-/** $12-$19: timers, message subscriptions, buffered messages, signal subscriptions. */
+/** $38-$45: timers, message subscriptions, buffered messages, signal subscriptions. */
 function eventParameters(changes: BatchChanges): unknown[] {
   const timers = [...changes.timers.upserts.values()].map((t) => [
     t.key,
