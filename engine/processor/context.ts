@@ -57,8 +57,7 @@ export class ProcessingContext {
 
   constructor(
     readonly state: EngineState,
-    /** The batch's clock: set by the processor when it applies commands (a batch may stay open while the one before it commits). */
-    public now: number,
+    readonly now: number,
     /** What each element type does (element-processors.ts); the lifecycle looks processors up here. */
     readonly processors: ElementProcessors,
     readonly observer: EngineObserver = NO_ENGINE_OBSERVER,

@@ -2,8 +2,7 @@
  * The single writer (Zeebe's partition). Commands queue up; each turn takes all
  * that are waiting, applies them in order to the state, and commits what they
  * changed in one transaction (group commit). Only then do their callers hear
- * back. While a batch commits, the next one gathers (and, when many commands
- * wait, is already applied), and commits the moment the one before it has.
+ * back. While a batch commits, the next one gathers.
  */
 import type { Logger } from 'pino';
 import { EngineError, ResourceExhaustedError, UnavailableError } from '../errors';
@@ -28,12 +27,6 @@ interface QueuedCommand {
   readonly run: CommandRun<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-}
-
-interface OpenBatch {
-  readonly ctx: ProcessingContext;
-  readonly commands: QueuedCommand[];
-  readonly answers: Delivery[];
 }
 
 interface ProcessedBatch {
@@ -71,10 +64,7 @@ export class Processor {
   readonly scheduler: Scheduler;
   readonly stats: ProcessorStats = { batches: 0, commands: 0, records: 0, commitMillis: 0 };
   private queue: QueuedCommand[] = [];
-  /** The next batch, applied to the state while the one before it commits. */
-  private open: OpenBatch | undefined;
-  private committing = false;
-  private turnScheduled = false;
+  private running = false;
   private failure: Error | undefined;
   private closing = false;
   private idleWaiters: Array<() => void> = [];
@@ -130,81 +120,63 @@ export class Processor {
 
   /** Resolves once every queued command is processed and its batch committed. */
   whenIdle(): Promise<void> {
-    if (!this.busy) return Promise.resolve();
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private get busy(): boolean {
-    return this.committing || this.open !== undefined || this.turnScheduled || this.queue.length > 0;
   }
 
   /** Stops taking commands, lets the queue drain and the last batch commit. */
   async close(): Promise<void> {
     this.closing = true;
     this.scheduler.stop();
-    if (this.busy) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.running || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.dispatch.releaseAll();
   }
 
   private kick(): void {
-    if (this.turnScheduled) return;
-    this.turnScheduled = true;
-    // setImmediate, not a microtask: the commands that arrive in the same turn of
-    // the event loop join the batch, and the answers of a commit that just ended
-    // are written to their sockets before the next batch is processed.
-    setImmediate(() => this.turn());
+    if (this.running) return;
+    this.running = true;
+    setImmediate(() => void this.loop());
   }
 
   /**
-   * One turn of the single writer. Idle, it processes what is queued and commits
-   * it. While a batch commits, the commands that arrive are applied at once to
-   * the next batch (open until that commit ends) when there are enough of them
-   * that processing them would hold up the next commit; a few are left queued,
-   * so a job's batch clock starts when its batch can commit at once. The next
-   * batch commits as soon as the one before it has: commits stay in order, and
-   * nobody hears of a batch before it is durable.
+   * Pipelined: while one batch commits, the next is processed in memory. Commits
+   * stay in order (each waits for the one before), and a failed commit stops
+   * the engine before any later batch is answered, so nobody hears "ok" for
+   * something that is not durable.
    */
-  private turn(): void {
-    this.turnScheduled = false;
-    if (this.failure) return this.abandon(this.failure);
-    if (this.mayApply() && !this.apply()) return this.abandon(this.failure!);
-    if (!this.committing && this.open) {
-      const batch = this.seal(this.open);
-      if (!batch) return this.abandon(this.failure!);
-      this.committing = true;
-      this.commit(batch)
-        .catch((error: unknown) => this.fail(error as Error, []))
-        .finally(() => {
-          this.committing = false;
-          this.kick();
-        });
+  private async loop(): Promise<void> {
+    let committing: Promise<void> | undefined;
+    while (!this.failure) {
+      if (this.queue.length === 0) {
+        if (!committing) break;
+        await committing;
+        committing = undefined;
+        continue;
+      }
+      const commands = this.queue.length <= this.options.maxBatchSize ? this.queue : this.queue.slice(0, this.options.maxBatchSize);
+      this.queue = commands === this.queue ? [] : this.queue.slice(this.options.maxBatchSize);
+      const batch = this.processBatch(commands);
+      if (!batch) break;
+      const previous = committing;
+      committing = (async () => {
+        if (previous) await previous;
+        if (this.failure) this.rejectCommands(batch.commands, this.failure);
+        else await this.commit(batch);
+      })();
+      // At most one batch waits behind the one committing.
+      if (previous) await previous;
     }
-    if (this.mayApply()) this.kick();
-    this.settleIfIdle();
+    if (committing) await committing;
+    this.running = false;
+    if (this.failure) this.rejectQueued(this.failure);
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.queue.length > 0 && !this.failure) this.kick();
   }
 
-  private mayApply(): boolean {
-    if (this.queue.length === 0) return false;
-    if (!this.committing) return true;
-    if (this.open) return this.open.commands.length < this.options.maxBatchSize;
-    return this.queue.length >= EAGER_BATCH;
-  }
-
-  /** Applies queued commands to the open batch (opened if none is); false when the engine failed. */
-  private apply(): boolean {
-    const open = (this.open ??= {
-      ctx: new ProcessingContext(this.state, this.now(), ELEMENT_PROCESSORS, this.observer),
-      commands: [],
-      answers: [],
-    });
-    const { ctx, answers } = open;
-    // Records and due dates take the time a command is applied, also in a batch that stays open a while.
-    ctx.now = this.now();
-    const room = this.options.maxBatchSize - open.commands.length;
-    const commands = this.queue.length <= room ? this.queue : this.queue.slice(0, room);
-    this.queue = commands === this.queue ? [] : this.queue.slice(room);
+  private processBatch(commands: QueuedCommand[]): ProcessedBatch | undefined {
+    const ctx = new ProcessingContext(this.state, this.now(), ELEMENT_PROCESSORS, this.observer);
+    const answers: Delivery[] = [];
     for (const command of commands) {
-      open.commands.push(command);
       let result: unknown;
       const before = ctx.writeMark();
       try {
@@ -219,56 +191,27 @@ export class Processor {
           answers.push(() => command.reject(error));
           continue;
         }
-        this.open = undefined;
-        this.fail(error as Error, [...open.commands, ...commands.slice(commands.indexOf(command) + 1)]);
-        return false;
+        this.fail(error as Error, commands);
+        return undefined;
       }
       if (result !== ANSWER_LATER) answers.push(() => command.resolve(result));
     }
-    return true;
-  }
-
-  /** Closes the open batch: jobs to waiting workers, then what to write. */
-  private seal(open: OpenBatch): ProcessedBatch | undefined {
-    this.open = undefined;
-    const { ctx, commands, answers } = open;
-    try {
-      ctx.now = this.now();
-      for (const type of this.pendingTypes) ctx.effects.typesWithNewJobs.add(type);
-      this.pendingTypes.clear();
-      this.dispatch.serve(ctx, ctx.effects.typesWithNewJobs, answers);
-      ctx.settle();
-      // From here on the batch counts as written: commits are ordered and a failed one stops the engine.
-      ctx.changes.settle();
-      const prepared: PreparedBatch = {
-        parameters: batchParameters(ctx.changes),
-        resources: ctx.changes.resources,
-        definitions: ctx.changes.definitions,
-        decisionRequirements: ctx.changes.decisionRequirements,
-        decisions: ctx.changes.decisions,
-        forms: ctx.changes.forms,
-        deletions: ctx.changes.deletions,
-      };
-      return { ctx, commands, answers, prepared };
-    } catch (error) {
-      this.fail(error as Error, commands);
-      return undefined;
-    }
-  }
-
-  /** After a failure: what is open or queued was never committed, and never will be. */
-  private abandon(cause: Error): void {
-    if (this.open) {
-      this.rejectCommands(this.open.commands, cause);
-      this.open = undefined;
-    }
-    this.rejectCommands(this.queue.splice(0), cause);
-    this.settleIfIdle();
-  }
-
-  private settleIfIdle(): void {
-    if (this.busy) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+    for (const type of this.pendingTypes) ctx.effects.typesWithNewJobs.add(type);
+    this.pendingTypes.clear();
+    this.dispatch.serve(ctx, ctx.effects.typesWithNewJobs, answers);
+    ctx.settle();
+    // From here on the batch counts as written: commits are ordered and a failed one stops the engine.
+    ctx.changes.settle();
+    const prepared: PreparedBatch = {
+      parameters: batchParameters(ctx.changes),
+      resources: ctx.changes.resources,
+      definitions: ctx.changes.definitions,
+      decisionRequirements: ctx.changes.decisionRequirements,
+      decisions: ctx.changes.decisions,
+      forms: ctx.changes.forms,
+      deletions: ctx.changes.deletions,
+    };
+    return { ctx, commands, answers, prepared };
   }
 
   private async commit(batch: ProcessedBatch): Promise<void> {
@@ -290,16 +233,16 @@ export class Processor {
   }
 
   private fail(error: Error, inFlight: readonly QueuedCommand[]): void {
-    const unavailable = new UnavailableError('The engine failed while processing the command; it was not applied');
-    if (this.failure) {
-      for (const command of inFlight) command.reject(unavailable);
-      return;
-    }
     this.failure = error;
     this.logger.fatal({ err: error }, 'the engine failed while processing a batch; the state in memory may be ahead of PostgreSQL, so it stops');
+    const unavailable = new UnavailableError('The engine failed while processing the command; it was not applied');
     for (const command of inFlight) command.reject(unavailable);
     this.scheduler.stop();
     this.onFatal(error);
+  }
+
+  private rejectQueued(cause: Error): void {
+    this.rejectCommands(this.queue.splice(0), cause);
   }
 
   private rejectCommands(commands: readonly QueuedCommand[], cause: Error): void {
@@ -332,10 +275,3 @@ function runDue(ctx: ProcessingContext, entries: readonly DueEntry[]): void {
 }
 
 const IGNORE = (): void => undefined;
-
-/**
- * Commands queued while a batch commits that are worth applying before that
- * commit ends. Fewer wait for it: applying them takes well under a millisecond,
- * and a batch clock started early would only count the wait for that commit.
- */
-const EAGER_BATCH = 32;
