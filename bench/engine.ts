@@ -26,7 +26,8 @@
  *
  * BENCH_INSTANCES (3000), BENCH_PAYLOAD_INSTANCES (1000), BENCH_IN_FLIGHT
  * (100), BENCH_WORKER_PROCESSES (2), BENCH_TIMERS (10000), BENCH_MESSAGES
- * (5000), BENCH_WAITING (100000) size it; BENCH_PG_STATEMENTS=1 loads
+ * (5000), BENCH_WAITING (100000) size it; BENCH_LATENCY_RATE (instances/s)
+ * pins the latency phase's rate instead of half the saturated one; BENCH_PG_STATEMENTS=1 loads
  * pg_stat_statements and prints each checkout's top statements;
  * BENCH_PG_SETTINGS adds PostgreSQL settings (`name=value`, space-separated);
  * BENCH_ENGINE_NODE_ARGS passes Node options to the engine processes (e.g.
@@ -57,6 +58,7 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5_000);
 const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
 const BASE = process.env.BENCH_BASE ?? DEFAULT_BASE;
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+const LATENCY_RATE = process.env.BENCH_LATENCY_RATE ? Number(process.env.BENCH_LATENCY_RATE) : undefined;
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURE = path.join(ROOT, 'engine', 'model', 'fixtures', 'bench-five-tasks.bpmn');
 
@@ -124,7 +126,8 @@ async function runSuite(checkout: Checkout, url: string, dataDir: string): Promi
     const poll = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers', instances: INSTANCES });
     const stream = await runPhase(target, { mode: 'stream', name: 'throughput, job streams', instances: INSTANCES });
     const statements = PG_STATEMENTS ? await topStatements(pool, INSTANCES * 2 * TASKS) : [];
-    const half = Math.max(1, Math.round(Math.max(poll.instancesPerSecond, stream.instancesPerSecond) / 2));
+    // BENCH_LATENCY_RATE pins the rate, so that both checkouts' latencies are measured at the same load.
+    const half = LATENCY_RATE ?? Math.max(1, Math.round(Math.max(poll.instancesPerSecond, stream.instancesPerSecond) / 2));
     const latency = await runPhase(target, { mode: 'stream', name: `latency at half the saturated rate (${half} instances/s), job streams`, instances: half * 10, rate: half });
     const kib1 = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers, 1 KiB of variables', instances: PAYLOAD_INSTANCES, payloadBytes: 1024 });
     const kib50 = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers, 50 KiB of variables', instances: PAYLOAD_INSTANCES, payloadBytes: 50 * 1024 });
