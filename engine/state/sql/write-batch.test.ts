@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/database';
-import { BatchChanges, emptyPersistedKeys, type PersistedKeys } from '../changes';
+import { BatchChanges } from '../changes';
 import type { ElementInstance, Job } from '../types';
 import { batchParameters, writeBatch } from './write-batch';
 
@@ -12,12 +12,13 @@ import { batchParameters, writeBatch } from './write-batch';
 describe('the batch statement', () => {
   let database: TestDatabase;
   let pool: pg.Pool;
-  let persisted: PersistedKeys;
+  /** The highest key a batch has written so far: removals of keys up to it reach PostgreSQL as deletes. */
+  let lastWrittenKey: number;
 
   beforeEach(async () => {
     database = await createTestDatabase();
     pool = new pg.Pool({ connectionString: database.url, max: 1 });
-    persisted = emptyPersistedKeys();
+    lastWrittenKey = 0;
   });
 
   afterEach(async () => {
@@ -26,7 +27,7 @@ describe('the batch statement', () => {
   });
 
   async function write(fill: (changes: BatchChanges) => void): Promise<void> {
-    const changes = new BatchChanges(persisted);
+    const changes = new BatchChanges(lastWrittenKey);
     fill(changes);
     const client = await pool.connect();
     try {
@@ -34,7 +35,8 @@ describe('the batch statement', () => {
     } finally {
       client.release();
     }
-    changes.settle();
+    const tables = [changes.elementInstances, changes.jobs, changes.variables];
+    lastWrittenKey = Math.max(lastWrittenKey, changes.lastKey, ...tables.flatMap((table) => [...table.upserts.keys()]));
   }
 
   const awkward = ['say "hi"', 'back\\slash', 'a,b', '{braces}', 'NULL', '', ' spaced ', 'line\nbreak', 'tab\t', 'ünï©ødé ✓'];
