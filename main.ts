@@ -215,7 +215,7 @@ class Service {
         : undefined;
       if (intake !== undefined) this.add('intake', () => intake.stop());
       if (intake !== undefined) {
-        const retention = startRetention(pool, intake.service, config, logger);
+        const retention = startRetention(pool, intake.service, { ...config, notificationRetentionDays: config.notifications.retentionDays }, logger);
         this.add('retention', () => retention.stop());
       }
       if (intake?.open311 !== undefined) logger.info({ port: intake.open311.port }, `open311 listening on ${hostPort(config.gatewayHost, intake.open311.port)}`);

@@ -84,6 +84,7 @@ const BAD_VALUES: Readonly<Record<string, string>> = {
   NOTIFICATION_LINK_SECRET: 'short',
   NOTIFICATION_PUBLIC_URL: 'localhost:4000',
   NOTIFICATION_FEEDBACK_LINK_HOURS: '0',
+  NOTIFICATION_RETENTION_DAYS: '6 months',
   ENGINE_RETENTION_HOURS: '-1',
 };
 

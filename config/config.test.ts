@@ -65,6 +65,7 @@ describe('loadConfig', () => {
         linkSecret: DEVELOPMENT_LINK_SECRET,
         publicUrl: 'http://localhost:4000',
         feedbackLinkHours: 168,
+        retentionDays: 180,
       },
       engineRetentionHours: 720,
     });
@@ -138,6 +139,7 @@ describe('loadConfig', () => {
         NOTIFICATION_LINK_SECRET: 'l'.repeat(40),
         NOTIFICATION_PUBLIC_URL: 'https://grid.city.example/',
         NOTIFICATION_FEEDBACK_LINK_HOURS: '72',
+        NOTIFICATION_RETENTION_DAYS: '30',
         ENGINE_RETENTION_HOURS: '48',
       },
       '/srv/app',
@@ -195,6 +197,7 @@ describe('loadConfig', () => {
         linkSecret: 'l'.repeat(40),
         publicUrl: 'https://grid.city.example',
         feedbackLinkHours: 72,
+        retentionDays: 30,
       },
     });
   });
@@ -204,6 +207,13 @@ describe('loadConfig', () => {
       expect(errorOf({ NOTIFICATION_WEBHOOK_URL: 'https://sms.example/notify' })).toMatchObject({ variable: 'NOTIFICATION_WEBHOOK_SECRET' });
       expect(loadConfig({ NOTIFICATION_QUIET_HOURS: 'off' }, '/srv/app').notifications.quietHours).toBeUndefined();
       expect(errorOf({ NOTIFICATION_QUIET_HOURS: '07:00-07:00' })).toMatchObject({ variable: 'NOTIFICATION_QUIET_HOURS' });
+    });
+
+    it('keeps notifications for ever at 0, and never shorter than a feedback link is valid', () => {
+      expect(loadConfig({ NOTIFICATION_RETENTION_DAYS: '0' }, '/srv/app').notifications.retentionDays).toBe(0);
+      expect(errorOf({ NOTIFICATION_RETENTION_DAYS: '7' })).toMatchObject({ variable: 'NOTIFICATION_RETENTION_DAYS', message: expect.stringContaining('NOTIFICATION_FEEDBACK_LINK_HOURS 168') as unknown });
+      expect(loadConfig({ NOTIFICATION_RETENTION_DAYS: '8' }, '/srv/app').notifications.retentionDays).toBe(8);
+      expect(loadConfig({ NOTIFICATION_RETENTION_DAYS: '2', NOTIFICATION_FEEDBACK_LINK_HOURS: '24' }, '/srv/app').notifications.retentionDays).toBe(2);
     });
 
     it('sends no feedback links in production without a secret of its own', () => {

@@ -34,6 +34,8 @@ export interface NotificationSettings {
   /** Where citizens open feedback links: the HTTP API's public origin. */
   readonly publicUrl: string;
   readonly feedbackLinkHours: number;
+  /** Days a notification stays in its person's inbox (with its deliveries); 0 keeps them for ever. */
+  readonly retentionDays: number;
 }
 
 export const NOTIFICATION_VARIABLES = [
@@ -49,6 +51,7 @@ export const NOTIFICATION_VARIABLES = [
   'NOTIFICATION_LINK_SECRET',
   'NOTIFICATION_PUBLIC_URL',
   'NOTIFICATION_FEEDBACK_LINK_HOURS',
+  'NOTIFICATION_RETENTION_DAYS',
 ] as const;
 
 export const NOTIFICATION_DEFAULTS = Object.freeze({
@@ -60,6 +63,7 @@ export const NOTIFICATION_DEFAULTS = Object.freeze({
   maxAttempts: 10,
   publicUrl: 'http://localhost:4000',
   feedbackLinkHours: 7 * 24,
+  retentionDays: 180,
 });
 
 const MIN_SECRET_LENGTH = 32;
@@ -86,6 +90,11 @@ export function parseNotificationSettings(value: (name: string) => string | unde
   const linkSecret = secret('NOTIFICATION_LINK_SECRET', value('NOTIFICATION_LINK_SECRET'), fail);
   const publicUrl = httpUrl('NOTIFICATION_PUBLIC_URL', value('NOTIFICATION_PUBLIC_URL'), fail) ?? NOTIFICATION_DEFAULTS.publicUrl;
   const feedbackLinkHours = count('NOTIFICATION_FEEDBACK_LINK_HOURS', value('NOTIFICATION_FEEDBACK_LINK_HOURS'), NOTIFICATION_DEFAULTS.feedbackLinkHours, 24 * 90, fail);
+  const retentionDays =
+    value('NOTIFICATION_RETENTION_DAYS') === '0' ? 0 : count('NOTIFICATION_RETENTION_DAYS', value('NOTIFICATION_RETENTION_DAYS'), NOTIFICATION_DEFAULTS.retentionDays, 36_500, fail);
+  // A feedback link is answered through its notification's row: the row must outlive the link.
+  if (retentionDays !== 0 && retentionDays * 24 <= feedbackLinkHours)
+    fail('NOTIFICATION_RETENTION_DAYS', `${retentionDays} days is not longer than a feedback link is valid (NOTIFICATION_FEEDBACK_LINK_HOURS ${feedbackLinkHours}): a link would outlive its notification`);
   if (webhookUrl !== undefined && webhookSecret === undefined) fail('NOTIFICATION_WEBHOOK_SECRET', 'is required with NOTIFICATION_WEBHOOK_URL: the gateway checks every request against it');
   return Object.freeze({
     webhookUrl,
@@ -100,6 +109,7 @@ export function parseNotificationSettings(value: (name: string) => string | unde
     linkSecret: linkSecret ?? (production ? undefined : DEVELOPMENT_LINK_SECRET),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     feedbackLinkHours,
+    retentionDays,
   });
 }
 

@@ -144,7 +144,7 @@ test('finished events past their time lose personal data and attachments; open o
   expect(rows[0]).toEqual({ n: 10 });
 
   // A second run finds nothing more to do.
-  expect(await runRetention(pool, store, SETTINGS, logger)).toEqual({ eventsPseudonymised: 0, eventsStrippedOfAttachments: 0, erasuresCompleted: 0, filesRemoved: 0 });
+  expect(await runRetention(pool, store, SETTINGS, logger)).toEqual({ eventsPseudonymised: 0, eventsStrippedOfAttachments: 0, erasuresCompleted: 0, filesRemoved: 0, notificationsDeleted: 0 });
 });
 
 test('a file another report shares stays while any row refers to it', async () => {
@@ -175,4 +175,51 @@ test('an erasure request removes a citizen\'s finished reports now, the rest as 
   expect(await stateOf(open.id)).toEqual(pseudonymised);
   const { rows } = await pool.query(`select code, name, phone from public.person where id = $1`, [personId]);
   expect(rows[0]).toEqual({ code: `erased-${personId}`, name: '已注销', phone: null });
+});
+
+test('notifications past their retention go with their deliveries and link uses, unless a delivery is still pending; two runs share them', async () => {
+  const event = await insertEvent({ status: 'IN_PROGRESS', ageDays: 1, reporter: 'citizen-000040' });
+  /** A notification to `person` created `ageDays` ago; a citizen's comes with an SMS delivery, a clerk without an e-mail address has none. */
+  const notify = async (person: string, ageDays: number, delivery?: 'SENT' | 'FAILED' | 'PENDING'): Promise<string> => {
+    const { rows } = await pool.query<{ id: string }>(
+      `select public.notify_person((select id from public.person where code = $1), 'event-routed', $2, null, false, 'Your report was routed', '{}')::text as id`,
+      [person, event.id],
+    );
+    const id = rows[0].id;
+    await pool.query(`update public.notification set created_at = now() - make_interval(days => $2) where id = $1`, [id, ageDays]);
+    if (delivery !== undefined) {
+      const { rowCount } = await pool.query(`update public.notification_delivery set state = $2 where notification_id = $1`, [id, delivery]);
+      expect(rowCount).toBe(1);
+    }
+    return id;
+  };
+  const { rows: clerks } = await pool.query<{ code: string }>(`select code from public.person where role <> 'citizen' order by id limit 1`);
+  const clerk = clerks[0].code;
+  const sentLongAgo = await Promise.all(Array.from({ length: 5 }, () => notify('citizen-000040', 200, 'SENT')));
+  const failedLongAgo = await notify('citizen-000040', 400, 'FAILED');
+  const clerksLongAgo = await notify(clerk, 181);
+  const stillPending = await notify('citizen-000040', 300, 'PENDING');
+  const recent = await notify('citizen-000040', 170, 'SENT');
+  // The feedback link of one of the old ones was answered.
+  await pool.query('insert into public.feedback_link_use (notification_id) values ($1)', [sentLongAgo[0]]);
+
+  const settings = { ...SETTINGS, notificationRetentionDays: 180 };
+  const second = new pg.Pool({ connectionString: database.url, max: 2 });
+  let results;
+  try {
+    results = await Promise.all([runRetention(pool, store, settings, logger), runRetention(second, store, settings, logger)]);
+  } finally {
+    await second.end();
+  }
+  expect(results[0].notificationsDeleted + results[1].notificationsDeleted).toBe(7);
+
+  const gone = [...sentLongAgo, failedLongAgo, clerksLongAgo];
+  const left = async (table: string, column: string) =>
+    (await pool.query<{ id: string }>(`select ${column}::text as id from public.${table} where ${column} = any($1::bigint[]) order by 1`, [[...gone, stillPending, recent]])).rows.map((row) => row.id);
+  expect(await left('notification', 'id')).toEqual([stillPending, recent].sort());
+  expect(await left('notification_delivery', 'notification_id')).toEqual([stillPending, recent].sort());
+  expect(await left('feedback_link_use', 'notification_id')).toEqual([]);
+  // Without a setting nothing is deleted, however old.
+  await pool.query(`update public.notification set created_at = now() - interval '10 years' where id = $1`, [recent]);
+  expect((await runRetention(pool, store, SETTINGS, logger)).notificationsDeleted).toBe(0);
 });

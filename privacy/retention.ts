@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { transaction } from '../db/transaction';
 import type { Queryable } from '../db/queryable';
 import type { Logger } from '../config/logger';
+import { deleteExpiredNotifications } from '../notifications/sql/delete-expired';
 import { FINISHED, pseudonymiseEvents, removeAttachments, type RemovedContent } from './remove-personal-data';
 
 export interface RetentionSettings {
@@ -9,7 +10,9 @@ export interface RetentionSettings {
   readonly personalDataRetentionDays: number;
   /** Days after an event finished that its photos, voice messages and videos are kept. */
   readonly attachmentRetentionDays: number;
-  /** Events handled per transaction. */
+  /** Days a notification stays in its person's inbox; 0 or absent keeps them for ever. */
+  readonly notificationRetentionDays?: number;
+  /** Events (and notifications) handled per transaction. */
   readonly batchSize?: number;
 }
 
@@ -23,6 +26,7 @@ export interface RetentionResult {
   readonly eventsStrippedOfAttachments: number;
   readonly erasuresCompleted: number;
   readonly filesRemoved: number;
+  readonly notificationsDeleted: number;
 }
 
 const DEFAULT_BATCH = 200;
@@ -73,7 +77,23 @@ export async function runRetention(pool: Pool, store: ContentRemover, settings: 
   const { erasuresCompleted, contents } = await completeErasures(pool, limit);
   removed.push(...contents);
   const filesRemoved = await removeUnreferenced(pool, store, removed, logger);
-  return { eventsPseudonymised, eventsStrippedOfAttachments, erasuresCompleted, filesRemoved };
+  const notificationsDeleted = await deleteNotifications(pool, settings.notificationRetentionDays ?? 0, limit);
+  return { eventsPseudonymised, eventsStrippedOfAttachments, erasuresCompleted, filesRemoved, notificationsDeleted };
+}
+
+/**
+ * Inboxes are not the city's record (an event's timeline is): an SLA warning
+ * reaches every handler of a queue, so without a limit they outgrow the
+ * events they are about.
+ */
+async function deleteNotifications(pool: Pool, days: number, limit: number): Promise<number> {
+  if (days === 0) return 0;
+  let deleted = 0;
+  for (;;) {
+    const batch = await deleteExpiredNotifications(pool, days, limit);
+    deleted += batch;
+    if (batch < limit) return deleted;
+  }
 }
 
 /** Ids of finished events matching `condition` (on `e`; its parameters from $1), locked; rows another run holds are skipped. */
@@ -177,7 +197,7 @@ export function startRetention(pool: Pool, store: ContentRemover, settings: Rete
     if (running) return;
     running = runRetention(pool, store, settings, log)
       .then((result) => {
-        if (result.eventsPseudonymised + result.eventsStrippedOfAttachments + result.erasuresCompleted > 0) log.info(result, 'personal data past retention removed');
+        if (result.eventsPseudonymised + result.eventsStrippedOfAttachments + result.erasuresCompleted + result.notificationsDeleted > 0) log.info(result, 'data past retention removed');
       })
       .catch((error: unknown) => log.error({ err: error }, 'retention run failed; the next run tries again'))
       .finally(() => {
