@@ -4,26 +4,18 @@
  * every poll at once after its event loop stalled) does not take the next
  * job: the worker's new poll on the same connection supersedes it.
  */
-import { credentials, loadPackageDefinition, type Client } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { GATEWAY_PROTO_PATH } from '../engine/gateway/proto';
 import { startTestEngine, type TestEngine } from '../test-support/engine';
+import { connectRawGateway, type RawGatewayClient as GatewayClient, type RawStreaming } from '../test-support/raw-gateway-client';
 import { sequenceProcess } from './fixtures/models';
 import { connectSdk, type ZeebeClient } from './fixtures/sdk';
 
 jest.setTimeout(60_000);
 
-type Streaming = (request: object) => NodeJS.ReadableStream & { destroy(): void; cancel(): void };
-type GatewayClient = Client & Record<string, Streaming>;
-
-const proto = loadPackageDefinition(
-  loadSync(GATEWAY_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true }),
-) as unknown as { gateway_protocol: { Gateway: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => GatewayClient } };
 
 interface Poll {
   readonly jobKeys: string[];
   readonly ended: Promise<void>;
-  readonly stream: ReturnType<Streaming>;
+  readonly stream: ReturnType<RawStreaming>;
 }
 
 let te: TestEngine;
@@ -33,7 +25,7 @@ let client: GatewayClient;
 beforeAll(async () => {
   te = await startTestEngine();
   zbc = connectSdk(te.port);
-  client = new proto.gateway_protocol.Gateway(`127.0.0.1:${te.port}`, credentials.createInsecure());
+  client = connectRawGateway(`127.0.0.1:${te.port}`);
 });
 
 afterAll(async () => {

@@ -4,20 +4,17 @@
  * written). Driven by a plain @grpc/grpc-js client on the clients' proto so
  * the requests can be exactly as malformed as a buggy client would send them.
  */
-import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { status, type ServiceError } from '@grpc/grpc-js';
 
-import { GATEWAY_PROTO_PATH } from '../engine/gateway/proto';
 import { startTestEngine, type TestEngine } from '../test-support/engine';
+import { connectRawGateway, type RawGatewayClient } from '../test-support/raw-gateway-client';
 import { invalidFeelProcess, malformedBpmn, sequenceProcess, unsupportedElementProcess } from './fixtures/models';
 
 jest.setTimeout(60_000);
 
-type Unary = (request: object, callback: (error: ServiceError | null, response: unknown) => void) => void;
-type Streaming = (request: object) => NodeJS.EventEmitter;
 
 let te: TestEngine;
-let client: Client & Record<string, Unary & Streaming>;
+let client: RawGatewayClient;
 
 /** A key no entity has: keys start at 2^51 and this test never creates that many. */
 const UNKNOWN_KEY = '2251799813999999';
@@ -77,11 +74,7 @@ function deploy(name: string, xml: string) {
 
 beforeAll(async () => {
   te = await startTestEngine();
-  const definition = loadSync(GATEWAY_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-  const proto = loadPackageDefinition(definition) as unknown as {
-    gateway_protocol: { Gateway: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => typeof client };
-  };
-  client = new proto.gateway_protocol.Gateway(te.address, credentials.createInsecure());
+  client = connectRawGateway(te.address);
   await deploy('valid.bpmn', sequenceProcess('bad-input-valid', [{ id: 'task', type: 'bad-input-task' }]));
 }, 120_000);
 

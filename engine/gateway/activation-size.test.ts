@@ -2,20 +2,13 @@
  * An ActivateJobs answer larger than a client's 4 MiB message limit goes out
  * as several messages of the stream, so every job reaches the worker.
  */
-import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import type { ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 
 import type { ActivatedJob, EngineApi } from '../api';
-import { GATEWAY_PROTO_PATH } from './proto';
+import { connectRawGateway, type RawGatewayClient as GatewayClient } from '../../test-support/raw-gateway-client';
 import { startGateway, type Gateway } from './server';
 
-type Streaming = (request: object) => NodeJS.EventEmitter;
-type GatewayClient = Client & Record<string, Streaming>;
-
-const proto = loadPackageDefinition(
-  loadSync(GATEWAY_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true }),
-) as unknown as { gateway_protocol: { Gateway: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => GatewayClient } };
 
 function job(key: number, payload: string): ActivatedJob {
   return {
@@ -50,7 +43,7 @@ test('three jobs of 2 MiB each arrive in messages a 4 MiB client accepts', async
   const jobs = [job(2251799813685260, payload), job(2251799813685262, payload), job(2251799813685264, payload)];
   const engine = { activateJobs: () => Promise.resolve(jobs) } as unknown as EngineApi;
   gateway = await startGateway({ engine, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
-  client = new proto.gateway_protocol.Gateway(`127.0.0.1:${gateway.port}`, credentials.createInsecure());
+  client = connectRawGateway(`127.0.0.1:${gateway.port}`);
 
   const stream = client.ActivateJobs({ type: 'large', worker: 'w', timeout: '60000', maxJobsToActivate: 10, requestTimeout: '1000' });
   const received = await new Promise<{ messages: Array<{ jobs: Array<{ key: string }> }>; error?: ServiceError }>((resolve) => {

@@ -3,18 +3,14 @@
  * (a client that goes away mid-poll, a shutdown with streams open, an engine
  * that throws something unexpected).
  */
-import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 
 import type { ActivatedJob, EngineApi, JobStream } from '../api';
 import { NotFoundError } from '../errors';
-import { GATEWAY_PROTO_PATH } from './proto';
+import { connectRawGateway, type RawGatewayClient as GatewayClient } from '../../test-support/raw-gateway-client';
 import { startGateway, type Gateway } from './server';
 
-type Unary = (request: object, callback: (error: ServiceError | null, response: unknown) => void) => void;
-type Streaming = (request: object) => NodeJS.EventEmitter & { cancel(): void };
-type GatewayClient = Client & Record<string, Unary & Streaming>;
 
 const JOB: ActivatedJob = {
   key: 2251799813685250,
@@ -71,16 +67,13 @@ function stubEngine(overrides: Partial<EngineApi>): EngineApi {
   };
 }
 
-const proto = loadPackageDefinition(
-  loadSync(GATEWAY_PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true }),
-) as unknown as { gateway_protocol: { Gateway: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => GatewayClient } };
 
 let gateway: Gateway | undefined;
 let client: GatewayClient | undefined;
 
 async function start(engine: EngineApi): Promise<GatewayClient> {
   gateway = await startGateway({ engine, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }), shutdownGraceMs: 5_000 });
-  client = new proto.gateway_protocol.Gateway(`127.0.0.1:${gateway.port}`, credentials.createInsecure());
+  client = connectRawGateway(`127.0.0.1:${gateway.port}`);
   return client;
 }
 
