@@ -59,6 +59,8 @@ export interface BeforeAfterOptions {
   readonly rampRates: readonly number[];
   readonly rampSeconds: number;
   readonly searchPollMs: number;
+  /** Node options of both services (BENCH_API_SERVICE_NODE_ARGS, e.g. `--cpu-prof`). */
+  readonly nodeArgs: readonly string[];
   /** Log files of the service processes go here. */
   readonly dir: string;
   readonly token: (pool: pg.Pool, personCode: string) => Promise<string>;
@@ -97,7 +99,7 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
     for (const side of [before, after]) {
       side.pool = new pg.Pool({ connectionString: options.url(side.database), max: 4 });
       side.pool.on('error', (error) => options.logger.warn({ err: error }, `idle bench connection ended: ${error.message}`));
-      side.service = await startService(side.checkout, options.url(side.database), options.dir);
+      side.service = await startService(side.checkout, options.url(side.database), options.dir, options.nodeArgs);
     }
     const grids = await loadGridIndex(before.pool!);
     const tokens = new Map<string, string>();
@@ -189,11 +191,11 @@ async function prepareDatabases(options: BeforeAfterOptions, base: Checkout, bef
 }
 
 /** One all-in-one process of a checkout (`node dist/main.js`), ready when its API listens (the last part both versions start). */
-async function startService(checkout: Checkout, databaseUrl: string, dir: string): Promise<RunningService> {
+async function startService(checkout: Checkout, databaseUrl: string, dir: string, nodeArgs: readonly string[]): Promise<RunningService> {
   const [gateway, rest, api] = [await freePort(), await freePort(), await freePort()];
   const logFile = path.join(dir, `before-after-${checkout.label.replace(/\W+/g, '-')}.log`);
   const log = await open(logFile, 'w');
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', path.join(checkout.root, 'dist', 'main.js')], {
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, path.join(checkout.root, 'dist', 'main.js')], {
     cwd: checkout.root,
     env: {
       ...process.env,

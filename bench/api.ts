@@ -36,7 +36,7 @@
  *    part 3 alone.
  *
  * BENCH_API_EXPLAIN=1 prints the page statement's plans; BENCH_API_SERVICE_NODE_ARGS
- * passes Node options to the service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * passes Node options to the service, in part 3 to both checkouts' (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -115,6 +115,7 @@ async function main(): Promise<void> {
         rampRates: RAMP_RATES,
         rampSeconds: RAMP_SECONDS,
         searchPollMs: SEARCH_POLL_MS,
+        nodeArgs: (process.env.BENCH_API_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
         dir,
         token: async (pool, code) => {
           const client = await pool.connect();
