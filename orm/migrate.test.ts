@@ -1,4 +1,7 @@
+import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { createLogger } from '../config/logger';
+import { ormConfig } from './orm-config';
 import { createTestDatabase, type TestDatabase } from '../test-support/database';
 import { migrate } from './migrate';
 import { loadMigrations } from './migrations-list';
@@ -43,5 +46,27 @@ describe('migrate', () => {
   it('lets concurrent starts migrate once', async () => {
     const results = await Promise.all([migrate(database.url), migrate(database.url), migrate(database.url)]);
     expect(results.flat()).toEqual(loadMigrations().map((migration) => migration.name));
+  });
+
+  it('names the process definitions deployed before names were kept with them', async () => {
+    const orm = await MikroORM.init(ormConfig(database.url, createLogger('silent')));
+    try {
+      await orm.migrator.up({ to: 'Migration20261205010001_engine_job_updates_in_place' });
+    } finally {
+      await orm.close(true);
+    }
+    const xml = '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="other" name="Other" /><bpmn:process id="repair" name="Grid repair" isExecutable="true" /></bpmn:definitions>';
+    await pool.query(`insert into engine.deployment_resource (key, deployment_key, resource_name, checksum, content) values (1, 1, 'repair.bpmn', 'c', convert_to($1, 'UTF8'))`, [xml]);
+    await pool.query(`insert into engine.process_definition (key, bpmn_process_id, version, resource_key, checksum) values (2, 'repair', 1, 1, 'c'), (3, 'other', 1, 1, 'c')`);
+
+    expect(await migrate(database.url)).toContain('Migration20261206010001_process_definition_names');
+    const { rows } = await pool.query<{ bpmn_process_id: string; stored: string; read: string }>(
+      `select d.bpmn_process_id, d.name as stored, r.name as read from engine.process_definition d
+         join engine_read.process_definition r on r.process_definition_key = d.key order by d.key`,
+    );
+    expect(rows).toEqual([
+      { bpmn_process_id: 'repair', stored: 'Grid repair', read: 'Grid repair' },
+      { bpmn_process_id: 'other', stored: 'Other', read: 'Other' },
+    ]);
   });
 });

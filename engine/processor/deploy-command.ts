@@ -81,7 +81,14 @@ export function deployResources(ctx: ProcessingContext, resources: readonly Comp
       };
       ctx.state.addDefinition(definition);
       replaceStartTimers(ctx, definition);
-      ctx.changes.definitions.push({ key: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, resourceKey, checksum: definition.checksum });
+      ctx.changes.definitions.push({
+        key: definition.key,
+        bpmnProcessId: definition.bpmnProcessId,
+        name: process.name ?? null,
+        version: definition.version,
+        resourceKey,
+        checksum: definition.checksum,
+      });
       ctx.append('PROCESS', 'CREATED', definition.key, {
         bpmnProcessId: definition.bpmnProcessId,
         version: definition.version,

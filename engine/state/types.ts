@@ -169,6 +169,8 @@ export interface DeployedResource {
 export interface ProcessDefinitionRow {
   key: number;
   bpmnProcessId: string;
+  /** The process's name in the model, if it has one; the read contract shows it with every task and instance. */
+  name: string | null;
   version: number;
   resourceKey: number;
   checksum: string;

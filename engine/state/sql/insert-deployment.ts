@@ -14,8 +14,8 @@ export async function insertDeployment(
   }
   for (const d of definitions) {
     await db.query(
-      `insert into engine.process_definition (key, bpmn_process_id, version, resource_key, checksum) values ($1, $2, $3, $4, $5)`,
-      [d.key, d.bpmnProcessId, d.version, d.resourceKey, d.checksum],
+      `insert into engine.process_definition (key, bpmn_process_id, name, version, resource_key, checksum) values ($1, $2, $3, $4, $5, $6)`,
+      [d.key, d.bpmnProcessId, d.name, d.version, d.resourceKey, d.checksum],
     );
   }
 }
