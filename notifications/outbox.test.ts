@@ -167,3 +167,49 @@ test('an incident tells the city managers, urgently, naming the event of its ins
   );
   expect(rows).toContainEqual({ person_id: manager, kind: 'incident', urgent: true, event_id: event?.id, text: `Incident (JOB_NO_RETRIES) on event ${event?.id}: department unavailable` });
 });
+
+test('notify_people writes for a set of people what notify_person writes for each, and announces each on commit', async () => {
+  const everyKind = async (): Promise<string[]> => [
+    await person('citizen', '13800000010'),
+    await person('citizen', null),
+    await person('manager', '13800000011'),
+    await person('manager', '13800000012', ['EMAIL', 'PUSH'], 'm@example.org'),
+    await person('manager', null, ['SMS', 'EMAIL']),
+  ];
+  const one = await everyKind();
+  const many = await everyKind();
+  const listener = new pg.Client({ connectionString: database.url });
+  await listener.connect();
+  const announced: { id: string; person: string }[] = [];
+  listener.on('notification', (message) => announced.push(JSON.parse(message.payload ?? '{}') as { id: string; person: string }));
+  await listener.query('listen grid_dispatch_notifications');
+  try {
+    for (const id of one) await pool.query(`select public.notify_person($1, 'task-assigned', null, null, false, 'New task', '{"taskId": "7"}')`, [id]);
+    const { rows } = await pool.query<{ count: number }>(`select public.notify_people($1::bigint[], 'task-assigned', null, null, false, 'New task', '{"taskId": "7"}') as count`, [many]);
+    expect(rows[0].count).toBe(many.length);
+
+    /** Each person's notification and deliveries, with the notification's id in the keys made generic. */
+    const written = async (ids: string[]) => {
+      const { rows: found } = await pool.query<{ id: string; person_id: string; code: string; kind: string; urgent: boolean; text: string; data: unknown; deliveries: string[] }>(
+        `select n.id::text, n.person_id::text, p.code, n.kind, n.urgent, n.text, n.data,
+                array(select d.channel || ' ' || d.state || ' ' || replace(d.idempotency_key, n.id::text, '<id>') from public.notification_delivery d where d.notification_id = n.id order by d.channel) as deliveries
+           from public.notification n join public.person p on p.id = n.person_id where n.person_id = any($1::bigint[]) order by n.person_id`,
+        [ids],
+      );
+      return found;
+    };
+    const alike = (rows: Awaited<ReturnType<typeof written>>) => rows.map(({ kind, urgent, text, data, deliveries: d }) => ({ kind, urgent, text, data, deliveries: d }));
+    const byOne = await written(one);
+    const byMany = await written(many);
+    expect(byMany).toHaveLength(many.length);
+    expect(alike(byMany)).toEqual(alike(byOne));
+    expect(alike(byMany).map((row) => row.deliveries)).toEqual([['SMS PENDING notification-<id>-sms'], [], [], ['EMAIL PENDING notification-<id>-email', 'PUSH PENDING notification-<id>-push'], []]);
+
+    await eventually(() => (announced.length >= one.length + many.length ? true : undefined), { what: 'an announcement per notification' });
+    const announcedOf = (rows: typeof byOne) => rows.map((row) => announced.filter((a) => a.id === row.id && a.person === row.code).length);
+    expect(announcedOf(byMany)).toEqual(many.map(() => 1));
+    expect(announcedOf(byOne)).toEqual(one.map(() => 1));
+  } finally {
+    await listener.end();
+  }
+});
