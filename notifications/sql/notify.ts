@@ -3,7 +3,7 @@ import type { NotificationKind } from '../vocabulary';
 
 /*
  * Notifications written from TypeScript, in the caller's transaction
- * (public.notify_person, orm/migrations/Migration20261204030001_notifications.ts).
+ * (public.notify_people, orm/migrations/Migration20261206020001_notification_fan_out.ts).
  * Status changes, new tasks and incidents are written by triggers instead.
  */
 
@@ -16,23 +16,23 @@ export interface NotificationDraft {
 
 /** Everyone holding an open task of the event (its assignee, else those it is offered to), once each; resolves with how many. */
 export async function notifyTaskHolders(db: Queryable, draft: NotificationDraft): Promise<number> {
-  const { rows } = await db.query<{ id: string }>(
-    `select public.notify_person(h.person, $2, $1, h.task, $3, $4, jsonb_build_object('eventId', $1::text, 'taskId', h.task::text))::text as id
+  const { rows } = await db.query<{ count: number }>(
+    `select public.notify_people(array_agg(h.person), $2, $1, h.task, $3, $4, jsonb_build_object('eventId', $1::text, 'taskId', h.task::text)) as count
      from (select distinct on (person) person, t.id as task
            from public.task t, public.notification_task_holders(t.id) person
            where t.event_id = $1 and t.state = 'CREATED'
-           order by person, t.id) h`,
+           order by person, t.id) h
+     group by h.task`,
     [draft.eventId, draft.kind, draft.urgent, draft.text],
   );
-  return rows.length;
+  return rows.reduce((sum, row) => sum + row.count, 0);
 }
 
 /** Every member of a candidate group (`city-managers`, a department's code, `grid-<code>`); resolves with how many. */
 export async function notifyGroup(db: Queryable, group: string, draft: NotificationDraft): Promise<number> {
-  const { rows } = await db.query<{ id: string }>(
-    `select public.notify_person(m, $3, $2, null, $4, $5, jsonb_build_object('eventId', $2::text))::text as id
-     from public.notification_group_members($1) m`,
+  const { rows } = await db.query<{ count: number }>(
+    `select public.notify_people(array(select public.notification_group_members($1)), $3, $2, null, $4, $5, jsonb_build_object('eventId', $2::text)) as count`,
     [group, draft.eventId, draft.kind, draft.urgent, draft.text],
   );
-  return rows.length;
+  return rows[0]?.count ?? 0;
 }
