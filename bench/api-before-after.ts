@@ -44,6 +44,7 @@ import { percentile } from './api-load';
 import { departmentRoutes, runReports, type ReportFigures, type Route } from './api-report';
 import { waitForLog } from './api-shapes';
 import { prepareBase, type Checkout } from './engine-checkout';
+import { topStatements } from './engine-statements';
 
 export interface BeforeAfterOptions {
   readonly adminUrl: string;
@@ -61,6 +62,8 @@ export interface BeforeAfterOptions {
   readonly searchPollMs: number;
   /** Node options of both services (BENCH_API_SERVICE_NODE_ARGS, e.g. `--cpu-prof`). */
   readonly nodeArgs: readonly string[];
+  /** The server runs pg_stat_statements (BENCH_PG_STATEMENTS=1): print each checkout's statements per report over the rounds. */
+  readonly pgStatements: boolean;
   /** Log files of the service processes go here. */
   readonly dir: string;
   readonly token: (pool: pg.Pool, personCode: string) => Promise<string>;
@@ -141,6 +144,10 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
     }
     const half = Math.max(1, Math.round(Math.min(before.saturation!.saturatingRate, after.saturation!.saturatingRate) / 2));
     console.log(`measuring both at ${half} reports/s, half the lower saturating rate`);
+    if (options.pgStatements) {
+      for (const side of [before, after]) await side.pool!.query('create extension if not exists pg_stat_statements');
+      await before.pool!.query('select pg_stat_statements_reset()');
+    }
     for (let round = 0; round < options.rounds; round++) {
       for (const side of round % 2 === 0 ? [before, after] : [after, before]) {
         const figures = await reports(side, half, options.reportSeconds, 2_000 + round, 15_000);
@@ -150,12 +157,14 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
         );
       }
     }
+    const statements = options.pgStatements ? await statementsPerReport([before, after]) : undefined;
     const splits = new Map<Side, Split>();
     for (const side of [before, after]) splits.set(side, await splitAtActivation(side));
     const listenerVsSearch = await measureSearchPoll(after, half, options, (rate, seconds, seed) => reports(after, rate, seconds, seed, 15_000));
     printBeforeAfter(before, after, half, routes.length, options);
     printSplits(splits);
     printListenerVsSearch(listenerVsSearch, half, options.searchPollMs);
+    if (statements !== undefined) console.log(statements);
   } finally {
     for (const side of [before, after]) {
       await side.service?.stop();
@@ -382,4 +391,26 @@ function printListenerVsSearch(poll: SearchPoll, rate: number, pollMs: number): 
     `  /v2/user-tasks/search every ${pollMs} ms, first answer that returns it: p50 ${ms(poll.search, 0.5)}, p99 ${ms(poll.search, 0.99)} (${poll.search.length} found; before writing a row or telling anyone); the search itself p50 ${ms(poll.searchRequests, 0.5)}, p99 ${ms(poll.searchRequests, 0.99)} over ${poll.polls} polls (${poll.failedPolls} failed)`,
   );
   console.log(`  the report → visible of this run (listener and poller both running): p50 ${poll.figures.p50.toFixed(0)} ms, p99 ${poll.figures.p99.toFixed(0)} ms`);
+}
+
+/**
+ * Each checkout's statements over the measured rounds (both sent the same
+ * reports): executions and execution time per report, in all and the top
+ * ten. Statements run inside functions and triggers count on their own line
+ * too, so the total counts their time twice.
+ */
+async function statementsPerReport(sides: readonly Side[]): Promise<string> {
+  const lines = ['', '=== PostgreSQL statements per report over the rounds (pg_stat_statements, track=all: a trigger\'s statements also count inside the one that fired it)'];
+  for (const side of sides) {
+    const reports = side.runs.reduce((sum, run) => sum + run.sent, 0);
+    const { rows } = await side.pool!.query<{ calls: string; total: number }>(
+      `select coalesce(sum(calls), 0)::text as calls, coalesce(sum(total_exec_time), 0) as total
+         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) and toplevel`,
+    );
+    lines.push(`  ${side.checkout.label}: ${(Number(rows[0].calls) / reports).toFixed(1)} top-level statements, ${(rows[0].total / reports).toFixed(2)} ms executing per report (${reports} reports)`);
+    for (const figure of await topStatements(side.pool!, reports, 10)) {
+      lines.push(`    ${figure.millisPerJob.toFixed(3).padStart(7)} ms ${(figure.calls / reports).toFixed(1).padStart(6)}× ${figure.rowsPerCall.toFixed(1).padStart(6)} rows  ${figure.query}`);
+    }
+  }
+  return lines.join('\n');
 }

@@ -36,7 +36,8 @@
  *    part 3 alone.
  *
  * BENCH_API_EXPLAIN=1 prints the page statement's plans; BENCH_API_SERVICE_NODE_ARGS
- * passes Node options to the service, in part 3 to both checkouts' (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * passes Node options to the service, in part 3 to both checkouts' (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`);
+ * BENCH_PG_STATEMENTS=1 loads pg_stat_statements and part 3 prints each checkout's statements per report.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -83,6 +84,7 @@ const BASE_ROUNDS = Number(process.env.BENCH_API_BASE_ROUNDS ?? 2);
 const RAMP_RATES = (process.env.BENCH_API_RAMP_RATES ?? '5,10,20,40,80,160').split(',').map(Number);
 const RAMP_SECONDS = Number(process.env.BENCH_API_RAMP_SECONDS ?? 10);
 const SEARCH_POLL_MS = Number(process.env.BENCH_API_SEARCH_POLL_MS ?? 1000);
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 /** pg.Pool's default size, which the service's pool (main.ts) has. */
 const SERVICE_POOL_SIZE = 10;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -98,7 +100,8 @@ interface Clerk {
 async function main(): Promise<void> {
   const logger = createLogger('warn');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'grid-dispatch-bench-api-'));
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), password: 'bench', logger, detached: true });
+  const settings = PG_STATEMENTS ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : [];
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), password: 'bench', logger, detached: true, settings });
   try {
     if (SHAPES_RUN.length > 0) await measureShapes(server, dir, logger);
     if (BASE !== 'none') {
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
         rampSeconds: RAMP_SECONDS,
         searchPollMs: SEARCH_POLL_MS,
         nodeArgs: (process.env.BENCH_API_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        pgStatements: PG_STATEMENTS,
         dir,
         token: async (pool, code) => {
           const client = await pool.connect();
