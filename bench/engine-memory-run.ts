@@ -10,25 +10,22 @@
  * through which the heap is collected and measured (engine-heap.ts);
  * BENCH_HEAP_SNAPSHOTS=<dir> also writes a heap snapshot at each point.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { Camunda8 } from '@camunda8/sdk';
 import { createLogger } from '../config/logger';
 import { ensureDatabase } from '../orm/database';
 import { startEmbeddedPostgres } from '../orm/embedded-postgres';
 import { freePort } from '../test-support/free-port';
 import { DEFAULT_BASE, prepareBase, type Checkout } from './engine-checkout';
 import { describeMemory, heapKiBPerInstance, runMemoryCase, type MemoryFigures } from './engine-memory';
-import { runPhase, type Target } from './engine-phase';
+import { runPhase } from './engine-phase';
+import { startBenchService } from './engine-service';
 
 const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
 const BASE = process.env.BENCH_BASE ?? DEFAULT_BASE;
 const ROOT = path.resolve(__dirname, '..', '..');
-const FIXTURE = path.join(ROOT, 'engine', 'model', 'fixtures', 'bench-five-tasks.bpmn');
 
 async function main(): Promise<void> {
   const logger = createLogger('warn');
@@ -60,44 +57,17 @@ async function main(): Promise<void> {
 }
 
 async function runCheckout(checkout: Checkout, url: string, dataDir: string): Promise<MemoryFigures> {
-  const port = await freePort();
-  const restPort = await freePort();
-  const inspectPort = await freePort();
-  const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const engine = spawn(process.execPath, [...nodeArgs, `--inspect=127.0.0.1:${inspectPort}`, path.join(checkout.root, 'dist', 'main.js')], {
-    cwd: checkout.root,
-    env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', API_PORT: '0', REST_PORT: String(restPort), LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  engine.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  engine.on('exit', (code, signal) => {
-    if (code !== 0 || signal !== 'SIGTERM') console.error(`the engine exited (${code ?? signal}):\n${output.split('\n').slice(-20).join('\n')}`);
-  });
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    while (!/REST gateway listening on /.test(output)) {
-      if (engine.exitCode !== null) throw new Error(`the engine exited before it was ready:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const service = await startBenchService(checkout, url, dataDir, pool);
+    try {
+      await runPhase(service.target, { mode: 'poll', name: 'warm-up', instances: 500 });
+      return await runMemoryCase(service.target, WAITING, { inspectPort: service.inspectPort, snapshotDir: process.env.BENCH_HEAP_SNAPSHOTS });
+    } finally {
+      await service.stop();
     }
-    const zeebe = new Camunda8({
-      ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      CAMUNDA_LOG_LEVEL: 'none',
-      zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
-    } as never).getZeebeGrpcApiClient();
-    await zeebe.deployResource({ name: 'bench-five-tasks.bpmn', process: await readFile(FIXTURE) } as never);
-    const target: Target = { zeebe, pool, grpcPort: port, restPort, enginePid: engine.pid!, dataDir };
-    await runPhase(target, { mode: 'poll', name: 'warm-up', instances: 500 });
-    const memory = await runMemoryCase(target, WAITING, { inspectPort, snapshotDir: process.env.BENCH_HEAP_SNAPSHOTS });
-    await zeebe.close();
-    return memory;
   } finally {
     await pool.end();
-    if (engine.exitCode === null) {
-      engine.kill('SIGTERM');
-      await once(engine, 'exit');
-    }
   }
 }
 

@@ -33,10 +33,7 @@
  * BENCH_ENGINE_NODE_ARGS passes Node options to the engine processes (e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
-import { Camunda8 } from '@camunda8/sdk';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -47,8 +44,9 @@ import { freePort } from '../test-support/free-port';
 import { DEFAULT_BASE, prepareBase, type Checkout } from './engine-checkout';
 import { runMessageCase, runTimerCase } from './engine-events';
 import { runMemoryCase } from './engine-memory';
-import { runPhase, TASKS, type Target } from './engine-phase';
+import { runPhase, TASKS } from './engine-phase';
 import { report, reportComparison, type SuiteResult } from './engine-report';
+import { startBenchService } from './engine-service';
 import { topStatements } from './engine-statements';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 3000);
@@ -60,7 +58,6 @@ const BASE = process.env.BENCH_BASE ?? DEFAULT_BASE;
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const LATENCY_RATE = process.env.BENCH_LATENCY_RATE ? Number(process.env.BENCH_LATENCY_RATE) : undefined;
 const ROOT = path.resolve(__dirname, '..', '..');
-const FIXTURE = path.join(ROOT, 'engine', 'model', 'fixtures', 'bench-five-tasks.bpmn');
 
 async function main(): Promise<void> {
   // BENCH_LOG_LEVEL=debug shows PostgreSQL's own log lines (e.g. auto_explain's plans).
@@ -93,57 +90,35 @@ async function main(): Promise<void> {
 }
 
 async function runSuite(checkout: Checkout, url: string, dataDir: string): Promise<SuiteResult> {
-  const port = await freePort();
-  const restPort = await freePort();
-  // The memory case collects garbage and reads the heap through the inspector (engine-heap.ts).
-  const inspectPort = await freePort();
-  const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // The service migrates its own database at start, so each checkout gets its own schema.
-  const engine = spawn(process.execPath, [...nodeArgs, `--inspect=127.0.0.1:${inspectPort}`, path.join(checkout.root, 'dist', 'main.js')], {
-    cwd: checkout.root,
-    // API_PORT 0: two runs on one machine (or the service itself) must not collide on the default port.
-    env: { ...process.env, DATABASE_URL: url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), OPEN311_PORT: '0', API_PORT: '0', REST_PORT: String(restPort), LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const engineOutput = captureOutput(engine);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    await waitFor(engine, engineOutput, /gateway listening on /);
-    await waitFor(engine, engineOutput, /REST gateway listening on /);
-    if (PG_STATEMENTS) await pool.query('create extension if not exists pg_stat_statements');
-    const zeebe = new Camunda8({
-      ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${port}`,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      CAMUNDA_LOG_LEVEL: 'none',
-      zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
-    } as never).getZeebeGrpcApiClient();
-    await zeebe.deployResource({ name: 'bench-five-tasks.bpmn', process: await readFile(FIXTURE) } as never);
-    const target: Target = { zeebe, pool, grpcPort: port, restPort, enginePid: engine.pid!, dataDir };
-    await runPhase(target, { mode: 'poll', name: 'warm-up', instances: Math.min(500, INSTANCES) });
-    // First after the warm-up: later phases (50 KiB variables) grow the heap, which would hide what waiting instances take.
-    const memory = await runMemoryCase(target, WAITING, { inspectPort });
-    if (PG_STATEMENTS) await pool.query('select pg_stat_statements_reset()');
-    const poll = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers', instances: INSTANCES });
-    const stream = await runPhase(target, { mode: 'stream', name: 'throughput, job streams', instances: INSTANCES });
-    const statements = PG_STATEMENTS ? await topStatements(pool, INSTANCES * 2 * TASKS) : [];
-    // BENCH_LATENCY_RATE pins the rate, so that both checkouts' latencies are measured at the same load.
-    const half = LATENCY_RATE ?? Math.max(1, Math.round(Math.max(poll.instancesPerSecond, stream.instancesPerSecond) / 2));
-    const latency = await runPhase(target, { mode: 'stream', name: `latency at half the saturated rate (${half} instances/s), job streams`, instances: half * 10, rate: half });
-    const kib1 = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers, 1 KiB of variables', instances: PAYLOAD_INSTANCES, payloadBytes: 1024 });
-    const kib50 = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers, 50 KiB of variables', instances: PAYLOAD_INSTANCES, payloadBytes: 50 * 1024 });
-    const rest = await runPhase(target, { mode: 'rest', name: 'throughput, REST polling workers (/v2/jobs)', instances: INSTANCES });
-    const timers = await runTimerCase(zeebe, pool, TIMERS, 100);
-    const messages = await runMessageCase(zeebe, pool, MESSAGES, 100);
-    await zeebe.close();
-    engine.kill('SIGTERM');
-    await once(engine, 'exit');
-    return { label: checkout.label, poll, stream, latency, kib1, kib50, rest, timers, messages, memory, statements, engine: engineStats(engineOutput()) };
+    const service = await startBenchService(checkout, url, dataDir, pool);
+    try {
+      const { target } = service;
+      const { zeebe } = target;
+      if (PG_STATEMENTS) await pool.query('create extension if not exists pg_stat_statements');
+      await runPhase(target, { mode: 'poll', name: 'warm-up', instances: Math.min(500, INSTANCES) });
+      // First after the warm-up: later phases (50 KiB variables) grow the heap, which would hide what waiting instances take.
+      const memory = await runMemoryCase(target, WAITING, { inspectPort: service.inspectPort });
+      if (PG_STATEMENTS) await pool.query('select pg_stat_statements_reset()');
+      const poll = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers', instances: INSTANCES });
+      const stream = await runPhase(target, { mode: 'stream', name: 'throughput, job streams', instances: INSTANCES });
+      const statements = PG_STATEMENTS ? await topStatements(pool, INSTANCES * 2 * TASKS) : [];
+      // BENCH_LATENCY_RATE pins the rate, so that both checkouts' latencies are measured at the same load.
+      const half = LATENCY_RATE ?? Math.max(1, Math.round(Math.max(poll.instancesPerSecond, stream.instancesPerSecond) / 2));
+      const latency = await runPhase(target, { mode: 'stream', name: `latency at half the saturated rate (${half} instances/s), job streams`, instances: half * 10, rate: half });
+      const kib1 = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers, 1 KiB of variables', instances: PAYLOAD_INSTANCES, payloadBytes: 1024 });
+      const kib50 = await runPhase(target, { mode: 'poll', name: 'throughput, polling workers, 50 KiB of variables', instances: PAYLOAD_INSTANCES, payloadBytes: 50 * 1024 });
+      const rest = await runPhase(target, { mode: 'rest', name: 'throughput, REST polling workers (/v2/jobs)', instances: INSTANCES });
+      const timers = await runTimerCase(zeebe, pool, TIMERS, 100);
+      const messages = await runMessageCase(zeebe, pool, MESSAGES, 100);
+      await service.stop();
+      return { label: checkout.label, poll, stream, latency, kib1, kib50, rest, timers, messages, memory, statements, engine: engineStats(service.output()) };
+    } finally {
+      await service.stop();
+    }
   } finally {
     await pool.end();
-    if (engine.exitCode === null) {
-      engine.kill('SIGTERM');
-      await once(engine, 'exit');
-    }
   }
 }
 
@@ -162,19 +137,6 @@ async function insertCommitsPerSecond(url: string, millis: number): Promise<numb
   await client.query('drop table bench_commit');
   await client.end();
   return rate;
-}
-
-function captureOutput(child: ChildProcess): () => string {
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return () => output;
-}
-
-async function waitFor(child: ChildProcess, output: () => string, pattern: RegExp): Promise<void> {
-  while (!pattern.test(output())) {
-    if (child.exitCode !== null) throw new Error(`the engine exited before it was ready:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** The processor's own counters, from the line the engine logs when it stops. */
