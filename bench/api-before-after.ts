@@ -45,6 +45,7 @@ import { departmentRoutes, runReports, type ReportFigures, type Route } from './
 import { waitForLog } from './api-shapes';
 import { prepareBase, type Checkout } from './engine-checkout';
 import { topStatements } from './engine-statements';
+import { printSteps, stepsBeforeTask } from './api-steps';
 
 export interface BeforeAfterOptions {
   readonly adminUrl: string;
@@ -160,9 +161,12 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
     const statements = options.pgStatements ? await statementsPerReport([before, after]) : undefined;
     const splits = new Map<Side, Split>();
     for (const side of [before, after]) splits.set(side, await splitAtActivation(side));
+    const steps = [];
+    for (const side of [before, after]) steps.push({ label: side.checkout.label, steps: await stepsBeforeTask(side.pool!, new Map(side.runs.flatMap((run) => [...run.sentAt]))) });
     const listenerVsSearch = await measureSearchPoll(after, half, options, (rate, seconds, seed) => reports(after, rate, seconds, seed, 15_000));
     printBeforeAfter(before, after, half, routes.length, options);
     printSplits(splits);
+    printSteps(steps);
     printListenerVsSearch(listenerVsSearch, half, options.searchPollMs);
     if (statements !== undefined) console.log(statements);
   } finally {

@@ -31,10 +31,19 @@ export async function prepareBase(repository: string, commit: string): Promise<C
     await rm(root, { recursive: true, force: true });
     await mkdir(root, { recursive: true });
     await run('sh', ['-c', `git -C "${repository}" archive "${short}" | tar -x -C "${root}"`]);
-    await symlink(path.join(repository, 'node_modules'), path.join(root, 'node_modules'));
+    await linkModules(repository, root);
     await run(process.execPath, [path.join(repository, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+  } else {
+    // A kept build may link to the modules of a checkout that is gone since.
+    await linkModules(repository, root);
   }
   return { label: `base ${short}`, root };
+}
+
+async function linkModules(repository: string, root: string): Promise<void> {
+  const link = path.join(root, 'node_modules');
+  await rm(link, { force: true });
+  await symlink(path.join(repository, 'node_modules'), link);
 }
 
 async function exists(file: string): Promise<boolean> {
