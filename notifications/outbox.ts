@@ -5,8 +5,12 @@ import { DeliveryError, DeliveryErrorCode, type DeliveryChannel, type OutgoingMe
 import type { FeedbackLinks } from './feedback-link';
 import { quietUntil, retryDelayMs } from './schedule';
 import type { QuietHours } from '../config/notification-settings';
+import { announceNewTasks } from './sql/announce-new-tasks';
 import { markFailed, markSent, markSkipped, postpone, takeDueDeliveries, type DueDelivery } from './sql/deliveries';
 import type { DeliveryChannelName } from './vocabulary';
+
+/** Task announcements per statement: each tells about 90 people, so a statement stays short. */
+const ANNOUNCE_BATCH = 20;
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped' | 'postponed';
 
@@ -61,8 +65,15 @@ export class NotificationOutbox {
     await this.loop;
   }
 
-  /** Sends one batch; resolves with how many deliveries it took. */
+  /**
+   * Makes the new tasks' announcements that are still pending (their writer
+   * normally makes them at once; these are the ones it could not), then sends
+   * one batch; resolves with how many deliveries it took.
+   */
   async runOnce(): Promise<number> {
+    let announced: number;
+    do announced = await announceNewTasks(this.options.pool, ANNOUNCE_BATCH);
+    while (announced === ANNOUNCE_BATCH && !this.abort.signal.aborted);
     // Through db/transaction.ts: a connection the server drops while this holds it (a PostgreSQL outage
     // between two statements) must be an error of this round, not an unhandled 'error' event that stops the process.
     return transaction(this.options.pool, async (client) => {

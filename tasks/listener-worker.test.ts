@@ -3,7 +3,8 @@
  * job, also where the job's headers cannot say everything; and with the REST
  * gateway reading from the task list's own connection pool, as in the
  * all-in-one service (main.ts hands both the application pool), more new
- * tasks at once than the pool has connections still all reach the queue.
+ * tasks at once than the pool has connections still all reach the queue; a
+ * new task's holders are told once its row has committed.
  */
 import { Pool } from 'pg';
 import { createLogger } from '../config/logger';
@@ -77,4 +78,17 @@ test('a new task with a priority reaches the queue with its candidates and prior
   await fx.start();
   const task = await fx.taskOf(await fx.create('lw-listened'));
   expect(task).toMatchObject({ name: 'Repair the road', priority: 50, candidateGroups: ['roads'], state: 'CREATED', dueAt: null });
+  // Its holders are told right after its row commits, by the task list itself: no notification outbox runs here.
+  const told = await eventually(
+    async () => {
+      const { rows } = await fx.pool.query<{ code: string }>(
+        `select p.code from public.notification n join public.person p on p.id = n.person_id where n.task_id = $1 and n.kind = 'task-assigned' order by p.code`,
+        [task.id],
+      );
+      return rows.length > 0 ? rows.map((row) => row.code) : undefined;
+    },
+    { what: 'the new task announced to its holders' },
+  );
+  expect(told).toEqual(['clerk-roads-001', 'clerk-roads-002', 'manager-roads']);
+  expect((await fx.pool.query(`select 1 from public.task_announcement where task_id = $1`, [task.id])).rows).toEqual([]);
 });

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../config/logger';
 import { AppError, BadUserInputError } from '../errors/app-error';
 import { transaction } from '../db/transaction';
+import { announceTasks } from './announce-tasks';
 import type { ElementNames } from './element-names';
 import { NO_WAIT, type EngineRest } from './engine-rest';
 import { USER_TASK_HEADERS } from '../engine/model/user-task-headers';
@@ -120,6 +121,7 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
           ...(result.denied ? { result: { type: 'userTask', denied: true, deniedReason: result.reason } } : {}),
         });
       });
+      if (job.listenerEventType === 'CREATING') await announceTasks(options.pool, 1, logger);
     } catch (error) {
       logger.error({ err: error, jobKey: job.jobKey, listenerEventType: job.listenerEventType }, 'a task listener job failed');
       await options.rest

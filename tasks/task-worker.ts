@@ -3,6 +3,7 @@ import type { Logger } from '../config/logger';
 import type { ZeebeClient } from '../intake/zeebe-client';
 import type { ElementNames } from './element-names';
 import { changeOf, publishChanges } from './task-changes';
+import { announceTasks } from './announce-tasks';
 import { insertTasks } from './sql/insert-tasks';
 import { USER_TASK_JOB_TYPE } from '../engine/model/user-task-headers';
 import { readUserTaskJob, type NewTask, type UserTaskJob } from './user-task-job';
@@ -93,6 +94,7 @@ export function startTaskWorker(options: TaskWorkerOptions): RunningTaskWorker {
       await publishChanges(client, rows.map((row) => changeOf('added', row)));
       return rows;
     });
+    await announceTasks(options.pool, added.length, logger);
     logger.debug({ activated: jobs.length, added: added.length }, 'user tasks stored');
   };
 
