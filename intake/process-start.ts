@@ -2,11 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
 import { ormQueryable } from '../db/orm-queryable';
 import { claimDueStarts } from './sql/claim-due-starts';
-import { deleteProcessStart } from './sql/delete-process-start';
 import { enqueueProcessStart } from './sql/enqueue-process-start';
 import { findPendingStart } from './sql/find-pending-start';
 import { recordFailedStart } from './sql/record-failed-start';
-import { setProcessInstanceKey } from './sql/set-process-instance-key';
+import { recordStartedInstance } from './sql/record-started-instance';
 
 /** The process every report starts (processes/grid-event.bpmn). */
 export const GRID_EVENT_PROCESS_ID = 'grid-event';
@@ -46,7 +45,8 @@ export interface ProcessStartOptions {
  * alone; the loop claims due rows with `for update skip locked` and pushes
  * their due time a lease ahead, so several service instances never try the
  * same start at once. The started instance's key and the outbox row's
- * deletion commit together.
+ * deletion commit together (the key only when the collect step is not at
+ * the event already: it records the key itself).
  *
  * Delivery is at least once: if the engine created the instance but its
  * answer was lost (or the recording commit failed), a retry starts a second
@@ -98,10 +98,7 @@ export class ProcessStarts {
         }),
         this.attemptTimeoutMs,
       );
-      await em.transactional(async (tx) => {
-        await setProcessInstanceKey(ormQueryable(tx), eventId, processInstanceKey);
-        await deleteProcessStart(ormQueryable(tx), eventId);
-      });
+      await recordStartedInstance(ormQueryable(em), eventId, processInstanceKey);
       this.logger.debug({ eventId, processInstanceKey }, 'grid-event process started');
       return processInstanceKey;
     } catch (error) {

@@ -167,6 +167,32 @@ test('a failed start leaves the event REPORTED in the outbox; the retry starts i
   expect((await event()).key).toMatch(/^\d+$/);
 });
 
+test('a start does not wait for the collect step holding its event: the outbox row goes, the key is left to collect', async () => {
+  const collect = await h.te.pool.connect();
+  // The instance's collect step, pushed its job before the start's answer arrives, locks the event as it does.
+  const collecting: ProcessInstanceCreator = {
+    createProcessInstance: async ({ variables }) => {
+      await collect.query('begin');
+      await collect.query('select id from grid_event where id = $1 for update', [Number(variables.eventId)]);
+      return { processInstanceKey: '2251799813999001' };
+    },
+  };
+  const logger = createLogger('silent');
+  const service = new IntakeService({ em: h.orm.em, grids: { findGrid: () => inGrid.code }, store: new LocalAttachmentStore(h.attachmentDir), starts: new ProcessStarts(h.orm.em, collecting, logger), logger });
+  try {
+    const reported = await service.reportEvent(report());
+    expect(reported.processInstanceKey).toBe('2251799813999001');
+    const { rows } = await h.te.pool.query(
+      `select e.process_instance_key::text as key, (select count(*)::int from intake_process_start s where s.event_id = e.id) as outbox from grid_event e where e.id = $1`,
+      [reported.eventId],
+    );
+    expect(rows[0]).toEqual({ key: null, outbox: 0 });
+  } finally {
+    await collect.query('rollback');
+    collect.release();
+  }
+});
+
 test('an engine that does not answer holds no report: the start times out into the outbox', async () => {
   const hung: ProcessInstanceCreator = { createProcessInstance: () => new Promise(() => undefined) };
   const logger = createLogger('silent');
