@@ -2,7 +2,7 @@ import type { Notification as PgNotification, Pool, PoolClient } from 'pg';
 import type { Logger } from '../config/logger';
 import { NOTIFICATIONS_CHANNEL } from './vocabulary';
 
-/** What public.notify_person announces when its transaction commits. */
+/** What public.notify_person announces when its transaction commits; public.notify_people sends an array of them. */
 export interface NotificationSignal {
   readonly id: string;
   /** The person's code. */
@@ -136,14 +136,16 @@ export class NotificationListener {
   }
 
   private receive(message: PgNotification): void {
-    if (message.channel !== NOTIFICATIONS_CHANNEL || message.payload === undefined) return;
-    let signal: NotificationSignal;
+    if (message.channel !== NOTIFICATIONS_CHANNEL || message.payload === undefined || this.subscribers.size === 0) return;
+    let signals: NotificationSignal[];
     try {
-      signal = JSON.parse(message.payload) as NotificationSignal;
+      // One notification (notify_person), or many written by one statement (notify_people).
+      const parsed = JSON.parse(message.payload) as NotificationSignal | NotificationSignal[];
+      signals = Array.isArray(parsed) ? parsed : [parsed];
     } catch (error) {
       this.logger.warn({ err: error, payload: message.payload }, 'unreadable notification signal');
       return;
     }
-    for (const subscriber of this.subscribers) if (subscriber.person === signal.person) subscriber.push(signal);
+    for (const signal of signals) for (const subscriber of this.subscribers) if (subscriber.person === signal.person) subscriber.push(signal);
   }
 }

@@ -10,6 +10,7 @@ import { createLogger } from '../config/logger';
 import { createTestDatabase, type TestDatabase } from '../test-support/database';
 import { eventually } from '../test-support/engine';
 import { DeliveryError, DeliveryErrorCode, type DeliveryChannel, type OutgoingMessage } from './channels/channel';
+import { NotificationListener } from './notification-listener';
 import { NotificationOutbox, type OutboxOptions } from './outbox';
 import { quietUntil, retryDelayMs } from './schedule';
 
@@ -168,7 +169,7 @@ test('an incident tells the city managers, urgently, naming the event of its ins
   expect(rows).toContainEqual({ person_id: manager, kind: 'incident', urgent: true, event_id: event?.id, text: `Incident (JOB_NO_RETRIES) on event ${event?.id}: department unavailable` });
 });
 
-test('notify_people writes for a set of people what notify_person writes for each, and announces each on commit', async () => {
+test('notify_people writes for a set of people what notify_person writes for each, and announces them on commit in one signal', async () => {
   const everyKind = async (): Promise<string[]> => [
     await person('citizen', '13800000010'),
     await person('citizen', null),
@@ -181,7 +182,12 @@ test('notify_people writes for a set of people what notify_person writes for eac
   const listener = new pg.Client({ connectionString: database.url });
   await listener.connect();
   const announced: { id: string; person: string }[] = [];
-  listener.on('notification', (message) => announced.push(JSON.parse(message.payload ?? '{}') as { id: string; person: string }));
+  const signals: unknown[] = [];
+  listener.on('notification', (message) => {
+    const signal = JSON.parse(message.payload ?? '{}') as { id: string; person: string } | { id: string; person: string }[];
+    signals.push(signal);
+    announced.push(...(Array.isArray(signal) ? signal : [signal]));
+  });
   await listener.query('listen grid_dispatch_notifications');
   try {
     for (const id of one) await pool.query(`select public.notify_person($1, 'task-assigned', null, null, false, 'New task', '{"taskId": "7"}')`, [id]);
@@ -209,7 +215,46 @@ test('notify_people writes for a set of people what notify_person writes for eac
     const announcedOf = (rows: typeof byOne) => rows.map((row) => announced.filter((a) => a.id === row.id && a.person === row.code).length);
     expect(announcedOf(byMany)).toEqual(many.map(() => 1));
     expect(announcedOf(byOne)).toEqual(one.map(() => 1));
+    // notify_person signals each notification alone; notify_people all of them in one signal.
+    expect(signals.filter((signal) => !Array.isArray(signal))).toHaveLength(one.length);
+    expect(signals.filter((signal) => Array.isArray(signal))).toEqual([expect.arrayContaining(byMany.map((row) => ({ id: row.id, person: row.code })))]);
   } finally {
     await listener.end();
+  }
+});
+
+test("a fan-out larger than one signal's payload is announced in several, each under PostgreSQL's limit; subscribers hear their own", async () => {
+  const people: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const code = `grid-worker-with-a-long-code-${String(i).padStart(4, '0')}-${'x'.repeat(40)}`;
+    const { rows } = await pool.query<{ id: string }>(`insert into public.person (code, name, role) values ($1, $1, 'manager') returning id::text`, [code]);
+    people.push(rows[0].id);
+  }
+  const codes = (await pool.query<{ code: string }>(`select code from public.person where id = any($1::bigint[]) order by id`, [people])).rows.map((row) => row.code);
+  const raw = new pg.Client({ connectionString: database.url });
+  await raw.connect();
+  const payloads: string[] = [];
+  raw.on('notification', (message) => payloads.push(message.payload ?? ''));
+  await raw.query('listen grid_dispatch_notifications');
+  const listener = await NotificationListener.start(pool, logger);
+  const [first, last] = [listener.subscribe(codes[0]), listener.subscribe(codes[199])];
+  try {
+    await pool.query(`select public.notify_people($1::bigint[], 'escalation', null, null, true, 'Escalated', '{}')`, [people]);
+    const heard = await Promise.all([first.next(), last.next()]);
+    expect(heard.map((result) => (result.done ? undefined : result.value.person))).toEqual([codes[0], codes[199]]);
+
+    const signals = await eventually(() => {
+      const all = payloads.map((payload) => JSON.parse(payload) as { person: string }[]);
+      return all.flat().length >= people.length ? all : undefined;
+    }, { what: 'every notification announced' });
+    expect(signals.length).toBeGreaterThan(1);
+    expect(signals.every(Array.isArray)).toBe(true);
+    expect(Math.max(...payloads.map((payload) => Buffer.byteLength(payload)))).toBeLessThan(8000);
+    expect(signals.flat().map((signal) => signal.person).sort()).toEqual([...codes].sort());
+  } finally {
+    await first.return?.();
+    await last.return?.();
+    await listener.stop();
+    await raw.end();
   }
 });
