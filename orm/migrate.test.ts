@@ -69,4 +69,31 @@ describe('migrate', () => {
       { bpmn_process_id: 'other', stored: 'Other', read: 'Other' },
     ]);
   });
+
+  it('going back before task announcements tells what was pending, and a new task is told in its insert again', async () => {
+    await migrate(database.url);
+    await pool.query(`insert into public.person (code, name, role) values ('m-1', 'Manager', 'manager')`);
+    const task = async (key: number) =>
+      (await pool.query<{ id: string }>(
+        `insert into public.task (user_task_key, process_instance_key, element_id, element_instance_key, name, candidate_groups, state)
+         values ($1, $1, 'Task_Arbitrate', $1, 'Arbitrate', '{city-managers}', 'CREATED') returning id::text`,
+        [key],
+      )).rows[0].id;
+    const told = async (taskId: string) => (await pool.query(`select 1 from public.notification where task_id = $1 and kind = 'task-assigned'`, [taskId])).rowCount;
+    const pending = await task(1);
+    expect(await told(pending)).toBe(0);
+
+    const orm = await MikroORM.init(ormConfig(database.url, createLogger('silent')));
+    try {
+      await orm.migrator.down({ to: 'Migration20261206020001_notification_fan_out' });
+    } finally {
+      await orm.close(true);
+    }
+    expect(await told(pending)).toBe(1);
+    expect(await told(await task(2))).toBe(1);
+    expect((await pool.query(`select to_regclass('public.task_announcement') as t`)).rows).toEqual([{ t: null }]);
+
+    expect(await migrate(database.url)).toEqual(expect.arrayContaining(['Migration20261207010001_task_announcements', 'Migration20261207020001_notification_signals']));
+    expect(await told(await task(3))).toBe(0);
+  });
 });
