@@ -78,9 +78,15 @@ export class NotificationOutbox {
     // between two statements) must be an error of this round, not an unhandled 'error' event that stops the process.
     return transaction(this.options.pool, async (client) => {
       const due = await takeDueDeliveries(client, this.batchSize);
+      const unconfigured = due.filter((delivery) => this.options.channels[delivery.channel] === undefined);
+      if (unconfigured.length > 0) {
+        await markSkipped(client, unconfigured.map((delivery) => ({ id: delivery.id, reason: `channel ${delivery.channel} is not configured` })));
+        for (const delivery of unconfigured) this.options.observer?.delivered(delivery.channel, 'skipped');
+      }
       for (const delivery of due) {
         if (this.abort.signal.aborted) break;
-        await this.deliver(client, delivery);
+        const channel = this.options.channels[delivery.channel];
+        if (channel !== undefined) await this.deliver(client, delivery, channel);
       }
       return due.length;
     });
@@ -108,14 +114,8 @@ export class NotificationOutbox {
     }
   }
 
-  private async deliver(client: Parameters<typeof takeDueDeliveries>[0], delivery: DueDelivery): Promise<void> {
+  private async deliver(client: Parameters<typeof takeDueDeliveries>[0], delivery: DueDelivery, channel: DeliveryChannel): Promise<void> {
     const { observer, logger } = this.options;
-    const channel = this.options.channels[delivery.channel];
-    if (channel === undefined) {
-      await markSkipped(client, delivery.id, `channel ${delivery.channel} is not configured`);
-      observer?.delivered(delivery.channel, 'skipped');
-      return;
-    }
     const now = this.now();
     const quietEnd = delivery.urgent ? undefined : quietUntil(now, this.options.quietHours, this.options.timeZone);
     if (quietEnd !== undefined) {

@@ -54,9 +54,13 @@ export async function markFailed(db: Queryable, id: string, error: string, retry
   );
 }
 
-/** Not sent, and never will be: the channel is not configured here. */
-export async function markSkipped(db: Queryable, id: string, reason: string): Promise<void> {
-  await db.query(`update public.notification_delivery set state = 'SKIPPED', last_error = $2 where id = $1`, [id, reason]);
+/** Not sent, and never will be: their channels are not configured here. One statement for a batch's worth. */
+export async function markSkipped(db: Queryable, skipped: readonly { readonly id: string; readonly reason: string }[]): Promise<void> {
+  await db.query(
+    `update public.notification_delivery d set state = 'SKIPPED', last_error = s.reason
+       from unnest($1::bigint[], $2::text[]) as s(id, reason) where d.id = s.id`,
+    [skipped.map((row) => row.id), skipped.map((row) => row.reason)],
+  );
 }
 
 /** Held back by quiet hours: no attempt is counted. */
