@@ -2,24 +2,27 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * `notify_people` announces the notifications it writes in signals of many
- * (a JSON array of `{id, person}`, sent once it passes 6,000 bytes, below
- * PostgreSQL's 8,000-byte payload limit) instead of one `pg_notify` each. A new
- * department task tells about 90 people: 90 signals, each queued at commit,
- * read by every listening session and parsed by every API process, became
- * one or two. `notify_person` still sends one object; listeners take both shapes
- * (notifications/notification-listener.ts).
+ * (a JSON array of `{id, person}`, sent before the next would take it past
+ * 6,000 bytes, below PostgreSQL's 8,000-byte payload limit) instead of one
+ * `pg_notify` each. A new department task tells about 90 people: 90
+ * signals, each queued at commit, read by every listening session and
+ * parsed by every API process, became one or two. The array is built as
+ * text: re-serialising a growing jsonb to measure it cost more than the
+ * signals saved. `notify_person` still sends one object; listeners take both
+ * shapes (notifications/notification-listener.ts).
  */
 export class Migration20261207020001_notification_signals extends Migration {
   override up(): void {
     this.addSql(notifyPeople(`
-          v_signals := v_signals || jsonb_build_object('id', v_written.id::text, 'person', v_written.code);
-          v_count := v_count + 1;
-          if octet_length(v_signals::text) > 6000 then
-            perform pg_notify('grid_dispatch_notifications', v_signals::text);
-            v_signals := '[]';
-          end if;`, `
-        if jsonb_array_length(v_signals) > 0 then
-          perform pg_notify('grid_dispatch_notifications', v_signals::text);
+          v_signal := json_build_object('id', v_written.id::text, 'person', v_written.code)::text;
+          if v_signals <> '' and octet_length(v_signals) + octet_length(v_signal) > 6000 then
+            perform pg_notify('grid_dispatch_notifications', '[' || v_signals || ']');
+            v_signals := '';
+          end if;
+          v_signals := case when v_signals = '' then v_signal else v_signals || ',' || v_signal end;
+          v_count := v_count + 1;`, `
+        if v_signals <> '' then
+          perform pg_notify('grid_dispatch_notifications', '[' || v_signals || ']');
         end if;`));
   }
 
@@ -38,7 +41,8 @@ function notifyPeople(eachWritten: string, afterAll: string): string {
       declare
         v_written record;
         v_count integer := 0;
-        v_signals jsonb := '[]';
+        v_signal text;
+        v_signals text := '';
       begin
         for v_written in
           with people as (
