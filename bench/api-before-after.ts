@@ -23,6 +23,10 @@
  * on both alike) for BENCH_API_REPORT_SECONDS each; the latencies of a
  * checkout's runs are pooled and the report gives after / before.
  *
+ * After the rounds, where each checkout's time went: split at the user
+ * task element's activation, and the steps before it from the record log
+ * (bench/api-steps.ts).
+ *
  * Last, once more on this checkout at the same rate, with a poller that asks
  * `POST /v2/user-tasks/search` for tasks created since its last answer every
  * BENCH_API_SEARCH_POLL_MS: when a poll of the search would have found each
