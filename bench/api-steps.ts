@@ -35,28 +35,24 @@ export async function stepsBeforeTask(pool: pg.Pool, sentAt: ReadonlyMap<string,
   );
   const durations = new Map<string, number[]>();
   let event: string | undefined;
+  // The instance's last milestone so far; undefined once its user task is reached (or its report was not sent in the rounds).
   let previous: { label: string; at: number } | undefined;
-  let done = false;
   for (const row of rows) {
     if (row.event_id !== event) {
       event = row.event_id;
       const sent = sentAt.get(row.event_id);
       previous = sent === undefined ? undefined : { label: 'report sent', at: sent };
-      done = previous === undefined;
     }
-    if (done || previous === undefined) continue;
+    if (previous === undefined) continue;
     const label = `${row.value_type === 'JOB' ? 'job' : 'element'} ${row.element_id ?? '?'} ${row.intent.toLowerCase().replace('element_', '')}`;
     const at = Number(row.at);
     if (at > previous.at || previous.label === 'report sent') {
       const key = `${previous.label} → ${label}`;
-      const list = durations.get(key) ?? [];
+      let list = durations.get(key);
+      if (list === undefined) durations.set(key, (list = []));
       list.push(at - previous.at);
-      durations.set(key, list);
-      previous = { label, at };
-    } else {
-      previous = { label, at };
     }
-    if (row.is_task) done = true;
+    previous = row.is_task ? undefined : { label, at };
   }
   return [...durations].map(([label, values]) => {
     const sorted = Float64Array.from(values).sort();

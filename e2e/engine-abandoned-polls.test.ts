@@ -11,7 +11,6 @@ import { connectSdk, type ZeebeClient } from './fixtures/sdk';
 
 jest.setTimeout(60_000);
 
-
 interface Poll {
   readonly jobKeys: string[];
   readonly ended: Promise<void>;

@@ -12,7 +12,6 @@ import { invalidFeelProcess, malformedBpmn, sequenceProcess, unsupportedElementP
 
 jest.setTimeout(60_000);
 
-
 let te: TestEngine;
 let client: RawGatewayClient;
 

@@ -9,7 +9,6 @@ import type { ActivatedJob, EngineApi } from '../api';
 import { connectRawGateway, type RawGatewayClient as GatewayClient } from '../../test-support/raw-gateway-client';
 import { startGateway, type Gateway } from './server';
 
-
 function job(key: number, payload: string): ActivatedJob {
   return {
     key,

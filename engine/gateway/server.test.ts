@@ -11,7 +11,6 @@ import { NotFoundError } from '../errors';
 import { connectRawGateway, type RawGatewayClient as GatewayClient } from '../../test-support/raw-gateway-client';
 import { startGateway, type Gateway } from './server';
 
-
 const JOB: ActivatedJob = {
   key: 2251799813685250,
   type: 'notify',
@@ -66,7 +65,6 @@ function stubEngine(overrides: Partial<EngineApi>): EngineApi {
     ...overrides,
   };
 }
-
 
 let gateway: Gateway | undefined;
 let client: GatewayClient | undefined;

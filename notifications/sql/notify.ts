@@ -4,7 +4,8 @@ import type { NotificationKind } from '../vocabulary';
 /*
  * Notifications written from TypeScript, in the caller's transaction
  * (public.notify_people, orm/migrations/Migration20261206020001_notification_fan_out.ts).
- * Status changes, new tasks and incidents are written by triggers instead.
+ * Status changes and incidents are written by triggers instead, new tasks
+ * by announce-new-tasks.ts once their transaction has committed.
  */
 
 export interface NotificationDraft {
