@@ -4,15 +4,16 @@
  * gateway reading from the task list's own connection pool, as in the
  * all-in-one service (main.ts hands both the application pool), more new
  * tasks at once than the pool has connections still all reach the queue; a
- * new task's holders are told once its row has committed.
+ * new task's holders are told once its row has committed; a task list that
+ * stops between a row and its listener job's completion loses nothing.
  */
 import { Pool } from 'pg';
 import { createLogger } from '../config/logger';
 import { startRestGateway, type RestGateway } from '../engine/rest/server';
 import { eventually } from '../test-support/engine';
-import { connectEngineRest } from './engine-rest';
+import { connectEngineRest, type EngineRest } from './engine-rest';
 import { TASK_LIST_LISTENER_TYPE } from './listener-worker';
-import { taskListFixture, userTaskModel } from './task-list-fixture';
+import { taskListFixture, userTaskModel, viewers } from './task-list-fixture';
 
 jest.setTimeout(60_000);
 
@@ -26,17 +27,25 @@ const PRIORITY_ZERO = userTaskModel(
     '<zeebe:taskSchedule dueDate="2030-01-02T03:04:05Z" />' +
     LISTENERS,
 );
+/** Listened to as grid-event.bpmn's tasks are, for their assignments too. */
+const CLAIMABLE = userTaskModel(
+  'lw-claimable',
+  'Repair the road',
+  '<zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="roads" />' +
+    `<zeebe:taskListeners><zeebe:taskListener eventType="creating" type="${TASK_LIST_LISTENER_TYPE}" /><zeebe:taskListener eventType="assigning" type="${TASK_LIST_LISTENER_TYPE}" /></zeebe:taskListeners>`,
+);
 /** Fewer connections than the tasks created at once below. */
 const SHARED_POOL_SIZE = 2;
 const TASKS = 8;
 
-const fx = taskListFixture(() => [LISTENED, PRIORITY_ZERO]);
+const fx = taskListFixture(() => [LISTENED, PRIORITY_ZERO, CLAIMABLE]);
 let shared: Pool;
 let rest: RestGateway;
 beforeAll(async () => {
   await fx.setUp();
   await fx.deploy(LISTENED);
   await fx.deploy(PRIORITY_ZERO);
+  await fx.deploy(CLAIMABLE);
   shared = new Pool({ connectionString: fx.te.databaseUrl, max: SHARED_POOL_SIZE });
   rest = await startRestGateway({ engine: fx.te.engine, db: shared, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
 }, 120_000);
@@ -91,4 +100,54 @@ test('a new task with a priority reaches the queue with its candidates and prior
   );
   expect(told).toEqual(['clerk-roads-001', 'clerk-roads-002', 'manager-roads']);
   expect((await fx.pool.query(`select 1 from public.task_announcement where task_id = $1`, [task.id])).rows).toEqual([]);
+});
+
+/** The engine's own state and assignee of an instance's user task. */
+async function engineTask(processInstanceKey: string): Promise<{ state: string; assignee: string | null }> {
+  const { rows } = await fx.te.pool.query<{ state: string; assignee: string | null }>(
+    `select state, nullif(assignee, '') as assignee from engine.user_task where process_instance_key = $1`,
+    [processInstanceKey],
+  );
+  return rows[0];
+}
+
+test('a task list that stops between a new row and its listener job: the job comes back, the engine creates the task, and a claim meanwhile waits for it', async () => {
+  const engineRest = connectEngineRest({ address: fx.te.restAddress });
+  // The first task list writes the row and never gets to complete the listener job, as if its process died there.
+  const dying = new Proxy(engineRest, {
+    get(target, name) {
+      if (name === 'completeJob') return () => new Promise<never>(() => undefined);
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
+    },
+  }) as EngineRest;
+  const first = await fx.start({ listenerRest: dying, listenerJobTimeoutMs: 1_000, parts: { worker: true, reconciler: false } });
+  const instance = await fx.create('lw-claimable');
+  const task = await fx.taskOf(instance);
+  expect(await engineTask(instance)).toEqual({ state: 'CREATING', assignee: null });
+  await first.stop();
+
+  const second = await fx.start({ listenerJobTimeoutMs: 1_000 });
+  // Asked while the engine still waits for the listener: answered once the second task list has completed the job.
+  const claimed = await second.service.claim(viewers.roadsClerk, task.id);
+  expect(claimed).toMatchObject({ id: task.id, state: 'CREATED', assignee: 'clerk-roads-001' });
+  expect(await engineTask(instance)).toEqual({ state: 'CREATED', assignee: 'clerk-roads-001' });
+  expect(await fx.rows(instance)).toHaveLength(1);
+  // The second run of the job found the row written and announced it, once to each holder.
+  const told = await eventually(
+    async () => {
+      const { rows } = await fx.pool.query<{ code: string; times: number }>(
+        `select p.code, count(*)::int as times from public.notification n join public.person p on p.id = n.person_id
+          where n.task_id = $1 and n.kind = 'task-assigned' group by p.code order by p.code`,
+        [task.id],
+      );
+      return rows.length > 0 ? rows : undefined;
+    },
+    { what: 'the new task announced to its holders' },
+  );
+  expect(told).toEqual([
+    { code: 'clerk-roads-001', times: 1 },
+    { code: 'clerk-roads-002', times: 1 },
+    { code: 'manager-roads', times: 1 },
+  ]);
 });

@@ -55,10 +55,13 @@ const STOP_GRACE_MS = 500;
  * Takes the task list's listener jobs (REST job activation, as on a Camunda
  * 8.8 cluster) and keeps `public.task` in step with the engine: a row when a
  * task is created, its assignee, schedule and priority as they change, its
- * completion — each change published in the transaction that writes it, and
- * the listener job completed last in that transaction, so a row is never
- * ahead of a transition the engine did not make. A completion whose
- * variables its form refuses is denied, naming the field.
+ * completion — each change published in the transaction that writes it. The
+ * listener job is completed once that transaction has committed: each
+ * change reaches the row at least once, and a job handed out again changes
+ * nothing twice. A row is so a moment ahead of the engine, which is still
+ * in the transition; the engine answers the request that began it only
+ * after the row is written. A completion whose variables its form refuses
+ * is denied, naming the field.
  */
 export function startListenerWorker(options: ListenerWorkerOptions): RunningListenerWorker {
   const logger = options.logger.child({ component: 'task-listeners' });
@@ -88,7 +91,7 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
           type: TASK_LIST_LISTENER_TYPE,
           worker: options.workerName ?? 'grid-dispatch-task-list',
           maxJobsToActivate: capacity - inFlight.size,
-          timeout: options.jobTimeoutMs ?? 60_000,
+          timeout: options.jobTimeoutMs ?? 10_000,
           requestTimeout: options.longPollMs,
         }));
       } catch (error) {
@@ -106,6 +109,7 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
   };
 
   const handle = async (job: ListenerJob): Promise<void> => {
+    let result: Result;
     try {
       // The engine's answers first, outside the transaction: its REST reads take
       // connections of this same pool, and a batch of jobs each holding a
@@ -113,23 +117,35 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
       // task list, and every report, stood still until the reads timed out).
       const task = await userTaskOf(job);
       const form = job.listenerEventType === 'CREATING' || job.listenerEventType === 'COMPLETING' ? await formOf(task) : null;
-      await transaction(options.pool, async (client) => {
-        const result = await apply(client, job, task, form);
-        // Last: the row's change commits only once the engine has taken the listener's answer.
-        await options.rest.completeJob({
-          jobKey: job.jobKey,
-          ...(result.denied ? { result: { type: 'userTask', denied: true, deniedReason: result.reason } } : {}),
-        });
-      });
-      if (job.listenerEventType === 'CREATING') await announceTasks(options.pool, 1, logger);
+      result = await transaction(options.pool, (client) => apply(client, job, task, form));
     } catch (error) {
       logger.error({ err: error, jobKey: job.jobKey, listenerEventType: job.listenerEventType }, 'a task listener job failed');
-      await options.rest
-        // Tried again after a pause; the last retry raises an incident the operators see.
-        .failJob({ jobKey: job.jobKey, retries: Math.max(0, job.retries - 1), errorMessage: error instanceof Error ? error.message : String(error), retryBackOff: RETRY_DELAY_MS })
-        .catch((again: unknown) => logger.warn({ err: again, jobKey: job.jobKey }, 'could not fail the listener job; it returns after its timeout'));
+      // Tried again after a pause; the last retry raises an incident the operators see.
+      await failListenerJob(job, Math.max(0, job.retries - 1), error);
+      return;
     }
+    try {
+      // After the row's commit: a process that stops in between leaves the job
+      // to come back, and the row it wrote makes the second run change nothing.
+      // Completed first, a stop before the commit lost the row for good: the
+      // engine had its answer and never hands that job out again.
+      await options.rest.completeJob({
+        jobKey: job.jobKey,
+        ...(result.denied ? { result: { type: 'userTask', denied: true, deniedReason: result.reason } } : {}),
+      });
+    } catch (error) {
+      logger.warn({ err: error, jobKey: job.jobKey, listenerEventType: job.listenerEventType }, 'completing a task listener job failed; it comes back');
+      // The row is written: the job's next run finds it so, and costs no retry.
+      await failListenerJob(job, job.retries, error);
+      return;
+    }
+    if (job.listenerEventType === 'CREATING') await announceTasks(options.pool, 1, logger);
   };
+
+  const failListenerJob = (job: ListenerJob, retries: number, error: unknown): Promise<void> =>
+    options.rest
+      .failJob({ jobKey: job.jobKey, retries, errorMessage: error instanceof Error ? error.message : String(error), retryBackOff: RETRY_DELAY_MS })
+      .catch((again: unknown) => logger.warn({ err: again, jobKey: job.jobKey }, 'could not fail the listener job; it returns after its timeout'));
 
   /**
    * The task a listener job is about. A creating listener's job carries no

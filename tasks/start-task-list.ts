@@ -37,6 +37,12 @@ export interface StartTaskListOptions {
   readonly recheckMs?: number;
   /** Pause between lease reconciliation passes. Default 30 s. */
   readonly reconcileIntervalMs?: number;
+  /**
+   * How long a listener job stays with this task list before the engine hands
+   * it out again: after a task list stops between a row's commit and the job's
+   * completion, the engine finishes the transition this much later. Default 10 s.
+   */
+  readonly listenerJobTimeoutMs?: number;
   /** How long one ActivateJobs call waits for new user tasks. Default 30 s. */
   readonly longPollMs?: number;
   /** How often the task list asks whether job-based user tasks still run (and so whether to take their jobs). Default 60 s. */
@@ -73,6 +79,8 @@ export const DEFAULT_LEASE_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_RECHECK_MS = 10 * 60 * 1000;
 const DEFAULT_RECONCILE_INTERVAL_MS = 30_000;
 const DEFAULT_LONG_POLL_MS = 30_000;
+/** A listener job takes milliseconds; a job handed out again while still being handled changes nothing twice. */
+const DEFAULT_LISTENER_JOB_TIMEOUT_MS = 10_000;
 const DEFAULT_JOB_PATH_CHECK_MS = 60_000;
 
 /**
@@ -98,8 +106,17 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
   const forms = new LinkedForms(options.rest);
   // The engine hands each listener job to one activation, so several task-list processes may take them side by side.
   const listenerRest = options.listenerRest ?? options.rest;
+  const listenerJobTimeoutMs = positive('listenerJobTimeoutMs', options.listenerJobTimeoutMs ?? DEFAULT_LISTENER_JOB_TIMEOUT_MS);
   const listeners = parts.worker
-    ? startListenerWorker({ rest: listenerRest, forms: listenerRest === options.rest ? forms : new LinkedForms(listenerRest), pool: options.pool, logger, names, longPollMs })
+    ? startListenerWorker({
+        rest: listenerRest,
+        forms: listenerRest === options.rest ? forms : new LinkedForms(listenerRest),
+        pool: options.pool,
+        logger,
+        names,
+        longPollMs,
+        jobTimeoutMs: listenerJobTimeoutMs,
+      })
     : undefined;
   let worker: RunningTaskWorker | undefined;
   const jobPath = parts.worker

@@ -18,16 +18,22 @@ import { findLatestForms } from './sql/find-forms';
 import { claimEntry, completionEntry } from './timeline-entry';
 import { transaction } from '../db/transaction';
 import { findDepartments } from './sql/find-departments';
-import { isGone, isInvalidState, restProblemOf, type EngineRest } from './engine-rest';
+import { isGone, isInvalidState, NO_WAIT, restProblemOf, type EngineRest } from './engine-rest';
 import type { LinkedForms } from './task-forms-cache';
 import { lockEvent } from './event-lock';
 import { RETURN_ACTION } from './listener-worker';
+
+/** User task states in which the engine is making a change and refuses another. */
+const IN_TRANSITION: ReadonlySet<string> = new Set(['CREATING', 'ASSIGNING', 'UPDATING', 'COMPLETING', 'CANCELING']);
+/** How long a request waits for the engine to end a transition: beyond the listener job's timeout, after which another task list finishes it. */
+const TRANSITION_WAIT_MS = 15_000;
+const TRANSITION_POLL_MS = 25;
 
 export interface TaskServiceOptions {
   /** Completes the jobs of job-based user tasks (instances of the process's older version). */
   readonly zeebe: Pick<ZeebeClient, 'completeJob'>;
   /** Assigns, unassigns and completes Camunda user tasks (REST v2). */
-  readonly rest: Pick<EngineRest, 'assignUserTask' | 'unassignUserTask' | 'completeUserTask'>;
+  readonly rest: Pick<EngineRest, 'assignUserTask' | 'unassignUserTask' | 'completeUserTask' | 'getUserTask'>;
   readonly forms: LinkedForms;
   readonly pool: Pool;
   readonly logger: Logger;
@@ -216,18 +222,47 @@ export class TaskService {
     return this.settled(viewer, task.id);
   }
 
-  /** A call to the engine for the task: a task it no longer has leaves the queues; one it refuses is a conflict. */
+  /**
+   * A call to the engine for the task: a task it no longer has leaves the
+   * queues; one it refuses is a conflict. A listener writes the row before the
+   * engine ends the transition (a new task shows a moment before the engine
+   * has created it), so a refusal while the engine is still in a transition
+   * waits for it to end and asks again.
+   */
   private async engine(task: TaskView, call: () => Promise<unknown>): Promise<void> {
-    try {
-      await call();
-    } catch (error) {
-      if (isGone(error)) {
-        await removeTask(this.options.pool, task.id);
-        this.logger.info({ taskId: task.id, userTaskKey: task.userTaskKey }, 'the engine no longer has the user task; removed it');
-        throw new ConflictError(`task ${task.id} was cancelled in the process meanwhile`, { cause: error });
+    const deadline = Date.now() + TRANSITION_WAIT_MS;
+    for (;;) {
+      try {
+        await call();
+        return;
+      } catch (error) {
+        if (isGone(error)) {
+          await removeTask(this.options.pool, task.id);
+          this.logger.info({ taskId: task.id, userTaskKey: task.userTaskKey }, 'the engine no longer has the user task; removed it');
+          throw new ConflictError(`task ${task.id} was cancelled in the process meanwhile`, { cause: error });
+        }
+        if (!isInvalidState(error)) throw error;
+        const waited = await this.transitionEnded(task.userTaskKey!, deadline);
+        if (waited === 'ended') continue;
+        if (waited === 'still') throw new ConflictError(`task ${task.id} is still being changed in the process; try again`, { cause: error });
+        throw new ConflictError(`task ${task.id}: ${restProblemOf(error)?.detail ?? 'the engine refused it in its current state'}`, { cause: error });
       }
-      if (isInvalidState(error)) throw new ConflictError(`task ${task.id}: ${restProblemOf(error)?.detail ?? 'the engine refused it in its current state'}`, { cause: error });
-      throw error;
+    }
+  }
+
+  /** Whether the engine was in a transition of the task that has now ended, still is at the deadline, or was in none. */
+  private async transitionEnded(userTaskKey: string, deadline: number): Promise<'ended' | 'still' | 'none'> {
+    let waited = false;
+    for (;;) {
+      const { state } = await this.options.rest.getUserTask({ userTaskKey: userTaskKey as never }, NO_WAIT).catch((error: unknown) => {
+        // Gone meanwhile: asking again gets the engine's own answer.
+        if (isGone(error)) return { state: 'CANCELED' as const };
+        throw error;
+      });
+      if (state === undefined || !IN_TRANSITION.has(state)) return waited ? 'ended' : 'none';
+      if (Date.now() >= deadline) return 'still';
+      waited = true;
+      await new Promise((resolve) => setTimeout(resolve, TRANSITION_POLL_MS));
     }
   }
 

@@ -47,10 +47,14 @@ export async function findUserTask(db: Queryable, userTaskKey: string): Promise<
   return rows[0];
 }
 
-/** The assignee the engine is giving an open task (null: unassigned); the row is locked until the caller's transaction ends. */
+/**
+ * The assignee the engine is giving an open task (null: unassigned); the row
+ * is locked until the caller's transaction ends. An assignee the row already
+ * has (a listener job handed out again) changes nothing: no row comes back.
+ */
 export const SET_ASSIGNEE = `
   update public.task t set assignee = $2
-   where t.user_task_key = $1::bigint and t.state = 'CREATED'
+   where t.user_task_key = $1::bigint and t.state = 'CREATED' and t.assignee is distinct from $2
   returning ${TASK_COLUMNS}`;
 
 export async function setAssignee(db: Queryable, userTaskKey: string, assignee: string | null): Promise<TaskView | undefined> {
