@@ -71,9 +71,14 @@ test(`${TASKS} tasks created at once reach the queue when the REST gateway share
     { what: `the ${TASKS} tasks in the queue`, timeoutMs: 20_000 },
   );
   expect(rows.map((row) => row.state)).toEqual(Array.from({ length: TASKS }, () => 'CREATED'));
-  // Each created in the engine too: its creating listener was answered.
-  const { rows: tasks } = await fx.te.pool.query<{ state: string }>(`select state from engine.user_task where process_instance_key = any($1::bigint[])`, [instances]);
-  expect(tasks.map((task) => task.state)).toEqual(Array.from({ length: TASKS }, () => 'CREATED'));
+  // Each created in the engine too, a moment after its row: its creating listener was answered.
+  await eventually(
+    async () => {
+      const { rows: tasks } = await fx.te.pool.query<{ state: string }>(`select state from engine.user_task where process_instance_key = any($1::bigint[])`, [instances]);
+      return tasks.length === TASKS && tasks.every((task) => task.state === 'CREATED') ? true : undefined;
+    },
+    { what: `the ${TASKS} tasks created in the engine` },
+  );
 });
 
 test('a new task with priority 0 and a due date reaches the queue with both', async () => {

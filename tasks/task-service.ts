@@ -7,7 +7,7 @@ import { isJobGone } from './grpc-status';
 import { removeTask } from './lease-reconciler';
 import { claimTask } from './sql/claim-task';
 import { completeTask, completeUnclaimedTask } from './sql/complete-task';
-import { findTask, findTaskForShare } from './sql/find-task';
+import { findTask } from './sql/find-task';
 import { unclaimTask } from './sql/unclaim-task';
 import { isTaskId, type TaskView } from './task';
 import { canAct, canSee, mayUnclaimOthers } from './task-access';
@@ -42,6 +42,9 @@ export interface TaskServiceOptions {
 /**
  * What people do with their tasks: claim, unclaim, complete, return. Every
  * change is published (task-changes.ts) in the transaction that makes it.
+ * A Camunda user task's row is written by its listener, which completes its
+ * job only after the row has committed: once the engine has answered a
+ * request, the row shows it.
  * Who may do what: task-access.ts and README.md.
  */
 export class TaskService {
@@ -95,7 +98,7 @@ export class TaskService {
     if (task.userTaskKey !== null) {
       const userTaskKey = task.userTaskKey;
       await this.engine(task, () => this.options.rest.unassignUserTask({ userTaskKey: userTaskKey as never }));
-      return this.settled(viewer, taskId);
+      return this.visible(viewer, taskId);
     }
     const released = await transaction(this.options.pool, async (client) => {
       const row = await unclaimTask(client, taskId, assignee);
@@ -198,7 +201,7 @@ export class TaskService {
       this.assertOpen(now);
       throw new ConflictError(`task ${task.id} was claimed by someone else`, { cause: error });
     }
-    return this.settled(viewer, task.id);
+    return this.visible(viewer, task.id);
   }
 
   /**
@@ -219,7 +222,7 @@ export class TaskService {
       await this.engine(task, () => this.options.rest.assignUserTask({ userTaskKey: userTaskKey as never, assignee: viewer.personCode, allowOverride: false, action: RETURN_ACTION }));
     }
     await this.engine(task, () => this.options.rest.completeUserTask({ userTaskKey: userTaskKey as never, variables: completion.variables }));
-    return this.settled(viewer, task.id);
+    return this.visible(viewer, task.id);
   }
 
   /**
@@ -264,18 +267,6 @@ export class TaskService {
       waited = true;
       await new Promise((resolve) => setTimeout(resolve, TRANSITION_POLL_MS));
     }
-  }
-
-  /**
-   * The row once the listener that changed it has committed: the engine
-   * answers a request when the listener's job is completed, which is just
-   * before the listener's transaction commits, so the row is read under a
-   * share lock that waits for that commit.
-   */
-  private async settled(viewer: Viewer, taskId: string): Promise<TaskView> {
-    const task = await transaction(this.options.pool, (client) => findTaskForShare(client, taskId));
-    if (task === undefined || !canSee(viewer, task)) throw new EntityNotFoundError('Task', taskId);
-    return task;
   }
 
   private async visible(viewer: Viewer, taskId: string): Promise<TaskView> {

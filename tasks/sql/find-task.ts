@@ -7,9 +7,3 @@ export async function findTask(db: Queryable, taskId: string): Promise<TaskView 
   const { rows } = await db.query<TaskView>(FIND_TASK, [taskId]);
   return rows[0];
 }
-
-/** The row, waiting for a transaction that is changing it to end. */
-export async function findTaskForShare(db: Queryable, taskId: string): Promise<TaskView | undefined> {
-  const { rows } = await db.query<TaskView>(`${FIND_TASK} for share`, [taskId]);
-  return rows[0];
-}
