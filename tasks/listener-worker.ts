@@ -35,7 +35,7 @@ export interface ListenerWorkerOptions {
   /** How long one activation call waits for listener jobs. */
   readonly longPollMs: number;
   /** How long a listener job stays with this task list before the engine hands it out again. */
-  readonly jobTimeoutMs?: number;
+  readonly jobTimeoutMs: number;
   readonly batchSize?: number;
   readonly workerName?: string;
 }
@@ -91,7 +91,7 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
           type: TASK_LIST_LISTENER_TYPE,
           worker: options.workerName ?? 'grid-dispatch-task-list',
           maxJobsToActivate: capacity - inFlight.size,
-          timeout: options.jobTimeoutMs ?? 10_000,
+          timeout: options.jobTimeoutMs,
           requestTimeout: options.longPollMs,
         }));
       } catch (error) {

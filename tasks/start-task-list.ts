@@ -106,7 +106,6 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
   const forms = new LinkedForms(options.rest);
   // The engine hands each listener job to one activation, so several task-list processes may take them side by side.
   const listenerRest = options.listenerRest ?? options.rest;
-  const listenerJobTimeoutMs = positive('listenerJobTimeoutMs', options.listenerJobTimeoutMs ?? DEFAULT_LISTENER_JOB_TIMEOUT_MS);
   const listeners = parts.worker
     ? startListenerWorker({
         rest: listenerRest,
@@ -115,7 +114,7 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
         logger,
         names,
         longPollMs,
-        jobTimeoutMs: listenerJobTimeoutMs,
+        jobTimeoutMs: positive('listenerJobTimeoutMs', options.listenerJobTimeoutMs ?? DEFAULT_LISTENER_JOB_TIMEOUT_MS),
       })
     : undefined;
   let worker: RunningTaskWorker | undefined;
