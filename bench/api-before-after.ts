@@ -69,6 +69,8 @@ export interface BeforeAfterOptions {
   readonly nodeArgs: readonly string[];
   /** The server runs pg_stat_statements (BENCH_PG_STATEMENTS=1): print each checkout's statements per report over the rounds. */
   readonly pgStatements: boolean;
+  /** This checkout's copy runs without the trigger that has a new task's holders told (`task_created_notification`). */
+  readonly afterWithoutTaskNotifications?: boolean;
   /** Log files of the service processes go here. */
   readonly dir: string;
   readonly token: (pool: pg.Pool, personCode: string) => Promise<string>;
@@ -205,6 +207,16 @@ async function prepareDatabases(options: BeforeAfterOptions, base: Checkout, bef
     await admin.end();
   }
   await migrate(options.url(afterDb), options.logger);
+  if (options.afterWithoutTaskNotifications) {
+    const after = new pg.Client({ connectionString: options.url(afterDb) });
+    await after.connect();
+    try {
+      await after.query(`alter table public.task disable trigger task_created_notification`);
+    } finally {
+      await after.end();
+    }
+    console.log(`this checkout runs without new-task notifications (trigger task_created_notification disabled in ${afterDb})`);
+  }
 }
 
 /** One all-in-one process of a checkout (`node dist/main.js`), ready when its API listens (the last part both versions start). */

@@ -38,6 +38,9 @@
  * BENCH_API_EXPLAIN=1 prints the page statement's plans; BENCH_API_SERVICE_NODE_ARGS
  * passes Node options to the service, in part 3 to both checkouts' (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`);
  * BENCH_PG_STATEMENTS=1 loads pg_stat_statements and part 3 prints each checkout's statements per report.
+ * BENCH_API_AFTER_WITHOUT_TASK_NOTIFICATIONS=1 turns off, in part 3's copy for this checkout only, the
+ * trigger that has a new task's holders told: what that fan-out costs report → visible (with
+ * BENCH_API_BASE set to this checkout's commit, the only difference between the two).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -120,6 +123,7 @@ async function main(): Promise<void> {
         searchPollMs: SEARCH_POLL_MS,
         nodeArgs: (process.env.BENCH_API_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
         pgStatements: PG_STATEMENTS,
+        afterWithoutTaskNotifications: process.env.BENCH_API_AFTER_WITHOUT_TASK_NOTIFICATIONS === '1',
         dir,
         token: async (pool, code) => {
           const client = await pool.connect();
