@@ -113,6 +113,8 @@ export function mapView(ctx) {
 
   function go(change) {
     const next = { metric, district: districtCode, grid: gridCode, ...change };
+    // Kept at once, not when the hash change comes back: a second choice made before it (a district, then a metric) builds on the first.
+    ({ metric, district: districtCode, grid: gridCode } = next);
     pushQuery({ metric: next.metric === 'open' ? null : next.metric, district: next.district, grid: next.grid });
   }
 
