@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { Logger } from '../config/logger';
 import { BadUserInputError, ConflictError, ForbiddenError, EntityNotFoundError } from '../errors/app-error';
@@ -265,7 +266,7 @@ export class TaskService {
       if (state === undefined || !IN_TRANSITION.has(state)) return waited ? 'ended' : 'none';
       if (Date.now() >= deadline) return 'still';
       waited = true;
-      await new Promise((resolve) => setTimeout(resolve, TRANSITION_POLL_MS));
+      await sleep(TRANSITION_POLL_MS);
     }
   }
 
