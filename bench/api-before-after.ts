@@ -1,10 +1,11 @@
 /**
  * bench:api, part 3: report → visible before and after, in the same run.
- * "Before" is a base checkout (BENCH_API_BASE, a commit, default 18ff3f9: the
- * task list on job-based user tasks, `io.camunda.zeebe:userTask` jobs taken
- * with a 24 h lease); "after" is this checkout (Camunda user tasks reaching the
- * queue through a `creating` task listener). The base is built by
- * engine-checkout.ts, as bench:engine builds its own.
+ * "Before" is a base checkout (BENCH_API_BASE, a commit, default
+ * TASK_LIST_BASE: the task list on job-based user tasks,
+ * `io.camunda.zeebe:userTask` jobs taken with a 24 h lease); "after" is this
+ * checkout (Camunda user tasks reaching the queue through a `creating` task
+ * listener). The base is built by engine-checkout.ts, as bench:engine builds
+ * its own.
  *
  * Same data for both: one database is migrated by the base's own migrations,
  * seeded and given BENCH_API_HISTORIC + BENCH_API_OPEN tasks, then copied
@@ -48,8 +49,19 @@ import { percentile } from './api-load';
 import { departmentRoutes, runReports, type ReportFigures, type Route } from './api-report';
 import { waitForLog } from './api-shapes';
 import { prepareBase, type Checkout } from './engine-checkout';
+import { postgresCpuSeconds, processCpuSeconds } from './engine-proc';
 import { topStatements } from './engine-statements';
 import { printSteps, stepsBeforeTask } from './api-steps';
+
+/**
+ * main's last commit with the job-based task list: the first parent of the
+ * merge that moved it to Camunda user tasks (749fe2c). Every change merged
+ * before that one (notifications, privacy, the engine's write path, roles) is
+ * in both checkouts, so the comparison weighs the move alone. An older base
+ * such as 18ff3f9, from before those merges, charges the move with their
+ * costs too.
+ */
+export const TASK_LIST_BASE = 'a69679d';
 
 export interface BeforeAfterOptions {
   readonly adminUrl: string;
@@ -71,6 +83,8 @@ export interface BeforeAfterOptions {
   readonly pgStatements: boolean;
   /** This checkout's copy runs without the trigger that has a new task's holders told (`task_created_notification`). */
   readonly afterWithoutTaskNotifications?: boolean;
+  /** The PostgreSQL cluster's data directory: its processes' CPU time is read from /proc. */
+  readonly pgDataDir: string;
   /** Log files of the service processes go here. */
   readonly dir: string;
   readonly token: (pool: pg.Pool, personCode: string) => Promise<string>;
@@ -84,6 +98,8 @@ interface Side {
   service?: RunningService;
   saturation?: Ramp;
   readonly runs: ReportFigures[];
+  /** CPU seconds over the measured rounds: the service's process, and PostgreSQL's while this side ran. */
+  readonly cpu: { service: number; postgres: number };
 }
 
 interface Ramp {
@@ -92,6 +108,7 @@ interface Ramp {
 }
 
 interface RunningService {
+  readonly pid: number;
   readonly apiUrl: string;
   readonly restUrl: string;
   stop(): Promise<void>;
@@ -99,8 +116,8 @@ interface RunningService {
 
 export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void> {
   const base = await prepareBase(options.repository, options.base);
-  const before: Side = { checkout: base, database: 'bench_before', runs: [] };
-  const after: Side = { checkout: { label: 'this checkout', root: options.root }, database: 'bench_after', runs: [] };
+  const before: Side = { checkout: base, database: 'bench_before', runs: [], cpu: { service: 0, postgres: 0 } };
+  const after: Side = { checkout: { label: 'this checkout', root: options.root }, database: 'bench_after', runs: [], cpu: { service: 0, postgres: 0 } };
   await prepareDatabases(options, base, before.database, after.database);
   // Categories both checkouts' decision tables send to the same single department, so a report means the same in both.
   const theirs = await departmentRoutes(base.root);
@@ -118,6 +135,10 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
       if (value === undefined) tokens.set(code, (value = await options.token(before.pool!, code)));
       return value;
     };
+    let settling = 0;
+    const settle = async (): Promise<void> => {
+      settling += await settleBoth([before, after]);
+    };
     const reports = (side: Side, rate: number, seconds: number, seed: number, drainMs: number) =>
       runReports({ urls: [side.service!.apiUrl], pool: side.pool!, grids, root: options.root, routes, token, rate, seconds, drainMs, seed });
 
@@ -128,6 +149,7 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
     ]);
     for (const [index, rate] of options.rampRates.entries()) {
       for (const [side, steps] of ramping) {
+        await settle();
         const figures = await reports(side, rate, options.rampSeconds, 1_000 + index, 30_000);
         // Tasks per second while they arrived: from the first to the last, one interval more (n tasks span n − 1 intervals).
         const span = figures.arrived > 0 ? figures.lastArrivalSeconds - figures.firstArrivalSeconds + 1 / figures.rate : Infinity;
@@ -157,7 +179,11 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
     }
     for (let round = 0; round < options.rounds; round++) {
       for (const side of round % 2 === 0 ? [before, after] : [after, before]) {
+        await settle();
+        const [service, postgres] = [await processCpuSeconds(side.service!.pid), await postgresCpuSeconds(options.pgDataDir)];
         const figures = await reports(side, half, options.reportSeconds, 2_000 + round, 15_000);
+        side.cpu.service += (await processCpuSeconds(side.service!.pid)) - service;
+        side.cpu.postgres += (await postgresCpuSeconds(options.pgDataDir)) - postgres;
         side.runs.push(figures);
         console.log(
           `round ${round + 1}, ${side.checkout.label}: p50 ${figures.p50.toFixed(0)} ms, p99 ${figures.p99.toFixed(0)} ms; ${figures.arrived} of ${figures.sent} arrived, ${figures.failed} failed, ${figures.missing.merged} merged, ${figures.missing.other} missing`,
@@ -169,6 +195,8 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
     for (const side of [before, after]) splits.set(side, await splitAtActivation(side));
     const steps = [];
     for (const side of [before, after]) steps.push({ label: side.checkout.label, steps: await stepsBeforeTask(side.pool!, new Map(side.runs.flatMap((run) => [...run.sentAt]))) });
+    await settle();
+    console.log(`waited ${(settling / 1000).toFixed(1)} s in all for both services to settle before the runs`);
     const listenerVsSearch = await measureSearchPoll(after, half, options, (rate, seconds, seed) => reports(after, rate, seconds, seed, 15_000));
     printBeforeAfter(before, after, half, routes.length, options);
     printSplits(splits);
@@ -181,6 +209,41 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
       await side.pool?.end();
     }
   }
+}
+
+const SETTLE_POLL_MS = 250;
+const SETTLE_LIMIT_MS = 300_000;
+
+/**
+ * Waits until neither service has notification work left from its last run:
+ * no due delivery pending and no new task unannounced. A run's reports leave
+ * tens of thousands of deliveries (about 90 per new task), and a backlog
+ * drained during the other checkout's run weighed on that run, not on the
+ * one that made it. Tables a checkout does not have count as empty. Resolves
+ * with the milliseconds waited.
+ */
+async function settleBoth(sides: readonly Side[]): Promise<number> {
+  const started = performance.now();
+  for (const side of sides) {
+    const { rows: tables } = await side.pool!.query<{ deliveries: boolean; announcements: boolean }>(
+      `select to_regclass('public.notification_delivery') is not null as deliveries, to_regclass('public.task_announcement') is not null as announcements`,
+    );
+    const pending = [
+      ...(tables[0].deliveries ? [`exists (select 1 from public.notification_delivery where state = 'PENDING' and next_attempt_at <= now())`] : []),
+      ...(tables[0].announcements ? [`exists (select 1 from public.task_announcement)`] : []),
+    ];
+    if (pending.length === 0) continue;
+    for (;;) {
+      const { rows } = await side.pool!.query<{ pending: boolean }>(`select ${pending.join(' or ')} as pending`);
+      if (!rows[0].pending) break;
+      if (performance.now() - started > SETTLE_LIMIT_MS) {
+        console.log(`${side.checkout.label}: notification work still pending after ${SETTLE_LIMIT_MS / 1000} s; going on`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+  }
+  return performance.now() - started;
 }
 
 /** The base's schema and the data once; the copy for this checkout migrated on top, as an upgrade would. */
@@ -255,7 +318,7 @@ async function startService(checkout: Checkout, databaseUrl: string, dir: string
     await stop();
     throw error;
   }
-  return { apiUrl: `http://127.0.0.1:${api}/graphql`, restUrl: `http://127.0.0.1:${rest}`, stop };
+  return { pid: child.pid!, apiUrl: `http://127.0.0.1:${api}/graphql`, restUrl: `http://127.0.0.1:${rest}`, stop };
 }
 
 interface SearchPoll {
@@ -356,6 +419,16 @@ function printBeforeAfter(before: Side, after: Side, half: number, categories: n
   const [b, a] = [pooled(before), pooled(after)];
   const ratio = (p: number) => (percentile(a, p) / percentile(b, p)).toFixed(2);
   console.log(`  after / before: p50 ${ratio(0.5)}×, p90 ${ratio(0.9)}×, p99 ${ratio(0.99)}× (below 1× is faster); saturating rate ${(after.saturation!.saturatingRate / before.saturation!.saturatingRate).toFixed(2)}×`);
+  // PostgreSQL's time while one side ran includes the other, idle service's timers (a few polls a second).
+  const perReport = (side: Side) => {
+    const sent = side.runs.reduce((sum, run) => sum + run.sent, 0);
+    return { service: (side.cpu.service * 1000) / sent, postgres: (side.cpu.postgres * 1000) / sent };
+  };
+  const [cb, ca] = [perReport(before), perReport(after)];
+  for (const [side, cpu] of [[before, cb], [after, ca]] as const) {
+    console.log(`  CPU per report, ${side.checkout.label}: service process ${cpu.service.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms (/proc, over the rounds)`);
+  }
+  console.log(`  CPU per report, after / before: service ${(ca.service / cb.service).toFixed(2)}×, PostgreSQL ${(ca.postgres / cb.postgres).toFixed(2)}×, both ${((ca.service + ca.postgres) / (cb.service + cb.postgres)).toFixed(2)}×`);
 }
 
 interface Split {

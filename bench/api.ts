@@ -29,7 +29,7 @@
  *    (default 25 and then 100) for BENCH_API_REPORT_SECONDS each (default 30;
  *    0 skips part 2), bench/api-report.ts.
  * 3. Report → visible before and after (bench/api-before-after.ts): the base
- *    commit BENCH_API_BASE (default 18ff3f9, the job-based task list; `none`
+ *    commit BENCH_API_BASE (default a69679d, main's last with the job-based task list; `none`
  *    skips part 3) and this checkout, each as one all-in-one process on a
  *    copy of the same data, at half the saturating rate found by a ramp, in
  *    alternating runs; the ratio after / before. BENCH_API_SHAPES=none runs
@@ -62,12 +62,11 @@ import { migrate } from '../orm/migrate';
 import { Prng } from '../orm/seed/prng';
 import { seedCity } from '../orm/seed/seed-city';
 import { freePort } from '../test-support/free-port';
-import { runBeforeAfter } from './api-before-after';
+import { runBeforeAfter, TASK_LIST_BASE } from './api-before-after';
 import { generateTasks, type GeneratedData } from './api-data';
 import { keepAliveAgent, postGraphQL, rawQueuePage, runLoad, runPaced, type GraphQLPost, type LoadFigures, type Statement } from './api-load';
 import { runReports, type ReportFigures } from './api-report';
 import { parseShapes, type Shape, startShape } from './api-shapes';
-import { DEFAULT_BASE } from './engine-checkout';
 
 const HISTORIC = Number(process.env.BENCH_API_HISTORIC ?? 1_000_000);
 const OPEN = Number(process.env.BENCH_API_OPEN ?? 100_000);
@@ -82,7 +81,7 @@ const REPORT_SECONDS = Number(process.env.BENCH_API_REPORT_SECONDS ?? 30);
 /** The shapes measured, in this order, each on the same database: all-in-one, then split (bench/api-shapes.ts). */
 const SHAPES_RUN = process.env.BENCH_API_SHAPES === 'none' ? [] : parseShapes(process.env.BENCH_API_SHAPES ?? 'all-in-one,split');
 /** Part 3 (bench/api-before-after.ts): the commit compared with this checkout, `none` to skip. */
-const BASE = process.env.BENCH_API_BASE ?? DEFAULT_BASE;
+const BASE = process.env.BENCH_API_BASE ?? TASK_LIST_BASE;
 const BASE_ROUNDS = Number(process.env.BENCH_API_BASE_ROUNDS ?? 2);
 const RAMP_RATES = (process.env.BENCH_API_RAMP_RATES ?? '5,10,20,40,80,160').split(',').map(Number);
 const RAMP_SECONDS = Number(process.env.BENCH_API_RAMP_SECONDS ?? 10);
@@ -124,6 +123,7 @@ async function main(): Promise<void> {
         nodeArgs: (process.env.BENCH_API_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
         pgStatements: PG_STATEMENTS,
         afterWithoutTaskNotifications: process.env.BENCH_API_AFTER_WITHOUT_TASK_NOTIFICATIONS === '1',
+        pgDataDir: path.join(dir, 'pg'),
         dir,
         token: async (pool, code) => {
           const client = await pool.connect();
