@@ -4,7 +4,8 @@
  * gateway reading from the task list's own connection pool, as in the
  * all-in-one service (main.ts hands both the application pool), more new
  * tasks at once than the pool has connections still all reach the queue; a
- * new task's holders are told once its row has committed; a task list that
+ * new task's holders are told once its row has committed; the reconciler
+ * first looks a new task up a recheck interval after it; a task list that
  * stops between a row and its listener job's completion loses nothing.
  */
 import { Pool } from 'pg';
@@ -105,6 +106,22 @@ test('a new task with a priority reaches the queue with its candidates and prior
   );
   expect(told).toEqual(['clerk-roads-001', 'clerk-roads-002', 'manager-roads']);
   expect((await fx.pool.query(`select 1 from public.task_announcement where task_id = $1`, [task.id])).rows).toEqual([]);
+});
+
+test("the reconciler looks a new task up a recheck interval after its creation, not on its next pass", async () => {
+  const list = await fx.start({ leaseMs: 60_000, recheckMs: 1_000, reconcileIntervalMs: 60_000 });
+  const task = await fx.taskOf(await fx.create('lw-listened'));
+  // The creating listener is the engine's own word that the task exists: nothing to ask yet.
+  expect(await list.reconciler.reconcile()).toEqual({ renewed: 0, cancelled: 0, retryLater: 0 });
+  const looked = await eventually(
+    async () => {
+      const result = await list.reconciler.reconcile();
+      return result.renewed > 0 ? result : undefined;
+    },
+    { what: 'the reconciler to look the new task up' },
+  );
+  expect(looked).toEqual({ renewed: 1, cancelled: 0, retryLater: 0 });
+  expect(await fx.row(task.id)).toMatchObject({ state: 'CREATED' });
 });
 
 /** The engine's own state and assignee of an instance's user task. */

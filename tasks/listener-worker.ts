@@ -36,6 +36,8 @@ export interface ListenerWorkerOptions {
   readonly longPollMs: number;
   /** How long a listener job stays with this task list before the engine hands it out again. */
   readonly jobTimeoutMs: number;
+  /** The lease a new task's row is booked with, as the lease reconciler books a task it has looked up. */
+  readonly leaseMs: number;
   readonly batchSize?: number;
   readonly workerName?: string;
 }
@@ -194,7 +196,7 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
           followUpAt: dateOf(task.followUpDate),
           priority: task.priority ?? DEFAULT_PRIORITY,
           formKey: form?.id ?? null,
-        });
+        }, new Date(Date.now() + options.leaseMs));
         if (row) await publishChanges(client, [changeOf('added', row)]);
         return { denied: false };
       }

@@ -115,6 +115,7 @@ export async function startTaskList(options: StartTaskListOptions): Promise<Runn
         names,
         longPollMs,
         jobTimeoutMs: positive('listenerJobTimeoutMs', options.listenerJobTimeoutMs ?? DEFAULT_LISTENER_JOB_TIMEOUT_MS),
+        leaseMs,
       })
     : undefined;
   let worker: RunningTaskWorker | undefined;

@@ -11,17 +11,21 @@ export type NewUserTask = Omit<TaskView, 'id' | 'userTaskKey' | 'jobKey' | 'stat
 /**
  * The row of a new user task. A listener job handed out again (its
  * completion was lost) finds the row there and changes nothing.
+ * `lease_expires_at` books it as the lease reconciler books a task it has
+ * just looked up: the creating listener is the engine's own word that the
+ * task exists, so the first look-up comes a recheck interval later, not on
+ * the reconciler's next pass (one more REST round trip per new task).
  */
 export const INSERT_USER_TASK = `
   insert into public.task as t (
     user_task_key, process_instance_key, element_id, element_instance_key, name, event_id,
-    candidate_groups, candidate_users, assignee, due_at, follow_up_at, priority, form_key, state)
+    candidate_groups, candidate_users, assignee, due_at, follow_up_at, priority, form_key, state, lease_expires_at)
   select $1::bigint, $2::bigint, $3, $4::bigint, $5, (select e.id from public.grid_event e where e.id = $6::bigint),
-         $7::text[], $8::text[], $9, $10, $11, $12, $13, 'CREATED'
+         $7::text[], $8::text[], $9, $10, $11, $12, $13, 'CREATED', $14
   on conflict (user_task_key) do nothing
   returning ${TASK_COLUMNS}`;
 
-export async function insertUserTask(db: Queryable, task: NewUserTask): Promise<TaskView | undefined> {
+export async function insertUserTask(db: Queryable, task: NewUserTask, lookedUpUntil: Date): Promise<TaskView | undefined> {
   const { rows } = await db.query<TaskView>(INSERT_USER_TASK, [
     task.userTaskKey,
     task.processInstanceKey,
@@ -36,6 +40,7 @@ export async function insertUserTask(db: Queryable, task: NewUserTask): Promise<
     task.followUpAt,
     task.priority,
     task.formKey,
+    lookedUpUntil,
   ]);
   return rows[0];
 }
