@@ -182,21 +182,25 @@ export function startListenerWorker(options: ListenerWorkerOptions): RunningList
     const eventType = job.listenerEventType;
     switch (eventType) {
       case 'CREATING': {
-        const row = await insertUserTask(client, {
-          userTaskKey: key,
-          processInstanceKey: String(job.processInstanceKey),
-          elementId: String(job.elementId),
-          elementInstanceKey: String(job.elementInstanceKey),
-          name: options.names.nameOf(String(job.processDefinitionId), String(job.elementId)),
-          eventId: eventIdOf(job.variables.eventId),
-          candidateGroups: task.candidateGroups ?? [],
-          candidateUsers: task.candidateUsers ?? [],
-          assignee: nonEmpty(task.assignee),
-          dueAt: dateOf(task.dueDate),
-          followUpAt: dateOf(task.followUpDate),
-          priority: task.priority ?? DEFAULT_PRIORITY,
-          formKey: form?.id ?? null,
-        }, new Date(Date.now() + options.leaseMs));
+        const row = await insertUserTask(
+          client,
+          {
+            userTaskKey: key,
+            processInstanceKey: String(job.processInstanceKey),
+            elementId: String(job.elementId),
+            elementInstanceKey: String(job.elementInstanceKey),
+            name: options.names.nameOf(String(job.processDefinitionId), String(job.elementId)),
+            eventId: eventIdOf(job.variables.eventId),
+            candidateGroups: task.candidateGroups ?? [],
+            candidateUsers: task.candidateUsers ?? [],
+            assignee: nonEmpty(task.assignee),
+            dueAt: dateOf(task.dueDate),
+            followUpAt: dateOf(task.followUpDate),
+            priority: task.priority ?? DEFAULT_PRIORITY,
+            formKey: form?.id ?? null,
+          },
+          new Date(Date.now() + options.leaseMs),
+        );
         if (row) await publishChanges(client, [changeOf('added', row)]);
         return { denied: false };
       }
