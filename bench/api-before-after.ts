@@ -35,6 +35,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
@@ -49,7 +50,7 @@ import { percentile } from './api-load';
 import { departmentRoutes, runReports, type ReportFigures, type Route } from './api-report';
 import { waitForLog } from './api-shapes';
 import { prepareBase, type Checkout } from './engine-checkout';
-import { postgresCpuSeconds, processCpuSeconds } from './engine-proc';
+import { cpuPer, sampleCpu, type CpuSample } from './engine-proc';
 import { topStatements } from './engine-statements';
 import { printSteps, stepsBeforeTask } from './api-steps';
 
@@ -62,6 +63,8 @@ import { printSteps, stepsBeforeTask } from './api-steps';
  * costs too.
  */
 export const TASK_LIST_BASE = 'a69679d';
+
+const NO_CPU: CpuSample = { engine: 0, postgres: 0 };
 
 export interface BeforeAfterOptions {
   readonly adminUrl: string;
@@ -98,8 +101,8 @@ interface Side {
   service?: RunningService;
   saturation?: Ramp;
   readonly runs: ReportFigures[];
-  /** CPU seconds over the measured rounds: the service's process, and PostgreSQL's while this side ran. */
-  readonly cpu: { service: number; postgres: number };
+  /** CPU seconds over the measured rounds: the service's process (`engine`: it holds the engine), and PostgreSQL's while this side ran. */
+  cpu: CpuSample;
 }
 
 interface Ramp {
@@ -116,8 +119,8 @@ interface RunningService {
 
 export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void> {
   const base = await prepareBase(options.repository, options.base);
-  const before: Side = { checkout: base, database: 'bench_before', runs: [], cpu: { service: 0, postgres: 0 } };
-  const after: Side = { checkout: { label: 'this checkout', root: options.root }, database: 'bench_after', runs: [], cpu: { service: 0, postgres: 0 } };
+  const before: Side = { checkout: base, database: 'bench_before', runs: [], cpu: NO_CPU };
+  const after: Side = { checkout: { label: 'this checkout', root: options.root }, database: 'bench_after', runs: [], cpu: NO_CPU };
   await prepareDatabases(options, base, before.database, after.database);
   // Categories both checkouts' decision tables send to the same single department, so a report means the same in both.
   const theirs = await departmentRoutes(base.root);
@@ -180,10 +183,10 @@ export async function runBeforeAfter(options: BeforeAfterOptions): Promise<void>
     for (let round = 0; round < options.rounds; round++) {
       for (const side of round % 2 === 0 ? [before, after] : [after, before]) {
         await settle();
-        const [service, postgres] = [await processCpuSeconds(side.service!.pid), await postgresCpuSeconds(options.pgDataDir)];
+        const from = await sampleCpu(side.service!.pid, options.pgDataDir);
         const figures = await reports(side, half, options.reportSeconds, 2_000 + round, 15_000);
-        side.cpu.service += (await processCpuSeconds(side.service!.pid)) - service;
-        side.cpu.postgres += (await postgresCpuSeconds(options.pgDataDir)) - postgres;
+        const to = await sampleCpu(side.service!.pid, options.pgDataDir);
+        side.cpu = { engine: side.cpu.engine + to.engine - from.engine, postgres: side.cpu.postgres + to.postgres - from.postgres };
         side.runs.push(figures);
         console.log(
           `round ${round + 1}, ${side.checkout.label}: p50 ${figures.p50.toFixed(0)} ms, p99 ${figures.p99.toFixed(0)} ms; ${figures.arrived} of ${figures.sent} arrived, ${figures.failed} failed, ${figures.missing.merged} merged, ${figures.missing.other} missing`,
@@ -240,7 +243,7 @@ async function settleBoth(sides: readonly Side[]): Promise<number> {
         console.log(`${side.checkout.label}: notification work still pending after ${SETTLE_LIMIT_MS / 1000} s; going on`);
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      await sleep(SETTLE_POLL_MS);
     }
   }
   return performance.now() - started;
@@ -367,7 +370,7 @@ async function measureSearchPoll(
       } catch (error) {
         if (failedPolls++ === 0) console.error('first failed user task search:', error);
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, options.searchPollMs - (performance.now() - started))));
+      await sleep(Math.max(0, options.searchPollMs - (performance.now() - started)));
     }
   })();
   let figures: ReportFigures;
@@ -420,15 +423,12 @@ function printBeforeAfter(before: Side, after: Side, half: number, categories: n
   const ratio = (p: number) => (percentile(a, p) / percentile(b, p)).toFixed(2);
   console.log(`  after / before: p50 ${ratio(0.5)}×, p90 ${ratio(0.9)}×, p99 ${ratio(0.99)}× (below 1× is faster); saturating rate ${(after.saturation!.saturatingRate / before.saturation!.saturatingRate).toFixed(2)}×`);
   // PostgreSQL's time while one side ran includes the other, idle service's timers (a few polls a second).
-  const perReport = (side: Side) => {
-    const sent = side.runs.reduce((sum, run) => sum + run.sent, 0);
-    return { service: (side.cpu.service * 1000) / sent, postgres: (side.cpu.postgres * 1000) / sent };
-  };
+  const perReport = (side: Side): CpuSample => cpuPer(NO_CPU, side.cpu, side.runs.reduce((sum, run) => sum + run.sent, 0));
   const [cb, ca] = [perReport(before), perReport(after)];
   for (const [side, cpu] of [[before, cb], [after, ca]] as const) {
-    console.log(`  CPU per report, ${side.checkout.label}: service process ${cpu.service.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms (/proc, over the rounds)`);
+    console.log(`  CPU per report, ${side.checkout.label}: service process ${cpu.engine.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms (/proc, over the rounds)`);
   }
-  console.log(`  CPU per report, after / before: service ${(ca.service / cb.service).toFixed(2)}×, PostgreSQL ${(ca.postgres / cb.postgres).toFixed(2)}×, both ${((ca.service + ca.postgres) / (cb.service + cb.postgres)).toFixed(2)}×`);
+  console.log(`  CPU per report, after / before: service ${(ca.engine / cb.engine).toFixed(2)}×, PostgreSQL ${(ca.postgres / cb.postgres).toFixed(2)}×, both ${((ca.engine + ca.postgres) / (cb.engine + cb.postgres)).toFixed(2)}×`);
 }
 
 interface Split {
