@@ -1,4 +1,5 @@
 import { createCamundaClient, type CamundaClient } from '@camunda8/orchestration-cluster-api';
+import { nodeHttpFetch } from '../http/node-http-fetch';
 
 /**
  * The task list's connection to the engine: Camunda's own REST (v2) client,
@@ -41,13 +42,7 @@ export function connectEngineRest(options: EngineRestOptions): CamundaClient {
       CAMUNDA_AUTH_STRATEGY: 'NONE',
       CAMUNDA_SDK_LOG_LEVEL: 'silent',
     },
-    ...(token !== undefined && {
-      fetch: (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-        const headers = new Headers(init?.headers);
-        headers.set('authorization', `Bearer ${token}`);
-        return fetch(input, { ...init, headers });
-      },
-    }),
+    fetch: nodeHttpFetch(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
   });
 }
 
