@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import { createCamundaClient } from '@camunda8/orchestration-cluster-api';
 import { nodeHttpFetch } from './node-http-fetch';
 import { freePort } from '../test-support/free-port';
@@ -27,6 +28,10 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await setTimeout(5);
+}
 
 const echo: Handler = (request, body, response) => {
   const answer = JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body });
@@ -86,6 +91,21 @@ describe('nodeHttpFetch', () => {
     abort.abort(new Error('the worker stops'));
     await expect(answer).rejects.toThrow('the worker stops');
     for (const response of held) response.end();
+  });
+
+  it('gives up a request whose answer is under way when its signal aborts', async () => {
+    const started: ServerResponse[] = [];
+    handler = (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).write('{"jobs":[');
+      started.push(response);
+    };
+    const fetch = nodeHttpFetch();
+    const abort = new AbortController();
+    const answer = fetch(`${base}/half`, { signal: abort.signal });
+    await until(() => started.length === 1);
+    abort.abort(new Error('the worker stops'));
+    await expect(answer).rejects.toThrow('the worker stops');
+    for (const response of started) response.end(']}');
   });
 
   it('fails as fetch fails when nobody listens', async () => {

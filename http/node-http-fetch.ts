@@ -14,7 +14,8 @@ export interface NodeHttpFetchOptions {
  * request on loopback, in its HTTP client and its web streams; a worker that
  * sends two requests per user task pays that on the service's one thread.
  * Bodies are read whole before the Response is made: for request and answer
- * documents, not for streams that stay open (server-sent events).
+ * documents, not for streams that stay open (server-sent events). A redirect
+ * is answered as it is, not followed (the REST API sends none).
  */
 export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): Fetch {
   const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
@@ -30,10 +31,11 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): Fetch {
     if (body !== undefined) headers['content-length'] = String(body.length);
     const send = url.protocol === 'https:' ? https.request : http.request;
     return new Promise<Response>((resolve, reject) => {
+      const fail = (error: Error) => reject(request.signal.aborted ? abortReason(request.signal) : new TypeError('fetch failed', { cause: error }));
       const outgoing = send(url, { method: request.method, headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: request.signal }, (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('error', reject);
+        incoming.on('error', fail);
         incoming.on('end', () => {
           const status = incoming.statusCode ?? 0;
           const answer = new Headers();
@@ -45,7 +47,7 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): Fetch {
           resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: incoming.statusMessage ?? '', headers: answer }));
         });
       });
-      outgoing.on('error', (error) => reject(request.signal.aborted ? abortReason(request.signal) : new TypeError('fetch failed', { cause: error })));
+      outgoing.on('error', fail);
       outgoing.end(body);
     });
   };
