@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout } from 'node:timers/promises';
 import { createCamundaClient } from '@camunda8/orchestration-cluster-api';
 import { nodeHttpFetch } from './node-http-fetch';
+import { eventually } from '../test-support/engine';
 import { freePort } from '../test-support/free-port';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
@@ -28,10 +28,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await setTimeout(5);
-}
 
 const echo: Handler = (request, body, response) => {
   const answer = JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body });
@@ -102,7 +98,7 @@ describe('nodeHttpFetch', () => {
     const fetch = nodeHttpFetch();
     const abort = new AbortController();
     const answer = fetch(`${base}/half`, { signal: abort.signal });
-    await until(() => started.length === 1);
+    await eventually(() => (started.length === 1 ? true : undefined), { what: 'the answer under way' });
     abort.abort(new Error('the worker stops'));
     await expect(answer).rejects.toThrow('the worker stops');
     for (const response of started) response.end(']}');
