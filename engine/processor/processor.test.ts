@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors';
 import { catchEvent, end, model, start, task, timerDef } from '../testing/bpmn';
 import { ProcessorKit } from '../testing/processor-kit';
 import { createProcessInstance } from './instance-commands';
+import { completeJob } from './job-commands';
 
 let kit: ProcessorKit;
 beforeEach(() => (kit = new ProcessorKit()));
@@ -80,5 +81,28 @@ describe('a batch bounded by its records', () => {
     expect(bounded.batchRecordCounts.slice(-5).every((count) => count > 1)).toBe(true);
     expect(bounded.batchRecordCounts.length).toBeGreaterThanOrEqual(6);
     await bounded.stop();
+  });
+});
+
+describe("the scheduler's entries of jobs that went away", () => {
+  test('completed jobs leave no time-out entries behind, and an activated job still times out', async () => {
+    await kit.deploy(MODEL);
+    await kit.run((ctx) => {
+      for (let n = 0; n < 1_500; n++) createProcessInstance(ctx, { bpmnProcessId: 'p', variables: {} });
+    });
+    const jobs = await kit.activate('work', 1_500);
+    expect(kit.processor.scheduler.size).toBeGreaterThanOrEqual(1_500);
+
+    const [kept, ...done] = jobs;
+    await kit.run((ctx) => {
+      for (const job of done) completeJob(ctx, job.key, {});
+    });
+    await kit.processor.whenIdle();
+    expect(kit.processor.scheduler.size).toBe(1);
+
+    await kit.advance(60_000);
+    const timedOut = kit.records.filter((r) => r.valueType === 'JOB' && r.intent === 'TIMED_OUT').map((r) => r.key);
+    expect(timedOut).toEqual([kept.key]);
+    expect(kit.fatal).toBeUndefined();
   });
 });

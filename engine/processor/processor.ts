@@ -90,7 +90,7 @@ export class Processor {
     private readonly observer: EngineObserver = NO_ENGINE_OBSERVER,
   ) {
     this.now = options.now ?? Date.now;
-    this.scheduler = new Scheduler((entries) => this.submitDue(entries), this.now);
+    this.scheduler = new Scheduler((entries) => this.submitDue(entries), this.now, (entry) => dueEntryIsLive(state, entry));
   }
 
   /** Queues a command from a client; refused under back-pressure or when stopped. */
@@ -256,6 +256,8 @@ export class Processor {
     this.stats.commitMillis += commitMillis;
     this.observer.batchCommitted(batch.commands.length, batch.ctx.changes.records.length, commitMillis);
     this.scheduler.add(batch.ctx.effects.due);
+    const { jobs, timers, messages } = batch.ctx.changes;
+    this.scheduler.noteDropped(jobs.deletes.size + timers.deletes.size + messages.deletes.size);
     for (const answer of batch.answers) answer();
     this.listener.onCommitted(batch.ctx);
   }
@@ -298,6 +300,31 @@ function runDue(ctx: ProcessingContext, entries: readonly DueEntry[]): void {
         const unknown: never = entry.kind;
         throw new Error(`unknown due entry ${String(unknown)}`);
       }
+    }
+  }
+}
+
+/**
+ * False only when the entry's handler (runDue) would certainly do nothing:
+ * its job, timer or message is gone, or the job is no longer in the state
+ * the entry waits on. A wrong `false` would lose a time-out, so every case
+ * keeps more than its handler acts on.
+ */
+function dueEntryIsLive(state: EngineState, entry: DueEntry): boolean {
+  switch (entry.kind) {
+    case 'JOB_TIMEOUT':
+      return state.jobs.get(entry.key)?.state === 'ACTIVATED';
+    case 'JOB_BACKOFF': {
+      const job = state.jobs.get(entry.key);
+      return job?.state === 'FAILED' && job.recurAt > 0;
+    }
+    case 'TIMER':
+      return state.events.timers.has(entry.key);
+    case 'MESSAGE_TTL':
+      return state.events.messages.has(entry.key);
+    default: {
+      const unknown: never = entry.kind;
+      throw new Error(`unknown due entry ${String(unknown)}`);
     }
   }
 }
