@@ -9,7 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import type pg from 'pg';
-import { cpuPer, sampleCpu, type CpuSample } from './engine-proc';
+import { cpuPer, machineBusySeconds, processCpuSeconds, sampleCpu, type CpuSample } from './engine-proc';
 import type { ParentMessage, WorkerMessage } from './engine-workers';
 
 export type Zeebe = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
@@ -51,6 +51,10 @@ export interface PhaseResult {
   readonly activationP99: number;
   /** CPU milliseconds per completed job. */
   readonly cpu: CpuSample;
+  /** CPU milliseconds per completed job of the clients: the worker processes and this process, which creates the instances. */
+  readonly clientCpu: number;
+  /** How many of the machine's cores were busy on average over the phase (every process on it, ours or not). */
+  readonly busyCores: number;
 }
 
 export async function runPhase(target: Target, phase: Phase): Promise<PhaseResult> {
@@ -60,6 +64,8 @@ export async function runPhase(target: Target, phase: Phase): Promise<PhaseResul
   const workers = await startWorkers(phase.mode === 'rest' ? target.restPort : target.grpcPort, phase.mode, tasks, maxJobs);
   const finished = whenFinished(workers, phase.instances);
   const cpuBefore = await sampleCpu(target.enginePid, target.dataDir);
+  const clientsBefore = await clientCpuSeconds(workers);
+  const machineBefore = await machineBusySeconds();
   const started = performance.now();
   const variables = phase.payloadBytes ? { payload: 'x'.repeat(phase.payloadBytes) } : {};
   const processId = phase.processId ?? 'bench-five-tasks';
@@ -69,6 +75,8 @@ export async function runPhase(target: Target, phase: Phase): Promise<PhaseResul
   await finished;
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = await sampleCpu(target.enginePid, target.dataDir);
+  const clientsAfter = await clientCpuSeconds(workers);
+  const machineAfter = await machineBusySeconds();
   const arrivals = await stopWorkers(workers);
   const latencies = await activationLatencies(target.pool, arrivals);
   return {
@@ -80,7 +88,17 @@ export async function runPhase(target: Target, phase: Phase): Promise<PhaseResul
     activationP50: percentile(latencies, 0.5),
     activationP99: percentile(latencies, 0.99),
     cpu: cpuPer(cpuBefore, cpuAfter, phase.instances * tasks),
+    clientCpu: ((clientsAfter - clientsBefore) * 1000) / (phase.instances * tasks),
+    busyCores: (machineAfter - machineBefore) / seconds,
   };
+}
+
+/** CPU seconds of the worker processes and of this one (the load generator). */
+async function clientCpuSeconds(workers: readonly ChildProcess[]): Promise<number> {
+  const own = process.cpuUsage();
+  let seconds = (own.user + own.system) / 1e6;
+  for (const worker of workers) seconds += await processCpuSeconds(worker.pid!);
+  return seconds;
 }
 
 export async function startWorkers(port: number, mode: Mode, tasks: number, maxJobs = 200): Promise<ChildProcess[]> {

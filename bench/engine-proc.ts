@@ -76,3 +76,14 @@ export async function sampleCpu(enginePid: number, dataDir: string): Promise<Cpu
 export function cpuPer(before: CpuSample, after: CpuSample, units: number): CpuSample {
   return { engine: ((after.engine - before.engine) * 1000) / units, postgres: ((after.postgres - before.postgres) * 1000) / units };
 }
+
+/**
+ * CPU seconds the whole machine was busy (every process, this run's and
+ * anyone else's), from the first line of /proc/stat: user, nice, system,
+ * irq, softirq and steal; idle and iowait are not busy.
+ */
+export async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0];
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + (steal || 0)) / TICKS_PER_SECOND;
+}

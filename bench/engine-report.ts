@@ -32,7 +32,8 @@ export function report(ceiling: number, suites: readonly SuiteResult[]): void {
         `${r.name}: ${r.instances} instances in ${r.seconds.toFixed(1)} s — ${r.instancesPerSecond.toFixed(0)} instances/s, ` +
           `${r.jobsPerSecond.toFixed(0)} completed jobs/s (${(r.jobsPerSecond / ceiling).toFixed(2)}× the ceiling); ` +
           `activation latency p50 ${r.activationP50.toFixed(1)} ms, p99 ${r.activationP99.toFixed(1)} ms; ` +
-          `CPU per job: engine ${r.cpu.engine.toFixed(3)} ms, PostgreSQL ${r.cpu.postgres.toFixed(3)} ms`,
+          `CPU per job: engine ${r.cpu.engine.toFixed(3)} ms, PostgreSQL ${r.cpu.postgres.toFixed(3)} ms, ` +
+          `clients ${r.clientCpu.toFixed(3)} ms; machine busy ${r.busyCores.toFixed(2)} of ${cpus.length} cores; ${cpuBound(r, cpus.length, ceiling)}`,
       );
     }
     console.log(
@@ -56,6 +57,18 @@ export function report(ceiling: number, suites: readonly SuiteResult[]): void {
       );
     }
   }
+}
+
+/**
+ * What the cores allow: if the engine, PostgreSQL and the clients had every
+ * core and spent the CPU per job they spent here, the jobs/s they could reach.
+ * When that is near the measured rate, the phase was bound by CPU, not by
+ * commits, and a higher rate needs less CPU per job on one side or another.
+ */
+function cpuBound(r: PhaseResult, cores: number, ceiling: number): string {
+  const perJob = r.cpu.engine + r.cpu.postgres + r.clientCpu;
+  const bound = (cores * 1000) / perJob;
+  return `all ${cores} cores at this CPU per job: ${bound.toFixed(0)} jobs/s (${(bound / ceiling).toFixed(2)}× the ceiling; clients ${((r.clientCpu / perJob) * 100).toFixed(0)} % of it)`;
 }
 
 /** This checkout / the base, same run: below 1 is better for CPU and latency, above 1 for throughput. */

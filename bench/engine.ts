@@ -22,7 +22,10 @@
  *  - the engine's RSS idle, with BENCH_WAITING instances waiting on a job,
  *    and after they completed.
  * Activation latency: a job's CREATED record (the batch's clock) to the
- * moment the worker's handler held it.
+ * moment the worker's handler held it. Each throughput phase also prints the
+ * clients' CPU per job (the worker processes and this process, which creates
+ * the instances), how many cores the machine was busy on, and the jobs/s all
+ * cores would allow at that CPU per job.
  *
  * BENCH_INSTANCES (3000), BENCH_PAYLOAD_INSTANCES (1000), BENCH_IN_FLIGHT
  * (100), BENCH_WORKER_PROCESSES (2), BENCH_TIMERS (10000), BENCH_MESSAGES
