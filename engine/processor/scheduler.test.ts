@@ -50,7 +50,7 @@ test('once the reported stale entries could be half the heap, only the live ones
   scheduler.stop();
 });
 
-test('a small heap is not swept: its stale entries fire and the processor ignores them', () => {
+test('a small heap is not swept: its stale entries stay and fire', () => {
   const { scheduler, fired, fireAt } = kit(() => false);
   scheduler.add(entries(100));
   scheduler.noteDropped(100);
