@@ -119,12 +119,23 @@ test('a command answered is visible in the views at once, through its whole life
     { state: 'COMPLETED', bpmn_process_id: 'read-contract' },
   ]);
   expect(await one(`select 1 from engine_read.element_instance where process_instance_key = $1`, [pik])).toEqual([]);
-  expect(await one(`select element_id, state from engine_read.ended_element where process_instance_key = $1 order by position`, [pik])).toEqual([
-    { element_id: 'start', state: 'COMPLETED' },
-    { element_id: 'check', state: 'COMPLETED' },
-    { element_id: 'end', state: 'COMPLETED' },
-    { element_id: 'read-contract', state: 'COMPLETED' },
-  ]);
+  const ended = (elementId: string, elementType: string) => ({
+    element_id: elementId,
+    element_type: elementType,
+    state: 'COMPLETED',
+    key: String(definitionKey),
+    bpmn_process_id: 'read-contract',
+    version: 1,
+  });
+  expect(
+    await one(
+      `select element_id, element_type, state, process_definition_key::text as key, bpmn_process_id, version
+         from engine_read.ended_element where process_instance_key = $1 order by position`,
+      [pik],
+    ),
+  ).toEqual([ended('start', 'START_EVENT'), ended('check', 'SERVICE_TASK'), ended('end', 'END_EVENT'), ended('read-contract', 'PROCESS')]);
+  const types = await one<{ element_type: string | null }>(`select element_type from engine_read.instance_log where process_instance_key = $1 order by position`, [pik]);
+  expect(new Set(types.map((r) => r.element_type))).toEqual(new Set(['PROCESS', 'START_EVENT', 'SEQUENCE_FLOW', 'SERVICE_TASK', 'END_EVENT', null]));
   expect(await one(`select name, value from engine_read.variable_update where process_instance_key = $1 and scope_key = $1 order by position`, [pik])).toEqual([
     { name: 'eventId', value: '42' },
     { name: 'eventId', value: '43' },

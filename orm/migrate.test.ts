@@ -70,6 +70,48 @@ describe('migrate', () => {
     ]);
   });
 
+  it('keeps the record log and what the read contract shows of it when record values become json, and back', async () => {
+    const orm = await MikroORM.init(ormConfig(database.url, createLogger('silent')));
+    const read = async () => ({
+      type: (await pool.query<{ data_type: string }>(`select data_type from information_schema.columns where table_schema = 'engine' and table_name = 'record' and column_name = 'value'`)).rows[0].data_type,
+      instances: (await pool.query(`select process_instance_key::int, bpmn_process_id, version, state from engine_read.process_instance`)).rows,
+      variables: (await pool.query(`select name, value, pg_typeof(value)::text as type from engine_read.variable_update where value @> '{"kind": "water"}'`)).rows,
+      incidents: (await pool.query(`select incident_key::int, error_message, state from engine_read.incident_history`)).rows,
+      log: (await pool.query(`select position::int, element_type from engine_read.instance_log order by position`)).rows,
+    });
+    try {
+      await orm.migrator.up({ to: 'Migration20261207020001_notification_signals' });
+      const value = (v: object) => JSON.stringify(v);
+      await pool.query(
+        `insert into engine.record (position, key, record_type, value_type, intent, process_instance_key, element_id, created_at, value)
+         values (1, 7, 'EVENT', 'VARIABLE', 'CREATED', 7, null, now(), $1),
+                (2, 8, 'EVENT', 'INCIDENT', 'CREATED', 7, 't', now(), $2),
+                (3, 7, 'EVENT', 'PROCESS_INSTANCE', 'ELEMENT_COMPLETED', 7, 'p', now(), $3)`,
+        [
+          value({ scopeKey: 7, name: 'report', value: { kind: 'water', text: 'burst pipe, 东湖区' } }),
+          value({ processDefinitionKey: 5, bpmnProcessId: 'p', elementId: 't', elementInstanceKey: 9, jobKey: -1, errorType: 'IO_MAPPING_ERROR', errorMessage: 'no "x"' }),
+          value({ processDefinitionKey: 5, bpmnProcessId: 'p', version: 2, bpmnElementType: 'PROCESS' }),
+        ],
+      );
+      const before = await read();
+      expect(before).toEqual({
+        type: 'jsonb',
+        instances: [{ process_instance_key: 7, bpmn_process_id: 'p', version: 2, state: 'COMPLETED' }],
+        variables: [{ name: 'report', value: { kind: 'water', text: 'burst pipe, 东湖区' }, type: 'jsonb' }],
+        incidents: [{ incident_key: 8, error_message: 'no "x"', state: 'ACTIVE' }],
+        log: [{ position: 1, element_type: null }, { position: 2, element_type: null }, { position: 3, element_type: 'PROCESS' }],
+      });
+
+      await orm.migrator.up({ to: 'Migration20261208010001_record_value_json' });
+      expect(await read()).toEqual({ ...before, type: 'json' });
+
+      await orm.migrator.down({ to: 'Migration20261207020001_notification_signals' });
+      expect(await read()).toEqual(before);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
   it('going back before task announcements tells what was pending, and a new task is told in its insert again', async () => {
     await migrate(database.url);
     await pool.query(`insert into public.person (code, name, role) values ('m-1', 'Manager', 'manager')`);

@@ -220,7 +220,7 @@ export function taskListFixture(models: () => readonly string[]): TaskListFixtur
       const { rows: [{ count }] } = await started(te).pool.query<{ count: number }>(
         `select count(*)::int as count from engine.record
           where value_type = 'JOB_BATCH' and intent = 'ACTIVATED'
-            and exists (select 1 from jsonb_array_elements_text(value->'jobKeys') k where k = $1)`,
+            and exists (select 1 from json_array_elements_text(value->'jobKeys') k where k = $1)`,
         [jobKey],
       );
       return count;

@@ -32,7 +32,8 @@ const ESCAPED = /["\\]/g;
  *   any text survives (commas, braces, spaces, the word NULL); inside quotes
  *   only `"` and `\` need a backslash;
  * - JSON columns: one JSON array of the values, `[…]`, taken apart in the
- *   statement by `jsonb_array_elements` beside the other columns' `unnest`
+ *   statement by `jsonb_array_elements` (`json_array_elements` for the
+ *   records' values, stored as json) beside the other columns' `unnest`
  *   (`rows from`); `undefined` (no JSON of its own) is written null, as
  *   JSON.stringify does inside an array. One document per value (lines split
  *   by `string_to_array`) cost as much for small values and a third more for
@@ -73,7 +74,7 @@ export class ColumnLiterals {
   }
 }
 
-/** number: bigint[], int[] or float8[]; text: text[]; json: jsonb, the values as one JSON array. */
+/** number: bigint[], int[] or float8[]; text: text[]; json: json or jsonb, the values as one JSON array. */
 export type ColumnKind = 'number' | 'text' | 'json';
 
 function quoted(value: string): string {
