@@ -39,9 +39,11 @@ running as (
 incidents as (
   select i.bpmn_process_id, count(*) as incidents from engine_read.incident i group by 1),
 completed as (
+  -- an instance's own end is the one ended element whose key is the instance's: said so, the engine's
+  -- index of instance ends reads those alone instead of every ended element
   select e.bpmn_process_id, count(*) as completed
     from engine_read.ended_element e
-   where e.state = 'COMPLETED' and e.element_type = 'PROCESS'
+   where e.state = 'COMPLETED' and e.element_type = 'PROCESS' and e.element_instance_key = e.process_instance_key
    group by e.bpmn_process_id)
 select l.process_definition_key::text as process_definition_key, l.bpmn_process_id, l.version, n.name,
        coalesce(run.running, 0)::int as running, coalesce(inc.incidents, 0)::int as incidents,
