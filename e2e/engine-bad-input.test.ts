@@ -242,3 +242,41 @@ test('BroadcastSignal without a signal name, or with variables that are not an o
   const notObject = await unchanged(() => rejection('BroadcastSignal', { signalName: 'alarm', variables: '[1]' }));
   expect(notObject.code).toBe(status.INVALID_ARGUMENT);
 });
+
+describe('text PostgreSQL cannot store (U+0000) is INVALID_ARGUMENT naming the field, and the engine keeps serving', () => {
+  const NUL = '\u0000';
+  const form = JSON.stringify({ id: `complaint${NUL}form`, components: [] });
+  const xmlReference = sequenceProcess('bad-input-nul', [{ id: 'task', type: 'nul' }]).replace('id="task"', 'id="task&#0;"');
+
+  test.each([
+    ['CreateProcessInstance', 'variables.report.text', { bpmnProcessId: 'bad-input-valid', version: -1, variables: JSON.stringify({ report: { text: `pipe${NUL}burst` } }) }],
+    ['CreateProcessInstance', 'variables.a\\u0000', { bpmnProcessId: 'bad-input-valid', version: -1, variables: JSON.stringify({ [`a${NUL}`]: 1 }) }],
+    ['PublishMessage', 'correlationKey', { name: 'm', correlationKey: `c${NUL}`, timeToLive: 1_000 }],
+    ['DeployResource', 'resources[0].content', { resources: [{ name: 'complaint.form', content: Buffer.from(form) }] }],
+    ['DeployResource', 'resources[0].content', { resources: [{ name: 'nul.bpmn', content: Buffer.from(xmlReference) }] }],
+  ])('%s: %s', async (method, field, request) => {
+    const error = await unchanged(() => rejection(method, request));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toBe(`${field} contains the character U+0000, which cannot be stored; remove it`);
+    expect(te.engine.serving).toBe(true);
+  });
+
+  test("in a job's failure message or a worker's name, and the same job then fails as asked", async () => {
+    const created = await call<{ processInstanceKey: string }>('CreateProcessInstance', { bpmnProcessId: 'bad-input-valid', version: -1 });
+    const workerError = await unchanged(() => activateRejection({ type: 'bad-input-task', worker: `w${NUL}` }));
+    expect(workerError.code).toBe(status.INVALID_ARGUMENT);
+    expect(workerError.details).toBe('worker contains the character U+0000, which cannot be stored; remove it');
+
+    const [job] = await te.engine.activateJobs(
+      { type: 'bad-input-task', worker: 'test', maxJobsToActivate: 1, timeout: 60_000, fetchVariable: [], requestTimeout: 10_000 },
+      new AbortController().signal,
+    );
+    const failError = await unchanged(() => rejection('FailJob', { jobKey: String(job.key), retries: 0, errorMessage: `timeout${NUL}` }));
+    expect(failError.code).toBe(status.INVALID_ARGUMENT);
+    expect(failError.details).toBe('errorMessage contains the character U+0000, which cannot be stored; remove it');
+
+    await call('FailJob', { jobKey: String(job.key), retries: 0, errorMessage: 'timeout' });
+    expect(await te.incidents(created.processInstanceKey)).toEqual([expect.objectContaining({ errorType: 'JOB_NO_RETRIES', errorMessage: 'timeout' })]);
+    expect(te.engine.serving).toBe(true);
+  });
+});

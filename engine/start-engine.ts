@@ -55,6 +55,7 @@ import { guardObserver, NO_ENGINE_OBSERVER, type EngineObserver } from './observ
 import { commitBatch } from './state/commit-batch';
 import { loadState } from './state/load-state';
 import { reloadWhenReachable } from './reload-state';
+import { refusingUnstorableText } from './unstorable-text';
 import { ENGINE_VERSION } from './version';
 
 /**
@@ -119,7 +120,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
     'engine state loaded',
   );
-  return engine;
+  return refusingUnstorableText(engine);
 }
 
 async function compileResource(content: Buffer, resourceName: string): Promise<readonly ExecutableProcess[]> {
