@@ -134,6 +134,25 @@ describe('errors carry stable codes', () => {
     expect((await h.grid.te.pool.query('select count(*)::int as n from public.grid_event')).rows).toEqual(before.rows);
   });
 
+  test('text holding U+0000, which PostgreSQL cannot store, is BAD_USER_INPUT naming the variable, and nothing is stored', async () => {
+    const citizen = await h.as('citizen-000002');
+    const count = async () => (await h.grid.te.pool.query<{ n: number }>('select count(*)::int as n from public.grid_event')).rows;
+    const before = await count();
+    const report = gql`mutation R($input: ReportEventInput!) { reportEvent(input: $input) { id } }`;
+    const input = { category: 'garbage', description: 'bins\u0000overflowing', severity: 'LOW', lon: 118.6, lat: 31.9 };
+    expect(await apiError(citizen.request(report, { input }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.description',
+      message: 'variable input.description contains the character U+0000, which cannot be stored; remove it',
+    });
+    const literal = 'mutation { reportEvent(input: { category: "garbage", description: "bins\\u0000", severity: LOW, lon: 118.6, lat: 31.9 }) { id } }';
+    expect(await apiError(citizen.request(literal))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'a string in the document contains the character U+0000, which cannot be stored; remove it',
+    });
+    expect(await count()).toEqual(before);
+  });
+
   test('an event outside your scope is NOT_FOUND, the same as one that does not exist', async () => {
     const other = await h.as('citizen-000003');
     const { rows } = await h.grid.te.pool.query<{ id: string }>(`select id::text from public.grid_event where departments = array[$1] limit 1`, [DEPARTMENT]);

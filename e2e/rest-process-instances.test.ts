@@ -238,6 +238,8 @@ describe('bad input answers 400/404 problem details naming what is wrong, and cr
     ['a modification of an instance that does not exist', 'POST', '/process-instances/2251799813999999/modification', { terminateInstructions: [] }, 404, '2251799813999999'],
     ['a modification with an unknown instruction field', 'POST', '/process-instances/2251799813999999/modification', { moveInstructions: [] }, 400, 'moveInstructions: unknown field'],
     ['an incident resolution without a filter', 'POST', '/process-instances/incident-resolution', {}, 400, 'filter: '],
+    ['a variable holding U+0000', 'POST', '/process-instances', { processDefinitionId: 'rest-pi-task', variables: { note: 'a\u0000b' } }, 400, 'variables.note contains the character U+0000, which cannot be stored'],
+    ['a search filter holding U+0000', 'POST', '/process-instances/search', { filter: { processDefinitionId: 'rest\u0000' } }, 400, 'filter.processDefinitionId contains the character U+0000'],
   ];
 
   test.each(cases)('%s', async (_name, method, path, body, status, detail) => {

@@ -10,6 +10,7 @@
  * field, before anything is applied.
  */
 import type { DeployResourceInput, EngineApi } from './api';
+import { findUnstorableText, NUL, UNSTORABLE_TEXT } from '../db/unstorable-text';
 import { InvalidArgumentError } from './errors';
 
 /**
@@ -65,10 +66,9 @@ export function refusingUnstorableText<E extends EngineApi>(engine: E): E {
 }
 
 function firstUnstorable(args: readonly unknown[], names: NonNullable<(typeof ARGUMENTS)[keyof EngineApi]>): InvalidArgumentError | undefined {
-  const field = typeof names === 'function' ? names(args) : names.map((name, i) => findUnstorable(args[i], name)).find((f) => f !== undefined);
+  const field = typeof names === 'function' ? names(args) : names.map((name, i) => findUnstorableText(args[i], name)).find((f) => f !== undefined);
   if (field === undefined) return undefined;
-  const shown = field.replaceAll('\u0000', '\\u0000');
-  return new InvalidArgumentError(`${shown} contains the character U+0000, which cannot be stored; remove it`, { field: shown });
+  return new InvalidArgumentError(`${field} ${UNSTORABLE_TEXT}`, { field });
 }
 
 /** XML's character references to U+0000 (`&#0;`, `&#x0;`), which a lenient parser turns into the character. */
@@ -81,9 +81,9 @@ const XML_NUL_REFERENCE = /&#(?:0+|x0+);/i;
  */
 function unstorableInResources(resources: readonly DeployResourceInput[]): string | undefined {
   for (const [i, resource] of resources.entries()) {
-    if (resource.name.includes('\u0000')) return `resources[${i}].name`;
+    if (resource.name.includes(NUL)) return `resources[${i}].name`;
     const text = resource.content.toString('utf8');
-    if (text.includes('\u0000') || XML_NUL_REFERENCE.test(text)) return `resources[${i}].content`;
+    if (text.includes(NUL) || XML_NUL_REFERENCE.test(text)) return `resources[${i}].content`;
     if (resource.name.toLowerCase().endsWith('.form') && text.includes('\\u')) {
       let form: unknown;
       try {
@@ -91,28 +91,8 @@ function unstorableInResources(resources: readonly DeployResourceInput[]): strin
       } catch {
         continue;
       }
-      if (findUnstorable(form, '') !== undefined) return `resources[${i}].content`;
+      if (findUnstorableText(form, '') !== undefined) return `resources[${i}].content`;
     }
-  }
-  return undefined;
-}
-
-/** The path of the first string (or object key) holding U+0000, or undefined; Buffers and signals are not looked into. */
-export function findUnstorable(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || value instanceof AbortSignal) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], `${path}[${i}]`);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const field = path === '' ? key : `${path}.${key}`;
-    if (key.includes('\u0000')) return field;
-    const found = findUnstorable(item, field);
-    if (found !== undefined) return found;
   }
   return undefined;
 }

@@ -24,6 +24,7 @@ import { AuthFailure, UnauthenticatedError } from './auth/auth-errors';
 import { authorizationOf, jsonErrors, rateLimitGuard, sourceOf } from './http-guard';
 import { attachmentContent } from './attachment-content';
 import { checkCost, parseDocument, parseOptions, validationRules, type QueryLimits } from './limits';
+import { checkStorableText } from './unstorable-text';
 import { buildSchema } from './schema';
 import { listen } from '../http/listen';
 
@@ -164,6 +165,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         const started = process.hrtime.bigint();
         return Promise.resolve({
           didResolveOperation: ({ request, document }) => {
+            checkStorableText(document, request.variables);
             checkCost(schema, document, request.operationName, request.variables, limits);
             return Promise.resolve();
           },

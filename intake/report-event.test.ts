@@ -240,6 +240,15 @@ describe('where a report lands', () => {
     expect((await placedAt(asIs.eventId)).lon).toBe(gcj.lon);
   });
 
+  test('text holding U+0000, which PostgreSQL cannot store, is refused naming the field', async () => {
+    const error = await refusal(report({ address: 'No. 1\u0000 Bayi Avenue' }));
+    expect({ code: error.code, field: error.field, message: error.message }).toEqual({
+      code: 'INVALID_FIELD',
+      field: 'address',
+      message: 'address: contains the character U+0000, which cannot be stored; remove it',
+    });
+  });
+
   test('a datum the service does not know is refused, naming the field', async () => {
     const error = await refusal(report({ crs: 'BD09' }));
     expect({ code: error.code, field: error.field, message: error.message }).toEqual({ code: 'INVALID_FIELD', field: 'crs', message: 'crs: expected one of WGS84, GCJ02, got "BD09"' });

@@ -1,3 +1,4 @@
+import { NUL, UNSTORABLE_TEXT } from '../db/unstorable-text';
 import { EVENT_SOURCES, SEVERITIES, type AttachmentKind, type EventSource, type Severity } from '../orm/entities/vocabulary';
 import { ALLOWED_CONTENT_TYPES, isAllowedContentType, sniffContentType, type AllowedContentType } from './content-sniff';
 import { coordinateSystemOf, toWgs84, type CoordinateSystem } from './crs';
@@ -150,14 +151,18 @@ function absent(value: unknown): boolean {
 
 function requiredText(value: unknown, field: string): string {
   if (value === undefined || value === null || value === '') throw new IntakeError('MISSING_FIELD', `${field}: required`, field);
-  if (typeof value !== 'string') throw new IntakeError('INVALID_FIELD', `${field}: expected a string`, field);
-  return value;
+  return storableText(value, field);
 }
 
 function optionalText(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
+  return storableText(value, field).trim() || undefined;
+}
+
+function storableText(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new IntakeError('INVALID_FIELD', `${field}: expected a string`, field);
-  return value.trim() || undefined;
+  if (value.includes(NUL)) throw new IntakeError('INVALID_FIELD', `${field}: ${UNSTORABLE_TEXT}`, field);
+  return value;
 }
 
 /** Numbers, or decimal strings as form-encoded channels send them. */

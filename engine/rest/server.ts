@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 
 import type { Queryable } from '../../db/queryable';
+import { findUnstorableText, UNSTORABLE_TEXT } from '../../db/unstorable-text';
 import type { EngineApi } from '../api';
 import { BatchOperations } from './batch-operations';
 import { migrationBatchWorker } from './routes/process-instance-migration';
@@ -86,7 +87,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
       );
     });
   }
-  app.use('/v2', express.json({ limit: BODY_LIMIT, strict: false }), refuseUnreadBodies, v2Routes(ctx));
+  app.use('/v2', express.json({ limit: BODY_LIMIT, strict: false }), refuseUnreadBodies, refuseUnstorableText, v2Routes(ctx));
   app.use((request: Request, response: Response) => {
     sendProblem(response, {
       type: 'about:blank',
@@ -129,6 +130,16 @@ function refuseUnreadBodies(request: Request, _response: Response, next: NextFun
   if (hasBody && request.body === undefined && !request.is('multipart/form-data')) {
     const type = request.headers['content-type'] ?? '';
     next(new RestProblem(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type: expected application/json, got ${JSON.stringify(type)}`));
+    return;
+  }
+  next();
+}
+
+/** Text PostgreSQL cannot store, anywhere in a JSON body, is refused naming the field, before a search or a command reads it. */
+function refuseUnstorableText(request: Request, _response: Response, next: NextFunction): void {
+  const field = findUnstorableText(request.body, '');
+  if (field !== undefined) {
+    next(new RestProblem(400, 'INVALID_ARGUMENT', `${field === '' ? 'request body' : field} ${UNSTORABLE_TEXT}`));
     return;
   }
   next();
