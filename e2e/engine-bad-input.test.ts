@@ -266,6 +266,15 @@ describe('text PostgreSQL cannot store (U+0000) is INVALID_ARGUMENT naming the f
     const workerError = await unchanged(() => activateRejection({ type: 'bad-input-task', worker: `w${NUL}` }));
     expect(workerError.code).toBe(status.INVALID_ARGUMENT);
     expect(workerError.details).toBe('worker contains the character U+0000, which cannot be stored; remove it');
+    const streamError = await unchanged(
+      () =>
+        new Promise<ServiceError>((resolve, reject) => {
+          const stream = client.StreamActivatedJobs({ type: 'bad-input-task', worker: `w${NUL}`, timeout: 1_000 });
+          stream.on('data', () => reject(new Error('expected the stream to be refused, but it took a job')));
+          stream.on('error', (error: ServiceError) => resolve(error));
+        }),
+    );
+    expect([streamError.code, streamError.details]).toEqual([status.INVALID_ARGUMENT, workerError.details]);
 
     const [job] = await te.engine.activateJobs(
       { type: 'bad-input-task', worker: 'test', maxJobsToActivate: 1, timeout: 60_000, fetchVariable: [], requestTimeout: 10_000 },
