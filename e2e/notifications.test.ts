@@ -227,7 +227,14 @@ test('a report\'s whole life notifies the reporter at each step, asks for feedba
   const form = await fetch(url);
   expect(form.status).toBe(200);
   expect(await form.text()).toContain('<form method="post">');
-  const answer = (): Promise<Response> => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ satisfied: true, score: 5, comment: 'cleared within the hour' }) });
+  const answer = (comment = 'cleared within the hour'): Promise<Response> =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ satisfied: true, score: 5, comment }) });
+  // A comment PostgreSQL cannot store is refused, naming the field, and leaves the link unused.
+  const unstorable = await answer('cleared\u0000');
+  expect({ status: unstorable.status, body: await unstorable.json() }).toMatchObject({
+    status: 400,
+    body: { error: { code: 'BAD_USER_INPUT', message: 'comment contains the character U+0000, which cannot be stored; remove it' } },
+  });
   const first = await answer();
   expect({ status: first.status, body: await first.json() }).toEqual({ status: 200, body: { eventId, satisfied: true } });
   const second = await answer();

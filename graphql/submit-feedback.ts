@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../errors/app-error';
+import { NUL, UNSTORABLE_TEXT } from '../db/unstorable-text';
 import type { Viewer } from './auth/viewer';
 import type { ApiContext } from './context';
 import type { EventRow } from './rows';
@@ -44,6 +45,8 @@ export async function submitFeedback(context: ApiContext, viewer: Viewer, event:
   if (input.comment && input.comment.length > MAX_COMMENT_LENGTH) {
     throw new BadUserInputError('feedback.comment', `comment must be at most ${MAX_COMMENT_LENGTH} characters`);
   }
+  // The feedback link's form reaches here without the GraphQL API's own check.
+  if (input.comment?.includes(NUL)) throw new BadUserInputError('feedback.comment', `comment ${UNSTORABLE_TEXT}`);
   const reporter = event.reporter_id === null ? null : await context.loaders.person.load(event.reporter_id);
   const ownReport = reporter?.code === viewer.personCode;
   if (ownReport && event.status === 'MERGED' && event.duplicate_of_id !== null) {
