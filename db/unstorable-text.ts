@@ -15,10 +15,10 @@ function shown(path: string): string {
   return path.replaceAll(NUL, '\\u0000');
 }
 
-/** The path of the first string (or object key) holding U+0000, or undefined; Buffers and signals are not looked into. */
+/** The path of the first string (or object key) holding U+0000 in a JSON-like value, or undefined. */
 export function findUnstorableText(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
-  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || value instanceof AbortSignal) return undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = findUnstorableText(value[i], `${path}[${i}]`);

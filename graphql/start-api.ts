@@ -136,6 +136,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         }
         if (errors.length > 0) return [...errors];
         try {
+          checkStorableText(document, payload.variables ?? undefined);
           checkCost(schema, document, payload.operationName, payload.variables ?? undefined, limits);
         } catch (error) {
           return [error as GraphQLError];

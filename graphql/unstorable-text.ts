@@ -1,4 +1,4 @@
-import { BREAK, GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import { findUnstorableText, NUL, UNSTORABLE_TEXT } from '../db/unstorable-text';
 import { ApiErrorCode } from './error-codes';
 
@@ -11,15 +11,11 @@ import { ApiErrorCode } from './error-codes';
 export function checkStorableText(document: DocumentNode, variables: Record<string, unknown> | undefined): void {
   const variable = findUnstorableText(variables ?? {}, '');
   if (variable !== undefined) throw refusal(`variable ${variable} ${UNSTORABLE_TEXT}`, variable);
-  let literal = false;
   visit(document, {
     [Kind.STRING]: (node) => {
-      if (!node.value.includes(NUL)) return undefined;
-      literal = true;
-      return BREAK;
+      if (node.value.includes(NUL)) throw refusal(`a string in the document ${UNSTORABLE_TEXT}`);
     },
   });
-  if (literal) throw refusal(`a string in the document ${UNSTORABLE_TEXT}`);
 }
 
 function refusal(message: string, field?: string): GraphQLError {
