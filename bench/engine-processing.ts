@@ -2,7 +2,7 @@
  * bench:engine-processing — the engine's processing alone: the five-task
  * process run through the command functions on an EngineState in this one
  * process, no PostgreSQL, no gRPC, no scheduler. Prints jobs per CPU second,
- * and again with each batch's statement parameters built (`batchParameters`,
+ * and again with each batch's statement parameters built (`batchStatement`,
  * what the engine sends PostgreSQL), runs of the two alternated, and what the
  * parameters cost per job.
  * On a shared machine the end-to-end bench:engine varies more between runs
@@ -21,7 +21,7 @@ import { createProcessInstance } from '../engine/processor/instance-commands';
 import { activateJobs } from '../engine/processor/job-activation';
 import { completeJob } from '../engine/processor/job-commands';
 import { EngineState } from '../engine/state/engine-state';
-import { batchParameters } from '../engine/state/sql/write-batch';
+import { batchStatement } from '../engine/state/sql/write-batch';
 
 const INSTANCES = Number(process.env.BENCH_PROCESSING_INSTANCES ?? 30_000);
 const RUNS = Number(process.env.BENCH_PROCESSING_RUNS ?? 5);
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const settle = (ctx: ProcessingContext): void => {
       ctx.settle();
       // Measured up to the bytes pg would send: its writer takes each string's UTF-8 length, which flattens a string built by concatenation.
-      if (withParameters) for (const p of batchParameters(ctx.changes)) parameters += typeof p === 'string' ? Buffer.byteLength(p) : 1;
+      if (withParameters) for (const p of batchStatement(ctx.changes).values) parameters += typeof p === 'string' ? Buffer.byteLength(p) : 1;
     };
     for (let done = 0; done < count; done += BATCH) {
       let ctx = new ProcessingContext(state, Date.now(), ELEMENT_PROCESSORS);

@@ -25,7 +25,7 @@ import { createProcessInstance } from '../engine/processor/instance-commands';
 import { activateJobs } from '../engine/processor/job-activation';
 import { completeJob } from '../engine/processor/job-commands';
 import { EngineState } from '../engine/state/engine-state';
-import { batchParameters, writeBatch, type BatchParameters } from '../engine/state/sql/write-batch';
+import { batchStatement, writeBatch, type BatchStatement } from '../engine/state/sql/write-batch';
 import { ensureDatabase } from '../orm/database';
 import { startEmbeddedPostgres } from '../orm/embedded-postgres';
 import { migrate } from '../orm/migrate';
@@ -56,7 +56,7 @@ type Kind = 'create' | 'activate' | 'complete';
 
 interface Batch {
   readonly kind: Kind;
-  readonly parameters: BatchParameters;
+  readonly statement: BatchStatement;
 }
 
 async function batches(): Promise<{ batches: Batch[]; jobs: number }> {
@@ -73,7 +73,7 @@ async function batches(): Promise<{ batches: Batch[]; jobs: number }> {
     const ctx = new ProcessingContext(state, Date.now(), ELEMENT_PROCESSORS);
     run(ctx);
     ctx.settle();
-    result.push({ kind, parameters: batchParameters(ctx.changes) });
+    result.push({ kind, statement: batchStatement(ctx.changes) });
   };
   for (let round = 0; round < ROUNDS; round++) {
     batch('create', (ctx) => {
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         for (const batch of all) {
           const walBefore = await walInsertPosition(client);
           const before = await processCpuSeconds(rows[0].pid);
-          await writeBatch(client, batch.parameters);
+          await writeBatch(client, batch.statement);
           const spent = (await processCpuSeconds(rows[0].pid)) - before;
           cpu[batch.kind] += (spent * 1000) / jobs;
           cpu.all += (spent * 1000) / jobs;

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { EngineError, ResourceExhaustedError, UnavailableError } from '../errors';
 import { NO_ENGINE_OBSERVER, type EngineObserver } from '../observer';
 import type { PreparedBatch } from '../state/commit-batch';
-import { batchParameters } from '../state/sql/write-batch';
+import { batchStatement } from '../state/sql/write-batch';
 import type { EngineState } from '../state/engine-state';
 import { ProcessingContext, type DueEntry } from './context';
 import { ELEMENT_PROCESSORS } from './element-processors';
@@ -231,7 +231,7 @@ export class Processor {
     // (the next batch's ProcessingContext takes every key given so far as written).
     ctx.settle();
     const prepared: PreparedBatch = {
-      parameters: batchParameters(ctx.changes),
+      statement: batchStatement(ctx.changes),
       resources: ctx.changes.resources,
       definitions: ctx.changes.definitions,
       decisionRequirements: ctx.changes.decisionRequirements,

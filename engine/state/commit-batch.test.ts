@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../test-support/databa
 import { BatchChanges } from './changes';
 import { commitBatch } from './commit-batch';
 import { removeDrainedDefinitions } from './sql/delete-resources';
-import { batchParameters } from './sql/write-batch';
+import { batchStatement } from './sql/write-batch';
 
 /**
  * A transaction whose connection dies half-way cannot be rolled back; the
@@ -69,7 +69,7 @@ describe('a batch whose connection dies mid-transaction', () => {
   it('commitBatch destroys the connection instead of returning it', async () => {
     const before = await engineBackend();
     const batch = {
-      parameters: batchParameters(new BatchChanges(0)),
+      statement: batchStatement(new BatchChanges(0)),
       resources: [],
       definitions: [],
       deletions: [{ kind: 'PROCESS' as const, key: 1, draining: false, versions: [] }],

@@ -11,10 +11,10 @@ import { deleteResources, type ResourceDeletion } from './sql/delete-resources';
 import { insertDecisions } from './sql/insert-decisions';
 import { insertForms } from './sql/insert-forms';
 import { insertDeployment } from './sql/insert-deployment';
-import { writeBatch, type BatchParameters } from './sql/write-batch';
+import { writeBatch, type BatchStatement } from './sql/write-batch';
 
 export interface PreparedBatch {
-  readonly parameters: BatchParameters;
+  readonly statement: BatchStatement;
   readonly resources: readonly DeployedResource[];
   readonly definitions: readonly ProcessDefinitionRow[];
   /** DMN deployments; each comes with its resource row, so `resources` is never empty then. */
@@ -28,7 +28,7 @@ export interface PreparedBatch {
 
 export async function commitBatch(pool: Pool, batch: PreparedBatch): Promise<void> {
   if (batch.resources.length === 0 && batch.definitions.length === 0 && (batch.deletions ?? []).length === 0) {
-    await withClient(pool, (client) => writeBatch(client, batch.parameters));
+    await withClient(pool, (client) => writeBatch(client, batch.statement));
     return;
   }
   // Deployments are rare and carry whole resources: their own statements, one transaction.
@@ -37,6 +37,6 @@ export async function commitBatch(pool: Pool, batch: PreparedBatch): Promise<voi
     await insertDecisions(client, batch.decisionRequirements ?? [], batch.decisions ?? []);
     await insertForms(client, batch.forms ?? []);
     await deleteResources(client, batch.deletions ?? []);
-    await writeBatch(client, batch.parameters);
+    await writeBatch(client, batch.statement);
   });
 }

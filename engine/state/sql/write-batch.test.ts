@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/database';
 import { BatchChanges } from '../changes';
-import type { ElementInstance, Job } from '../types';
-import { batchParameters, writeBatch } from './write-batch';
+import type { BufferedMessage, MessageSubscription, SignalSubscription, Timer } from '../event-types';
+import type { ElementInstance, Incident, Job, UserTaskInstance } from '../types';
+import { batchStatement, writeBatch } from './write-batch';
 
 /**
  * The batch statement gets its rows as array literals and JSON arrays built by
@@ -31,7 +32,7 @@ describe('the batch statement', () => {
     fill(changes);
     const client = await pool.connect();
     try {
-      await writeBatch(client, batchParameters(changes));
+      await writeBatch(client, batchStatement(changes));
     } finally {
       client.release();
     }
@@ -147,4 +148,70 @@ describe('the batch statement', () => {
     );
     expect(left.rows[0].n).toBe(0);
   });
+
+  it('writes every table in one statement, then removes every row, then only advances the counters', async () => {
+    const timer: Timer = { key: 31, elementInstanceKey: 10, processInstanceKey: 9, processDefinitionKey: 8, targetElementId: 'wait', dueDate: Date.UTC(2026, 11, 4), repetitions: 1 };
+    const subscription: MessageSubscription = {
+      key: 32, elementInstanceKey: 10, processInstanceKey: 9, processDefinitionKey: 8, bpmnProcessId: 'p', targetElementId: 'msg', messageName: 'm', correlationKey: 'k "1"', interrupting: true,
+    };
+    const message: BufferedMessage = { key: 33, name: 'm', correlationKey: 'k', messageId: 'id', deadline: Date.UTC(2026, 11, 5), variables: { a: 1 }, correlatedInstances: [], correlatedProcesses: [] };
+    const signal: SignalSubscription = { key: 34, elementInstanceKey: 10, processInstanceKey: 9, processDefinitionKey: 8, bpmnProcessId: 'p', targetElementId: 'sig', signalName: 's', interrupting: false };
+    const incident: Incident = {
+      key: 35, errorType: 'JOB_NO_RETRIES', errorMessage: 'no, retries', processInstanceKey: 9, processDefinitionKey: 8, bpmnProcessId: 'p', elementId: 'task', elementInstanceKey: 10, jobKey: 11, createdAt: Date.UTC(2026, 11, 4),
+    };
+    const task: UserTaskInstance = {
+      key: 36, state: 'CREATED', elementId: 'review', name: 'Review', elementInstanceKey: 10, processInstanceKey: 9, processDefinitionKey: 8, bpmnProcessId: 'p',
+      processDefinitionVersion: 1, assignee: '', candidateGroups: ['clerks'], candidateUsers: [], dueDate: '', followUpDate: '', priority: 50, formKey: -1,
+      externalFormReference: '', customHeaders: {}, creationTimestamp: Date.UTC(2026, 11, 4), completionTimestamp: 0,
+    };
+    const counts = async () =>
+      (
+        await pool.query<Record<string, number>>(
+          `select (select count(*)::int from engine.record) as records, (select count(*)::int from engine.timer) as timers,
+                  (select count(*)::int from engine.message_subscription) as subscriptions, (select count(*)::int from engine.message) as messages,
+                  (select count(*)::int from engine.signal_subscription) as signals, (select count(*)::int from engine.incident) as incidents,
+                  (select count(*)::int from engine.user_task) as tasks, (select count(*)::int from engine.variable) as variables`,
+        )
+      ).rows[0];
+    await write((changes) => {
+      changes.records.push({ position: 1, key: 31, recordType: 'EVENT', valueType: 'TIMER', intent: 'CREATED', processInstanceKey: 9, elementId: 'wait', timestamp: Date.UTC(2026, 11, 4), value: { a: 1 } });
+      changes.variables.put(37, { key: 37, scopeKey: 9, processInstanceKey: 9, name: 'v', value: 1 });
+      changes.timers.put(timer.key, timer);
+      changes.messageSubscriptions.put(subscription.key, subscription);
+      changes.messages.put(message.key, message);
+      changes.signalSubscriptions.put(signal.key, signal);
+      changes.incidents.put(incident.key, incident);
+      changes.userTasks.put(task.key, task);
+      changes.lastKey = 37;
+      changes.lastPosition = 1;
+    });
+    expect(await counts()).toEqual({ records: 1, timers: 1, subscriptions: 1, messages: 1, signals: 1, incidents: 1, tasks: 1, variables: 1 });
+    const rows = await pool.query(
+      `select (select correlation_key from engine.message_subscription) as correlation_key, (select error_message from engine.incident) as error_message,
+              (select candidate_groups from engine.user_task) as candidate_groups, (select due_at from engine.timer) as due_at`,
+    );
+    expect(rows.rows[0]).toEqual({ correlation_key: 'k "1"', error_message: 'no, retries', candidate_groups: ['clerks'], due_at: new Date(timer.dueDate) });
+
+    await write((changes) => {
+      for (const table of [changes.variables, changes.timers, changes.messageSubscriptions, changes.messages, changes.signalSubscriptions, changes.incidents, changes.userTasks]) {
+        for (let key = 31; key <= 37; key++) table.remove(key);
+      }
+      changes.lastKey = 37;
+      changes.lastPosition = 1;
+    });
+    expect(await counts()).toEqual({ records: 1, timers: 0, subscriptions: 0, messages: 0, signals: 0, incidents: 0, tasks: 0, variables: 0 });
+
+    const onlyCounters = new BatchChanges(37);
+    onlyCounters.lastKey = 40;
+    onlyCounters.lastPosition = 2;
+    const statement = batchStatement(onlyCounters);
+    expect(statement.text).not.toMatch(/^with/);
+    await write((changes) => {
+      changes.lastKey = 40;
+      changes.lastPosition = 2;
+    });
+    const meta = await pool.query('select last_key::int, last_position::int from engine.meta where id = 1');
+    expect(meta.rows[0]).toEqual({ last_key: 40, last_position: 2 });
+  });
 });
+
