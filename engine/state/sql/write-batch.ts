@@ -5,9 +5,10 @@
  *
  * The statement holds only the parts the batch has rows for. Each part left in
  * costs PostgreSQL its work even when its arrays are empty (parsing the
- * parameters, opening and locking the table and its indexes), and most batches
- * touch four of the nineteen parts: a statement of all of them cost a backend
- * 0.24 ms with nothing to write against 0.08 ms for the counters alone. Each
+ * parameters, opening and locking the table and its indexes), and a job's
+ * batches touch two to five of the nineteen parts: a statement of all of them
+ * cost a backend 0.24 ms with nothing to write against 0.08 ms for the
+ * counters alone. Each
  * combination is its own prepared statement, named after the parts it holds.
  *
  * The tables every job writes (records, element instances, jobs, variables)
@@ -26,11 +27,6 @@ import type { UserTaskInstance } from '../types';
 import { bigintArray, ColumnLiterals } from './batch-columns';
 import { StatementShapes, type ComposedStatement, type Section } from './compose-statement';
 
-/**
- * The statement's parts, one common table expression per table and kind of
- * change, each with its parameters numbered from $1; a batch's statement is
- * the parts it has rows for (compose-statement.ts).
- */
 /**
  * The statement's parts, one common table expression per table and kind of
  * change, each with its parameters numbered from $1; a batch's statement is
@@ -188,7 +184,7 @@ function rowsOf<T>(upserts: ReadonlyMap<number, T>, row: (value: T) => unknown[]
 }
 
 /**
- * $1-$13: the records, a column each. The record of an element that ended also
+ * The records, a column each. The record of an element that ended also
  * has its definition, process id, version and element type as columns of their
  * own, by which the read contract lists and counts ended elements without
  * parsing the value; null on every other record.
