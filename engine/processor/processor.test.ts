@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors';
 import { catchEvent, end, model, start, task, timerDef } from '../testing/bpmn';
 import { ProcessorKit } from '../testing/processor-kit';
 import { createProcessInstance } from './instance-commands';
+import { activateJobs } from './job-activation';
 import { completeJob } from './job-commands';
 
 let kit: ProcessorKit;
@@ -40,6 +41,51 @@ test('a command that throws a rejection after it changed state is never answered
   expect(kit.records.length).toBe(committed);
   expect(kit.fatal).toBeInstanceOf(NotFoundError);
   await expect(kit.processor.submit(() => 1)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+});
+
+describe('a batch that changed nothing', () => {
+  test('is not written: a poll that finds no job, a rejected command', async () => {
+    await kit.deploy(MODEL);
+    const written = kit.writes;
+    expect(await kit.activate('work')).toEqual([]);
+    await expect(
+      kit.run(() => {
+        throw new NotFoundError('nothing here');
+      }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(kit.writes).toBe(written);
+
+    await kit.createInstance('p');
+    expect(kit.writes).toBe(written + 1);
+    expect(await kit.activate('work')).toHaveLength(1);
+    expect(kit.writes).toBe(written + 2);
+  });
+
+  test('is answered only once the batch before it is durable', async () => {
+    let hold: Promise<void> | undefined;
+    // A bound of one record puts the instance and the poll after it in batches of their own.
+    const gated = new ProcessorKit({ maxBatchRecords: 1, write: () => hold ?? Promise.resolve() });
+    try {
+      await gated.deploy(MODEL);
+      let release!: () => void;
+      hold = new Promise<void>((resolve) => (release = resolve));
+      const created = gated.processor.submit((ctx) => createProcessInstance(ctx, { bpmnProcessId: 'p', variables: {} }));
+      const poll = gated.processor.submit((ctx) => activateJobs(ctx, { type: 'none', worker: 'kit', timeout: 60_000, fetchVariable: [] }, 10));
+      let answered = false;
+      void poll.then(() => (answered = true));
+      // The poll's batch is processed while the instance's is still being written.
+      while (gated.processor.queued > 0) await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(answered).toBe(false);
+
+      release();
+      await expect(poll).resolves.toEqual([]);
+      await created;
+      expect(gated.fatal).toBeUndefined();
+    } finally {
+      await gated.stop();
+    }
+  });
 });
 
 describe('a batch bounded by its records', () => {

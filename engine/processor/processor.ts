@@ -34,7 +34,12 @@ interface ProcessedBatch {
   readonly ctx: ProcessingContext;
   readonly commands: readonly QueuedCommand[];
   readonly answers: readonly Delivery[];
-  readonly prepared: PreparedBatch;
+  /**
+   * Undefined when the batch changed nothing (no key, record or row: a poll
+   * that found no job, a stream's arrival, a rejected command): there is
+   * nothing to make durable, so it costs no statement.
+   */
+  readonly prepared: PreparedBatch | undefined;
 }
 
 export interface ProcessorOptions {
@@ -61,6 +66,7 @@ export interface BatchListener {
   onCommitted(ctx: ProcessingContext): void;
 }
 
+/** Of the batches written: one that changed nothing is answered without a statement and not counted. */
 export interface ProcessorStats {
   batches: number;
   commands: number;
@@ -199,6 +205,7 @@ export class Processor {
   /** Processes the commands in order until they are done or the batch holds maxBatchRecords records. */
   private processBatch(taken: QueuedCommand[]): ProcessedBatch | undefined {
     const ctx = new ProcessingContext(this.state, this.now(), ELEMENT_PROCESSORS, this.observer);
+    const unchanged = ctx.writeMark();
     const answers: Delivery[] = [];
     const maxRecords = this.options.maxBatchRecords ?? Infinity;
     let count = 0;
@@ -230,6 +237,7 @@ export class Processor {
     // From here on the batch counts as written: commits are ordered and a failed one stops the engine
     // (the next batch's ProcessingContext takes every key given so far as written).
     ctx.settle();
+    if (ctx.writeMark() === unchanged) return { ctx, commands, answers, prepared: undefined };
     const prepared: PreparedBatch = {
       statement: batchStatement(ctx.changes),
       resources: ctx.changes.resources,
@@ -242,19 +250,22 @@ export class Processor {
     return { ctx, commands, answers, prepared };
   }
 
+  /** Called in batch order, each after the one before is durable: a batch that wrote nothing is answered only then too. */
   private async commit(batch: ProcessedBatch): Promise<void> {
-    const started = performance.now();
-    try {
-      await this.write(batch.prepared);
-    } catch (error) {
-      return this.fail(error as Error, batch.commands);
+    if (batch.prepared) {
+      const started = performance.now();
+      try {
+        await this.write(batch.prepared);
+      } catch (error) {
+        return this.fail(error as Error, batch.commands);
+      }
+      const commitMillis = performance.now() - started;
+      this.stats.batches++;
+      this.stats.commands += batch.commands.length;
+      this.stats.records += batch.ctx.changes.records.length;
+      this.stats.commitMillis += commitMillis;
+      this.observer.batchCommitted(batch.commands.length, batch.ctx.changes.records.length, commitMillis);
     }
-    const commitMillis = performance.now() - started;
-    this.stats.batches++;
-    this.stats.commands += batch.commands.length;
-    this.stats.records += batch.ctx.changes.records.length;
-    this.stats.commitMillis += commitMillis;
-    this.observer.batchCommitted(batch.commands.length, batch.ctx.changes.records.length, commitMillis);
     this.scheduler.add(batch.ctx.effects.due);
     const { jobs, timers, messages } = batch.ctx.changes;
     this.scheduler.noteDropped(jobs.deletes.size + timers.deletes.size + messages.deletes.size);

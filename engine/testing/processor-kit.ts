@@ -46,13 +46,20 @@ export class ProcessorKit {
   fatal: Error | undefined;
   /** How many records each committed batch held, in commit order. */
   readonly batchRecordCounts: number[] = [];
+  /** Batches handed to the writer: a batch that changed nothing never is. */
+  writes = 0;
   private clock = KIT_EPOCH;
   readonly processor: Processor;
 
-  constructor(options: { readonly maxBatchRecords?: number } = {}) {
+  /** `write`: what making a batch durable takes (default: at once), e.g. a promise a test resolves when it wants. */
+  constructor(options: { readonly maxBatchRecords?: number; readonly write?: () => Promise<void> } = {}) {
+    const { write = () => Promise.resolve(), ...processorOptions } = options;
     this.processor = new Processor(
       this.state,
-      () => Promise.resolve(),
+      () => {
+        this.writes++;
+        return write();
+      },
       pino({ level: 'silent' }),
       {
         onCommitted: (ctx) => {
@@ -61,7 +68,7 @@ export class ProcessorKit {
           for (const [key, answer] of ctx.effects.userTaskAnswers) this.userTaskAnswers.set(key, answer ?? 'OK');
         },
       },
-      { maxQueuedCommands: 10_000, maxBatchSize: 100, now: () => this.clock, ...options },
+      { maxQueuedCommands: 10_000, maxBatchSize: 100, now: () => this.clock, ...processorOptions },
       (error) => (this.fatal = error),
     );
   }
