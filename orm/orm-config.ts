@@ -1,6 +1,7 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
+import { IDLE_MILLIS } from '../db/pools';
 import { ENTITIES } from './entities';
 import { loadMigrations } from './migrations-list';
 
@@ -12,6 +13,8 @@ import { loadMigrations } from './migrations-list';
 export function ormConfig(connectionString: string, logger: Logger): Options {
   return defineConfig({
     clientUrl: connectionString,
+    // MikroORM's own pg pool (the workers' and the intake's units of work) keeps connections as the service's pools do.
+    pool: { idleTimeoutMillis: IDLE_MILLIS },
     entities: [...ENTITIES],
     extensions: [Migrator],
     migrations: {
