@@ -1,5 +1,6 @@
 import { evaluate as feelinEvaluate } from 'feelin';
 import { ExpressionError } from '../errors';
+import { compileFastPath, UNDECIDED, type FastPath } from './fast-path';
 import { parseSource } from './syntax';
 import { isJsonObject } from './values';
 
@@ -19,8 +20,10 @@ export interface RawResult {
  * feelin offers no way to evaluate a pre-parsed tree, so every evaluation parses again.
  * What can be prepared once per source is prepared here: the names it can look up (feelin
  * copies and scans the whole context it is given, which costs ~3x more with a few dozen
- * nested variables than with the handful an expression actually reads) and, for a bare
- * variable or dotted path, a direct lookup that skips feelin altogether.
+ * nested variables than with the handful an expression actually reads); for a bare
+ * variable or dotted path, a direct lookup that skips feelin altogether; and for the plain
+ * part of FEEL that conditions and mappings are written in, closures compiled once
+ * (fast-path.ts), which leave to feelin every evaluation whose values need its rules.
  */
 interface CompiledExpression {
   readonly source: string;
@@ -28,7 +31,11 @@ interface CompiledExpression {
   readonly path?: readonly string[];
   /** The path's head is a builtin (e.g. `today`): when no variable shadows it, feelin must decide. */
   readonly headIsBuiltin: boolean;
+  /** Closures for the plain part of FEEL, compiled once (fast-path.ts); feelin decides the rest. */
+  readonly fast?: FastPath;
 }
+
+const NO_WARNINGS: readonly string[] = Object.freeze([]);
 
 const MAX_CACHED = 10_000;
 const cache = new Map<string, CompiledExpression>();
@@ -42,6 +49,7 @@ function compile(source: string): CompiledExpression {
     variableNames: parsed.variableNames,
     path: parsed.path,
     headIsBuiltin: parsed.path !== undefined && isBuiltin(parsed.path[0]),
+    fast: compileFastPath(source),
   };
   // Sources come from deployed models, so the set is small; the bound only guards
   // against unbounded growth from many redeployed versions.
@@ -68,6 +76,10 @@ export function evaluateSource(source: string, lookup: VariableLookup): RawResul
   if (compiled.path) {
     const direct = followPath(compiled, lookup);
     if (direct) return direct;
+  }
+  if (compiled.fast) {
+    const value = compiled.fast(lookup);
+    if (value !== UNDECIDED) return { value, warnings: NO_WARNINGS, isJson: true };
   }
   const variables: Record<string, unknown> = {};
   for (const name of compiled.variableNames) {
