@@ -1,11 +1,10 @@
 import { evaluate as feelinEvaluate } from 'feelin';
 import { ExpressionError } from '../errors';
-import { compileFastPath, UNDECIDED, type FastPath } from './fast-path';
+import { compileFastPath, UNDECIDED, type FastPath, type VariableLookup } from './fast-path';
 import { parseSource } from './syntax';
 import { isJsonObject } from './values';
 
-/** Looks a variable up; `undefined` means there is no such variable. */
-export type VariableLookup = (name: string) => unknown;
+export type { VariableLookup };
 
 export interface RawResult {
   /** The FEEL value, not yet converted to JSON. */

@@ -1,5 +1,6 @@
 import { evaluate as feelinEvaluate } from 'feelin';
-import { expectConformance, lookupIn } from '../testing/feel-conformance';
+import { expectConformance } from '../testing/feel-conformance';
+import { lookupIn } from './compiled';
 import { compileFastPath, UNDECIDED } from './fast-path';
 
 const SYNTHETIC = [

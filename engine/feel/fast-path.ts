@@ -3,7 +3,7 @@ import { parseExpression } from 'feelin';
 type SyntaxNode = NonNullable<ReturnType<typeof parseExpression>['topNode']['firstChild']>;
 
 /** Looks a variable up; `undefined` means there is no such variable. */
-type Lookup = (name: string) => unknown;
+export type VariableLookup = (name: string) => unknown;
 
 /** What a fast path answers when the values need FEEL's own rules: feelin decides. */
 export const UNDECIDED: unique symbol = Symbol('undecided');
@@ -16,7 +16,7 @@ export const UNDECIDED: unique symbol = Symbol('undecided');
  * a context). So a decided answer is exactly feelin's value, and feelin's
  * warnings for it would be empty: nothing that explains a failure is lost.
  */
-export type FastPath = (lookup: Lookup) => unknown;
+export type FastPath = (lookup: VariableLookup) => unknown;
 
 /**
  * Compiles the common part of FEEL that conditions and mappings are written
@@ -67,14 +67,14 @@ function compileNode(node: SyntaxNode, source: string, bound: ReadonlySet<string
     case 'null':
       return constant(null);
     case 'Comparison':
-      return comparison(node, source, bound);
+      return binary(node, source, bound, 'CompareOp', COMPARISONS);
     case 'Conjunction':
     case 'Disjunction':
       return logical(node, source, bound);
     case 'IfExpression':
       return conditional(node, source, bound);
     case 'ArithmeticExpression':
-      return arithmetic(node, source, bound);
+      return binary(node, source, bound, 'ArithOp', ARITHMETIC);
     case 'List':
       return list(node, source, bound);
     case 'Context':
@@ -98,6 +98,17 @@ function compileAll(nodes: readonly SyntaxNode[], source: string, bound: Readonl
     compiled.push(one);
   }
   return compiled;
+}
+
+/** Each part's value, or UNDECIDED as soon as one part is. */
+function evaluateAll(parts: readonly FastPath[], lookup: VariableLookup): unknown[] | typeof UNDECIDED {
+  const values: unknown[] = [];
+  for (const part of parts) {
+    const value = part(lookup);
+    if (value === UNDECIDED) return UNDECIDED;
+    values.push(value);
+  }
+  return values;
 }
 
 function constant(value: unknown): FastPath {
@@ -153,27 +164,30 @@ function plainEquals(left: unknown, right: unknown): boolean | typeof UNDECIDED 
   return UNDECIDED;
 }
 
-function comparison(node: SyntaxNode, source: string, bound: ReadonlySet<string>): FastPath | undefined {
+type Operator = (a: unknown, b: unknown) => unknown;
+
+/** `left op right`, the operator's node named `operatorNode` and looked up in `operators`. */
+function binary(node: SyntaxNode, source: string, bound: ReadonlySet<string>, operatorNode: string, operators: Readonly<Record<string, Operator>>): FastPath | undefined {
   const parts = operands(node);
-  if (parts.length !== 3 || parts[1].name !== 'CompareOp') return undefined;
+  if (parts.length !== 3 || parts[1].name !== operatorNode) return undefined;
+  const operator = source.slice(parts[1].from, parts[1].to).trim();
+  const apply = Object.hasOwn(operators, operator) ? operators[operator] : undefined;
   const sides = compileAll([parts[0], parts[2]], source, bound);
-  if (sides === undefined) return undefined;
+  if (apply === undefined || sides === undefined) return undefined;
   const [left, right] = sides;
-  const compare = COMPARISONS[source.slice(parts[1].from, parts[1].to).trim()];
-  if (compare === undefined) return undefined;
   return (lookup) => {
     const a = left(lookup);
     const b = right(lookup);
     if (a === UNDECIDED || b === UNDECIDED) return UNDECIDED;
-    return compare(a, b);
+    return apply(a, b);
   };
 }
 
-function ordered(test: (a: number | string, b: number | string) => boolean): (a: unknown, b: unknown) => unknown {
+function ordered(test: (a: number | string, b: number | string) => boolean): Operator {
   return (a, b) => ((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string') ? test(a, b) : UNDECIDED);
 }
 
-const COMPARISONS: Readonly<Record<string, (a: unknown, b: unknown) => unknown>> = {
+const COMPARISONS: Readonly<Record<string, Operator>> = {
   '=': plainEquals,
   '!=': (a, b) => {
     const equal = plainEquals(a, b);
@@ -217,7 +231,7 @@ function finite(value: number): number | typeof UNDECIDED {
   return Number.isFinite(value) ? value : UNDECIDED;
 }
 
-const ARITHMETIC: Readonly<Record<string, (a: unknown, b: unknown) => unknown>> = {
+const ARITHMETIC: Readonly<Record<string, Operator>> = {
   '+': (a, b) => {
     if (typeof a === 'string' && typeof b === 'string') return a + b;
     return typeof a === 'number' && typeof b === 'number' ? finite(a + b) : UNDECIDED;
@@ -227,33 +241,10 @@ const ARITHMETIC: Readonly<Record<string, (a: unknown, b: unknown) => unknown>> 
   '/': (a, b) => (typeof a === 'number' && typeof b === 'number' && b !== 0 ? finite(a / b) : UNDECIDED),
 };
 
-function arithmetic(node: SyntaxNode, source: string, bound: ReadonlySet<string>): FastPath | undefined {
-  const parts = operands(node);
-  if (parts.length !== 3 || parts[1].name !== 'ArithOp') return undefined;
-  const apply = ARITHMETIC[source.slice(parts[1].from, parts[1].to).trim()];
-  const sides = compileAll([parts[0], parts[2]], source, bound);
-  if (apply === undefined || sides === undefined) return undefined;
-  const [left, right] = sides;
-  return (lookup) => {
-    const a = left(lookup);
-    const b = right(lookup);
-    if (a === UNDECIDED || b === UNDECIDED) return UNDECIDED;
-    return apply(a, b);
-  };
-}
-
 function list(node: SyntaxNode, source: string, bound: ReadonlySet<string>): FastPath | undefined {
   const items = compileAll(operands(node), source, bound);
   if (items === undefined) return undefined;
-  return (lookup) => {
-    const values: unknown[] = [];
-    for (const one of items) {
-      const value = one(lookup);
-      if (value === UNDECIDED) return UNDECIDED;
-      values.push(value);
-    }
-    return values;
-  };
+  return (lookup) => evaluateAll(items, lookup);
 }
 
 /** A later entry's value sees the keys before it (FEEL's scoping): such a name is left to feelin. */
@@ -345,12 +336,7 @@ function invocation(node: SyntaxNode, source: string, bound: ReadonlySet<string>
   return (lookup) => {
     // A variable of the function's name would be called instead of the builtin.
     if (lookup(name) !== undefined) return UNDECIDED;
-    const values: unknown[] = [];
-    for (const arg of args) {
-      const value = arg(lookup);
-      if (value === UNDECIDED) return UNDECIDED;
-      values.push(value);
-    }
-    return known.apply(values);
+    const values = evaluateAll(args, lookup);
+    return values === UNDECIDED ? UNDECIDED : known.apply(values);
   };
 }

@@ -7,6 +7,7 @@
  * give).
  */
 import { evaluate as feelinEvaluate } from 'feelin';
+import { lookupIn } from '../feel/compiled';
 import { UNDECIDED, type FastPath } from '../feel/fast-path';
 import { parseSource } from '../feel/syntax';
 
@@ -75,10 +76,6 @@ function variableSets(source: string, count: number): Array<Record<string, unkno
     sets.push(variables);
   }
   return sets;
-}
-
-export function lookupIn(variables: Record<string, unknown>): (name: string) => unknown {
-  return (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined);
 }
 
 /** Checks `fast` against feelin over `count` variable sets; returns how many it decided. */
