@@ -88,6 +88,35 @@ describe('a batch that changed nothing', () => {
   });
 });
 
+describe('the pipeline', () => {
+  test("a batch leaves for the writer's wire before the next batch is processed", async () => {
+    const events: string[] = [];
+    // As pg's pool does: the client is handed out on a later tick, and only then does the statement leave.
+    const piped = new ProcessorKit({
+      maxBatchRecords: 1,
+      write: async () => {
+        await new Promise<void>((resolve) => process.nextTick(resolve));
+        events.push('sent');
+      },
+    });
+    try {
+      await piped.deploy(MODEL);
+      events.length = 0;
+      const create = (n: number) =>
+        piped.processor.submit((ctx) => {
+          events.push(`processed ${n}`);
+          return createProcessInstance(ctx, { bpmnProcessId: 'p', variables: {} });
+        });
+      // A bound of one record gives each command a batch of its own; all three are queued before the first is processed.
+      await Promise.all([create(1), create(2), create(3)]);
+      expect(events).toEqual(['processed 1', 'sent', 'processed 2', 'sent', 'processed 3', 'sent']);
+      expect(piped.fatal).toBeUndefined();
+    } finally {
+      await piped.stop();
+    }
+  });
+});
+
 describe('a batch bounded by its records', () => {
   const TIMER_MODEL = model('t', [start(), catchEvent('wait', timerDef('timeDuration', 'PT5M')), end()], ['start->wait', 'wait->end']);
 

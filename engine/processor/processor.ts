@@ -180,6 +180,13 @@ export class Processor {
         committing = undefined;
         continue;
       }
+      // The batch committing reaches PostgreSQL only after a few turns of its
+      // own (the pool hands out its client on a later tick): processed right
+      // away, the next batch would run first and PostgreSQL would wait for it.
+      if (committing) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.failure) break;
+      }
       const taken = this.queue.length <= this.options.maxBatchSize ? this.queue : this.queue.slice(0, this.options.maxBatchSize);
       this.queue = taken === this.queue ? [] : this.queue.slice(this.options.maxBatchSize);
       const batch = this.processBatch(taken);
