@@ -2,7 +2,7 @@
  * The engine's own tests, in memory: no PostgreSQL (no global setup), no
  * gateway. `npm run test:engine`. The tests that need PostgreSQL (the golden
  * histories recorded through it, the read contract, the batch commit and its
- * statement) run with the whole suite (`npm test`).
+ * statement, record retention) run with the whole suite (`npm test`).
  */
 const base = require('./jest.config');
 
@@ -13,5 +13,5 @@ module.exports = {
   modulePathIgnorePatterns: base.modulePathIgnorePatterns,
   roots: ['<rootDir>/engine'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/engine/golden/golden-histories.test.ts', '/engine/read-contract.test.ts', '/engine/state/commit-batch.test.ts', '/engine/state/sql/write-batch.test.ts', '/engine/rest/auth.test.ts'],
+  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/engine/golden/golden-histories.test.ts', '/engine/read-contract.test.ts', '/engine/state/commit-batch.test.ts', '/engine/state/sql/write-batch.test.ts', '/engine/rest/auth.test.ts', '/engine/retention/record-retention.test.ts'],
 };
