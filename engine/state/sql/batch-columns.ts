@@ -44,9 +44,10 @@ export class ColumnLiterals {
    * Each column's elements, joined once at the end: a string grown by `+=`
    * is a tree of pieces that pg must flatten before it can measure and copy
    * it, and for a burst's batch (10,000 records) that flattening cost more
-   * than building the pieces, on the path between two commits.
+   * than building the pieces, on the path between two commits. A JSON
+   * column keeps its values and is written by one JSON.stringify of them all.
    */
-  private readonly elements: string[][];
+  private readonly elements: unknown[][];
   private readonly kinds: readonly ColumnKind[];
 
   constructor(...kinds: ColumnKind[]) {
@@ -66,7 +67,7 @@ export class ColumnLiterals {
           this.elements[c].push(value == null ? 'NULL' : quoted(value as string));
           break;
         case 'json':
-          this.elements[c].push(JSON.stringify(value) ?? 'null');
+          this.elements[c].push(value);
           break;
       }
     }
@@ -74,7 +75,7 @@ export class ColumnLiterals {
 
   /** The parameters: `{…}` array literals for number and text columns, a `[…]` JSON array for JSON columns. */
   parameters(): string[] {
-    return this.elements.map((elements, c) => (this.kinds[c] === 'json' ? `[${elements.join(',')}]` : `{${elements.join(',')}}`));
+    return this.elements.map((elements, c) => (this.kinds[c] === 'json' ? JSON.stringify(elements) : `{${elements.join(',')}}`));
   }
 }
 
