@@ -42,6 +42,11 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const PLAIN_STRING = /^"[^"\\]*"$/;
 
+/** A node's source text, without the spaces around it. */
+function textOf(node: SyntaxNode, source: string): string {
+  return source.slice(node.from, node.to).trim();
+}
+
 function operands(node: SyntaxNode): SyntaxNode[] {
   const found: SyntaxNode[] = [];
   for (let child = node.firstChild; child; child = child.nextSibling) {
@@ -52,7 +57,7 @@ function operands(node: SyntaxNode): SyntaxNode[] {
 
 /** `bound`: the keys of enclosing contexts' earlier entries, which would shadow a variable. */
 function compileNode(node: SyntaxNode, source: string, bound: ReadonlySet<string>): FastPath | undefined {
-  const text = source.slice(node.from, node.to).trim();
+  const text = textOf(node, source);
   switch (node.name) {
     case 'VariableName':
       return NAME.test(text) && !bound.has(text) ? variable(text) : undefined;
@@ -129,7 +134,7 @@ function isContext(value: unknown): value is Record<string, unknown> {
 function path(node: SyntaxNode, source: string, bound: ReadonlySet<string>): FastPath | undefined {
   const [base, property] = operands(node);
   if (property?.name !== 'PathName') return undefined;
-  const key = source.slice(property.from, property.to).trim();
+  const key = textOf(property, source);
   const compiledBase = base === undefined ? undefined : compileNode(base, source, bound);
   if (compiledBase === undefined || !NAME.test(key)) return undefined;
   const read = (value: unknown): unknown => {
@@ -170,7 +175,7 @@ type Operator = (a: unknown, b: unknown) => unknown;
 function binary(node: SyntaxNode, source: string, bound: ReadonlySet<string>, operatorNode: string, operators: Readonly<Record<string, Operator>>): FastPath | undefined {
   const parts = operands(node);
   if (parts.length !== 3 || parts[1].name !== operatorNode) return undefined;
-  const operator = source.slice(parts[1].from, parts[1].to).trim();
+  const operator = textOf(parts[1], source);
   const apply = Object.hasOwn(operators, operator) ? operators[operator] : undefined;
   const sides = compileAll([parts[0], parts[2]], source, bound);
   if (apply === undefined || sides === undefined) return undefined;
@@ -254,7 +259,7 @@ function context(node: SyntaxNode, source: string, bound: ReadonlySet<string>): 
   for (const entry of operands(node)) {
     const [key, valueNode] = operands(entry);
     if (entry.name !== 'ContextEntry' || key?.name !== 'Key' || valueNode === undefined) return undefined;
-    const name = source.slice(key.from, key.to).trim();
+    const name = textOf(key, source);
     const value = compileNode(valueNode, source, keys);
     if (!NAME.test(name) || keys.has(name) || value === undefined) return undefined;
     entries.push([name, value]);
@@ -278,7 +283,7 @@ function loop(node: SyntaxNode, source: string, bound: ReadonlySet<string>): Fas
   const [nameNode, contextNode] = iteration?.name === 'InExpression' && another === undefined ? operands(iteration) : [];
   const listNode = contextNode?.name === 'IterationContext' ? operands(contextNode) : [];
   if (nameNode?.name !== 'Name' || listNode.length !== 1 || bodyNode === undefined) return undefined;
-  const name = source.slice(nameNode.from, nameNode.to).trim();
+  const name = textOf(nameNode, source);
   const inner = new Set(bound);
   inner.delete(name);
   const items = compileNode(listNode[0], source, bound);
@@ -301,7 +306,7 @@ function loop(node: SyntaxNode, source: string, bound: ReadonlySet<string>): Fas
 function item(node: SyntaxNode, source: string, bound: ReadonlySet<string>): FastPath | undefined {
   const [base, index] = operands(node);
   if (index?.name !== 'NumericLiteral') return undefined;
-  const position = Number(source.slice(index.from, index.to).trim());
+  const position = Number(textOf(index, source));
   const compiledBase = compileNode(base, source, bound);
   if (!Number.isInteger(position) || position === 0 || compiledBase === undefined) return undefined;
   return (lookup) => {
@@ -329,7 +334,7 @@ const FUNCTIONS: Readonly<Record<string, { readonly arity: number; readonly appl
 function invocation(node: SyntaxNode, source: string, bound: ReadonlySet<string>): FastPath | undefined {
   const [callee, parameters] = operands(node);
   if (callee?.name !== 'VariableName' || parameters?.name !== 'PositionalParameters') return undefined;
-  const name = source.slice(callee.from, callee.to).trim().replace(/\s+/g, ' ');
+  const name = textOf(callee, source).replace(/\s+/g, ' ');
   const known = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   const args = compileAll(operands(parameters), source, bound);
   if (known === undefined || args === undefined || args.length !== known.arity || bound.has(name)) return undefined;
