@@ -4,9 +4,9 @@
  * by a server in a process of its own whose CPU is read with
  * `process.cpuUsage()`, from a @grpc/grpc-js client in this process with
  * @camunda8/sdk's channel setting (every request gzipped until the server
- * says it takes identity only), BENCH_GATEWAY_IN_FLIGHT calls in flight. A polling worker makes one such
- * call per job, so this is the floor under the engine's CPU per job that
- * bench:engine reports. Three servers, rounds alternated:
+ * says it takes identity only), BENCH_GATEWAY_IN_FLIGHT calls in flight.
+ * A polling worker makes one such call per job, so this is the floor under
+ * the engine's CPU per job that bench:engine reports. Three servers, rounds alternated:
  *  - `gateway`: @grpc/grpc-js with the gateway's own options (server.ts), so
  *    clients send their requests uncompressed after the first answer;
  *  - `gateway, clients gzip`: the same without the identity-only answer, as
