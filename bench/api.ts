@@ -67,6 +67,7 @@ import { generateTasks, type GeneratedData } from './api-data';
 import { keepAliveAgent, postGraphQL, rawQueuePage, runLoad, runPaced, type GraphQLPost, type LoadFigures, type Statement } from './api-load';
 import { runReports, type ReportFigures } from './api-report';
 import { parseShapes, type Shape, startShape } from './api-shapes';
+import { describeMachine } from './machine';
 
 const HISTORIC = Number(process.env.BENCH_API_HISTORIC ?? 1_000_000);
 const OPEN = Number(process.env.BENCH_API_OPEN ?? 100_000);
@@ -317,11 +318,10 @@ interface ShapeRun {
 }
 
 function report(data: GeneratedData, runs: readonly ShapeRun[], pgVersion: string): void {
-  const cpus = os.cpus();
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   console.log('');
-  console.log(`bench:api — machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${pgVersion};`);
+  console.log(`bench:api — machine: ${describeMachine()}, PostgreSQL ${pgVersion};`);
   console.log('PostgreSQL, the service\'s processes (engine, workers, task list, API) and this load generator share the cores.');
   console.log(`data: seeded city + ${data.historic.toLocaleString('en')} historic + ${data.open.toLocaleString('en')} open tasks (generated in ${data.seconds.toFixed(1)} s, vacuum analyze ${data.analyzeSeconds.toFixed(1)} s)`);
   const row = (what: string, f: LoadFigures) =>

@@ -1,6 +1,7 @@
 /** bench:engine's output: each checkout's figures, then this checkout against the base as ratios. */
 import os from 'node:os';
 import type { MessageFigures, TimerFigures } from './engine-events';
+import { describeLoad, describeMachine } from './machine';
 import { describeMemory, heapKiBPerInstance, type MemoryFigures } from './engine-memory';
 import { TASKS, type PhaseResult } from './engine-phase';
 import type { StatementFigure } from './engine-statements';
@@ -23,7 +24,7 @@ export interface SuiteResult {
 export function report(ceiling: number, suites: readonly SuiteResult[]): void {
   const cpus = os.cpus();
   console.log(`\nbench:engine — process of ${TASKS} sequential service tasks, @camunda8/sdk workers, durable commits`);
-  console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`machine: ${describeMachine()}, ${describeLoad()}`);
   console.log(`ceiling: single-row durable INSERT commits, one connection: ${ceiling.toFixed(0)}/s`);
   for (const suite of suites) {
     console.log(`\n== ${suite.label}`);

@@ -6,7 +6,8 @@
  * @camunda8/sdk's channel setting (every request gzipped until the server
  * says it takes identity only), BENCH_GATEWAY_IN_FLIGHT calls in flight.
  * A polling worker makes one such call per job, so this is the floor under
- * the engine's CPU per job that bench:engine reports. Three servers, rounds alternated:
+ * the engine's CPU per job that bench:engine reports. Three servers, rounds
+ * alternated:
  *  - `gateway`: @grpc/grpc-js with the gateway's own options (server.ts), so
  *    clients send their requests uncompressed after the first answer;
  *  - `gateway, clients gzip`: the same without the identity-only answer, as
@@ -24,10 +25,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import http2 from 'node:http2';
-import os from 'node:os';
 import { credentials, makeGenericClientConstructor, Server, ServerCredentials, type ServerOptions } from '@grpc/grpc-js';
 import { loadGatewayService } from '../engine/gateway/proto';
 import { GATEWAY_SERVER_OPTIONS } from '../engine/gateway/server';
+import { describeLoad, describeMachine } from './machine';
 
 const CALLS = Number(process.env.BENCH_GATEWAY_CALLS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_GATEWAY_ROUNDS ?? 3);
@@ -134,9 +135,8 @@ async function round(kind: ServerKind): Promise<{ microsPerCall: number; callsPe
 }
 
 async function main(): Promise<void> {
-  const cpus = os.cpus();
   console.log(`bench:gateway-transport — CompleteJob answered at once, grpc-js client gzipping as the SDK's does, ${IN_FLIGHT} calls in flight, ${CALLS} calls a round`);
-  console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`machine: ${describeMachine()}, ${describeLoad()}`);
   const figures = new Map<ServerKind, number[]>(SERVERS.map((kind) => [kind, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const kind of SERVERS) {
